@@ -1,0 +1,139 @@
+/**
+ * A column-oriented table of typed columns: what the CSV reader produces and what training,
+ * evaluation, scoring and drift consume. Numeric columns are Float64Array with NaN for missing;
+ * categorical columns are integer codes into a per-column category list, -1 for missing.
+ */
+
+import { FraudlensError } from '../errors.js';
+import type { FeatureSpec } from '../engine/ensemble.js';
+
+export interface NumericColumn {
+  kind: 'numeric';
+  values: Float64Array;
+}
+
+export interface CategoricalColumn {
+  kind: 'categorical';
+  /** Index into `categories`, or -1 for a missing cell. */
+  codes: Int32Array;
+  categories: string[];
+}
+
+export type Column = NumericColumn | CategoricalColumn;
+
+export interface Table {
+  /** Where the table came from, for error messages (a file path or "request"). */
+  source: string;
+  names: string[];
+  numRows: number;
+  columns: Column[];
+}
+
+export function columnIndex(table: Table, name: string): number {
+  return table.names.indexOf(name);
+}
+
+/** Returns the named column or throws INPUT_MISSING_COLUMN naming the file. */
+export function requireColumn(table: Table, name: string): Column {
+  const i = table.names.indexOf(name);
+  if (i < 0) {
+    throw new FraudlensError('INPUT_MISSING_COLUMN', `missing column "${name}" (the file has: ${table.names.slice(0, 12).join(', ')}${table.names.length > 12 ? ', …' : ''})`, { file: table.source, column: name });
+  }
+  return table.columns[i];
+}
+
+/**
+ * Encodes the model's features of a table into one row-major float32 matrix (NaN = missing,
+ * categories as the model's codes), the layout every predictor reads.
+ *
+ * @param unknownCategory what to do with a category the model has never seen: 'error' names the
+ *   row and column; 'missing' treats it as a missing value (routes by default direction).
+ */
+export function encodeFeatures(table: Table, features: readonly FeatureSpec[], unknownCategory: 'error' | 'missing' = 'error'): Float32Array {
+  const n = table.numRows;
+  const m = features.length;
+  const out = new Float32Array(n * m);
+  for (let j = 0; j < m; j++) {
+    const spec = features[j];
+    const col = requireColumn(table, spec.name);
+    if (spec.type === 'numeric') {
+      if (col.kind !== 'numeric') {
+        // A numeric feature read as text: find the first cell that is not a number to name it.
+        const bad = firstNonMissing(col);
+        throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${col.categories[col.codes[bad]]}" is not a number`, { file: table.source, row: bad + 1, column: spec.name });
+      }
+      const v = col.values;
+      for (let i = 0; i < n; i++) out[i * m + j] = v[i];
+    } else {
+      const modelCats = spec.categories ?? [];
+      const lookup = new Map<string, number>();
+      modelCats.forEach((c, k) => lookup.set(c, k));
+      if (col.kind === 'categorical') {
+        // Translate the table's codes to the model's codes once per distinct category.
+        const translate = new Float32Array(col.categories.length);
+        for (let k = 0; k < col.categories.length; k++) {
+          const code = lookup.get(col.categories[k]);
+          translate[k] = code === undefined ? -1 : code;
+        }
+        const codes = col.codes;
+        for (let i = 0; i < n; i++) {
+          const c = codes[i];
+          if (c < 0) { out[i * m + j] = NaN; continue; }
+          const t = translate[c];
+          if (t < 0) {
+            if (unknownCategory === 'error') throw unknownCategoryError(table, i, spec, col.categories[c]);
+            out[i * m + j] = NaN;
+          } else out[i * m + j] = t;
+        }
+      } else {
+        // Categories that happen to look like numbers ("1", "2") arrive as a numeric column.
+        const v = col.values;
+        for (let i = 0; i < n; i++) {
+          if (Number.isNaN(v[i])) { out[i * m + j] = NaN; continue; }
+          const code = lookup.get(String(v[i]));
+          if (code === undefined) {
+            if (unknownCategory === 'error') throw unknownCategoryError(table, i, spec, String(v[i]));
+            out[i * m + j] = NaN;
+          } else out[i * m + j] = code;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function firstNonMissing(col: CategoricalColumn): number {
+  for (let i = 0; i < col.codes.length; i++) if (col.codes[i] >= 0) return i;
+  return 0;
+}
+
+function unknownCategoryError(table: Table, row: number, spec: FeatureSpec, value: string): FraudlensError {
+  const known = spec.categories ?? [];
+  return new FraudlensError('INPUT_UNKNOWN_CATEGORY', `unknown category "${value}" (the model knows ${known.length}: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''})`, { file: table.source, row: row + 1, column: spec.name });
+}
+
+/** Builds a table column by column from plain arrays (tests, request bodies). */
+export function tableFromColumns(source: string, data: Record<string, ArrayLike<number> | readonly (string | null)[]>): Table {
+  const names = Object.keys(data);
+  let numRows = -1;
+  const columns: Column[] = names.map((name) => {
+    const arr = data[name];
+    if (numRows < 0) numRows = arr.length;
+    else if (arr.length !== numRows) throw new FraudlensError('INPUT_RAGGED_ROW', `column "${name}" has ${arr.length} values, expected ${numRows}`, { column: name });
+    if (arr.length > 0 && typeof arr[0] !== 'number' && !(arr instanceof Float64Array)) {
+      const categories: string[] = [];
+      const index = new Map<string, number>();
+      const codes = new Int32Array(arr.length);
+      for (let i = 0; i < arr.length; i++) {
+        const s = arr[i] as string | null;
+        if (s === null || s === '') { codes[i] = -1; continue; }
+        let c = index.get(s);
+        if (c === undefined) { c = categories.length; categories.push(s); index.set(s, c); }
+        codes[i] = c;
+      }
+      return { kind: 'categorical', codes, categories };
+    }
+    return { kind: 'numeric', values: Float64Array.from(arr as ArrayLike<number>) };
+  });
+  return { source, names, numRows: Math.max(0, numRows), columns };
+}
