@@ -1,0 +1,147 @@
+/**
+ * Argument checks and small helpers shared by the drift statistics: validation of counts and
+ * samples (throwing FraudlensError INPUT_INVALID), the sorted copy that sample-based tests make
+ * once, the "not enough data" result, and the drift decision for p-values and distances.
+ */
+
+import { FraudlensError } from '../errors.js';
+import type {
+  DriftComputeOptions,
+  DriftInput,
+  DriftStatistic,
+  DriftTestKind,
+  DriftTestName,
+  DriftTestResult,
+} from './types.js';
+
+/**
+ * Fewer observations than this on either side (rows for samples, total count for counts) give
+ * `notEnoughData: true, drifted: false`. 30 is the usual rule of thumb below which asymptotic
+ * approximations and binned proportions are too noisy to alert on.
+ */
+export const MIN_DRIFT_SAMPLE_SIZE = 30;
+
+/**
+ * Checks that two count vectors are aligned and valid: same non-zero length, every entry finite
+ * and non-negative. Counts may be fractional (weights).
+ * @param baseline counts of the baseline on each bin or category
+ * @param current counts of the current window on the same bins
+ * @param what name used in the error message
+ */
+export function checkCounts(baseline: Float64Array, current: Float64Array, what: string): void {
+  if (baseline.length !== current.length) {
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `${what}: baseline has ${baseline.length} bins but current has ${current.length}; both must use the same bins.`,
+    );
+  }
+  if (baseline.length === 0) {
+    throw new FraudlensError('INPUT_INVALID', `${what}: at least one bin is needed.`);
+  }
+  checkNonNegative(baseline, what, 'baseline');
+  checkNonNegative(current, what, 'current');
+}
+
+function checkNonNegative(counts: Float64Array, what: string, side: string): void {
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i];
+    // Written so that NaN fails too.
+    if (!(c >= 0 && c < Infinity)) {
+      throw new FraudlensError('INPUT_INVALID', `${what}: ${side} count at bin ${i} is ${c}; counts must be finite and non-negative.`);
+    }
+  }
+}
+
+/** Sum of a count vector (compensated, so large totals of small weights stay exact). */
+export function totalOf(values: Float64Array): number {
+  let sum = 0;
+  let comp = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const t = sum + v;
+    comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + comp;
+}
+
+/**
+ * Neumaier (improved Kahan) accumulator: sums of many terms of mixed size lose far less than a
+ * plain loop, which keeps our results within a few ulps of numpy's pairwise sums.
+ */
+export class CompensatedSum {
+  private sum = 0;
+  private comp = 0;
+
+  add(v: number): void {
+    const t = this.sum + v;
+    this.comp += Math.abs(this.sum) >= Math.abs(v) ? this.sum - t + v : v - t + this.sum;
+    this.sum = t;
+  }
+
+  value(): number {
+    return this.sum + this.comp;
+  }
+}
+
+/**
+ * Copies the non-NaN values of a sample into a new Float64Array and sorts it ascending: the one
+ * copy-and-sort that sample-based tests make (NaN = missing value, skipped).
+ * @param values the raw sample; left untouched
+ */
+export function sortedWithoutNaN(values: Float64Array): Float64Array {
+  let kept = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) kept++;
+  const out = new Float64Array(kept);
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) out[k++] = v;
+  }
+  // TypedArray sort is numeric (not lexicographic), unlike Array.prototype.sort.
+  out.sort();
+  return out;
+}
+
+/** Number of non-NaN entries (observations) in a sample. */
+export function countObserved(values: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
+  return n;
+}
+
+/** Resolves and checks the threshold of one call. */
+export function resolveThreshold(stat: Pick<DriftStatistic, 'name' | 'defaultThreshold'>, options?: DriftComputeOptions): number {
+  const threshold = options?.threshold ?? stat.defaultThreshold;
+  if (!Number.isFinite(threshold) || threshold < 0) {
+    throw new FraudlensError('INPUT_INVALID', `${stat.name}: threshold ${threshold} must be a finite non-negative number.`);
+  }
+  return threshold;
+}
+
+/** Resolves and checks the minimum sample size of one call. */
+export function resolveMinSize(options?: DriftComputeOptions): number {
+  const min = options?.minSampleSize ?? MIN_DRIFT_SAMPLE_SIZE;
+  if (!Number.isFinite(min) || min < 1) {
+    throw new FraudlensError('INPUT_INVALID', `minSampleSize ${min} must be a finite number of at least 1.`);
+  }
+  return min;
+}
+
+/** The result for a window too small to judge: never an alarm. */
+export function notEnoughData(test: DriftTestName, threshold: number): DriftTestResult {
+  return { test, statistic: Number.NaN, pValue: null, threshold, drifted: false, notEnoughData: true };
+}
+
+/**
+ * The drift decision. p-values drift when strictly below the threshold (significance level);
+ * distances drift when at or above it (Evidently's convention). NaN never drifts.
+ */
+export function isDrifted(kind: DriftTestKind, value: number, threshold: number): boolean {
+  return kind === 'p_value' ? value < threshold : value >= threshold;
+}
+
+/** Throws INPUT_INVALID for an input form the statistic does not take. */
+export function unsupportedForm(test: DriftTestName, input: DriftInput): never {
+  throw new FraudlensError('INPUT_INVALID', `${test}: input form "${String((input as { form?: unknown }).form)}" is not supported by this test.`);
+}
