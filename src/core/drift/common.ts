@@ -52,7 +52,10 @@ function checkNonNegative(counts: Float64Array, what: string, side: string): voi
   }
 }
 
-/** Sum of a count vector (compensated, so large totals of small weights stay exact). */
+/**
+ * Sum of a count vector (compensated, so large totals of small weights stay exact).
+ * @param values counts or weights
+ */
 export function totalOf(values: Float64Array): number {
   let sum = 0;
   let comp = 0;
@@ -103,14 +106,21 @@ export function sortedWithoutNaN(values: Float64Array): Float64Array {
   return out;
 }
 
-/** Number of non-NaN entries (observations) in a sample. */
+/**
+ * Number of non-NaN entries (observations) in a sample.
+ * @param values the raw sample
+ */
 export function countObserved(values: Float64Array): number {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
   return n;
 }
 
-/** Resolves and checks the threshold of one call. */
+/**
+ * Resolves and checks the threshold of one call.
+ * @param stat name and default threshold of the statistic
+ * @param options the call's options (threshold override)
+ */
 export function resolveThreshold(stat: Pick<DriftStatistic, 'name' | 'defaultThreshold'>, options?: DriftComputeOptions): number {
   const threshold = options?.threshold ?? stat.defaultThreshold;
   if (!Number.isFinite(threshold) || threshold < 0) {
@@ -119,7 +129,10 @@ export function resolveThreshold(stat: Pick<DriftStatistic, 'name' | 'defaultThr
   return threshold;
 }
 
-/** Resolves and checks the minimum sample size of one call. */
+/**
+ * Resolves and checks the minimum sample size of one call.
+ * @param options the call's options (minSampleSize override)
+ */
 export function resolveMinSize(options?: DriftComputeOptions): number {
   const min = options?.minSampleSize ?? MIN_DRIFT_SAMPLE_SIZE;
   if (!Number.isFinite(min) || min < 1) {
@@ -128,7 +141,11 @@ export function resolveMinSize(options?: DriftComputeOptions): number {
   return min;
 }
 
-/** The result for a window too small to judge: never an alarm. */
+/**
+ * The result for a window too small to judge: never an alarm.
+ * @param test the statistic's name
+ * @param threshold the threshold that would have applied
+ */
 export function notEnoughData(test: DriftTestName, threshold: number): DriftTestResult {
   return { test, statistic: Number.NaN, pValue: null, threshold, drifted: false, notEnoughData: true };
 }
@@ -136,12 +153,20 @@ export function notEnoughData(test: DriftTestName, threshold: number): DriftTest
 /**
  * The drift decision. p-values drift when strictly below the threshold (significance level);
  * distances drift when at or above it (Evidently's convention). NaN never drifts.
+ * @param kind whether value is a p-value or a distance
+ * @param value the p-value or distance
+ * @param threshold significance level or distance threshold
+ * @example isDrifted('p_value', 0.01, 0.05) // true
  */
 export function isDrifted(kind: DriftTestKind, value: number, threshold: number): boolean {
   return kind === 'p_value' ? value < threshold : value >= threshold;
 }
 
-/** Throws INPUT_INVALID for an input form the statistic does not take. */
+/**
+ * Throws INPUT_INVALID for an input form the statistic does not take.
+ * @param test the statistic's name
+ * @param input the rejected input
+ */
 export function unsupportedForm(test: DriftTestName, input: DriftInput): never {
   throw new FraudlensError('INPUT_INVALID', `${test}: input form "${String((input as { form?: unknown }).form)}" is not supported by this test.`);
 }

@@ -149,6 +149,7 @@ export function regularizedGammaQ(a: number, x: number): number {
  * Lower regularized incomplete gamma P(a, x) = 1 - Q(a, x).
  * @param a shape, > 0
  * @param x point, >= 0
+ * @example regularizedGammaP(1, 2) // 1 - e^-2 = 0.8646647167633873
  */
 export function regularizedGammaP(a: number, x: number): number {
   if (!(a > 0) || !(x >= 0)) return Number.NaN;

@@ -64,7 +64,12 @@ export function probOutsideSquare(n: number, h: number): number {
   return 2 * p;
 }
 
-/** Greatest common divisor of two positive integers. */
+/**
+ * Greatest common divisor of two positive integers.
+ * @param a a positive integer
+ * @param b a positive integer
+ * @example gcd(12, 18) // 6
+ */
 export function gcd(a: number, b: number): number {
   while (b !== 0) {
     const t = a % b;
