@@ -87,9 +87,17 @@ def main():
     ks_inputs.append(('asymp_12000_vs_3000_shifted', ref('big', 0, 12000), ref('big2', 2000, 5000, 0.5)))
     ks_inputs.append(('asymp_12000_vs_11000', ref('big', 0, 12000), ref('big2', 0, 11000)))
     ks_inputs.append(('asymp_equal_10500', ref('big', 0, 10500), ref('big2', 0, 10500)))
+    # Equal sizes with D = 1/n: the exact formula rounds to just above 1 for some n, and scipy
+    # then falls back (with a RuntimeWarning) to the asymptotic p-value; we mirror that.
+    for n in (5, 7, 13):
+        grid = [float(v) for v in range(n)]
+        ks_inputs.append((f'exact_fallback_equal_{n}', grid, [v + 0.5 for v in grid]))
     ks_cases = []
     for name, a, b in ks_inputs:
-        r = stats.ks_2samp(resolve(a), resolve(b))  # method='auto', alternative='two-sided'
+        with warnings.catch_warnings():
+            if name.startswith('exact_fallback_'):
+                warnings.simplefilter('ignore', RuntimeWarning)
+            r = stats.ks_2samp(resolve(a), resolve(b))  # method='auto', alternative='two-sided'
         ks_cases.append({'name': name, 'a': a, 'b': b, 'statistic': float(r.statistic), 'pvalue': float(r.pvalue)})
 
     # ------------------------------------------- exact two-sample distribution (scipy internal)
