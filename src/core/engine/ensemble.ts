@@ -33,6 +33,12 @@ export interface FeatureSpec {
   type: FeatureType;
   /** Categorical only: the category names; a category's code is its index here. */
   categories?: string[];
+  /**
+   * Categorical only. 'names' (default): inputs are category names, looked up in `categories`.
+   * 'codes': inputs are the integer codes themselves (imported XGBoost models, which keep no
+   * names); any non-negative integer is accepted and a code no split lists goes left, as in XGBoost.
+   */
+  encoding?: 'names' | 'codes';
   stats?: FeatureStats;
   /** Optional plain-language name for explanations. */
   description?: string;

@@ -1,0 +1,192 @@
+/**
+ * Fast inference. The ensemble is re-laid out once into a traversal-friendly form: the two
+ * children of a node sit next to each other (right = left + 1), a leaf stores its value in the
+ * threshold slot, and a categorical split is marked by a NaN threshold, so the common numeric step
+ * reads three arrays and takes one comparison.
+ */
+
+import type { TreeEnsemble } from './ensemble.js';
+
+export function sigmoid(margin: number): number {
+  return 1 / (1 + Math.exp(-margin));
+}
+
+/**
+ * The traversal layout, shared by the predictor and TreeSHAP. Nodes of a tree are numbered
+ * breadth-first, so a parent always comes before its children and tree t spans
+ * [roots[t], roots[t + 1]).
+ */
+export interface Layout {
+  /** Feature of each node, -1 on leaves. */
+  readonly feat: Int32Array;
+  /** Split threshold, NaN on categorical splits, leaf value on leaves. */
+  readonly thr: Float32Array;
+  /** Left child; the right child is left + 1. */
+  readonly left: Int32Array;
+  readonly defaultLeft: Uint8Array;
+  /** Node index in the source tree (what XGBoost reports as the leaf index). */
+  readonly sourceNode: Int32Array;
+  /** Source (global) node index, to reach covers and other per-node data. */
+  readonly sourceGlobal: Int32Array;
+  readonly catStart: Int32Array;
+  readonly catWords: Int32Array;
+  readonly catBits: Uint32Array;
+  /** First node of each tree plus one past the end: length numTrees + 1. */
+  readonly roots: Int32Array;
+}
+
+/**
+ * The child of split node n that value v goes to. Numeric: v < threshold → left; missing → the
+ * default side; categorical (NaN threshold): the code's bit set → right, anything else → left
+ * (unseen, negative or fractional codes, as XGBoost does).
+ */
+export function childOf(L: Layout, n: number, v: number): number {
+  const c = L.thr[n];
+  if (v < c) return L.left[n];
+  if (v !== v) return L.left[n] + 1 - L.defaultLeft[n];
+  if (c !== c) {
+    if (!(v >= 0) || v !== Math.floor(v)) return L.left[n];
+    const word = v >>> 5;
+    if (word >= L.catWords[n]) return L.left[n];
+    return L.left[n] + ((L.catBits[L.catStart[n] + word] >>> (v & 31)) & 1);
+  }
+  return L.left[n] + 1;
+}
+
+export class Predictor implements Layout {
+  readonly numFeatures: number;
+  readonly numTrees: number;
+  readonly baseMargin: number;
+  readonly feat: Int32Array;
+  readonly thr: Float32Array;
+  readonly left: Int32Array;
+  readonly defaultLeft: Uint8Array;
+  readonly sourceNode: Int32Array;
+  readonly sourceGlobal: Int32Array;
+  readonly catStart: Int32Array;
+  readonly catWords: Int32Array;
+  readonly catBits: Uint32Array;
+  readonly roots: Int32Array;
+  /** Scratch row for the single-row path, so it allocates nothing per call. */
+  private readonly scratch: Float32Array;
+
+  constructor(e: TreeEnsemble) {
+    this.numFeatures = e.numFeatures;
+    this.numTrees = e.numTrees;
+    this.baseMargin = e.baseMargin;
+    const n = e.numNodes;
+    this.feat = new Int32Array(n);
+    this.thr = new Float32Array(n);
+    this.left = new Int32Array(n);
+    this.defaultLeft = new Uint8Array(n);
+    this.sourceNode = new Int32Array(n);
+    this.sourceGlobal = new Int32Array(n);
+    this.catStart = new Int32Array(n).fill(-1);
+    this.catWords = new Int32Array(n);
+    this.catBits = e.catBits;
+    this.roots = new Int32Array(e.numTrees + 1);
+    this.scratch = new Float32Array(e.numFeatures);
+    // Breadth-first renumbering per tree puts siblings side by side.
+    let next = 0;
+    const queue = new Int32Array(n);
+    const placed = new Int32Array(n);
+    for (let t = 0; t < e.numTrees; t++) {
+      const root = e.treeStart[t];
+      let head = 0;
+      let tail = 0;
+      queue[tail++] = root;
+      placed[root] = next++;
+      this.roots[t] = placed[root];
+      while (head < tail) {
+        const src = queue[head++];
+        const dst = placed[src];
+        this.sourceNode[dst] = src - root;
+        this.sourceGlobal[dst] = src;
+        this.defaultLeft[dst] = e.defaultLeft[src];
+        if (e.feature[src] < 0) {
+          this.feat[dst] = -1;
+          this.thr[dst] = e.value[src];
+          continue;
+        }
+        this.feat[dst] = e.feature[src];
+        if (e.catStart[src] >= 0) {
+          this.thr[dst] = NaN;
+          this.catStart[dst] = e.catStart[src];
+          this.catWords[dst] = e.catWords[src];
+        } else {
+          this.thr[dst] = e.threshold[src];
+        }
+        const l = e.left[src];
+        const r = e.right[src];
+        placed[l] = next;
+        placed[r] = next + 1;
+        this.left[dst] = next;
+        next += 2;
+        queue[tail++] = l;
+        queue[tail++] = r;
+      }
+    }
+    this.roots[e.numTrees] = next;
+  }
+
+  /** The leaf (compiled index) that `x[offset .. offset+numFeatures)` reaches in tree t. */
+  private leafOf(t: number, x: ArrayLike<number>, offset: number): number {
+    const feat = this.feat;
+    let n = this.roots[t];
+    let f = feat[n];
+    while (f >= 0) {
+      n = childOf(this, n, x[offset + f]);
+      f = feat[n];
+    }
+    return n;
+  }
+
+  /**
+   * Margins of a row-major float32 matrix (NaN = missing) into `out`.
+   * @param x rows × numFeatures values
+   * @param out one margin per row (allocated when not given)
+   */
+  predictMargins(x: Float32Array, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
+    const m = this.numFeatures;
+    const thr = this.thr;
+    const base = this.baseMargin;
+    const trees = this.numTrees;
+    // Trees outer within blocks of rows: a tree's nodes stay in cache while the block runs.
+    const BLOCK = 64;
+    for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+      const r1 = Math.min(rows, r0 + BLOCK);
+      for (let r = r0; r < r1; r++) out[r] = base;
+      for (let t = 0; t < trees; t++) {
+        for (let r = r0; r < r1; r++) out[r] += thr[this.leafOf(t, x, r * m)];
+      }
+    }
+    return out;
+  }
+
+  /** Probabilities of a row-major matrix. */
+  predictProba(x: Float32Array, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
+    this.predictMargins(x, rows, out);
+    for (let r = 0; r < rows; r++) out[r] = sigmoid(out[r]);
+    return out;
+  }
+
+  /**
+   * Margin of one row given as any array of numbers (rounded to float32 here, as XGBoost does).
+   * Allocates nothing.
+   */
+  predictRowMargin(row: ArrayLike<number>): number {
+    const s = this.scratch;
+    for (let j = 0; j < this.numFeatures; j++) s[j] = row[j];
+    let sum = this.baseMargin;
+    for (let t = 0; t < this.numTrees; t++) sum += this.thr[this.leafOf(t, s, 0)];
+    return sum;
+  }
+
+  /** Leaf node indices (in the source trees' numbering, as XGBoost's pred_leaf) of one row. */
+  predictLeaves(row: ArrayLike<number>, out: Int32Array = new Int32Array(this.numTrees)): Int32Array {
+    const s = this.scratch;
+    for (let j = 0; j < this.numFeatures; j++) s[j] = row[j];
+    for (let t = 0; t < this.numTrees; t++) out[t] = this.sourceNode[this.leafOf(t, s, 0)];
+    return out;
+  }
+}
