@@ -1,0 +1,82 @@
+/**
+ * The prediction-log contract. Every prediction the API makes is handed to a `PredictionLog`;
+ * the backends (memory, stdout, redis) differ only in where records end up. The contract is
+ * written so that logging can never hurt the request path: `append` is synchronous, never
+ * throws and never waits on I/O, and every record that does not make it to storage is counted.
+ */
+
+export type Decision = 'approve' | 'review' | 'decline';
+
+/** A feature value as logged: numbers, category strings, or null for a missing value. */
+export type FeatureValue = number | string | null;
+
+/**
+ * The explanation attached to a prediction (e.g. SHAP contributions): any JSON object. The store
+ * treats it as opaque except for PII masking (see `maskFields`). Typed as `object` so that an
+ * explanation declared as an interface can be passed without an index signature.
+ */
+export type PredictionExplanation = object;
+
+export interface PredictionRecord {
+  id: string;
+  /** ISO 8601 instant at which the prediction was made. */
+  timestamp: string;
+  model_version: string;
+  /** Fraud probability in [0, 1]. */
+  score: number;
+  decision: Decision;
+  risk_level: string;
+  latency_ms: number;
+  features: Record<string, FeatureValue>;
+  explanation?: PredictionExplanation | undefined;
+}
+
+/**
+ * Counters of one store instance, since it was created.
+ * Invariant: records appended = written + buffered + dropped.
+ */
+export interface PredictionLogStats {
+  /** Accepted records not yet confirmed by the backend. */
+  buffered: number;
+  /**
+   * Records that will never be stored: invalid or unserialisable, over the buffer bound,
+   * appended after `close()`, or still buffered when `close()` gave up waiting.
+   */
+  dropped: number;
+  /** Records confirmed stored. Retention trimming (`maxSize`) does not decrease it. */
+  written: number;
+  /** Whether the backend currently accepts writes. */
+  connected: boolean;
+}
+
+export interface PredictionLog {
+  /** 'memory' | 'stdout' | 'redis'. */
+  readonly backend: string;
+  /** Records one prediction. Synchronous, never throws, never waits on I/O. */
+  append(record: PredictionRecord): void;
+  /**
+   * Up to `limit` of the newest stored records, newest first. `limit` must be a non-negative
+   * integer (otherwise the promise rejects with INPUT_INVALID); it is capped at `maxSize`.
+   * Never rejects because a backend is unavailable: it then answers from the in-process copy.
+   */
+  latest(limit: number): Promise<PredictionRecord[]>;
+  stats(): PredictionLogStats;
+  /** Resolves once every record appended before the call is written, or a bounded wait ran out. */
+  flush(): Promise<void>;
+  /** Flushes, then releases the backend. Idempotent; later appends are counted as dropped. */
+  close(): Promise<void>;
+}
+
+/** Options every backend accepts. */
+export interface PredictionLogOptions {
+  /** How many of the newest records are retained (default 5000). */
+  maxSize?: number | undefined;
+  /**
+   * Feature names whose values are stored as "***": in `features`, and in any object of the
+   * explanation shaped `{ feature: <masked name>, value: ... }`.
+   */
+  maskFields?: readonly string[] | undefined;
+}
+
+export const DEFAULT_MAX_SIZE = 5000;
+export const MASKED_VALUE = '***';

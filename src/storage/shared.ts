@@ -1,0 +1,153 @@
+/**
+ * Pieces every backend shares: option validation, record preparation (validation, PII masking,
+ * snapshotting) and a small "wait until a condition holds or a deadline passes" primitive.
+ * Keeping them here is what makes the backends behave identically on the same input.
+ */
+
+import { FraudlensError } from '../core/errors.js';
+import {
+  DEFAULT_MAX_SIZE,
+  MASKED_VALUE,
+  type FeatureValue,
+  type PredictionExplanation,
+  type PredictionLogOptions,
+  type PredictionRecord,
+} from './prediction-log.js';
+
+const DECISIONS: ReadonlySet<string> = new Set(['approve', 'review', 'decline']);
+
+export interface ResolvedCommonOptions {
+  maxSize: number;
+  maskFields: ReadonlySet<string>;
+}
+
+/** A positive integer option, or `fallback` when absent; CONFIG_INVALID otherwise. */
+export function positiveIntegerOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new FraudlensError('CONFIG_INVALID', `Prediction log option ${name} must be a positive integer, got ${String(value)}.`, {
+      field: name,
+    });
+  }
+  return value;
+}
+
+export function resolveCommonOptions(options: PredictionLogOptions): ResolvedCommonOptions {
+  const maxSize = positiveIntegerOption('maxSize', options.maxSize, DEFAULT_MAX_SIZE);
+  const fields = options.maskFields ?? [];
+  if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string' || f.length === 0)) {
+    throw new FraudlensError('CONFIG_INVALID', 'Prediction log option maskFields must be a list of feature names.', {
+      field: 'maskFields',
+    });
+  }
+  return { maxSize, maskFields: new Set(fields) };
+}
+
+/** Rejects a `latest()` limit that is not a non-negative integer; caps it at the retention size. */
+export function checkLimit(limit: unknown, maxSize: number): number {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+    throw new FraudlensError('INPUT_INVALID', `The number of log records to read must be a non-negative integer, got ${String(limit)}.`, {
+      field: 'limit',
+    });
+  }
+  return Math.min(limit, maxSize);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deeper than this, an "explanation" is taken to be a cycle or a mistake, not data. */
+const MAX_EXPLANATION_DEPTH = 32;
+
+class NotJsonData extends Error {}
+
+/**
+ * Deep-copies an explanation as JSON data, masking `value` in every `{ feature: <masked>, value }`
+ * object. Non-finite numbers become null (as JSON would make them); values JSON cannot hold
+ * (bigint, functions, cycles) throw, so the record is refused the same way by every backend.
+ */
+function copyExplanation(value: unknown, masked: ReadonlySet<string>, depth = 0): unknown {
+  if (depth > MAX_EXPLANATION_DEPTH) throw new NotJsonData('explanation nested too deeply');
+  if (value === undefined) return null; // only reached for array holes, as JSON prints them
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map((v) => copyExplanation(v, masked, depth + 1));
+  if (!isPlainObject(value)) throw new NotJsonData(`explanation holds a ${typeof value}`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = copyExplanation(v, masked, depth + 1);
+  }
+  if (typeof value.feature === 'string' && masked.has(value.feature) && 'value' in value) out.value = MASKED_VALUE;
+  return out;
+}
+
+/**
+ * Validates a record and returns the frozen snapshot that gets stored: features and explanation
+ * copied (so a caller reusing its objects cannot rewrite history), masked, and reduced to what
+ * JSON can hold (non-finite numbers become null), so every backend returns the same thing.
+ * Returns undefined for a record that does not satisfy the contract; callers count it as dropped.
+ */
+export function prepareRecord(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
+  try {
+    return snapshot(record, masked);
+  } catch {
+    // Exotic input (throwing getters, a proxy, data JSON cannot hold) is refused, never thrown.
+    return undefined;
+  }
+}
+
+function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
+  if (!isPlainObject(record)) return undefined;
+  const { id, timestamp, model_version, score, decision, risk_level, latency_ms, features, explanation } = record;
+  if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return undefined;
+  if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) return undefined;
+  if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
+  if (typeof latency_ms !== 'number' || !Number.isFinite(latency_ms)) return undefined;
+  if (typeof decision !== 'string' || !DECISIONS.has(decision)) return undefined;
+  if (!isPlainObject(features)) return undefined;
+  if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
+
+  const copy: Record<string, FeatureValue> = {};
+  for (const [name, value] of Object.entries(features)) {
+    if (masked.has(name)) copy[name] = MASKED_VALUE;
+    else if (value === null || typeof value === 'string') copy[name] = value;
+    else if (typeof value === 'number') copy[name] = Number.isFinite(value) ? value : null;
+    else return undefined;
+  }
+  Object.freeze(copy);
+  const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: copy };
+  if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
+  return Object.freeze(out);
+}
+
+/**
+ * Lets an async caller wait until a condition holds, re-checked whenever the owner calls
+ * `notify()` after a state change, with a deadline so no wait is unbounded.
+ */
+export class ConditionWaiters {
+  private readonly waiters = new Set<{ check: () => boolean; done: (ok: boolean) => void }>();
+
+  /** Resolves true as soon as `check()` holds, false if `timeoutMs` passes first. */
+  waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (check()) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        check,
+        done: (ok: boolean) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => waiter.done(false), timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  notify(): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.check()) waiter.done(true);
+    }
+  }
+}
