@@ -69,6 +69,13 @@ export class Predictor implements Layout {
   readonly roots: Int32Array;
   /** Scratch row for the single-row path, so it allocates nothing per call. */
   private readonly scratch: Float32Array;
+  /**
+   * Batch layout: every tree padded to a complete binary tree of its own depth (a leaf above the
+   * bottom becomes splits whose every descendant leaf holds its value), so a block of rows
+   * descends level by level with no data-dependent loop exit, and the rows of a block are
+   * independent work the CPU overlaps. Null when a tree is too deep to pad.
+   */
+  private readonly complete: CompleteTrees | null;
 
   constructor(e: TreeEnsemble) {
     this.numFeatures = e.numFeatures;
@@ -127,6 +134,7 @@ export class Predictor implements Layout {
       }
     }
     this.roots[e.numTrees] = next;
+    this.complete = e.maxDepth <= MAX_PADDED_DEPTH ? buildCompleteTrees(this) : null;
   }
 
   /** The leaf (compiled index) that `x[offset .. offset+numFeatures)` reaches in tree t. */
@@ -148,16 +156,47 @@ export class Predictor implements Layout {
    */
   predictMargins(x: Float32Array, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
     const m = this.numFeatures;
-    const thr = this.thr;
     const base = this.baseMargin;
     const trees = this.numTrees;
-    // Trees outer within blocks of rows: a tree's nodes stay in cache while the block runs.
-    const BLOCK = 64;
-    for (let r0 = 0; r0 < rows; r0 += BLOCK) {
-      const r1 = Math.min(rows, r0 + BLOCK);
+    const c = this.complete;
+    for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+      const r1 = Math.min(rows, r0 + BLOCK_ROWS);
       for (let r = r0; r < r1; r++) out[r] = base;
+      if (c === null) {
+        const thr = this.thr;
+        for (let t = 0; t < trees; t++) {
+          for (let r = r0; r < r1; r++) out[r] += thr[this.leafOf(t, x, r * m)];
+        }
+        continue;
+      }
+      const idx = c.position;
+      const cfeat = c.feat;
+      const cthr = c.thr;
+      const count = r1 - r0;
       for (let t = 0; t < trees; t++) {
-        for (let r = r0; r < r1; r++) out[r] += thr[this.leafOf(t, x, r * m)];
+        const nodeBase = c.nodeStart[t];
+        const depth = c.depth[t];
+        idx.fill(0, 0, count);
+        for (let d = 0; d < depth; d++) {
+          for (let k = 0, rowOffset = r0 * m; k < count; k++, rowOffset += m) {
+            const p = idx[k];
+            const node = nodeBase + p;
+            const v = x[rowOffset + cfeat[node]];
+            // Branch-free step: the sign bit of (v − cut) says left (1) or right (0); adding +0
+            // turns −0 into +0 so v = cut goes right. NaN (a missing value, a categorical split
+            // or ∞ − ∞) takes the general rule.
+            const diff = v - cthr[node] + 0;
+            if (diff !== diff) {
+              const src = c.source[node];
+              idx[k] = 2 * p + (childOf(this, src, v) === this.left[src] ? 1 : 2);
+            } else {
+              SIGN_F64[0] = diff;
+              idx[k] = 2 * p + 2 - (SIGN_U32[1] >>> 31);
+            }
+          }
+        }
+        const leafBase = c.leafStart[t] - ((1 << depth) - 1);
+        for (let k = 0; k < count; k++) out[r0 + k] += c.leaf[leafBase + idx[k]];
       }
     }
     return out;
@@ -189,4 +228,94 @@ export class Predictor implements Layout {
     for (let t = 0; t < this.numTrees; t++) out[t] = this.sourceNode[this.leafOf(t, s, 0)];
     return out;
   }
+}
+
+/** Shared scratch to read a double's sign bit (the high word, little-endian). */
+const SIGN_F64 = new Float64Array(1);
+const SIGN_U32 = new Uint32Array(SIGN_F64.buffer);
+
+/** Rows that descend the trees together in batch prediction. */
+const BLOCK_ROWS = 64;
+/** Deepest tree padded to a complete tree (2^depth leaves each). */
+const MAX_PADDED_DEPTH = 12;
+
+interface CompleteTrees {
+  depth: Int32Array;
+  /** Offset of each tree's 2^depth − 1 split slots in feat/thr/source. */
+  nodeStart: Int32Array;
+  /** Offset of each tree's 2^depth leaves in `leaf`. */
+  leafStart: Int32Array;
+  feat: Int32Array;
+  /** Threshold; +Infinity on padding (every value goes left, all leaves below are equal). */
+  thr: Float32Array;
+  /** The layout node a slot came from, for missing values and categorical splits. */
+  source: Int32Array;
+  leaf: Float32Array;
+  /** Scratch: each block row's slot in the current tree. */
+  position: Int32Array;
+}
+
+function buildCompleteTrees(L: Predictor): CompleteTrees {
+  const trees = L.numTrees;
+  const depth = new Int32Array(trees);
+  const nodeStart = new Int32Array(trees);
+  const leafStart = new Int32Array(trees);
+  let nodes = 0;
+  let leaves = 0;
+  for (let t = 0; t < trees; t++) {
+    depth[t] = layoutDepth(L, t);
+    nodeStart[t] = nodes;
+    leafStart[t] = leaves;
+    nodes += (1 << depth[t]) - 1;
+    leaves += 1 << depth[t];
+  }
+  const feat = new Int32Array(nodes);
+  const thr = new Float32Array(nodes);
+  const source = new Int32Array(nodes);
+  const leaf = new Float32Array(leaves);
+  for (let t = 0; t < trees; t++) {
+    const D = depth[t];
+    const internal = (1 << D) - 1;
+    // Walk slots in order; slotNode holds the layout node each slot stands for (a leaf repeats
+    // itself down to the bottom level).
+    const slotNode = new Int32Array(internal + (1 << D));
+    slotNode[0] = L.roots[t];
+    for (let p = 0; p < internal + (1 << D); p++) {
+      const n = slotNode[p];
+      const isLeaf = L.feat[n] < 0;
+      if (p < internal) {
+        const g = nodeStart[t] + p;
+        source[g] = n;
+        if (isLeaf) {
+          feat[g] = 0;
+          thr[g] = Infinity;
+          slotNode[2 * p + 1] = n;
+          slotNode[2 * p + 2] = n;
+        } else {
+          feat[g] = L.feat[n];
+          thr[g] = L.thr[n];
+          slotNode[2 * p + 1] = L.left[n];
+          slotNode[2 * p + 2] = L.left[n] + 1;
+        }
+      } else {
+        leaf[leafStart[t] + p - internal] = L.thr[n];
+      }
+    }
+  }
+  return { depth, nodeStart, leafStart, feat, thr, source, leaf, position: new Int32Array(BLOCK_ROWS) };
+}
+
+function layoutDepth(L: Predictor, t: number): number {
+  // Breadth-first numbering: a node's depth is its parent's plus one, parents come first.
+  const lo = L.roots[t];
+  const hi = L.roots[t + 1];
+  const d = new Int32Array(hi - lo);
+  let best = 0;
+  for (let i = lo; i < hi; i++) {
+    if (L.feat[i] < 0) continue;
+    const c = L.left[i] - lo;
+    d[c] = d[c + 1] = d[i - lo] + 1;
+    if (d[c] > best) best = d[c];
+  }
+  return best;
 }

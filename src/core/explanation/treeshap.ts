@@ -26,6 +26,9 @@ export const MAX_PATH_FEATURES = 12;
 /** Contributions plus bias must equal the margin within this (float64 arithmetic, summed over trees). */
 export const ADDITIVITY_TOLERANCE = 1e-6;
 
+/** Rows explained together tree by tree in batch mode (their SHAP rows stay in L1/L2). */
+const EXPLAIN_BLOCK_ROWS = 128;
+
 export class TreeExplainer {
   readonly numFeatures: number;
   /** Base margin plus every tree's expected value: the explanation's starting point (margin). */
@@ -35,12 +38,18 @@ export class TreeExplainer {
   private readonly nodeBit: Int32Array;
   /** Leaves: number of distinct features on the path (D). */
   private readonly leafDepth: Uint8Array;
-  /** Leaves: offset of the leaf's table in `table` ((D + 1) · 2^D entries). */
+  /**
+   * Leaves: offset of the leaf's table in `table`. A non-negative offset is a compact table:
+   * K(U) = v · Π_{k∉U} z_k · C(U) for every U (2^D entries), followed by a_k = (1 − z_k)/z_k
+   * (D entries); then the unsatisfied features get −K(U) and a satisfied k gets a_k · K(U ∖ {k}).
+   * A negative offset −1−o points to a full table at o ((D + 1) · 2^D entries, per U the
+   * unsatisfied value then one value per bit), used when a zero fraction is 0 (a leaf no
+   * training row reached), where the compact identity divides by zero.
+   */
   private readonly leafTable: Int32Array;
   /** Leaves: offset of the path's distinct features (bit order) in `pathFeatures`. */
   private readonly leafFeatures: Int32Array;
   private readonly pathFeatures: Int32Array;
-  /** Per leaf and per satisfied-set U: [value for unsatisfied features, value per bit 0..D-1]. */
   private readonly table: Float64Array;
   /** Scratch: satisfied-feature mask per node of the tree being walked. */
   private readonly mask: Int32Array;
@@ -86,9 +95,7 @@ export class TreeExplainer {
             throw new FraudlensError('MODEL_UNSUPPORTED', `a path splits on ${len} distinct features; TreeSHAP tables support at most ${MAX_PATH_FEATURES}`);
           }
           this.leafDepth[i] = len;
-          this.leafTable[i] = tableSize;
           this.leafFeatures[i] = featSize;
-          tableSize += (len + 1) << len;
           featSize += len;
           continue;
         }
@@ -114,6 +121,21 @@ export class TreeExplainer {
       }
     }
 
+    // Table sizes: compact unless a zero fraction is 0.
+    for (let i = 0; i < n; i++) {
+      if (L.feat[i] >= 0) continue;
+      const D = this.leafDepth[i];
+      let compact = true;
+      for (let k = 0; k < D; k++) if (!(pathZ[i * width + k] > 0)) compact = false;
+      if (compact) {
+        this.leafTable[i] = tableSize;
+        tableSize += (1 << D) + D;
+      } else {
+        this.leafTable[i] = -1 - tableSize;
+        tableSize += (D + 1) << D;
+      }
+    }
+
     // Pass 2: the leaf tables.
     this.table = new Float64Array(tableSize);
     this.pathFeatures = new Int32Array(featSize);
@@ -133,14 +155,24 @@ export class TreeExplainer {
       // C(V) for every subset V of the D features.
       for (let V = 0; V < 1 << D; V++) coalition[V] = coalitionSum(V, D, z, weight, poly);
       const full = (1 << D) - 1;
-      const base = this.leafTable[i];
-      for (let U = 0; U <= full; U++) {
-        let zOut = 1;
-        for (let k = 0; k < D; k++) if (!((U >>> k) & 1)) zOut *= z[k];
-        const row = base + U * (D + 1);
-        this.table[row] = -v * zOut * coalition[U];
-        for (let k = 0; k < D; k++) {
-          this.table[row + 1 + k] = (U >>> k) & 1 ? v * (1 - z[k]) * zOut * coalition[U & ~(1 << k)] : 0;
+      const at = this.leafTable[i];
+      if (at >= 0) {
+        for (let U = 0; U <= full; U++) {
+          let zOut = 1;
+          for (let k = 0; k < D; k++) if (!((U >>> k) & 1)) zOut *= z[k];
+          this.table[at + U] = v * zOut * coalition[U];
+        }
+        for (let k = 0; k < D; k++) this.table[at + (1 << D) + k] = (1 - z[k]) / z[k];
+      } else {
+        const base = -1 - at;
+        for (let U = 0; U <= full; U++) {
+          let zOut = 1;
+          for (let k = 0; k < D; k++) if (!((U >>> k) & 1)) zOut *= z[k];
+          const row = base + U * (D + 1);
+          this.table[row] = -v * zOut * coalition[U];
+          for (let k = 0; k < D; k++) {
+            this.table[row + 1 + k] = (U >>> k) & 1 ? v * (1 - z[k]) * zOut * coalition[U & ~(1 << k)] : 0;
+          }
         }
       }
     }
@@ -165,44 +197,54 @@ export class TreeExplainer {
   }
 
   /**
-   * Adds the contributions of the row at x[offset..] to phi[phiOffset..phiOffset+numFeatures]
-   * (bias excluded). Allocates nothing.
+   * Adds tree t's contributions of the row at x[offset..] to phi[phiOffset..] (bias excluded).
+   * Allocates nothing.
    */
-  private accumulate(x: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): void {
+  private accumulateTree(t: number, x: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number): void {
     const L = this.layout;
     const feat = L.feat;
+    const thr = L.thr;
     const left = L.left;
     const mask = this.mask;
     const table = this.table;
     const pathFeatures = this.pathFeatures;
-    const trees = L.roots.length - 1;
-    for (let t = 0; t < trees; t++) {
-      const lo = L.roots[t];
-      const hi = L.roots[t + 1];
-      mask[0] = -1;
-      for (let i = lo; i < hi; i++) {
-        const f = feat[i];
-        const m = mask[i - lo];
-        if (f >= 0) {
-          const c = left[i] - lo;
-          const b = this.nodeBit[i];
-          if (childOf(L, i, x[offset + f]) === left[i]) {
-            mask[c] = m;
-            mask[c + 1] = m & ~b;
-          } else {
-            mask[c] = m & ~b;
-            mask[c + 1] = m;
-          }
+    const lo = L.roots[t];
+    const hi = L.roots[t + 1];
+    mask[0] = -1;
+    for (let i = lo; i < hi; i++) {
+      const f = feat[i];
+      const m = mask[i - lo];
+      if (f >= 0) {
+        const c = left[i] - lo;
+        const b = this.nodeBit[i];
+        const v = x[offset + f];
+        // Inline numeric step; missing values and categorical splits take the shared rule.
+        const goLeft = v < thr[i] || ((v !== v || thr[i] !== thr[i]) && childOf(L, i, v) === left[i]);
+        if (goLeft) {
+          mask[c] = m;
+          mask[c + 1] = m & ~b;
         } else {
-          const D = this.leafDepth[i];
-          if (D === 0) continue;
-          const U = m & ((1 << D) - 1);
-          const row = this.leafTable[i] + U * (D + 1);
-          const off = this.leafFeatures[i];
-          const missed = table[row];
-          for (let k = 0; k < D; k++) {
-            phi[phiOffset + pathFeatures[off + k]] += (U >>> k) & 1 ? table[row + 1 + k] : missed;
-          }
+          mask[c] = m & ~b;
+          mask[c + 1] = m;
+        }
+        continue;
+      }
+      const D = this.leafDepth[i];
+      if (D === 0) continue;
+      const U = m & ((1 << D) - 1);
+      const off = this.leafFeatures[i];
+      const at = this.leafTable[i];
+      if (at >= 0) {
+        const k0 = table[at + U];
+        const factors = at + (1 << D);
+        for (let k = 0; k < D; k++) {
+          phi[phiOffset + pathFeatures[off + k]] += (U >>> k) & 1 ? table[factors + k] * table[at + (U ^ (1 << k))] : -k0;
+        }
+      } else {
+        const row = -1 - at + U * (D + 1);
+        const missed = table[row];
+        for (let k = 0; k < D; k++) {
+          phi[phiOffset + pathFeatures[off + k]] += (U >>> k) & 1 ? table[row + 1 + k] : missed;
         }
       }
     }
@@ -216,7 +258,8 @@ export class TreeExplainer {
     const s = this.scratchRow;
     for (let j = 0; j < this.numFeatures; j++) s[j] = row[j];
     out.fill(0);
-    this.accumulate(s, 0, out, 0);
+    const trees = this.layout.roots.length - 1;
+    for (let t = 0; t < trees; t++) this.accumulateTree(t, s, 0, out, 0);
     out[this.numFeatures] = this.bias;
     return out;
   }
@@ -226,9 +269,14 @@ export class TreeExplainer {
     const m = this.numFeatures;
     const w = m + 1;
     out.fill(0, 0, rows * w);
-    for (let r = 0; r < rows; r++) {
-      this.accumulate(x, r * m, out, r * w);
-      out[r * w + m] = this.bias;
+    const trees = this.layout.roots.length - 1;
+    // Trees outer within blocks of rows: one tree's tables stay in cache while the block runs.
+    for (let r0 = 0; r0 < rows; r0 += EXPLAIN_BLOCK_ROWS) {
+      const r1 = Math.min(rows, r0 + EXPLAIN_BLOCK_ROWS);
+      for (let t = 0; t < trees; t++) {
+        for (let r = r0; r < r1; r++) this.accumulateTree(t, x, r * m, out, r * w);
+      }
+      for (let r = r0; r < r1; r++) out[r * w + m] = this.bias;
     }
     return out;
   }
