@@ -64,6 +64,8 @@ export function encodeFeatures(table: Table, features: readonly FeatureSpec[], u
       }
       const v = col.values;
       for (let i = 0; i < n; i++) out[i * m + j] = v[i];
+    } else if (spec.encoding === 'codes') {
+      for (let i = 0; i < n; i++) out[i * m + j] = categoryCode(table, col, i, spec);
     } else {
       const modelCats = spec.categories ?? [];
       const lookup = new Map<string, number>();
@@ -101,6 +103,28 @@ export function encodeFeatures(table: Table, features: readonly FeatureSpec[], u
   }
   return out;
 }
+
+/** A cell of a code-encoded categorical feature: a non-negative integer, or NaN when missing. */
+function categoryCode(table: Table, col: Column, i: number, spec: FeatureSpec): number {
+  let v: number;
+  let text: string;
+  if (col.kind === 'numeric') {
+    v = col.values[i];
+    if (Number.isNaN(v)) return NaN;
+    text = String(v);
+  } else {
+    if (col.codes[i] < 0) return NaN;
+    text = col.categories[col.codes[i]];
+    v = Number(text);
+  }
+  if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY_CODE) {
+    throw new FraudlensError('INPUT_UNKNOWN_CATEGORY', `"${text}" is not a category code (a non-negative integer up to ${MAX_CATEGORY_CODE})`, { file: table.source, row: i + 1, column: spec.name });
+  }
+  return v;
+}
+
+/** Largest category code accepted: float32 holds integers exactly up to 2^24. */
+export const MAX_CATEGORY_CODE = 2 ** 24;
 
 function firstNonMissing(col: CategoricalColumn): number {
   for (let i = 0; i < col.codes.length; i++) if (col.codes[i] >= 0) return i;
