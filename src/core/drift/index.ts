@@ -50,3 +50,42 @@ export {
 } from './registry.js';
 export { chiSquaredSf, regularizedGammaP, regularizedGammaQ } from './gamma.js';
 export { kolmogorovSmirnovSf, smirnovSf } from './kolmogorov.js';
+export type {
+  BaselineOptions,
+  CategoricalFeatureBaseline,
+  DriftBaseline,
+  FeatureBaseline,
+  NumericFeatureBaseline,
+  ScoreBaseline,
+} from './baseline.js';
+export {
+  BASELINE_FILE_NAME,
+  BASELINE_FORMAT,
+  BASELINE_FORMAT_VERSION,
+  DEFAULT_BASELINE_BINS,
+  DEFAULT_MAX_CATEGORIES,
+  DEFAULT_RESERVOIR_SIZE,
+  baselineFromJson,
+  buildBaseline,
+  checkBaselineFitsModel,
+  parseBaseline,
+  serializeBaseline,
+} from './baseline.js';
+export type { DriftReportOptions, SamplePart, WindowCounts, WindowSample } from './window.js';
+export {
+  BottomKSample,
+  DriftLayout,
+  addCounts,
+  binIndex,
+  buildDriftReport,
+  compileBaseline,
+  countRows,
+  emptyCounts,
+  emptySample,
+  mergeSamples,
+  sampleAsPart,
+  sampleRows,
+} from './window.js';
+export type { BaselineBins, CurrentBins, DatasetDriftReport, DriftMethod, DriftReport, FeatureDriftReport, WindowInfo } from './report.js';
+export { OTHER_CATEGORY } from './report.js';
+export { DriftRandom } from './random.js';

@@ -1,0 +1,624 @@
+/**
+ * The drift baseline: what the training data looked like, per feature and for the model's score,
+ * in a form production windows can be compared with cheaply. Built once (when a model is trained,
+ * or by `fraudlens baseline` for an imported model), saved as `drift_baseline.json` beside the
+ * model. Pure: no I/O, randomness from an explicit seed, the clock only as an overridable default.
+ *
+ * Per numeric feature: quantile cut points and the counts on those bins, mean / std / min / max,
+ * missing count, number of distinct values, and a bounded uniform sample of the raw values (for
+ * the sample-based tests). Per categorical feature: the most frequent categories with their
+ * counts, one "other" bucket for the rest (and for categories training never saw), missing count.
+ * For the score: the same as a numeric feature.
+ *
+ * Values are taken as the model sees them: encoded to float32 (encodeFeatures). Production rows
+ * reach the window as the same float32 values, so a value lying exactly on a cut point falls in
+ * the same bin on both sides; binning float64 training values instead would move such ties (an
+ * amount of 1.98 is 1.9800000190734863 in float32) and fake a shift on identical data.
+ *
+ * Bins are right-closed: bin i holds x with edges[i-1] < x <= edges[i], the first bin open
+ * below and the last open above. Cut points are numpy's default (linear) quantiles at i / bins,
+ * with repeats dropped, so heavy ties give fewer, wider bins. A numeric feature with at most
+ * LOW_CARDINALITY_MAX_DISTINCT distinct values gets one bin per value instead (cut points = the
+ * values), plus an empty "above the largest value" bin: the registry tests such a feature like a
+ * categorical one, and a new larger value then shows up in a bin of its own.
+ */
+
+import type { Table } from '../data/table.js';
+import { encodeFeatures, requireColumn } from '../data/table.js';
+import type { FeatureSpec } from '../engine/ensemble.js';
+import type { FraudlensModel } from '../engine/model.js';
+import { Predictor } from '../engine/predict.js';
+import { FraudlensError } from '../errors.js';
+import { CompensatedSum } from './common.js';
+import { DriftRandom } from './random.js';
+import { LOW_CARDINALITY_MAX_DISTINCT } from './registry.js';
+import { binIndex } from './window.js';
+
+export const BASELINE_FORMAT = 'fraudlens-drift-baseline';
+export const BASELINE_FORMAT_VERSION = 1;
+/** File name of the baseline, saved beside the model file. */
+export const BASELINE_FILE_NAME = 'drift_baseline.json';
+
+/** Quantile bins per numeric feature and for the score (deciles, as the Python baseline). */
+export const DEFAULT_BASELINE_BINS = 10;
+/** Raw values kept per numeric feature: enough for an exact KS test on small baselines. */
+export const DEFAULT_RESERVOIR_SIZE = 1000;
+/** Categories kept by name per categorical feature; the rest share the "other" bucket. */
+export const DEFAULT_MAX_CATEGORIES = 50;
+export const DEFAULT_BASELINE_SEED = 0;
+
+/** Upper bounds that keep a baseline file (and a hostile one) small. */
+export const MAX_BASELINE_BINS = 100;
+export const MAX_RESERVOIR_SIZE = 100_000;
+export const MAX_CATEGORIES_LIMIT = 1000;
+
+/** Tolerance when a stored rate is checked against the counts it summarises. */
+const RATE_TOLERANCE = 1e-9;
+
+export interface NumericFeatureBaseline {
+  name: string;
+  type: 'numeric';
+  /** Ascending cut points (see the module header for the bin rule); may be empty (one bin). */
+  edges: number[];
+  /** Non-missing training rows per bin: edges.length + 1 entries. */
+  counts: number[];
+  missing: number;
+  missing_rate: number;
+  /** Statistics of the non-missing values; null when the column is entirely missing. */
+  mean: number | null;
+  /** Population standard deviation (ddof 0). */
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  /** Distinct non-missing values. */
+  distinct: number;
+  /** A uniform sample (without replacement) of the non-missing values, ascending. */
+  sample: number[];
+}
+
+export interface CategoricalFeatureBaseline {
+  name: string;
+  type: 'categorical';
+  /** How production rows carry the category: the model's code for a name, or a raw code. */
+  encoding: 'names' | 'codes';
+  /** Labels of the categories kept by name, most frequent first. */
+  categories: string[];
+  /** The model's code of each kept category (its index in the model's list for 'names'). */
+  codes: number[];
+  /** Rows per kept category, then the "other" bucket last: categories.length + 1 entries. */
+  counts: number[];
+  missing: number;
+  missing_rate: number;
+  /** Distinct categories seen in training. */
+  distinct: number;
+}
+
+export type FeatureBaseline = NumericFeatureBaseline | CategoricalFeatureBaseline;
+
+/** The model's score (fraud probability) on the training rows. */
+export interface ScoreBaseline {
+  edges: number[];
+  counts: number[];
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  distinct: number;
+  sample: number[];
+}
+
+export interface DriftBaseline {
+  format: typeof BASELINE_FORMAT;
+  format_version: typeof BASELINE_FORMAT_VERSION;
+  model_version: string;
+  created_at: string;
+  /** Training rows the baseline describes. */
+  rows: number;
+  options: { bins: number; reservoir_size: number; seed: number; max_categories: number };
+  /** One entry per model feature, in the model's order. */
+  features: FeatureBaseline[];
+  score: ScoreBaseline;
+}
+
+export interface BaselineOptions {
+  /** Quantile bins per numeric feature and for the score (default 10, 2..100). */
+  bins?: number;
+  /** Raw values sampled per numeric feature and for the score (default 1000, 0..100,000). */
+  reservoirSize?: number;
+  /** Seed of the sampling; equal seeds give equal baselines (default 0). */
+  seed?: number;
+  /** Categories kept by name per categorical feature (default 50, 1..1000). */
+  maxCategories?: number;
+  /** Timestamp written to created_at (default: now). */
+  createdAt?: Date | string;
+}
+
+function optionInt(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new FraudlensError('INPUT_INVALID', `Baseline option ${name} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field: name });
+  }
+  return value;
+}
+
+/**
+ * Cut points at the i / bins quantiles (i = 1 .. bins - 1) of ascending values, by linear
+ * interpolation (numpy's default), repeated cuts dropped.
+ */
+function quantileCuts(sorted: Float64Array, bins: number): number[] {
+  const n = sorted.length;
+  const cuts: number[] = [];
+  if (n === 0) return cuts;
+  for (let i = 1; i < bins; i++) {
+    const h = ((n - 1) * i) / bins;
+    const lo = Math.floor(h);
+    const frac = h - lo;
+    const q = lo + 1 < n && frac > 0 ? sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+    if (cuts.length === 0 || q > cuts[cuts.length - 1]) cuts.push(q);
+  }
+  return cuts;
+}
+
+/** Distinct values of an ascending array. */
+function distinctSorted(sorted: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
+}
+
+/** The shortest decimal that reads back as the same float32: smaller files, same values. */
+function shortestFloat32(v: number): number {
+  for (let p = 1; p <= 9; p++) {
+    const c = Number(v.toPrecision(p));
+    if (Math.fround(c) === v) return c;
+  }
+  return v;
+}
+
+/**
+ * `size` values drawn uniformly without replacement (partial Fisher-Yates), ascending.
+ * @param values the population (not modified)
+ */
+function sampleWithoutReplacement(values: Float64Array, size: number, rng: DriftRandom): Float64Array {
+  const n = values.length;
+  if (size >= n) return Float64Array.from(values).sort();
+  const pool = Float64Array.from(values);
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.below(n - i);
+    const t = pool[i];
+    pool[i] = pool[j];
+    pool[j] = t;
+  }
+  return pool.slice(0, size).sort();
+}
+
+interface Summary {
+  edges: number[];
+  counts: number[];
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  distinct: number;
+  sample: Float64Array;
+}
+
+/** Bins, statistics and sample of the non-missing values of one numeric column or the score. */
+function summarise(observed: Float64Array, bins: number, reservoirSize: number, rng: DriftRandom): Summary {
+  const sorted = Float64Array.from(observed).sort();
+  const n = sorted.length;
+  const values = distinctSorted(sorted);
+  const edges = values.length <= LOW_CARDINALITY_MAX_DISTINCT ? values : quantileCuts(sorted, bins);
+  const cuts = Float64Array.from(edges);
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  for (let i = 0; i < n; i++) counts[binIndex(cuts, sorted[i])]++;
+  let mean: number | null = null;
+  let std: number | null = null;
+  if (n > 0) {
+    const s = new CompensatedSum();
+    for (let i = 0; i < n; i++) s.add(sorted[i]);
+    const m = s.value() / n;
+    const sq = new CompensatedSum();
+    for (let i = 0; i < n; i++) {
+      const d = sorted[i] - m;
+      sq.add(d * d);
+    }
+    mean = m;
+    std = Math.sqrt(sq.value() / n);
+  }
+  return {
+    edges,
+    counts,
+    mean,
+    std,
+    min: n > 0 ? sorted[0] : null,
+    max: n > 0 ? sorted[n - 1] : null,
+    distinct: values.length,
+    sample: sampleWithoutReplacement(observed, Math.min(reservoirSize, n), rng),
+  };
+}
+
+function numericBaseline(spec: FeatureSpec, x: Float32Array, j: number, m: number, rows: number, bins: number, reservoirSize: number, rng: DriftRandom): NumericFeatureBaseline {
+  let observedCount = 0;
+  for (let i = 0; i < rows; i++) if (x[i * m + j] === x[i * m + j]) observedCount++;
+  const observed = new Float64Array(observedCount);
+  let k = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = x[i * m + j];
+    if (v === v) observed[k++] = v;
+  }
+  const s = summarise(observed, bins, reservoirSize, rng);
+  const missing = rows - observedCount;
+  return {
+    name: spec.name,
+    type: 'numeric',
+    edges: s.edges,
+    counts: s.counts,
+    missing,
+    missing_rate: rows > 0 ? missing / rows : 0,
+    mean: s.mean,
+    std: s.std,
+    min: s.min,
+    max: s.max,
+    distinct: s.distinct,
+    sample: Array.from(s.sample),
+  };
+}
+
+function categoricalBaseline(table: Table, spec: FeatureSpec, x: Float32Array, j: number, m: number, rows: number, maxCategories: number): CategoricalFeatureBaseline {
+  const encoding = spec.encoding ?? 'names';
+  const col = requireColumn(table, spec.name);
+  const perCode = new Map<number, number>();
+  let missing = 0;
+  let unknown = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = x[i * m + j];
+    if (v === v) {
+      perCode.set(v, (perCode.get(v) ?? 0) + 1);
+      continue;
+    }
+    // encodeFeatures turns a category the model does not know into NaN; the table still has it.
+    const present = col.kind === 'numeric' ? col.values[i] === col.values[i] : col.codes[i] >= 0;
+    if (present && encoding === 'names') unknown++;
+    else missing++;
+  }
+  const ranked = [...perCode.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const kept = ranked.slice(0, maxCategories);
+  let other = unknown;
+  for (let r = kept.length; r < ranked.length; r++) other += ranked[r][1];
+  const names = spec.categories ?? [];
+  return {
+    name: spec.name,
+    type: 'categorical',
+    encoding,
+    categories: kept.map(([code]) => (encoding === 'names' ? names[code] : String(code))),
+    codes: kept.map(([code]) => code),
+    counts: [...kept.map(([, c]) => c), other],
+    missing,
+    missing_rate: rows > 0 ? missing / rows : 0,
+    distinct: perCode.size + (unknown > 0 ? 1 : 0),
+  };
+}
+
+/**
+ * Builds the drift baseline of a model from its training (or reference) data.
+ * @param table the reference rows; must hold every model feature
+ * @param model the model whose features and score are described
+ * @param options bins, reservoir size, seed, kept categories, timestamp
+ * @example const baseline = buildBaseline(table, model, { seed: 7 });
+ */
+export function buildBaseline(table: Table, model: FraudlensModel, options: BaselineOptions = {}): DriftBaseline {
+  const bins = optionInt('bins', options.bins, DEFAULT_BASELINE_BINS, 2, MAX_BASELINE_BINS);
+  const reservoirSize = optionInt('reservoirSize', options.reservoirSize, DEFAULT_RESERVOIR_SIZE, 0, MAX_RESERVOIR_SIZE);
+  const maxCategories = optionInt('maxCategories', options.maxCategories, DEFAULT_MAX_CATEGORIES, 1, MAX_CATEGORIES_LIMIT);
+  const seed = options.seed ?? DEFAULT_BASELINE_SEED;
+  if (!Number.isSafeInteger(seed)) {
+    throw new FraudlensError('INPUT_INVALID', `Baseline option seed must be an integer, got ${String(seed)}.`, { field: 'seed' });
+  }
+  const createdAt = options.createdAt === undefined ? new Date() : new Date(options.createdAt);
+  if (Number.isNaN(createdAt.getTime())) {
+    throw new FraudlensError('INPUT_INVALID', `Baseline option createdAt is not a valid date: ${String(options.createdAt)}.`, { field: 'createdAt' });
+  }
+  const rows = table.numRows;
+  if (rows === 0) throw new FraudlensError('INPUT_EMPTY', 'A drift baseline needs at least one data row.', { file: table.source });
+
+  const m = model.features.length;
+  const x = encodeFeatures(table, model.features, 'missing');
+  const rng = new DriftRandom(seed);
+  const features = model.features.map((spec, j): FeatureBaseline =>
+    spec.type === 'numeric' ? numericBaseline(spec, x, j, m, rows, bins, reservoirSize, rng) : categoricalBaseline(table, spec, x, j, m, rows, maxCategories),
+  );
+  const scores = new Predictor(model.ensemble).predictProba(x, rows);
+  const s = summarise(scores, bins, reservoirSize, rng);
+  return {
+    format: BASELINE_FORMAT,
+    format_version: BASELINE_FORMAT_VERSION,
+    model_version: model.version,
+    created_at: createdAt.toISOString(),
+    rows,
+    options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
+    features,
+    score: { edges: s.edges, counts: s.counts, mean: s.mean, std: s.std, min: s.min, max: s.max, distinct: s.distinct, sample: Array.from(s.sample) },
+  };
+}
+
+/**
+ * The baseline as file text: two-space JSON with every array of numbers on one line (a sample
+ * of 1000 values one per line would make the file hard to read and diff), feature sample values
+ * written as the shortest decimals of their float32 values.
+ * @param baseline a baseline from buildBaseline or parseBaseline
+ */
+export function serializeBaseline(baseline: DriftBaseline): string {
+  // Feature samples hold float32 values; their shortest decimals read back (through fround in
+  // parseBaseline) as the very same values.
+  const compact: DriftBaseline = {
+    ...baseline,
+    features: baseline.features.map((f) => (f.type === 'numeric' ? { ...f, sample: f.sample.map(shortestFloat32) } : f)),
+  };
+  const text = JSON.stringify(compact, null, 2);
+  // Only arrays whose content is numbers (and null) are folded; strings are left alone, since a
+  // category name may contain brackets.
+  return `${text.replace(/\[\s+([-+0-9.eE,\s]|null)+?\s*\]/g, (match) => `[${match.slice(1, -1).trim().split(/\s*,\s*/).join(', ')}]`)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing and validation
+
+function fail(field: string, message: string): never {
+  throw new FraudlensError('BASELINE_INVALID', `drift baseline field "${field}": ${message}`, { field });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function objectAt(v: unknown, field: string): Record<string, unknown> {
+  if (!isObject(v)) fail(field, 'must be an object');
+  return v;
+}
+
+function stringAt(v: unknown, field: string): string {
+  if (typeof v !== 'string' || v === '') fail(field, `must be a non-empty string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function countAt(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function finiteAt(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `must be a finite number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function numbersAt(v: unknown, field: string, maxLength: number): number[] {
+  if (!Array.isArray(v)) fail(field, 'must be an array of numbers');
+  if (v.length > maxLength) fail(field, `has ${v.length} entries, at most ${maxLength} allowed`);
+  for (let i = 0; i < v.length; i++) finiteAt(v[i], `${field}[${i}]`);
+  return v as number[];
+}
+
+function countsAt(v: unknown, field: string, length: number): number[] {
+  if (!Array.isArray(v)) fail(field, 'must be an array of counts');
+  if (v.length !== length) fail(field, `has ${v.length} entries, expected ${length}`);
+  for (let i = 0; i < v.length; i++) countAt(v[i], `${field}[${i}]`);
+  return v as number[];
+}
+
+function edgesAt(v: unknown, field: string): number[] {
+  const edges = numbersAt(v, field, MAX_BASELINE_BINS);
+  for (let i = 1; i < edges.length; i++) {
+    if (!(edges[i] > edges[i - 1])) fail(`${field}[${i}]`, `edges must be strictly increasing (${edges[i - 1]} then ${edges[i]})`);
+  }
+  return edges;
+}
+
+function sum(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+
+function rateAt(v: unknown, field: string, missing: number, rows: number): number {
+  const rate = finiteAt(v, field);
+  const expected = rows > 0 ? missing / rows : 0;
+  if (Math.abs(rate - expected) > RATE_TOLERANCE) fail(field, `is ${rate} but ${missing} of ${rows} rows are missing (${expected})`);
+  return rate;
+}
+
+/** mean, std, min, max: numbers when there are observations, null (or absent) otherwise. */
+function statsAt(raw: Record<string, unknown>, where: string, observed: number): Pick<Summary, 'mean' | 'std' | 'min' | 'max'> {
+  const out = { mean: null as number | null, std: null as number | null, min: null as number | null, max: null as number | null };
+  for (const key of ['mean', 'std', 'min', 'max'] as const) {
+    const v = raw[key];
+    if (observed === 0) {
+      if (v !== null && v !== undefined) fail(`${where}.${key}`, 'must be null when no value was observed');
+      continue;
+    }
+    out[key] = finiteAt(v, `${where}.${key}`);
+  }
+  if (observed > 0) {
+    if (out.std! < 0) fail(`${where}.std`, `must not be negative, got ${out.std}`);
+    if (out.min! > out.max!) fail(`${where}.min`, `min ${out.min} exceeds max ${out.max}`);
+  }
+  return out;
+}
+
+/** Bins, stats and sample shared by numeric features and the score. */
+function binnedAt(raw: Record<string, unknown>, where: string, reservoirSize: number, float32Sample: boolean): Summary & { observed: number } {
+  const edges = edgesAt(raw.edges, `${where}.edges`);
+  const counts = countsAt(raw.counts, `${where}.counts`, edges.length + 1);
+  const observed = sum(counts);
+  const stats = statsAt(raw, where, observed);
+  const distinct = countAt(raw.distinct, `${where}.distinct`);
+  if (distinct > observed || (observed > 0 && distinct === 0)) fail(`${where}.distinct`, `${distinct} distinct values is impossible with ${observed} observations`);
+  const sampleRaw = numbersAt(raw.sample, `${where}.sample`, Math.min(reservoirSize, observed));
+  // Feature values are float32 (what the model sees); the file keeps their shortest decimals.
+  const sample = Float64Array.from(sampleRaw, float32Sample ? Math.fround : (v) => v);
+  if (stats.min !== null && stats.max !== null) {
+    for (let i = 0; i < sample.length; i++) {
+      if (sample[i] < stats.min || sample[i] > stats.max) fail(`${where}.sample[${i}]`, `value ${sample[i]} lies outside [min, max] = [${stats.min}, ${stats.max}]`);
+    }
+  }
+  return { edges, counts, ...stats, distinct, sample, observed };
+}
+
+function parseNumericFeature(f: Record<string, unknown>, where: string, name: string, rows: number, reservoirSize: number): NumericFeatureBaseline {
+  const b = binnedAt(f, where, reservoirSize, true);
+  const missing = countAt(f.missing, `${where}.missing`);
+  if (b.observed + missing !== rows) fail(`${where}.counts`, `counts (${b.observed}) plus missing (${missing}) must equal rows (${rows})`);
+  return {
+    name,
+    type: 'numeric',
+    edges: b.edges,
+    counts: b.counts,
+    missing,
+    missing_rate: rateAt(f.missing_rate, `${where}.missing_rate`, missing, rows),
+    mean: b.mean,
+    std: b.std,
+    min: b.min,
+    max: b.max,
+    distinct: b.distinct,
+    sample: Array.from(b.sample),
+  };
+}
+
+function parseCategoricalFeature(f: Record<string, unknown>, where: string, name: string, rows: number, maxCategories: number): CategoricalFeatureBaseline {
+  const encoding = f.encoding;
+  if (encoding !== 'names' && encoding !== 'codes') fail(`${where}.encoding`, `must be "names" or "codes", got ${JSON.stringify(encoding)}`);
+  if (!Array.isArray(f.categories)) fail(`${where}.categories`, 'must be an array of strings');
+  if (f.categories.length > maxCategories) fail(`${where}.categories`, `has ${f.categories.length} entries, more than options.max_categories (${maxCategories})`);
+  const categories = f.categories.map((c, i) => {
+    if (typeof c !== 'string') fail(`${where}.categories[${i}]`, `must be a string, got ${JSON.stringify(c)}`);
+    return c;
+  });
+  if (new Set(categories).size !== categories.length) fail(`${where}.categories`, 'lists a category twice');
+  const codes = numbersAt(f.codes, `${where}.codes`, MAX_CATEGORIES_LIMIT);
+  if (codes.length !== categories.length) fail(`${where}.codes`, `has ${codes.length} entries, expected one per category (${categories.length})`);
+  codes.forEach((c, i) => {
+    if (!Number.isSafeInteger(c) || c < 0) fail(`${where}.codes[${i}]`, `must be a non-negative integer, got ${c}`);
+    if (encoding === 'codes' && categories[i] !== String(c)) fail(`${where}.categories[${i}]`, `a code-encoded category is labelled by its code (${c}), got "${categories[i]}"`);
+  });
+  if (new Set(codes).size !== codes.length) fail(`${where}.codes`, 'lists a code twice');
+  const counts = countsAt(f.counts, `${where}.counts`, categories.length + 1);
+  const missing = countAt(f.missing, `${where}.missing`);
+  if (sum(counts) + missing !== rows) fail(`${where}.counts`, `counts (${sum(counts)}) plus missing (${missing}) must equal rows (${rows})`);
+  return {
+    name,
+    type: 'categorical',
+    encoding,
+    categories,
+    codes,
+    counts,
+    missing,
+    missing_rate: rateAt(f.missing_rate, `${where}.missing_rate`, missing, rows),
+    distinct: countAt(f.distinct, `${where}.distinct`),
+  };
+}
+
+/**
+ * Validates a parsed baseline (any JSON value) and returns a clean copy. Every problem is a
+ * BASELINE_INVALID error naming the field. With a model, also checks that the baseline fits it.
+ * @param raw the parsed JSON
+ * @param model when given, the model the baseline must describe
+ */
+export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBaseline {
+  const root = objectAt(raw, '(root)');
+  if (root.format !== BASELINE_FORMAT) fail('format', `expected "${BASELINE_FORMAT}", got ${JSON.stringify(root.format)}`);
+  if (root.format_version !== BASELINE_FORMAT_VERSION) {
+    fail('format_version', `version ${JSON.stringify(root.format_version)} is not supported (this fraudlens reads version ${BASELINE_FORMAT_VERSION}); rebuild it with "fraudlens baseline"`);
+  }
+  const modelVersion = stringAt(root.model_version, 'model_version');
+  const createdAt = stringAt(root.created_at, 'created_at');
+  if (Number.isNaN(Date.parse(createdAt))) fail('created_at', `must be an ISO 8601 date, got ${JSON.stringify(createdAt)}`);
+  const rows = countAt(root.rows, 'rows');
+  const opts = objectAt(root.options, 'options');
+  const bins = countAt(opts.bins, 'options.bins');
+  if (bins < 2 || bins > MAX_BASELINE_BINS) fail('options.bins', `must be from 2 to ${MAX_BASELINE_BINS}, got ${bins}`);
+  const reservoirSize = countAt(opts.reservoir_size, 'options.reservoir_size');
+  if (reservoirSize > MAX_RESERVOIR_SIZE) fail('options.reservoir_size', `must be at most ${MAX_RESERVOIR_SIZE}, got ${reservoirSize}`);
+  const seed = finiteAt(opts.seed, 'options.seed');
+  if (!Number.isSafeInteger(seed)) fail('options.seed', `must be an integer, got ${seed}`);
+  const maxCategories = countAt(opts.max_categories, 'options.max_categories');
+  if (maxCategories < 1 || maxCategories > MAX_CATEGORIES_LIMIT) fail('options.max_categories', `must be from 1 to ${MAX_CATEGORIES_LIMIT}, got ${maxCategories}`);
+
+  if (!Array.isArray(root.features) || root.features.length === 0) fail('features', 'must be a non-empty array');
+  const seen = new Set<string>();
+  const features = root.features.map((value, i): FeatureBaseline => {
+    const where = `features[${i}]`;
+    const f = objectAt(value, where);
+    const name = stringAt(f.name, `${where}.name`);
+    if (seen.has(name)) fail(`${where}.name`, `duplicate feature name "${name}"`);
+    seen.add(name);
+    if (f.type === 'numeric') return parseNumericFeature(f, where, name, rows, reservoirSize);
+    if (f.type === 'categorical') return parseCategoricalFeature(f, where, name, rows, maxCategories);
+    return fail(`${where}.type`, `must be "numeric" or "categorical", got ${JSON.stringify(f.type)}`);
+  });
+
+  const scoreRaw = objectAt(root.score, 'score');
+  const s = binnedAt(scoreRaw, 'score', reservoirSize, false);
+  if (s.observed !== rows) fail('score.counts', `score counts (${s.observed}) must equal rows (${rows})`);
+  if ((s.min !== null && s.min < 0) || (s.max !== null && s.max > 1)) fail('score', `scores are probabilities in [0, 1], got min ${s.min} and max ${s.max}`);
+
+  const baseline: DriftBaseline = {
+    format: BASELINE_FORMAT,
+    format_version: BASELINE_FORMAT_VERSION,
+    model_version: modelVersion,
+    created_at: createdAt,
+    rows,
+    options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
+    features,
+    score: { edges: s.edges, counts: s.counts, mean: s.mean, std: s.std, min: s.min, max: s.max, distinct: s.distinct, sample: Array.from(s.sample) },
+  };
+  if (model !== undefined) checkBaselineFitsModel(baseline, model);
+  return baseline;
+}
+
+/**
+ * Parses and validates the text of a drift baseline file.
+ * @param text the file's content
+ * @param model when given, the model the baseline must describe (same version, features, categories)
+ * @example const baseline = parseBaseline(await readFile(path, 'utf8'), model);
+ */
+export function parseBaseline(text: string, model?: FraudlensModel): DriftBaseline {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FraudlensError('BASELINE_INVALID', `drift baseline is not valid JSON (${(e as Error).message})`, { field: '(root)' });
+  }
+  return baselineFromJson(raw, model);
+}
+
+/**
+ * Checks that a baseline describes this model: same version (the score distribution belongs to
+ * one model), same features in the same order and of the same types, and categories that exist
+ * in the model under the same codes. Throws BASELINE_INVALID naming the first mismatch.
+ * @param baseline a validated baseline
+ * @param model the model being served
+ */
+export function checkBaselineFitsModel(baseline: DriftBaseline, model: FraudlensModel): void {
+  if (baseline.model_version !== model.version) {
+    fail('model_version', `the baseline was built for model "${baseline.model_version}" but the model is "${model.version}"; rebuild it with "fraudlens baseline"`);
+  }
+  if (baseline.features.length !== model.features.length) {
+    fail('features', `the baseline has ${baseline.features.length} features but the model has ${model.features.length}`);
+  }
+  baseline.features.forEach((f, i) => {
+    const spec = model.features[i];
+    const where = `features[${i}]`;
+    if (f.name !== spec.name) fail(`${where}.name`, `is "${f.name}" but the model's feature ${i} is "${spec.name}"`);
+    if (f.type !== spec.type) fail(`${where}.type`, `is ${f.type} but the model's feature "${spec.name}" is ${spec.type}`);
+    if (f.type !== 'categorical') return;
+    const encoding = spec.encoding ?? 'names';
+    if (f.encoding !== encoding) fail(`${where}.encoding`, `is "${f.encoding}" but the model encodes "${spec.name}" as ${encoding}`);
+    if (encoding !== 'names') return;
+    const known = spec.categories ?? [];
+    f.categories.forEach((c, k) => {
+      const code = known.indexOf(c);
+      if (code < 0) fail(`${where}.categories[${k}]`, `category "${c}" is unknown to the model`);
+      if (f.codes[k] !== code) fail(`${where}.codes[${k}]`, `category "${c}" has code ${code} in the model, not ${f.codes[k]}`);
+    });
+  });
+}
