@@ -10,6 +10,8 @@ import { registerImport } from './commands/import.js';
 import { registerPredict } from './commands/predict.js';
 import { registerInfo } from './commands/info.js';
 import { registerBench } from './commands/bench.js';
+import { registerTrain } from './commands/train.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerInfo(program);
   registerBench(program);
+  registerTrain(program);
+  registerEvaluate(program);
   return program;
 }
 

@@ -1,0 +1,69 @@
+/**
+ * `fraudlens evaluate --model FILE --data FILE --label COL [--json]`: ROC-AUC, PR-AUC (average
+ * precision as scikit-learn computes it), log loss, Brier score, precision/recall/F1 at the
+ * model's thresholds and a calibration table.
+ */
+
+import type { Command } from 'commander';
+import { FraudlensError } from '../../core/errors.js';
+import { Predictor } from '../../core/engine/predict.js';
+import { calibrationTable, confusionAt, evaluateScores } from '../../core/training/index.js';
+import { requireColumn } from '../../core/data/table.js';
+import { loadModelFile } from '../../io/model-file.js';
+import { loadScoringData } from '../data.js';
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('measure a model on labelled data')
+    .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
+    .requiredOption('--data <file>', 'CSV or CSV.gz with the model features and the label')
+    .requiredOption('--label <col>', 'the 0/1 label column')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { model: string; data: string; label: string; json?: boolean }) => {
+      const model = await loadModelFile(opts.model);
+      const data = await loadScoringData(opts.data, model, [opts.label]);
+      const labels = readLabels(data.table, opts.label);
+      const scores = new Predictor(model.ensemble).predictProba(data.matrix, data.rows);
+      const metrics = evaluateScores(scores, labels);
+      const { review, decline } = model.thresholds;
+      const report = {
+        model: model.version,
+        data: opts.data,
+        ...metrics,
+        thresholds: model.thresholds,
+        at_review: confusionAt(scores, labels, review),
+        at_decline: confusionAt(scores, labels, decline),
+        calibration: calibrationTable(scores, labels),
+      };
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return;
+      }
+      const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+      const lines = [
+        `${metrics.rows} rows, ${metrics.positives} positive`,
+        `ROC-AUC ${metrics.roc_auc.toFixed(4)}  PR-AUC ${metrics.pr_auc.toFixed(4)}  log loss ${metrics.logloss.toFixed(4)}  Brier ${metrics.brier.toFixed(4)}`,
+        `at review ≥ ${review.toPrecision(4)}: precision ${pct(report.at_review.precision)}, recall ${pct(report.at_review.recall)}, F1 ${report.at_review.f1.toFixed(3)} (${report.at_review.tp + report.at_review.fp} flagged)`,
+        `at decline ≥ ${decline.toPrecision(4)}: precision ${pct(report.at_decline.precision)}, recall ${pct(report.at_decline.recall)}, F1 ${report.at_decline.f1.toFixed(3)} (${report.at_decline.tp + report.at_decline.fp} flagged)`,
+        'calibration (score bin: rows, mean score, fraud rate):',
+        ...report.calibration.filter((b) => b.count > 0).map((b) => `  ${b.lower.toFixed(1)}–${b.upper.toFixed(1)}: ${String(b.count).padStart(7)}  ${b.meanPredicted!.toFixed(4)}  ${b.observedRate!.toFixed(4)}`),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
+
+/** The label column as 0/1, with a located error for anything else. */
+export function readLabels(table: import('../../core/data/table.js').Table, name: string): Uint8Array {
+  const col = requireColumn(table, name);
+  const out = new Uint8Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) {
+    const v = col.kind === 'numeric' ? col.values[i] : Number(col.codes[i] < 0 ? NaN : col.categories[col.codes[i]]);
+    if (v !== 0 && v !== 1) {
+      const shown = col.kind === 'numeric' ? String(col.values[i]) : col.codes[i] < 0 ? '(empty)' : col.categories[col.codes[i]];
+      throw new FraudlensError('INPUT_BAD_LABEL', `label "${shown}" is not 0 or 1`, { file: table.source, row: i + 1, column: name });
+    }
+    out[i] = v;
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * `fraudlens train --data FILE.csv[.gz] --label COL --out DIR [options]`: trains a model, writes
+ * DIR/model.json and DIR/drift_baseline.json, prints a summary (with --json the last line is one
+ * JSON object).
+ */
+
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { FraudlensError } from '../../core/errors.js';
+import { trainModel, TRAIN_DEFAULTS, type TrainOptions } from '../../core/training/index.js';
+import { readCsv } from '../../io/csv.js';
+import { saveModelFile } from '../../io/model-file.js';
+import { writeTrainingBaseline } from '../baseline.js';
+import { nameList, nonNegativeInt, numberIn, positiveInt } from '../options.js';
+
+interface TrainFlags {
+  data: string;
+  label: string;
+  out: string;
+  trees: number;
+  maxDepth: number;
+  learningRate: number;
+  minChildWeight: number;
+  lambda: number;
+  gamma: number;
+  subsample: number;
+  colsample: number;
+  scalePosWeight: number;
+  maxBins: number;
+  seed: number;
+  drop?: string[];
+  categorical?: string[];
+  valid?: string;
+  validFraction?: number;
+  earlyStopping: number;
+  goss?: boolean;
+  targetPrecision?: number;
+  targetRecall?: number;
+  reviewThreshold?: number;
+  declineThreshold?: number;
+  name?: string;
+  baseline: boolean;
+  json?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a gradient-boosted tree model from a CSV file')
+    .requiredOption('--data <file>', 'training CSV or CSV.gz with a header')
+    .requiredOption('--label <col>', 'the 0/1 label column (1 = fraud)')
+    .requiredOption('--out <dir>', 'output directory: DIR/model.json and DIR/drift_baseline.json')
+    .option('--trees <n>', 'boosting rounds', positiveInt('--trees'), TRAIN_DEFAULTS.trees)
+    .option('--max-depth <d>', 'maximum tree depth', positiveInt('--max-depth'), TRAIN_DEFAULTS.maxDepth)
+    .option('--learning-rate <eta>', 'shrinkage of each tree', numberIn('--learning-rate', 0, 1, { minExclusive: true }), TRAIN_DEFAULTS.learningRate)
+    .option('--min-child-weight <w>', 'minimum hessian sum in a child', numberIn('--min-child-weight', 0, Infinity), TRAIN_DEFAULTS.minChildWeight)
+    .option('--lambda <l2>', 'L2 penalty on leaf values', numberIn('--lambda', 0, Infinity), TRAIN_DEFAULTS.lambda)
+    .option('--gamma <g>', 'minimum split gain', numberIn('--gamma', 0, Infinity), TRAIN_DEFAULTS.gamma)
+    .option('--subsample <r>', 'share of rows per tree', numberIn('--subsample', 0, 1, { minExclusive: true }), TRAIN_DEFAULTS.subsample)
+    .option('--colsample <r>', 'share of features per tree', numberIn('--colsample', 0, 1, { minExclusive: true }), TRAIN_DEFAULTS.colsample)
+    .option('--scale-pos-weight <w>', 'weight of positive rows', numberIn('--scale-pos-weight', 0, Infinity, { minExclusive: true }), TRAIN_DEFAULTS.scalePosWeight)
+    .option('--max-bins <n>', 'histogram bins per feature', positiveInt('--max-bins'), TRAIN_DEFAULTS.maxBins)
+    .option('--seed <n>', 'seed of every random draw', nonNegativeInt('--seed'), 0)
+    .option('--drop <cols>', 'columns that are not features (identifiers, timestamps)', nameList('--drop'))
+    .option('--categorical <cols>', 'numeric-looking columns to treat as categories', nameList('--categorical'))
+    .option('--valid <file>', 'validation CSV (same columns)')
+    .option('--valid-fraction <f>', 'hold out this share of the last rows for validation', numberIn('--valid-fraction', 0, 0.9, { minExclusive: true }))
+    .option('--early-stopping <n>', 'stop after N rounds without validation improvement', nonNegativeInt('--early-stopping'), 0)
+    .option('--goss', 'gradient-based one-side sampling (faster on large data)')
+    .option('--target-precision <p>', 'decline threshold: smallest score reaching this precision on validation', numberIn('--target-precision', 0, 1))
+    .option('--target-recall <r>', 'review threshold: largest score keeping this recall on validation', numberIn('--target-recall', 0, 1))
+    .option('--review-threshold <s>', 'override the review threshold', numberIn('--review-threshold', 0, 1))
+    .option('--decline-threshold <s>', 'override the decline threshold', numberIn('--decline-threshold', 0, 1))
+    .option('--name <prefix>', 'prefix of the model version')
+    .option('--no-baseline', 'do not write drift_baseline.json')
+    .option('--json', 'quiet; the last line printed is one JSON object')
+    .action(async (flags: TrainFlags) => {
+      if (flags.valid !== undefined && flags.validFraction !== undefined) {
+        throw new FraudlensError('INPUT_INVALID', 'give either --valid or --valid-fraction, not both', { field: '--valid' });
+      }
+      const forced: Record<string, 'categorical'> = {};
+      for (const c of flags.categorical ?? []) forced[c] = 'categorical';
+      const table = await readCsv(flags.data, { types: forced });
+      const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced }) : undefined;
+      const options: TrainOptions = {
+        label: flags.label,
+        drop: flags.drop,
+        categorical: flags.categorical,
+        trees: flags.trees,
+        maxDepth: flags.maxDepth,
+        learningRate: flags.learningRate,
+        minChildWeight: flags.minChildWeight,
+        lambda: flags.lambda,
+        gamma: flags.gamma,
+        subsample: flags.subsample,
+        colsample: flags.colsample,
+        scalePosWeight: flags.scalePosWeight,
+        maxBins: flags.maxBins,
+        seed: flags.seed,
+        valid,
+        validFraction: flags.validFraction,
+        earlyStopping: flags.earlyStopping,
+        goss: flags.goss === true,
+        targetPrecision: flags.targetPrecision,
+        targetRecall: flags.targetRecall,
+        name: flags.name,
+        dataPath: flags.data,
+      };
+      const bar = !flags.json && process.stderr.isTTY ? new SingleBar({ format: 'training [{bar}] {value}/{total} trees | ETA {eta_formatted} {metric}', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : null;
+      bar?.start(flags.trees, 0, { metric: '' });
+      const started = process.hrtime.bigint();
+      let result;
+      try {
+        result = trainModel(table, options, (round, _total, metrics) => {
+          const shown = Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' ');
+          bar?.update(round, { metric: shown });
+        });
+      } finally {
+        bar?.stop();
+      }
+      const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const { model, summary } = result;
+      if (flags.reviewThreshold !== undefined || flags.declineThreshold !== undefined) {
+        const review = flags.reviewThreshold ?? model.thresholds.review;
+        const decline = flags.declineThreshold ?? model.thresholds.decline;
+        if (review > decline) throw new FraudlensError('INPUT_INVALID', `the review threshold (${review}) must not exceed the decline threshold (${decline})`, { field: '--review-threshold' });
+        model.thresholds = { review, decline, rule: 'set by --review-threshold / --decline-threshold' };
+      }
+      const modelPath = await saveModelFile(flags.out, model);
+      const baselinePath = flags.baseline ? await writeTrainingBaseline(flags.out, table, model) : null;
+      const report = {
+        model: modelPath,
+        baseline: baselinePath,
+        version: model.version,
+        train_seconds: Math.round(trainSeconds * 1000) / 1000,
+        trees: summary.trees,
+        rounds_run: summary.roundsRun,
+        stopped_early: summary.stoppedEarly,
+        train_rows: summary.trainRows,
+        train_positives: summary.trainPositives,
+        valid_rows: summary.validRows,
+        thresholds: model.thresholds,
+        ...(summary.validation ? { validation: summary.validation } : {}),
+        top_features: summary.importance.slice(0, 5).map((f) => f.feature),
+      };
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return;
+      }
+      const v = summary.validation;
+      const lines = [
+        `trained ${summary.trees} trees on ${summary.trainRows} rows (${summary.trainPositives} positive) in ${report.train_seconds} s${summary.stoppedEarly ? `, stopped early after ${summary.roundsRun} rounds` : ''}`,
+        ...(v ? [`validation (${v.rows} rows): ROC-AUC ${v.roc_auc.toFixed(4)}, PR-AUC ${v.pr_auc.toFixed(4)}, log loss ${v.logloss.toFixed(4)}`] : []),
+        `thresholds: review ≥ ${model.thresholds.review.toPrecision(4)}, decline ≥ ${model.thresholds.decline.toPrecision(4)} (${model.thresholds.rule ?? ''})`,
+        `most important: ${report.top_features.join(', ')}`,
+        `model → ${modelPath}${baselinePath ? `\nbaseline → ${baselinePath}` : ''}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
