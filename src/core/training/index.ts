@@ -1,0 +1,14 @@
+/**
+ * The trainer's public surface: `trainModel` and its option/summary types, the metrics and the
+ * threshold rule (the CLI's evaluate command reuses them), and the seeded generator. Binning,
+ * histograms, split search and the booster stay internal.
+ */
+
+export { trainModel, TRAIN_DEFAULTS, DEFAULT_GOSS } from './train.js';
+export type { TrainOptions, TrainSummary, FeatureImportance, ConfusionSummary } from './train.js';
+export type { ProgressCallback, RoundMetrics, StoppingMetric, GossParams } from './boost.js';
+export { rocAuc, averagePrecision, logLoss, brierScore, confusionAt, calibrationTable, evaluateScores, LOGLOSS_EPSILON } from './metrics.js';
+export type { BinaryMetrics, CalibrationBin, ConfusionAt } from './metrics.js';
+export { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
+export type { ThresholdOptions } from './thresholds.js';
+export { Rng } from './random.js';

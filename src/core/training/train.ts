@@ -1,0 +1,548 @@
+/**
+ * `trainModel`: from a table with a 0/1 label column to a complete fraudlens model (ensemble,
+ * feature schema with statistics, decision thresholds, training metadata). It validates the
+ * data with located errors, bins the features, runs the booster and scores the validation rows.
+ * No file I/O and no console: the CLI reads the CSV, draws the progress bar and writes the file.
+ *
+ * Parameter names and defaults follow XGBoost (`trees` = num_boost_round, `learningRate` = eta,
+ * `colsample` = colsample_bytree, …) so a model can be compared with `xgb.train` one to one.
+ * Validation rows, when asked for with `validFraction`, are the LAST rows of the table in file
+ * order: fraud data is usually sorted by time, and validating on the latest rows is what the
+ * model will face.
+ */
+
+import { FraudlensError } from '../errors.js';
+import { buildEnsemble, type FeatureSpec, type FeatureStats } from '../engine/ensemble.js';
+import { DEFAULT_THRESHOLDS, type DecisionThresholds, type FraudlensModel, type TrainingMetadata } from '../engine/model.js';
+import type { Column, Table } from '../data/table.js';
+import { binColumns, DEFAULT_BIN_SAMPLE_ROWS, DEFAULT_MAX_BINS, DEFAULT_MIN_CATEGORY_COUNT, fitBinnings, type FeatureValues } from './binning.js';
+import { boost, type BoostParams, type GossParams, type ProgressCallback, type RoundMetrics, type StoppingMetric } from './boost.js';
+import { calibrationTable, confusionAt, evaluateScores, type BinaryMetrics, type CalibrationBin } from './metrics.js';
+import { Rng } from './random.js';
+import { DEFAULT_MAX_CAT_THRESHOLD } from './split.js';
+import { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
+
+/** A categorical feature with more distinct values than this is almost surely an identifier. */
+export const DEFAULT_MAX_CATEGORIES = 10_000;
+/** LightGBM's GOSS defaults, used when `goss: true`. */
+export const DEFAULT_GOSS: GossParams = { topRate: 0.2, otherRate: 0.1 };
+
+export interface TrainOptions {
+  /** The 0/1 label column (1 = fraud). */
+  label: string;
+  /** Columns that are not features (identifiers, timestamps, leaks). */
+  drop?: readonly string[];
+  /** Numeric-looking columns to treat as categories (text columns are categorical anyway). */
+  categorical?: readonly string[];
+  /** Boosting rounds (XGBoost num_boost_round), default 200. */
+  trees?: number;
+  /** Maximum tree depth, default 6. */
+  maxDepth?: number;
+  /** Shrinkage of every leaf (XGBoost eta), default 0.1. */
+  learningRate?: number;
+  /** Minimum hessian sum per child, default 1. */
+  minChildWeight?: number;
+  /** L2 penalty on leaf values, default 1. */
+  lambda?: number;
+  /** Minimum split gain (XGBoost min_split_loss), default 0. */
+  gamma?: number;
+  /** Share of rows drawn per tree, default 1. */
+  subsample?: number;
+  /** Share of features drawn per tree (XGBoost colsample_bytree), default 1. */
+  colsample?: number;
+  /** Weight of positive rows, default 1. */
+  scalePosWeight?: number;
+  /** Bins per feature including the missing-value bin, default 256. */
+  maxBins?: number;
+  /** Seed of every random draw (row/column sampling, binning sample), default 0. */
+  seed?: number;
+  /** Validation rows (same columns); takes precedence over `validFraction`. */
+  valid?: Table;
+  /** Share of the table's last rows held out for validation, default 0 (none). */
+  validFraction?: number;
+  /** Stop after this many rounds without validation improvement and keep the best round; 0 = off. */
+  earlyStopping?: number;
+  /** What early stopping watches, default 'logloss'. */
+  stoppingMetric?: StoppingMetric;
+  /** Starting probability; default: the weighted positive rate of the training labels. */
+  baseScore?: number;
+  /** Gradient-based one-side sampling: true for LightGBM's defaults, or explicit rates; default off. */
+  goss?: boolean | GossParams;
+  /** Rows a category needs for its own bin, default 10. */
+  minCategoryCount?: number;
+  /** Refuse categorical features with more distinct values, default 10,000. */
+  maxCategories?: number;
+  /** Most categories on the smaller side of a categorical split, default 64. */
+  maxCatThreshold?: number;
+  /** Numeric bin edges come from a sample of this many rows on larger data, default 200,000. */
+  binSampleRows?: number;
+  /** Decline threshold target, default 0.9. */
+  targetPrecision?: number;
+  /** Review threshold target, default 0.9. */
+  targetRecall?: number;
+  /** Prefix of the model version, default "model". */
+  name?: string;
+  /** Creation time written to the model (fix it for byte-identical models), default now. */
+  createdAt?: Date | string;
+  /** Where the data came from, recorded in the model. */
+  dataPath?: string;
+}
+
+export interface FeatureImportance {
+  feature: string;
+  /** Sum of split gains. */
+  gain: number;
+  splits: number;
+}
+
+export interface TrainSummary {
+  trainRows: number;
+  trainPositives: number;
+  validRows: number;
+  validPositives: number;
+  features: number;
+  roundsRun: number;
+  /** Trees kept in the model. */
+  trees: number;
+  stoppedEarly: boolean;
+  baseMargin: number;
+  /** Validation metrics of the kept model (absent without validation). */
+  validation?: BinaryMetrics & { review: ConfusionSummary; decline: ConfusionSummary };
+  calibration?: CalibrationBin[];
+  thresholds: DecisionThresholds;
+  importance: FeatureImportance[];
+  history: RoundMetrics[];
+}
+
+export interface ConfusionSummary {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Defaults of every numeric option (XGBoost's where XGBoost has one). */
+export const TRAIN_DEFAULTS = {
+  trees: 200,
+  maxDepth: 6,
+  learningRate: 0.1,
+  minChildWeight: 1,
+  lambda: 1,
+  gamma: 0,
+  subsample: 1,
+  colsample: 1,
+  scalePosWeight: 1,
+  maxBins: DEFAULT_MAX_BINS,
+  seed: 0,
+  validFraction: 0,
+  earlyStopping: 0,
+  minCategoryCount: DEFAULT_MIN_CATEGORY_COUNT,
+  maxCategories: DEFAULT_MAX_CATEGORIES,
+  maxCatThreshold: DEFAULT_MAX_CAT_THRESHOLD,
+  binSampleRows: DEFAULT_BIN_SAMPLE_ROWS,
+  targetPrecision: DEFAULT_TARGET_PRECISION,
+  targetRecall: DEFAULT_TARGET_RECALL,
+} as const;
+
+type NumericOption = keyof typeof TRAIN_DEFAULTS;
+
+/** [min, max, minExclusive, integer] per numeric option. */
+const RANGES: Record<NumericOption, [number, number, boolean, boolean]> = {
+  trees: [1, 100_000, false, true],
+  maxDepth: [1, 30, false, true],
+  learningRate: [0, 1, true, false],
+  minChildWeight: [0, Infinity, false, false],
+  lambda: [0, Infinity, false, false],
+  gamma: [0, Infinity, false, false],
+  subsample: [0, 1, true, false],
+  colsample: [0, 1, true, false],
+  scalePosWeight: [0, Infinity, true, false],
+  maxBins: [2, 65536, false, true],
+  seed: [-2147483648, 4294967295, false, true],
+  validFraction: [0, 0.9, false, false],
+  earlyStopping: [0, 100_000, false, true],
+  minCategoryCount: [1, Infinity, false, true],
+  maxCategories: [2, Infinity, false, true],
+  maxCatThreshold: [1, 65536, false, true],
+  binSampleRows: [1000, Infinity, false, true],
+  targetPrecision: [0, 1, true, false],
+  targetRecall: [0, 1, true, false],
+};
+
+function invalid(field: string, message: string): never {
+  throw new FraudlensError('INPUT_INVALID', `option ${field} ${message}`, { field });
+}
+
+function resolveNumbers(options: TrainOptions): Record<NumericOption, number> {
+  const out = {} as Record<NumericOption, number>;
+  for (const key of Object.keys(TRAIN_DEFAULTS) as NumericOption[]) {
+    const given = (options as unknown as Record<string, unknown>)[key];
+    const v = given === undefined ? TRAIN_DEFAULTS[key] : given;
+    const [lo, hi, loExclusive, integer] = RANGES[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) invalid(key, `must be a finite number, got ${JSON.stringify(v)}`);
+    if (integer && !Number.isInteger(v)) invalid(key, `must be an integer, got ${v}`);
+    if ((loExclusive ? v <= lo : v < lo) || v > hi) invalid(key, `must be in ${loExclusive ? '(' : '['}${lo}, ${hi}], got ${v}`);
+    out[key] = v;
+  }
+  return out;
+}
+
+function resolveGoss(goss: TrainOptions['goss']): GossParams | null {
+  if (goss === undefined || goss === false) return null;
+  const g = goss === true ? DEFAULT_GOSS : goss;
+  if (!(g.topRate > 0 && g.topRate < 1)) invalid('goss.topRate', `must be in (0, 1), got ${g.topRate}`);
+  if (!(g.otherRate > 0 && g.topRate + g.otherRate <= 1)) invalid('goss.otherRate', `must be positive with topRate + otherRate ≤ 1, got ${g.otherRate}`);
+  return { topRate: g.topRate, otherRate: g.otherRate };
+}
+
+function requireNamed(table: Table, name: string, what: string): number {
+  const i = table.names.indexOf(name);
+  if (i < 0) {
+    const shown = table.names.slice(0, 12).join(', ') + (table.names.length > 12 ? ', …' : '');
+    throw new FraudlensError('INPUT_MISSING_COLUMN', `missing ${what} column "${name}" (the file has: ${shown})`, { file: table.source, column: name });
+  }
+  return i;
+}
+
+/** Labels of rows [from, to) as 0/1, or INPUT_BAD_LABEL naming the first bad row. */
+function readLabels(table: Table, name: string, from: number, to: number): Uint8Array {
+  const col = table.columns[requireNamed(table, name, 'label')];
+  const out = new Uint8Array(to - from);
+  const bad = (row: number, shown: string): never => {
+    throw new FraudlensError('INPUT_BAD_LABEL', `label ${shown} is not 0 or 1`, { file: table.source, row: row + 1, column: name });
+  };
+  if (col.kind === 'numeric') {
+    for (let i = from; i < to; i++) {
+      const v = col.values[i];
+      if (v === 0 || v === 1) out[i - from] = v;
+      else bad(i, Number.isNaN(v) ? '(missing)' : String(v));
+    }
+  } else {
+    const asLabel = col.categories.map((c) => (Number(c.trim()) === 0 && c.trim() !== '' ? 0 : Number(c.trim()) === 1 ? 1 : -1));
+    for (let i = from; i < to; i++) {
+      const c = col.codes[i];
+      const v = c < 0 ? -1 : asLabel[c];
+      if (v < 0) bad(i, c < 0 ? '(missing)' : `"${col.categories[c]}"`);
+      out[i - from] = v;
+    }
+  }
+  return out;
+}
+
+interface PreparedFeature {
+  spec: FeatureSpec;
+  train: FeatureValues;
+  /** Maps the validation table's column to the model's codes. */
+  forValid: (col: Column, table: Table) => FeatureValues;
+}
+
+/** Count, sum, min and max of the non-missing values, written to out[0 … 3]. */
+function moments(values: Float64Array, out: Float64Array): void {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) continue;
+    count++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  out[0] = count;
+  out[1] = sum;
+  out[2] = min;
+  out[3] = max;
+}
+
+function squaredDeviations(values: Float64Array, mean: number): number {
+  let sq = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) sq += (v - mean) * (v - mean);
+  }
+  return sq;
+}
+
+function numericStats(values: Float64Array): FeatureStats {
+  const m = new Float64Array(4);
+  moments(values, m);
+  const count = m[0];
+  const mean = m[1] / count;
+  const std = Math.sqrt(squaredDeviations(values, mean) / count);
+  return { count, missingRate: 1 - count / values.length, min: m[2], max: m[3], mean, std };
+}
+
+function categoricalStats(codes: Int32Array, numCategories: number): FeatureStats {
+  const counts = new Float64Array(numCategories);
+  let count = 0;
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] < 0) continue;
+    counts[codes[i]]++;
+    count++;
+  }
+  // Shares of all training rows, so frequencies plus missingRate add up to 1.
+  return { count, missingRate: 1 - count / codes.length, frequencies: Array.from(counts, (c) => c / codes.length) };
+}
+
+function firstText(col: Column): string {
+  if (col.kind !== 'categorical') return '';
+  for (let i = 0; i < col.codes.length; i++) if (col.codes[i] >= 0) return col.categories[col.codes[i]];
+  return '';
+}
+
+function prepareFeature(table: Table, name: string, nTrain: number, forceCategorical: boolean, maxCategories: number): PreparedFeature {
+  const col = table.columns[table.names.indexOf(name)];
+  const allMissing = (): never => {
+    throw new FraudlensError('INPUT_ALL_MISSING', `feature column "${name}" has no value in the ${nTrain} training rows (drop it or fill it)`, { file: table.source, column: name });
+  };
+  if (col.kind === 'numeric' && !forceCategorical) {
+    const values = col.values.subarray(0, nTrain);
+    const stats = numericStats(values);
+    if (stats.count === 0) allMissing();
+    return {
+      spec: { name, type: 'numeric', stats },
+      train: { kind: 'numeric', values },
+      forValid: (vcol, vtable) => {
+        if (vcol.kind !== 'numeric') {
+          throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${firstText(vcol)}" of numeric feature "${name}" is not a number`, { file: vtable.source, column: name });
+        }
+        return { kind: 'numeric', values: vcol.values };
+      },
+    };
+  }
+  // Categorical: the model's categories are the column's, in order of first appearance.
+  let categories: string[];
+  let codes: Int32Array;
+  if (col.kind === 'categorical') {
+    categories = col.categories;
+    codes = col.codes;
+  } else {
+    categories = [];
+    const index = new Map<string, number>();
+    codes = new Int32Array(col.values.length);
+    for (let i = 0; i < col.values.length; i++) {
+      const v = col.values[i];
+      if (Number.isNaN(v)) {
+        codes[i] = -1;
+        continue;
+      }
+      const key = String(v);
+      let c = index.get(key);
+      if (c === undefined) {
+        c = categories.length;
+        categories.push(key);
+        index.set(key, c);
+      }
+      codes[i] = c;
+    }
+  }
+  if (categories.length > maxCategories) {
+    throw new FraudlensError('INPUT_INVALID', `categorical feature "${name}" has ${categories.length} distinct values, more than the ${maxCategories} allowed; an identifier? drop it or raise maxCategories`, { file: table.source, column: name });
+  }
+  const trainCodes = codes.subarray(0, nTrain);
+  const stats = categoricalStats(trainCodes, categories.length);
+  if (stats.count === 0) allMissing();
+  const index = new Map<string, number>();
+  categories.forEach((c, k) => index.set(c, k));
+  return {
+    spec: { name, type: 'categorical', categories, stats },
+    train: { kind: 'categorical', codes: trainCodes, numCategories: categories.length },
+    forValid: (vcol) => {
+      // Categories unknown to the model become missing, as they do at inference in "missing" mode.
+      const out = new Int32Array(vcol.kind === 'numeric' ? vcol.values.length : vcol.codes.length);
+      if (vcol.kind === 'numeric') {
+        for (let i = 0; i < out.length; i++) out[i] = Number.isNaN(vcol.values[i]) ? -1 : index.get(String(vcol.values[i])) ?? -1;
+      } else {
+        const translate = vcol.categories.map((c) => index.get(c) ?? -1);
+        for (let i = 0; i < out.length; i++) out[i] = vcol.codes[i] < 0 ? -1 : translate[vcol.codes[i]];
+      }
+      return { kind: 'categorical', codes: out, numCategories: categories.length };
+    },
+  };
+}
+
+/** FNV-1a over the trees' numbers: a short, deterministic fingerprint for the version string. */
+function fingerprint(parts: readonly ArrayLike<number>[]): string {
+  let h = 0x811c9dc5;
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (const arr of parts) {
+    for (let i = 0; i < arr.length; i++) {
+      f32[0] = arr[i];
+      let x = u32[0];
+      for (let b = 0; b < 4; b++) {
+        h ^= x & 0xff;
+        h = Math.imul(h, 0x01000193);
+        x >>>= 8;
+      }
+    }
+  }
+  return (h >>> 0).toString(16).padStart(8, '0').slice(0, 6);
+}
+
+/**
+ * Trains a fraud model on a table.
+ *
+ * @param table the training data (and validation rows when `validFraction` is set)
+ * @param options label, features and XGBoost-style parameters
+ * @param progress called after each boosting round (round, total, validation metrics)
+ * @returns the model and a summary for reports
+ * @example
+ *   const table = await readCsv('transactions.csv.gz');
+ *   const { model, summary } = trainModel(table, { label: 'Class', validFraction: 0.2, earlyStopping: 20 });
+ */
+export function trainModel(table: Table, options: TrainOptions, progress?: ProgressCallback): { model: FraudlensModel; summary: TrainSummary } {
+  const num = resolveNumbers(options);
+  const goss = resolveGoss(options.goss);
+  const stoppingMetric = options.stoppingMetric ?? 'logloss';
+  if (stoppingMetric !== 'logloss' && stoppingMetric !== 'pr_auc') invalid('stoppingMetric', `must be "logloss" or "pr_auc", got ${JSON.stringify(stoppingMetric)}`);
+  if (options.baseScore !== undefined && !(options.baseScore > 0 && options.baseScore < 1)) invalid('baseScore', `must be a probability in (0, 1), got ${options.baseScore}`);
+  if (typeof options.label !== 'string' || options.label === '') invalid('label', 'must name the label column');
+
+  if (table.numRows === 0) throw new FraudlensError('INPUT_EMPTY', 'the table holds no data rows', { file: table.source });
+  requireNamed(table, options.label, 'label');
+  const drop = new Set(options.drop ?? []);
+  for (const d of drop) requireNamed(table, d, 'dropped');
+  const forceCat = new Set(options.categorical ?? []);
+  for (const c of forceCat) requireNamed(table, c, 'categorical');
+  const featureNames = table.names.filter((n) => n !== options.label && !drop.has(n));
+  if (featureNames.length === 0) throw new FraudlensError('INPUT_INVALID', 'no feature columns are left once the label and dropped columns are removed', { file: table.source });
+
+  const nValidHere = options.valid === undefined && num.validFraction > 0 ? Math.round(table.numRows * num.validFraction) : 0;
+  const nTrain = table.numRows - nValidHere;
+  if (nTrain < 2) throw new FraudlensError('INPUT_EMPTY', `only ${nTrain} training row(s) remain after holding out validation rows`, { file: table.source });
+  if (num.validFraction > 0 && options.valid === undefined && nValidHere < 1) {
+    throw new FraudlensError('INPUT_EMPTY', `validFraction ${num.validFraction} of ${table.numRows} rows leaves no validation row`, { file: table.source });
+  }
+
+  const labels = readLabels(table, options.label, 0, nTrain);
+  let positives = 0;
+  for (let i = 0; i < nTrain; i++) positives += labels[i];
+  if (positives === 0 || positives === nTrain) {
+    throw new FraudlensError('INPUT_BAD_LABEL', `the ${nTrain} training labels are all ${positives === 0 ? 0 : 1}; training needs both classes`, { file: table.source, column: options.label });
+  }
+
+  const prepared = featureNames.map((name) => prepareFeature(table, name, nTrain, forceCat.has(name), num.maxCategories));
+
+  // Validation rows: an explicit table, or the held-out tail of this one.
+  let validColumns: FeatureValues[] | null = null;
+  let validLabels: Uint8Array | null = null;
+  if (options.valid !== undefined) {
+    const vt = options.valid;
+    if (vt.numRows === 0) throw new FraudlensError('INPUT_EMPTY', 'the validation table holds no data rows', { file: vt.source });
+    validLabels = readLabels(vt, options.label, 0, vt.numRows);
+    validColumns = prepared.map((p) => p.forValid(vt.columns[requireNamed(vt, p.spec.name, 'feature')], vt));
+  } else if (nValidHere > 0) {
+    validLabels = readLabels(table, options.label, nTrain, table.numRows);
+    validColumns = prepared.map((p) => {
+      const whole = p.forValid(table.columns[table.names.indexOf(p.spec.name)], table);
+      return whole.kind === 'numeric'
+        ? { kind: 'numeric', values: whole.values.subarray(nTrain) }
+        : { kind: 'categorical', codes: whole.codes.subarray(nTrain), numCategories: whole.numCategories };
+    });
+  }
+
+  const rng = new Rng(num.seed);
+  const binnings = fitBinnings(prepared.map((p) => p.train), { maxBins: num.maxBins, sampleRows: num.binSampleRows, minCategoryCount: num.minCategoryCount }, rng.fork(10));
+  const binned = binColumns(prepared.map((p) => p.train), binnings);
+  const validBinned = validColumns !== null ? binColumns(validColumns, binnings) : null;
+
+  const params: BoostParams = {
+    trees: num.trees,
+    maxDepth: num.maxDepth,
+    learningRate: num.learningRate,
+    minChildWeight: num.minChildWeight,
+    lambda: num.lambda,
+    gamma: num.gamma,
+    subsample: num.subsample,
+    colsample: num.colsample,
+    scalePosWeight: num.scalePosWeight,
+    baseScore: options.baseScore ?? null,
+    earlyStoppingRounds: num.earlyStopping,
+    stoppingMetric,
+    goss,
+    maxCatThreshold: num.maxCatThreshold,
+  };
+  const result = boost(binned, labels, params, rng.fork(20), validBinned !== null && validLabels !== null ? { binned: validBinned, labels: validLabels } : null, progress);
+  const ensemble = buildEnsemble(prepared.length, result.baseMargin, result.trees);
+
+  let thresholds: DecisionThresholds = DEFAULT_THRESHOLDS;
+  let validation: TrainSummary['validation'];
+  let calibration: CalibrationBin[] | undefined;
+  let validPositives = 0;
+  if (result.validMargin !== null && validLabels !== null) {
+    const vm = result.validMargin;
+    const probs = new Float64Array(vm.length);
+    for (let i = 0; i < vm.length; i++) probs[i] = 1 / (1 + Math.exp(-vm[i]));
+    thresholds = chooseThresholds(probs, validLabels, { targetPrecision: num.targetPrecision, targetRecall: num.targetRecall });
+    const metrics = evaluateScores(probs, validLabels);
+    validPositives = metrics.positives;
+    const at = (t: number): ConfusionSummary => {
+      const c = confusionAt(probs, validLabels!, t);
+      return { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
+    };
+    validation = { ...metrics, review: at(thresholds.review), decline: at(thresholds.decline) };
+    calibration = calibrationTable(probs, validLabels);
+  }
+
+  const importance: FeatureImportance[] = prepared
+    .map((p, f) => ({ feature: p.spec.name, gain: result.gain[f], splits: result.splitCount[f] }))
+    .filter((x) => x.splits > 0)
+    .sort((a, b) => b.gain - a.gain || a.feature.localeCompare(b.feature));
+
+  const createdAt = options.createdAt === undefined ? new Date() : new Date(options.createdAt);
+  if (Number.isNaN(createdAt.getTime())) invalid('createdAt', `is not a date: ${JSON.stringify(options.createdAt)}`);
+  const createdIso = createdAt.toISOString();
+  const version = `${options.name ?? 'model'}-${createdIso.slice(0, 10)}-${fingerprint([ensemble.value, ensemble.threshold, ensemble.feature])}`;
+
+  const parameters: Record<string, unknown> = {
+    ...num,
+    stoppingMetric,
+    baseScore: options.baseScore ?? null,
+    baseMarginRule: options.baseScore !== undefined ? 'logit(baseScore)' : 'log-odds of the weighted training positive rate',
+    goss,
+    drop: [...drop],
+    categorical: prepared.filter((p) => p.spec.type === 'categorical').map((p) => p.spec.name),
+  };
+  const training: TrainingMetadata = {
+    source: 'fraudlens train',
+    createdAt: createdIso,
+    data: { ...(options.dataPath !== undefined ? { path: options.dataPath } : {}), rows: nTrain, positives, label: options.label },
+    parameters,
+    ...(validation !== undefined ? { metrics: { roc_auc: validation.roc_auc, pr_auc: validation.pr_auc, logloss: validation.logloss, brier: validation.brier, rows: validation.rows, positives: validation.positives } } : {}),
+    extra: {
+      roundsRun: result.roundsRun,
+      trees: result.bestRound,
+      stoppedEarly: result.stoppedEarly,
+      importance,
+      ...(calibration !== undefined ? { calibration } : {}),
+    },
+  };
+  const model: FraudlensModel = {
+    version,
+    objective: 'binary:logistic',
+    features: prepared.map((p) => p.spec),
+    ensemble,
+    thresholds,
+    training,
+  };
+  const summary: TrainSummary = {
+    trainRows: nTrain,
+    trainPositives: positives,
+    validRows: validLabels?.length ?? 0,
+    validPositives,
+    features: prepared.length,
+    roundsRun: result.roundsRun,
+    trees: result.bestRound,
+    stoppedEarly: result.stoppedEarly,
+    baseMargin: result.baseMargin,
+    ...(validation !== undefined ? { validation } : {}),
+    ...(calibration !== undefined ? { calibration } : {}),
+    thresholds,
+    importance,
+    history: result.history,
+  };
+  return { model, summary };
+}

@@ -1,0 +1,190 @@
+/**
+ * trainModel end to end on small synthetic tables: determinism, the validation and threshold
+ * plumbing, that the trained trees route float32 inputs exactly as training routed bins, early
+ * stopping, sampling, categorical and missing-value handling, and errors for bad data.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tableFromColumns, type Table } from '../../src/core/data/table.js';
+import { nodeCategories } from '../../src/core/engine/ensemble.js';
+import { DEFAULT_THRESHOLDS, modelToJson, parseModel, serializeModel } from '../../src/core/engine/model.js';
+import { FraudlensError } from '../../src/core/errors.js';
+import { ALL_VALUES_LEFT } from '../../src/core/training/boost.js';
+import { averagePrecision, logLoss, rocAuc } from '../../src/core/training/metrics.js';
+import { trainModel, type TrainOptions } from '../../src/core/training/train.js';
+import { labelsOf, MERCHANTS, predictTable, sliceTable, syntheticTable } from './helpers.js';
+
+/** Validation metrics from binned routing vs the engine's float32 predictor: the same sums. */
+const ROUTING_TOLERANCE = 1e-12;
+const CREATED_AT = '2026-01-01T00:00:00Z';
+
+const TABLE = syntheticTable(4000, 11);
+const BASE: TrainOptions = { label: 'fraud', trees: 30, createdAt: CREATED_AT };
+
+function expectError(fn: () => unknown, code: string, check?: (e: FraudlensError) => void): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof FraudlensError, `expected a FraudlensError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    check?.(e);
+    return true;
+  });
+}
+
+test('same seed, same model; another seed with subsampling, another model', () => {
+  const opts: TrainOptions = { ...BASE, subsample: 0.7, colsample: 0.8 };
+  const a = serializeModel(trainModel(TABLE, opts).model);
+  const b = serializeModel(trainModel(TABLE, opts).model);
+  const c = serializeModel(trainModel(TABLE, { ...opts, seed: 1 }).model);
+  assert.equal(a, b);
+  assert.notEqual(a, c);
+});
+
+test('the model file round-trips and learns the synthetic signal', () => {
+  const train = sliceTable(TABLE, 0, 3000);
+  const test = sliceTable(TABLE, 3000, 4000);
+  const { model, summary } = trainModel(train, { ...BASE, trees: 60 });
+  const reparsed = parseModel(serializeModel(model));
+  assert.equal(serializeModel(reparsed), serializeModel(model));
+  const y = labelsOf(test, 'fraud');
+  const p = predictTable(model, test);
+  assert.ok(rocAuc(p, y) > 0.8, `test ROC-AUC ${rocAuc(p, y)}`);
+  assert.equal(summary.trees, 60);
+  assert.equal(model.ensemble.numTrees, 60);
+  assert.match(model.version, /^model-2026-01-01-[0-9a-f]{6}$/);
+  assert.deepEqual(model.thresholds, DEFAULT_THRESHOLDS);
+  assert.equal(model.training.source, 'fraudlens train');
+  assert.equal(model.training.data?.rows, 3000);
+  assert.ok(summary.importance.length > 0);
+});
+
+test('trees route float32 inputs exactly as training routed bins (validation metrics agree)', () => {
+  const { model, summary } = trainModel(TABLE, { ...BASE, validFraction: 0.25 });
+  const valid = sliceTable(TABLE, 3000, 4000);
+  const p = predictTable(model, valid);
+  const y = labelsOf(valid, 'fraud');
+  assert.equal(summary.validRows, 1000);
+  assert.ok(Math.abs(logLoss(p, y) - summary.validation!.logloss) < ROUTING_TOLERANCE);
+  assert.ok(Math.abs(averagePrecision(p, y) - summary.validation!.pr_auc) < ROUTING_TOLERANCE);
+  assert.equal(model.training.metrics?.pr_auc, summary.validation!.pr_auc);
+  // Thresholds come from validation and follow the rule.
+  assert.notDeepEqual(model.thresholds, DEFAULT_THRESHOLDS);
+  assert.ok(model.thresholds.review <= model.thresholds.decline);
+  assert.match(model.thresholds.rule!, /validation/);
+  assert.ok(summary.validation!.decline.precision >= 0.9 || /not reached/.test(model.thresholds.rule!));
+});
+
+test('a separate validation table works like a held-out tail', () => {
+  const train = sliceTable(TABLE, 0, 3000);
+  const valid = sliceTable(TABLE, 3000, 4000);
+  const a = modelToJson(trainModel(train, { ...BASE, valid }).model);
+  const b = modelToJson(trainModel(TABLE, { ...BASE, validFraction: 0.25 }).model);
+  assert.deepEqual(a.trees, b.trees);
+  assert.deepEqual(a.thresholds, b.thresholds);
+  assert.deepEqual(a.training.metrics, b.training.metrics);
+});
+
+test('feature schema: types, categories and training statistics', () => {
+  const { model } = trainModel(TABLE, BASE);
+  const names = model.features.map((f) => f.name);
+  assert.deepEqual(names, ['amount', 'hour', 'velocity', 'noise', 'merchant']);
+  const velocity = model.features[2];
+  assert.equal(velocity.type, 'numeric');
+  assert.ok(velocity.stats!.missingRate > 0.05 && velocity.stats!.missingRate < 0.15);
+  assert.ok(velocity.stats!.min! >= 0 && velocity.stats!.max! <= 10);
+  const merchant = model.features[4];
+  assert.equal(merchant.type, 'categorical');
+  assert.deepEqual([...merchant.categories!].sort(), [...MERCHANTS].sort());
+  const freq = merchant.stats!.frequencies!;
+  assert.ok(Math.abs(freq.reduce((a, b) => a + b, 0) + merchant.stats!.missingRate - 1) < 1e-12);
+});
+
+test('categorical splits send the risky merchants together', () => {
+  const { model } = trainModel(TABLE, { ...BASE, trees: 5, maxDepth: 2 });
+  const e = model.ensemble;
+  const merchant = model.features.findIndex((f) => f.name === 'merchant');
+  const cats = model.features[merchant].categories!;
+  const sets: string[][] = [];
+  for (let node = 0; node < e.numNodes; node++) {
+    if (e.feature[node] === merchant) sets.push(nodeCategories(e, node).map((c) => cats[c]).sort());
+  }
+  assert.ok(sets.length > 0, 'no split on merchant');
+  assert.ok(sets.some((s) => s.join() === 'gaming,jewellery,travel'), `sets: ${JSON.stringify(sets)}`);
+});
+
+test('a numeric column named in `categorical` becomes a categorical feature', () => {
+  const { model } = trainModel(TABLE, { ...BASE, trees: 3, categorical: ['hour'] });
+  const hour = model.features.find((f) => f.name === 'hour')!;
+  assert.equal(hour.type, 'categorical');
+  assert.equal(hour.categories!.length, 24);
+  assert.ok(hour.categories!.includes('3'));
+});
+
+test('missing values carry signal: a split puts them apart', () => {
+  // Label = velocity is missing; every value left, missing right.
+  const n = 400;
+  const velocity = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? NaN : (i * 7) % 10));
+  const table = tableFromColumns('missing', { velocity, fraud: velocity.map((v) => (Number.isNaN(v) ? 1 : 0)) });
+  const { model } = trainModel(table, { label: 'fraud', trees: 1, maxDepth: 1, createdAt: CREATED_AT });
+  const e = model.ensemble;
+  assert.equal(e.feature[0], 0);
+  assert.equal(e.threshold[0], ALL_VALUES_LEFT);
+  assert.equal(e.defaultLeft[0], 0);
+  const p = predictTable(model, table);
+  for (let i = 0; i < n; i++) {
+    if (i % 4 === 0) assert.ok(p[i] > p[1], `row ${i}`);
+    else assert.equal(p[i], p[1], `row ${i}`);
+  }
+});
+
+test('early stopping keeps the best round', () => {
+  const { model, summary } = trainModel(TABLE, { ...BASE, trees: 400, learningRate: 0.5, validFraction: 0.3, earlyStopping: 5 });
+  assert.equal(summary.stoppedEarly, true);
+  assert.equal(summary.roundsRun, summary.trees + 5);
+  assert.equal(model.ensemble.numTrees, summary.trees);
+  const best = Math.min(...summary.history.map((h) => h.valid_logloss!));
+  assert.equal(summary.history[summary.trees - 1].valid_logloss, best);
+  assert.ok(Math.abs(summary.validation!.logloss - best) < ROUTING_TOLERANCE);
+});
+
+test('progress is reported once per round with validation metrics', () => {
+  const seen: [number, number, number][] = [];
+  trainModel(TABLE, { ...BASE, trees: 7, validFraction: 0.2 }, (round, total, m) => seen.push([round, total, m.valid_logloss]));
+  assert.deepEqual(seen.map((s) => s[0]), [1, 2, 3, 4, 5, 6, 7]);
+  assert.ok(seen.every((s) => s[1] === 7 && s[2] > 0));
+});
+
+test('GOSS and scalePosWeight train working models', () => {
+  const train = sliceTable(TABLE, 0, 3000);
+  const test = sliceTable(TABLE, 3000, 4000);
+  const y = labelsOf(test, 'fraud');
+  const goss = trainModel(train, { ...BASE, trees: 60, goss: true });
+  assert.ok(rocAuc(predictTable(goss.model, test), y) > 0.8);
+  assert.deepEqual((goss.model.training.parameters as { goss: unknown }).goss, { topRate: 0.2, otherRate: 0.1 });
+  const weighted = trainModel(train, { ...BASE, scalePosWeight: 4 });
+  const positives = weighted.summary.trainPositives;
+  assert.ok(Math.abs(weighted.summary.baseMargin - Math.log((4 * positives) / (3000 - positives))) < 1e-12);
+});
+
+test('bad data fails with located error codes', () => {
+  expectError(() => trainModel(TABLE, { ...BASE, label: 'is_fraud' }), 'INPUT_MISSING_COLUMN', (e) => assert.equal(e.location.column, 'is_fraud'));
+  expectError(() => trainModel(TABLE, { ...BASE, drop: ['nope'] }), 'INPUT_MISSING_COLUMN');
+  const bad = tableFromColumns('bad.csv', { x: [1, 2, 3, 4], fraud: [0, 1, 2, 0] });
+  expectError(() => trainModel(bad, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => {
+    assert.equal(e.location.row, 3);
+    assert.equal(e.location.file, 'bad.csv');
+    assert.match(e.message, /label 2/);
+  });
+  const text = tableFromColumns('text.csv', { x: [1, 2, 3], fraud: ['0', 'yes', '1'] });
+  expectError(() => trainModel(text, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => assert.equal(e.location.row, 2));
+  const missingLabel = tableFromColumns('m.csv', { x: [1, 2, 3], fraud: [0, NaN, 1] });
+  expectError(() => trainModel(missingLabel, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => assert.match(e.message, /missing/));
+  const empty: Table = { source: 'empty.csv', names: ['x', 'fraud'], numRows: 0, columns: [{ kind: 'numeric', values: new Float64Array(0) }, { kind: 'numeric', values: new Float64Array(0) }] };
+  expectError(() => trainModel(empty, { label: 'fraud' }), 'INPUT_EMPTY');
+  const allMissing = tableFromColumns('am.csv', { x: [1, 2, 3, 4], blank: [NaN, NaN, NaN, NaN], fraud: [0, 1, 0, 1] });
+  expectError(() => trainModel(allMissing, { label: 'fraud' }), 'INPUT_ALL_MISSING', (e) => assert.equal(e.location.column, 'blank'));
+  const oneClass = tableFromColumns('one.csv', { x: [1, 2, 3], fraud: [0, 0, 0] });
+  expectError(() => trainModel(oneClass, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => assert.match(e.message, /both classes/));
+  expectError(() => trainModel(TABLE, { ...BASE, learningRate: 0 }), 'INPUT_INVALID', (e) => assert.equal(e.location.field, 'learningRate'));
+  expectError(() => trainModel(TABLE, { ...BASE, maxDepth: 2.5 }), 'INPUT_INVALID');
+  expectError(() => trainModel(TABLE, { ...BASE, maxCategories: 5 }), 'INPUT_INVALID', (e) => assert.equal(e.location.column, 'merchant'));
+});
