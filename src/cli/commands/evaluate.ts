@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { FraudlensError } from '../../core/errors.js';
 import { Predictor } from '../../core/engine/predict.js';
 import { calibrationTable, confusionAt, evaluateScores } from '../../core/training/index.js';
-import { requireColumn } from '../../core/data/table.js';
+import { requireColumn, type Table } from '../../core/data/table.js';
 import { loadModelFile } from '../../io/model-file.js';
 import { loadScoringData } from '../data.js';
 
@@ -54,7 +54,7 @@ export function registerEvaluate(program: Command): void {
 }
 
 /** The label column as 0/1, with a located error for anything else. */
-export function readLabels(table: import('../../core/data/table.js').Table, name: string): Uint8Array {
+export function readLabels(table: Table, name: string): Uint8Array {
   const col = requireColumn(table, name);
   const out = new Uint8Array(table.numRows);
   for (let i = 0; i < table.numRows; i++) {

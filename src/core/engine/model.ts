@@ -6,7 +6,7 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import { buildEnsemble, nodeCategories, TreeEnsemble, type FeatureSpec, type TreeNodes } from './ensemble.js';
+import { buildEnsemble, nodeCategories, type TreeEnsemble, type FeatureSpec, type TreeNodes } from './ensemble.js';
 
 export const MODEL_FORMAT = 'fraudlens-model';
 export const MODEL_FORMAT_VERSION = 1;
