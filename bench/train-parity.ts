@@ -1,0 +1,152 @@
+/**
+ * Training parity with XGBoost (`npm run bench -- train`): on every labelled dataset of
+ * ../shared/data and the synthetic 284,807-row set, the same split (first 80% of rows train,
+ * last 20% test) and parameters (200 trees, depth 6, learning rate 0.1) for fraudlens
+ * (bench/train.ts) and the peers' train_xgb.py. The peer reads numbers only, so text columns are
+ * given to both sides as integer codes (sorted category order); fraudlens is also run with those
+ * columns as native categories, reported apart.
+ */
+
+import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createGunzip, createGzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
+import { CACHE, lastJson, PEERS, PYTHON, ratio, REPO, run, SHARED, syntheticData, type Section } from './run.js';
+import { deriveSparkov } from './sparkov.js';
+
+interface Dataset {
+  name: string;
+  /** Builds (once) the numeric CSV both sides train on. */
+  prepare(): Promise<string>;
+  label: string;
+  drop: string[];
+  /** Columns that were text in the source (coded for the peer; native categories for us). */
+  categorical: string[];
+}
+
+/** Rewrites a CSV with text columns as integer codes and an optional label mapping. */
+async function numericCopy(input: string, output: string, text: readonly string[], relabel?: { column: string; map: (v: string) => string }): Promise<void> {
+  if (existsSync(output)) return;
+  // First pass: the category lists; second: the coded rows.
+  const cats = new Map<string, Set<string>>(text.map((c) => [c, new Set<string>()]));
+  const read = (): AsyncIterable<Record<string, string>> => {
+    const src = createReadStream(input);
+    const parser = parse({ columns: true, bom: true });
+    (input.endsWith('.gz') ? src.pipe(createGunzip()) : src).pipe(parser);
+    return parser as AsyncIterable<Record<string, string>>;
+  };
+  let header: string[] = [];
+  for await (const r of read()) {
+    if (header.length === 0) header = Object.keys(r);
+    for (const c of text) cats.get(c)!.add(r[c]);
+  }
+  const codes = new Map<string, Map<string, number>>();
+  for (const [c, set] of cats) codes.set(c, new Map([...set].sort().map((v, i) => [v, i])));
+  mkdirSync(CACHE, { recursive: true });
+  const tmp = `${output}.tmp`;
+  const file = createWriteStream(tmp);
+  const gz = createGzip({ level: 1 });
+  gz.pipe(file);
+  gz.write(stringify([header]));
+  for await (const r of read()) {
+    const row = header.map((h) => {
+      if (codes.has(h)) return String(codes.get(h)!.get(r[h]));
+      if (relabel && h === relabel.column) return relabel.map(r[h]);
+      return r[h];
+    });
+    if (!gz.write(stringify([row]))) await once(gz, 'drain');
+  }
+  gz.end();
+  await once(file, 'finish');
+  const { renameSync } = await import('node:fs');
+  renameSync(tmp, output);
+}
+
+const data = (f: string): string => join(SHARED, 'data', f);
+const cached = (f: string): string => join(CACHE, f);
+
+const DATASETS: Dataset[] = [
+  { name: 'synthetic 284,807 × 30', label: 'Class', drop: [], categorical: [], prepare: async () => syntheticData() },
+  { name: 'ULB credit-card (balanced subset)', label: 'Class', drop: [], categorical: [], prepare: async () => data('ulb_creditcard_balanced.csv.gz') },
+  { name: 'UCI default of credit card clients', label: 'default.payment.next.month', drop: ['ID'], categorical: [], prepare: async () => data('uci_default_credit_card_clients.csv.gz') },
+  {
+    name: 'German credit',
+    label: 'class',
+    drop: [],
+    categorical: ['checking_status', 'credit_history', 'purpose', 'savings_status', 'employment_since', 'personal_status_sex', 'other_debtors', 'property', 'other_installment_plans', 'housing', 'job', 'own_telephone', 'foreign_worker'],
+    async prepare() {
+      const out = cached('german_coded.csv.gz');
+      await numericCopy(data('german_credit.csv.gz'), out, this.categorical, { column: 'class', map: (v) => (v === '2' ? '1' : '0') });
+      return out;
+    },
+  },
+  {
+    name: 'Sparkov train (1,056,233 rows, derived features)',
+    label: 'is_fraud',
+    drop: ['trans_time'],
+    categorical: ['category', 'gender'],
+    async prepare() {
+      const derived = cached('sparkov_train_derived.csv.gz');
+      if (!existsSync(derived)) {
+        mkdirSync(CACHE, { recursive: true });
+        await deriveSparkov(data('sparkov_train.csv.gz'), derived);
+      }
+      const out = cached('sparkov_train_coded.csv.gz');
+      await numericCopy(derived, out, this.categorical);
+      return out;
+    },
+  },
+  {
+    name: 'Sparkov Kaggle fraudTest head (5,116 rows)',
+    label: 'is_fraud',
+    drop: ['trans_time'],
+    categorical: ['category', 'gender'],
+    async prepare() {
+      const derived = cached('sparkov_head_derived.csv.gz');
+      if (!existsSync(derived)) {
+        mkdirSync(CACHE, { recursive: true });
+        await deriveSparkov(data('sparkov_fraudTest_head.csv.gz'), derived);
+      }
+      const out = cached('sparkov_head_coded.csv.gz');
+      await numericCopy(derived, out, this.categorical);
+      return out;
+    },
+  },
+];
+
+function ours(path: string, d: Dataset, native: boolean): Record<string, number> {
+  const args = ['--expose-gc', join(REPO, 'dist', 'bench', 'train.js'), path, '--label', d.label];
+  if (d.drop.length > 0) args.push('--drop', d.drop.join(','));
+  if (native && d.categorical.length > 0) args.push('--categorical', d.categorical.join(','));
+  return lastJson(run(process.execPath, args)) as Record<string, number>;
+}
+
+export const section: Section = {
+  name: 'train',
+  async run() {
+    const rows: Record<string, unknown>[] = [];
+    for (const d of DATASETS) {
+      const path = await d.prepare();
+      const peerOut = join(CACHE, 'xgb', d.name.replace(/[^a-z0-9]+/gi, '_'));
+      const args = [join(PEERS, 'train_xgb.py'), path, '--label', d.label, '--out', peerOut, '--threads', '1'];
+      if (d.drop.length > 0) args.push('--drop', d.drop.join(','));
+      const peer = lastJson(run(PYTHON, args, { cwd: PEERS }));
+      const coded = ours(path, d, false);
+      const native = d.categorical.length > 0 ? ours(path, d, true) : null;
+      const xgbSeconds = (peer.train_s_by_nthread as Record<string, number>)['1'];
+      rows.push({
+        dataset: d.name,
+        rows: peer.rows,
+        xgboost: { train_seconds: xgbSeconds, test_pr_auc: peer.test_pr_auc, test_roc_auc: peer.test_roc_auc },
+        fraudlens: { train_seconds: coded.trainSeconds, test_pr_auc: coded.testPrAuc, test_roc_auc: coded.testRocAuc },
+        ...(native ? { fraudlens_native_categories: { train_seconds: native.trainSeconds, test_pr_auc: native.testPrAuc, test_roc_auc: native.testRocAuc } } : {}),
+        pr_auc_difference: Math.round((coded.testPrAuc - (peer.test_pr_auc as number)) * 10000) / 10000,
+        train_speed_ratio: ratio(xgbSeconds, coded.trainSeconds),
+      });
+      process.stderr.write(`bench: train ${d.name}: ${JSON.stringify(rows[rows.length - 1])}\n`);
+    }
+    return { params: '200 trees, depth 6, learning rate 0.1, first 80% train / last 20% test, one thread', datasets: rows };
+  },
+};
