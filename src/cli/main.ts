@@ -10,6 +10,7 @@ import { registerImport } from './commands/import.js';
 import { registerPredict } from './commands/predict.js';
 import { registerInfo } from './commands/info.js';
 import { registerBench } from './commands/bench.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { VERSION } from '../version.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerInfo(program);
   registerBench(program);
+  registerServe(program);
   registerTrain(program);
   registerEvaluate(program);
   return program;

@@ -1,0 +1,69 @@
+/**
+ * `fraudlens serve [--model FILE] [--port N] [--workers N] …`: starts the HTTP API. Flags,
+ * environment and `.env` are merged and validated by the server's config module (flags win);
+ * every flag below is one of its settings. A bad setting stops start-up with exit code 2. The
+ * command returns once the server has shut down (SIGTERM/SIGINT), so the process exits 0.
+ */
+
+import cluster from 'node:cluster';
+
+import { CommanderError, type Command } from 'commander';
+
+import { FraudlensError } from '../../core/errors.js';
+import { loadConfig, SETTINGS } from '../../server/config.js';
+import { runPrimary, startServer } from '../../server/start.js';
+
+/** Commander's attribute name for a flag: --log-level → logLevel. */
+function attributeOf(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+const FLAGGED = SETTINGS.filter((s) => s.flag !== undefined);
+
+export function registerServe(program: Command): void {
+  const cmd = program
+    .command('serve')
+    .description('start the HTTP API (port 8000; settings from flags, environment and .env)')
+    .option('--env-file <path>', 'read settings from this file (default: .env in the working directory, if any)');
+  for (const s of FLAGGED) {
+    const arg = s.kind === 'boolean' ? '' : ` <${s.kind === 'list' ? 'names' : s.kind === 'integer' ? 'n' : 'value'}>`;
+    cmd.option(`${s.flag}${arg}`, `${s.reason} [${s.key}]`);
+  }
+  cmd.action(async (opts: Record<string, string | undefined>) => {
+    const flags: Record<string, string> = {};
+    for (const s of FLAGGED) {
+      const v = opts[attributeOf(s.flag!)];
+      if (v !== undefined) flags[s.key] = v;
+    }
+    let config;
+    try {
+      config = loadConfig({ flags, ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}) });
+    } catch (e) {
+      if (e instanceof FraudlensError && e.code === 'CONFIG_INVALID') {
+        // A configuration mistake is a usage error (exit 2), although the catalogue files it as a
+        // server-side code for HTTP purposes.
+        process.stderr.write(`fraudlens: error ${e.code}: ${e.message}\n`);
+        throw new CommanderError(2, 'fraudlens.config', e.message);
+      }
+      throw e;
+    }
+    if (config.workers > 1 && cluster.isPrimary) {
+      const code = await runPrimary(config);
+      if (code !== 0) throw new CommanderError(code, 'fraudlens.workers', 'workers failed');
+      return;
+    }
+    let server;
+    try {
+      server = await startServer(config);
+    } catch (e) {
+      if (e instanceof FraudlensError && e.code === 'CONFIG_INVALID') {
+        process.stderr.write(`fraudlens: error ${e.code}: ${e.describe()}\n`);
+        throw new CommanderError(2, 'fraudlens.config', e.message);
+      }
+      throw e;
+    }
+    await server.closed;
+    // Everything is closed; should a library still hold a handle, do not hang the exit for it.
+    setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * `buildApp(config, deps)`: the whole HTTP API as a Fastify instance, without listening, so tests
+ * drive it in-process with `app.inject` and `start.ts` puts it on a socket.
+ *
+ * Order matters and is fixed here: error handling and its route table first, then the plugins
+ * that hook every route (security headers, CORS, rate limit, OpenAPI), then the routes, then the
+ * caller's plugins (drift monitoring and the like), which see the same error handler, API-key
+ * hooks, metrics and `onScored` observers through `app.fraudlens`.
+ *
+ * The app owns the prediction log: closing the app (SIGTERM, or tests) waits for in-flight
+ * requests, then flushes and closes the log.
+ */
+
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+
+import { FraudlensError } from '../core/errors.js';
+import { createPredictionLog, type PredictionLog } from '../storage/index.js';
+import { VERSION } from '../version.js';
+import type { ServerConfig } from './config.js';
+import type { FraudlensContext, FraudlensPlugin } from './context.js';
+import { frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { ServerMetrics } from './metrics.js';
+import { ModelHolder, type LoadedModel } from './model-state.js';
+import { registerHealth } from './routes/health.js';
+import { registerLogs } from './routes/logs.js';
+import { registerMetrics } from './routes/metrics.js';
+import { registerModel } from './routes/model.js';
+import { registerPredict } from './routes/predict.js';
+import { registerV2 } from './routes/v2.js';
+import { errorResponseSchema } from './schemas.js';
+import { Scorer } from './scoring.js';
+import { validatorCompiler } from './validation.js';
+
+export interface AppDeps {
+  /** The model to serve first (start.ts reads it from config.modelPath). */
+  model: LoadedModel;
+  /** Default: created from the config (LOGGING_HANDLER…). The app closes it on close. */
+  predictionLog?: PredictionLog;
+  /** Run after the built-in routes, on the root scope. */
+  plugins?: readonly FraudlensPlugin[];
+  /** Fastify logger options (default: pino JSON on stderr at config.logLevel). */
+  logger?: FastifyServerOptions['logger'];
+  /** How /admin/reload reads the model file (default: readModel with config.featureNames). */
+  readModel?: (path: string) => Promise<LoadedModel>;
+  /** Export process metrics (CPU, memory, event loop); default true. */
+  processMetrics?: boolean;
+}
+
+/** Routes that keep answering while the server drains on shutdown. */
+const ALWAYS_OPEN = /^\/(health|v2\/health|metrics)(\/|$|\?)/;
+
+export function predictionLogFromConfig(config: ServerConfig): PredictionLog {
+  return createPredictionLog({
+    handler: config.loggingHandler,
+    maxSize: config.logsMaxSize,
+    maskFields: config.piiFields,
+    bufferSize: config.logBufferSize,
+    textFormat: config.logFormat === 'text',
+    redisUrl: config.redisUrl,
+    redisKey: config.redisLogsKey,
+  });
+}
+
+/**
+ * Builds the API.
+ * @param config a validated configuration (loadConfig)
+ * @param deps the initial model and optional collaborators
+ * @example
+ *   const app = await buildApp(configFromValues({ LOG_LEVEL: 'silent' }), { model: await readModel(path) });
+ *   const res = await app.inject({ method: 'POST', url: '/predict', payload: { amount: 12 } });
+ */
+export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<FastifyInstance> {
+  const features = new Set(deps.model.model.features.map((f) => f.name));
+  const strayPii = config.piiFields.find((f) => !features.has(f));
+  if (strayPii !== undefined) {
+    throw new FraudlensError('CONFIG_INVALID', `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a feature of the model; masking it would protect nothing`, { field: 'FRAUDLENS_PII_FIELDS' });
+  }
+  const models = new ModelHolder(deps.model, {
+    batchLimit: config.batchLimit,
+    requireAllFeatures: config.requireAllFeatures,
+    featureNames: config.featureNames,
+    ...(deps.readModel ? { read: deps.readModel } : {}),
+  });
+  const predictionLog = deps.predictionLog ?? predictionLogFromConfig(config);
+  const metrics = new ServerMetrics({ env: config.env, predictionLog, processMetrics: deps.processMetrics });
+  metrics.setModel(models.current);
+  models.onChange((m) => metrics.setModel(m));
+
+  const app = Fastify({
+    logger: deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    logController: new LogController({ disableRequestLogging: !config.accessLog }),
+    // Draining is answered by our own hook, in the catalogue's format.
+    return503OnClosing: false,
+    frameworkErrors: frameworkErrorHandler(config.bodyLimit),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  // JSON only: anything else is 415, not a string handed to the schema.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app, config.bodyLimit);
+
+  const context: FraudlensContext = {
+    config,
+    models,
+    predictionLog,
+    metrics,
+    onScored: [],
+    state: { draining: false, startedAt: Date.now() },
+  };
+  app.decorate('fraudlens', context);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    if (context.state.draining && !ALWAYS_OPEN.test(request.url)) {
+      void reply.header('connection', 'close');
+      done(new FraudlensError('NOT_READY', 'the server is shutting down; retry on another instance'));
+      return;
+    }
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+  app.addHook('onClose', async () => {
+    await predictionLog.close();
+  });
+
+  await app.register(helmet, { global: true });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key'],
+    });
+  }
+  if (config.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitMax,
+      timeWindow: config.rateLimitWindowMs,
+      errorResponseBuilder: (_request, c) => new FraudlensError('RATE_LIMITED', `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`),
+    });
+  }
+  if (config.docs) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'fraudlens',
+          version: VERSION,
+          description:
+            'Fraud scoring with gradient-boosted trees and exact TreeSHAP explanations. Every error is `{error, code, message, statusCode[, field]}` with a stable `code` (docs/errors.md). Explanations are in margin (log-odds) units.',
+        },
+        components: {
+          securitySchemes: {
+            apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+            bearer: { type: 'http', scheme: 'bearer' },
+          },
+          schemas: { Error: errorResponseSchema },
+        },
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  }
+
+  const scorer = new Scorer(context, app.log);
+  registerPredict(app, context, scorer);
+  registerV2(app, context, scorer);
+  registerHealth(app, context);
+  registerModel(app, context);
+  registerLogs(app, context);
+  registerMetrics(app, context);
+  for (const plugin of deps.plugins ?? []) await plugin(app, context);
+  return app;
+}

@@ -1,0 +1,46 @@
+/**
+ * What the routes share, decorated on the app as `app.fraudlens`, and the extension points for
+ * plugins (drift monitoring is one):
+ *   - `onScored`: observers called synchronously with every scored row, from /predict and V2
+ *     infer alike;
+ *   - `models.onChange`: told when a reload swaps the model;
+ *   - `plugins` passed to buildApp: register routes on the same app, so they share the error
+ *     handler, the API-key hooks (`requireApiKey`) and the metrics registry.
+ */
+
+import type { FastifyInstance } from 'fastify';
+
+import type { PredictionLog } from '../storage/index.js';
+import type { ServerConfig } from './config.js';
+import type { ServerMetrics } from './metrics.js';
+import type { ModelHolder, ServingModel } from './model-state.js';
+
+/**
+ * Sees each scored transaction. `row` is the model's input in feature order (category codes for
+ * categorical features, NaN for missing) and is a scratch buffer reused by the next prediction:
+ * copy what you keep. Must not throw and must not wait: it runs on the request path. A thrown
+ * exception is caught, counted in fraudlens_score_observer_errors_total and logged once.
+ */
+export type ScoreObserver = (row: Float64Array, score: number, model: ServingModel) => void;
+
+export interface FraudlensContext {
+  readonly config: ServerConfig;
+  readonly models: ModelHolder;
+  readonly predictionLog: PredictionLog;
+  readonly metrics: ServerMetrics;
+  readonly onScored: ScoreObserver[];
+  readonly state: {
+    /** Set on SIGTERM: readiness fails and new requests are refused while in-flight ones finish. */
+    draining: boolean;
+    readonly startedAt: number;
+  };
+}
+
+/** A plugin: gets the app (root scope) and the shared context; may be async. */
+export type FraudlensPlugin = (app: FastifyInstance, context: FraudlensContext) => void | Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    fraudlens: FraudlensContext;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The one error handler. Whatever goes wrong in a request (a thrown FraudlensError, a schema
+ * failure, a body the JSON parser refused, a body over the limit, a rate limit, an unknown route
+ * or method) leaves as `{error, code, message, statusCode[, field]}` with a code from the
+ * catalogue. Input can only produce 4xx; a 500 means a bug and its details stay in the server log.
+ */
+
+import { STATUS_CODES } from 'node:http';
+
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { FraudlensError, isFraudlensError } from '../core/errors.js';
+import { validationError } from './schemas.js';
+
+export interface ErrorBody {
+  error: string;
+  code: string;
+  message: string;
+  statusCode: number;
+  field?: string;
+}
+
+export function errorBody(e: FraudlensError): ErrorBody {
+  const statusCode = e.statusCode;
+  const body: ErrorBody = { error: STATUS_CODES[statusCode] ?? 'Error', code: e.code, message: e.message, statusCode };
+  const field = e.location.field ?? e.location.column;
+  if (field !== undefined) body.field = field;
+  return body;
+}
+
+/** Maps Fastify's own errors (parser, limits, validation) onto the catalogue. */
+export function toFraudlensError(err: unknown, bodyLimit: number, request?: FastifyRequest): FraudlensError {
+  if (isFraudlensError(err)) return err;
+  const e = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
+  if (Array.isArray(e.validation) && e.validation.length > 0) {
+    const context = e.validationContext ?? 'request';
+    const parts: Record<string, unknown> = request ? { body: request.body, querystring: request.query, params: request.params, headers: request.headers } : {};
+    return validationError(e.validation[0], { context, data: parts[context] });
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new FraudlensError('REQUEST_MALFORMED_JSON', 'the request body is not valid JSON (NaN and Infinity are not JSON: send null for a missing value)', { field: 'body' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new FraudlensError('REQUEST_MALFORMED_JSON', 'the request body is empty but its content type is application/json', { field: 'body' });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new FraudlensError('REQUEST_TOO_LARGE', `the request body exceeds ${bodyLimit} bytes`, { field: 'body' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new FraudlensError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be sent as application/json', { field: 'content-type' });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new FraudlensError('REQUEST_INVALID', 'the request body size does not match its Content-Length', { field: 'content-length' });
+    case 'FST_ERR_BAD_URL':
+      return new FraudlensError('REQUEST_INVALID', 'the URL is not valid (bad percent-encoding)', { field: 'url' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new FraudlensError('REQUEST_INVALID', 'a URL parameter is too long', { field: 'url' });
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 429) return new FraudlensError('RATE_LIMITED', e.message ?? 'too many requests');
+  if (status === 413) return new FraudlensError('REQUEST_TOO_LARGE', e.message ?? 'the request is too large');
+  if (status === 415) return new FraudlensError('UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported media type');
+  if (status >= 400 && status < 500) return new FraudlensError('REQUEST_INVALID', e.message ?? 'bad request');
+  return new FraudlensError('INTERNAL', 'an unexpected error occurred; the server log has the details');
+}
+
+/** Route patterns by method, to tell "no such route" (404) from "not this method" (405). */
+class RouteTable {
+  private readonly routes: { pattern: RegExp; method: string }[] = [];
+
+  add(url: string, methods: string | string[]): void {
+    // Fastify patterns: ":name" is one segment, "*" the rest of the path.
+    const source = url
+      .split('/')
+      .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*$/, '.*')))
+      .join('/');
+    for (const method of ([] as string[]).concat(methods)) this.routes.push({ pattern: new RegExp(`^${source}/?$`), method });
+  }
+
+  methodsFor(path: string): string[] {
+    const found = new Set<string>();
+    for (const r of this.routes) if (r.pattern.test(path)) found.add(r.method);
+    return [...found];
+  }
+}
+
+/**
+ * Installs the error handler, the 404/405 handler and the framework-error hook on `app`.
+ * Call before any route is added so the route table sees them all.
+ */
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  const table = new RouteTable();
+  app.addHook('onRoute', (route) => table.add(route.url, route.method));
+
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const fe = toFraudlensError(err, bodyLimit, request);
+    if (fe.statusCode >= 500) request.log.error({ err }, 'request failed');
+    else request.log.debug({ code: fe.code, message: fe.message }, 'request refused');
+    if (fe.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
+    return reply.code(fe.statusCode).type('application/json; charset=utf-8').send(errorBody(fe));
+  });
+
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0];
+    const allowed = table.methodsFor(path).filter((m) => m !== 'HEAD');
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      void reply.header('allow', allowed.join(', '));
+      const fe = new FraudlensError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`, { field: 'method' });
+      return reply.code(405).send(errorBody(fe));
+    }
+    const fe = new FraudlensError('NOT_FOUND', `no route ${request.method} ${path}`, { field: 'url' });
+    return reply.code(404).send(errorBody(fe));
+  });
+}
+
+/** For Fastify's `frameworkErrors` option: URL-level failures before routing. */
+export function frameworkErrorHandler(bodyLimit: number) {
+  return (err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
+    const fe = toFraudlensError(err, bodyLimit);
+    void reply.code(fe.statusCode).send(errorBody(fe));
+  };
+}

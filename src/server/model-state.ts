@@ -1,0 +1,228 @@
+/**
+ * The model as the server holds it: compiled once per load (predictor, explainer tables, request
+ * validators, feature→index map, scratch row), and a holder whose `current` is swapped in one
+ * assignment on reload. A request reads `current` once and uses that snapshot to the end, so a
+ * reload in the middle of a batch never mixes two models.
+ */
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+import { Ajv, type ValidateFunction } from 'ajv';
+
+import type { FeatureSpec } from '../core/engine/ensemble.js';
+import type { FraudlensModel } from '../core/engine/model.js';
+import { Predictor } from '../core/engine/predict.js';
+import { FraudlensError } from '../core/errors.js';
+import { TreeExplainer } from '../core/explanation/treeshap.js';
+import { parseModelText } from '../io/model-file.js';
+import type { FeatureValue } from '../storage/index.js';
+import { batchSchema, transactionSchema, validationError, type JsonSchema } from './schemas.js';
+
+/** A model file read from disk, with what identifies it. */
+export interface LoadedModel {
+  model: FraudlensModel;
+  path: string;
+  /** SHA-256 of the file's bytes, so operators can tell which file is live. */
+  sha256: string;
+}
+
+/** Reads and parses a model file (either format); errors name the file. */
+export async function readModel(path: string, featureNames: readonly string[] = []): Promise<LoadedModel> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new FraudlensError('INPUT_UNREADABLE', code === 'ENOENT' ? 'no such model file' : `cannot read model file (${code ?? (e as Error).message})`, { file: path });
+  }
+  const model = parseModelText(bytes.toString('utf8'), path, featureNames.length > 0 ? { featureNames } : {});
+  return { model, path, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+const KIND_NUMERIC = 0;
+const KIND_CODES = 1;
+const KIND_NAMES = 2;
+
+/** A transaction as it arrives: feature name → number, category name, or null. */
+export type Transaction = Record<string, FeatureValue>;
+
+export type ParsedBody = { kind: 'row'; row: Transaction } | { kind: 'batch'; rows: Transaction[] };
+
+export class ServingModel {
+  readonly model: FraudlensModel;
+  readonly path: string;
+  readonly sha256: string;
+  readonly loadedAt: string;
+  readonly predictor: Predictor;
+  /** Null when the model's trees are beyond what the SHAP tables support (see explainerError). */
+  readonly explainer: TreeExplainer | null;
+  readonly explainerError: string | null;
+  readonly features: readonly FeatureSpec[];
+  readonly names: readonly string[];
+  readonly featureSet: ReadonlySet<string>;
+  /** Feature name → column of the row. */
+  readonly index: ReadonlyMap<string, number>;
+  readonly rowSchema: JsonSchema;
+  readonly batchLimit: number;
+  /** Scratch row reused by every request (filled and consumed synchronously). */
+  readonly row: Float64Array;
+  /** Scratch SHAP output (numFeatures + 1). */
+  readonly contribs: Float64Array;
+  private readonly kinds: Uint8Array;
+  private readonly categoryCodes: (ReadonlyMap<string, number> | null)[];
+  private readonly validateRow: ValidateFunction;
+  private readonly validateBatch: ValidateFunction;
+
+  constructor(loaded: LoadedModel, options: { batchLimit: number; requireAllFeatures: boolean }) {
+    this.model = loaded.model;
+    this.path = loaded.path;
+    this.sha256 = loaded.sha256;
+    this.loadedAt = new Date().toISOString();
+    this.features = loaded.model.features;
+    this.names = this.features.map((f) => f.name);
+    this.featureSet = new Set(this.names);
+    this.index = new Map(this.names.map((n, i) => [n, i]));
+    this.batchLimit = options.batchLimit;
+    this.predictor = new Predictor(loaded.model.ensemble);
+    let explainer: TreeExplainer | null = null;
+    let explainerError: string | null = null;
+    try {
+      explainer = new TreeExplainer(loaded.model.ensemble, this.predictor);
+    } catch (e) {
+      if (!(e instanceof FraudlensError)) throw e;
+      explainerError = e.message;
+    }
+    this.explainer = explainer;
+    this.explainerError = explainerError;
+    const m = this.features.length;
+    this.row = new Float64Array(m);
+    this.contribs = new Float64Array(m + 1);
+    this.kinds = new Uint8Array(m);
+    this.categoryCodes = this.features.map((f, j) => {
+      if (f.type === 'numeric') {
+        this.kinds[j] = KIND_NUMERIC;
+        return null;
+      }
+      if (f.encoding === 'codes') {
+        this.kinds[j] = KIND_CODES;
+        return null;
+      }
+      this.kinds[j] = KIND_NAMES;
+      return new Map((f.categories ?? []).map((c, k) => [c, k]));
+    });
+    this.rowSchema = transactionSchema(this.features, options.requireAllFeatures);
+    // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
+    // defaults, no removal: the body is checked exactly as sent.
+    const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, removeAdditional: false });
+    this.validateRow = ajv.compile(this.rowSchema);
+    this.validateBatch = ajv.compile(batchSchema(this.rowSchema, options.batchLimit));
+  }
+
+  get version(): string {
+    return this.model.version;
+  }
+
+  /**
+   * Checks a /predict body: one transaction, or `{"instances": [...]}` when the model has no
+   * feature called "instances". Throws the catalogue error naming the first bad field.
+   */
+  parseBody(body: unknown): ParsedBody {
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'instances' in body && !this.featureSet.has('instances')) {
+      const instances = (body as { instances: unknown }).instances;
+      // Counted before validating so an oversized batch costs nothing to refuse.
+      if (Array.isArray(instances) && instances.length > this.batchLimit) {
+        throw new FraudlensError('REQUEST_TOO_LARGE', `body/instances holds ${instances.length} rows; at most ${this.batchLimit} are accepted per request`, { field: 'instances' });
+      }
+      if (!this.validateBatch(body)) throw validationError(this.validateBatch.errors![0], { context: 'body', data: body, features: this.featureSet });
+      return { kind: 'batch', rows: instances as Transaction[] };
+    }
+    if (!this.validateRow(body)) throw validationError(this.validateRow.errors![0], { context: 'body', data: body, features: this.featureSet });
+    return { kind: 'row', row: body as Transaction };
+  }
+
+  /**
+   * Fills `out` (default: the scratch row) from a validated transaction: numbers as they are,
+   * category names as their codes, null or absent as NaN (missing).
+   */
+  toRow(t: Transaction, out: Float64Array = this.row): Float64Array {
+    const names = this.names;
+    const kinds = this.kinds;
+    for (let j = 0; j < names.length; j++) {
+      const v = t[names[j]];
+      if (v === undefined || v === null) out[j] = NaN;
+      else if (kinds[j] === KIND_NAMES) out[j] = this.categoryCodes[j]!.get(v as string) as number;
+      else out[j] = v as number;
+    }
+    return out;
+  }
+
+  /** The value a client sent for feature j (null when missing), for explanations. */
+  displayValue(t: Transaction, j: number): FeatureValue {
+    const v = t[this.names[j]];
+    return v === undefined ? null : v;
+  }
+
+  /** A category code as the name clients use (for tensors that carry codes). */
+  categoryName(j: number, code: number): string | null {
+    const f = this.features[j];
+    return f.categories?.[code] ?? null;
+  }
+
+  codeOf(j: number, name: string): number | undefined {
+    return this.categoryCodes[j]?.get(name);
+  }
+
+  kindOf(j: number): 'numeric' | 'codes' | 'names' {
+    const k = this.kinds[j];
+    return k === KIND_NUMERIC ? 'numeric' : k === KIND_CODES ? 'codes' : 'names';
+  }
+}
+
+export interface ModelHolderOptions {
+  batchLimit: number;
+  requireAllFeatures: boolean;
+  featureNames?: readonly string[];
+  /** How a reload reads the file (tests may substitute). */
+  read?: (path: string) => Promise<LoadedModel>;
+}
+
+/** Holds the live model; `reload` swaps it atomically or leaves it untouched on failure. */
+export class ModelHolder {
+  private live: ServingModel;
+  private readonly options: ModelHolderOptions;
+  private pending: Promise<unknown> = Promise.resolve();
+  private readonly listeners: ((m: ServingModel, previous: ServingModel | null) => void)[] = [];
+
+  constructor(initial: LoadedModel, options: ModelHolderOptions) {
+    this.options = options;
+    this.live = new ServingModel(initial, options);
+  }
+
+  get current(): ServingModel {
+    return this.live;
+  }
+
+  /** Called after each successful swap (drift and metrics follow the model this way). */
+  onChange(listener: (m: ServingModel, previous: ServingModel | null) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Reads `path`, compiles it completely, then swaps. Reloads run one at a time. A file that does
+   * not load rejects with its catalogue error and the old model keeps serving.
+   */
+  reload(path: string): Promise<{ previous: ServingModel; current: ServingModel }> {
+    const run = async (): Promise<{ previous: ServingModel; current: ServingModel }> => {
+      const read = this.options.read ?? ((p: string) => readModel(p, this.options.featureNames));
+      const next = new ServingModel(await read(path), this.options);
+      const previous = this.live;
+      this.live = next;
+      for (const l of this.listeners) l(next, previous);
+      return { previous, current: next };
+    };
+    const result = this.pending.then(run, run);
+    this.pending = result.catch(() => undefined);
+    return result;
+  }
+}

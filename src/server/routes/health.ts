@@ -1,0 +1,97 @@
+/**
+ * Health: GET /health (the Python services' shape, extended), /health/live (the process answers)
+ * and /health/ready (able to score: a model is loaded and the server is not draining).
+ *
+ * Status: "healthy"; "degraded" when the Redis prediction log is disconnected (predictions still
+ * answer, records wait in the bounded buffer); "unhealthy" while draining on shutdown (503).
+ */
+
+import type { FastifyInstance } from 'fastify';
+
+import { FraudlensError } from '../../core/errors.js';
+import { VERSION } from '../../version.js';
+import type { FraudlensContext } from '../context.js';
+import { errorResponseSchema } from '../schemas.js';
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HealthReport {
+  status: HealthStatus;
+  model_loaded: boolean;
+  model_version: string;
+  /** null when the prediction log is not Redis. */
+  redis_connected: boolean | null;
+  version: string;
+  env: string;
+  logging_handler: string;
+  uptime_s: number;
+  pid: number;
+  prediction_log: { buffered: number; dropped: number; written: number };
+}
+
+const healthSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] },
+    model_loaded: { type: 'boolean' },
+    model_version: { type: 'string' },
+    redis_connected: { type: ['boolean', 'null'], description: 'null when the prediction log is not Redis.' },
+    version: { type: 'string' },
+    env: { type: 'string' },
+    logging_handler: { type: 'string' },
+    uptime_s: { type: 'number' },
+    pid: { type: 'integer' },
+    prediction_log: { type: 'object', properties: { buffered: { type: 'integer' }, dropped: { type: 'integer' }, written: { type: 'integer' } } },
+  },
+};
+
+export function healthReport(ctx: FraudlensContext): HealthReport {
+  const stats = ctx.predictionLog.stats();
+  const redis = ctx.predictionLog.backend === 'redis' ? stats.connected : null;
+  const status: HealthStatus = ctx.state.draining ? 'unhealthy' : redis === false ? 'degraded' : 'healthy';
+  return {
+    status,
+    model_loaded: true,
+    model_version: ctx.models.current.version,
+    redis_connected: redis,
+    version: VERSION,
+    env: ctx.config.env,
+    logging_handler: ctx.predictionLog.backend,
+    uptime_s: Math.round((Date.now() - ctx.state.startedAt) / 10) / 100,
+    pid: process.pid,
+    prediction_log: { buffered: stats.buffered, dropped: stats.dropped, written: stats.written },
+  };
+}
+
+export function registerHealth(app: FastifyInstance, ctx: FraudlensContext): void {
+  const noLimit = { rateLimit: false as const };
+  app.get('/health', {
+    config: noLimit,
+    schema: {
+      tags: ['health'],
+      summary: 'Service health',
+      description: '200 when healthy or degraded (Redis away: predictions still answer), 503 when unhealthy (shutting down).',
+      response: { 200: healthSchema, 503: healthSchema },
+    },
+  }, async (_request, reply) => {
+    const report = healthReport(ctx);
+    return reply.code(report.status === 'unhealthy' ? 503 : 200).send(report);
+  });
+
+  app.get('/health/live', {
+    config: noLimit,
+    schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } },
+  }, async () => ({ status: 'alive' }));
+
+  app.get('/health/ready', {
+    config: noLimit,
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: a model is loaded and the server is not shutting down',
+      response: { 200: { type: 'object', properties: { status: { type: 'string' }, model_version: { type: 'string' } } }, 503: errorResponseSchema },
+    },
+  }, async () => {
+    if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');
+    return { status: 'ready', model_version: ctx.models.current.version };
+  });
+}

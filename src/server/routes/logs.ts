@@ -1,0 +1,39 @@
+/** GET /logs?limit=50: the newest prediction records, newest first (bounded page). */
+
+import type { FastifyInstance } from 'fastify';
+
+import { requireApiKey, securityOf } from '../auth.js';
+import type { FraudlensContext } from '../context.js';
+import { errorResponseSchema } from '../schemas.js';
+
+export function registerLogs(app: FastifyInstance, ctx: FraudlensContext): void {
+  const { config } = ctx;
+  app.get<{ Querystring: { limit: number } }>('/logs', {
+    onRequest: requireApiKey(config.apiKey),
+    schema: {
+      tags: ['logs'],
+      summary: 'Latest prediction records, newest first',
+      description: `Records of this process (memory or stdout handler) or of every process sharing the Redis list (redis handler). PII fields are masked. At most ${config.logsLimit} per call.`,
+      querystring: {
+        type: 'object',
+        properties: { limit: { type: 'integer', minimum: 1, maximum: config.logsLimit, default: 50 } },
+        additionalProperties: false,
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            logs: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            count: { type: 'integer' },
+            backend: { type: 'string' },
+          },
+        },
+        '4xx': errorResponseSchema,
+      },
+      ...securityOf(config.apiKey),
+    },
+  }, async (request) => {
+    const logs = await ctx.predictionLog.latest(request.query.limit);
+    return { logs, count: logs.length, backend: ctx.predictionLog.backend };
+  });
+}

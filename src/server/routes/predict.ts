@@ -1,0 +1,73 @@
+/**
+ * POST /predict: one transaction (a JSON object of features) or a batch `{"instances": [...]}`,
+ * scored with the live model; `?explain=true` adds exact TreeSHAP contributions.
+ *
+ * The body is validated inside the handler against the model snapshot the handler then scores
+ * with (Fastify's own body validation would check against the model of start-up and could race a
+ * reload); the route still declares the schema so /docs shows it.
+ */
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { requireApiKey, securityOf } from '../auth.js';
+import { docsOnlyBody } from '../validation.js';
+import type { FraudlensContext } from '../context.js';
+import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
+import type { Prediction, Scorer } from '../scoring.js';
+
+interface PredictQuery {
+  explain?: boolean;
+  top?: number;
+}
+
+/** One prediction or a batch, merged into one object schema (no anyOf: serialisation stays fast). */
+const responseSchema = {
+  type: 'object',
+  description: 'A single transaction gets one prediction; a batch gets {predictions, count, model_version}.',
+  properties: {
+    ...(predictionSchema.properties as Record<string, unknown>),
+    explanation: explanationSchema,
+    predictions: { type: 'array', items: predictionSchema },
+    count: { type: 'integer' },
+  },
+};
+
+export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer): void {
+  const { config } = ctx;
+  const row = ctx.models.current.rowSchema;
+  app.post<{ Querystring: PredictQuery }>(
+    '/predict',
+    {
+      onRequest: requireApiKey(config.apiKey),
+      schema: {
+        tags: ['prediction'],
+        summary: 'Score a transaction (or a batch)',
+        description:
+          'Body: the transaction as a JSON object of features (null or absent = missing value), or `{"instances": [...]}` with at most ' +
+          `${config.batchLimit} transactions. With \`?explain=true\` each prediction carries \`explanation\`: \`base_value\` and \`contributions\` ` +
+          'are in margin (log-odds) units and add up to `margin`; `score` = sigmoid(margin). The body schema shown is the model served at start-up; GET /model shows the live one.',
+        querystring: {
+          type: 'object',
+          properties: {
+            explain: { type: 'boolean', default: false, description: 'Add exact TreeSHAP contributions.' },
+            top: { type: 'integer', minimum: 0, maximum: 10_000, description: `Features listed in explanation.top (default ${config.explainTop}).` },
+          },
+          additionalProperties: false,
+        },
+        body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
+        response: { 200: responseSchema, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+        ...securityOf(config.apiKey),
+      },
+      validatorCompiler: docsOnlyBody,
+    },
+    async (request: FastifyRequest<{ Querystring: PredictQuery }>, reply: FastifyReply) => {
+      const m = ctx.models.current;
+      const parsed = m.parseBody(request.body);
+      const opts = { explain: request.query.explain === true, top: request.query.top ?? config.explainTop, elapsed: () => reply.elapsedTime };
+      if (parsed.kind === 'row') return scorer.score(m, parsed.row, opts);
+      const predictions: Prediction[] = new Array(parsed.rows.length);
+      for (let i = 0; i < parsed.rows.length; i++) predictions[i] = scorer.score(m, parsed.rows[i], opts);
+      return { predictions, count: predictions.length, model_version: m.version };
+    },
+  );
+}

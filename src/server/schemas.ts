@@ -1,0 +1,219 @@
+/**
+ * JSON schemas of the HTTP surface. The transaction schema is derived from the model's feature
+ * schema (numbers or null; category names as an enum; XGBoost category codes as integers), so
+ * validation and the OpenAPI document follow whatever model is served. Also here: turning an ajv
+ * error into a catalogue error that names the offending field, shared by every route.
+ */
+
+import type { ErrorObject } from 'ajv';
+
+import type { FeatureSpec } from '../core/engine/ensemble.js';
+import { FraudlensError, type ErrorCode } from '../core/errors.js';
+
+/** Largest category code accepted: float32 rows hold integers exactly only up to 2^24. */
+export const MAX_CATEGORY_CODE = 16_777_216;
+
+/** Category names shown in an "unknown category" message before it says "…". */
+const NAMES_SHOWN = 12;
+
+export type JsonSchema = Record<string, unknown>;
+
+/** Schema of one feature's value in a request. */
+export function featureValueSchema(f: FeatureSpec): JsonSchema {
+  const description = f.description ?? undefined;
+  if (f.type === 'numeric') {
+    return { type: ['number', 'null'], ...(description ? { description } : {}) };
+  }
+  if (f.encoding === 'codes') {
+    return { type: ['integer', 'null'], minimum: 0, maximum: MAX_CATEGORY_CODE, description: description ?? 'category code (integer)' };
+  }
+  return { enum: [...(f.categories ?? []), null], ...(description ? { description } : {}) };
+}
+
+/** One transaction: an object of features; absent or null means missing. */
+export function transactionSchema(features: readonly FeatureSpec[], requireAll: boolean): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(features.map((f) => [f.name, featureValueSchema(f)])),
+    additionalProperties: false,
+    ...(requireAll ? { required: features.map((f) => f.name) } : {}),
+  };
+}
+
+/** The batch form: `{"instances": [transaction, ...]}`, at most `limit` rows. */
+export function batchSchema(row: JsonSchema, limit: number): JsonSchema {
+  return {
+    type: 'object',
+    properties: { instances: { type: 'array', minItems: 1, maxItems: limit, items: row } },
+    required: ['instances'],
+    additionalProperties: false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses (also what fast-json-stringify serialises with)
+
+export const errorResponseSchema: JsonSchema = {
+  type: 'object',
+  description: 'Every error: a stable `code` from the catalogue (docs/errors.md) and, for input errors, the `field` at fault.',
+  properties: {
+    error: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    statusCode: { type: 'integer' },
+    field: { type: 'string' },
+  },
+  required: ['error', 'code', 'message', 'statusCode'],
+};
+
+const thresholdsSchema: JsonSchema = {
+  type: 'object',
+  properties: { review: { type: 'number' }, decline: { type: 'number' }, rule: { type: 'string' } },
+};
+
+export const explanationSchema: JsonSchema = {
+  type: 'object',
+  description: 'Exact TreeSHAP values in margin (log-odds) units: base_value + sum(contributions) = margin, and score = sigmoid(margin).',
+  properties: {
+    base_value: { type: 'number', description: 'Expected margin over the training data (log-odds), not a probability.' },
+    margin: { type: 'number', description: 'Model output before the sigmoid (log-odds).' },
+    units: { type: 'string' },
+    contributions: { type: 'object', additionalProperties: { type: 'number' } },
+    top: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          feature: { type: 'string' },
+          value: { type: ['number', 'string', 'null'], description: 'The value sent (null: missing).' },
+          contribution: { type: 'number' },
+        },
+      },
+    },
+  },
+};
+
+export const predictionSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    model_version: { type: 'string' },
+    score: { type: 'number', description: 'Fraud probability in [0, 1].' },
+    decision: { type: 'string', enum: ['approve', 'review', 'decline'] },
+    risk_level: { type: 'string', enum: ['low', 'medium', 'high'] },
+    thresholds: thresholdsSchema,
+    latency_ms: { type: 'number', description: 'Time spent in the server until the answer was ready.' },
+    explanation: explanationSchema,
+  },
+  required: ['id', 'model_version', 'score', 'decision', 'risk_level', 'thresholds', 'latency_ms'],
+};
+
+export const predictResponseSchema: JsonSchema = {
+  anyOf: [
+    predictionSchema,
+    {
+      type: 'object',
+      properties: { predictions: { type: 'array', items: predictionSchema }, count: { type: 'integer' }, model_version: { type: 'string' } },
+      required: ['predictions'],
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation errors
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The value at an ajv instancePath inside `data` (undefined when absent). */
+export function valueAt(data: unknown, instancePath: string): unknown {
+  if (instancePath === '') return data;
+  let cur: unknown = data;
+  for (const seg of instancePath.slice(1).split('/')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[unescapePointer(seg)];
+  }
+  return cur;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const NON_FINITE_TEXT = new Set(['nan', 'infinity', '-infinity', '+infinity', 'inf', '-inf']);
+
+export interface ValidationOptions {
+  /** 'body', 'querystring', 'params', 'headers'. */
+  context: string;
+  /** The data that failed (to show the offending value). */
+  data?: unknown;
+  /** Feature names: a path ending in one of these is an input (feature) error. */
+  features?: ReadonlySet<string>;
+}
+
+/**
+ * The catalogue error for the first ajv error: message `body/amount must be number or null`,
+ * `field` the feature (or parameter) at fault.
+ */
+export function validationError(err: ErrorObject, opts: ValidationOptions): FraudlensError {
+  const path = err.instancePath;
+  const segments = path === '' ? [] : path.slice(1).split('/').map(unescapePointer);
+  const last = segments[segments.length - 1];
+  const where = `${opts.context}${path}`;
+  const value = opts.data === undefined ? undefined : valueAt(opts.data, path);
+  const isFeature = last !== undefined && (opts.features?.has(last) ?? false);
+  let code: ErrorCode = 'REQUEST_INVALID';
+  let field: string | undefined = last;
+  let message: string;
+  switch (err.keyword) {
+    case 'type': {
+      const types = ([] as string[]).concat(err.params.type as string | string[]);
+      const want = types.join(' or ');
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        code = 'INPUT_NOT_A_NUMBER';
+        message = `${where} must be a finite number${types.includes('null') ? ' or null' : ''}, got ${show(value)}`;
+      } else if (typeof value === 'string' && NON_FINITE_TEXT.has(value.trim().toLowerCase()) && types.some((t) => t === 'number' || t === 'integer')) {
+        code = 'INPUT_NOT_A_NUMBER';
+        message = `${where} must be ${want}, got the string ${show(value)}${types.includes('null') ? ' (send null for a missing value)' : ''}`;
+      } else {
+        code = isFeature ? 'INPUT_WRONG_TYPE' : 'REQUEST_INVALID';
+        message = `${where} must be ${want}${value === undefined ? '' : `, got ${show(value)}`}`;
+      }
+      break;
+    }
+    case 'enum': {
+      const allowed = (err.params.allowedValues as unknown[]) ?? [];
+      const listed = allowed.slice(0, NAMES_SHOWN).map(show).join(', ') + (allowed.length > NAMES_SHOWN ? `, … (${allowed.length} values)` : '');
+      code = typeof value === 'string' && isFeature ? 'INPUT_UNKNOWN_CATEGORY' : isFeature ? 'INPUT_WRONG_TYPE' : 'REQUEST_INVALID';
+      message = `${where} must be one of ${listed}, got ${show(value)}`;
+      break;
+    }
+    case 'minimum':
+    case 'maximum':
+      code = isFeature ? 'INPUT_UNKNOWN_CATEGORY' : 'REQUEST_INVALID';
+      message = `${where} ${err.message ?? 'is out of range'}, got ${show(value)}`;
+      break;
+    case 'additionalProperties': {
+      field = String(err.params.additionalProperty);
+      message = `${where === opts.context ? opts.context : where} has an unknown field ${show(field)}${opts.features ? ' (not a feature of the model)' : ''}`;
+      break;
+    }
+    case 'required': {
+      field = String(err.params.missingProperty);
+      if (opts.features?.has(field)) code = 'INPUT_MISSING_COLUMN';
+      message = `${where} must have the field ${show(field)}`;
+      break;
+    }
+    case 'maxItems':
+      if (last === 'instances' || last === 'inputs' || last === 'data') code = 'REQUEST_TOO_LARGE';
+      message = `${where} ${err.message ?? 'has too many items'}`;
+      break;
+    default:
+      message = `${where} ${err.message ?? 'is invalid'}`;
+  }
+  return new FraudlensError(code, message, field !== undefined ? { field } : {});
+}

@@ -1,0 +1,140 @@
+/**
+ * Scoring one validated transaction, shared by /predict and V2 infer: margin from the predictor
+ * (no allocation), decision from the model's thresholds, an explanation only when asked, then the
+ * prediction record to the log and the row to the observers. Everything here is synchronous, so
+ * the model's scratch row is never shared between two requests.
+ */
+
+import { randomUUID } from 'node:crypto';
+
+import type { FastifyBaseLogger } from 'fastify';
+
+import { decide, type Decision, type DecisionThresholds } from '../core/engine/model.js';
+import { sigmoid } from '../core/engine/predict.js';
+import { checkAdditivity } from '../core/explanation/treeshap.js';
+import { FraudlensError } from '../core/errors.js';
+import type { FeatureValue, PredictionRecord } from '../storage/index.js';
+import type { FraudlensContext } from './context.js';
+import type { ServingModel, Transaction } from './model-state.js';
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
+
+export interface TopContribution {
+  feature: string;
+  value: FeatureValue;
+  contribution: number;
+}
+
+export interface Explanation {
+  base_value: number;
+  margin: number;
+  units: 'log-odds';
+  contributions: Record<string, number>;
+  top: TopContribution[];
+}
+
+export interface Prediction {
+  id: string;
+  model_version: string;
+  score: number;
+  decision: Decision;
+  risk_level: RiskLevel;
+  thresholds: DecisionThresholds;
+  latency_ms: number;
+  explanation?: Explanation;
+}
+
+export interface ScoreOptions {
+  explain: boolean;
+  /** Features listed in explanation.top. */
+  top: number;
+  /** Milliseconds since the request started (reply.elapsedTime). */
+  elapsed: () => number;
+}
+
+/** The explanation of the row just scored, from the model's scratch buffers. */
+function explain(m: ServingModel, t: Transaction, margin: number, top: number): Explanation {
+  if (m.explainer === null) {
+    throw new FraudlensError('MODEL_UNSUPPORTED', `explanations are not available for this model: ${m.explainerError ?? 'unsupported trees'}`, { field: 'explain' });
+  }
+  const phi = m.explainer.explainRow(m.row, m.contribs);
+  checkAdditivity(phi, margin);
+  const n = m.names.length;
+  const contributions: Record<string, number> = {};
+  for (let j = 0; j < n; j++) contributions[m.names[j]] = phi[j];
+  const k = Math.min(top, n);
+  const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => Math.abs(phi[b]) - Math.abs(phi[a]) || a - b);
+  const list: TopContribution[] = new Array(k);
+  for (let i = 0; i < k; i++) {
+    const j = order[i];
+    list[i] = { feature: m.names[j], value: m.displayValue(t, j), contribution: phi[j] };
+  }
+  return { base_value: phi[n], margin, units: 'log-odds', contributions, top: list };
+}
+
+export class Scorer {
+  private readonly ctx: FraudlensContext;
+  private readonly log: FastifyBaseLogger;
+  private readonly failedObservers = new Set<unknown>();
+
+  constructor(ctx: FraudlensContext, log: FastifyBaseLogger) {
+    this.ctx = ctx;
+    this.log = log;
+  }
+
+  /**
+   * Scores `t` (already validated against `m`), records it and returns the prediction.
+   * @param m the model snapshot the request uses from start to end
+   */
+  score(m: ServingModel, t: Transaction, opts: ScoreOptions): Prediction {
+    const row = m.toRow(t);
+    const margin = m.predictor.predictRowMargin(row);
+    const score = sigmoid(margin);
+    const thresholds = m.model.thresholds;
+    const decision = decide(score, thresholds);
+    const explanation = opts.explain ? explain(m, t, margin, opts.top) : undefined;
+    const prediction: Prediction = {
+      id: randomUUID(),
+      model_version: m.version,
+      score,
+      decision,
+      risk_level: RISK[decision],
+      thresholds,
+      latency_ms: opts.elapsed(),
+    };
+    if (explanation !== undefined) prediction.explanation = explanation;
+    this.record(m, t, row, prediction);
+    return prediction;
+  }
+
+  private record(m: ServingModel, t: Transaction, row: Float64Array, p: Prediction): void {
+    const ctx = this.ctx;
+    ctx.metrics.recordPrediction(p.decision, p.score);
+    const record: PredictionRecord = {
+      id: p.id,
+      timestamp: new Date().toISOString(),
+      model_version: p.model_version,
+      score: p.score,
+      decision: p.decision,
+      risk_level: p.risk_level,
+      latency_ms: p.latency_ms,
+      features: t,
+    };
+    if (p.explanation !== undefined) record.explanation = p.explanation;
+    ctx.predictionLog.append(record);
+    const observers = ctx.onScored;
+    for (let i = 0; i < observers.length; i++) {
+      try {
+        observers[i](row, p.score, m);
+      } catch (err) {
+        ctx.metrics.recordObserverError();
+        if (!this.failedObservers.has(observers[i])) {
+          this.failedObservers.add(observers[i]);
+          this.log.error({ err }, 'an onScored observer threw; further errors of this observer are only counted');
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Running the API as a process: read the model, build the app, listen, and shut down cleanly on
+ * SIGTERM or SIGINT (stop accepting, let in-flight requests finish, flush the prediction log,
+ * resolve `closed`), bounded by FRAUDLENS_SHUTDOWN_TIMEOUT_MS after which open connections are cut.
+ *
+ * With FRAUDLENS_WORKERS > 1 (`--workers N`) the primary process forks N workers (node:cluster)
+ * that share the port; each runs this same start-up. The primary holds no model: it forwards
+ * SIGTERM to the workers, waits for them, and replaces a worker that dies unexpectedly. Each
+ * worker keeps its own memory log and metrics; use LOGGING_HANDLER=redis for one shared log.
+ */
+
+import cluster, { type Worker } from 'node:cluster';
+
+import type { FastifyInstance } from 'fastify';
+
+import { FraudlensError } from '../core/errors.js';
+import { VERSION } from '../version.js';
+import { buildApp } from './app.js';
+import { redactConfig, type ServerConfig } from './config.js';
+import type { FraudlensPlugin } from './context.js';
+import { readModel } from './model-state.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** http://host:port actually bound (port 0 resolved). */
+  url: string;
+  port: number;
+  /** Starts the graceful shutdown (idempotent); resolves when it is complete. */
+  shutdown(reason?: string): Promise<void>;
+  /** Resolves once the server has shut down. */
+  closed: Promise<void>;
+}
+
+export interface StartOptions {
+  plugins?: readonly FraudlensPlugin[];
+  /** Install SIGTERM/SIGINT handlers (default true). */
+  handleSignals?: boolean;
+}
+
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/** One line of JSON on stderr, shaped like the server's pino lines, for the cluster primary. */
+function primaryLog(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}): void {
+  const levels = { info: 30, warn: 40, error: 50 };
+  process.stderr.write(`${JSON.stringify({ level: levels[level], time: Date.now(), pid: process.pid, role: 'primary', msg, ...extra })}\n`);
+}
+
+/** Starts one server process (or a cluster worker). */
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const model = await readModel(config.modelPath, config.featureNames);
+  const app = await buildApp(config, { model, plugins: options.plugins });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new FraudlensError('CONFIG_INVALID', `cannot listen on ${config.host}:${config.port} (${code}); choose another API_PORT or API_HOST`, { field: 'API_PORT' });
+    }
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${port}`;
+  const ctx = app.fraudlens;
+  app.log.info({ url, model: ctx.models.current.version, sha256: ctx.models.current.sha256, config: redactConfig(config), version: VERSION }, 'fraudlens listening');
+  if (config.env === 'production' && config.apiKey === null) app.log.warn('ENV=production without API_KEY: /predict and /logs are open and admin routes are off');
+  if (config.env === 'production' && config.corsOrigins.includes('*')) app.log.warn('ENV=production with FRAUDLENS_CORS_ORIGINS=*: any web page may call this API');
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let shutting: Promise<void> | undefined;
+  const onSignal = (signal: string): void => void shutdown(signal);
+  const shutdown = (reason = 'shutdown'): Promise<void> => {
+    if (shutting) return shutting;
+    ctx.state.draining = true;
+    app.log.info({ reason }, 'shutting down: no new connections; finishing in-flight requests');
+    // Past the deadline, still-open connections are cut so the process can exit.
+    const timer = setTimeout(() => {
+      app.log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing the remaining connections');
+      app.server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    shutting = app
+      .close()
+      .then(() => {
+        const stats = ctx.predictionLog.stats();
+        app.log.info({ written: stats.written, dropped: stats.dropped }, 'shut down: prediction log flushed and closed');
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        if (options.handleSignals !== false) for (const s of SIGNALS) process.off(s, onSignal);
+        resolveClosed();
+      });
+    return shutting;
+  };
+  if (options.handleSignals !== false) for (const s of SIGNALS) process.on(s, onSignal);
+  return { app, url, port, shutdown, closed };
+}
+
+/** A worker that dies this soon after its start counts as a failed start. */
+const QUICK_EXIT_MS = 5_000;
+/** Failed starts in a row after which the primary gives up (the model or port must be broken). */
+const MAX_QUICK_EXITS = 5;
+
+/**
+ * The cluster primary: forks `config.workers` workers running the same command line and keeps
+ * them running until SIGTERM/SIGINT. Resolves with the exit code the process should end with.
+ */
+export async function runPrimary(config: ServerConfig): Promise<number> {
+  // Fail fast in the primary on a bad model, before forking N copies of the same error.
+  const model = await readModel(config.modelPath, config.featureNames);
+  primaryLog('info', 'starting workers', { workers: config.workers, model: model.model.version, port: config.port });
+  let stopping = false;
+  let quickExits = 0;
+  let failed = false;
+  const started = new Map<Worker, number>();
+  const fork = (): void => {
+    const w = cluster.fork();
+    started.set(w, Date.now());
+  };
+  return new Promise<number>((resolve) => {
+    const finishIfDone = (): void => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        for (const s of SIGNALS) process.off(s, onSignal);
+        resolve(failed ? 1 : 0);
+      }
+    };
+    const onSignal = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      primaryLog('info', 'stopping workers', { signal });
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      finishIfDone();
+    };
+    for (const s of SIGNALS) process.on(s, onSignal);
+    cluster.on('exit', (worker, code, signal) => {
+      const since = Date.now() - (started.get(worker) ?? 0);
+      started.delete(worker);
+      if (stopping) {
+        if (code !== 0) failed = true;
+        finishIfDone();
+        return;
+      }
+      quickExits = since < QUICK_EXIT_MS ? quickExits + 1 : 0;
+      primaryLog('error', 'worker exited unexpectedly', { worker: worker.process.pid, code, signal });
+      if (quickExits >= MAX_QUICK_EXITS) {
+        primaryLog('error', 'workers keep failing at start; giving up');
+        failed = true;
+        onSignal('give-up');
+        return;
+      }
+      fork();
+    });
+    for (let i = 0; i < config.workers; i++) fork();
+  });
+}

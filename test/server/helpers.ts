@@ -1,0 +1,64 @@
+/**
+ * Shared pieces of the server tests: the models they serve, an app built in-process, and the
+ * compiled CLI entry for child-process tests, found next to this file's own compiled location so
+ * the tests run from any outDir.
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp, type AppDeps } from '../../src/server/app.js';
+import { configFromValues, type ServerConfig } from '../../src/server/config.js';
+import { readModel, type LoadedModel } from '../../src/server/model-state.js';
+import { fixturePath, HAS_SHARED, sharedPath } from '../helpers/paths.js';
+
+/** Numeric XGBoost import (30 features Time, V1..V28, Amount; 10 trees of depth 3), committed. */
+export const ULB_MODEL = fixturePath('xgboost', 'ulb_subset_d3_t10.model.json');
+/** Categorical model: named categories, one feature kept as integer codes (fixtures/server/README.md). */
+export const CREDIT_MODEL = fixturePath('server', 'credit-names.model.json');
+/** The peers' full model (200 trees) and its sample request, when ../shared is present. */
+export const PEER_MODEL = sharedPath('peers', 'model', 'model.json');
+export const PEER_SAMPLE = sharedPath('peers', 'model', 'sample_request.json');
+export { HAS_SHARED };
+
+/** A transaction for the ULB models: the peers' sample request when available, else a fixed row. */
+export function ulbSample(): Record<string, number> {
+  if (HAS_SHARED && existsSync(PEER_SAMPLE)) return JSON.parse(readFileSync(PEER_SAMPLE, 'utf8')) as Record<string, number>;
+  const row: Record<string, number> = { Time: 39921, Amount: 90 };
+  for (let i = 1; i <= 28; i++) row[`V${i}`] = Math.sin(i) * 1.5;
+  return row;
+}
+
+/** The compiled entry (src/server/entry.js) of the same build as this test file. */
+export const ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'server', 'entry.js');
+
+const modelCache = new Map<string, Promise<LoadedModel>>();
+export function loadCached(path: string): Promise<LoadedModel> {
+  let p = modelCache.get(path);
+  if (p === undefined) {
+    p = readModel(path);
+    modelCache.set(path, p);
+  }
+  return p;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: ServerConfig;
+}
+
+/** An app with silent logs, no process metrics and the given settings (env-style names). */
+export async function makeApp(values: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<TestApp> {
+  const config = configFromValues({ LOG_LEVEL: 'silent', MODEL_PATH: ULB_MODEL, ...values });
+  const model = deps.model ?? (await loadCached(config.modelPath));
+  const app = await buildApp(config, { processMetrics: false, ...deps, model });
+  return { app, config };
+}
+
+/** JSON body of an inject response. */
+export function json<T = Record<string, unknown>>(res: { body: string }): T {
+  return JSON.parse(res.body) as T;
+}
