@@ -26,6 +26,10 @@ export const MAX_PATH_FEATURES = 12;
 /** Contributions plus bias must equal the margin within this (float64 arithmetic, summed over trees). */
 export const ADDITIVITY_TOLERANCE = 1e-6;
 
+/** Shared scratch to read a double's sign bit (the high word, little-endian). */
+const SIGN_F64 = new Float64Array(1);
+const SIGN_U32 = new Uint32Array(SIGN_F64.buffer);
+
 /** Rows explained together tree by tree in batch mode (their SHAP rows stay in L1/L2). */
 const EXPLAIN_BLOCK_ROWS = 128;
 
@@ -51,6 +55,15 @@ export class TreeExplainer {
   private readonly leafFeatures: Int32Array;
   private readonly pathFeatures: Int32Array;
   private readonly table: Float64Array;
+  /**
+   * Split nodes and leaves of all trees as two lists (each tree's in breadth-first order), with
+   * per-tree offsets: walking splits then leaves avoids a split-or-leaf branch per node.
+   */
+  private readonly splitNodes: Int32Array;
+  private readonly splitStart: Int32Array;
+  private readonly leafStart: Int32Array;
+  /** Per leaf (in leafStart order), packed for one cache line: node index within its tree, D, feature offset, table offset. */
+  private readonly leafMeta: Int32Array;
   /** Scratch: satisfied-feature mask per node of the tree being walked. */
   private readonly mask: Int32Array;
   private readonly scratchRow: Float32Array;
@@ -177,6 +190,31 @@ export class TreeExplainer {
       }
     }
     this.mask = new Int32Array(Math.max(1, maxTreeNodes));
+    const trees = L.roots.length - 1;
+    let splits = 0;
+    for (let i = 0; i < n; i++) if (L.feat[i] >= 0) splits++;
+    this.splitNodes = new Int32Array(splits);
+    this.leafMeta = new Int32Array(4 * (n - splits));
+    this.splitStart = new Int32Array(trees + 1);
+    this.leafStart = new Int32Array(trees + 1);
+    let si = 0;
+    let li = 0;
+    for (let t = 0; t < trees; t++) {
+      this.splitStart[t] = si;
+      this.leafStart[t] = li;
+      for (let i = L.roots[t]; i < L.roots[t + 1]; i++) {
+        if (L.feat[i] >= 0) this.splitNodes[si++] = i;
+        else {
+          this.leafMeta[4 * li] = i - L.roots[t];
+          this.leafMeta[4 * li + 1] = this.leafDepth[i];
+          this.leafMeta[4 * li + 2] = this.leafFeatures[i];
+          this.leafMeta[4 * li + 3] = this.leafTable[i];
+          li++;
+        }
+      }
+    }
+    this.splitStart[trees] = si;
+    this.leafStart[trees] = li;
 
     // Bias: base margin plus each tree's cover-weighted mean leaf value (children after parents,
     // so a backward sweep sees both children of a node before the node itself).
@@ -209,42 +247,49 @@ export class TreeExplainer {
     const table = this.table;
     const pathFeatures = this.pathFeatures;
     const lo = L.roots[t];
-    const hi = L.roots[t + 1];
     mask[0] = -1;
-    for (let i = lo; i < hi; i++) {
-      const f = feat[i];
+    const splitNodes = this.splitNodes;
+    for (let j = this.splitStart[t], end = this.splitStart[t + 1]; j < end; j++) {
+      const i = splitNodes[j];
       const m = mask[i - lo];
-      if (f >= 0) {
-        const c = left[i] - lo;
-        const b = this.nodeBit[i];
-        const v = x[offset + f];
-        // Inline numeric step; missing values and categorical splits take the shared rule.
-        const goLeft = v < thr[i] || ((v !== v || thr[i] !== thr[i]) && childOf(L, i, v) === left[i]);
-        if (goLeft) {
-          mask[c] = m;
-          mask[c + 1] = m & ~b;
-        } else {
-          mask[c] = m & ~b;
-          mask[c + 1] = m;
-        }
-        continue;
+      const c = left[i] - lo;
+      const b = this.nodeBit[i];
+      const v = x[offset + feat[i]];
+      // Branch-free on the common numeric step (the direction is data-dependent, so a branch
+      // would be mispredicted half the time): the sign bit of v − threshold is 1 for left.
+      // NaN (a missing value or a categorical split) takes the shared rule.
+      const diff = v - thr[i] + 0;
+      let goLeft: number;
+      if (diff !== diff) {
+        goLeft = childOf(L, i, v) === left[i] ? 1 : 0;
+      } else {
+        SIGN_F64[0] = diff;
+        goLeft = SIGN_U32[1] >>> 31;
       }
-      const D = this.leafDepth[i];
+      mask[c] = m & ~(b * (1 - goLeft));
+      mask[c + 1] = m & ~(b * goLeft);
+    }
+    const meta = this.leafMeta;
+    for (let j = 4 * this.leafStart[t], end = 4 * this.leafStart[t + 1]; j < end; j += 4) {
+      const D = meta[j + 1];
       if (D === 0) continue;
-      const U = m & ((1 << D) - 1);
-      const off = this.leafFeatures[i];
-      const at = this.leafTable[i];
+      const U = mask[meta[j]] & ((1 << D) - 1);
+      const off = meta[j + 2];
+      const at = meta[j + 3];
       if (at >= 0) {
         const k0 = table[at + U];
         const factors = at + (1 << D);
         for (let k = 0; k < D; k++) {
-          phi[phiOffset + pathFeatures[off + k]] += (U >>> k) & 1 ? table[factors + k] * table[at + (U ^ (1 << k))] : -k0;
+          // Selected by multiplying with the bit (0 or 1, exact) rather than branching on it.
+          const bit = (U >>> k) & 1;
+          phi[phiOffset + pathFeatures[off + k]] += bit * (table[factors + k] * table[at + (U ^ (1 << k))]) - (1 - bit) * k0;
         }
       } else {
         const row = -1 - at + U * (D + 1);
         const missed = table[row];
         for (let k = 0; k < D; k++) {
-          phi[phiOffset + pathFeatures[off + k]] += (U >>> k) & 1 ? table[row + 1 + k] : missed;
+          const bit = (U >>> k) & 1;
+          phi[phiOffset + pathFeatures[off + k]] += bit * table[row + 1 + k] + (1 - bit) * missed;
         }
       }
     }
