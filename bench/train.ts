@@ -5,8 +5,8 @@
  * starts, as XGBoost's timing excludes pandas; with --expose-gc the reader's garbage is collected
  * first), wall and CPU seconds, then test ROC-AUC and PR-AUC from the engine's predictor.
  *
- * Usage: node --expose-gc bench/train.js DATA.csv[.gz] --label Class [--drop a,b] [--categorical a,b]
- *          [--goss] [--base-score 0.5] [--repeat 1] [--option key=value ...]
+ * Usage: node --expose-gc bench/train.js DATA.csv[.gz] --label Class [--test TEST.csv[.gz]] [--drop a,b] [--categorical a,b]
+ *          [--goss auto|on|off|TOP,OTHER] [--base-score 0.5] [--repeat 1] [--option key=value ...]
  * Prints one JSON line per run.
  */
 
@@ -32,7 +32,13 @@ async function main(): Promise<void> {
   const label = arg('--label') ?? 'Class';
   const list = (s: string | undefined): string[] => (s ? s.split(',').filter((x) => x !== '') : []);
   const options: TrainOptions = { label, drop: list(arg('--drop')), categorical: list(arg('--categorical')) };
-  if (process.argv.includes('--goss')) options.goss = true;
+  const goss = arg('--goss');
+  if (goss === 'on') options.goss = true;
+  else if (goss === 'off') options.goss = false;
+  else if (goss !== undefined && goss !== 'auto') {
+    const [topRate, otherRate] = goss.split(',').map(Number);
+    options.goss = { topRate, otherRate };
+  }
   if (arg('--base-score') !== undefined) options.baseScore = Number(arg('--base-score'));
   for (let i = 0; i < process.argv.length; i++) {
     if (process.argv[i] !== '--option') continue;
@@ -45,10 +51,12 @@ async function main(): Promise<void> {
   for (const c of options.categorical ?? []) types[c] = 'categorical';
   const table = await readCsv(path, { types });
   const loadSeconds = (performance.now() - t0) / 1000;
-  const nTest = Math.round(table.numRows * 0.2);
+  // Either a separate test file, or the last 20 % of the rows.
+  const testPath = arg('--test');
+  const nTest = testPath === undefined ? Math.round(table.numRows * 0.2) : 0;
   const nTrain = table.numRows - nTest;
   const train = slice(table, 0, nTrain);
-  const test = slice(table, nTrain, table.numRows);
+  const test = testPath === undefined ? slice(table, nTrain, table.numRows) : await readCsv(testPath, { types });
   for (let r = 0; r < repeat; r++) {
     (globalThis as { gc?: () => void }).gc?.();
     const cpu0 = process.cpuUsage();
@@ -62,8 +70,8 @@ async function main(): Promise<void> {
     const y = new Uint8Array(test.numRows);
     if (labelCol.kind === 'numeric') for (let i = 0; i < y.length; i++) y[i] = labelCol.values[i];
     console.log(JSON.stringify({
-      data: path.split('/').pop(), rows: table.numRows, trainRows: nTrain, testRows: nTest,
-      options: { ...options, drop: undefined, categorical: undefined },
+      data: path.split('/').pop(), rows: table.numRows, trainRows: nTrain, testRows: test.numRows,
+      options: { ...options, drop: undefined, categorical: undefined }, goss: model.training.parameters?.goss ?? null,
       loadSeconds: +loadSeconds.toFixed(3), trainSeconds: +seconds.toFixed(3), trainCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(3),
       trees: model.ensemble.numTrees, nodes: model.ensemble.numNodes, baseMargin: +summary.baseMargin.toFixed(4),
       testRocAuc: +rocAuc(probs, y).toFixed(6), testPrAuc: +averagePrecision(probs, y).toFixed(6),

@@ -67,14 +67,14 @@ test('packing keeps the dequantised total within half a step per row', () => {
 
 test('histograms equal naive per-bin sums for every kernel width', () => {
   const n = 500;
-  const binned = randomMatrix(n, 8, 4);
+  const binned = randomMatrix(n, 14, 4);
   const { grad, hess } = gradients(n, 5);
   // Every other row, in order, as a node's row range.
   const rows = Int32Array.from({ length: n >> 1 }, (_, i) => 2 * i);
   const packed = new Float64Array(n);
   packGradients(grad, hess, rows, rows.length, packed);
-  for (const numActive of [1, 2, 3, 5, 6, 7, 8]) {
-    const features = Int32Array.from({ length: numActive }, (_, j) => 7 - j);
+  for (let numActive = 1; numActive <= 14; numActive++) {
+    const features = Int32Array.from({ length: numActive }, (_, j) => 13 - j);
     const hist = new Float64Array(binned.totalBins).fill(-1);
     buildHistogram(hist, binned, features, numActive, rows, 0, rows.length, packed);
     for (let j = 0; j < numActive; j++) {

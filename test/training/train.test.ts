@@ -11,7 +11,7 @@ import { DEFAULT_THRESHOLDS, modelToJson, parseModel, serializeModel } from '../
 import { FraudlensError } from '../../src/core/errors.js';
 import { ALL_VALUES_LEFT } from '../../src/core/training/boost.js';
 import { averagePrecision, logLoss, rocAuc } from '../../src/core/training/metrics.js';
-import { trainModel, type TrainOptions } from '../../src/core/training/train.js';
+import { DEFAULT_GOSS, trainModel, type TrainOptions } from '../../src/core/training/train.js';
 import { labelsOf, MERCHANTS, predictTable, sliceTable, syntheticTable } from './helpers.js';
 
 /** Validation metrics from binned routing vs the engine's float32 predictor: the same sums. */
@@ -159,7 +159,9 @@ test('GOSS and scalePosWeight train working models', () => {
   const y = labelsOf(test, 'fraud');
   const goss = trainModel(train, { ...BASE, trees: 60, goss: true });
   assert.ok(rocAuc(predictTable(goss.model, test), y) > 0.8);
-  assert.deepEqual((goss.model.training.parameters as { goss: unknown }).goss, { topRate: 0.2, otherRate: 0.1 });
+  assert.deepEqual((goss.model.training.parameters as { goss: unknown }).goss, DEFAULT_GOSS);
+  // 'auto' (the default) leaves small tables alone.
+  assert.equal((trainModel(train, { ...BASE, trees: 1 }).model.training.parameters as { goss: unknown }).goss, null);
   const weighted = trainModel(train, { ...BASE, scalePosWeight: 4 });
   const positives = weighted.summary.trainPositives;
   assert.ok(Math.abs(weighted.summary.baseMargin - Math.log((4 * positives) / (3000 - positives))) < 1e-12);

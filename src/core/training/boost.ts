@@ -165,29 +165,6 @@ function sigmoidInto(margin: Float64Array, prob: Float64Array): void {
 }
 
 /**
- * {@link computeGradients} for a GOSS round: also |g| as float32 and, in `counts`, how many rows
- * share each 16-bit prefix of its bit pattern (the ranking GOSS needs), in the same pass.
- */
-function computeGradientsGoss(
-  labels: Uint8Array, expNeg: Float64Array, scalePosWeight: number, grad: Float64Array, hess: Float64Array,
-  absGrad: Float32Array, absBits: Int32Array, counts: Int32Array,
-): void {
-  counts.fill(0);
-  const n = labels.length;
-  for (let r = 0; r < n; r++) {
-    const prob = 1 / (1 + expNeg[r]);
-    const y = labels[r];
-    const w = y === 1 ? scalePosWeight : 1;
-    const g = w * (prob - y);
-    grad[r] = g;
-    const h = prob * (1 - prob);
-    hess[r] = w * (h > MIN_HESSIAN ? h : MIN_HESSIAN);
-    absGrad[r] = g < 0 ? -g : g;
-    counts[absBits[r] >>> 16]++;
-  }
-}
-
-/**
  * Sums of gradient and hessian of rows[start … end) by side of a split, into
  * out = [G left, H left, G all, H all].
  */
@@ -535,21 +512,22 @@ function geometricSkip(rng: Rng, logMiss: number): number {
 }
 
 /**
- * Splits rows into the GOSS sample (|g| bits ≥ cutBits, or drawn with probability q, the latter
- * with g and h multiplied by `amplify`) and the rest; returns the sample size. Drawing the gap
- * to the next drawn row (geometric) costs one random number per drawn row, not per row.
+ * Splits rows into the GOSS sample (|g| ≥ cut, or drawn with probability q, the latter with g
+ * and h multiplied by `amplify`) and the rest; returns the sample size. Drawing the gap to the
+ * next drawn row (geometric) costs one random number per drawn row, not per row.
  */
-function gossRows(bits: Int32Array, cutBits: number, q: number, amplify: number, rng: Rng, grad: Float64Array, hess: Float64Array, rows: Int32Array, others: Int32Array): number {
+function gossRows(grad: Float64Array, hess: Float64Array, cut: number, q: number, amplify: number, rng: Rng, rows: Int32Array, others: Int32Array): number {
   const logMiss = Math.log(1 - q);
   let skip = geometricSkip(rng, logMiss);
   let count = 0;
   let other = 0;
-  for (let r = 0; r < bits.length; r++) {
-    if (bits[r] >= cutBits) {
+  for (let r = 0; r < grad.length; r++) {
+    const g = grad[r];
+    if (g >= cut || -g >= cut) {
       rows[count++] = r;
     } else if (skip === 0) {
       rows[count++] = r;
-      grad[r] *= amplify;
+      grad[r] = g * amplify;
       hess[r] *= amplify;
       skip = geometricSkip(rng, logMiss);
     } else {
@@ -560,23 +538,42 @@ function gossRows(bits: Int32Array, cutBits: number, q: number, amplify: number,
   return count;
 }
 
+/** Rows looked at to place the GOSS cut (every k-th row, k = ⌈n / this⌉). */
+const GOSS_CUT_SAMPLE = 32768;
+const CUT_F32 = new Float32Array(1);
+const CUT_BITS = new Int32Array(CUT_F32.buffer);
+
+/** Counts every stride-th row's |g| by the 16 high bits of its float32 pattern (order-preserving for |g| ≥ 0). */
+function countAbsPrefixes(grad: Float64Array, stride: number, counts: Int32Array): number {
+  counts.fill(0);
+  let m = 0;
+  for (let r = 0; r < grad.length; r += stride) {
+    CUT_F32[0] = Math.abs(grad[r]);
+    counts[CUT_BITS[0] >>> 16]++;
+    m++;
+  }
+  return m;
+}
+
 /**
  * Picks the rows of one GOSS round: rows whose |g| is in (about) the top `topRate` share, and
  * each other row with probability otherRate / (1 − topRate), its g and h then multiplied by
- * (1 − topRate) / otherRate so that sums stay unbiased. The |g| cut-off comes from a histogram
- * of the float32 bit patterns (16 high bits, counted while computing the gradients); ties at
- * the cut keep a few more rows than `topRate`. Returns how many rows were taken (the rest go to
- * `others`).
+ * (1 − topRate) / otherRate so that sums stay unbiased. The |g| cut is placed on an evenly
+ * spaced sample of rows (a histogram of their float32 bit patterns), so the top share is
+ * `topRate` give or take a few tenths of a percent. Returns how many rows were taken (the rest
+ * go to `others`).
  */
-function gossSelect(grad: Float64Array, hess: Float64Array, absBits: Int32Array, counts: Int32Array, goss: GossParams, rng: Rng, rows: Int32Array, others: Int32Array): number {
-  const wantTop = Math.ceil(goss.topRate * absBits.length);
-  let cut = counts.length - 1;
+function gossSelect(grad: Float64Array, hess: Float64Array, counts: Int32Array, goss: GossParams, rng: Rng, rows: Int32Array, others: Int32Array): number {
+  const m = countAbsPrefixes(grad, Math.max(1, Math.ceil(grad.length / GOSS_CUT_SAMPLE)), counts);
+  const wantTop = Math.ceil(goss.topRate * m);
+  let prefix = counts.length - 1;
   let acc = 0;
-  for (; cut > 0; cut--) {
-    acc += counts[cut];
+  for (; prefix > 0; prefix--) {
+    acc += counts[prefix];
     if (acc >= wantTop) break;
   }
-  return gossRows(absBits, cut << 16, goss.otherRate / (1 - goss.topRate), (1 - goss.topRate) / goss.otherRate, rng, grad, hess, rows, others);
+  CUT_BITS[0] = prefix << 16;
+  return gossRows(grad, hess, CUT_F32[0], goss.otherRate / (1 - goss.topRate), (1 - goss.topRate) / goss.otherRate, rng, rows, others);
 }
 
 /** Bernoulli row sample; returns how many rows were taken (the rest go to `others`). */
@@ -620,8 +617,6 @@ export function boost(train: BinnedMatrix, labels: Uint8Array, params: BoostPara
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
   const packed = new Float64Array(n);
-  const absGrad = params.goss !== null ? new Float32Array(n) : null;
-  const absBits = absGrad !== null ? new Int32Array(absGrad.buffer) : null;
   const gossCounts = new Int32Array(32768);
   const grower = new TreeGrower(train, valid?.binned ?? null, params);
   const rows = grower.rows;
@@ -646,8 +641,8 @@ export function boost(train: BinnedMatrix, labels: Uint8Array, params: BoostPara
     const useGoss = params.goss !== null && round > gossStart;
     let count: number;
     if (useGoss) {
-      computeGradientsGoss(labels, expNeg, params.scalePosWeight, grad, hess, absGrad!, absBits!, gossCounts);
-      count = gossSelect(grad, hess, absBits!, gossCounts, params.goss!, rowRng, rows, others);
+      computeGradients(labels, expNeg, params.scalePosWeight, grad, hess);
+      count = gossSelect(grad, hess, gossCounts, params.goss!, rowRng, rows, others);
     } else if (params.subsample < 1) {
       computeGradients(labels, expNeg, params.scalePosWeight, grad, hess);
       count = subsampleRows(n, params.subsample, rowRng, rows, others);

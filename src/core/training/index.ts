@@ -4,7 +4,7 @@
  * histograms, split search and the booster stay internal.
  */
 
-export { trainModel, TRAIN_DEFAULTS, DEFAULT_GOSS } from './train.js';
+export { trainModel, TRAIN_DEFAULTS, DEFAULT_GOSS, GOSS_AUTO_MIN_ROWS } from './train.js';
 export type { TrainOptions, TrainSummary, FeatureImportance, ConfusionSummary } from './train.js';
 export type { ProgressCallback, RoundMetrics, StoppingMetric, GossParams } from './boost.js';
 export { rocAuc, averagePrecision, logLoss, brierScore, confusionAt, calibrationTable, evaluateScores, LOGLOSS_EPSILON } from './metrics.js';
