@@ -1,0 +1,119 @@
+/**
+ * The redis prediction log against a real private redis-server: predictions keep answering 200
+ * when Redis is down at start or goes away under load, /health says degraded, records wait in
+ * the bounded buffer (overflow counted in /metrics) and reach Redis once it is back.
+ */
+
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+
+import { Redis } from 'ioredis';
+
+import { createRedisServer, startRedisServer, waitUntil, type RedisTestServer } from '../helpers/redis-server.js';
+import { json, makeApp, ulbSample, type TestApp } from './helpers.js';
+
+interface Health {
+  status: string;
+  redis_connected: boolean | null;
+  prediction_log: { buffered: number; dropped: number; written: number };
+}
+
+const servers: RedisTestServer[] = [];
+after(async () => {
+  for (const s of servers) await s.dispose();
+});
+
+async function llen(server: RedisTestServer, key = 'api_logs'): Promise<number> {
+  const client = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  try {
+    await client.connect();
+    return await client.llen(key);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const health = async (t: TestApp): Promise<Health> => json<Health>(await t.app.inject({ url: '/health' }));
+const metric = async (t: TestApp, name: string): Promise<number> => {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'm').exec((await t.app.inject({ url: '/metrics' })).body);
+  assert.ok(m, `metric ${name} missing`);
+  return Number(m[1]);
+};
+const predict = async (t: TestApp, n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) {
+    const res = await t.app.inject({ method: 'POST', url: '/predict', payload: { ...ulbSample(), V2: i } });
+    assert.equal(res.statusCode, 200, res.body);
+  }
+};
+
+describe('LOGGING_HANDLER=redis', () => {
+  it('survives Redis going away and coming back on the same port (stop/restart)', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const t = await makeApp({ LOGGING_HANDLER: 'redis', REDIS_URL: server.url });
+    try {
+      await waitUntil(async () => (await health(t)).redis_connected === true, { message: 'redis connected' });
+      assert.equal((await health(t)).status, 'healthy');
+      assert.equal(await metric(t, 'fraudlens_redis_connected'), 1);
+      await predict(t, 5);
+      await waitUntil(async () => (await llen(server)) === 5, { message: '5 records in Redis' });
+
+      await server.kill();
+      await waitUntil(async () => (await health(t)).redis_connected === false, { message: 'redis disconnect noticed' });
+      const h = await health(t);
+      assert.equal(h.status, 'degraded');
+      assert.equal(await metric(t, 'fraudlens_redis_connected'), 0);
+      await predict(t, 20);
+      assert.equal((await health(t)).prediction_log.buffered, 20);
+      assert.equal(await metric(t, 'fraudlens_prediction_log_buffered'), 20);
+      // /logs still answers, from the in-process copy.
+      assert.equal(json<{ count: number }>(await t.app.inject({ url: '/logs?limit=10' })).count, 10);
+
+      await server.start(); // same port; the data of before the crash is gone
+      await waitUntil(async () => (await health(t)).status === 'healthy', { message: 'healthy again' });
+      await waitUntil(async () => (await llen(server)) === 20, { message: 'buffered records written after restart' });
+      const after = await health(t);
+      assert.equal(after.prediction_log.buffered, 0);
+      assert.equal(after.prediction_log.dropped, 0);
+      assert.equal(await metric(t, 'fraudlens_prediction_log_written_total'), 25);
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  it('starts with Redis down, answers 200, counts overflow, and catches up when Redis starts', async () => {
+    const server = await createRedisServer(); // port reserved, nothing listening
+    servers.push(server);
+    const t = await makeApp({ LOGGING_HANDLER: 'redis', REDIS_URL: server.url, FRAUDLENS_LOG_BUFFER_SIZE: '8' });
+    try {
+      const h = await health(t);
+      assert.equal(h.status, 'degraded');
+      assert.equal(h.redis_connected, false);
+      assert.equal((await t.app.inject({ url: '/health/ready' })).statusCode, 200);
+      await predict(t, 12);
+      assert.equal(await metric(t, 'fraudlens_prediction_log_buffered'), 8);
+      assert.equal(await metric(t, 'fraudlens_prediction_log_dropped_total'), 4);
+      await server.start();
+      await waitUntil(async () => (await llen(server)) === 8, { message: '8 buffered records written' });
+      assert.equal((await health(t)).status, 'healthy');
+      assert.equal(await metric(t, 'fraudlens_prediction_log_dropped_total'), 4);
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  it('uses REDIS_LOGS_KEY and the REDIS_HOST/REDIS_PORT/REDIS_DB form', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const t = await makeApp({ LOGGING_HANDLER: 'redis', REDIS_HOST: '127.0.0.1', REDIS_PORT: String(server.port), REDIS_DB: '0', REDIS_LOGS_KEY: 'fraudlens_test_logs' });
+    try {
+      await predict(t, 3);
+      await waitUntil(async () => (await llen(server, 'fraudlens_test_logs')) === 3, { message: 'records under the configured key' });
+      const logs = json<{ logs: { features: Record<string, number> }[]; backend: string }>(await t.app.inject({ url: '/logs?limit=3' }));
+      assert.equal(logs.backend, 'redis');
+      assert.deepEqual(logs.logs.map((l) => l.features.V2), [2, 1, 0]);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
