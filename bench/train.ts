@@ -1,11 +1,12 @@
 /**
  * Training benchmark against the XGBoost reference (`/work/shared/peers/train_xgb.py`): same
- * split (first 80 % of rows train, last 20 % test, file order), same parameters (depth 6, eta
- * 0.1, 200 rounds, seed 0), timing of `trainModel` only (the CSV is read before the clock
+ * split (first 80 % of rows train, last 20 % test, file order; or a separate --test file), same
+ * parameters (depth 6, eta 0.1, 200 rounds, seed 0), timing of `trainModel` only (the CSV is read before the clock
  * starts, as XGBoost's timing excludes pandas; with --expose-gc the reader's garbage is collected
  * first), wall and CPU seconds, then test ROC-AUC and PR-AUC from the engine's predictor.
  *
- * Usage: node --expose-gc bench/train.js DATA.csv[.gz] --label Class [--test TEST.csv[.gz]] [--drop a,b] [--categorical a,b]
+ * Usage: node --expose-gc bench/train.js DATA.csv[.gz] --label Class [--test TEST.csv[.gz]] [--only a,b,…]
+ *          [--drop a,b] [--categorical a,b]
  *          [--goss auto|on|off|TOP,OTHER] [--base-score 0.5] [--repeat 1] [--option key=value ...]
  * Prints one JSON line per run.
  */
@@ -49,14 +50,15 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const types: Record<string, 'categorical'> = {};
   for (const c of options.categorical ?? []) types[c] = 'categorical';
-  const table = await readCsv(path, { types });
+  const only = arg('--only') !== undefined ? list(arg('--only')) : undefined;
+  const table = await readCsv(path, { types, ...(only !== undefined ? { only } : {}) });
   const loadSeconds = (performance.now() - t0) / 1000;
   // Either a separate test file, or the last 20 % of the rows.
   const testPath = arg('--test');
   const nTest = testPath === undefined ? Math.round(table.numRows * 0.2) : 0;
   const nTrain = table.numRows - nTest;
   const train = slice(table, 0, nTrain);
-  const test = testPath === undefined ? slice(table, nTrain, table.numRows) : await readCsv(testPath, { types });
+  const test = testPath === undefined ? slice(table, nTrain, table.numRows) : await readCsv(testPath, { types, ...(only !== undefined ? { only } : {}) });
   for (let r = 0; r < repeat; r++) {
     (globalThis as { gc?: () => void }).gc?.();
     const cpu0 = process.cpuUsage();

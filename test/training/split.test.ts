@@ -117,3 +117,18 @@ test('the smaller side of a categorical split is the stored (right) set', () => 
   const s = best(node({ kind: 'categorical', codes, numCategories: 4 }, [1, 1, 1, 1, -1, -1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]))!;
   assert.deepEqual(Array.from(s.rightBins.subarray(0, 4)), [0, 0, 1, 0]);
 });
+
+test('many categories (the library sort path) split as cleanly as a few', () => {
+  // 40 categories, the odd ones bad: the 20 bad ones go right together.
+  const codes: number[] = [];
+  const g: number[] = [];
+  for (let c = 0; c < 40; c++) {
+    for (let i = 0; i < 3; i++) {
+      codes.push(c);
+      g.push(c % 2 === 1 ? -1 : 1);
+    }
+  }
+  const s = best(node({ kind: 'categorical', codes: Int32Array.from(codes), numCategories: 40 }, g, g.map(() => 1)))!;
+  assert.equal(s.categorical, true);
+  assert.deepEqual(Array.from(s.rightBins.subarray(0, 40)), Array.from({ length: 40 }, (_, c) => c % 2));
+});

@@ -190,3 +190,16 @@ test('bad data fails with located error codes', () => {
   expectError(() => trainModel(TABLE, { ...BASE, maxDepth: 2.5 }), 'INPUT_INVALID');
   expectError(() => trainModel(TABLE, { ...BASE, maxCategories: 5 }), 'INPUT_INVALID', (e) => assert.equal(e.location.column, 'merchant'));
 });
+
+test('validation categories the model never saw are routed like missing values, as at inference', () => {
+  const train = sliceTable(TABLE, 0, 3000);
+  const base = sliceTable(TABLE, 3000, 4000);
+  // Same validation rows with every "fuel" merchant renamed to a category unknown to training.
+  const merchant = base.columns[base.names.indexOf('merchant')];
+  assert.equal(merchant.kind, 'categorical');
+  const renamed = merchant.categories.map((c) => (c === 'fuel' ? 'unknown-merchant' : c));
+  const valid: Table = { ...base, columns: base.columns.map((c) => (c === merchant ? { ...merchant, categories: renamed } : c)) };
+  const { model, summary } = trainModel(train, { ...BASE, valid });
+  const p = predictTable(model, valid);
+  assert.ok(Math.abs(logLoss(p, labelsOf(valid, 'fraud')) - summary.validation!.logloss) < ROUTING_TOLERANCE);
+});

@@ -8,7 +8,7 @@
  * with few distinct values gets one bin per value.
  *
  * Categorical features get one bin per frequent category; rare categories (fewer than
- * `minCategoryCount` training rows, or beyond the bin cap) share one "other" bin.
+ * `minCategoryCount` training rows, or beyond the `maxCategoryBins` cap) share one "other" bin.
  *
  * Every feature has one extra bin for missing values, with index `numValueBins`. `maxBins`
  * counts that missing bin, so with the default 256 a bin index always fits in a byte.
@@ -22,6 +22,13 @@ export const DEFAULT_MAX_BINS = 256;
 export const DEFAULT_BIN_SAMPLE_ROWS = 200_000;
 /** Categories seen on fewer training rows than this go to the shared "other" bin. */
 export const DEFAULT_MIN_CATEGORY_COUNT = 10;
+/**
+ * Bins of a categorical feature, missing and "other" bins included. Larger than the numeric
+ * default because merging real categories loses information that no split can recover
+ * (merchants, jobs, regions run to hundreds); a feature past 254 categories makes the binned
+ * matrix 16-bit.
+ */
+export const DEFAULT_MAX_CATEGORY_BINS = 1024;
 
 /** One feature's values for binning: numeric (NaN = missing) or category codes (-1 = missing). */
 export type FeatureValues =
@@ -63,8 +70,10 @@ export interface BinnedMatrix {
 }
 
 export interface BinningOptions {
-  /** Bins per feature including the missing-value bin (2..65536). */
+  /** Bins per numeric feature including the missing-value bin (2..65536). */
   maxBins?: number;
+  /** Bins per categorical feature including the missing-value bin (2..65536). */
+  maxCategoryBins?: number;
   sampleRows?: number;
   minCategoryCount?: number;
 }
@@ -176,9 +185,8 @@ export function quantileEdges(sorted: ArrayLike<number>, maxValueBins: number): 
   return Float32Array.from(quantilePositions(sorted, maxValueBins), (i) => sorted[i]);
 }
 
-function resolvedMaxBins(options: BinningOptions): number {
-  const maxBins = options.maxBins ?? DEFAULT_MAX_BINS;
-  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 65536) throw new RangeError(`maxBins must be an integer in [2, 65536], got ${maxBins}`);
+function resolvedMaxBins(maxBins: number, name: string): number {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 65536) throw new RangeError(`${name} must be an integer in [2, 65536], got ${maxBins}`);
   return maxBins;
 }
 
@@ -251,8 +259,8 @@ export function categoricalBinning(codes: Int32Array, numCategories: number, max
  * @param rng draws the row sample for numeric edges when there are more rows than `sampleRows`
  */
 export function fitBinnings(columns: readonly FeatureValues[], options: BinningOptions, rng: Rng): FeatureBinning[] {
-  const maxBins = resolvedMaxBins(options);
-  const maxValueBins = maxBins - 1;
+  const maxValueBins = resolvedMaxBins(options.maxBins ?? DEFAULT_MAX_BINS, 'maxBins') - 1;
+  const maxCategoryValueBins = resolvedMaxBins(options.maxCategoryBins ?? DEFAULT_MAX_CATEGORY_BINS, 'maxCategoryBins') - 1;
   const sampleRows = options.sampleRows ?? DEFAULT_BIN_SAMPLE_ROWS;
   const minCount = options.minCategoryCount ?? DEFAULT_MIN_CATEGORY_COUNT;
   const numRows = columns.length > 0 ? (columns[0].kind === 'numeric' ? columns[0].values.length : columns[0].codes.length) : 0;
@@ -261,7 +269,7 @@ export function fitBinnings(columns: readonly FeatureValues[], options: BinningO
   return columns.map((col) =>
     col.kind === 'numeric'
       ? numericBinning(col.values, sample, maxValueBins)
-      : categoricalBinning(col.codes, col.numCategories, maxValueBins, minCount),
+      : categoricalBinning(col.codes, col.numCategories, maxCategoryValueBins, minCount),
   );
 }
 

@@ -83,7 +83,8 @@ export class SplitFinder {
   private readonly binned: BinnedMatrix;
   private readonly params: SplitParams;
   private readonly order: Int32Array;
-  private readonly keys: Float64Array;
+  private readonly keyOfBin: Float64Array;
+  private readonly byKey: (a: number, b: number) => number;
   private readonly widest: number;
 
   /**
@@ -97,7 +98,29 @@ export class SplitFinder {
     for (let f = 0; f < binned.numFeatures; f++) widest = Math.max(widest, binned.offsets[f + 1] - binned.offsets[f]);
     this.widest = widest;
     this.order = new Int32Array(widest);
-    this.keys = new Float64Array(widest);
+    this.keyOfBin = new Float64Array(widest);
+    // Ties broken by bin so that the order, and the model, never depend on the sort algorithm.
+    this.byKey = (a, b) => this.keyOfBin[a] - this.keyOfBin[b] || a - b;
+  }
+
+  /** Sorts order[0 … m) by key: insertion sort for the usual few categories, the library sort beyond. */
+  private sortByKey(m: number): void {
+    const order = this.order;
+    const key = this.keyOfBin;
+    if (m > 32) {
+      order.subarray(0, m).sort(this.byKey);
+      return;
+    }
+    for (let i = 1; i < m; i++) {
+      const b = order[i];
+      const k = key[b];
+      let p = i;
+      while (p > 0 && (key[order[p - 1]] > k || (key[order[p - 1]] === k && order[p - 1] > b))) {
+        order[p] = order[p - 1];
+        p--;
+      }
+      order[p] = b;
+    }
   }
 
   /** A result object sized for this matrix. */
@@ -198,25 +221,17 @@ export class SplitFinder {
     const totalHq = total - totalGq * SHIFT;
     const miss = hist[o + nv];
     const order = this.order;
-    const keys = this.keys;
+    const keyOfBin = this.keyOfBin;
     let m = 0;
     for (let b = 0; b < nv; b++) {
       const v = hist[o + b];
       if (v === 0) continue;
       const gq = Math.floor(v * INV_SHIFT);
       const hq = v - gq * SHIFT;
-      const key = (gq * gs) / (hq * hs + lambda);
-      // Insertion sort by key (ties: lower bin first); m is at most a few hundred.
-      let p = m;
-      while (p > 0 && keys[p - 1] > key) {
-        keys[p] = keys[p - 1];
-        order[p] = order[p - 1];
-        p--;
-      }
-      keys[p] = key;
-      order[p] = b;
-      m++;
+      keyOfBin[b] = (gq * gs) / (hq * hs + lambda);
+      order[m++] = b;
     }
+    this.sortByKey(m);
     if (m === 0 || (m === 1 && miss === 0)) return -Infinity;
     const startBest = best;
     let bestK = -1;

@@ -15,7 +15,9 @@ import { FraudlensError } from '../errors.js';
 import { buildEnsemble, type FeatureSpec, type FeatureStats } from '../engine/ensemble.js';
 import { DEFAULT_THRESHOLDS, type DecisionThresholds, type FraudlensModel, type TrainingMetadata } from '../engine/model.js';
 import type { Column, Table } from '../data/table.js';
-import { binColumns, DEFAULT_BIN_SAMPLE_ROWS, DEFAULT_MAX_BINS, DEFAULT_MIN_CATEGORY_COUNT, fitBinnings, type FeatureValues } from './binning.js';
+import {
+  binColumns, DEFAULT_BIN_SAMPLE_ROWS, DEFAULT_MAX_BINS, DEFAULT_MAX_CATEGORY_BINS, DEFAULT_MIN_CATEGORY_COUNT, fitBinnings, type FeatureValues,
+} from './binning.js';
 import { MAX_PACKED_ROWS } from './histogram.js';
 import { boost, type BoostParams, type GossParams, type ProgressCallback, type RoundMetrics, type StoppingMetric } from './boost.js';
 import { calibrationTable, confusionAt, evaluateScores, type BinaryMetrics, type CalibrationBin } from './metrics.js';
@@ -61,7 +63,7 @@ export interface TrainOptions {
   colsample?: number;
   /** Weight of positive rows, default 1. */
   scalePosWeight?: number;
-  /** Bins per feature including the missing-value bin, default 256. */
+  /** Bins per numeric feature including the missing-value bin, default 256. */
   maxBins?: number;
   /** Seed of every random draw (row/column sampling, binning sample), default 0. */
   seed?: number;
@@ -85,6 +87,8 @@ export interface TrainOptions {
   minCategoryCount?: number;
   /** Refuse categorical features with more distinct values, default 10,000. */
   maxCategories?: number;
+  /** Bins per categorical feature (rarer categories share one), default 1024. */
+  maxCategoryBins?: number;
   /** Most categories on the smaller side of a categorical split, default 64. */
   maxCatThreshold?: number;
   /** Numeric bin edges come from a sample of this many rows on larger data, default 200,000. */
@@ -151,6 +155,7 @@ export const TRAIN_DEFAULTS = {
   earlyStopping: 0,
   minCategoryCount: DEFAULT_MIN_CATEGORY_COUNT,
   maxCategories: DEFAULT_MAX_CATEGORIES,
+  maxCategoryBins: DEFAULT_MAX_CATEGORY_BINS,
   maxCatThreshold: DEFAULT_MAX_CAT_THRESHOLD,
   binSampleRows: DEFAULT_BIN_SAMPLE_ROWS,
   targetPrecision: DEFAULT_TARGET_PRECISION,
@@ -176,6 +181,7 @@ const RANGES: Record<NumericOption, [number, number, boolean, boolean]> = {
   earlyStopping: [0, 100_000, false, true],
   minCategoryCount: [1, Infinity, false, true],
   maxCategories: [2, Infinity, false, true],
+  maxCategoryBins: [2, 65536, false, true],
   maxCatThreshold: [1, 65536, false, true],
   binSampleRows: [1000, Infinity, false, true],
   targetPrecision: [0, 1, true, false],
@@ -463,7 +469,7 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
   }
 
   const rng = new Rng(num.seed);
-  const binnings = fitBinnings(prepared.map((p) => p.train), { maxBins: num.maxBins, sampleRows: num.binSampleRows, minCategoryCount: num.minCategoryCount }, rng.fork(10));
+  const binnings = fitBinnings(prepared.map((p) => p.train), { maxBins: num.maxBins, maxCategoryBins: num.maxCategoryBins, sampleRows: num.binSampleRows, minCategoryCount: num.minCategoryCount }, rng.fork(10));
   const binned = binColumns(prepared.map((p) => p.train), binnings);
   const validBinned = validColumns !== null ? binColumns(validColumns, binnings) : null;
 
