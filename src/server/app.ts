@@ -2,8 +2,8 @@
  * `buildApp(config, deps)`: the whole HTTP API as a Fastify instance, without listening, so tests
  * drive it in-process with `app.inject` and `start.ts` puts it on a socket.
  *
- * Order matters and is fixed here: error handling and its route table first, then the plugins
- * that hook every route (security headers, CORS, rate limit, OpenAPI), then the routes, then the
+ * Order matters and is fixed here: error handling and its route table first, then the hooks and
+ * plugins that apply to every route (security headers, CORS, rate limit, OpenAPI), then the routes, then the
  * caller's plugins (drift monitoring and the like), which see the same error handler, API-key
  * hooks, metrics and `onScored` observers through `app.fraudlens`.
  *
@@ -12,7 +12,6 @@
  */
 
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -34,6 +33,7 @@ import { registerPredict } from './routes/predict.js';
 import { registerV2 } from './routes/v2.js';
 import { errorResponseSchema } from './schemas.js';
 import { Scorer } from './scoring.js';
+import { securityHeaders } from './security.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppDeps {
@@ -115,6 +115,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
   };
   app.decorate('fraudlens', context);
 
+  app.addHook('onRequest', securityHeaders);
   app.addHook('onRequest', (request, reply, done) => {
     if (context.state.draining && !ALWAYS_OPEN.test(request.url)) {
       void reply.header('connection', 'close');
@@ -131,7 +132,6 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     await predictionLog.close();
   });
 
-  await app.register(helmet, { global: true });
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],

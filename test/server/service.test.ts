@@ -121,6 +121,8 @@ describe('docs and headers', () => {
       const ui = await t.app.inject({ url: '/docs' });
       assert.equal(ui.statusCode, 200);
       assert.match(ui.body, /<html/i);
+      // The viewer gets a policy that lets its own scripts run; API answers load nothing.
+      assert.match(String(ui.headers['content-security-policy']), /script-src 'self'/);
     } finally {
       await t.app.close();
     }
@@ -132,7 +134,10 @@ describe('docs and headers', () => {
     try {
       const r = await closed.app.inject({ url: '/health', headers: { origin: 'https://dash.example.com' } });
       assert.equal(r.headers['x-content-type-options'], 'nosniff');
-      assert.ok(r.headers['x-frame-options'] !== undefined);
+      assert.equal(r.headers['x-frame-options'], 'DENY');
+      assert.match(String(r.headers['content-security-policy']), /default-src 'none'/);
+      const notFound = await closed.app.inject({ url: '/nowhere' });
+      assert.equal(notFound.headers['x-content-type-options'], 'nosniff');
       assert.equal(r.headers['access-control-allow-origin'], undefined);
       const ok = await open.app.inject({ url: '/health', headers: { origin: 'https://dash.example.com' } });
       assert.equal(ok.headers['access-control-allow-origin'], 'https://dash.example.com');
