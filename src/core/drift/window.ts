@@ -52,6 +52,30 @@ export function binIndex(edges: ArrayLike<number>, value: number): number {
   return lo;
 }
 
+/** Up to this many cut points a linear count beats a binary search (no unpredictable branches). */
+const LINEAR_SCAN_MAX = 16;
+
+/**
+ * Number of cuts[from..to) strictly below v (the bin of v under right-closed bins), for a
+ * non-NaN v. Short runs are counted without branches: on real traffic the binary search's
+ * comparisons are coin flips the CPU mispredicts, which costs more than comparing every cut.
+ */
+function countBelow(cuts: Float64Array, from: number, to: number, v: number): number {
+  if (to - from <= LINEAR_SCAN_MAX) {
+    let n = 0;
+    for (let i = from; i < to; i++) n += cuts[i] < v ? 1 : 0;
+    return n;
+  }
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cuts[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - from;
+}
+
 /** Codes above this use a Map instead of a dense code → bucket table. */
 const DENSE_CODE_LIMIT = 1 << 16;
 
@@ -171,30 +195,14 @@ export class DriftLayout {
           out[j] = base + this.valueBins[j];
           continue;
         }
-        const first = this.cutStart[j];
-        let lo = first;
-        let hi = this.cutStart[j + 1];
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (cuts[mid] < v) lo = mid + 1;
-          else hi = mid;
-        }
-        out[j] = base + (lo - first);
+        out[j] = base + countBelow(cuts, this.cutStart[j], this.cutStart[j + 1], v);
       } else if (v !== v) {
         out[j] = base + this.valueBins[j];
       } else {
         out[j] = base + this.categoryBucket(j, v);
       }
     }
-    const first = this.cutStart[m];
-    let lo = first;
-    let hi = this.cutStart[m + 1];
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cuts[mid] < score) lo = mid + 1;
-      else hi = mid;
-    }
-    out[m] = this.slotStart[m] + (lo - first);
+    out[m] = this.slotStart[m] + countBelow(cuts, this.cutStart[m], this.cutStart[m + 1], score);
   }
 
   private categoryBucket(j: number, code: number): number {

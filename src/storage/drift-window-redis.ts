@@ -1,0 +1,588 @@
+/**
+ * Redis drift window: several API processes share one view of recent traffic.
+ *
+ * Keys (prefix, then the model version and a fingerprint of the baseline's bins and of the bucket
+ * settings, so a new baseline or another bucket width never mixes with old counts):
+ *   <ns>c:<bucketStart>  hash: field <slot> = rows in that bin, field `rows` = rows in the bucket
+ *   <ns>s:<bucketStart>  sorted set: the bucket's bottom-k row sample, score = the row's random
+ *                        key, member = the row (key, score, float32 values; base64)
+ *   <ns>recent           list: the newest rows (score, float32 values; base64), newest first,
+ *                        for count-based windows
+ * Counts use HINCRBY (atomic additions, so any number of writers sum correctly); bucket keys
+ * expire (PEXPIRE) one bucket after the retention. The sample is a sorted set trimmed to the
+ * `bucketSampleSize` smallest keys (ZADD, ZREMRANGEBYRANK) rather than a plain capped list:
+ * LPUSH + LTRIM would keep the newest rows of each bucket, a biased sample, while the smallest
+ * random keys are a uniform sample of the bucket whichever replica wrote them, and buckets merge
+ * into a window sample exactly (mergeSamples). Count windows use a capped list of raw rows
+ * (LPUSH + LTRIM): raw values rather than bin indices, so KS and Wasserstein get real samples.
+ *
+ * Nothing waits on Redis in `update`: the row is added to this process's pending per-bucket count
+ * deltas and sample candidates, and one writer sends everything pending in one MULTI (HINCRBYs,
+ * ZADD, trims, expiries, LPUSH) when the connection is ready; rows arriving meanwhile pile up in
+ * the same deltas, so a burst costs one round trip. Memory stays bounded: deltas are per bucket
+ * of the retention, candidates per bucket are capped, and a candidate whose key is above the
+ * bucket's current cut-off (learned from the previous reply) is not even kept. If a MULTI fails,
+ * its deltas are merged back and sent again once Redis is back (at least once: a reply lost after
+ * the server applied it can count those rows twice); rows of buckets that fall out of the
+ * retention before they could be written are dropped and counted. The process also keeps the
+ * memory backend as its local view, so `read` still answers (from this process only, with
+ * `source: 'local'`) while Redis is away.
+ */
+
+import { createHash } from 'node:crypto';
+
+import { Redis } from 'ioredis';
+
+import type { DriftBaseline, DriftLayout, SamplePart } from '../core/drift/index.js';
+import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../core/drift/index.js';
+import { FraudlensError } from '../core/errors.js';
+import {
+  bucketStart,
+  bucketsInWindow,
+  checkWindowSpec,
+  isValidUpdate,
+  type DriftWindowOptions,
+  type DriftWindowSnapshot,
+  type DriftWindowSpec,
+  type DriftWindowStats,
+  type DriftWindowStore,
+  type ResolvedDriftWindowOptions,
+} from './drift-window.js';
+import { MemoryDriftWindow } from './drift-window-memory.js';
+
+export interface RedisDriftWindowOptions extends DriftWindowOptions {
+  /** redis:// or rediss:// URL (default redis://127.0.0.1:6379). */
+  url?: string | undefined;
+  /** Prefix of every key (default 'fraudlens:drift:'). */
+  keyPrefix?: string | undefined;
+  /** Longest `flush()` waits, including for Redis to come back (default 5,000 ms). */
+  flushTimeoutMs?: number | undefined;
+  /** A command without a reply after this long fails and is retried (default 5,000 ms). */
+  commandTimeoutMs?: number | undefined;
+  /** Give up one connection attempt after this long (default 2,000 ms). */
+  connectTimeoutMs?: number | undefined;
+  /** Cap of the exponential reconnect backoff (default 2,000 ms). */
+  reconnectMaxDelayMs?: number | undefined;
+}
+
+export const DEFAULT_DRIFT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_DRIFT_KEY_PREFIX = 'fraudlens:drift:';
+const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
+const DEFAULT_RECONNECT_MAX_DELAY_MS = 2_000;
+const BASE_DELAY_MS = 50;
+/** How long `read()` lets this process's own pending rows land before reading. */
+const READ_YOUR_WRITES_WAIT_MS = 1_000;
+const KEY_STREAM = 0x6a09e667;
+const READ_STREAM = 0x3c6ef372;
+
+function backoff(attempt: number, capMs: number): number {
+  const exponential = Math.min(BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1), capMs);
+  // Jitter keeps the replicas from reconnecting in lockstep after a shared Redis restart.
+  return Math.round(exponential * (0.9 + Math.random() * 0.1));
+}
+
+function positiveOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new FraudlensError('CONFIG_INVALID', `Drift window option ${name} must be a positive integer, got ${String(value)}.`, { field: name });
+  }
+  return value;
+}
+
+/** Rows waiting for Redis in one bucket: count deltas and sample candidates. */
+interface PendingBucket {
+  start: number;
+  rows: number;
+  counts: Float64Array;
+  candidates: BottomKSample;
+}
+
+/** A stable name for the bins and bucket settings: writers only share keys when these agree. */
+function fingerprint(baseline: DriftBaseline, options: ResolvedDriftWindowOptions): string {
+  const shape = {
+    features: baseline.features.map((f) => (f.type === 'numeric' ? ['n', f.name, f.edges] : ['c', f.name, f.codes])),
+    score: baseline.score.edges,
+    bucketMs: options.bucketMs,
+    bucketSampleSize: options.bucketSampleSize,
+  };
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
+}
+
+/** Waiters released when a condition holds or a deadline passes (so no wait is unbounded). */
+class Waiters {
+  private readonly waiting = new Set<{ check: () => boolean; done: () => void }>();
+
+  waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const entry = {
+        check,
+        done: () => {
+          clearTimeout(timer);
+          this.waiting.delete(entry);
+          resolve();
+        },
+      };
+      const timer = setTimeout(entry.done, timeoutMs);
+      this.waiting.add(entry);
+    });
+  }
+
+  notify(): void {
+    for (const entry of [...this.waiting]) if (entry.check()) entry.done();
+  }
+}
+
+export class RedisDriftWindow implements DriftWindowStore {
+  readonly backend: string = 'redis';
+  readonly baseline: DriftBaseline;
+  readonly layout: DriftLayout;
+  readonly options: Readonly<ResolvedDriftWindowOptions>;
+  /** Prefix of this window's keys: <keyPrefix><model version>:<fingerprint>: */
+  readonly namespace: string;
+  private readonly client: Redis;
+  private readonly local: MemoryDriftWindow;
+  private readonly keys: DriftRandom;
+  private readonly reads: DriftRandom;
+  private readonly flushTimeoutMs: number;
+  private readonly commandTimeoutMs: number;
+  private readonly reconnectMaxDelayMs: number;
+  private readonly ttlMs: number;
+  private pending = new Map<number, PendingBucket>();
+  private lastPending: PendingBucket | undefined;
+  /** Smallest key a candidate must beat to survive the bucket's trim in Redis, per bucket. */
+  private readonly remoteCutoff = new Map<number, number>();
+  private pendingRows = 0;
+  private inFlightRows = 0;
+  /** Rows accepted into the pending deltas, and rows that left them (written or dropped). */
+  private accepted = 0;
+  private settled = 0;
+  private updates = 0;
+  private written = 0;
+  private dropped = 0;
+  /** Newest rows for the recent list; sequence numbers tell which are already in Redis. */
+  private readonly recentValues: Float32Array;
+  private readonly recentScores: Float64Array;
+  private recentPushed = 0;
+  private recentConfirmed = 0;
+  private batchInFlight = false;
+  private pumpScheduled = false;
+  private writeFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+  private stopped = false;
+  private readonly waiters = new Waiters();
+
+  /**
+   * @param baseline the baseline whose bins the window counts on
+   * @param options Redis connection, key prefix, and the window options of every backend
+   */
+  constructor(baseline: DriftBaseline, options: RedisDriftWindowOptions = {}) {
+    this.local = new MemoryDriftWindow(baseline, options);
+    this.baseline = baseline;
+    this.layout = compileBaseline(baseline);
+    this.options = this.local.options;
+    this.keys = new DriftRandom(this.options.seed ^ KEY_STREAM);
+    this.reads = new DriftRandom(this.options.seed ^ READ_STREAM);
+    this.flushTimeoutMs = positiveOption('flushTimeoutMs', options.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
+    this.commandTimeoutMs = positiveOption('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS);
+    this.reconnectMaxDelayMs = positiveOption('reconnectMaxDelayMs', options.reconnectMaxDelayMs, DEFAULT_RECONNECT_MAX_DELAY_MS);
+    const connectTimeoutMs = positiveOption('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
+    this.ttlMs = this.options.retentionMs + this.options.bucketMs;
+    const m = this.layout.numFeatures;
+    this.recentValues = new Float32Array(this.options.recentSize * m);
+    this.recentScores = new Float64Array(this.options.recentSize);
+
+    const url = options.url ?? DEFAULT_DRIFT_REDIS_URL;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
+      throw new FraudlensError('CONFIG_INVALID', `The Redis URL must look like redis://host:port, got "${url}".`, { field: 'redisUrl' });
+    }
+    const prefix = options.keyPrefix ?? DEFAULT_DRIFT_KEY_PREFIX;
+    if (typeof prefix !== 'string') throw new FraudlensError('CONFIG_INVALID', 'The drift key prefix must be a string.', { field: 'keyPrefix' });
+    this.namespace = `${prefix}${baseline.model_version}:${fingerprint(baseline, this.options)}:`;
+
+    this.client = new Redis(url, {
+      connectionName: 'fraudlens-drift-window',
+      // Commands issued while not ready fail at once instead of queueing inside ioredis; the
+      // pending deltas are the only place rows wait.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      retryStrategy: (attempt) => backoff(attempt, this.reconnectMaxDelayMs),
+      connectTimeout: connectTimeoutMs,
+      commandTimeout: this.commandTimeoutMs,
+    });
+    this.client.on('ready', () => {
+      this.writeFailures = 0;
+      this.schedulePump();
+      this.waiters.notify();
+    });
+    this.client.on('close', () => this.waiters.notify());
+    // Reconnect failures are visible through stats().connected, not on the console.
+    this.client.on('error', () => undefined);
+  }
+
+  private get connected(): boolean {
+    return !this.stopped && this.client.status === 'ready';
+  }
+
+  private countsKey(start: number): string {
+    return `${this.namespace}c:${start}`;
+  }
+
+  private sampleKey(start: number): string {
+    return `${this.namespace}s:${start}`;
+  }
+
+  private get recentKey(): string {
+    return `${this.namespace}recent`;
+  }
+
+  update(row: ArrayLike<number>, score: number, timeMs: number = Date.now()): void {
+    this.updates++;
+    try {
+      const m = this.layout.numFeatures;
+      if (this.closing !== undefined || !isValidUpdate(row, score, timeMs, m) || !this.local.record(row, score, timeMs)) {
+        this.dropped++;
+        return;
+      }
+      const slots = this.local.lastSlots;
+      const start = bucketStart(timeMs, this.options.bucketMs);
+      let bucket = this.lastPending;
+      if (bucket === undefined || bucket.start !== start) bucket = this.pendingBucket(start);
+      const counts = bucket.counts;
+      for (let k = 0; k <= m; k++) counts[slots[k]]++;
+      bucket.rows++;
+      const key = this.keys.next();
+      if (key < (this.remoteCutoff.get(start) ?? Infinity)) bucket.candidates.offer(key, row, score);
+      const p = this.recentPushed % this.options.recentSize;
+      for (let k = 0; k < m; k++) this.recentValues[p * m + k] = row[k];
+      this.recentScores[p] = score;
+      this.recentPushed++;
+      this.pendingRows++;
+      this.accepted++;
+      this.schedulePump();
+    } catch {
+      // Unreachable with a validated row; recording must never break a request.
+      this.dropped++;
+    }
+  }
+
+  private pendingBucket(start: number): PendingBucket {
+    let bucket = this.pending.get(start);
+    if (bucket === undefined) {
+      bucket = { start, rows: 0, counts: new Float64Array(this.layout.numSlots), candidates: new BottomKSample(this.options.bucketSampleSize, this.layout.numFeatures) };
+      this.pending.set(start, bucket);
+    }
+    this.lastPending = bucket;
+    return bucket;
+  }
+
+  /** Drops pending rows of buckets that left the retention (they would expire at once anyway). */
+  private prunePending(): void {
+    const oldest = bucketStart(Date.now() - this.options.retentionMs, this.options.bucketMs);
+    for (const [start, b] of this.pending) {
+      if (start >= oldest) continue;
+      this.pending.delete(start);
+      this.pendingRows -= b.rows;
+      this.dropped += b.rows;
+      this.settled += b.rows;
+      if (this.lastPending === b) this.lastPending = undefined;
+    }
+    for (const start of this.remoteCutoff.keys()) if (start < oldest) this.remoteCutoff.delete(start);
+  }
+
+  /** Defers the write so the updates of one event-loop turn share one MULTI. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private encodeSampleRow(b: PendingBucket, i: number): string {
+    const m = this.layout.numFeatures;
+    const buf = Buffer.allocUnsafe(16 + 4 * m);
+    buf.writeDoubleLE(b.candidates.keys[i], 0);
+    buf.writeDoubleLE(b.candidates.scores[i], 8);
+    for (let k = 0; k < m; k++) buf.writeFloatLE(b.candidates.values[i * m + k], 16 + 4 * k);
+    return buf.toString('base64');
+  }
+
+  private encodeRecentRow(p: number): string {
+    const m = this.layout.numFeatures;
+    const buf = Buffer.allocUnsafe(8 + 4 * m);
+    buf.writeDoubleLE(this.recentScores[p], 0);
+    for (let k = 0; k < m; k++) buf.writeFloatLE(this.recentValues[p * m + k], 8 + 4 * k);
+    return buf.toString('base64');
+  }
+
+  private pump(): void {
+    const recentWaiting = this.recentPushed > this.recentConfirmed;
+    if (this.batchInFlight || this.stopped || (this.pendingRows === 0 && !recentWaiting) || this.client.status !== 'ready') return;
+    this.prunePending();
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.lastPending = undefined;
+    const rows = this.pendingRows;
+    this.pendingRows = 0;
+    this.inFlightRows = rows;
+    this.batchInFlight = true;
+
+    const cap = this.options.bucketSampleSize;
+    const multi = this.client.multi();
+    // Reply positions of each bucket's HINCRBYs and of its cut-off query, to judge buckets apart:
+    // a command failing inside EXEC (e.g. WRONGTYPE) does not undo the others.
+    const sent: { bucket: PendingBucket; first: number; end: number; cutoff: number }[] = [];
+    let index = 0;
+    for (const b of batch) {
+      if (b.rows === 0) continue;
+      const ck = this.countsKey(b.start);
+      const first = index;
+      for (let s = 0; s < b.counts.length; s++) {
+        if (b.counts[s] !== 0) {
+          multi.hincrby(ck, String(s), b.counts[s]);
+          index++;
+        }
+      }
+      multi.hincrby(ck, 'rows', b.rows);
+      index++;
+      const end = index;
+      multi.pexpire(ck, this.ttlMs);
+      index++;
+      let cutoff = -1;
+      if (b.candidates.size > 0) {
+        const sk = this.sampleKey(b.start);
+        const args: string[] = [];
+        for (let i = 0; i < b.candidates.size; i++) args.push(String(b.candidates.keys[i]), this.encodeSampleRow(b, i));
+        multi.zadd(sk, ...args);
+        multi.zremrangebyrank(sk, cap, -1);
+        multi.pexpire(sk, this.ttlMs);
+        multi.zrange(sk, cap - 1, String(cap - 1), 'WITHSCORES');
+        cutoff = index + 3;
+        index += 4;
+      }
+      sent.push({ bucket: b, first, end, cutoff });
+    }
+    // Only the newest recentSize rows can still be in the list; older ones are skipped.
+    const size = this.options.recentSize;
+    const recentUpTo = this.recentPushed;
+    const recentFrom = Math.max(this.recentConfirmed, recentUpTo - size);
+    let recentReply = -1;
+    if (recentUpTo > recentFrom) {
+      const members: string[] = [];
+      // LPUSH pushes left to right, so sending oldest first leaves the newest at the head.
+      for (let seq = recentFrom; seq < recentUpTo; seq++) members.push(this.encodeRecentRow(seq % size));
+      recentReply = index;
+      multi.lpush(this.recentKey, ...members);
+      multi.ltrim(this.recentKey, 0, size - 1);
+      multi.pexpire(this.recentKey, this.options.retentionMs);
+    }
+
+    multi
+      .exec()
+      .then((replies) => {
+        if (replies === null) throw new Error('Redis discarded the transaction');
+        if (!this.batchInFlight) return;
+        const failed: PendingBucket[] = [];
+        let failedRows = 0;
+        for (const { bucket, first, end, cutoff } of sent) {
+          let ok = true;
+          for (let i = first; i < end; i++) if (replies[i][0]) ok = false;
+          if (!ok) {
+            // Its counts did not land; ZADD of the same members again is harmless.
+            failed.push(bucket);
+            failedRows += bucket.rows;
+            continue;
+          }
+          const reply = cutoff >= 0 && !replies[cutoff][0] ? (replies[cutoff][1] as string[]) : undefined;
+          // Fewer than cap members: every key still fits, no cut-off yet.
+          if (Array.isArray(reply) && reply.length === 2) this.remoteCutoff.set(bucket.start, Number(reply[1]));
+        }
+        this.written += rows - failedRows;
+        this.settled += rows - failedRows;
+        this.inFlightRows = 0;
+        const recentOk = recentReply < 0 || !replies[recentReply][0];
+        if (recentOk && recentUpTo > this.recentConfirmed) this.recentConfirmed = recentUpTo;
+        this.batchInFlight = false;
+        if (failed.length > 0 || !recentOk) {
+          this.restore(failed, failedRows);
+          this.afterFailure();
+          return;
+        }
+        this.writeFailures = 0;
+        this.waiters.notify();
+        this.pump();
+      })
+      .catch(() => {
+        if (!this.batchInFlight) return;
+        // No reply: the transaction ran entirely or not at all. Sending it again may count it
+        // twice in the first case (at least once, as documented above).
+        this.restore(batch, rows);
+        this.batchInFlight = false;
+        this.afterFailure();
+      });
+  }
+
+  /** Schedules a retry: a lost connection resumes on 'ready', the timer covers live failures. */
+  private afterFailure(): void {
+    this.writeFailures++;
+    this.waiters.notify();
+    if (!this.stopped && this.retryTimer === undefined) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, backoff(this.writeFailures, this.reconnectMaxDelayMs));
+      this.retryTimer.unref();
+    }
+  }
+
+  /** Merges a failed batch back into the pending deltas, to be sent again. */
+  private restore(batch: readonly PendingBucket[], rows: number): void {
+    const m = this.layout.numFeatures;
+    for (const b of batch) {
+      const target = this.pendingBucket(b.start);
+      for (let s = 0; s < b.counts.length; s++) target.counts[s] += b.counts[s];
+      target.rows += b.rows;
+      const c = b.candidates;
+      for (let i = 0; i < c.size; i++) target.candidates.offer(c.keys[i], c.values.subarray(i * m, (i + 1) * m), c.scores[i]);
+    }
+    this.pendingRows += rows;
+    this.inFlightRows = 0;
+  }
+
+  async read(spec: DriftWindowSpec, nowMs: number = Date.now()): Promise<DriftWindowSnapshot> {
+    checkWindowSpec(spec, this.options.retentionMs);
+    if (this.connected) {
+      const target = this.accepted;
+      this.schedulePump();
+      await this.waiters.waitFor(() => this.settled >= target || !this.connected, READ_YOUR_WRITES_WAIT_MS);
+      try {
+        return await this.readRemote(spec, nowMs);
+      } catch {
+        // Answer from this process below.
+      }
+    }
+    return this.local.snapshot(spec, nowMs, 'local');
+  }
+
+  private async readRemote(spec: DriftWindowSpec, nowMs: number): Promise<DriftWindowSnapshot> {
+    const m = this.layout.numFeatures;
+    if (spec.type === 'count') {
+      const n = Math.min(spec.rows, this.options.recentSize);
+      const list = await this.client.lrange(this.recentKey, 0, n - 1);
+      const values = new Float32Array(list.length * m);
+      const scores = new Float64Array(list.length);
+      let rows = 0;
+      // The list is newest first; rows are laid out oldest first, as the memory backend does.
+      for (let i = list.length - 1; i >= 0; i--) {
+        const buf = Buffer.from(list[i], 'base64');
+        if (buf.length !== 8 + 4 * m) continue;
+        scores[rows] = buf.readDoubleLE(0);
+        for (let k = 0; k < m; k++) values[rows * m + k] = buf.readFloatLE(8 + 4 * k);
+        rows++;
+      }
+      return {
+        window: { type: 'count', requested: spec.rows, available: rows, source: 'redis' },
+        counts: countRows(this.layout, values, scores, rows),
+        sample: sampleRows(values, scores, rows, m, this.options.sampleSize, this.reads),
+      };
+    }
+    const starts = bucketsInWindow(spec.durationMs, nowMs, this.options.bucketMs);
+    const pipe = this.client.pipeline();
+    for (const s of starts) {
+      pipe.hgetall(this.countsKey(s));
+      pipe.zrange(this.sampleKey(s), 0, '-1', 'WITHSCORES');
+    }
+    const replies = await pipe.exec();
+    if (replies === null) throw new Error('Redis discarded the pipeline');
+    for (const [err] of replies) if (err) throw err;
+    const counts = new Float64Array(this.layout.numSlots);
+    let total = 0;
+    const parts: SamplePart[] = [];
+    for (let b = 0; b < starts.length; b++) {
+      const hash = replies[2 * b][1] as Record<string, string>;
+      let bucketRows = 0;
+      for (const field of Object.keys(hash)) {
+        const value = Number(hash[field]);
+        if (!Number.isFinite(value)) continue;
+        if (field === 'rows') {
+          bucketRows = value;
+          continue;
+        }
+        const slot = Number(field);
+        if (Number.isInteger(slot) && slot >= 0 && slot < counts.length) counts[slot] += value;
+      }
+      total += bucketRows;
+      const flat = replies[2 * b + 1][1] as string[];
+      const size = flat.length >> 1;
+      const keys = new Float64Array(size);
+      const values = new Float32Array(size * m);
+      const scores = new Float64Array(size);
+      let kept = 0;
+      for (let i = 0; i < size; i++) {
+        const buf = Buffer.from(flat[2 * i], 'base64');
+        if (buf.length !== 16 + 4 * m) continue;
+        keys[kept] = Number(flat[2 * i + 1]);
+        scores[kept] = buf.readDoubleLE(8);
+        for (let k = 0; k < m; k++) values[kept * m + k] = buf.readFloatLE(16 + 4 * k);
+        kept++;
+      }
+      if (kept > 0) parts.push({ size: kept, keys, values, scores, saturated: bucketRows > kept });
+    }
+    return {
+      window: { type: 'time', duration_ms: spec.durationMs, from: starts[0], to: nowMs, source: 'redis' },
+      counts: { rows: total, counts },
+      sample: mergeSamples(parts, m, this.options.sampleSize),
+    };
+  }
+
+  stats(): DriftWindowStats {
+    return { updates: this.updates, written: this.written, pending: this.pendingRows + this.inFlightRows, dropped: this.dropped, connected: this.connected };
+  }
+
+  async flush(): Promise<void> {
+    const target = this.accepted;
+    this.schedulePump();
+    await this.waiters.waitFor(() => this.settled >= target || this.stopped, this.flushTimeoutMs);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    // A batch still in flight settles within the command timeout; wait so it is counted right.
+    await this.waiters.waitFor(() => !this.batchInFlight, this.commandTimeoutMs + 100);
+    const unwritten = this.pendingRows + this.inFlightRows;
+    this.dropped += unwritten;
+    this.settled += unwritten;
+    this.pendingRows = 0;
+    this.inFlightRows = 0;
+    this.pending.clear();
+    this.lastPending = undefined;
+    this.batchInFlight = false;
+    await this.local.close();
+    if (this.client.status === 'ready') {
+      await this.client.quit().catch(() => this.client.disconnect());
+    } else {
+      this.client.disconnect();
+    }
+    this.waiters.notify();
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The drift-window contract. Every scored transaction is handed to a `DriftWindowStore`, which
+ * keeps what the drift report needs about recent traffic: counts on the baseline's bins per time
+ * bucket, a bounded uniform sample of rows per bucket, and the newest rows for count-based
+ * windows. The backends (memory, redis) differ only in where that state lives; one conformance
+ * suite holds them to the same behaviour.
+ *
+ * As with the prediction log, recording can never hurt the request path: `update` is
+ * synchronous, never throws and never waits on I/O; rows that cannot be recorded are counted.
+ *
+ * Windows:
+ *   - by time ('15m', '1h', '24h', or any duration up to the retention): the buckets overlapping
+ *     [now - duration, now]; buckets are aligned on multiples of `bucketMs` since the epoch, so a
+ *     window covers between `duration` and `duration + bucketMs` of traffic;
+ *   - by count ('500'): the newest rows, at most `recentSize` of them.
+ */
+
+import { randomInt } from 'node:crypto';
+
+import type { DriftBaseline, DriftReport, DriftReportOptions, WindowCounts, WindowInfo, WindowSample } from '../core/drift/index.js';
+import { buildDriftReport } from '../core/drift/index.js';
+import { FraudlensError } from '../core/errors.js';
+
+export type DriftWindowSpec = { type: 'time'; durationMs: number } | { type: 'count'; rows: number };
+
+/** The named time windows. */
+export const TIME_WINDOWS = Object.freeze({ '15m': 15 * 60_000, '1h': 60 * 60_000, '24h': 24 * 60 * 60_000 });
+export type TimeWindowName = keyof typeof TIME_WINDOWS;
+
+/** Largest count window a request may ask for (the stores hold at most `recentSize` rows anyway). */
+export const MAX_COUNT_WINDOW = 1_000_000;
+
+/**
+ * Parses a window as the CLI and the HTTP API spell it: '15m', '1h' or '24h' for time windows,
+ * a positive integer (e.g. '500') for the newest rows.
+ * @param text the window's name
+ * @example parseWindowSpec('1h') // { type: 'time', durationMs: 3_600_000 }
+ */
+export function parseWindowSpec(text: string): DriftWindowSpec {
+  if (Object.prototype.hasOwnProperty.call(TIME_WINDOWS, text)) return { type: 'time', durationMs: TIME_WINDOWS[text as TimeWindowName] };
+  if (/^[1-9][0-9]{0,6}$/.test(text)) {
+    const rows = Number(text);
+    if (rows <= MAX_COUNT_WINDOW) return { type: 'count', rows };
+  }
+  throw new FraudlensError('INPUT_INVALID', `Unknown drift window "${text}"; use 15m, 1h, 24h or a number of recent predictions (1 to ${MAX_COUNT_WINDOW}).`, { field: 'window' });
+}
+
+/** What a store returns for a window: counts on the baseline's slots and a uniform row sample. */
+export interface DriftWindowSnapshot {
+  window: WindowInfo;
+  counts: WindowCounts;
+  sample: WindowSample;
+}
+
+/**
+ * Counters of one store instance since it was created.
+ * Invariant: updates = written + pending + dropped.
+ */
+export interface DriftWindowStats {
+  /** Rows handed to update(). */
+  updates: number;
+  /** Rows whose counts are in the backend. */
+  written: number;
+  /** Rows counted in process, not yet confirmed by the backend. */
+  pending: number;
+  /** Rows never counted: invalid, older than the retention, after close(), or lost when writing stopped. */
+  dropped: number;
+  /** Whether the backend currently accepts writes. */
+  connected: boolean;
+}
+
+export interface DriftWindowStore {
+  /** 'memory' | 'redis'. */
+  readonly backend: string;
+  readonly baseline: DriftBaseline;
+  /**
+   * Records one scored row. Synchronous, never throws, never waits on I/O.
+   * @param row the encoded feature row in model order (what the predictor read; NaN = missing)
+   * @param score the model's probability for the row, in [0, 1]
+   * @param timeMs when it was scored (default now)
+   */
+  update(row: ArrayLike<number>, score: number, timeMs?: number): void;
+  /**
+   * The counts and sample of a window. Rejects with INPUT_INVALID for a malformed window or a
+   * time window longer than the retention. Never rejects because a backend is unavailable: it
+   * then answers from the in-process state, and says so in `window.source`.
+   * @param spec the window
+   * @param nowMs the end of a time window (default now)
+   */
+  read(spec: DriftWindowSpec, nowMs?: number): Promise<DriftWindowSnapshot>;
+  stats(): DriftWindowStats;
+  /** Resolves once the rows updated before the call are in the backend, or a bounded wait ran out. */
+  flush(): Promise<void>;
+  /** Flushes, then releases the backend. Idempotent; later updates are counted as dropped. */
+  close(): Promise<void>;
+}
+
+/** Options every backend accepts. */
+export interface DriftWindowOptions {
+  /** Width of a time bucket (default 5 minutes). */
+  bucketMs?: number | undefined;
+  /** How long buckets are kept (default 24 hours, the longest named window). */
+  retentionMs?: number | undefined;
+  /** Rows sampled per time bucket (default 250). */
+  bucketSampleSize?: number | undefined;
+  /** Newest rows kept for count-based windows (default 5000). */
+  recentSize?: number | undefined;
+  /** Rows in a window's sample (default: the baseline's reservoir size). */
+  sampleSize?: number | undefined;
+  /**
+   * Seed of the sampling keys. Default: a random seed per store, which several processes writing
+   * to one Redis need (equal seeds would give their rows equal keys).
+   */
+  seed?: number | undefined;
+}
+
+export interface ResolvedDriftWindowOptions {
+  bucketMs: number;
+  retentionMs: number;
+  bucketSampleSize: number;
+  recentSize: number;
+  sampleSize: number;
+  seed: number;
+}
+
+export const DEFAULT_BUCKET_MS = 5 * 60_000;
+export const DEFAULT_RETENTION_MS = TIME_WINDOWS['24h'];
+export const DEFAULT_BUCKET_SAMPLE_SIZE = 250;
+export const DEFAULT_RECENT_SIZE = 5000;
+/** Upper bounds that keep one store's memory bounded whatever the configuration says. */
+const MAX_BUCKETS = 10_000;
+const MAX_SAMPLE = 100_000;
+
+function integerOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new FraudlensError('CONFIG_INVALID', `Drift window option ${name} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field: name });
+  }
+  return value;
+}
+
+/**
+ * Validates the options once, when a store is created (CONFIG_INVALID naming the option).
+ * @param options the options given
+ * @param baseline the baseline, whose reservoir size is the default window sample size
+ */
+export function resolveDriftWindowOptions(options: DriftWindowOptions, baseline: DriftBaseline): ResolvedDriftWindowOptions {
+  const bucketMs = integerOption('bucketMs', options.bucketMs, DEFAULT_BUCKET_MS, 1, DEFAULT_RETENTION_MS * 7);
+  const retentionMs = integerOption('retentionMs', options.retentionMs, DEFAULT_RETENTION_MS, bucketMs, bucketMs * MAX_BUCKETS);
+  return {
+    bucketMs,
+    retentionMs,
+    bucketSampleSize: integerOption('bucketSampleSize', options.bucketSampleSize, DEFAULT_BUCKET_SAMPLE_SIZE, 0, MAX_SAMPLE),
+    recentSize: integerOption('recentSize', options.recentSize, DEFAULT_RECENT_SIZE, 1, MAX_SAMPLE),
+    sampleSize: integerOption('sampleSize', options.sampleSize, baseline.options.reservoir_size, 0, MAX_SAMPLE),
+    seed: integerOption('seed', options.seed, randomInt(0, 2 ** 47), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** Start of the bucket holding time t (buckets aligned on multiples of bucketMs since the epoch). */
+export function bucketStart(t: number, bucketMs: number): number {
+  return t - (((t % bucketMs) + bucketMs) % bucketMs);
+}
+
+/** The bucket starts a time window covers, oldest first: the buckets overlapping [now - duration, now]. */
+export function bucketsInWindow(durationMs: number, nowMs: number, bucketMs: number): number[] {
+  const first = bucketStart(nowMs - durationMs, bucketMs);
+  const last = bucketStart(nowMs, bucketMs);
+  const out: number[] = [];
+  for (let s = first; s <= last; s += bucketMs) out.push(s);
+  return out;
+}
+
+/**
+ * Checks a window against a store's limits (INPUT_INVALID, so the HTTP layer answers 400).
+ * @param spec the requested window
+ * @param retentionMs the store's retention
+ */
+export function checkWindowSpec(spec: DriftWindowSpec, retentionMs: number): void {
+  if (spec === null || typeof spec !== 'object') throw new FraudlensError('INPUT_INVALID', 'A drift window must be a time or count window.', { field: 'window' });
+  if (spec.type === 'time') {
+    if (!Number.isSafeInteger(spec.durationMs) || spec.durationMs < 1 || spec.durationMs > retentionMs) {
+      throw new FraudlensError('INPUT_INVALID', `A time window must last from 1 ms to the retention (${retentionMs} ms), got ${String(spec.durationMs)}.`, { field: 'window' });
+    }
+  } else if (spec.type === 'count') {
+    if (!Number.isSafeInteger(spec.rows) || spec.rows < 1 || spec.rows > MAX_COUNT_WINDOW) {
+      throw new FraudlensError('INPUT_INVALID', `A count window must hold from 1 to ${MAX_COUNT_WINDOW} rows, got ${String(spec.rows)}.`, { field: 'window' });
+    }
+  } else {
+    throw new FraudlensError('INPUT_INVALID', `Unknown drift window type "${String((spec as { type: unknown }).type)}".`, { field: 'window' });
+  }
+}
+
+/** A row the stores accept: an array or typed array of the right length, a probability as score. */
+export function isValidUpdate(row: ArrayLike<number> | null | undefined, score: number, timeMs: number, numFeatures: number): boolean {
+  return (Array.isArray(row) || ArrayBuffer.isView(row)) && row.length === numFeatures && score >= 0 && score <= 1 && Number.isFinite(timeMs);
+}
+
+/**
+ * Reads a window and builds its drift report: what `GET /drift?window=1h` and `fraudlens drift`
+ * need in one call.
+ * @param store the window store (its baseline is the one compared with)
+ * @param spec the window, e.g. parseWindowSpec('1h')
+ * @param options report options (dataset drift share, thresholds, minimum sample size, forced tests)
+ * @param nowMs end of a time window (default now)
+ * @example const report = await readDriftReport(store, parseWindowSpec('1h'));
+ */
+export async function readDriftReport(store: DriftWindowStore, spec: DriftWindowSpec, options: Omit<DriftReportOptions, 'window'> = {}, nowMs?: number): Promise<DriftReport> {
+  const snapshot = await store.read(spec, nowMs);
+  return buildDriftReport(store.baseline, snapshot.counts, snapshot.sample, { ...options, window: snapshot.window });
+}
