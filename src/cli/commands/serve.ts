@@ -11,6 +11,7 @@ import { CommanderError, type Command } from 'commander';
 
 import { FraudlensError } from '../../core/errors.js';
 import { loadConfig, SETTINGS } from '../../server/config.js';
+import { pluginSettings, SERVE_PLUGINS } from '../../server/plugins.js';
 import { runPrimary, startServer } from '../../server/start.js';
 
 /** Commander's attribute name for a flag: --log-level → logLevel. */
@@ -37,7 +38,7 @@ export function registerServe(program: Command): void {
     }
     let config;
     try {
-      config = loadConfig({ flags, ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}) });
+      config = loadConfig({ flags, extraSettings: pluginSettings(), ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}) });
     } catch (e) {
       if (e instanceof FraudlensError && e.code === 'CONFIG_INVALID') {
         // A configuration mistake is a usage error (exit 2), although the catalogue files it as a
@@ -54,7 +55,7 @@ export function registerServe(program: Command): void {
     }
     let server;
     try {
-      server = await startServer(config);
+      server = await startServer(config, { plugins: SERVE_PLUGINS.map((r) => r.plugin) });
     } catch (e) {
       if (e instanceof FraudlensError && e.code === 'CONFIG_INVALID') {
         process.stderr.write(`fraudlens: error ${e.code}: ${e.describe()}\n`);

@@ -1,0 +1,16 @@
+/** The server's public surface, for the CLI, plugins and tests. */
+
+export { buildApp, predictionLogFromConfig } from './app.js';
+export { requireAdmin, requireApiKey, securityOf } from './auth.js';
+export { configFromValues, loadConfig, redactConfig, SETTINGS } from './config.js';
+export { ModelHolder, readModel, ServingModel } from './model-state.js';
+export { pluginSettings, SERVE_PLUGINS } from './plugins.js';
+export { runPrimary, startServer } from './start.js';
+
+export type { AppDeps } from './app.js';
+export type { ConfigSources, ServerConfig, SettingSpec } from './config.js';
+export type { FraudlensContext, FraudlensPlugin, ScoreObserver } from './context.js';
+export type { LoadedModel, Transaction } from './model-state.js';
+export type { PluginRegistration } from './plugins.js';
+export type { Explanation, Prediction } from './scoring.js';
+export type { RunningServer, StartOptions } from './start.js';
