@@ -1,0 +1,142 @@
+/**
+ * The shell: header with the five pages and the API's status, the API key control, and the page
+ * of the current hash route. The model's description (GET /model) is loaded here once and shared,
+ * since the form, the tables and the labels all follow the served model; it is refreshed every
+ * minute so a reloaded model shows up.
+ */
+
+import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 'react';
+
+import { createApiClient } from './api';
+import { apiBaseUrl, storeApiKey, storedApiKey } from './config';
+import { ErrorState, Loading } from './components/States';
+import { ApiContext, useResource, useRoute, type Route } from './hooks';
+import { ScorePage } from './pages/ScorePage';
+
+// The Score page comes with the first load; the others (and the chart library) when opened.
+const MonitoringPage = lazy(() => import('./pages/MonitoringPage').then((m) => ({ default: m.MonitoringPage })));
+const PredictionsPage = lazy(() => import('./pages/PredictionsPage').then((m) => ({ default: m.PredictionsPage })));
+const ModelPage = lazy(() => import('./pages/ModelPage').then((m) => ({ default: m.ModelPage })));
+const HealthPage = lazy(() => import('./pages/HealthPage').then((m) => ({ default: m.HealthPage })));
+
+const PAGES: { route: Route; title: string }[] = [
+  { route: 'score', title: 'Score' },
+  { route: 'monitoring', title: 'Monitoring' },
+  { route: 'predictions', title: 'Predictions' },
+  { route: 'model', title: 'Model' },
+  { route: 'health', title: 'Health' },
+];
+
+function ApiKeyControl({ value, onChange }: { value: string | null; onChange: (key: string | null) => void }) {
+  const [text, setText] = useState(value ?? '');
+  function submit(e: FormEvent): void {
+    e.preventDefault();
+    onChange(text.trim() === '' ? null : text.trim());
+  }
+  return (
+    <details className="api-key">
+      <summary>API key{value ? ' ✓' : ''}</summary>
+      <form onSubmit={submit}>
+        <label htmlFor="api-key-input">Key sent as X-API-Key (kept for this tab only)</label>
+        <input id="api-key-input" type="password" autoComplete="off" value={text} onChange={(e) => setText(e.target.value)} />
+        <div className="button-row">
+          <button type="submit" className="button primary">
+            Use key
+          </button>
+          {value ? (
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setText('');
+                onChange(null);
+              }}
+            >
+              Forget
+            </button>
+          ) : null}
+        </div>
+      </form>
+    </details>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const [apiKey, setApiKeyState] = useState<string | null>(() => storedApiKey());
+  const baseUrl = useMemo(() => apiBaseUrl(), []);
+  const api = useMemo(() => createApiClient({ baseUrl, apiKey }), [baseUrl, apiKey]);
+  const setApiKey = (key: string | null): void => {
+    storeApiKey(key);
+    setApiKeyState(key);
+  };
+  const context = useMemo(() => ({ api, apiKey, setApiKey }), [api, apiKey]);
+  // The key is part of the resource keys: a new key reloads what a missing key made fail.
+  const model = useResource(`model:${apiKey ?? ''}`, (s) => api.model(s), 60_000);
+  const status = useResource(`status:${apiKey ?? ''}`, (s) => api.health(s), 15_000);
+  const page = PAGES.find((p) => p.route === route)!;
+
+  useEffect(() => {
+    document.title = `${page.title} · fraudlens`;
+  }, [page]);
+
+  const up = status.data !== undefined && status.error === undefined;
+  const needsModel = route === 'score' || route === 'model';
+
+  return (
+    <ApiContext.Provider value={context}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>{' '}
+          fraudlens
+        </div>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.route}>
+                <a href={`#/${p.route}${window.location.search}`} aria-current={p.route === route ? 'page' : undefined}>
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="status" data-testid="api-status" data-up={String(up)}>
+          <span className={`dot ${up ? 'dot-up' : status.loading && status.data === undefined ? 'dot-wait' : 'dot-down'}`} aria-hidden="true" />
+          {up ? (
+            <>
+              API up<span className="status-model"> · model {model.data?.version ?? '…'}</span>
+            </>
+          ) : status.loading && status.data === undefined ? (
+            'Connecting…'
+          ) : (
+            'API unreachable'
+          )}
+        </div>
+        <ApiKeyControl value={apiKey} onChange={setApiKey} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <h1 className="page-title">{page.title}</h1>
+        {needsModel && model.data === undefined ? (
+          model.error !== undefined ? (
+            <ErrorState error={model.error} what="loading the model description (GET /model)" onRetry={model.reload} />
+          ) : (
+            <Loading what="the model" />
+          )
+        ) : null}
+        <Suspense fallback={<Loading what="the page" />}>
+          {route === 'score' && model.data ? <ScorePage key={model.data.version} model={model.data} /> : null}
+          {route === 'monitoring' ? <MonitoringPage model={model.data} /> : null}
+          {route === 'predictions' ? <PredictionsPage model={model.data} /> : null}
+          {route === 'model' && model.data ? <ModelPage model={model.data} /> : null}
+          {route === 'health' ? <HealthPage /> : null}
+        </Suspense>
+      </main>
+    </ApiContext.Provider>
+  );
+}

@@ -1,0 +1,398 @@
+/**
+ * Model: what GET /model says about the served model — version, training data, validation
+ * metrics, thresholds, curves and confusion matrices when the metadata carries them, calibration —
+ * and global feature importance as mean |SHAP|. No endpoint serves that importance, so it is
+ * estimated on request by explaining a sample of real transactions through POST /predict
+ * (those predictions are logged like any other, which is why it waits for a click).
+ */
+
+import { useState, type ReactNode } from 'react';
+
+import { modelCurves, type ConfusionMatrix, type ModelInfo, type Transaction } from '../api';
+import { COLORS } from '../charts/Chart';
+import { LineChart } from '../charts/LineChart';
+import { Empty, ErrorState } from '../components/States';
+import { DEMO_FEATURES, DEMO_SOURCE } from '../demo-data';
+import { IMPORTANCE_SAMPLE } from '../demo-sample';
+import { demoExamples } from '../examples';
+import { featureLabel, formatCount, formatDateTime, formatFixed, formatNumber, formatPercent } from '../format';
+import { useApi } from '../hooks';
+
+interface ImportanceRow {
+  feature: string;
+  value: number;
+}
+
+function Bars({ rows, unit, testId, label }: { rows: ImportanceRow[]; unit: string; testId: string; label: string }) {
+  const top = Math.max(...rows.map((r) => r.value), 0) || 1;
+  return (
+    <table className="bars" data-testid={testId}>
+      <caption className="visually-hidden">{label}</caption>
+      <thead className="visually-hidden">
+        <tr>
+          <th scope="col">Feature</th>
+          <th scope="col">{unit}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.feature} data-feature={r.feature} data-value={String(r.value)}>
+            <th scope="row">{r.feature}</th>
+            <td>
+              <span className="bar-track" aria-hidden="true">
+                <span className="bar-fill" style={{ width: `${(r.value / top) * 100}%` }} />
+              </span>
+              <span className="bar-value">{formatNumber(r.value, 3)}</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Confusion({ name, m }: { name: string; m: ConfusionMatrix }) {
+  const precision = m.tp + m.fp > 0 ? m.tp / (m.tp + m.fp) : null;
+  const recall = m.tp + m.fn > 0 ? m.tp / (m.tp + m.fn) : null;
+  return (
+    <table className="confusion" data-testid={`confusion-${name}`}>
+      <caption>
+        At the {name} threshold ({formatFixed(m.threshold, 4)}): precision {formatPercent(precision)}, recall {formatPercent(recall)}
+      </caption>
+      <thead>
+        <tr>
+          <td />
+          <th scope="col">Flagged</th>
+          <th scope="col">Not flagged</th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">Fraud</th>
+          <td className="tp">{formatCount(m.tp)}</td>
+          <td className="fn">{formatCount(m.fn)}</td>
+        </tr>
+        <tr>
+          <th scope="row">Legitimate</th>
+          <td className="fp">{formatCount(m.fp)}</td>
+          <td className="tn">{formatCount(m.tn)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function Fact({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** Rows for the importance estimate: the demo sample when it fits the served model. */
+function sampleRows(model: ModelInfo): Transaction[] | null {
+  if (demoExamples(model) === null) return null;
+  return IMPORTANCE_SAMPLE.rows.map((r) => Object.fromEntries(DEMO_FEATURES.map((f, j) => [f, r[j]])) as Transaction);
+}
+
+function ShapImportance({ model }: { model: ModelInfo }) {
+  const api = useApi();
+  const [rows, setRows] = useState<ImportanceRow[] | null>(model.importance?.map((r) => ({ feature: r.feature, value: r.mean_abs_shap })) ?? null);
+  const [count, setCount] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const sample = sampleRows(model);
+  const fromServer = model.importance !== undefined;
+
+  async function compute(transactions: Transaction[]): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      const batch = await api.predictBatch(transactions, { explain: true, top: 0 });
+      const sums = new Map<string, number>();
+      for (const p of batch.predictions) {
+        for (const [name, c] of Object.entries(p.explanation?.contributions ?? {})) sums.set(name, (sums.get(name) ?? 0) + Math.abs(c));
+      }
+      const n = batch.predictions.length;
+      setRows([...sums].map(([feature, s]) => ({ feature, value: s / n })).sort((a, b) => b.value - a.value));
+      setCount(n);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function computeFromLog(): Promise<void> {
+    setBusy(true);
+    try {
+      const records = await api.logs(500);
+      const usable = records.filter((r) => r.model_version === model.version && !Object.values(r.features).includes('***')).map((r) => r.features);
+      if (usable.length === 0) throw new Error('the prediction log holds no usable transactions of this model yet');
+      await compute(usable);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="shap-title">
+      <h2 id="shap-title">Global feature importance (mean |SHAP|)</h2>
+      {rows !== null ? (
+        <>
+          <Bars rows={rows.map((r) => ({ ...r, feature: featureLabel(r.feature, model.features.find((f) => f.name === r.feature)) }))} unit="mean |SHAP| (log-odds)" testId="shap-importance" label="Mean absolute SHAP value per feature" />
+          <p className="muted small">
+            {fromServer
+              ? 'As reported by the API.'
+              : `Average size of each feature's contribution (log-odds) over ${formatCount(count)} transactions${sample !== null && count === sample.length ? ` of ${DEMO_SOURCE} (every ${IMPORTANCE_SAMPLE.every}th row and all ${IMPORTANCE_SAMPLE.frauds} frauds)` : ' from the prediction log'}.`}
+          </p>
+        </>
+      ) : (
+        <Empty title="Not computed yet">
+          <p>
+            No endpoint reports it, so the dashboard estimates it by explaining real transactions through <code>POST /predict?explain=true</code>. Those predictions are logged and counted in the
+            drift windows like any other.
+          </p>
+        </Empty>
+      )}
+      {!fromServer ? (
+        <div className="button-row">
+          {sample !== null ? (
+            <button type="button" className="button" disabled={busy} onClick={() => void compute(sample)}>
+              {busy ? 'Explaining…' : `Compute from ${sample.length} hold-out transactions`}
+            </button>
+          ) : null}
+          <button type="button" className="button" disabled={busy} onClick={() => void computeFromLog()}>
+            Compute from the latest logged predictions
+          </button>
+        </div>
+      ) : null}
+      {error !== null ? <ErrorState error={error} what="computing feature importance" compact /> : null}
+    </section>
+  );
+}
+
+export function ModelPage({ model }: { model: ModelInfo }) {
+  const t = model.training;
+  const metrics = t?.metrics;
+  const data = t?.data;
+  const params = t?.parameters ?? {};
+  const curves = modelCurves(model);
+  const calibration = (t?.extra?.calibration ?? []).filter((b) => b.count > 0).sort((a, b) => a.meanPredicted - b.meanPredicted);
+  const gain = t?.extra?.importance ?? [];
+  const paramKeys = ['trees', 'maxDepth', 'learningRate', 'lambda', 'minChildWeight', 'subsample', 'colsample', 'earlyStopping', 'seed'].filter((k) => params[k] !== undefined && params[k] !== null);
+
+  return (
+    <div className="page-stack">
+      <div className="page-grid model-grid">
+        <section className="card" aria-labelledby="model-title">
+          <h2 id="model-title">Model</h2>
+          <dl className="facts">
+            <Fact term="Version">
+              <span data-testid="model-version">{model.version}</span>
+            </Fact>
+            <Fact term="Objective">{model.objective ?? '—'}</Fact>
+            <Fact term="Trees">{model.trees !== undefined ? formatCount(model.trees) : (t?.extra?.trees ?? '—')}</Fact>
+            <Fact term="Features">
+              {model.features.length} ({model.features.map((f) => f.name).join(', ')})
+            </Fact>
+            {model.loaded_at !== undefined ? <Fact term="Loaded">{formatDateTime(model.loaded_at)}</Fact> : null}
+            {model.path !== undefined ? (
+              <Fact term="File">
+                <code>{model.path}</code>
+              </Fact>
+            ) : null}
+            {model.sha256 !== undefined ? (
+              <Fact term="SHA-256">
+                <code title={model.sha256}>{model.sha256.slice(0, 16)}…</code>
+              </Fact>
+            ) : null}
+          </dl>
+        </section>
+
+        <section className="card" aria-labelledby="thresholds-title">
+          <h2 id="thresholds-title">Decision thresholds</h2>
+          {model.thresholds !== null ? (
+            <>
+              <dl className="facts" data-testid="model-thresholds">
+                <Fact term="Review from score">{formatFixed(model.thresholds.review, 4)}</Fact>
+                <Fact term="Decline from score">{formatFixed(model.thresholds.decline, 4)}</Fact>
+              </dl>
+              {model.thresholds.rule ? <p className="small">{model.thresholds.rule}</p> : null}
+            </>
+          ) : (
+            <p className="muted">The model metadata has no thresholds.</p>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="training-title">
+          <h2 id="training-title">Training</h2>
+          {t === undefined ? (
+            <p className="muted">The model metadata says nothing about its training.</p>
+          ) : (
+            <dl className="facts">
+              <Fact term="Trained">
+                {formatDateTime(t.createdAt)} {t.source ? `by ${t.source}` : ''}
+              </Fact>
+              <Fact term="Data">{data?.path ? <code>{data.path}</code> : '—'}</Fact>
+              <Fact term="Rows">
+                {formatCount(data?.rows)}
+                {data?.positives !== undefined && data.rows ? ` (${formatCount(data.positives)} frauds, ${formatPercent(data.positives / data.rows, 2)})` : ''}
+              </Fact>
+              <Fact term="Label">{data?.label ?? '—'}</Fact>
+              {paramKeys.length > 0 ? (
+                <Fact term="Parameters">
+                  {paramKeys.map((k) => `${k} ${String(params[k])}`).join(' · ')}
+                </Fact>
+              ) : null}
+            </dl>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="metrics-title">
+          <h2 id="metrics-title">Validation metrics</h2>
+          {metrics === undefined ? (
+            <p className="muted">No validation metrics in the model metadata.</p>
+          ) : (
+            <dl className="facts metrics" data-testid="model-metrics">
+              <Fact term="ROC-AUC">{formatFixed(metrics.roc_auc, 4)}</Fact>
+              <Fact term="PR-AUC (average precision)">{formatFixed(metrics.pr_auc, 4)}</Fact>
+              <Fact term="Log loss">{formatFixed(metrics.logloss, 5)}</Fact>
+              <Fact term="Brier score">{formatFixed(metrics.brier, 5)}</Fact>
+              <Fact term="Validation rows">
+                {formatCount(metrics.rows)} ({formatCount(metrics.positives)} frauds)
+              </Fact>
+            </dl>
+          )}
+        </section>
+      </div>
+
+      <div className="page-grid model-grid">
+        <section className="card" aria-labelledby="roc-title">
+          <h2 id="roc-title">ROC and precision–recall curves</h2>
+          {curves.roc || curves.pr ? (
+            <div className="chart-pair">
+              {curves.roc ? (
+                <LineChart
+                  label="ROC curve: true positive rate against false positive rate on validation data"
+                  x={curves.roc.fpr}
+                  xLabel="False positive rate"
+                  yLabel="True positive rate"
+                  xRange={[0, 1]}
+                  yRange={[0, 1]}
+                  series={[{ label: 'ROC', values: curves.roc.tpr, stroke: COLORS.current }]}
+                  testId="roc-chart"
+                />
+              ) : null}
+              {curves.pr ? (
+                <LineChart
+                  label="Precision–recall curve on validation data"
+                  x={curves.pr.recall}
+                  xLabel="Recall"
+                  yLabel="Precision"
+                  xRange={[0, 1]}
+                  yRange={[0, 1]}
+                  series={[{ label: 'Precision', values: curves.pr.precision, stroke: COLORS.drifted }]}
+                  testId="pr-chart"
+                />
+              ) : null}
+            </div>
+          ) : (
+            <Empty title="Not in the model metadata">
+              <p>
+                The model file keeps ROC-AUC and PR-AUC but not the curves. They are drawn once <code>training.metrics.curves</code> carries <code>roc: {'{fpr, tpr, thresholds}'}</code> and{' '}
+                <code>pr: {'{precision, recall, thresholds}'}</code> (validation points, x ascending).
+              </p>
+            </Empty>
+          )}
+          <h3>Confusion matrices at the thresholds</h3>
+          {curves.confusion?.review || curves.confusion?.decline ? (
+            <div className="chart-pair">
+              {curves.confusion.review ? <Confusion name="review" m={curves.confusion.review} /> : null}
+              {curves.confusion.decline ? <Confusion name="decline" m={curves.confusion.decline} /> : null}
+            </div>
+          ) : (
+            <Empty title="Not in the model metadata">
+              <p>
+                Drawn once <code>training.metrics.curves.confusion</code> carries <code>review</code> and <code>decline</code>, each <code>{'{threshold, tp, fp, tn, fn}'}</code> on the validation rows.
+              </p>
+            </Empty>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="calibration-title">
+          <h2 id="calibration-title">Calibration</h2>
+          {calibration.length >= 2 ? (
+            <LineChart
+              label="Calibration: observed fraud rate against mean predicted score per score bin, validation data"
+              x={calibration.map((b) => b.meanPredicted)}
+              xLabel="Mean predicted score"
+              yLabel="Observed fraud rate"
+              xRange={[0, 1]}
+              yRange={[0, 1]}
+              series={[
+                { label: 'Observed', values: calibration.map((b) => b.observedRate), stroke: COLORS.current, points: true },
+                { label: 'Perfect', values: calibration.map((b) => b.meanPredicted), stroke: COLORS.baseline, dash: [4, 4] },
+              ]}
+              formatX={(v) => formatNumber(v, 2)}
+              formatY={(v) => formatNumber(v, 2)}
+              testId="calibration-chart"
+            >
+              <details className="chart-data">
+                <summary>Show the numbers</summary>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Score bin</th>
+                      <th scope="col">Rows</th>
+                      <th scope="col">Mean predicted</th>
+                      <th scope="col">Observed rate</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {calibration.map((b) => (
+                      <tr key={b.lower}>
+                        <th scope="row">
+                          {formatNumber(b.lower, 2)}–{formatNumber(b.upper, 2)}
+                        </th>
+                        <td>{formatCount(b.count)}</td>
+                        <td>{formatFixed(b.meanPredicted, 4)}</td>
+                        <td>{formatFixed(b.observedRate, 4)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </details>
+            </LineChart>
+          ) : (
+            <p className="muted">No calibration table in the model metadata.</p>
+          )}
+          <p className="muted small">Bins with few rows are noisy: most validation transactions score below 0.1.</p>
+        </section>
+      </div>
+
+      <div className="page-grid model-grid">
+        <ShapImportance model={model} />
+        <section className="card" aria-labelledby="gain-title">
+          <h2 id="gain-title">Split gain (from training)</h2>
+          {gain.length > 0 ? (
+            <>
+              <Bars
+                rows={[...gain].sort((a, b) => b.gain - a.gain).map((g) => ({ feature: featureLabel(g.feature, model.features.find((f) => f.name === g.feature)), value: g.gain }))}
+                unit="total gain"
+                testId="gain-importance"
+                label="Total split gain per feature"
+              />
+              <p className="muted small">Total loss reduction of the splits on each feature: how much the trees use it, not how much it moves a given score.</p>
+            </>
+          ) : (
+            <p className="muted">The model metadata has no split statistics.</p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
