@@ -10,7 +10,7 @@
  * (slots + bucketSampleSize rows) plus the ring.
  */
 
-import type { DriftBaseline, DriftLayout, WindowCounts } from '../core/drift/index.js';
+import type { DriftBaseline, DriftLayout, SamplePart, WindowCounts } from '../core/drift/index.js';
 import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleAsPart, sampleRows } from '../core/drift/index.js';
 import {
   bucketStart,
@@ -152,7 +152,7 @@ export class MemoryDriftWindow implements DriftWindowStore {
     if (spec.type === 'time') {
       const starts = bucketsInWindow(spec.durationMs, nowMs, this.options.bucketMs);
       const counts: WindowCounts = { rows: 0, counts: new Float64Array(this.layout.numSlots) };
-      const parts = [];
+      const parts: SamplePart[] = [];
       for (const s of starts) {
         const b = this.buckets.get(s);
         if (b === undefined) continue;

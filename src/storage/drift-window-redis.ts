@@ -20,8 +20,9 @@
  * deltas and sample candidates, and one writer sends everything pending in one MULTI (HINCRBYs,
  * ZADD, trims, expiries, LPUSH) when the connection is ready; rows arriving meanwhile pile up in
  * the same deltas, so a burst costs one round trip. Memory stays bounded: deltas are per bucket
- * of the retention, candidates per bucket are capped, and a candidate whose key is above the
- * bucket's current cut-off (learned from the previous reply) is not even kept. If a MULTI fails,
+ * of the retention, candidates per bucket are capped (a local bottom-k), and a candidate whose
+ * key is above the bucket's cut-off in Redis (learned from the previous reply, forgotten on every
+ * reconnect since a restarted server has lost its sets) is not sent. If a MULTI fails,
  * its deltas are merged back and sent again once Redis is back (at least once: a reply lost after
  * the server applied it can count those rows twice); rows of buckets that fall out of the
  * retention before they could be written are dropped and counted. The process also keeps the
@@ -221,6 +222,9 @@ export class RedisDriftWindow implements DriftWindowStore {
       commandTimeout: this.commandTimeoutMs,
     });
     this.client.on('ready', () => {
+      // A restarted (or failed-over) server may have lost the sample sets: cut-offs learned from
+      // the old one would keep fitting candidates away.
+      this.remoteCutoff.clear();
       this.writeFailures = 0;
       this.schedulePump();
       this.waiters.notify();
@@ -261,8 +265,7 @@ export class RedisDriftWindow implements DriftWindowStore {
       const counts = bucket.counts;
       for (let k = 0; k <= m; k++) counts[slots[k]]++;
       bucket.rows++;
-      const key = this.keys.next();
-      if (key < (this.remoteCutoff.get(start) ?? Infinity)) bucket.candidates.offer(key, row, score);
+      bucket.candidates.offer(this.keys.next(), row, score);
       const p = this.recentPushed % this.options.recentSize;
       for (let k = 0; k < m; k++) this.recentValues[p * m + k] = row[k];
       this.recentScores[p] = score;
@@ -361,10 +364,16 @@ export class RedisDriftWindow implements DriftWindowStore {
       multi.pexpire(ck, this.ttlMs);
       index++;
       let cutoff = -1;
-      if (b.candidates.size > 0) {
+      // Candidates at or above the cut-off would be trimmed at once: not sent. The cut-off is
+      // applied here rather than when a row arrives, because it is forgotten on reconnect and
+      // the rows that waited through an outage must then compete with their own keys.
+      const limit = this.remoteCutoff.get(b.start) ?? Infinity;
+      const args: string[] = [];
+      for (let i = 0; i < b.candidates.size; i++) {
+        if (b.candidates.keys[i] < limit) args.push(String(b.candidates.keys[i]), this.encodeSampleRow(b, i));
+      }
+      if (args.length > 0) {
         const sk = this.sampleKey(b.start);
-        const args: string[] = [];
-        for (let i = 0; i < b.candidates.size; i++) args.push(String(b.candidates.keys[i]), this.encodeSampleRow(b, i));
         multi.zadd(sk, ...args);
         multi.zremrangebyrank(sk, cap, -1);
         multi.pexpire(sk, this.ttlMs);
@@ -406,8 +415,9 @@ export class RedisDriftWindow implements DriftWindowStore {
             continue;
           }
           const reply = cutoff >= 0 && !replies[cutoff][0] ? (replies[cutoff][1] as string[]) : undefined;
-          // Fewer than cap members: every key still fits, no cut-off yet.
+          // Fewer than cap members (empty reply): every key still fits, no cut-off.
           if (Array.isArray(reply) && reply.length === 2) this.remoteCutoff.set(bucket.start, Number(reply[1]));
+          else if (Array.isArray(reply)) this.remoteCutoff.delete(bucket.start);
         }
         this.written += rows - failedRows;
         this.settled += rows - failedRows;
