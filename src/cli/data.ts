@@ -5,7 +5,7 @@
 
 import type { FraudlensModel } from '../core/engine/model.js';
 import { encodeFeatures, type Table } from '../core/data/table.js';
-import { readCsv } from '../io/csv.js';
+import { featureColumnTypes, readCsv } from '../io/csv.js';
 
 export interface ScoringData {
   table: Table;
@@ -14,13 +14,11 @@ export interface ScoringData {
   rows: number;
 }
 
-export async function loadScoringData(path: string, model: FraudlensModel, extraColumns: readonly string[] = []): Promise<ScoringData> {
-  const types: Record<string, 'numeric' | 'categorical'> = {};
-  for (const f of model.features) {
-    if (f.type === 'numeric') types[f.name] = 'numeric';
-    else if (f.encoding !== 'codes') types[f.name] = 'categorical';
-  }
-  const table = await readCsv(path, { types, only: [...model.features.map((f) => f.name), ...extraColumns] });
-  const matrix = encodeFeatures(table, model.features);
+/**
+ * @param unknownCategory how categories the model never saw are encoded (see encodeFeatures)
+ */
+export async function loadScoringData(path: string, model: FraudlensModel, extraColumns: readonly string[] = [], unknownCategory: 'error' | 'other' = 'error'): Promise<ScoringData> {
+  const table = await readCsv(path, { types: featureColumnTypes(model.features), only: [...model.features.map((f) => f.name), ...extraColumns] });
+  const matrix = encodeFeatures(table, model.features, unknownCategory);
   return { table, matrix, rows: table.numRows };
 }

@@ -13,6 +13,7 @@ import { registerBench } from './commands/bench.js';
 import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerDrift } from './commands/drift.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerDrift(program);
   return program;
 }
 

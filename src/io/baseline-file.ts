@@ -12,7 +12,7 @@ import type { FraudlensModel } from '../core/engine/model.js';
 import { BASELINE_FILE_NAME, buildBaseline, parseBaseline, serializeBaseline } from '../core/drift/baseline.js';
 import type { BaselineOptions, DriftBaseline } from '../core/drift/baseline.js';
 import { writeFileAtomic } from './atomic.js';
-import { readCsv } from './csv.js';
+import { featureColumnTypes, readCsv } from './csv.js';
 
 /**
  * Where a model's baseline lives: `drift_baseline.json` in the model file's directory.
@@ -70,13 +70,7 @@ export interface BaselineFromCsvOptions extends BaselineOptions {
  */
 export async function baselineFromCsv(options: BaselineFromCsvOptions): Promise<DriftBaseline> {
   const { model, dataPath, outPath, ...baselineOptions } = options;
-  const types: Record<string, 'numeric' | 'categorical'> = {};
-  for (const f of model.features) {
-    // Names must stay text ("01" is not 1); code-encoded categories are read as numbers.
-    if (f.type === 'numeric') types[f.name] = 'numeric';
-    else if ((f.encoding ?? 'names') === 'names') types[f.name] = 'categorical';
-  }
-  const table = await readCsv(dataPath, { only: model.features.map((f) => f.name), types });
+  const table = await readCsv(dataPath, { only: model.features.map((f) => f.name), types: featureColumnTypes(model.features) });
   const baseline = buildBaseline(table, model, baselineOptions);
   if (outPath !== undefined) await saveBaseline(outPath, baseline);
   return baseline;

@@ -13,6 +13,7 @@ import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { FraudlensError } from '../core/errors.js';
 import type { Column, Table } from '../core/data/table.js';
+import type { FeatureSpec } from '../core/engine/ensemble.js';
 
 export interface ReadCsvOptions {
   /** Force column types; others are inferred. */
@@ -188,4 +189,17 @@ export async function readCsv(path: string, options: ReadCsvOptions = {}): Promi
 
 function truncate(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+/**
+ * The column types a model's features force when reading its data: numeric features reject text;
+ * categories by name stay text ("01" is not 1); code-encoded categories are read as numbers.
+ */
+export function featureColumnTypes(features: readonly FeatureSpec[]): Record<string, 'numeric' | 'categorical'> {
+  const types: Record<string, 'numeric' | 'categorical'> = {};
+  for (const f of features) {
+    if (f.type === 'numeric') types[f.name] = 'numeric';
+    else if (f.encoding !== 'codes') types[f.name] = 'categorical';
+  }
+  return types;
 }

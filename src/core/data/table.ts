@@ -47,9 +47,10 @@ export function requireColumn(table: Table, name: string): Column {
  * categories as the model's codes), the layout every predictor reads.
  *
  * @param unknownCategory what to do with a category the model has never seen: 'error' names the
- *   row and column; 'missing' treats it as a missing value (routes by default direction).
+ *   row and column; 'missing' treats it as a missing value (routes by default direction);
+ *   'other' gives it code -1 (no split lists it, so it goes left; drift counts it as "other").
  */
-export function encodeFeatures(table: Table, features: readonly FeatureSpec[], unknownCategory: 'error' | 'missing' = 'error'): Float32Array {
+export function encodeFeatures(table: Table, features: readonly FeatureSpec[], unknownCategory: 'error' | 'missing' | 'other' = 'error'): Float32Array {
   const n = table.numRows;
   const m = features.length;
   const out = new Float32Array(n * m);
@@ -75,16 +76,16 @@ export function encodeFeatures(table: Table, features: readonly FeatureSpec[], u
         const translate = new Float32Array(col.categories.length);
         for (let k = 0; k < col.categories.length; k++) {
           const code = lookup.get(col.categories[k]);
-          translate[k] = code === undefined ? -1 : code;
+          translate[k] = code === undefined ? UNKNOWN : code;
         }
         const codes = col.codes;
         for (let i = 0; i < n; i++) {
           const c = codes[i];
           if (c < 0) { out[i * m + j] = NaN; continue; }
           const t = translate[c];
-          if (t < 0) {
+          if (t === UNKNOWN) {
             if (unknownCategory === 'error') throw unknownCategoryError(table, i, spec, col.categories[c]);
-            out[i * m + j] = NaN;
+            out[i * m + j] = unknownCategory === 'other' ? -1 : NaN;
           } else out[i * m + j] = t;
         }
       } else {
@@ -95,7 +96,7 @@ export function encodeFeatures(table: Table, features: readonly FeatureSpec[], u
           const code = lookup.get(String(v[i]));
           if (code === undefined) {
             if (unknownCategory === 'error') throw unknownCategoryError(table, i, spec, String(v[i]));
-            out[i * m + j] = NaN;
+            out[i * m + j] = unknownCategory === 'other' ? -1 : NaN;
           } else out[i * m + j] = code;
         }
       }
@@ -125,6 +126,9 @@ function categoryCode(table: Table, col: Column, i: number, spec: FeatureSpec): 
 
 /** Largest category code accepted: float32 holds integers exactly up to 2^24. */
 export const MAX_CATEGORY_CODE = 2 ** 24;
+
+/** Marks a table category the model does not know, in the translation table. */
+const UNKNOWN = -2;
 
 function firstNonMissing(col: CategoricalColumn): number {
   for (let i = 0; i < col.codes.length; i++) if (col.codes[i] >= 0) return i;

@@ -1,0 +1,77 @@
+/**
+ * `fraudlens baseline --model FILE --data FILE.csv[.gz] --out FILE`: the drift baseline of a model
+ * (for imported models; trained ones get it at training time).
+ * `fraudlens drift --baseline FILE --data FILE.csv[.gz] [--model FILE] [--json] [--html F]`: the
+ * drift report of a batch of production rows against a baseline, offline.
+ */
+
+import type { Command } from 'commander';
+import { dirname, join } from 'node:path';
+import { Predictor } from '../../core/engine/predict.js';
+import { buildDriftReport, compileBaseline, countRows, DriftRandom, sampleRows, type DriftReport } from '../../core/drift/index.js';
+import { baselineFromCsv, loadBaseline } from '../../io/baseline-file.js';
+import { loadModelFile, MODEL_FILE_NAME } from '../../io/model-file.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { loadScoringData } from '../data.js';
+import { nonNegativeInt, numberIn, positiveInt } from '../options.js';
+import { renderDriftHtml } from '../drift-html.js';
+
+export function registerDrift(program: Command): void {
+  program
+    .command('baseline')
+    .description('build the drift baseline of a model from reference data (its training data)')
+    .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
+    .requiredOption('--data <file>', 'reference CSV or CSV.gz with the model features')
+    .requiredOption('--out <file>', 'where to write the baseline (usually drift_baseline.json beside the model)')
+    .option('--bins <n>', 'quantile bins per numeric feature', positiveInt('--bins'))
+    .option('--reservoir <n>', 'rows kept as a sample for sample-based tests', positiveInt('--reservoir'))
+    .option('--seed <n>', 'seed of the sample', nonNegativeInt('--seed'), 0)
+    .action(async (opts: { model: string; data: string; out: string; bins?: number; reservoir?: number; seed: number }) => {
+      const model = await loadModelFile(opts.model);
+      const baseline = await baselineFromCsv({ model, dataPath: opts.data, outPath: opts.out, bins: opts.bins, reservoirSize: opts.reservoir, seed: opts.seed });
+      process.stderr.write(`baseline of ${baseline.rows} rows, ${baseline.features.length} features → ${opts.out}\n`);
+    });
+
+  program
+    .command('drift')
+    .description('compare a batch of rows with a drift baseline, per feature and on the score')
+    .requiredOption('--baseline <file>', 'drift_baseline.json')
+    .requiredOption('--data <file>', 'current rows: CSV or CSV.gz with the model features')
+    .option('--model <file>', 'the model (default: model.json beside the baseline)')
+    .option('--share <f>', 'share of drifted features that makes dataset drift', numberIn('--share', 0, 1, { minExclusive: true }), 0.5)
+    .option('--json', 'print the report as one JSON object')
+    .option('--html <file>', 'also write a self-contained HTML report with charts')
+    .action(async (opts: { baseline: string; data: string; model?: string; share: number; json?: boolean; html?: string }) => {
+      const model = await loadModelFile(opts.model ?? join(dirname(opts.baseline), MODEL_FILE_NAME));
+      const baseline = await loadBaseline(opts.baseline, model);
+      // Categories the model never saw count in the baseline's "other" bucket, not as errors.
+      const data = await loadScoringData(opts.data, model, [], 'other');
+      const scores = new Predictor(model.ensemble).predictProba(data.matrix, data.rows);
+      const layout = compileBaseline(baseline);
+      const counts = countRows(layout, data.matrix, scores, data.rows);
+      const sample = sampleRows(data.matrix, scores, data.rows, model.features.length, baseline.options.reservoir_size, new DriftRandom(0));
+      const report = buildDriftReport(baseline, counts, sample, { share: opts.share, window: null });
+      if (opts.html) await writeFileAtomic(opts.html, renderDriftHtml(report, { data: opts.data, baseline: opts.baseline }));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return;
+      }
+      process.stdout.write(`${describeReport(report)}\n`);
+    });
+}
+
+export function describeReport(r: DriftReport): string {
+  const verdict = r.dataset_drift.not_enough_data ? 'not enough data' : r.dataset_drift.drifted ? 'DATASET DRIFT' : 'no dataset drift';
+  const lines = [
+    `${r.rows} rows against a baseline of ${r.baseline_rows}: ${verdict} (${r.dataset_drift.drifted_features} of ${r.dataset_drift.evaluated_features} features drifted, threshold share ${r.dataset_drift.share})`,
+    `score distribution: ${r.prediction_drift.not_enough_data ? 'not enough data' : `${r.prediction_drift.test} ${fmt(r.prediction_drift.statistic)}${r.prediction_drift.drifted ? ' — DRIFTED' : ''}`}`,
+    'feature                  test           statistic   p-value     threshold  verdict',
+    ...r.features.map((f) =>
+      `${f.feature.padEnd(24)} ${f.test.padEnd(14)} ${fmt(f.statistic).padEnd(11)} ${fmt(f.p_value).padEnd(11)} ${String(f.threshold).padEnd(10)} ${f.not_enough_data ? 'not enough data' : f.drifted ? 'DRIFTED' : 'ok'}`),
+  ];
+  return lines.join('\n');
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '—' : Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(2);
+}
