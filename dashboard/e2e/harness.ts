@@ -133,6 +133,14 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * The Content-Security-Policy the dashboard is tested under: nothing inline, nothing from other
+ * origins except API calls (the API may live elsewhere, see ?api_url=). A server that serves the
+ * dashboard can send the same header on its pages.
+ */
+export const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' http: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** Serves the dashboard build on a free port (for an API that does not serve it itself). */
 export async function startStatic(): Promise<{ origin: string; server: Server }> {
   const port = await freePort();
@@ -143,7 +151,7 @@ export async function startStatic(): Promise<{ origin: string; server: Server }>
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': DASHBOARD_CSP }).end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return { origin: `http://127.0.0.1:${port}`, server };

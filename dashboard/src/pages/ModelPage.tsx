@@ -82,6 +82,12 @@ function Confusion({ name, m }: { name: string; m: ConfusionMatrix }) {
   );
 }
 
+/** Curve points sorted by x (the chart needs ascending x; PR curves usually come by threshold). */
+function byX(xs: readonly number[], ys: readonly number[]): { x: number[]; y: number[] } {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a] - xs[b] || ys[a] - ys[b]);
+  return { x: order.map((i) => xs[i]), y: order.map((i) => ys[i]) };
+}
+
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
     <div>
@@ -278,24 +284,26 @@ export function ModelPage({ model }: { model: ModelInfo }) {
               {curves.roc ? (
                 <LineChart
                   label="ROC curve: true positive rate against false positive rate on validation data"
-                  x={curves.roc.fpr}
+                  x={byX(curves.roc.fpr, curves.roc.tpr).x}
                   xLabel="False positive rate"
                   yLabel="True positive rate"
                   xRange={[0, 1]}
                   yRange={[0, 1]}
-                  series={[{ label: 'ROC', values: curves.roc.tpr, stroke: COLORS.current }]}
+                  legend={false}
+                  series={[{ label: 'ROC', values: byX(curves.roc.fpr, curves.roc.tpr).y, stroke: COLORS.current }]}
                   testId="roc-chart"
                 />
               ) : null}
               {curves.pr ? (
                 <LineChart
                   label="Precision–recall curve on validation data"
-                  x={curves.pr.recall}
+                  x={byX(curves.pr.recall, curves.pr.precision).x}
                   xLabel="Recall"
                   yLabel="Precision"
                   xRange={[0, 1]}
                   yRange={[0, 1]}
-                  series={[{ label: 'Precision', values: curves.pr.precision, stroke: COLORS.drifted }]}
+                  legend={false}
+                  series={[{ label: 'Precision', values: byX(curves.pr.recall, curves.pr.precision).y, stroke: COLORS.drifted }]}
                   testId="pr-chart"
                 />
               ) : null}
@@ -304,7 +312,7 @@ export function ModelPage({ model }: { model: ModelInfo }) {
             <Empty title="Not in the model metadata">
               <p>
                 The model file keeps ROC-AUC and PR-AUC but not the curves. They are drawn once <code>training.metrics.curves</code> carries <code>roc: {'{fpr, tpr, thresholds}'}</code> and{' '}
-                <code>pr: {'{precision, recall, thresholds}'}</code> (validation points, x ascending).
+                <code>pr: {'{precision, recall, thresholds}'}</code> (validation points).
               </p>
             </Empty>
           )}
