@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerDrift } from './commands/drift.js';
+import { registerSimulate } from './commands/simulate.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerDrift(program);
+  registerSimulate(program);
   return program;
 }
 
