@@ -6,7 +6,8 @@
  *   1. `fraudlens serve` (1 process, defaults: memory prediction log) on a free port:
  *      POST /predict, POST /predict?explain=true;
  *   2. p99 at half our peak rate: wrk2 is not available, so plain wrk with a Lua delay() pacing
- *      each connection to (peak / 2) / connections requests per second; wrk stays closed-loop
+ *      each connection to (peak / 2) / connections requests per second (short probes set the
+ *      delay); wrk stays closed-loop
  *      (a slow answer delays the next request), so this p99 is optimistic next to wrk2's;
  *   3. resident memory of our server (VmRSS and peak VmHWM from /proc) after those runs;
  *   4. the floor: a bare Fastify route in a separate process that parses the same JSON body and
@@ -88,44 +89,81 @@ async function wrk(path: string, port: number, seconds: number, body: string, la
   return JSON.parse(stdout.trim().split('\n').pop()!) as WrkResult;
 }
 
-/**
- * wrk paced to about `rate` requests/s: `connections` connections, each waiting `delay` ms
- * between its answer and its next request. Same JSON line as bench_http.sh.
- */
-async function pacedWrk(path: string, port: number, seconds: number, body: string, rate: number, latencyMs: number): Promise<WrkResult & { target_req_per_s: number }> {
-  // At least 10 ms of delay per connection so the whole-millisecond delay() steps stay fine.
-  const connections = Math.max(1, Math.min(50, Math.round((rate * (10 + latencyMs)) / 1000)));
-  const delay = Math.max(1, Math.round((connections * 1000) / rate - latencyMs));
+/** The Lua script for a paced run: `delay` ms between an answer and the connection's next request. */
+function pacedScript(delay: number, connections: number): string {
+  return [
+    'local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))',
+    'wrk.method = "POST"',
+    'wrk.body = f:read("*a")',
+    'f:close()',
+    'wrk.headers["Content-Type"] = "application/json"',
+    `function delay() return ${delay} end`,
+    'function done(summary, latency, requests)',
+    '  local secs = summary.duration / 1e6',
+    '  local e = summary.errors',
+    '  io.write(string.format(\'{"label":"paced","connections":%d,"requests":%d,"req_per_s":%.1f,"latency_ms":{"p50":%.3f,"p90":%.3f,"p99":%.3f,"mean":%.3f,"max":%.3f},"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}}\\n\',',
+    `    ${connections}, summary.requests, summary.requests / secs, latency:percentile(50) / 1000, latency:percentile(90) / 1000,`,
+    '    latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000, e.connect, e.read, e.write, e.status, e.timeout))',
+    'end',
+  ].join('\n');
+}
+
+async function wrkWithDelay(path: string, port: number, seconds: number, body: string, delay: number, connections: number): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
   try {
     const script = join(dir, 'paced.lua');
-    writeFileSync(
-      script,
-      [
-        'local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))',
-        'wrk.method = "POST"',
-        'wrk.body = f:read("*a")',
-        'f:close()',
-        'wrk.headers["Content-Type"] = "application/json"',
-        `function delay() return ${delay} end`,
-        'function done(summary, latency, requests)',
-        '  local secs = summary.duration / 1e6',
-        '  local e = summary.errors',
-        '  io.write(string.format(\'{"label":"paced","connections":%d,"requests":%d,"req_per_s":%.1f,"latency_ms":{"p50":%.3f,"p90":%.3f,"p99":%.3f,"mean":%.3f,"max":%.3f},"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}}\\n\',',
-        `    ${connections}, summary.requests, summary.requests / secs, latency:percentile(50) / 1000, latency:percentile(90) / 1000,`,
-        '    latency:percentile(99) / 1000, latency.mean / 1000, latency.max / 1000, e.connect, e.read, e.write, e.status, e.timeout))',
-        'end',
-      ].join('\n'),
-    );
+    writeFileSync(script, pacedScript(delay, connections));
     const { stdout } = await run('/usr/bin/wrk', ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script, `http://127.0.0.1:${port}${path}`], {
       env: { ...process.env, BENCH_BODY: body },
     });
     const line = stdout.split('\n').find((l) => l.startsWith('{'));
     if (line === undefined) throw new Error(`wrk printed no result:\n${stdout}`);
-    return { ...(JSON.parse(line) as WrkResult), target_req_per_s: Math.round(rate) };
+    return JSON.parse(line) as WrkResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * wrk paced to about `rate` requests/s: each connection waits `delay` whole milliseconds between
+ * an answer and its next request, so rate ≈ connections / (delay + overhead), where the overhead
+ * (latency plus wrk's timer slack) is not known in advance. Short probes measure it and correct
+ * the delay (at most three); the final run reports the rate it actually reached.
+ */
+async function pacedWrk(path: string, port: number, seconds: number, body: string, rate: number): Promise<WrkResult & { target_req_per_s: number; delay_ms: number }> {
+  // Enough connections that each waits >= ~10 ms: whole-millisecond delay steps stay fine.
+  const connections = Math.max(1, Math.min(50, Math.round((rate * 11) / 1000)));
+  const period = (connections * 1000) / rate;
+  let delay = Math.max(1, Math.round(period - 1));
+  let best = { delay, error: Infinity };
+  for (let i = 0; i < 3; i++) {
+    const probe = await wrkWithDelay(path, port, 2, body, delay, connections);
+    const error = Math.abs(probe.req_per_s - rate);
+    if (error < best.error) best = { delay, error };
+    const overhead = Math.max(0, (connections * 1000) / probe.req_per_s - delay);
+    const next = Math.max(1, Math.round(period - overhead));
+    if (next === delay) break;
+    delay = next;
+  }
+  const result = await wrkWithDelay(path, port, seconds, body, best.delay, connections);
+  return { ...result, target_req_per_s: Math.round(rate), delay_ms: best.delay };
+}
+
+/** The peers' published runs on an otherwise idle machine (results/ulb_subset_http.txt), for context. */
+function peerReference(): Record<string, unknown> | undefined {
+  const path = join(PEERS, 'results', 'ulb_subset_http.txt');
+  if (!existsSync(path)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const r = JSON.parse(line) as WrkResult;
+    out[r.label] = summarize(r);
+  }
+  return out;
+}
+
+function loadAverage(): number[] {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 }
 
 /** VmRSS and VmHWM (peak) of a process, in MiB. */
@@ -173,6 +211,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   if (!existsSync('/usr/bin/wrk')) throw new Error('wrk is not installed (/usr/bin/wrk; see the peers setup.sh)');
   const say = (m: string): boolean => process.stderr.write(`bench http: ${m}\n`);
 
+  const loadBefore = loadAverage();
   // 1-3: our server.
   const port = await freePort();
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', LOGGING_HANDLER: o.loggingHandler };
@@ -180,7 +219,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   const ours = spawn(process.execPath, [ENTRY, 'serve', '--model', o.model, '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   let predict: WrkResult;
   let explain: WrkResult;
-  let half: WrkResult & { target_req_per_s: number };
+  let half: WrkResult & { target_req_per_s: number; delay_ms: number };
   let memory: { rss_mib: number; peak_rss_mib: number };
   try {
     await waitHealthy(`http://127.0.0.1:${port}/health`, ours);
@@ -189,7 +228,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     predict = await wrk('/predict', port, o.seconds, o.body, 'fraudlens /predict');
     await wrk('/predict?explain=true', port, WARMUP_S, o.body, 'warm-up');
     explain = await wrk('/predict?explain=true', port, o.seconds, o.body, 'fraudlens /predict?explain=true');
-    half = await pacedWrk('/predict', port, o.seconds, o.body, predict.req_per_s / 2, predict.latency_ms.p50);
+    half = await pacedWrk('/predict', port, o.seconds, o.body, predict.req_per_s / 2);
     memory = memoryOf(ours.pid!);
   } finally {
     await stop(ours);
@@ -229,14 +268,17 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     seconds: o.seconds,
     load: 'wrk 2 threads, 50 connections (peers bench_http.sh)',
     logging_handler: o.loggingHandler,
+    // Other work on the machine skews both sides; the peers' numbers move the most (OpenMP threads).
+    load_average_before_after: [loadBefore, loadAverage()],
     ours: {
       predict: summarize(predict),
       explain: summarize(explain),
-      half_peak: { ...summarize(half), target_req_per_s: half.target_req_per_s, connections: half.connections, method: 'wrk delay() pacing, closed loop (wrk2 unavailable)' },
+      half_peak: { ...summarize(half), target_req_per_s: half.target_req_per_s, connections: half.connections, delay_ms: half.delay_ms, method: 'wrk delay() pacing, closed loop (wrk2 unavailable)' },
       memory,
     },
     floor: summarize(floorResult),
     peers: { fastapi_1w_predict: fastapi && summarize(fastapi), flask_predict: flaskPredict && summarize(flaskPredict), flask_explain: flaskExplain && summarize(flaskExplain) },
+    peers_reference_idle_machine: peerReference(),
     ratios: {
       predict_vs_fastapi_req_per_s: fastapi ? ratio(predict.req_per_s, fastapi.req_per_s) : null,
       predict_vs_fastapi_p99: fastapi ? ratio(fastapi.latency_ms.p99, predict.latency_ms.p99) : null,

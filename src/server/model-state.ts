@@ -70,6 +70,8 @@ export class ServingModel {
   /** Scratch SHAP output (numFeatures + 1). */
   readonly contribs: Float64Array;
   private readonly kinds: Uint8Array;
+  /** Features whose name an object inherits (toString, constructor…): read as own properties only. */
+  private readonly inherited: Uint8Array;
   private readonly categoryCodes: (ReadonlyMap<string, number> | null)[];
   private readonly validateRow: ValidateFunction;
   private readonly validateBatch: ValidateFunction;
@@ -99,6 +101,7 @@ export class ServingModel {
     this.row = new Float64Array(m);
     this.contribs = new Float64Array(m + 1);
     this.kinds = new Uint8Array(m);
+    this.inherited = Uint8Array.from(this.names, (n) => (n in Object.prototype ? 1 : 0));
     this.categoryCodes = this.features.map((f, j) => {
       if (f.type === 'numeric') {
         this.kinds[j] = KIND_NUMERIC;
@@ -113,8 +116,9 @@ export class ServingModel {
     });
     this.rowSchema = transactionSchema(this.features, options.requireAllFeatures);
     // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
-    // defaults, no removal: the body is checked exactly as sent.
-    const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, removeAdditional: false });
+    // defaults, no removal: the body is checked exactly as sent; own properties only, so a
+    // feature named like an Object method is not "present" in every body.
+    const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, removeAdditional: false, ownProperties: true });
     this.validateRow = ajv.compile(this.rowSchema);
     this.validateBatch = ajv.compile(batchSchema(this.rowSchema, options.batchLimit));
   }
@@ -149,7 +153,7 @@ export class ServingModel {
     const names = this.names;
     const kinds = this.kinds;
     for (let j = 0; j < names.length; j++) {
-      const v = t[names[j]];
+      const v = this.inherited[j] === 1 && !Object.hasOwn(t, names[j]) ? undefined : t[names[j]];
       if (v === undefined || v === null) out[j] = NaN;
       else if (kinds[j] === KIND_NAMES) out[j] = this.categoryCodes[j]!.get(v as string) as number;
       else out[j] = v as number;
@@ -159,6 +163,7 @@ export class ServingModel {
 
   /** The value a client sent for feature j (null when missing), for explanations. */
   displayValue(t: Transaction, j: number): FeatureValue {
+    if (!Object.hasOwn(t, this.names[j])) return null;
     const v = t[this.names[j]];
     return v === undefined ? null : v;
   }

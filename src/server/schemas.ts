@@ -137,10 +137,20 @@ export function valueAt(data: unknown, instancePath: string): unknown {
   return cur;
 }
 
-function show(value: unknown): string {
+/**
+ * A client's value, short, for a message. Never throws: a hostile value (nested deeper than the
+ * stack allows) must still yield a 4xx, not a 500 from the message builder.
+ */
+export function show(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
+  if (Array.isArray(value) && value.length > 20) return `an array of ${value.length} items`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'a nested array' : typeof value;
+  }
+  if (text === undefined) return typeof value;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { ERROR_CATALOGUE } from '../../src/core/errors.js';
-import { CREDIT_MODEL, json, makeApp, ulbSample, type TestApp } from './helpers.js';
+import { CREDIT_MODEL, json, makeApp, ulbSample, ULB_MODEL, type TestApp } from './helpers.js';
 
 interface ErrorBody {
   error: string;
@@ -173,6 +173,38 @@ function rng(seed: number): () => number {
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('hostile shapes', () => {
+  it('answers a value nested deeper than the stack with a 4xx', async () => {
+    const t = await makeApp();
+    try {
+      const deep = `{"Amount": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+      const res = await t.app.inject({ method: 'POST', url: '/predict', payload: deep, headers: { ...JSON_HEADERS } });
+      assert.ok(res.statusCode >= 400 && res.statusCode < 500, res.body.slice(0, 300));
+      const v2 = `{"inputs":[{"name":"Amount","shape":[1],"datatype":"FP64","data":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}]}`;
+      const res2 = await t.app.inject({ method: 'POST', url: '/v2/models/fraudlens/infer', payload: v2, headers: JSON_HEADERS });
+      assert.ok(res2.statusCode >= 400 && res2.statusCode < 500, res2.body.slice(0, 300));
+    } finally {
+      await t.app.close();
+    }
+  });
+
+  it('does not read inherited properties as features (a feature named toString or constructor)', async () => {
+    const names = ['toString', 'constructor', ...Array.from({ length: 28 }, (_, i) => `f${i}`)];
+    const { readModel } = await import('../../src/server/model-state.js');
+    const { model } = await readModel(ULB_MODEL, names);
+    const t = await makeApp({ FRAUDLENS_BODY_LIMIT: '1048576' }, { model: { model, path: ULB_MODEL, sha256: '0'.repeat(64) } });
+    try {
+      const absent = json<{ score: number }>(await t.app.inject({ method: 'POST', url: '/predict', payload: { f0: 1 } }));
+      const nulls = json<{ score: number }>(await t.app.inject({ method: 'POST', url: '/predict', payload: { f0: 1, toString: null, constructor: null } }));
+      assert.equal(absent.score, nulls.score);
+      const given = await t.app.inject({ method: 'POST', url: '/predict?explain=true', payload: { toString: 5, constructor: 7 } });
+      assert.equal(given.statusCode, 200, given.body);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
 
 describe('no 500 from input', () => {
   it('random bodies on every POST route answer 200 or a catalogued 4xx', async () => {

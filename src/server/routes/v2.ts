@@ -23,7 +23,7 @@ import { VERSION } from '../../version.js';
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ServingModel, Transaction } from '../model-state.js';
-import { errorResponseSchema, MAX_CATEGORY_CODE } from '../schemas.js';
+import { errorResponseSchema, MAX_CATEGORY_CODE, show } from '../schemas.js';
 import type { Prediction, Scorer } from '../scoring.js';
 
 interface InferTensor {
@@ -161,12 +161,12 @@ function cellValue(m: ServingModel, j: number, v: unknown, datatype: string, whe
   const kind = m.kindOf(j);
   if (kind === 'names' && !matrix) {
     if (datatype !== 'BYTES') fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" is categorical; send its category names as BYTES, got ${datatype}`, name);
-    if (typeof v !== 'string') fail('INPUT_WRONG_TYPE', `${where} must be a category name (string) or null, got ${JSON.stringify(v)}`, name);
-    if (m.codeOf(j, v) === undefined) fail('INPUT_UNKNOWN_CATEGORY', `${where}: "${v}" is not a category of "${name}"`, name);
+    if (typeof v !== 'string') fail('INPUT_WRONG_TYPE', `${where} must be a category name (string) or null, got ${show(v)}`, name);
+    if (m.codeOf(j, v) === undefined) fail('INPUT_UNKNOWN_CATEGORY', `${where}: ${show(v)} is not a category of "${name}"`, name);
     return v;
   }
   if (!NUMERIC_TYPES.has(datatype)) fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" takes numbers (FP64), got datatype ${datatype}`, name);
-  if (typeof v !== 'number') fail('INPUT_WRONG_TYPE', `${where} must be a number or null, got ${JSON.stringify(v)}`, name);
+  if (typeof v !== 'number') fail('INPUT_WRONG_TYPE', `${where} must be a number or null, got ${show(v)}`, name);
   if (!Number.isFinite(v)) fail('INPUT_NOT_A_NUMBER', `${where} must be a finite number or null, got ${v}`, name);
   if (kind === 'numeric') return v;
   if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY_CODE) fail('INPUT_UNKNOWN_CATEGORY', `${where}: feature "${name}" takes category codes (integers from 0), got ${v}`, name);
