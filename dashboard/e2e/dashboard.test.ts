@@ -246,3 +246,51 @@ describe('dashboard end to end', () => {
     await page.context().close();
   });
 });
+
+describe('dashboard with an API key', () => {
+  const KEY = 'e2e-dashboard-key-0123456789';
+  let keyed: Stack;
+  let keyedBrowser: Browser;
+
+  before(async () => {
+    checkPrerequisites();
+    keyed = await startStack({ API_KEY: KEY });
+    keyedBrowser = await launchBrowser();
+  });
+
+  after(async () => {
+    await keyedBrowser?.close();
+    await keyed?.stop();
+  });
+
+  it('asks for the key, then sends it as X-API-Key', async () => {
+    const { page } = await openPage(keyedBrowser);
+    await page.goto(pageUrl(keyed, '#/predictions'));
+    const error = page.getByTestId('error-state');
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /This API needs an API key/);
+    assert.match((await error.textContent()) ?? '', /UNAUTHORIZED/);
+
+    // Keyboard only: open the key form, type the key, submit with Enter.
+    await page.locator('.api-key summary').focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel(/Key sent as X-API-Key/).fill(KEY);
+    await page.keyboard.press('Enter');
+    const keyedApi = createApiClient({ baseUrl: keyed.api.url, apiKey: KEY });
+    const fresh = await keyedApi.predict({ amt: 20, category: 'grocery_pos', gender: 'M', city_pop: 5000, age: 40, hour: 12, day_of_week: 1, distance_km: 50 });
+    await page.locator(`tr[data-id="${fresh.id}"]`).waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('error-state').count(), 0);
+    await page.context().close();
+  });
+
+  it('simulate sends API_KEY as X-API-Key, and fails clearly without it', async () => {
+    const withKey = await runSimulate(['--target', keyed.api.url, '--rate', '50', '--count', '10', '--json'], { API_KEY: KEY });
+    assert.equal(withKey.status, 0, withKey.stderr);
+    const summary = JSON.parse(withKey.stdout) as { sent: number; ok: number; failed: number };
+    assert.deepEqual([summary.sent, summary.ok, summary.failed], [10, 10, 0]);
+    const without = await runSimulate(['--target', keyed.api.url, '--rate', '50', '--count', '3'], { API_KEY: '' });
+    assert.equal(without.status, 2);
+    assert.match(without.stdout, /error UNAUTHORIZED: 3/);
+    assert.match(without.stderr, /none of the 3 requests/);
+  });
+});

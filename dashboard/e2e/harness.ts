@@ -166,9 +166,9 @@ export interface Stack {
 }
 
 /** The API and a way to open the dashboard against it. */
-export async function startStack(): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
   const statik = await startStatic();
-  const api = await startApi({ FRAUDLENS_CORS_ORIGINS: statik.origin });
+  const api = await startApi({ FRAUDLENS_CORS_ORIGINS: statik.origin, ...extraEnv });
   const root = await fetch(`${api.url}/`).then(
     async (r) => (r.ok ? await r.text() : ''),
     () => '',

@@ -342,7 +342,7 @@ export function registerSimulate(program: Command): void {
           drift: opts.drift ?? [],
           explain: opts.explain === true,
           concurrency: opts.concurrency,
-          apiKey: process.env.API_KEY ?? null,
+          apiKey: process.env.API_KEY || null,
         },
         (line) => process.stderr.write(`${line}\n`),
       );
