@@ -262,6 +262,10 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     flaskExplain = rows.find((r) => r.label === 'flask /explain');
   }
 
+  const reference = peerReference();
+  const refRate = (label: string): number | undefined => (reference?.[label] as { req_per_s?: number } | undefined)?.req_per_s;
+  const refFastapi = refRate('fastapi-uvicorn-1w /predict');
+  const refExplain = refRate('flask /explain');
   const result: Record<string, unknown> = {
     model: o.model,
     body: o.body,
@@ -278,13 +282,17 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     },
     floor: summarize(floorResult),
     peers: { fastapi_1w_predict: fastapi && summarize(fastapi), flask_predict: flaskPredict && summarize(flaskPredict), flask_explain: flaskExplain && summarize(flaskExplain) },
-    peers_reference_idle_machine: peerReference(),
+    peers_reference_idle_machine: reference,
     ratios: {
       predict_vs_fastapi_req_per_s: fastapi ? ratio(predict.req_per_s, fastapi.req_per_s) : null,
       predict_vs_fastapi_p99: fastapi ? ratio(fastapi.latency_ms.p99, predict.latency_ms.p99) : null,
       explain_vs_flask_explain_req_per_s: flaskExplain ? ratio(explain.req_per_s, flaskExplain.req_per_s) : null,
       explain_vs_flask_explain_p99: flaskExplain ? ratio(flaskExplain.latency_ms.p99, explain.latency_ms.p99) : null,
       predict_share_of_floor: ratio(predict.req_per_s, floorResult.req_per_s),
+      // Against the peers' published idle-machine runs: meaningful when this machine is busy,
+      // which slows the Python servers far more than ours.
+      predict_vs_fastapi_reference_req_per_s: refFastapi ? ratio(predict.req_per_s, refFastapi) : null,
+      explain_vs_flask_explain_reference_req_per_s: refExplain ? ratio(explain.req_per_s, refExplain) : null,
     },
   };
   process.stderr.write(
