@@ -12,10 +12,10 @@
  * on the right, and the better side becomes the node's default direction (XGBoost's "sparsity
  * aware" search). When the node has no missing rows the default follows the heavier child.
  *
- * Categorical features: the categories present in the node are sorted by G / (H + λ) and every
- * cut of that order is tried (the optimal binary partition for this objective is one of those
- * cuts, as used by LightGBM and XGBoost). The smaller side becomes the set stored in the model,
- * the set of categories that go right.
+ * Categorical features: the categories present in the node are sorted by G / (H + λ) (0 for a
+ * category lighter than `minChildWeight`) and every cut of that order is tried (the optimal
+ * binary partition for this objective is one of those cuts, as used by LightGBM and XGBoost).
+ * The smaller side becomes the set stored in the model, the set of categories that go right.
  */
 
 import type { BinnedMatrix } from './binning.js';
@@ -228,7 +228,9 @@ export class SplitFinder {
       if (v === 0) continue;
       const gq = Math.floor(v * INV_SHIFT);
       const hq = v - gq * SHIFT;
-      keyOfBin[b] = (gq * gs) / (hq * hs + lambda);
+      // A category too light to be a child on its own gets the neutral key 0, as in XGBoost:
+      // otherwise a category holding one fraud would sort to the end and be split off alone.
+      keyOfBin[b] = hq < mcwQ ? 0 : (gq * gs) / (hq * hs + lambda);
       order[m++] = b;
     }
     this.sortByKey(m);
