@@ -91,90 +91,97 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
   metrics.setModel(models.current);
   models.onChange((m) => metrics.setModel(m));
 
-  const app = Fastify({
-    logger: deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr }),
-    bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
-    logController: new LogController({ disableRequestLogging: !config.accessLog }),
-    // Draining is answered by our own hook, in the catalogue's format.
-    return503OnClosing: false,
-    frameworkErrors: frameworkErrorHandler(config.bodyLimit),
-  });
-  app.setValidatorCompiler(validatorCompiler);
-  // JSON only: anything else is 415, not a string handed to the schema.
-  app.removeContentTypeParser('text/plain');
-  installErrorHandling(app, config.bodyLimit);
+  // Until the app owns the log (its onClose hook), a failure here must release it: an open Redis
+  // client would keep the process alive after a failed start.
+  try {
+    const app = Fastify({
+      logger: deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr }),
+      bodyLimit: config.bodyLimit,
+      trustProxy: config.trustProxy,
+      logController: new LogController({ disableRequestLogging: !config.accessLog }),
+      // Draining is answered by our own hook, in the catalogue's format.
+      return503OnClosing: false,
+      frameworkErrors: frameworkErrorHandler(config.bodyLimit),
+    });
+    app.setValidatorCompiler(validatorCompiler);
+    // JSON only: anything else is 415, not a string handed to the schema.
+    app.removeContentTypeParser('text/plain');
+    installErrorHandling(app, config.bodyLimit);
 
-  const context: FraudlensContext = {
-    config,
-    models,
-    predictionLog,
-    metrics,
-    onScored: [],
-    state: { draining: false, startedAt: Date.now() },
-  };
-  app.decorate('fraudlens', context);
+    const context: FraudlensContext = {
+      config,
+      models,
+      predictionLog,
+      metrics,
+      onScored: [],
+      state: { draining: false, startedAt: Date.now() },
+    };
+    app.decorate('fraudlens', context);
 
-  app.addHook('onRequest', securityHeaders);
-  app.addHook('onRequest', (request, reply, done) => {
-    if (context.state.draining && !ALWAYS_OPEN.test(request.url)) {
-      void reply.header('connection', 'close');
-      done(new FraudlensError('NOT_READY', 'the server is shutting down; retry on another instance'));
-      return;
+    app.addHook('onRequest', securityHeaders);
+    app.addHook('onRequest', (request, reply, done) => {
+      if (context.state.draining && !ALWAYS_OPEN.test(request.url)) {
+        void reply.header('connection', 'close');
+        done(new FraudlensError('NOT_READY', 'the server is shutting down; retry on another instance'));
+        return;
+      }
+      done();
+    });
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+    app.addHook('onClose', async () => {
+      await predictionLog.close();
+    });
+
+    if (config.corsOrigins.length > 0) {
+      await app.register(cors, {
+        origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key'],
+      });
     }
-    done();
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
-  app.addHook('onClose', async () => {
-    await predictionLog.close();
-  });
-
-  if (config.corsOrigins.length > 0) {
-    await app.register(cors, {
-      origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key'],
-    });
-  }
-  if (config.rateLimitMax > 0) {
-    await app.register(rateLimit, {
-      max: config.rateLimitMax,
-      timeWindow: config.rateLimitWindowMs,
-      errorResponseBuilder: (_request, c) => new FraudlensError('RATE_LIMITED', `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`),
-    });
-  }
-  if (config.docs) {
-    await app.register(swagger, {
-      openapi: {
-        openapi: '3.0.3',
-        info: {
-          title: 'fraudlens',
-          version: VERSION,
-          description:
-            'Fraud scoring with gradient-boosted trees and exact TreeSHAP explanations. Every error is `{error, code, message, statusCode[, field]}` with a stable `code` (docs/errors.md). Explanations are in margin (log-odds) units.',
-        },
-        components: {
-          securitySchemes: {
-            apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-            bearer: { type: 'http', scheme: 'bearer' },
+    if (config.rateLimitMax > 0) {
+      await app.register(rateLimit, {
+        max: config.rateLimitMax,
+        timeWindow: config.rateLimitWindowMs,
+        errorResponseBuilder: (_request, c) => new FraudlensError('RATE_LIMITED', `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`),
+      });
+    }
+    if (config.docs) {
+      await app.register(swagger, {
+        openapi: {
+          openapi: '3.0.3',
+          info: {
+            title: 'fraudlens',
+            version: VERSION,
+            description:
+              'Fraud scoring with gradient-boosted trees and exact TreeSHAP explanations. Every error is `{error, code, message, statusCode[, field]}` with a stable `code` (docs/errors.md). Explanations are in margin (log-odds) units.',
           },
-          schemas: { Error: errorResponseSchema },
+          components: {
+            securitySchemes: {
+              apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+              bearer: { type: 'http', scheme: 'bearer' },
+            },
+            schemas: { Error: errorResponseSchema },
+          },
         },
-      },
-    });
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
-  }
+      });
+      await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    }
 
-  const scorer = new Scorer(context, app.log);
-  registerPredict(app, context, scorer);
-  registerV2(app, context, scorer);
-  registerHealth(app, context);
-  registerModel(app, context);
-  registerLogs(app, context);
-  registerMetrics(app, context);
-  for (const plugin of deps.plugins ?? []) await plugin(app, context);
-  return app;
+    const scorer = new Scorer(context, app.log);
+    registerPredict(app, context, scorer);
+    registerV2(app, context, scorer);
+    registerHealth(app, context);
+    registerModel(app, context);
+    registerLogs(app, context);
+    registerMetrics(app, context);
+    for (const plugin of deps.plugins ?? []) await plugin(app, context);
+    return app;
+  } catch (e) {
+    await predictionLog.close();
+    throw e;
+  }
 }

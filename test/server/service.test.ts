@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 
 import { FraudlensError } from '../../src/core/errors.js';
 import type { FraudlensPlugin } from '../../src/server/context.js';
+import { MemoryPredictionLog } from '../../src/storage/index.js';
 import { CREDIT_MODEL, json, makeApp, ulbSample } from './helpers.js';
 
 describe('health', () => {
@@ -185,6 +186,16 @@ describe('extension points', () => {
     } finally {
       await t.app.close();
     }
+  });
+
+  it('releases the prediction log when a plugin fails at start-up', async () => {
+    const log = new MemoryPredictionLog();
+    const failing: FraudlensPlugin = () => {
+      throw new Error('plugin cannot start');
+    };
+    await assert.rejects(makeApp({}, { predictionLog: log, plugins: [failing] }), /plugin cannot start/);
+    log.append({ id: 'x', timestamp: new Date().toISOString(), model_version: 'v', score: 0.1, decision: 'approve', risk_level: 'low', latency_ms: 1, features: {} });
+    assert.equal(log.stats().dropped, 1, 'the log was closed');
   });
 
   it('lets a plugin add routes that share the error handler and API-key hooks', async () => {
