@@ -58,9 +58,11 @@ function pValueText(p: number | null): string {
   return p < 1e-4 ? '< 0.0001' : formatNumber(p, 3);
 }
 
-function compare(a: FeatureDriftReport, b: FeatureDriftReport, key: SortKey): number {
+/** Order of two rows by a column; features sort by the name shown, not the column name. */
+function compare(a: FeatureDriftReport, b: FeatureDriftReport, key: SortKey, label: (feature: string) => string): number {
   switch (key) {
     case 'feature':
+      return label(a.feature).localeCompare(label(b.feature));
     case 'type':
     case 'test':
       return a[key].localeCompare(b[key]);
@@ -176,8 +178,9 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
     if (report === undefined) return [];
     const list = [...report.features];
     // Ties keep the model's feature order.
-    return list.sort((a, b) => compare(a, b, sort.key) * sort.dir || report.features.indexOf(a) - report.features.indexOf(b));
-  }, [report, sort]);
+    const label = (name: string): string => featureLabel(name, model?.features.find((f) => f.name === name));
+    return list.sort((a, b) => compare(a, b, sort.key, label) * sort.dir || report.features.indexOf(a) - report.features.indexOf(b));
+  }, [report, sort, model]);
 
   const withPValues = report?.features.some((f) => P_VALUE_TESTS.has(f.test)) ?? false;
   const selected = report === undefined ? undefined : (report.features.find((f) => f.feature === chosen) ?? report.features.find((f) => f.drifted) ?? report.features[0]);
