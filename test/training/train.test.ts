@@ -203,3 +203,8 @@ test('validation categories the model never saw are routed like missing values, 
   const p = predictTable(model, valid);
   assert.ok(Math.abs(logLoss(p, labelsOf(valid, 'fraud')) - summary.validation!.logloss) < ROUTING_TOLERANCE);
 });
+
+test('lambda = 0 and min_child_weight = 0 still give finite leaves', () => {
+  const { model } = trainModel(TABLE, { ...BASE, trees: 10, lambda: 0, minChildWeight: 0 });
+  for (const v of model.ensemble.value) assert.ok(Number.isFinite(v));
+});

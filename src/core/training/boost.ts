@@ -217,7 +217,8 @@ function sigmoidInto(margin: Float64Array, prob: Float64Array): void {
 
 /**
  * Sums of gradient and hessian of rows[start … end) by side of a split, into
- * out = [G left, H left, G all, H all].
+ * out = [G left, H left, G right, H right] (each side summed directly: a difference of totals
+ * could leave a tiny right hessian at zero or below).
  */
 function sumBySide(
   rows: Int32Array, start: number, end: number, data: Uint8Array | Uint16Array, col: number, goLeft: Int32Array,
@@ -225,22 +226,23 @@ function sumBySide(
 ): void {
   let gl = 0;
   let hl = 0;
-  let gt = 0;
-  let ht = 0;
+  let gr = 0;
+  let hr = 0;
   for (let k = start; k < end; k++) {
     const r = rows[k];
     const side = goLeft[data[col + r]];
+    const other = side ^ 1;
     const g = grad[r];
     const h = hess[r];
     gl += side * g;
     hl += side * h;
-    gt += g;
-    ht += h;
+    gr += other * g;
+    hr += other * h;
   }
   out[0] = gl;
   out[1] = hl;
-  out[2] = gt;
-  out[3] = ht;
+  out[2] = gr;
+  out[3] = hr;
 }
 
 /** Multiplies e^(−margin) of rows[start … end) by factor[1] if the split sends them left, else factor[0]. */
@@ -494,11 +496,11 @@ class TreeGrower {
     sumBySide(this.rows, s, e, data, col, goLeft, grad, hess, sums);
     const { lambda, learningRate } = this.params;
     const vl = Math.fround((-sums[0] / (sums[1] + lambda)) * learningRate);
-    const vr = Math.fround((-(sums[2] - sums[0]) / (sums[3] - sums[1] + lambda)) * learningRate);
+    const vr = Math.fround((-sums[2] / (sums[3] + lambda)) * learningRate);
     tree.value[l] = vl;
     tree.value[r] = vr;
     tree.cover[l] = sums[1];
-    tree.cover[r] = sums[3] - sums[1];
+    tree.cover[r] = sums[3];
     const side = this.side;
     side[1] = Math.exp(-vl);
     side[0] = Math.exp(-vr);

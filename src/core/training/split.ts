@@ -189,7 +189,8 @@ export class SplitFinder {
         const lgq = Math.floor(left * INV_SHIFT);
         const lhq = left - lgq * SHIFT;
         const rhq = totalHq - lhq;
-        if (lhq < mcwQ || rhq < mcwQ) continue;
+        // A side without hessian would get an infinite weight when λ = 0.
+        if (lhq < mcwQ || rhq < mcwQ || lhq === 0 || rhq === 0) continue;
         const GL = lgq * gs;
         const HL = lhq * hs;
         const GR = (totalGq - lgq) * gs;
@@ -253,7 +254,8 @@ export class SplitFinder {
         const lgq = Math.floor(left * INV_SHIFT);
         const lhq = left - lgq * SHIFT;
         const rhq = totalHq - lhq;
-        if (lhq < mcwQ || rhq < mcwQ) continue;
+        // A side without hessian would get an infinite weight when λ = 0.
+        if (lhq < mcwQ || rhq < mcwQ || lhq === 0 || rhq === 0) continue;
         const GL = lgq * gs;
         const HL = lhq * hs;
         const GR = (totalGq - lgq) * gs;
