@@ -63,11 +63,11 @@ function ApiKeyControl({ value, onChange }: { value: string | null; onChange: (k
 
 export function App() {
   const route = useRoute();
-  const [apiKey, setApiKeyState] = useState<string | null>(() => storedApiKey());
   const baseUrl = useMemo(() => apiBaseUrl(), []);
+  const [apiKey, setApiKeyState] = useState<string | null>(() => storedApiKey(baseUrl));
   const api = useMemo(() => createApiClient({ baseUrl, apiKey }), [baseUrl, apiKey]);
   const setApiKey = (key: string | null): void => {
-    storeApiKey(key);
+    storeApiKey(baseUrl, key);
     setApiKeyState(key);
   };
   const context = useMemo(() => ({ api, apiKey, setApiKey }), [api, apiKey]);
@@ -106,7 +106,7 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <div className="status" data-testid="api-status" data-up={String(up)}>
+        <div className="status" data-testid="api-status" data-up={String(up)} title={`API: ${baseUrl || window.location.origin}`}>
           <span className={`dot ${up ? 'dot-up' : status.loading && status.data === undefined ? 'dot-wait' : 'dot-down'}`} aria-hidden="true" />
           {up ? (
             <>

@@ -2,6 +2,8 @@
  * Where the API is and which key to present. The address comes from the `?api_url=` query
  * parameter, else from API_URL at build time, else the page's own origin. The API key lives in
  * sessionStorage only: it is typed in by the person using the dashboard and is gone with the tab.
+ * It is stored per API address, so a link with another ?api_url= never receives a key typed for
+ * this one.
  */
 
 declare const __API_URL__: string;
@@ -26,18 +28,22 @@ export function apiBaseUrl(): string {
   return cleanUrl(__API_URL__) ?? '';
 }
 
-export function storedApiKey(): string | null {
+function storageKey(baseUrl: string): string {
+  return `${KEY_STORAGE}:${baseUrl || window.location.origin}`;
+}
+
+export function storedApiKey(baseUrl: string): string | null {
   try {
-    return window.sessionStorage.getItem(KEY_STORAGE);
+    return window.sessionStorage.getItem(storageKey(baseUrl));
   } catch {
     return null;
   }
 }
 
-export function storeApiKey(key: string | null): void {
+export function storeApiKey(baseUrl: string, key: string | null): void {
   try {
-    if (key === null || key === '') window.sessionStorage.removeItem(KEY_STORAGE);
-    else window.sessionStorage.setItem(KEY_STORAGE, key);
+    if (key === null || key === '') window.sessionStorage.removeItem(storageKey(baseUrl));
+    else window.sessionStorage.setItem(storageKey(baseUrl), key);
   } catch {
     // Storage can be disabled; the key then lasts until the page is reloaded.
   }
