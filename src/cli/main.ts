@@ -59,7 +59,8 @@ export function reportFailure(e: unknown): number {
   if (e instanceof FraudlensError) {
     process.stderr.write(`fraudlens: error ${e.code}: ${e.describe()}\n`);
     if (process.env.FRAUDLENS_DEBUG === '1') process.stderr.write(`${e.stack}\n`);
-    return e.statusCode >= 500 ? EXIT_INTERNAL : EXIT_BAD_INPUT;
+    // Only a broken invariant or an unexpected failure is ours; everything else is the input's.
+    return e.code === 'INTERNAL' || e.code === 'EXPLANATION_NOT_ADDITIVE' ? EXIT_INTERNAL : EXIT_BAD_INPUT;
   }
   const err = e as Error;
   process.stderr.write(`fraudlens: internal error: ${err?.message ?? String(e)}\n`);

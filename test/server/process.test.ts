@@ -177,7 +177,7 @@ describe('fraudlens serve (child process)', () => {
   it('exits 2 naming the setting on a bad configuration', async () => {
     const bad = await runServe(['--model', ULB_MODEL], { FRAUDLENS_BATCH_LIMIT: 'lots' }, cwd);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /CONFIG_INVALID: FRAUDLENS_BATCH_LIMIT must be an integer, got "lots"/);
+    assert.match(bad.stderr, /CONFIG_INVALID: .*FRAUDLENS_BATCH_LIMIT must be an integer, got "lots"/);
     const unknown = await runServe(['--model', ULB_MODEL], { FRAUDLENS_WORKER: '2' }, cwd);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown setting FRAUDLENS_WORKER .*did you mean FRAUDLENS_WORKERS/);

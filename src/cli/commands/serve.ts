@@ -9,7 +9,6 @@ import cluster from 'node:cluster';
 
 import { CommanderError, type Command } from 'commander';
 
-import { FraudlensError } from '../../core/errors.js';
 import { loadConfig, SETTINGS } from '../../server/config.js';
 import { pluginSettings, SERVE_PLUGINS } from '../../server/plugins.js';
 import { runPrimary, startServer } from '../../server/start.js';
@@ -36,33 +35,14 @@ export function registerServe(program: Command): void {
       const v = opts[attributeOf(s.flag!)];
       if (v !== undefined) flags[s.key] = v;
     }
-    let config;
-    try {
-      config = loadConfig({ flags, extraSettings: pluginSettings(), ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}) });
-    } catch (e) {
-      if (e instanceof FraudlensError && e.code === 'CONFIG_INVALID') {
-        // A configuration mistake is a usage error (exit 2), although the catalogue files it as a
-        // server-side code for HTTP purposes.
-        process.stderr.write(`fraudlens: error ${e.code}: ${e.message}\n`);
-        throw new CommanderError(2, 'fraudlens.config', e.message);
-      }
-      throw e;
-    }
+    // A configuration mistake surfaces as CONFIG_INVALID, which the CLI reports with exit code 2.
+    const config = loadConfig({ flags, extraSettings: pluginSettings(), ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}) });
     if (config.workers > 1 && cluster.isPrimary) {
       const code = await runPrimary(config);
       if (code !== 0) throw new CommanderError(code, 'fraudlens.workers', 'workers failed');
       return;
     }
-    let server;
-    try {
-      server = await startServer(config, { plugins: SERVE_PLUGINS.map((r) => r.plugin) });
-    } catch (e) {
-      if (e instanceof FraudlensError && e.code === 'CONFIG_INVALID') {
-        process.stderr.write(`fraudlens: error ${e.code}: ${e.describe()}\n`);
-        throw new CommanderError(2, 'fraudlens.config', e.message);
-      }
-      throw e;
-    }
+    const server = await startServer(config, { plugins: SERVE_PLUGINS.map((r) => r.plugin) });
     await server.closed;
     // Everything is closed; should a library still hold a handle, do not hang the exit for it.
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();

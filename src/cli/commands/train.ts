@@ -12,6 +12,7 @@ import { readCsv } from '../../io/csv.js';
 import { saveModelFile } from '../../io/model-file.js';
 import { writeTrainingBaseline } from '../baseline.js';
 import { nameList, nonNegativeInt, numberIn, positiveInt } from '../options.js';
+import { binarizeLabel } from '../labels.js';
 
 interface TrainFlags {
   data: string;
@@ -34,6 +35,7 @@ interface TrainFlags {
   validFraction?: number;
   earlyStopping: number;
   goss?: boolean;
+  positiveLabel?: string;
   targetPrecision?: number;
   targetRecall?: number;
   reviewThreshold?: number;
@@ -66,7 +68,9 @@ export function registerTrain(program: Command): void {
     .option('--valid <file>', 'validation CSV (same columns)')
     .option('--valid-fraction <f>', 'hold out this share of the last rows for validation', numberIn('--valid-fraction', 0, 0.9, { minExclusive: true }))
     .option('--early-stopping <n>', 'stop after N rounds without validation improvement', nonNegativeInt('--early-stopping'), 0)
-    .option('--goss', 'gradient-based one-side sampling (faster on large data)')
+    .option('--goss', 'force gradient-based one-side sampling (default: on from 100,000 training rows)')
+    .option('--no-goss', 'never use gradient-based one-side sampling')
+    .option('--positive-label <value>', 'label value that means fraud, when the label is not 0/1 (others become 0)')
     .option('--target-precision <p>', 'decline threshold: smallest score reaching this precision on validation', numberIn('--target-precision', 0, 1))
     .option('--target-recall <r>', 'review threshold: largest score keeping this recall on validation', numberIn('--target-recall', 0, 1))
     .option('--review-threshold <s>', 'override the review threshold', numberIn('--review-threshold', 0, 1))
@@ -82,6 +86,10 @@ export function registerTrain(program: Command): void {
       for (const c of flags.categorical ?? []) forced[c] = 'categorical';
       const table = await readCsv(flags.data, { types: forced });
       const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced }) : undefined;
+      if (flags.positiveLabel !== undefined) {
+        binarizeLabel(table, flags.label, flags.positiveLabel);
+        if (valid) binarizeLabel(valid, flags.label, flags.positiveLabel);
+      }
       const options: TrainOptions = {
         label: flags.label,
         drop: flags.drop,
@@ -100,7 +108,7 @@ export function registerTrain(program: Command): void {
         valid,
         validFraction: flags.validFraction,
         earlyStopping: flags.earlyStopping,
-        goss: flags.goss === true,
+        ...(flags.goss !== undefined ? { goss: flags.goss } : {}),
         targetPrecision: flags.targetPrecision,
         targetRecall: flags.targetRecall,
         name: flags.name,

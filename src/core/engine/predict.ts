@@ -35,17 +35,20 @@ export interface Layout {
   readonly roots: Int32Array;
 }
 
+/** Codes at or above 2^32 would wrap in the bitset word index; no split lists them. */
+const MAX_CODE_EXCLUSIVE = 2 ** 32;
+
 /**
  * The child of split node n that value v goes to. Numeric: v < threshold → left; missing → the
  * default side; categorical (NaN threshold): the code's bit set → right, anything else → left
- * (unseen, negative or fractional codes, as XGBoost does).
+ * (unseen, negative, fractional or huge codes, as XGBoost does).
  */
 export function childOf(L: Layout, n: number, v: number): number {
   const c = L.thr[n];
   if (v < c) return L.left[n];
   if (v !== v) return L.left[n] + 1 - L.defaultLeft[n];
   if (c !== c) {
-    if (!(v >= 0) || v !== Math.floor(v)) return L.left[n];
+    if (!(v >= 0 && v < MAX_CODE_EXCLUSIVE) || v !== Math.floor(v)) return L.left[n];
     const word = v >>> 5;
     if (word >= L.catWords[n]) return L.left[n];
     return L.left[n] + ((L.catBits[L.catStart[n] + word] >>> (v & 31)) & 1);
