@@ -28,6 +28,7 @@ import { ModelHolder, type LoadedModel } from './model-state.js';
 import { registerHealth } from './routes/health.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
+import { dashboardDir, registerDashboard } from './routes/dashboard.js';
 import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
 import { registerV2 } from './routes/v2.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readModel?: (path: string) => Promise<LoadedModel>;
   /** Export process metrics (CPU, memory, event loop); default true. */
   processMetrics?: boolean;
+  /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
+  dashboardDir?: string | null;
 }
 
 /** Routes that keep answering while the server drains on shutdown. */
@@ -178,6 +181,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerModel(app, context);
     registerLogs(app, context);
     registerMetrics(app, context);
+    await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);
     for (const plugin of deps.plugins ?? []) await plugin(app, context);
     return app;
   } catch (e) {

@@ -66,6 +66,9 @@ class RouteTable {
   private readonly routes: { pattern: RegExp; method: string }[] = [];
 
   add(url: string, methods: string | string[]): void {
+    // A catch-all (CORS's preflight route `OPTIONS *`) matches every path; counting it would turn
+    // every unknown GET into "405, use OPTIONS" instead of 404.
+    if (url === '*' || url === '/*') return;
     // Fastify patterns: ":name" is one segment, "*" the rest of the path.
     const source = url
       .split('/')
