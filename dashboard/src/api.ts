@@ -305,10 +305,14 @@ export function normaliseModel(raw: unknown): ModelInfo {
   return info;
 }
 
-/** The validation curves wherever the metadata puts them (metrics.curves or metrics itself). */
+/**
+ * The validation curves: fraudlens train stores them in training.extra.curves; other producers may
+ * put them in metrics.curves or in metrics itself.
+ */
 export function modelCurves(m: ModelInfo): ModelCurves {
   const metrics = m.training?.metrics;
-  const curves: ModelCurves = { ...(metrics?.curves ?? {}) };
+  const stored = m.training?.extra?.curves as ModelCurves | undefined;
+  const curves: ModelCurves = { ...(metrics?.curves ?? {}), ...(stored ?? {}) };
   if (curves.roc === undefined && metrics?.roc !== undefined) curves.roc = metrics.roc;
   if (curves.pr === undefined && metrics?.pr !== undefined) curves.pr = metrics.pr;
   if (curves.confusion === undefined && metrics?.confusion !== undefined) curves.confusion = metrics.confusion;

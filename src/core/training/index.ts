@@ -7,8 +7,8 @@
 export { trainModel, TRAIN_DEFAULTS, DEFAULT_GOSS, GOSS_AUTO_MIN_ROWS } from './train.js';
 export type { TrainOptions, TrainSummary, FeatureImportance, ConfusionSummary } from './train.js';
 export type { ProgressCallback, RoundMetrics, StoppingMetric, GossParams } from './boost.js';
-export { rocAuc, averagePrecision, logLoss, brierScore, confusionAt, calibrationTable, evaluateScores, LOGLOSS_EPSILON } from './metrics.js';
-export type { BinaryMetrics, CalibrationBin, ConfusionAt } from './metrics.js';
+export { rocAuc, averagePrecision, logLoss, brierScore, confusionAt, calibrationTable, evaluateScores, validationCurves, CURVE_POINTS, LOGLOSS_EPSILON } from './metrics.js';
+export type { BinaryMetrics, CalibrationBin, ConfusionAt, Curves } from './metrics.js';
 export { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
 export type { ThresholdOptions } from './thresholds.js';
 export { Rng } from './random.js';

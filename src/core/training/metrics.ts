@@ -257,3 +257,61 @@ export function evaluateScores(scores: ArrayLike<number>, labels: ArrayLike<numb
     brier: brierScore(scores, labels),
   };
 }
+
+export interface Curves {
+  /** ROC: false and true positive rates when flagging scores ≥ threshold, thresholds descending. */
+  roc: { fpr: number[]; tpr: number[]; thresholds: number[] };
+  /** Precision-recall at the same thresholds. */
+  pr: { precision: number[]; recall: number[]; thresholds: number[] };
+}
+
+/** Points kept on each curve: enough to draw it, small enough to store in a model file. */
+export const CURVE_POINTS = 200;
+
+/**
+ * ROC and precision-recall curves, one point per distinct score (ties grouped, as scikit-learn's
+ * roc_curve / precision_recall_curve do), thinned to about `maxPoints` evenly spaced points plus
+ * both ends.
+ */
+export function validationCurves(scores: ArrayLike<number>, labels: ArrayLike<number>, maxPoints = CURVE_POINTS): Curves {
+  checkLengths(scores, labels);
+  const n = labels.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  let positives = 0;
+  for (let i = 0; i < n; i++) positives += labels[i] === 1 ? 1 : 0;
+  const negatives = n - positives;
+  const fpr: number[] = [0];
+  const tpr: number[] = [0];
+  const precision: number[] = [];
+  const recall: number[] = [];
+  const thresholds: number[] = [];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < n; ) {
+    const s = scores[order[k]];
+    while (k < n && scores[order[k]] === s) {
+      if (labels[order[k]] === 1) tp++;
+      else fp++;
+      k++;
+    }
+    thresholds.push(s);
+    fpr.push(negatives > 0 ? fp / negatives : 0);
+    tpr.push(positives > 0 ? tp / positives : 0);
+    precision.push(tp / (tp + fp));
+    recall.push(positives > 0 ? tp / positives : 0);
+  }
+  const step = Math.max(1, Math.ceil(thresholds.length / maxPoints));
+  const keep = (i: number, len: number): boolean => i % step === 0 || i === len - 1;
+  return {
+    roc: {
+      fpr: fpr.filter((_, i) => i === 0 || keep(i - 1, thresholds.length)),
+      tpr: tpr.filter((_, i) => i === 0 || keep(i - 1, thresholds.length)),
+      thresholds: [Infinity, ...thresholds].filter((_, i) => i === 0 || keep(i - 1, thresholds.length)).map((t) => (t === Infinity ? 1 : t)),
+    },
+    pr: {
+      precision: precision.filter((_, i) => keep(i, thresholds.length)),
+      recall: recall.filter((_, i) => keep(i, thresholds.length)),
+      thresholds: thresholds.filter((_, i) => keep(i, thresholds.length)),
+    },
+  };
+}

@@ -20,7 +20,7 @@ import {
 } from './binning.js';
 import { MAX_PACKED_ROWS } from './histogram.js';
 import { boost, type BoostParams, type GossParams, type ProgressCallback, type RoundMetrics, type StoppingMetric } from './boost.js';
-import { calibrationTable, confusionAt, evaluateScores, type BinaryMetrics, type CalibrationBin } from './metrics.js';
+import { calibrationTable, confusionAt, evaluateScores, validationCurves, type BinaryMetrics, type CalibrationBin, type ConfusionAt, type Curves } from './metrics.js';
 import { Rng } from './random.js';
 import { DEFAULT_MAX_CAT_THRESHOLD } from './split.js';
 import { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
@@ -495,6 +495,7 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
   let thresholds: DecisionThresholds = DEFAULT_THRESHOLDS;
   let validation: TrainSummary['validation'];
   let calibration: CalibrationBin[] | undefined;
+  let curves: (Curves & { confusion: { review: ConfusionAt; decline: ConfusionAt } }) | undefined;
   let validPositives = 0;
   if (result.validMargin !== null && validLabels !== null) {
     const vm = result.validMargin;
@@ -509,6 +510,8 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
     };
     validation = { ...metrics, review: at(thresholds.review), decline: at(thresholds.decline) };
     calibration = calibrationTable(probs, validLabels);
+    // For the dashboard's ROC / PR charts and confusion matrices.
+    curves = { ...validationCurves(probs, validLabels), confusion: { review: confusionAt(probs, validLabels, thresholds.review), decline: confusionAt(probs, validLabels, thresholds.decline) } };
   }
 
   const importance: FeatureImportance[] = prepared
@@ -542,6 +545,7 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
       stoppedEarly: result.stoppedEarly,
       importance,
       ...(calibration !== undefined ? { calibration } : {}),
+      ...(curves !== undefined ? { curves } : {}),
     },
   };
   const model: FraudlensModel = {
