@@ -311,7 +311,7 @@ export function ModelPage({ model }: { model: ModelInfo }) {
           ) : (
             <Empty title="Not in the model metadata">
               <p>
-                The model file keeps ROC-AUC and PR-AUC but not the curves. They are drawn once <code>training.metrics.curves</code> carries <code>roc: {'{fpr, tpr, thresholds}'}</code> and{' '}
+                This model file keeps ROC-AUC and PR-AUC but not the curves (fraudlens train stores them; imported models do not have them). They are drawn once <code>training.extra.curves</code> carries <code>roc: {'{fpr, tpr, thresholds}'}</code> and{' '}
                 <code>pr: {'{precision, recall, thresholds}'}</code> (validation points).
               </p>
             </Empty>
@@ -325,7 +325,7 @@ export function ModelPage({ model }: { model: ModelInfo }) {
           ) : (
             <Empty title="Not in the model metadata">
               <p>
-                Drawn once <code>training.metrics.curves.confusion</code> carries <code>review</code> and <code>decline</code>, each <code>{'{threshold, tp, fp, tn, fn}'}</code> on the validation rows.
+                Drawn once <code>training.extra.curves.confusion</code> carries <code>review</code> and <code>decline</code>, each <code>{'{threshold, tp, fp, tn, fn}'}</code> on the validation rows.
               </p>
             </Empty>
           )}
