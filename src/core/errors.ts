@@ -20,6 +20,10 @@ export const ERROR_CATALOGUE = {
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },
   BASELINE_INVALID: { statusCode: 422, description: 'A drift baseline file is malformed or does not fit the model.' },
+  BASELINE_SAVE_FAILED: { statusCode: 500, description: 'A drift baseline could not be written to disk; the previous one stays in use.' },
+  // Drift monitoring (the /drift routes)
+  DRIFT_NO_BASELINE: { statusCode: 409, description: 'Drift monitoring has no baseline that fits the served model.' },
+  DRIFT_NOT_ENOUGH_DATA: { statusCode: 409, description: 'The drift window holds too few predictions for the operation.' },
   EXPLANATION_NOT_ADDITIVE: { statusCode: 500, description: 'SHAP values do not add up to the model output (an internal invariant).' },
   // HTTP surface
   REQUEST_INVALID: { statusCode: 400, description: 'The request body or query does not match its schema.' },

@@ -7,6 +7,7 @@
 
 import type { SettingSpec } from './config.js';
 import type { FraudlensPlugin } from './context.js';
+import { DRIFT_PLUGIN } from './drift/plugin.js';
 
 export interface PluginRegistration {
   /** For logs and error messages. */
@@ -16,7 +17,7 @@ export interface PluginRegistration {
   settings?: readonly SettingSpec[];
 }
 
-export const SERVE_PLUGINS: readonly PluginRegistration[] = [];
+export const SERVE_PLUGINS: readonly PluginRegistration[] = [DRIFT_PLUGIN];
 
 export function pluginSettings(registrations: readonly PluginRegistration[] = SERVE_PLUGINS): SettingSpec[] {
   return registrations.flatMap((r) => r.settings ?? []);

@@ -1,0 +1,55 @@
+/**
+ * Drift monitoring as a server plugin (registered in SERVE_PLUGINS): every scored transaction
+ * goes to a window of recent traffic, `/drift` compares that window with the model's training
+ * baseline, `/metrics` exports the verdicts, and the baseline can be downloaded, replaced or
+ * rebuilt from the window. See docs/api.md, "Drift monitoring".
+ *
+ * The window is in-process by default and in Redis when the deployment shares its prediction log
+ * there (FRAUDLENS_DRIFT_BACKEND=auto) or when asked; the baseline follows every model reload.
+ * Nothing here can fail a prediction: without a usable baseline the drift routes answer 409.
+ */
+
+import type { FraudlensPlugin } from '../context.js';
+import type { PluginRegistration } from '../plugins.js';
+import { registerDriftMetrics } from './metrics.js';
+import { DriftMonitor } from './monitor.js';
+import { registerDriftRoutes } from './routes.js';
+import { DRIFT_SETTINGS, resolveDriftSettings } from './settings.js';
+
+export interface DriftPluginOptions {
+  /**
+   * Seed of the window's row sampling, for reproducible reports (tests, benchmarks). Unset: a
+   * random seed per store, which replicas sharing a Redis window need.
+   */
+  seed?: number;
+}
+
+/**
+ * The plugin, with explicit options. Settings come from `config.extensions` (DRIFT_SETTINGS),
+ * with their defaults when the configuration was built without them.
+ * @param options sampling seed
+ * @example const app = await buildApp(loadConfig({ extraSettings: DRIFT_SETTINGS }), { model, plugins: [createDriftPlugin({ seed: 1 })] });
+ */
+export function createDriftPlugin(options: DriftPluginOptions = {}): FraudlensPlugin {
+  return (app, ctx) => {
+    const settings = resolveDriftSettings(ctx.config);
+    const monitor = new DriftMonitor(settings, ctx.models, app.log.child({ component: 'drift' }), options.seed);
+    // Closing the app flushes the window (a Redis store sends what is pending) and releases it.
+    app.addHook('onClose', async () => {
+      await monitor.close();
+    });
+    monitor.start();
+    ctx.onScored.push(monitor.observe);
+    ctx.models.onChange(monitor.onModelChange);
+    registerDriftMetrics(ctx.metrics.registry, monitor);
+    registerDriftRoutes(app, ctx, monitor);
+  };
+}
+
+/** The plugin `fraudlens serve` loads. */
+export const driftPlugin: FraudlensPlugin = createDriftPlugin();
+
+/** The SERVE_PLUGINS entry. */
+export const DRIFT_PLUGIN: PluginRegistration = { name: 'drift', plugin: driftPlugin, settings: DRIFT_SETTINGS };
+
+export { DRIFT_SETTINGS } from './settings.js';
