@@ -10,7 +10,8 @@
  *      per 5-minute bucket, at most 1000).
  *   3. The peer: the Flask seed's /drift runs scipy's ks_2samp per feature on the raw recent rows
  *      against its 1000-row baseline sample. Timed here for 30 features over 1,000,000 rows, the
- *      statistics alone (its Redis fetch and JSON parsing of those rows are not counted).
+ *      statistics alone (its Redis fetch and JSON parsing of those rows are not counted), and,
+ *      like for like with our sample, on 1000 of those rows.
  * The baseline has 1000 rows, so our report uses the KS test too (on the window's sample).
  *
  * Usage: node bench/drift-http.js   (one JSON object on stdout); also `npm run bench -- drift`
