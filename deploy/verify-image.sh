@@ -355,6 +355,9 @@ stop_image() { # port timeout-seconds → sets STOP_STATUS to the exit status (o
   if [ "$ENGINE" = docker ]; then
     docker stop --time "$limit" "$RUN_NAME" >/dev/null
     STOP_STATUS="$(docker inspect --format '{{.State.ExitCode}}' "$RUN_NAME")"
+    # `docker logs --follow` ends with the container; wait for it so the log file is complete.
+    local i
+    for ((i = 0; i < 50; i++)); do kill -0 "$RUN_PID" 2>/dev/null || break; sleep 0.1; done
     return
   fi
   # `buildah run` ends its command with SIGKILL when it gets SIGTERM itself, so the signal goes
@@ -462,9 +465,9 @@ verify_running() { # label image expect-redis [NAME=value...]
 # ---------------------------------------------------------------------------------------------
 
 ensure_base
-base_bytes="$(image_size "$BASE_REF" 2>/dev/null || echo 0)"
-
 build_image deploy/Dockerfile "$API_TAG"
+# (Docker pulls the base during the build, so its size is known only now.)
+base_bytes="$(image_size "$BASE_REF" 2>/dev/null || echo 0)"
 api_bytes="$(image_size "$API_TAG")"
 report "size: $API_TAG $(mib "$api_bytes") = base $(mib "$base_bytes") + project $(mib $((api_bytes - base_bytes)))"
 
