@@ -72,9 +72,9 @@ describe('runFeatureDrift', () => {
     assert.equal(same.drifted, false);
   });
 
-  it('large numeric baseline: normalised Wasserstein, pValue null', () => {
+  it('large numeric baseline and window: normalised Wasserstein, pValue null', () => {
     const base = normalSample(5000, 0, 4);
-    const r = runFeatureDrift('numeric', samples(base, normalSample(500, 0.5, 5)));
+    const r = runFeatureDrift('numeric', samples(base, normalSample(2000, 0.5, 5)));
     assert.equal(r.test, 'wasserstein');
     assert.equal(r.pValue, null);
     assert.ok(r.statistic > 0.3 && r.statistic < 0.7, `normalised distance ${r.statistic}`);
@@ -84,9 +84,18 @@ describe('runFeatureDrift', () => {
 
   it('categorical counts pick chi-squared or Jensen-Shannon by baseline total', () => {
     assert.equal(runFeatureDrift('categorical', counts([300, 200, 100], [50, 30, 20])).test, 'chisquare');
-    const large = runFeatureDrift('categorical', counts([3000, 2000, 1000], [10, 30, 60]));
+    const large = runFeatureDrift('categorical', counts([3000, 2000, 1000], [200, 600, 1200]));
     assert.equal(large.test, 'jensenshannon');
     assert.equal(large.drifted, true);
+  });
+
+  it('a small window keeps the p-value tests even against a large baseline', () => {
+    const base = normalSample(5000, 0, 4);
+    assert.equal(runFeatureDrift('numeric', samples(base, normalSample(500, 0, 5))).test, 'ks');
+    assert.equal(runFeatureDrift('categorical', counts([3000, 2000, 1000], [10, 30, 60])).test, 'chisquare');
+    assert.equal(selectDriftTest({ type: 'numeric', baselineRows: 100_000, currentRows: 1000 }), 'ks');
+    assert.equal(selectDriftTest({ type: 'numeric', baselineRows: 100_000, currentRows: 1001 }), 'wasserstein');
+    assert.equal(selectDriftTest({ type: 'numeric', baselineRows: 100_000 }), 'wasserstein');
   });
 
   it('low-cardinality numeric samples are counted per value', () => {

@@ -261,17 +261,26 @@ describe('buildDriftReport', () => {
   });
 
   it('large baseline: a fresh sample shows no drift; amount x 1.5 flags amount and only it', () => {
-    const same = buildDriftReport(large, ...pair(windowOf(large, 3000, 41)));
+    // A 2000-row window sample: large enough for the distances (see the registry's rule).
+    const same = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, {}, 2000)));
     assert.deepEqual(same.features.map((f) => f.test), ['wasserstein', 'wasserstein', 'jensenshannon', 'jensenshannon', 'wasserstein']);
     assert.deepEqual(same.drifted_features, []);
     assert.equal(same.dataset_drift.drifted, false);
 
-    const shifted = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 })));
+    const shifted = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 }, 2000)));
     assert.deepEqual(shifted.drifted_features, ['amount']);
     assert.equal(shifted.dataset_drift.drifted, false, 'one feature of five is below the 0.5 share');
     assert.equal(shifted.dataset_drift.drifted_features, 1);
-    const withLowShare = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 })), { share: 0.2 });
+    const withLowShare = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 }, 2000)), { share: 0.2 });
     assert.equal(withLowShare.dataset_drift.drifted, true);
+  });
+
+  it('large baseline, window sample of 1000: p-value tests, same verdicts', () => {
+    const same = buildDriftReport(large, ...pair(windowOf(large, 3000, 41)));
+    assert.deepEqual(same.features.map((f) => f.test), ['ks', 'ks', 'jensenshannon', 'chisquare', 'ks']);
+    assert.deepEqual(same.drifted_features, []);
+    const shifted = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 })));
+    assert.deepEqual(shifted.drifted_features, ['amount']);
   });
 
   it('without samples, falls back to the bins and still flags the shift', () => {
@@ -330,7 +339,7 @@ describe('buildDriftReport', () => {
   });
 
   it('honours forced tests and threshold overrides, and rejects options that cannot apply', () => {
-    const { counts, sample } = windowOf(large, 2000, 71);
+    const { counts, sample } = windowOf(large, 2000, 71, {}, 2000);
     const report = buildDriftReport(large, counts, sample, { tests: { amount: 'psi', is_new: 'ks' }, scoreTest: 'ks', thresholds: { wasserstein: 0 } });
     assert.equal(feature(report, 'amount').test, 'psi');
     assert.equal(feature(report, 'is_new').test, 'ks');

@@ -42,6 +42,7 @@ export {
   DRIFT_STATISTICS,
   LOW_CARDINALITY_MAX_DISTINCT,
   SMALL_BASELINE_MAX_ROWS,
+  SMALL_CURRENT_MAX_ROWS,
   datasetDrift,
   getDriftStatistic,
   runFeatureDrift,

@@ -583,7 +583,11 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
   const currentMissing = counts.counts[start + bins];
   const baselineObserved = total(baselineCounts);
   const distinct = f === null ? layout.baseline.score.distinct : f.distinct;
-  const test = forced ?? selectDriftTest({ type, baselineRows: baselineObserved, distinctValues: type === 'numeric' ? distinct : undefined });
+  // Numeric tests run on the window's sample when it is large enough, else (like categorical
+  // ones) on the counts of every row: the test is chosen for the observations it will see.
+  const windowRows = total(currentCounts);
+  const currentRows = type === 'numeric' && sample.size >= minSampleSize ? Math.min(windowRows, sample.size) : windowRows;
+  const test = forced ?? selectDriftTest({ type, baselineRows: baselineObserved, distinctValues: type === 'numeric' ? distinct : undefined, currentRows });
   const stat = getDriftStatistic(test);
 
   let input: DriftInput;
