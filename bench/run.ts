@@ -95,7 +95,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     predict: async () => predictSection,
     train: fromModule('train-parity.js'),
     http: fromModule('http.js'),
-    drift: fromModule('drift-window.js'),
+    drift: fromModule('drift-http.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);
