@@ -176,7 +176,19 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
     });
     const latency = await query('histogram_quantile(0.99, sum by (le) (fraudlens_http_request_duration_seconds_bucket{route="/predict"}))');
     assert.equal(latency.length, 1);
-    t.diagnostic(`Prometheus: up=1 on ${instances.join(', ')}; sum(fraudlens_predictions_total)=${sent.predictions}; p99 /predict ${(Number(latency[0].value[1]) * 1000).toFixed(2)} ms`);
+    // Drift: each replica has the demo baseline, and they share one window through Redis.
+    assert.equal((await query('fraudlens_drift_baseline_loaded == 1')).length, 3);
+    // Each replica caches its drift report for a few seconds, so the three agree once their
+    // caches have renewed after the last write.
+    let windowRows: Awaited<ReturnType<typeof query>> = [];
+    await waitUntil(
+      async () => {
+        windowRows = await query('fraudlens_drift_window_rows');
+        return windowRows.length === 3 && windowRows.every((s) => s.value[1] === windowRows[0].value[1] && Number(s.value[1]) > 0);
+      },
+      { timeoutMs: 20_000, intervalMs: 250, message: 'the replicas did not report one shared drift window' },
+    );
+    t.diagnostic(`Prometheus: up=1 on ${instances.join(', ')}; sum(fraudlens_predictions_total)=${sent.predictions}; p99 /predict ${(Number(latency[0].value[1]) * 1000).toFixed(2)} ms; drift window rows ${windowRows[0].value[1]} on every replica`);
   });
 
   test('a replica killed under load loses no request: nginx retries on the next one', async (t) => {
