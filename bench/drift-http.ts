@@ -18,10 +18,10 @@
  * once run.ts loads this module for the 'drift' section.
  */
 
-import { existsSync } from 'node:fs';
+import { PACKAGE_ROOT } from '../src/io/package-root.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { tableFromColumns } from '../src/core/data/table.js';
@@ -53,16 +53,6 @@ function syntheticRows(n: number, seed: number): { rows: Float64Array[]; scores:
   return { rows, scores: Float64Array.from({ length: n }, () => rng.next()) };
 }
 
-/** The directory holding package.json above this module: the repository, whatever the outDir. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -95,7 +85,7 @@ print(json.dumps({"ms": full, "ms_1000_rows": (time.perf_counter() - t) * 1000, 
 }
 
 async function measure(): Promise<Record<string, unknown>> {
-  const modelPath = join(packageRoot(), 'fixtures', 'xgboost', 'ulb_subset_d3_t10.model.json');
+  const modelPath = join(PACKAGE_ROOT, 'fixtures', 'xgboost', 'ulb_subset_d3_t10.model.json');
   const loaded = await readModel(modelPath);
   if (loaded.model.features.length !== FEATURES) throw new Error(`expected a ${FEATURES}-feature model, got ${loaded.model.features.length}`);
 

@@ -8,9 +8,9 @@
  * Every failure is a FraudlensError CONFIG_INVALID naming the setting and where its value came from.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../io/package-root.js';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
@@ -82,15 +82,6 @@ export interface SettingSpec {
   secret?: boolean;
 }
 
-const PACKAGE_ROOT = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-})();
 
 /** The bundled demo model, relative to the package (not to the working directory). */
 export const DEFAULT_MODEL_PATH = join(PACKAGE_ROOT, 'models', 'demo', 'model.json');

@@ -2,23 +2,12 @@
  * Paths the tests read: the project's committed fixtures, and ../shared (the peers' fixtures and
  * real datasets) which exists in CI and on developer machines but not in a user's fresh clone.
  */
+import { PACKAGE_ROOT } from '../../src/io/package-root.js';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 
-/**
- * The repository root, found from this file whether it runs from test/ or dist/test/; a build
- * placed elsewhere (another outDir) falls back to the working directory.
- */
-export const REPO_ROOT = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-})();
+/** The repository root (see src/io/package-root.ts). */
+export const REPO_ROOT = PACKAGE_ROOT;
 
 export const SHARED_ROOT = process.env.FRAUDLENS_SHARED ?? resolve(REPO_ROOT, '..', 'shared');
 

@@ -12,10 +12,9 @@
  * API makes the run send less, never pile up connections.
  */
 
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../../io/package-root.js';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 
 import type { Command } from 'commander';
 
@@ -26,7 +25,7 @@ import { readCsv } from '../../io/csv.js';
 import { numberIn, positiveInt } from '../options.js';
 
 /** The bundled hold-out data, relative to the package root (not to the working directory). */
-const DEFAULT_DATA = join(packageRoot(), 'data', 'demo', 'holdout.csv.gz');
+const DEFAULT_DATA = join(PACKAGE_ROOT, 'data', 'demo', 'holdout.csv.gz');
 /** Runs without --count or --duration stop after this long. */
 const DEFAULT_DURATION_S = 60;
 const MAX_RATE = 10_000;
@@ -35,15 +34,6 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** Seconds between progress lines on stderr. */
 const PROGRESS_EVERY_S = 10;
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
 
 interface DriftShift {
   feature: string;

@@ -6,25 +6,18 @@
  */
 
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { PACKAGE_ROOT } from '../../io/package-root.js';
 
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' http: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/** dashboard/dist of this package, found from this module (src/ or dist/src/ layouts). */
+/** dashboard/dist of this package when it has been built. */
 export function dashboardDir(): string | null {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'dashboard', 'dist');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return null;
+  const dir = join(PACKAGE_ROOT, 'dashboard', 'dist');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
 /** Registers the dashboard when it has been built; returns whether it did. */
