@@ -137,7 +137,7 @@ export class Predictor implements Layout {
       }
     }
     this.roots[e.numTrees] = next;
-    this.complete = e.maxDepth <= MAX_PADDED_DEPTH ? buildCompleteTrees(this) : null;
+    this.complete = e.maxDepth <= MAX_PADDED_DEPTH ? buildCompleteTrees(this, !e.hasCategorical) : null;
   }
 
   /** The leaf (compiled index) that `x[offset .. offset+numFeatures)` reaches in tree t. */
@@ -172,37 +172,108 @@ export class Predictor implements Layout {
         }
         continue;
       }
-      const idx = c.position;
       const cfeat = c.feat;
       const cthr = c.thr;
       const count = r1 - r0;
+      if (c.mirrored) {
+        // Numeric model: every step is one comparison on the mirrored block (see CompleteTrees).
+        const xx = c.block;
+        const w = 2 * m;
+        for (let k = 0; k < count; k++) {
+          const src = (r0 + k) * m;
+          for (let j = 0; j < m; j++) {
+            const v = x[src + j];
+            const missing = v !== v;
+            xx[k * w + j] = missing ? Infinity : v;
+            xx[k * w + m + j] = missing ? Infinity : -v;
+          }
+        }
+        const leaf = c.leaf;
+        for (let t = 0; t < trees; t++) {
+          const nodeBase = c.nodeStart[t];
+          const depth = c.depth[t];
+          const leafBase = c.leafStart[t] - ((1 << depth) - 1);
+          // Four rows descend together, their positions in registers: four independent chains
+          // the CPU overlaps. `+(a < b)` compiles to a flag read, not a branch the data would
+          // mispredict.
+          let k = 0;
+          for (; k + 4 <= count; k += 4) {
+            const o0 = k * w;
+            const o1 = o0 + w;
+            const o2 = o1 + w;
+            const o3 = o2 + w;
+            let p0 = 0;
+            let p1 = 0;
+            let p2 = 0;
+            let p3 = 0;
+            for (let d = 0; d < depth; d++) {
+              p0 = 2 * p0 + 2 - +(xx[o0 + cfeat[nodeBase + p0]] < cthr[nodeBase + p0]);
+              p1 = 2 * p1 + 2 - +(xx[o1 + cfeat[nodeBase + p1]] < cthr[nodeBase + p1]);
+              p2 = 2 * p2 + 2 - +(xx[o2 + cfeat[nodeBase + p2]] < cthr[nodeBase + p2]);
+              p3 = 2 * p3 + 2 - +(xx[o3 + cfeat[nodeBase + p3]] < cthr[nodeBase + p3]);
+            }
+            out[r0 + k] += leaf[leafBase + p0];
+            out[r0 + k + 1] += leaf[leafBase + p1];
+            out[r0 + k + 2] += leaf[leafBase + p2];
+            out[r0 + k + 3] += leaf[leafBase + p3];
+          }
+          for (; k < count; k++) {
+            const o = k * w;
+            let q = 0;
+            for (let d = 0; d < depth; d++) q = 2 * q + 2 - +(xx[o + cfeat[nodeBase + q]] < cthr[nodeBase + q]);
+            out[r0 + k] += leaf[leafBase + q];
+          }
+        }
+        continue;
+      }
+      const leaf = c.leaf;
       for (let t = 0; t < trees; t++) {
         const nodeBase = c.nodeStart[t];
         const depth = c.depth[t];
-        idx.fill(0, 0, count);
-        for (let d = 0; d < depth; d++) {
-          for (let k = 0, rowOffset = r0 * m; k < count; k++, rowOffset += m) {
-            const p = idx[k];
-            const node = nodeBase + p;
-            const v = x[rowOffset + cfeat[node]];
-            // Branch-free step: the sign bit of (v − cut) says left (1) or right (0); adding +0
-            // turns −0 into +0 so v = cut goes right. NaN (a missing value, a categorical split
-            // or ∞ − ∞) takes the general rule.
-            const diff = v - cthr[node] + 0;
-            if (diff !== diff) {
-              const src = c.source[node];
-              idx[k] = 2 * p + (childOf(this, src, v) === this.left[src] ? 1 : 2);
-            } else {
-              SIGN_F64[0] = diff;
-              idx[k] = 2 * p + 2 - (SIGN_U32[1] >>> 31);
-            }
-          }
-        }
         const leafBase = c.leafStart[t] - ((1 << depth) - 1);
-        for (let k = 0; k < count; k++) out[r0 + k] += c.leaf[leafBase + idx[k]];
+        let k = 0;
+        for (; k + 4 <= count; k += 4) {
+          const o0 = (r0 + k) * m;
+          const o1 = o0 + m;
+          const o2 = o1 + m;
+          const o3 = o2 + m;
+          let p0 = 0;
+          let p1 = 0;
+          let p2 = 0;
+          let p3 = 0;
+          for (let d = 0; d < depth; d++) {
+            p0 = this.completeStep(c, nodeBase, p0, x[o0 + cfeat[nodeBase + p0]]);
+            p1 = this.completeStep(c, nodeBase, p1, x[o1 + cfeat[nodeBase + p1]]);
+            p2 = this.completeStep(c, nodeBase, p2, x[o2 + cfeat[nodeBase + p2]]);
+            p3 = this.completeStep(c, nodeBase, p3, x[o3 + cfeat[nodeBase + p3]]);
+          }
+          out[r0 + k] += leaf[leafBase + p0];
+          out[r0 + k + 1] += leaf[leafBase + p1];
+          out[r0 + k + 2] += leaf[leafBase + p2];
+          out[r0 + k + 3] += leaf[leafBase + p3];
+        }
+        for (; k < count; k++) {
+          const o = (r0 + k) * m;
+          let q = 0;
+          for (let d = 0; d < depth; d++) q = this.completeStep(c, nodeBase, q, x[o + cfeat[nodeBase + q]]);
+          out[r0 + k] += leaf[leafBase + q];
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * One step down a padded tree (slot p of the tree at nodeBase) for value v: one comparison,
+   * or the general rule for a missing value or a categorical split (NaN threshold).
+   */
+  private completeStep(c: CompleteTrees, nodeBase: number, p: number, v: number): number {
+    const cut = c.thr[nodeBase + p];
+    if (v !== v || cut !== cut) {
+      const src = c.source[nodeBase + p];
+      return 2 * p + (childOf(this, src, v) === this.left[src] ? 1 : 2);
+    }
+    return 2 * p + 2 - +(v < cut);
   }
 
   /** Probabilities of a row-major matrix. */
@@ -233,10 +304,6 @@ export class Predictor implements Layout {
   }
 }
 
-/** Shared scratch to read a double's sign bit (the high word, little-endian). */
-const SIGN_F64 = new Float64Array(1);
-const SIGN_U32 = new Uint32Array(SIGN_F64.buffer);
-
 /** Rows that descend the trees together in batch prediction. */
 const BLOCK_ROWS = 64;
 /** Deepest tree padded to a complete tree (2^depth leaves each). */
@@ -249,17 +316,26 @@ interface CompleteTrees {
   /** Offset of each tree's 2^depth leaves in `leaf`. */
   leafStart: Int32Array;
   feat: Int32Array;
-  /** Threshold; +Infinity on padding (every value goes left, all leaves below are equal). */
-  thr: Float32Array;
+  /** Threshold (float32 values held in doubles: the hot loop then converts nothing); +Infinity on padding. */
+  thr: Float64Array;
   /** The layout node a slot came from, for missing values and categorical splits. */
   source: Int32Array;
   leaf: Float32Array;
-  /** Scratch: each block row's slot in the current tree. */
-  position: Int32Array;
+  /**
+   * Numeric models only (no categorical split): steps compare a "mirrored" row of 2m values,
+   * x then −x, with missing values written as +∞ in both halves. A split that sends missing values
+   * right keeps x < t. A split that sends them left becomes, with its children swapped, −x <
+   * nextUp(−t) — the same test as x ≥ t for float32 values — where +∞ (missing) goes to the
+   * swapped side, i.e. left. So no step checks for NaN.
+   */
+  mirrored: boolean;
+  /** Scratch for the mirrored rows of a block (BLOCK_ROWS × 2m), when mirrored. */
+  block: Float64Array;
 }
 
-function buildCompleteTrees(L: Predictor): CompleteTrees {
+function buildCompleteTrees(L: Predictor, mirrored: boolean): CompleteTrees {
   const trees = L.numTrees;
+  const m = L.numFeatures;
   const depth = new Int32Array(trees);
   const nodeStart = new Int32Array(trees);
   const leafStart = new Int32Array(trees);
@@ -273,7 +349,7 @@ function buildCompleteTrees(L: Predictor): CompleteTrees {
     leaves += 1 << depth[t];
   }
   const feat = new Int32Array(nodes);
-  const thr = new Float32Array(nodes);
+  const thr = new Float64Array(nodes);
   const source = new Int32Array(nodes);
   const leaf = new Float32Array(leaves);
   for (let t = 0; t < trees; t++) {
@@ -294,6 +370,11 @@ function buildCompleteTrees(L: Predictor): CompleteTrees {
           thr[g] = Infinity;
           slotNode[2 * p + 1] = n;
           slotNode[2 * p + 2] = n;
+        } else if (mirrored && L.defaultLeft[n]) {
+          feat[g] = m + L.feat[n];
+          thr[g] = nextUpFloat32(-L.thr[n]);
+          slotNode[2 * p + 1] = L.left[n] + 1;
+          slotNode[2 * p + 2] = L.left[n];
         } else {
           feat[g] = L.feat[n];
           thr[g] = L.thr[n];
@@ -305,7 +386,19 @@ function buildCompleteTrees(L: Predictor): CompleteTrees {
       }
     }
   }
-  return { depth, nodeStart, leafStart, feat, thr, source, leaf, position: new Int32Array(BLOCK_ROWS) };
+  return { depth, nodeStart, leafStart, feat, thr, source, leaf, mirrored, block: new Float64Array(mirrored ? BLOCK_ROWS * 2 * m : 0) };
+}
+
+const NEXT_UP_F32 = new Float32Array(1);
+const NEXT_UP_I32 = new Int32Array(NEXT_UP_F32.buffer);
+
+/** The smallest float32 above y (y a finite float32 or +∞, which stays). */
+export function nextUpFloat32(y: number): number {
+  if (y === Infinity) return y;
+  if (y === 0) return 2 ** -149;
+  NEXT_UP_F32[0] = y;
+  NEXT_UP_I32[0] += y > 0 ? 1 : -1;
+  return NEXT_UP_F32[0];
 }
 
 function layoutDepth(L: Predictor, t: number): number {
