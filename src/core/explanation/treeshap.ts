@@ -26,10 +26,6 @@ export const MAX_PATH_FEATURES = 12;
 /** Contributions plus bias must equal the margin within this (float64 arithmetic, summed over trees). */
 export const ADDITIVITY_TOLERANCE = 1e-6;
 
-/** Shared scratch to read a double's sign bit (the high word, little-endian). */
-const SIGN_F64 = new Float64Array(1);
-const SIGN_U32 = new Uint32Array(SIGN_F64.buffer);
-
 /** Rows explained together tree by tree in batch mode (their SHAP rows stay in L1/L2). */
 const EXPLAIN_BLOCK_ROWS = 128;
 
@@ -256,16 +252,10 @@ export class TreeExplainer {
       const b = this.nodeBit[i];
       const v = x[offset + feat[i]];
       // Branch-free on the common numeric step (the direction is data-dependent, so a branch
-      // would be mispredicted half the time): the sign bit of v − threshold is 1 for left.
-      // NaN (a missing value or a categorical split) takes the shared rule.
-      const diff = v - thr[i] + 0;
-      let goLeft: number;
-      if (diff !== diff) {
-        goLeft = childOf(L, i, v) === left[i] ? 1 : 0;
-      } else {
-        SIGN_F64[0] = diff;
-        goLeft = SIGN_U32[1] >>> 31;
-      }
+      // would be mispredicted half the time): `+(v < cut)` compiles to a flag read. NaN (a
+      // missing value or a categorical split) takes the shared rule.
+      const cut = thr[i];
+      const goLeft = v !== v || cut !== cut ? (childOf(L, i, v) === left[i] ? 1 : 0) : +(v < cut);
       mask[c] = m & ~(b * (1 - goLeft));
       mask[c + 1] = m & ~(b * goLeft);
     }
@@ -281,8 +271,9 @@ export class TreeExplainer {
         const factors = at + (1 << D);
         for (let k = 0; k < D; k++) {
           // Selected by multiplying with the bit (0 or 1, exact) rather than branching on it.
+          // An unsatisfied bit reads K(U) again (already in cache) instead of an unneeded entry.
           const bit = (U >>> k) & 1;
-          phi[phiOffset + pathFeatures[off + k]] += bit * (table[factors + k] * table[at + (U ^ (1 << k))]) - (1 - bit) * k0;
+          phi[phiOffset + pathFeatures[off + k]] += bit * (table[factors + k] * table[at + (U ^ (bit << k))]) - (1 - bit) * k0;
         }
       } else {
         const row = -1 - at + U * (D + 1);
