@@ -12,7 +12,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -112,11 +112,14 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
   for (const s of sections) {
     process.stderr.write(`bench: ${s.name}…\n`);
-    results[s.name] = await s.run();
+    results[s.name] = { date: new Date().toISOString(), ...(await s.run()) };
     process.stdout.write(`${JSON.stringify({ section: s.name, ...(results[s.name] as object) })}\n`);
   }
+  // Sections not run this time keep their last results (each section carries its own date).
   mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(REPO, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const file = join(REPO, 'bench', 'results', 'latest.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
