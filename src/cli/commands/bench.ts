@@ -58,6 +58,7 @@ export function registerBench(program: Command): void {
         threads: 1,
         node: process.version,
         explainer_setup_ms: round(loadMs, 1),
+        explainer_table_mib: round(explainer.tableBytes / 2 ** 20, 1),
         predict_rows_per_s: Math.round(rows / predictSeconds),
         explain_rows: explainRows,
         explain_rows_per_s: Math.round(explainRows / explainSeconds),
