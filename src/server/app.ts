@@ -34,7 +34,7 @@ import { registerPredict } from './routes/predict.js';
 import { registerV2 } from './routes/v2.js';
 import { errorResponseSchema } from './schemas.js';
 import { Scorer } from './scoring.js';
-import { securityHeaders } from './security.js';
+import { SECURITY_HEADERS } from './security.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppDeps {
@@ -121,8 +121,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     };
     app.decorate('fraudlens', context);
 
-    app.addHook('onRequest', securityHeaders);
+    // One hook for both (each hook is a step of Fastify's runner on every request): security
+    // headers first, so the draining refusal carries them too.
     app.addHook('onRequest', (request, reply, done) => {
+      void reply.headers(SECURITY_HEADERS);
       if (context.state.draining && !ALWAYS_OPEN.test(request.url)) {
         void reply.header('connection', 'close');
         done(new FraudlensError('NOT_READY', 'the server is shutting down; retry on another instance'));

@@ -1,15 +1,17 @@
 /**
  * Prometheus metrics (prom-client) on a registry of the app's own, so several apps in one process
- * (tests) never share or clash. Hot-path updates go through cached label children: a prediction
- * costs a map lookup and two additions, not a label-hash per call. Values owned elsewhere (the
- * prediction log's counters, the Redis connection) are read at scrape time.
+ * (tests) never share or clash. The metrics every request updates are fast-metrics.ts ones,
+ * updated through label children cached here: a prediction costs a map lookup and a few
+ * additions. Values owned elsewhere (the prediction log's counters, the Redis connection) are
+ * read at scrape time.
  */
 
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 import type { Decision } from '../core/engine/model.js';
 import type { PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
+import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
 import type { ServingModel } from './model-state.js';
 
 export interface MetricsOptions {
@@ -19,39 +21,37 @@ export interface MetricsOptions {
   processMetrics?: boolean;
 }
 
-type Child = { observe(v: number): void };
-type CounterChild = { inc(v?: number): void };
-
 export class ServerMetrics {
   readonly registry = new Registry();
-  private readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
-  private readonly predictions: Counter<'decision'>;
-  private readonly score: Histogram;
+  private readonly requestDuration: FastHistogram;
+  private readonly predictions: FastCounter;
+  private readonly score: HistogramChild;
   private readonly modelInfo: Gauge<'version' | 'sha256' | 'source'>;
   private readonly reloads: Counter<'result'>;
   private readonly observerErrors: Counter;
-  private readonly requestChildren = new Map<string, Child>();
+  private readonly requestChildren = new Map<string, HistogramChild>();
   private readonly decisionChildren = new Map<Decision, CounterChild>();
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
     const log = options.predictionLog;
     new Gauge({ name: 'fraudlens_build_info', help: 'fraudlens version and deployment (value 1).', labelNames: ['version', 'env'], registers }).labels(VERSION, options.env).set(1);
-    this.requestDuration = new Histogram({
+    const registry = this.registry;
+    this.requestDuration = new FastHistogram({
       name: 'fraudlens_http_request_duration_seconds',
       help: 'HTTP request duration by route pattern, method and status code.',
       labelNames: ['method', 'route', 'status_code'],
       // Predictions take well under a millisecond; the low buckets resolve them.
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers,
+      registry,
     });
-    this.predictions = new Counter({ name: 'fraudlens_predictions_total', help: 'Scored transactions by decision.', labelNames: ['decision'], registers });
-    this.score = new Histogram({
+    this.predictions = new FastCounter({ name: 'fraudlens_predictions_total', help: 'Scored transactions by decision.', labelNames: ['decision'], registry });
+    this.score = new FastHistogram({
       name: 'fraudlens_prediction_score',
       help: 'Fraud probability of scored transactions.',
       buckets: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99],
-      registers,
-    });
+      registry,
+    }).labels();
     this.modelInfo = new Gauge({ name: 'fraudlens_model_info', help: 'The model being served (value 1).', labelNames: ['version', 'sha256', 'source'], registers });
     this.reloads = new Counter({ name: 'fraudlens_model_reloads_total', help: 'Model reload attempts by result.', labelNames: ['result'], registers });
     this.observerErrors = new Counter({ name: 'fraudlens_score_observer_errors_total', help: 'Exceptions thrown by onScored observers (plugins).', registers });

@@ -21,6 +21,19 @@ export type RiskLevel = 'low' | 'medium' | 'high';
 
 const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
 
+let isoMs = -1;
+let isoText = '';
+
+/** The current time as ISO 8601, formatted once per millisecond (many records share one). */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
 export interface TopContribution {
   feature: string;
   value: FeatureValue;
@@ -114,7 +127,7 @@ export class Scorer {
     ctx.metrics.recordPrediction(p.decision, p.score);
     const record: PredictionRecord = {
       id: p.id,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       model_version: p.model_version,
       score: p.score,
       decision: p.decision,

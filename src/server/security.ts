@@ -12,8 +12,6 @@
  * machine; the headers themselves cost next to nothing when the table is built once.
  */
 
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cross-origin-resource-policy': 'same-origin',
@@ -22,9 +20,3 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
 });
-
-/** onRequest hook: set early so error and 404 responses carry the headers too. */
-export function securityHeaders(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  void reply.headers(SECURITY_HEADERS);
-  done();
-}

@@ -82,6 +82,11 @@ function copyExplanation(value: unknown, masked: ReadonlySet<string>, depth = 0)
   return out;
 }
 
+/** Sets an own data property, even one named `__proto__`. */
+function redefine(target: Record<string, FeatureValue>, name: string, value: FeatureValue): void {
+  Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /**
  * Validates a record and returns the frozen snapshot that gets stored: features and explanation
  * copied (so a caller reusing its objects cannot rewrite history), masked, and reduced to what
@@ -108,12 +113,16 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (!isPlainObject(features)) return undefined;
   if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
 
-  const copy: Record<string, FeatureValue> = {};
-  for (const [name, value] of Object.entries(features)) {
-    if (masked.has(name)) copy[name] = MASKED_VALUE;
-    else if (value === null || typeof value === 'string') copy[name] = value;
-    else if (typeof value === 'number') copy[name] = Number.isFinite(value) ? value : null;
-    else return undefined;
+  // A spread clones a JSON-parsed object in one step (no per-property pairs to allocate, as
+  // Object.entries would); the few values that need rewriting are then redefined in place.
+  const copy: Record<string, FeatureValue> = { ...(features as Record<string, FeatureValue>) };
+  if (Object.getOwnPropertySymbols(copy).length > 0) return undefined;
+  for (const name in copy) {
+    const value = copy[name];
+    if (masked.size > 0 && masked.has(name)) redefine(copy, name, MASKED_VALUE);
+    else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) redefine(copy, name, null);
+    } else if (value !== null && typeof value !== 'string') return undefined;
   }
   Object.freeze(copy);
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: copy };

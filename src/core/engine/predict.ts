@@ -289,8 +289,68 @@ export class Predictor implements Layout {
    */
   predictRowMargin(row: ArrayLike<number>): number {
     const s = this.scratch;
-    for (let j = 0; j < this.numFeatures; j++) s[j] = row[j];
+    const m = this.numFeatures;
+    for (let j = 0; j < m; j++) s[j] = row[j];
     let sum = this.baseMargin;
+    const c = this.complete;
+    if (c !== null && c.mirrored) {
+      // Numeric models take the padded trees as in batch: no data-dependent branch to
+      // mispredict. Same leaves, same order: the same sum. (A categorical split needs its
+      // branch either way.)
+      const cfeat = c.feat;
+      const cthr = c.thr;
+      const leaf = c.leaf;
+      const xx = c.block;
+      for (let j = 0; j < m; j++) {
+        const v = s[j];
+        const missing = v !== v;
+        xx[j] = missing ? Infinity : v;
+        xx[m + j] = missing ? Infinity : -v;
+      }
+      const nodeStart = c.nodeStart;
+      const depth = c.depth;
+      const leafStart = c.leafStart;
+      const trees = this.numTrees;
+      let t = 0;
+      // Four trees descend together (four independent chains for the CPU to overlap) for the
+      // levels they all have, then each finishes alone; leaves are added in tree order.
+      for (; t + 4 <= trees; t += 4) {
+        const b0 = nodeStart[t];
+        const b1 = nodeStart[t + 1];
+        const b2 = nodeStart[t + 2];
+        const b3 = nodeStart[t + 3];
+        const d0 = depth[t];
+        const d1 = depth[t + 1];
+        const d2 = depth[t + 2];
+        const d3 = depth[t + 3];
+        const common = Math.min(d0, d1, d2, d3);
+        let q0 = 0;
+        let q1 = 0;
+        let q2 = 0;
+        let q3 = 0;
+        for (let d = 0; d < common; d++) {
+          q0 = 2 * q0 + 2 - +(xx[cfeat[b0 + q0]] < cthr[b0 + q0]);
+          q1 = 2 * q1 + 2 - +(xx[cfeat[b1 + q1]] < cthr[b1 + q1]);
+          q2 = 2 * q2 + 2 - +(xx[cfeat[b2 + q2]] < cthr[b2 + q2]);
+          q3 = 2 * q3 + 2 - +(xx[cfeat[b3 + q3]] < cthr[b3 + q3]);
+        }
+        for (let d = common; d < d0; d++) q0 = 2 * q0 + 2 - +(xx[cfeat[b0 + q0]] < cthr[b0 + q0]);
+        for (let d = common; d < d1; d++) q1 = 2 * q1 + 2 - +(xx[cfeat[b1 + q1]] < cthr[b1 + q1]);
+        for (let d = common; d < d2; d++) q2 = 2 * q2 + 2 - +(xx[cfeat[b2 + q2]] < cthr[b2 + q2]);
+        for (let d = common; d < d3; d++) q3 = 2 * q3 + 2 - +(xx[cfeat[b3 + q3]] < cthr[b3 + q3]);
+        sum += leaf[leafStart[t] + q0 - ((1 << d0) - 1)];
+        sum += leaf[leafStart[t + 1] + q1 - ((1 << d1) - 1)];
+        sum += leaf[leafStart[t + 2] + q2 - ((1 << d2) - 1)];
+        sum += leaf[leafStart[t + 3] + q3 - ((1 << d3) - 1)];
+      }
+      for (; t < trees; t++) {
+        const base = nodeStart[t];
+        let q = 0;
+        for (let d = 0; d < depth[t]; d++) q = 2 * q + 2 - +(xx[cfeat[base + q]] < cthr[base + q]);
+        sum += leaf[leafStart[t] + q - ((1 << depth[t]) - 1)];
+      }
+      return sum;
+    }
     for (let t = 0; t < this.numTrees; t++) sum += this.thr[this.leafOf(t, s, 0)];
     return sum;
   }
