@@ -117,6 +117,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       predictionLog,
       metrics,
       onScored: [],
+      healthComponents: [],
       state: { draining: false, startedAt: Date.now() },
     };
     app.decorate('fraudlens', context);

@@ -4,6 +4,7 @@
  *   - `onScored`: observers called synchronously with every scored row, from /predict and V2
  *     infer alike;
  *   - `models.onChange`: told when a reload swaps the model;
+ *   - `healthComponents`: parts that /health reports on (and may turn "degraded");
  *   - `plugins` passed to buildApp: register routes on the same app, so they share the error
  *     handler, the API-key hooks (`requireApiKey`) and the metrics registry.
  */
@@ -23,12 +24,28 @@ import type { ModelHolder, ServingModel } from './model-state.js';
  */
 export type ScoreObserver = (row: Float64Array, score: number, model: ServingModel) => void;
 
+/** What one part of the service tells /health. */
+export interface ComponentHealth {
+  /** "degraded" makes the service degraded; "off" says the part is not running (informational). */
+  status: 'ok' | 'degraded' | 'off';
+  /** null when the part does not use Redis. */
+  redis_connected: boolean | null;
+  detail?: string;
+}
+
+/** A part of the service /health reports on. `report` runs on every /health: cheap, never throws. */
+export interface HealthComponent {
+  readonly name: string;
+  report(): ComponentHealth;
+}
+
 export interface FraudlensContext {
   readonly config: ServerConfig;
   readonly models: ModelHolder;
   readonly predictionLog: PredictionLog;
   readonly metrics: ServerMetrics;
   readonly onScored: ScoreObserver[];
+  readonly healthComponents: HealthComponent[];
   readonly state: {
     /** Set on SIGTERM: readiness fails and new requests are refused while in-flight ones finish. */
     draining: boolean;

@@ -1,8 +1,9 @@
 /**
  * Two `fraudlens serve` processes sharing one drift window through a real, private redis-server
- * (LOGGING_HANDLER=redis, so FRAUDLENS_DRIFT_BACKEND=auto picks Redis): predictions sent to one
- * replica appear in the other's /drift. Then Redis is killed: predictions still answer 200,
- * /health turns degraded, /drift answers from each process's own rows with window.source
+ * (A: LOGGING_HANDLER=redis, so FRAUDLENS_DRIFT_BACKEND=auto picks Redis; B: an in-memory log and
+ * FRAUDLENS_DRIFT_BACKEND=redis): predictions sent to one replica appear in the other's /drift.
+ * Then Redis is killed: predictions still answer 200, /health turns degraded on both (on B
+ * through its drift component alone), /drift answers from each process's own rows with window.source
  * "local"; once Redis is back the rows that waited are sent. No timing assertions: every
  * "eventually" is a bounded poll.
  */
@@ -34,6 +35,13 @@ interface Replica {
 }
 
 type Row = Record<string, number | string>;
+
+interface Health {
+  status: string;
+  logging_handler: string;
+  redis_connected: boolean | null;
+  components: Record<string, { status: string; redis_connected: boolean | null; detail?: string }>;
+}
 
 /** The first `n` hold-out rows of the demo data, as /predict bodies. */
 async function holdoutRows(n: number): Promise<Row[]> {
@@ -112,8 +120,8 @@ describe('two replicas sharing one Redis drift window', () => {
     dir = await mkdtemp(join(tmpdir(), 'fraudlens-drift-redis-'));
     await copyFile(join(DEMO, 'model.json'), join(dir, 'model.json'));
     await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
-    const env = { MODEL_PATH: join(dir, 'model.json'), LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, FRAUDLENS_DRIFT_REDIS_PREFIX: PREFIX, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0' };
-    [a, b] = await Promise.all([serve('A', env), serve('B', env)]);
+    const env = { MODEL_PATH: join(dir, 'model.json'), REDIS_URL: redis.url, FRAUDLENS_DRIFT_REDIS_PREFIX: PREFIX, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0' };
+    [a, b] = await Promise.all([serve('A', { ...env, LOGGING_HANDLER: 'redis' }), serve('B', { ...env, LOGGING_HANDLER: 'memory', FRAUDLENS_DRIFT_BACKEND: 'redis' })]);
   });
 
   after(async () => {
@@ -161,6 +169,11 @@ describe('two replicas sharing one Redis drift window', () => {
     for (const r of [a, b]) {
       await waitUntil(async () => (await getJson<{ status: string }>(r, '/health')).body.status === 'degraded', { message: `${r.name}: /health degraded` });
     }
+    const health = (await getJson<Health>(b, '/health')).body;
+    assert.equal(health.logging_handler, 'memory');
+    assert.equal(health.redis_connected, false, 'B uses Redis for its drift window only, and says it is cut off');
+    assert.equal(health.components.drift.status, 'degraded');
+    assert.match(health.components.drift.detail ?? '', /Redis unreachable/);
     const local = await drift(a);
     assert.equal(local.window?.source, 'local');
     // A's own rows: the 200 it scored before and the 60 since.
@@ -179,7 +192,11 @@ describe('two replicas sharing one Redis drift window', () => {
       const r = await drift(b);
       return r.window?.source === 'redis' && r.rows === 60;
     }, { message: 'B sees the 60 rows A kept through the outage' });
-    await waitUntil(async () => (await getJson<{ status: string }>(a, '/health')).body.status === 'healthy', { message: 'A healthy again' });
+    for (const r of [a, b]) {
+      await waitUntil(async () => (await getJson<{ status: string }>(r, '/health')).body.status === 'healthy', { message: `${r.name} healthy again` });
+    }
+    const back = (await getJson<Health>(b, '/health')).body;
+    assert.deepEqual([back.redis_connected, back.components.drift.status], [true, 'ok']);
   });
 
   it('stops both replicas cleanly', async () => {

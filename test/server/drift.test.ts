@@ -133,6 +133,9 @@ describe('GET /drift', () => {
     assert.equal(r.window?.type, 'time');
     assert.equal(r.window?.source, 'memory');
     assert.equal(r.baseline_rows, 70416);
+    const health = JSON.parse((await t.app.inject({ url: '/health' })).body) as { status: string; components: Record<string, unknown> };
+    assert.equal(health.status, 'healthy');
+    assert.deepEqual(health.components.drift, { status: 'ok', redis_connected: null });
   });
 
   it('finds no drift on hold-out rows, and flags amt (and the score) once amounts triple', async () => {
@@ -435,6 +438,10 @@ describe('without a usable baseline', () => {
       assertError(await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window', headers: AUTH }), 409, 'DRIFT_NO_BASELINE');
       assert.equal(await metric(t, 'fraudlens_drift_baseline_loaded'), 0);
       assert.equal(await metric(t, 'fraudlens_drift_statistic{feature="amt",test="wasserstein"}'), undefined);
+      const health = JSON.parse((await t.app.inject({ url: '/health' })).body) as { status: string; components: Record<string, { status: string; detail?: string }> };
+      assert.equal(health.status, 'healthy', 'drift being off does not degrade scoring');
+      assert.equal(health.components.drift.status, 'off');
+      assert.match(health.components.drift.detail ?? '', /drift_baseline\.json \(ENOENT\)/);
 
       const upload = await readFile(join(DEMO, 'drift_baseline.json'), 'utf8');
       const put = await t.app.inject({ method: 'PUT', url: '/drift/baseline', headers: { 'content-type': 'application/json', ...AUTH }, payload: upload });

@@ -129,6 +129,11 @@ export class DriftMonitor {
     return this.active !== null;
   }
 
+  /** Why the /drift routes cannot answer (null when they can). */
+  get unavailableReason(): string | null {
+    return this.active === null ? this.unavailable.message : null;
+  }
+
   /** The baseline in force; DRIFT_NO_BASELINE when there is none. */
   baseline(): DriftBaseline {
     return this.require().baseline;

@@ -9,7 +9,7 @@
  * Nothing here can fail a prediction: without a usable baseline the drift routes answer 409.
  */
 
-import type { FraudlensPlugin } from '../context.js';
+import type { ComponentHealth, FraudlensPlugin } from '../context.js';
 import type { PluginRegistration } from '../plugins.js';
 import { registerDriftMetrics } from './metrics.js';
 import { DriftMonitor } from './monitor.js';
@@ -40,10 +40,21 @@ export function createDriftPlugin(options: DriftPluginOptions = {}): FraudlensPl
     });
     monitor.start();
     ctx.onScored.push(monitor.observe);
+    ctx.healthComponents.push({ name: 'drift', report: () => driftHealth(monitor) });
     ctx.models.onChange(monitor.onModelChange);
     registerDriftMetrics(ctx.metrics.registry, monitor);
     registerDriftRoutes(app, ctx, monitor);
   };
+}
+
+/** Drift is "off" without a baseline; a Redis window that lost Redis makes the service degraded. */
+function driftHealth(monitor: DriftMonitor): ComponentHealth {
+  const reason = monitor.unavailableReason;
+  if (reason !== null) return { status: 'off', redis_connected: null, detail: reason };
+  const s = monitor.stats();
+  if (s.backend !== 'redis') return { status: 'ok', redis_connected: null };
+  if (s.connected) return { status: 'ok', redis_connected: true };
+  return { status: 'degraded', redis_connected: false, detail: `Redis unreachable: /drift answers from this process's rows; ${s.pending} rows wait to be sent` };
 }
 
 /** The plugin `fraudlens serve` loads. */

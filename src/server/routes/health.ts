@@ -3,14 +3,15 @@
  * and /health/ready (able to score: a model is loaded and the server is not draining).
  *
  * Status: "healthy"; "degraded" when the Redis prediction log is disconnected (predictions still
- * answer, records wait in the bounded buffer); "unhealthy" while draining on shutdown (503).
+ * answer, records wait in the bounded buffer) or a component a plugin registered says so (the drift
+ * window's Redis store, say); "unhealthy" while draining on shutdown (503).
  */
 
 import type { FastifyInstance } from 'fastify';
 
 import { FraudlensError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
-import type { FraudlensContext } from '../context.js';
+import type { ComponentHealth, FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -19,7 +20,7 @@ export interface HealthReport {
   status: HealthStatus;
   model_loaded: boolean;
   model_version: string;
-  /** null when the prediction log is not Redis. */
+  /** null when nothing uses Redis; false when any user of Redis (log, drift window) is cut off. */
   redis_connected: boolean | null;
   version: string;
   env: string;
@@ -27,6 +28,7 @@ export interface HealthReport {
   uptime_s: number;
   pid: number;
   prediction_log: { buffered: number; dropped: number; written: number };
+  components: Record<string, ComponentHealth>;
 }
 
 const healthSchema = {
@@ -35,20 +37,40 @@ const healthSchema = {
     status: { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] },
     model_loaded: { type: 'boolean' },
     model_version: { type: 'string' },
-    redis_connected: { type: ['boolean', 'null'], description: 'null when the prediction log is not Redis.' },
+    redis_connected: { type: ['boolean', 'null'], description: 'null when nothing uses Redis; false when the prediction log or any component using Redis is disconnected.' },
     version: { type: 'string' },
     env: { type: 'string' },
     logging_handler: { type: 'string' },
     uptime_s: { type: 'number' },
     pid: { type: 'integer' },
     prediction_log: { type: 'object', properties: { buffered: { type: 'integer' }, dropped: { type: 'integer' }, written: { type: 'integer' } } },
+    components: {
+      type: 'object',
+      description: 'Parts registered by plugins (drift monitoring): status ok, degraded or off (not running), their Redis connection, a detail.',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['ok', 'degraded', 'off'] },
+          redis_connected: { type: ['boolean', 'null'] },
+          detail: { type: 'string' },
+        },
+      },
+    },
   },
 };
 
 export function healthReport(ctx: FraudlensContext): HealthReport {
   const stats = ctx.predictionLog.stats();
-  const redis = ctx.predictionLog.backend === 'redis' ? stats.connected : null;
-  const status: HealthStatus = ctx.state.draining ? 'unhealthy' : redis === false ? 'degraded' : 'healthy';
+  let redis = ctx.predictionLog.backend === 'redis' ? stats.connected : null;
+  let degraded = redis === false;
+  const components: Record<string, ComponentHealth> = {};
+  for (const c of ctx.healthComponents) {
+    const h = c.report();
+    components[c.name] = h;
+    if (h.status === 'degraded') degraded = true;
+    if (h.redis_connected !== null) redis = (redis ?? true) && h.redis_connected;
+  }
+  const status: HealthStatus = ctx.state.draining ? 'unhealthy' : degraded ? 'degraded' : 'healthy';
   return {
     status,
     model_loaded: true,
@@ -60,6 +82,7 @@ export function healthReport(ctx: FraudlensContext): HealthReport {
     uptime_s: Math.round((Date.now() - ctx.state.startedAt) / 10) / 100,
     pid: process.pid,
     prediction_log: { buffered: stats.buffered, dropped: stats.dropped, written: stats.written },
+    components,
   };
 }
 
