@@ -17,9 +17,10 @@
  * (LPUSH + LTRIM): raw values rather than bin indices, so KS and Wasserstein get real samples.
  *
  * Nothing waits on Redis in `update`: the row is added to this process's pending per-bucket count
- * deltas and sample candidates, and one writer sends everything pending in one MULTI (HINCRBYs,
- * ZADD, trims, expiries, LPUSH) when the connection is ready; rows arriving meanwhile pile up in
- * the same deltas, so a burst costs one round trip. Memory stays bounded: deltas are per bucket
+ * deltas and sample candidates, and one writer (BufferedRedisWriter, shared with the Redis
+ * prediction log) sends everything pending in one MULTI (HINCRBYs, ZADD, trims, expiries, LPUSH)
+ * when the connection is ready; rows arriving meanwhile pile up in the same deltas, so a burst
+ * costs one round trip. Memory stays bounded: deltas are per bucket
  * of the retention, candidates per bucket are capped (a local bottom-k), and a candidate whose
  * key is above the bucket's cut-off in Redis (learned from the previous reply, forgotten on every
  * reconnect since a restarted server has lost its sets) is not sent. If a MULTI fails,
@@ -32,11 +33,10 @@
 
 import { createHash } from 'node:crypto';
 
-import { Redis } from 'ioredis';
-
 import type { DriftBaseline, DriftLayout, SamplePart } from '../core/drift/index.js';
 import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../core/drift/index.js';
 import { FraudlensError } from '../core/errors.js';
+import { BufferedRedisWriter, DEFAULT_REDIS_URL, resolveRedisWriterOptions, type RedisWriterOptions } from './buffered-writer.js';
 import {
   bucketStart,
   bucketsInWindow,
@@ -51,46 +51,15 @@ import {
 } from './drift-window.js';
 import { MemoryDriftWindow } from './drift-window-memory.js';
 
-export interface RedisDriftWindowOptions extends DriftWindowOptions {
-  /** redis:// or rediss:// URL (default redis://127.0.0.1:6379). */
-  url?: string | undefined;
+export interface RedisDriftWindowOptions extends DriftWindowOptions, RedisWriterOptions {
   /** Prefix of every key (default 'fraudlens:drift:'). */
   keyPrefix?: string | undefined;
-  /** Longest `flush()` waits, including for Redis to come back (default 5,000 ms). */
-  flushTimeoutMs?: number | undefined;
-  /** A command without a reply after this long fails and is retried (default 5,000 ms). */
-  commandTimeoutMs?: number | undefined;
-  /** Give up one connection attempt after this long (default 2,000 ms). */
-  connectTimeoutMs?: number | undefined;
-  /** Cap of the exponential reconnect backoff (default 2,000 ms). */
-  reconnectMaxDelayMs?: number | undefined;
 }
 
-export const DEFAULT_DRIFT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_DRIFT_REDIS_URL = DEFAULT_REDIS_URL;
 export const DEFAULT_DRIFT_KEY_PREFIX = 'fraudlens:drift:';
-const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
-const DEFAULT_COMMAND_TIMEOUT_MS = 5_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
-const DEFAULT_RECONNECT_MAX_DELAY_MS = 2_000;
-const BASE_DELAY_MS = 50;
-/** How long `read()` lets this process's own pending rows land before reading. */
-const READ_YOUR_WRITES_WAIT_MS = 1_000;
 const KEY_STREAM = 0x6a09e667;
 const READ_STREAM = 0x3c6ef372;
-
-function backoff(attempt: number, capMs: number): number {
-  const exponential = Math.min(BASE_DELAY_MS * 2 ** Math.max(0, attempt - 1), capMs);
-  // Jitter keeps the replicas from reconnecting in lockstep after a shared Redis restart.
-  return Math.round(exponential * (0.9 + Math.random() * 0.1));
-}
-
-function positiveOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new FraudlensError('CONFIG_INVALID', `Drift window option ${name} must be a positive integer, got ${String(value)}.`, { field: name });
-  }
-  return value;
-}
 
 /** Rows waiting for Redis in one bucket: count deltas and sample candidates. */
 interface PendingBucket {
@@ -111,31 +80,6 @@ function fingerprint(baseline: DriftBaseline, options: ResolvedDriftWindowOption
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
 
-/** Waiters released when a condition holds or a deadline passes (so no wait is unbounded). */
-class Waiters {
-  private readonly waiting = new Set<{ check: () => boolean; done: () => void }>();
-
-  waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const entry = {
-        check,
-        done: () => {
-          clearTimeout(timer);
-          this.waiting.delete(entry);
-          resolve();
-        },
-      };
-      const timer = setTimeout(entry.done, timeoutMs);
-      this.waiting.add(entry);
-    });
-  }
-
-  notify(): void {
-    for (const entry of [...this.waiting]) if (entry.check()) entry.done();
-  }
-}
-
 export class RedisDriftWindow implements DriftWindowStore {
   readonly backend: string = 'redis';
   readonly baseline: DriftBaseline;
@@ -143,13 +87,11 @@ export class RedisDriftWindow implements DriftWindowStore {
   readonly options: Readonly<ResolvedDriftWindowOptions>;
   /** Prefix of this window's keys: <keyPrefix><model version>:<fingerprint>: */
   readonly namespace: string;
-  private readonly client: Redis;
+  /** Connection, batch loop, flush and close; this class decides what a batch is. */
+  private readonly writer: BufferedRedisWriter;
   private readonly local: MemoryDriftWindow;
   private readonly keys: DriftRandom;
   private readonly reads: DriftRandom;
-  private readonly flushTimeoutMs: number;
-  private readonly commandTimeoutMs: number;
-  private readonly reconnectMaxDelayMs: number;
   private readonly ttlMs: number;
   private pending = new Map<number, PendingBucket>();
   private lastPending: PendingBucket | undefined;
@@ -168,13 +110,6 @@ export class RedisDriftWindow implements DriftWindowStore {
   private readonly recentScores: Float64Array;
   private recentPushed = 0;
   private recentConfirmed = 0;
-  private batchInFlight = false;
-  private pumpScheduled = false;
-  private writeFailures = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private closing: Promise<void> | undefined;
-  private stopped = false;
-  private readonly waiters = new Waiters();
 
   /**
    * @param baseline the baseline whose bins the window counts on
@@ -187,55 +122,31 @@ export class RedisDriftWindow implements DriftWindowStore {
     this.options = this.local.options;
     this.keys = new DriftRandom(this.options.seed ^ KEY_STREAM);
     this.reads = new DriftRandom(this.options.seed ^ READ_STREAM);
-    this.flushTimeoutMs = positiveOption('flushTimeoutMs', options.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
-    this.commandTimeoutMs = positiveOption('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS);
-    this.reconnectMaxDelayMs = positiveOption('reconnectMaxDelayMs', options.reconnectMaxDelayMs, DEFAULT_RECONNECT_MAX_DELAY_MS);
-    const connectTimeoutMs = positiveOption('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS);
+    const settings = resolveRedisWriterOptions(options, 'Drift window');
     this.ttlMs = this.options.retentionMs + this.options.bucketMs;
     const m = this.layout.numFeatures;
     this.recentValues = new Float32Array(this.options.recentSize * m);
     this.recentScores = new Float64Array(this.options.recentSize);
 
-    const url = options.url ?? DEFAULT_DRIFT_REDIS_URL;
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
-      throw new FraudlensError('CONFIG_INVALID', `The Redis URL must look like redis://host:port, got "${url}".`, { field: 'redisUrl' });
-    }
     const prefix = options.keyPrefix ?? DEFAULT_DRIFT_KEY_PREFIX;
     if (typeof prefix !== 'string') throw new FraudlensError('CONFIG_INVALID', 'The drift key prefix must be a string.', { field: 'keyPrefix' });
     this.namespace = `${prefix}${baseline.model_version}:${fingerprint(baseline, this.options)}:`;
 
-    this.client = new Redis(url, {
-      connectionName: 'fraudlens-drift-window',
-      // Commands issued while not ready fail at once instead of queueing inside ioredis; the
-      // pending deltas are the only place rows wait.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      retryStrategy: (attempt) => backoff(attempt, this.reconnectMaxDelayMs),
-      connectTimeout: connectTimeoutMs,
-      commandTimeout: this.commandTimeoutMs,
-    });
-    this.client.on('ready', () => {
-      // A restarted (or failed-over) server may have lost the sample sets: cut-offs learned from
-      // the old one would keep fitting candidates away.
-      this.remoteCutoff.clear();
-      this.writeFailures = 0;
-      this.schedulePump();
-      this.waiters.notify();
-    });
-    this.client.on('close', () => this.waiters.notify());
-    // Reconnect failures are visible through stats().connected, not on the console.
-    this.client.on('error', () => undefined);
-  }
-
-  private get connected(): boolean {
-    return !this.stopped && this.client.status === 'ready';
+    // The pending deltas and the recent ring are the only place rows wait for Redis.
+    this.writer = new BufferedRedisWriter(
+      settings,
+      { connectionName: 'fraudlens-drift-window' },
+      {
+        hasUnsent: () => this.pendingRows > 0 || this.recentPushed > this.recentConfirmed,
+        sendBatch: () => this.sendBatch(),
+        accepted: () => this.accepted,
+        settled: () => this.settled,
+        abandonUnwritten: () => this.abandonUnwritten(),
+        // A restarted (or failed-over) server may have lost the sample sets: cut-offs learned from
+        // the old one would keep fitting candidates away.
+        onReady: () => this.remoteCutoff.clear(),
+      },
+    );
   }
 
   private countsKey(start: number): string {
@@ -254,7 +165,7 @@ export class RedisDriftWindow implements DriftWindowStore {
     this.updates++;
     try {
       const m = this.layout.numFeatures;
-      if (this.closing !== undefined || !isValidUpdate(row, score, timeMs, m) || !this.local.record(row, score, timeMs)) {
+      if (this.writer.isClosing || !isValidUpdate(row, score, timeMs, m) || !this.local.record(row, score, timeMs)) {
         this.dropped++;
         return;
       }
@@ -272,7 +183,8 @@ export class RedisDriftWindow implements DriftWindowStore {
       this.recentPushed++;
       this.pendingRows++;
       this.accepted++;
-      this.schedulePump();
+      // The updates of one event-loop turn share one MULTI.
+      this.writer.schedulePump();
     } catch {
       // Unreachable with a validated row; recording must never break a request.
       this.dropped++;
@@ -303,16 +215,6 @@ export class RedisDriftWindow implements DriftWindowStore {
     for (const start of this.remoteCutoff.keys()) if (start < oldest) this.remoteCutoff.delete(start);
   }
 
-  /** Defers the write so the updates of one event-loop turn share one MULTI. */
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
   private encodeSampleRow(b: PendingBucket, i: number): string {
     const m = this.layout.numFeatures;
     const buf = Buffer.allocUnsafe(16 + 4 * m);
@@ -330,9 +232,8 @@ export class RedisDriftWindow implements DriftWindowStore {
     return buf.toString('base64');
   }
 
-  private pump(): void {
-    const recentWaiting = this.recentPushed > this.recentConfirmed;
-    if (this.batchInFlight || this.stopped || (this.pendingRows === 0 && !recentWaiting) || this.client.status !== 'ready') return;
+  /** Sends everything pending in one MULTI; failed buckets are merged back for the next one. */
+  private sendBatch(): void {
     this.prunePending();
     const batch = [...this.pending.values()];
     this.pending = new Map();
@@ -340,10 +241,9 @@ export class RedisDriftWindow implements DriftWindowStore {
     const rows = this.pendingRows;
     this.pendingRows = 0;
     this.inFlightRows = rows;
-    this.batchInFlight = true;
 
     const cap = this.options.bucketSampleSize;
-    const multi = this.client.multi();
+    const multi = this.writer.client.multi();
     // Reply positions of each bucket's HINCRBYs and of its cut-off query, to judge buckets apart:
     // a command failing inside EXEC (e.g. WRONGTYPE) does not undo the others.
     const sent: { bucket: PendingBucket; first: number; end: number; cutoff: number }[] = [];
@@ -402,7 +302,8 @@ export class RedisDriftWindow implements DriftWindowStore {
       .exec()
       .then((replies) => {
         if (replies === null) throw new Error('Redis discarded the transaction');
-        if (!this.batchInFlight) return;
+        // close() gave up on this batch and counted its rows as dropped.
+        if (!this.writer.batchInFlight) return;
         const failed: PendingBucket[] = [];
         let failedRows = 0;
         for (const { bucket, first, end, cutoff } of sent) {
@@ -424,37 +325,20 @@ export class RedisDriftWindow implements DriftWindowStore {
         this.inFlightRows = 0;
         const recentOk = recentReply < 0 || !replies[recentReply][0];
         if (recentOk && recentUpTo > this.recentConfirmed) this.recentConfirmed = recentUpTo;
-        this.batchInFlight = false;
         if (failed.length > 0 || !recentOk) {
           this.restore(failed, failedRows);
-          this.afterFailure();
+          this.writer.batchFailed();
           return;
         }
-        this.writeFailures = 0;
-        this.waiters.notify();
-        this.pump();
+        this.writer.batchSucceeded();
       })
       .catch(() => {
-        if (!this.batchInFlight) return;
+        if (!this.writer.batchInFlight) return;
         // No reply: the transaction ran entirely or not at all. Sending it again may count it
         // twice in the first case (at least once, as documented above).
         this.restore(batch, rows);
-        this.batchInFlight = false;
-        this.afterFailure();
+        this.writer.batchFailed();
       });
-  }
-
-  /** Schedules a retry: a lost connection resumes on 'ready', the timer covers live failures. */
-  private afterFailure(): void {
-    this.writeFailures++;
-    this.waiters.notify();
-    if (!this.stopped && this.retryTimer === undefined) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        this.pump();
-      }, backoff(this.writeFailures, this.reconnectMaxDelayMs));
-      this.retryTimer.unref();
-    }
   }
 
   /** Merges a failed batch back into the pending deltas, to be sent again. */
@@ -473,10 +357,8 @@ export class RedisDriftWindow implements DriftWindowStore {
 
   async read(spec: DriftWindowSpec, nowMs: number = Date.now()): Promise<DriftWindowSnapshot> {
     checkWindowSpec(spec, this.options.retentionMs);
-    if (this.connected) {
-      const target = this.accepted;
-      this.schedulePump();
-      await this.waiters.waitFor(() => this.settled >= target || !this.connected, READ_YOUR_WRITES_WAIT_MS);
+    if (this.writer.connected) {
+      await this.writer.awaitOwnWrites();
       try {
         return await this.readRemote(spec, nowMs);
       } catch {
@@ -490,7 +372,7 @@ export class RedisDriftWindow implements DriftWindowStore {
     const m = this.layout.numFeatures;
     if (spec.type === 'count') {
       const n = Math.min(spec.rows, this.options.recentSize);
-      const list = await this.client.lrange(this.recentKey, 0, n - 1);
+      const list = await this.writer.client.lrange(this.recentKey, 0, n - 1);
       const values = new Float32Array(list.length * m);
       const scores = new Float64Array(list.length);
       let rows = 0;
@@ -509,7 +391,7 @@ export class RedisDriftWindow implements DriftWindowStore {
       };
     }
     const starts = bucketsInWindow(spec.durationMs, nowMs, this.options.bucketMs);
-    const pipe = this.client.pipeline();
+    const pipe = this.writer.client.pipeline();
     for (const s of starts) {
       pipe.hgetall(this.countsKey(s));
       pipe.zrange(this.sampleKey(s), 0, '-1', 'WITHSCORES');
@@ -558,27 +440,19 @@ export class RedisDriftWindow implements DriftWindowStore {
   }
 
   stats(): DriftWindowStats {
-    return { updates: this.updates, written: this.written, pending: this.pendingRows + this.inFlightRows, dropped: this.dropped, connected: this.connected };
+    return { updates: this.updates, written: this.written, pending: this.pendingRows + this.inFlightRows, dropped: this.dropped, connected: this.writer.connected };
   }
 
-  async flush(): Promise<void> {
-    const target = this.accepted;
-    this.schedulePump();
-    await this.waiters.waitFor(() => this.settled >= target || this.stopped, this.flushTimeoutMs);
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
+    return this.writer.close();
   }
 
-  private async shutdown(): Promise<void> {
-    await this.flush();
-    this.stopped = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    // A batch still in flight settles within the command timeout; wait so it is counted right.
-    await this.waiters.waitFor(() => !this.batchInFlight, this.commandTimeoutMs + 100);
+  /** At close, once writing has stopped: whatever Redis never confirmed is dropped. */
+  private abandonUnwritten(): Promise<void> {
     const unwritten = this.pendingRows + this.inFlightRows;
     this.dropped += unwritten;
     this.settled += unwritten;
@@ -586,13 +460,6 @@ export class RedisDriftWindow implements DriftWindowStore {
     this.inFlightRows = 0;
     this.pending.clear();
     this.lastPending = undefined;
-    this.batchInFlight = false;
-    await this.local.close();
-    if (this.client.status === 'ready') {
-      await this.client.quit().catch(() => this.client.disconnect());
-    } else {
-      this.client.disconnect();
-    }
-    this.waiters.notify();
+    return this.local.close();
   }
 }

@@ -21,11 +21,14 @@ export interface ResolvedCommonOptions {
   maskFields: ReadonlySet<string>;
 }
 
-/** A positive integer option, or `fallback` when absent; CONFIG_INVALID otherwise. */
-export function positiveIntegerOption(name: string, value: unknown, fallback: number): number {
+/**
+ * A positive integer option, or `fallback` when absent; CONFIG_INVALID otherwise.
+ * @param subject how the message names the options' owner (the drift window shares this check)
+ */
+export function positiveIntegerOption(name: string, value: unknown, fallback: number, subject = 'Prediction log'): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new FraudlensError('CONFIG_INVALID', `Prediction log option ${name} must be a positive integer, got ${String(value)}.`, {
+    throw new FraudlensError('CONFIG_INVALID', `${subject} option ${name} must be a positive integer, got ${String(value)}.`, {
       field: name,
     });
   }
