@@ -351,6 +351,38 @@ export class Predictor implements Layout {
       }
       return sum;
     }
+    if (c !== null) {
+      // Models with categorical splits: the padded trees too, two at a time; only a categorical
+      // split or a missing value takes the general rule.
+      const cfeat = c.feat;
+      const leaf = c.leaf;
+      const trees = this.numTrees;
+      let t = 0;
+      for (; t + 2 <= trees; t += 2) {
+        const b0 = c.nodeStart[t];
+        const b1 = c.nodeStart[t + 1];
+        const d0 = c.depth[t];
+        const d1 = c.depth[t + 1];
+        const common = Math.min(d0, d1);
+        let q0 = 0;
+        let q1 = 0;
+        for (let d = 0; d < common; d++) {
+          q0 = this.completeStep(c, b0, q0, s[cfeat[b0 + q0]]);
+          q1 = this.completeStep(c, b1, q1, s[cfeat[b1 + q1]]);
+        }
+        for (let d = common; d < d0; d++) q0 = this.completeStep(c, b0, q0, s[cfeat[b0 + q0]]);
+        for (let d = common; d < d1; d++) q1 = this.completeStep(c, b1, q1, s[cfeat[b1 + q1]]);
+        sum += leaf[c.leafStart[t] + q0 - ((1 << d0) - 1)];
+        sum += leaf[c.leafStart[t + 1] + q1 - ((1 << d1) - 1)];
+      }
+      for (; t < trees; t++) {
+        const b = c.nodeStart[t];
+        let q = 0;
+        for (let d = 0; d < c.depth[t]; d++) q = this.completeStep(c, b, q, s[cfeat[b + q]]);
+        sum += leaf[c.leafStart[t] + q - ((1 << c.depth[t]) - 1)];
+      }
+      return sum;
+    }
     for (let t = 0; t < this.numTrees; t++) sum += this.thr[this.leafOf(t, s, 0)];
     return sum;
   }
