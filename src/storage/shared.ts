@@ -85,9 +85,10 @@ function copyExplanation(value: unknown, masked: ReadonlySet<string>, depth = 0)
   return out;
 }
 
-/** Sets an own data property, even one named `__proto__`. */
-function redefine(target: Record<string, FeatureValue>, name: string, value: FeatureValue): void {
-  Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+/** Sets an own data property, even one named `__proto__` (which assignment would not create). */
+function put(target: Record<string, FeatureValue>, name: string, value: FeatureValue): void {
+  if (name === '__proto__') Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  else target[name] = value;
 }
 
 /**
@@ -116,16 +117,15 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (!isPlainObject(features)) return undefined;
   if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
 
-  // A spread clones a JSON-parsed object in one step (no per-property pairs to allocate, as
-  // Object.entries would); the few values that need rewriting are then redefined in place.
-  const copy: Record<string, FeatureValue> = { ...(features as Record<string, FeatureValue>) };
-  if (Object.getOwnPropertySymbols(copy).length > 0) return undefined;
-  for (const name in copy) {
-    const value = copy[name];
-    if (masked.size > 0 && masked.has(name)) redefine(copy, name, MASKED_VALUE);
-    else if (typeof value === 'number') {
-      if (!Number.isFinite(value)) redefine(copy, name, null);
-    } else if (value !== null && typeof value !== 'string') return undefined;
+  // for-in, not Object.entries: no [name, value] pair to allocate per property.
+  const copy: Record<string, FeatureValue> = {};
+  for (const name in features) {
+    if (!Object.hasOwn(features, name)) continue;
+    const value = features[name];
+    if (masked.size > 0 && masked.has(name)) put(copy, name, MASKED_VALUE);
+    else if (value === null || typeof value === 'string') put(copy, name, value);
+    else if (typeof value === 'number') put(copy, name, Number.isFinite(value) ? value : null);
+    else return undefined;
   }
   Object.freeze(copy);
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: copy };
