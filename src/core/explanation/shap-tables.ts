@@ -276,7 +276,8 @@ export function buildShapTables(ensemble: TreeEnsemble, L: Layout, limits: ShapT
     groupOffset: new Int32Array(G),
     groupFeatureOffset: new Int32Array(G + 1),
     groupFeatures: new Int32Array(0),
-    table: new Float64Array(plan.entries),
+    // One spare slot: a group with no features still has a (never used) offset the row pass reads.
+    table: new Float64Array(plan.entries + 1),
     groupKey: new Int32Array(G),
     deepStart: new Int32Array(T + 1),
     deepSlot: new Int32Array(deepCount),
