@@ -9,7 +9,8 @@
  *      each connection to (peak / 2) / connections requests per second (short probes set the
  *      delay); wrk stays closed-loop
  *      (a slow answer delays the next request), so this p99 is optimistic next to wrk2's;
- *   3. resident memory of our server (VmRSS and peak VmHWM from /proc) after those runs;
+ *   3. resident memory of our server (VmRSS and peak VmHWM from /proc) after those runs, and of a
+ *      second one serving the demo model (the default) after /predict and explain runs;
  *   4. the floor: a bare Fastify route in a separate process that parses the same JSON body and
  *      answers {"hello":"world"}: what the framework costs before any scoring;
  *   5. the peers' run_seed_bench.sh with SERVERS="fastapi1 flask" (FastAPI/uvicorn 1 worker
@@ -37,6 +38,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** The compiled CLI entry of this same build (works from any outDir). */
 const ENTRY = join(HERE, '..', 'src', 'server', 'entry.js');
 const WARMUP_S = 3;
+/** One hold-out transaction for the demo model (the model `serve` loads by default). */
+const DEMO_BODY = join(HERE, '..', '..', 'bench', 'demo-request.json');
 
 interface WrkResult {
   label: string;
@@ -234,6 +237,19 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     await stop(ours);
   }
 
+  // 3b: resident memory with the demo model (what `npm start` serves), after the same two loads.
+  const demoPort = await freePort();
+  const demo = spawn(process.execPath, [ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(demoPort)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  let demoMemory: { rss_mib: number; peak_rss_mib: number };
+  try {
+    await waitHealthy(`http://127.0.0.1:${demoPort}/health`, demo);
+    await wrk('/predict', demoPort, o.seconds, DEMO_BODY, 'demo model /predict');
+    await wrk('/predict?explain=true', demoPort, o.seconds, DEMO_BODY, 'demo model /predict?explain=true');
+    demoMemory = memoryOf(demo.pid!);
+  } finally {
+    await stop(demo);
+  }
+
   // 4: the framework floor.
   const floorPort = await freePort();
   const floor = spawn(process.execPath, [fileURLToPath(import.meta.url), '--floor-server', String(floorPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -279,6 +295,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       explain: summarize(explain),
       half_peak: { ...summarize(half), target_req_per_s: half.target_req_per_s, connections: half.connections, delay_ms: half.delay_ms, method: 'wrk delay() pacing, closed loop (wrk2 unavailable)' },
       memory,
+      demo_model_memory: demoMemory,
     },
     floor: summarize(floorResult),
     peers: { fastapi_1w_predict: fastapi && summarize(fastapi), flask_predict: flaskPredict && summarize(flaskPredict), flask_explain: flaskExplain && summarize(flaskExplain) },
@@ -304,7 +321,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       ['fastapi-uvicorn-1w /predict', fastapi],
       ['flask /predict', flaskPredict],
       ['flask /explain', flaskExplain],
-    ])}\nfraudlens memory: ${memory.rss_mib} MiB resident, ${memory.peak_rss_mib} MiB peak\n`,
+    ])}\nfraudlens memory: ${memory.rss_mib} MiB resident, ${memory.peak_rss_mib} MiB peak; with the demo model ${demoMemory.rss_mib} MiB, ${demoMemory.peak_rss_mib} MiB peak\n`,
   );
   return result;
 }
