@@ -224,6 +224,11 @@ describe('dashboard end to end', () => {
     const health = await api.health();
     assert.equal(await words.getAttribute('data-status'), health.status);
     assert.match((await words.textContent()) ?? '', new RegExp(`serves model ${String(health.model_version).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    // The drift component the API reports is what the words say about drift.
+    const drift = (health as { components?: { drift?: { status: string } } }).components?.drift;
+    assert.ok(drift !== undefined, '/health reports the drift component');
+    if (drift.status === 'off') assert.match((await words.textContent()) ?? '', /Drift monitoring is off/);
+    else assert.doesNotMatch((await words.textContent()) ?? '', /Drift monitoring is off|drift window's Redis store is unreachable/);
     const counts = page.getByTestId('decision-counts');
     await counts.waitFor();
     // No prediction is made while this runs, so the page's counts settle on the server's.

@@ -58,11 +58,16 @@ function HealthWords({ h }: { h: HealthInfo }) {
   const logBackend = find(h, 'logging_handler', 'prediction_log.backend');
   const redis = find(h, 'redis_connected');
   const dropped = find(h, 'prediction_log.dropped');
+  const drift = find(h, 'components.drift.status');
+  const driftDetail = find(h, 'components.drift.detail');
+  const impaired: string[] = [];
+  if (redis === false && logBackend === 'redis') impaired.push('the Redis prediction log is disconnected and records wait in a bounded buffer');
+  if (drift === 'degraded') impaired.push("the drift window's Redis store is unreachable, so /drift answers from this process's rows");
   const headline =
     level === 'stable'
       ? 'The API is up and answering.'
       : level === 'degraded'
-        ? 'The API answers predictions, but part of it is impaired' + (redis === false ? ': the Redis prediction log is disconnected and records wait in a bounded buffer.' : '.')
+        ? 'The API answers predictions, but part of it is impaired' + (impaired.length > 0 ? `: ${impaired.join('; ')}.` : '.')
         : 'The API does not report itself healthy (it may be shutting down).';
   return (
     <p className="health-words" data-testid="health-words" data-status={status}>
@@ -71,6 +76,7 @@ function HealthWords({ h }: { h: HealthInfo }) {
       {typeof uptime === 'number' ? ` Running for ${formatDuration(uptime)}.` : ''}
       {typeof logBackend === 'string' ? ` Predictions are logged to ${logBackend}${redis === true ? ' (connected)' : ''}.` : ''}
       {typeof dropped === 'number' && dropped > 0 ? ` ${formatCount(dropped)} prediction records were dropped.` : ''}
+      {drift === 'off' ? ` Drift monitoring is off${typeof driftDetail === 'string' ? `: ${driftDetail}` : ''}.` : ''}
     </p>
   );
 }
