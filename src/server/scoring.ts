@@ -133,7 +133,9 @@ export class Scorer {
       decision: p.decision,
       risk_level: p.risk_level,
       latency_ms: p.latency_ms,
-      features: t,
+      // Frozen, the log keeps the request's own object instead of copying it (nothing else
+      // writes to it once validated).
+      features: Object.freeze(t),
     };
     if (p.explanation !== undefined) record.explanation = p.explanation;
     ctx.predictionLog.append(record);

@@ -52,7 +52,11 @@ export interface PredictionLogStats {
 export interface PredictionLog {
   /** 'memory' | 'stdout' | 'redis'. */
   readonly backend: string;
-  /** Records one prediction. Synchronous, never throws, never waits on I/O. */
+  /**
+   * Records one prediction. Synchronous, never throws, never waits on I/O. The store keeps a
+   * snapshot: later changes to the caller's objects do not reach it (frozen `features` that need
+   * no masking or normalising are kept as they are, since they cannot change).
+   */
   append(record: PredictionRecord): void;
   /**
    * Up to `limit` of the newest stored records, newest first. `limit` must be a non-negative

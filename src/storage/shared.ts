@@ -95,6 +95,7 @@ function put(target: Record<string, FeatureValue>, name: string, value: FeatureV
  * Validates a record and returns the frozen snapshot that gets stored: features and explanation
  * copied (so a caller reusing its objects cannot rewrite history), masked, and reduced to what
  * JSON can hold (non-finite numbers become null), so every backend returns the same thing.
+ * Frozen features that need no change are kept as they are instead of copied.
  * Returns undefined for a record that does not satisfy the contract; callers count it as dropped.
  */
 export function prepareRecord(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
@@ -104,6 +105,39 @@ export function prepareRecord(record: PredictionRecord, masked: ReadonlySet<stri
     // Exotic input (throwing getters, a proxy, data JSON cannot hold) is refused, never thrown.
     return undefined;
   }
+}
+
+/**
+ * Whether frozen features can be stored as they are: every value already what JSON holds (null, a
+ * string or a finite number). Sharing a frozen object is safe (nobody can change it) and spares
+ * the copy, the larger part of what logging costs a request.
+ */
+function isStorable(features: Record<string, FeatureValue>): boolean {
+  for (const name in features) {
+    if (!Object.hasOwn(features, name)) continue;
+    const value = features[name];
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return false;
+    } else if (value !== null && typeof value !== 'string') {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A frozen copy with masked values replaced and non-finite numbers as null; undefined if a value is not a feature value. */
+function copyFeatures(features: Record<string, FeatureValue>, masked: ReadonlySet<string>): Record<string, FeatureValue> | undefined {
+  // for-in, not Object.entries: no [name, value] pair to allocate per property.
+  const copy: Record<string, FeatureValue> = {};
+  for (const name in features) {
+    if (!Object.hasOwn(features, name)) continue;
+    const value = features[name];
+    if (masked.size > 0 && masked.has(name)) put(copy, name, MASKED_VALUE);
+    else if (value === null || typeof value === 'string') put(copy, name, value);
+    else if (typeof value === 'number') put(copy, name, Number.isFinite(value) ? value : null);
+    else return undefined;
+  }
+  return Object.freeze(copy);
 }
 
 function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
@@ -117,18 +151,9 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (!isPlainObject(features)) return undefined;
   if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
 
-  // for-in, not Object.entries: no [name, value] pair to allocate per property.
-  const copy: Record<string, FeatureValue> = {};
-  for (const name in features) {
-    if (!Object.hasOwn(features, name)) continue;
-    const value = features[name];
-    if (masked.size > 0 && masked.has(name)) put(copy, name, MASKED_VALUE);
-    else if (value === null || typeof value === 'string') put(copy, name, value);
-    else if (typeof value === 'number') put(copy, name, Number.isFinite(value) ? value : null);
-    else return undefined;
-  }
-  Object.freeze(copy);
-  const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: copy };
+  const stored = masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
+  if (stored === undefined) return undefined;
+  const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
 }

@@ -164,6 +164,21 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
       assert.deepEqual(got.explanation, { contributions: [{ feature: 'amount', value: 13.5, shap: 0.3 }] });
     });
 
+    it('frozen features: stored as given when JSON holds them, else normalised, masked, or refused', async () => {
+      const plain = await open();
+      plain.append({ ...makeRecord(1), features: Object.freeze({ amount: 12.5, country: 'FR', device: null }) });
+      plain.append({ ...makeRecord(2), features: Object.freeze({ amount: Number.POSITIVE_INFINITY, country: 'DE' }) });
+      plain.append({ ...makeRecord(3), features: Object.freeze({ amount: 10n }) } as unknown as PredictionRecord);
+      const [second, first] = await plain.latest(10);
+      assert.deepEqual(first.features, { amount: 12.5, country: 'FR', device: null });
+      assert.deepEqual(second.features, { amount: null, country: 'DE' }, 'a non-finite number is stored as null, as JSON would');
+      assert.equal(plain.stats().dropped, 1, 'a value that is not a feature value is refused, frozen or not');
+      const masking = await open({ maskFields: ['email'] });
+      masking.append({ ...makeRecord(4), features: Object.freeze({ amount: 1, email: 'jane@example.com' }) });
+      const [masked] = await masking.latest(1);
+      assert.deepEqual(masked.features, { amount: 1, email: '***' });
+    });
+
     it('counts every record: invalid ones are dropped, never thrown', async () => {
       const store = await open();
       const cyclic: Record<string, unknown> = { base_value: 0 };

@@ -39,11 +39,14 @@ export interface Layout {
 const MAX_CODE_EXCLUSIVE = 2 ** 32;
 
 /**
- * The child of split node n that value v goes to. Numeric: v < threshold → left; missing → the
- * default side; categorical (NaN threshold): the code's bit set → right, anything else → left
- * (unseen, negative, fractional or huge codes, as XGBoost does).
+ * The child of split node n that the value v = x[at] goes to. Numeric: v < threshold → left;
+ * missing → the default side; categorical (NaN threshold): the code's bit set → right, anything
+ * else → left (unseen, negative, fractional or huge codes, as XGBoost does). Takes the array and
+ * index, not the value: a double passed to a call that is not inlined is boxed, an allocation
+ * per missing value or categorical split.
  */
-export function childOf(L: Layout, n: number, v: number): number {
+export function childOf(L: Layout, n: number, x: ArrayLike<number>, at: number): number {
+  const v = x[at];
   const c = L.thr[n];
   if (v < c) return L.left[n];
   if (v !== v) return L.left[n] + 1 - L.defaultLeft[n];
@@ -146,7 +149,7 @@ export class Predictor implements Layout {
     let n = this.roots[t];
     let f = feat[n];
     while (f >= 0) {
-      n = childOf(this, n, x[offset + f]);
+      n = childOf(this, n, x, offset + f);
       f = feat[n];
     }
     return n;
@@ -159,7 +162,7 @@ export class Predictor implements Layout {
    */
   predictMargins(x: Float32Array, rows: number, out: Float64Array = new Float64Array(rows)): Float64Array {
     const m = this.numFeatures;
-    const base = this.baseMargin;
+    const base = +this.baseMargin;
     const trees = this.numTrees;
     const c = this.complete;
     for (let r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
@@ -183,9 +186,14 @@ export class Predictor implements Layout {
           const src = (r0 + k) * m;
           for (let j = 0; j < m; j++) {
             const v = x[src + j];
-            const missing = v !== v;
-            xx[k * w + j] = missing ? Infinity : v;
-            xx[k * w + m + j] = missing ? Infinity : -v;
+            // Branches, not selects with the Infinity constant, which box v (see predictRowMargin).
+            if (v !== v) {
+              xx[k * w + j] = Infinity;
+              xx[k * w + m + j] = Infinity;
+            } else {
+              xx[k * w + j] = v;
+              xx[k * w + m + j] = -v;
+            }
           }
         }
         const leaf = c.leaf;
@@ -242,10 +250,10 @@ export class Predictor implements Layout {
           let p2 = 0;
           let p3 = 0;
           for (let d = 0; d < depth; d++) {
-            p0 = this.completeStep(c, nodeBase, p0, x[o0 + cfeat[nodeBase + p0]]);
-            p1 = this.completeStep(c, nodeBase, p1, x[o1 + cfeat[nodeBase + p1]]);
-            p2 = this.completeStep(c, nodeBase, p2, x[o2 + cfeat[nodeBase + p2]]);
-            p3 = this.completeStep(c, nodeBase, p3, x[o3 + cfeat[nodeBase + p3]]);
+            p0 = this.completeStep(c, nodeBase, p0, x, o0 + cfeat[nodeBase + p0]);
+            p1 = this.completeStep(c, nodeBase, p1, x, o1 + cfeat[nodeBase + p1]);
+            p2 = this.completeStep(c, nodeBase, p2, x, o2 + cfeat[nodeBase + p2]);
+            p3 = this.completeStep(c, nodeBase, p3, x, o3 + cfeat[nodeBase + p3]);
           }
           out[r0 + k] += leaf[leafBase + p0];
           out[r0 + k + 1] += leaf[leafBase + p1];
@@ -255,7 +263,7 @@ export class Predictor implements Layout {
         for (; k < count; k++) {
           const o = (r0 + k) * m;
           let q = 0;
-          for (let d = 0; d < depth; d++) q = this.completeStep(c, nodeBase, q, x[o + cfeat[nodeBase + q]]);
+          for (let d = 0; d < depth; d++) q = this.completeStep(c, nodeBase, q, x, o + cfeat[nodeBase + q]);
           out[r0 + k] += leaf[leafBase + q];
         }
       }
@@ -267,11 +275,12 @@ export class Predictor implements Layout {
    * One step down a padded tree (slot p of the tree at nodeBase) for value v: one comparison,
    * or the general rule for a missing value or a categorical split (NaN threshold).
    */
-  private completeStep(c: CompleteTrees, nodeBase: number, p: number, v: number): number {
+  private completeStep(c: CompleteTrees, nodeBase: number, p: number, x: ArrayLike<number>, at: number): number {
     const cut = c.thr[nodeBase + p];
+    const v = x[at];
     if (v !== v || cut !== cut) {
       const src = c.source[nodeBase + p];
-      return 2 * p + (childOf(this, src, v) === this.left[src] ? 1 : 2);
+      return 2 * p + (childOf(this, src, x, at) === this.left[src] ? 1 : 2);
     }
     return 2 * p + 2 - +(v < cut);
   }
@@ -291,7 +300,9 @@ export class Predictor implements Layout {
     const s = this.scratch;
     const m = this.numFeatures;
     for (let j = 0; j < m; j++) s[j] = row[j];
-    let sum = this.baseMargin;
+    // Unary plus: without it V8 keeps `sum` tagged through the loops and boxes every addition
+    // (a heap number per tree, 1.6 KB per call on a 200-tree model).
+    let sum = +this.baseMargin;
     const c = this.complete;
     if (c !== null && c.mirrored) {
       // Numeric models take the padded trees as in batch: no data-dependent branch to
@@ -303,9 +314,14 @@ export class Predictor implements Layout {
       const xx = c.block;
       for (let j = 0; j < m; j++) {
         const v = s[j];
-        const missing = v !== v;
-        xx[j] = missing ? Infinity : v;
-        xx[m + j] = missing ? Infinity : -v;
+        // Branches, not `missing ? Infinity : v`: that select boxes v (two heap numbers a feature).
+        if (v !== v) {
+          xx[j] = Infinity;
+          xx[m + j] = Infinity;
+        } else {
+          xx[j] = v;
+          xx[m + j] = -v;
+        }
       }
       const nodeStart = c.nodeStart;
       const depth = c.depth;
@@ -367,18 +383,18 @@ export class Predictor implements Layout {
         let q0 = 0;
         let q1 = 0;
         for (let d = 0; d < common; d++) {
-          q0 = this.completeStep(c, b0, q0, s[cfeat[b0 + q0]]);
-          q1 = this.completeStep(c, b1, q1, s[cfeat[b1 + q1]]);
+          q0 = this.completeStep(c, b0, q0, s, cfeat[b0 + q0]);
+          q1 = this.completeStep(c, b1, q1, s, cfeat[b1 + q1]);
         }
-        for (let d = common; d < d0; d++) q0 = this.completeStep(c, b0, q0, s[cfeat[b0 + q0]]);
-        for (let d = common; d < d1; d++) q1 = this.completeStep(c, b1, q1, s[cfeat[b1 + q1]]);
+        for (let d = common; d < d0; d++) q0 = this.completeStep(c, b0, q0, s, cfeat[b0 + q0]);
+        for (let d = common; d < d1; d++) q1 = this.completeStep(c, b1, q1, s, cfeat[b1 + q1]);
         sum += leaf[c.leafStart[t] + q0 - ((1 << d0) - 1)];
         sum += leaf[c.leafStart[t + 1] + q1 - ((1 << d1) - 1)];
       }
       for (; t < trees; t++) {
         const b = c.nodeStart[t];
         let q = 0;
-        for (let d = 0; d < c.depth[t]; d++) q = this.completeStep(c, b, q, s[cfeat[b + q]]);
+        for (let d = 0; d < c.depth[t]; d++) q = this.completeStep(c, b, q, s, cfeat[b + q]);
         sum += leaf[c.leafStart[t] + q - ((1 << c.depth[t]) - 1)];
       }
       return sum;

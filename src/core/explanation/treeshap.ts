@@ -160,11 +160,12 @@ function rowPass(S: ShapTables, L: Layout, childOf: ChildOf, Shapley: typeof Lea
     for (let t = t0; t < t1; t++) satisfied[treeRootSlot[t]] = -1;
 
     for (let j = upperStart[t0], end = upperStart[t1]; j < end; j++) {
-      const v = x[offset + upperFeature[j]];
+      const at = offset + upperFeature[j];
+      const v = x[at];
       const cut = upperThreshold[j];
       // `+(v < cut)` compiles to a flag read: no branch on the data-dependent direction. NaN (a
       // missing value or a categorical split) takes the shared rule.
-      const goLeft = v !== v || cut !== cut ? (childOf(L, upperNode[j], v) === left[upperNode[j]] ? 1 : 0) : +(v < cut);
+      const goLeft = v !== v || cut !== cut ? (childOf(L, upperNode[j], x, at) === left[upperNode[j]] ? 1 : 0) : +(v < cut);
       const bits = satisfied[upperSlot[j]];
       const b = upperBit[j];
       const c = upperChildSlot[j];
@@ -173,9 +174,10 @@ function rowPass(S: ShapTables, L: Layout, childOf: ChildOf, Shapley: typeof Lea
     }
 
     for (let j = splitStart[t0], end = splitStart[t1]; j < end; j++) {
-      const v = x[offset + splitFeature[j]];
+      const at = offset + splitFeature[j];
+      const v = x[at];
       const cut = splitThreshold[j];
-      const goLeft = v !== v || cut !== cut ? (childOf(L, splitNode[j], v) === left[splitNode[j]] ? 1 : 0) : +(v < cut);
+      const goLeft = v !== v || cut !== cut ? (childOf(L, splitNode[j], x, at) === left[splitNode[j]] ? 1 : 0) : +(v < cut);
       key[splitGroup[j]] |= splitBit[j] * goLeft;
     }
 
