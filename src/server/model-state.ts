@@ -69,9 +69,6 @@ export class ServingModel {
   readonly row: Float64Array;
   /** Scratch SHAP output (numFeatures + 1). */
   readonly contribs: Float64Array;
-  /** The version and thresholds as a prediction prints them (see predictionJson). */
-  readonly versionJson: string;
-  readonly thresholdsJson: string;
   private readonly kinds: Uint8Array;
   /** Features whose name an object inherits (toString, constructor…): read as own properties only. */
   private readonly inherited: Uint8Array;
@@ -117,9 +114,6 @@ export class ServingModel {
       this.kinds[j] = KIND_NAMES;
       return new Map((f.categories ?? []).map((c, k) => [c, k]));
     });
-    this.versionJson = JSON.stringify(loaded.model.version);
-    const { review, decline, rule } = loaded.model.thresholds;
-    this.thresholdsJson = JSON.stringify({ review, decline, rule }); // the schema's order; no rule: omitted
     this.rowSchema = transactionSchema(this.features, options.requireAllFeatures);
     // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
     // defaults, no removal: the body is checked exactly as sent; own properties only, so a

@@ -87,25 +87,6 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
   return { base_value: phi[n], margin, units: 'log-odds', contributions, top: list };
 }
 
-/** A number as JSON prints it (non-finite numbers have no JSON form: null). */
-function jsonNumber(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'null';
-}
-
-/**
- * The JSON of a prediction without explanation: the fields of the response schema, in its order,
- * as its serializer prints them, with the model's constant parts printed once at load. The
- * commonest answer of the API, so it skips the generic serializer (a fifth of the route's own
- * work). Strings other than the model's are an id of hex digits and dashes and the decision and
- * risk words: nothing to escape.
- */
-export function predictionJson(m: ServingModel, p: Prediction): string {
-  return (
-    `{"id":"${p.id}","model_version":${m.versionJson},"score":${jsonNumber(p.score)},"decision":"${p.decision}",` +
-    `"risk_level":"${p.risk_level}","thresholds":${m.thresholdsJson},"latency_ms":${jsonNumber(p.latency_ms)}}`
-  );
-}
-
 export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;

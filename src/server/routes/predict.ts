@@ -13,9 +13,7 @@ import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
-import { predictionJson, type Prediction, type Scorer } from '../scoring.js';
-
-const JSON_UTF8 = 'application/json; charset=utf-8';
+import type { Prediction, Scorer } from '../scoring.js';
 
 interface PredictQuery {
   explain?: boolean;
@@ -66,11 +64,7 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
       const m = ctx.models.current;
       const parsed = m.parseBody(request.body);
       const opts = { explain: request.query.explain === true, top: request.query.top ?? config.explainTop, elapsed: () => reply.elapsedTime };
-      if (parsed.kind === 'row') {
-        const prediction = scorer.score(m, parsed.row, opts);
-        if (prediction.explanation !== undefined) return prediction;
-        return reply.type(JSON_UTF8).send(predictionJson(m, prediction));
-      }
+      if (parsed.kind === 'row') return scorer.score(m, parsed.row, opts);
       const predictions: Prediction[] = new Array(parsed.rows.length);
       for (let i = 0; i < parsed.rows.length; i++) predictions[i] = scorer.score(m, parsed.rows[i], opts);
       return { predictions, count: predictions.length, model_version: m.version };
