@@ -331,7 +331,7 @@ export class Predictor implements Layout {
       // Eight trees descend together (eight independent chains of loads for the CPU to overlap;
       // a step is a few dependent loads, so one chain alone leaves the core waiting) for the
       // levels they all have, then each finishes alone; leaves are added in tree order. The
-      // remaining trees go four, then one, at a time.
+      // remaining (at most seven) trees go one at a time.
       for (; t + 8 <= trees; t += 8) {
         const b0 = nodeStart[t];
         const b1 = nodeStart[t + 1];
@@ -384,35 +384,6 @@ export class Predictor implements Layout {
         sum += leaf[leafStart[t + 5] + q5 - ((1 << d5) - 1)];
         sum += leaf[leafStart[t + 6] + q6 - ((1 << d6) - 1)];
         sum += leaf[leafStart[t + 7] + q7 - ((1 << d7) - 1)];
-      }
-      for (; t + 4 <= trees; t += 4) {
-        const b0 = nodeStart[t];
-        const b1 = nodeStart[t + 1];
-        const b2 = nodeStart[t + 2];
-        const b3 = nodeStart[t + 3];
-        const d0 = depth[t];
-        const d1 = depth[t + 1];
-        const d2 = depth[t + 2];
-        const d3 = depth[t + 3];
-        const common = Math.min(d0, d1, d2, d3);
-        let q0 = 0;
-        let q1 = 0;
-        let q2 = 0;
-        let q3 = 0;
-        for (let d = 0; d < common; d++) {
-          q0 = 2 * q0 + 2 - +(xx[cfeat[b0 + q0]] < cthr[b0 + q0]);
-          q1 = 2 * q1 + 2 - +(xx[cfeat[b1 + q1]] < cthr[b1 + q1]);
-          q2 = 2 * q2 + 2 - +(xx[cfeat[b2 + q2]] < cthr[b2 + q2]);
-          q3 = 2 * q3 + 2 - +(xx[cfeat[b3 + q3]] < cthr[b3 + q3]);
-        }
-        for (let d = common; d < d0; d++) q0 = 2 * q0 + 2 - +(xx[cfeat[b0 + q0]] < cthr[b0 + q0]);
-        for (let d = common; d < d1; d++) q1 = 2 * q1 + 2 - +(xx[cfeat[b1 + q1]] < cthr[b1 + q1]);
-        for (let d = common; d < d2; d++) q2 = 2 * q2 + 2 - +(xx[cfeat[b2 + q2]] < cthr[b2 + q2]);
-        for (let d = common; d < d3; d++) q3 = 2 * q3 + 2 - +(xx[cfeat[b3 + q3]] < cthr[b3 + q3]);
-        sum += leaf[leafStart[t] + q0 - ((1 << d0) - 1)];
-        sum += leaf[leafStart[t + 1] + q1 - ((1 << d1) - 1)];
-        sum += leaf[leafStart[t + 2] + q2 - ((1 << d2) - 1)];
-        sum += leaf[leafStart[t + 3] + q3 - ((1 << d3) - 1)];
       }
       for (; t < trees; t++) {
         const base = nodeStart[t];
