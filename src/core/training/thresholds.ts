@@ -4,13 +4,19 @@
  *
  * The rule, on validation rows, with candidate cut-offs at the distinct validation scores and a
  * cut-off t flagging scores ≥ t:
- * - decline = the lowest cut-off whose precision reaches `targetPrecision` (default 0.9): the
- *   most frauds caught automatically while at most 1 in 10 declines hits a good customer. If no
- *   cut-off reaches it, the lowest cut-off with the highest precision achieved.
- * - review = the highest cut-off whose recall reaches `targetRecall` (default 0.9): the smallest
- *   review queue that still sees 9 frauds in 10. Capped at the decline cut-off.
+ * - decline: among the cut-offs whose precision reaches `targetPrecision` (default 0.9), the one
+ *   with the highest recall, and of those the one with the fewest false positives, i.e. the
+ *   highest cut-off with that recall. That is the most frauds caught automatically while at most
+ *   1 in 10 declines hits a good customer, without declining good customers that buy no recall:
+ *   below the lowest-scored fraud it can still reach, a lower cut-off only adds false positives
+ *   (on a separable set the cut-off sits at the lowest fraud score, not below it). If no cut-off
+ *   reaches the target, the best precision achieved, again with the highest recall among equals.
+ * - review: the highest cut-off whose recall reaches `targetRecall` (default 0.9): the smallest
+ *   review queue (fewest false positives) that still sees 9 frauds in 10. Capped at the decline
+ *   cut-off.
  * - no positive validation rows: the default cut-offs.
- * The rule actually applied is returned in words with the validation precision and recall.
+ * The rule actually applied is returned in words with the validation precision, recall and
+ * number of false positives.
  */
 
 import { DEFAULT_THRESHOLDS, type DecisionThresholds } from '../engine/model.js';
@@ -27,10 +33,16 @@ interface Cut {
   threshold: number;
   precision: number;
   recall: number;
+  /** Negatives at or above the cut-off. */
+  falsePositives: number;
 }
 
 function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
+}
+
+function outcome(c: Cut): string {
+  return `precision ${pct(c.precision)}, recall ${pct(c.recall)}, ${c.falsePositives} false positive${c.falsePositives === 1 ? '' : 's'}`;
 }
 
 /**
@@ -61,19 +73,22 @@ export function chooseThresholds(scores: ArrayLike<number>, labels: ArrayLike<nu
     flagged++;
     if (labels[i] === 1) tp++;
     if (k + 1 < n && scores[order[k + 1]] === scores[i]) continue;
-    cuts.push({ threshold: scores[i], precision: tp / flagged, recall: tp / P });
+    cuts.push({ threshold: scores[i], precision: tp / flagged, recall: tp / P, falsePositives: flagged - tp });
   }
 
+  // Cuts run from the highest score down, so recall never falls along the list: keeping a cut only
+  // when its recall is strictly higher keeps, per recall, the highest cut (the fewest false
+  // positives).
   let decline: Cut | undefined;
-  for (const c of cuts) if (c.precision >= targetPrecision) decline = c;
+  for (const c of cuts) if (c.precision >= targetPrecision && (decline === undefined || c.recall > decline.recall)) decline = c;
   let declineRule: string;
   if (decline !== undefined) {
-    declineRule = `decline = lowest score with precision ≥ ${pct(targetPrecision)} on validation (precision ${pct(decline.precision)}, recall ${pct(decline.recall)})`;
+    declineRule = `decline = highest recall with precision ≥ ${pct(targetPrecision)} on validation, at the highest score giving it (${outcome(decline)})`;
   } else {
     let best = cuts[0];
-    for (const c of cuts) if (c.precision >= best.precision) best = c;
+    for (const c of cuts) if (c.precision > best.precision || (c.precision === best.precision && c.recall > best.recall)) best = c;
     decline = best;
-    declineRule = `decline = lowest score with the best precision on validation, since ${pct(targetPrecision)} is not reached (precision ${pct(best.precision)}, recall ${pct(best.recall)})`;
+    declineRule = `decline = best precision on validation, since ${pct(targetPrecision)} is not reached, with the highest recall at that precision (${outcome(best)})`;
   }
 
   let review = cuts[cuts.length - 1];
@@ -83,7 +98,7 @@ export function chooseThresholds(scores: ArrayLike<number>, labels: ArrayLike<nu
       break;
     }
   }
-  let reviewRule = `review = highest score with recall ≥ ${pct(targetRecall)} on validation (precision ${pct(review.precision)}, recall ${pct(review.recall)})`;
+  let reviewRule = `review = highest score with recall ≥ ${pct(targetRecall)} on validation (${outcome(review)})`;
   if (review.threshold > decline.threshold) {
     review = decline;
     reviewRule = 'review = decline (the recall target is met above the decline cut-off)';
