@@ -13,6 +13,7 @@ export const ERROR_CATALOGUE = {
   INPUT_RAGGED_ROW: { statusCode: 400, description: 'A CSV row has a different number of cells than the header.' },
   INPUT_EMPTY: { statusCode: 400, description: 'The input holds no data rows.' },
   INPUT_BAD_LABEL: { statusCode: 400, description: 'A label is not 0 or 1.' },
+  INPUT_ONE_CLASS: { statusCode: 400, description: 'Labels that must hold both classes (training, validation, evaluation) are all 0 or all 1.' },
   INPUT_ALL_MISSING: { statusCode: 400, description: 'A column holds no value at all.' },
   INPUT_UNREADABLE: { statusCode: 400, description: 'A file cannot be read, decompressed or parsed.' },
   INPUT_INVALID: { statusCode: 400, description: 'An argument or option is out of its allowed range.' },

@@ -58,7 +58,7 @@ test('the model file round-trips and learns the synthetic signal', () => {
 });
 
 test('trees route float32 inputs exactly as training routed bins (validation metrics agree)', () => {
-  const { model, summary } = trainModel(TABLE, { ...BASE, validFraction: 0.25 });
+  const { model, summary } = trainModel(TABLE, { ...BASE, validFraction: 0.25, validSplit: 'last' });
   const valid = sliceTable(TABLE, 3000, 4000);
   const p = predictTable(model, valid);
   const y = labelsOf(valid, 'fraud');
@@ -73,11 +73,11 @@ test('trees route float32 inputs exactly as training routed bins (validation met
   assert.ok(summary.validation!.decline.precision >= 0.9 || /not reached/.test(model.thresholds.rule!));
 });
 
-test('a separate validation table works like a held-out tail', () => {
+test('a separate validation table works like a held-out tail (validSplit "last")', () => {
   const train = sliceTable(TABLE, 0, 3000);
   const valid = sliceTable(TABLE, 3000, 4000);
   const a = modelToJson(trainModel(train, { ...BASE, valid }).model);
-  const b = modelToJson(trainModel(TABLE, { ...BASE, validFraction: 0.25 }).model);
+  const b = modelToJson(trainModel(TABLE, { ...BASE, validFraction: 0.25, validSplit: 'last' }).model);
   assert.deepEqual(a.trees, b.trees);
   assert.deepEqual(a.thresholds, b.thresholds);
   assert.deepEqual(a.training.metrics, b.training.metrics);
@@ -185,10 +185,16 @@ test('bad data fails with located error codes', () => {
   const allMissing = tableFromColumns('am.csv', { x: [1, 2, 3, 4], blank: [NaN, NaN, NaN, NaN], fraud: [0, 1, 0, 1] });
   expectError(() => trainModel(allMissing, { label: 'fraud' }), 'INPUT_ALL_MISSING', (e) => assert.equal(e.location.column, 'blank'));
   const oneClass = tableFromColumns('one.csv', { x: [1, 2, 3], fraud: [0, 0, 0] });
-  expectError(() => trainModel(oneClass, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => assert.match(e.message, /both classes/));
+  expectError(() => trainModel(oneClass, { label: 'fraud' }), 'INPUT_ONE_CLASS', (e) => {
+    assert.match(e.message, /the 3 training labels are all 0 \(0 positive, 3 negative\); training needs both classes/);
+    assert.equal(e.location.column, 'fraud');
+  });
   expectError(() => trainModel(TABLE, { ...BASE, learningRate: 0 }), 'INPUT_INVALID', (e) => assert.equal(e.location.field, 'learningRate'));
   expectError(() => trainModel(TABLE, { ...BASE, maxDepth: 2.5 }), 'INPUT_INVALID');
-  expectError(() => trainModel(TABLE, { ...BASE, maxCategories: 5 }), 'INPUT_INVALID', (e) => assert.equal(e.location.column, 'merchant'));
+  expectError(() => trainModel(TABLE, { ...BASE, maxCategories: 5 }), 'INPUT_INVALID', (e) => {
+    assert.equal(e.location.column, 'merchant');
+    assert.match(e.message, /8 distinct values, more than the 5 allowed.*raise maxCategories \(--max-categories\)/);
+  });
 });
 
 test('validation categories the model never saw are routed like missing values, as at inference', () => {

@@ -1,7 +1,8 @@
 /**
  * `fraudlens evaluate --model FILE --data FILE --label COL [--json]`: ROC-AUC, PR-AUC (average
  * precision as scikit-learn computes it), log loss, Brier score, precision/recall/F1 at the
- * model's thresholds and a calibration table.
+ * model's thresholds and a calibration table. Labels of one class are refused (INPUT_ONE_CLASS):
+ * the ranking metrics are undefined without both classes.
  */
 
 import type { Command } from 'commander';
@@ -27,6 +28,7 @@ export function registerEvaluate(program: Command): void {
       const data = await loadScoringData(opts.data, model, [opts.label]);
       if (opts.positiveLabel !== undefined) binarizeLabel(data.table, opts.label, opts.positiveLabel);
       const labels = readLabels(data.table, opts.label);
+      requireBothClasses(labels, data.table.source, opts.label);
       const scores = new Predictor(model.ensemble).predictProba(data.matrix, data.rows);
       const metrics = evaluateScores(scores, labels);
       const { review, decline } = model.thresholds;
@@ -54,6 +56,18 @@ export function registerEvaluate(program: Command): void {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/**
+ * Refuses labels of one class: ROC-AUC and PR-AUC are undefined there, and a report with half its
+ * numbers missing reads like a result. (Scoring alone is `fraudlens predict`.)
+ */
+function requireBothClasses(labels: Uint8Array, file: string, column: string): void {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  if (positives === 0 || positives === labels.length) {
+    throw new FraudlensError('INPUT_ONE_CLASS', `the ${labels.length} labels are all ${positives === 0 ? '0' : '1'} (${positives} positive, ${labels.length - positives} negative); ROC-AUC, PR-AUC and recall need both classes (fraudlens predict scores without labels)`, { file, column });
+  }
 }
 
 /** The label column as 0/1, with a located error for anything else. */

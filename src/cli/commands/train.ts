@@ -1,13 +1,14 @@
 /**
  * `fraudlens train --data FILE.csv[.gz] --label COL --out DIR [options]`: trains a model, writes
  * DIR/model.json and DIR/drift_baseline.json, prints a summary (with --json the last line is one
- * JSON object).
+ * JSON object). Warnings (e.g. few validation positives) go to stderr and, with --json, into the
+ * object's `warnings`. Flag combinations are checked before the data is read.
  */
 
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { FraudlensError } from '../../core/errors.js';
-import { trainModel, TRAIN_DEFAULTS, type TrainOptions } from '../../core/training/index.js';
+import { DEFAULT_VALID_SPLIT, MIN_VALIDATION_POSITIVES, trainModel, TRAIN_DEFAULTS, VALID_SPLITS, type TrainOptions, type ValidSplit } from '../../core/training/index.js';
 import { readCsv } from '../../io/csv.js';
 import { saveModelFile } from '../../io/model-file.js';
 import { writeTrainingBaseline } from '../baseline.js';
@@ -33,7 +34,10 @@ interface TrainFlags {
   categorical?: string[];
   valid?: string;
   validFraction?: number;
+  split?: ValidSplit;
+  timeColumn?: string;
   earlyStopping: number;
+  maxCategories: number;
   goss?: boolean;
   positiveLabel?: string;
   targetPrecision?: number;
@@ -43,6 +47,26 @@ interface TrainFlags {
   name?: string;
   baseline: boolean;
   json?: boolean;
+}
+
+function validSplit(text: string): ValidSplit {
+  const found = VALID_SPLITS.find((s) => s === text);
+  if (found === undefined) throw new FraudlensError('INPUT_INVALID', `--split must be one of ${VALID_SPLITS.join(', ')}, got "${text}"`, { field: '--split' });
+  return found;
+}
+
+/** Flag combinations that cannot work, refused before any file is read. */
+function checkCombinations(flags: TrainFlags): void {
+  const refuse = (field: string, message: string): never => {
+    throw new FraudlensError('INPUT_INVALID', message, { field });
+  };
+  if (flags.valid !== undefined && flags.validFraction !== undefined) refuse('--valid', 'give either --valid or --valid-fraction, not both');
+  if (flags.earlyStopping > 0 && flags.valid === undefined && flags.validFraction === undefined) {
+    refuse('--early-stopping', '--early-stopping needs validation rows: add --valid FILE or --valid-fraction F');
+  }
+  if (flags.split !== undefined && flags.validFraction === undefined) refuse('--split', '--split chooses the rows --valid-fraction holds out: add --valid-fraction F');
+  if (flags.split === 'time' && flags.timeColumn === undefined) refuse('--time-column', '--split time needs --time-column COL (the column whose latest values form validation)');
+  if (flags.timeColumn !== undefined && flags.split !== 'time') refuse('--time-column', '--time-column is used only with --split time');
 }
 
 export function registerTrain(program: Command): void {
@@ -65,8 +89,11 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed of every random draw', nonNegativeInt('--seed'), 0)
     .option('--drop <cols>', 'columns that are not features (identifiers, timestamps)', nameList('--drop'))
     .option('--categorical <cols>', 'numeric-looking columns to treat as categories', nameList('--categorical'))
+    .option('--max-categories <n>', 'refuse a categorical feature with more distinct values (likely an identifier)', positiveInt('--max-categories'), TRAIN_DEFAULTS.maxCategories)
     .option('--valid <file>', 'validation CSV (same columns)')
-    .option('--valid-fraction <f>', 'hold out this share of the last rows for validation', numberIn('--valid-fraction', 0, 0.9, { minExclusive: true }))
+    .option('--valid-fraction <f>', `hold out this share of the rows for validation (which rows: --split); refused if they miss a class, a warning under ${MIN_VALIDATION_POSITIVES} positives`, numberIn('--valid-fraction', 0, 0.9, { minExclusive: true }))
+    .option('--split <how>', `rows --valid-fraction holds out: stratified = a random draw of that share of each class, seeded by --seed (the default, ${DEFAULT_VALID_SPLIT}: safe for a file in any order); time = the latest rows by --time-column (the honest choice to judge a model as it will be deployed); last = the file's last rows`, validSplit)
+    .option('--time-column <col>', 'with --split time: the time column (numbers, or ISO 8601 dates such as 2019-01-31 23:59:00)')
     .option('--early-stopping <n>', 'stop after N rounds without validation improvement', nonNegativeInt('--early-stopping'), 0)
     .option('--goss', 'force gradient-based one-side sampling (default: on from 100,000 training rows)')
     .option('--no-goss', 'never use gradient-based one-side sampling')
@@ -79,9 +106,7 @@ export function registerTrain(program: Command): void {
     .option('--no-baseline', 'do not write drift_baseline.json')
     .option('--json', 'quiet; the last line printed is one JSON object')
     .action(async (flags: TrainFlags) => {
-      if (flags.valid !== undefined && flags.validFraction !== undefined) {
-        throw new FraudlensError('INPUT_INVALID', 'give either --valid or --valid-fraction, not both', { field: '--valid' });
-      }
+      checkCombinations(flags);
       const forced: Record<string, 'categorical'> = {};
       for (const c of flags.categorical ?? []) forced[c] = 'categorical';
       const table = await readCsv(flags.data, { types: forced });
@@ -107,6 +132,9 @@ export function registerTrain(program: Command): void {
         seed: flags.seed,
         valid,
         validFraction: flags.validFraction,
+        ...(flags.validFraction !== undefined ? { validSplit: flags.split ?? DEFAULT_VALID_SPLIT } : {}),
+        ...(flags.timeColumn !== undefined ? { timeColumn: flags.timeColumn } : {}),
+        maxCategories: flags.maxCategories,
         earlyStopping: flags.earlyStopping,
         ...(flags.goss !== undefined ? { goss: flags.goss } : {}),
         targetPrecision: flags.targetPrecision,
@@ -128,6 +156,7 @@ export function registerTrain(program: Command): void {
       }
       const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const { model, summary } = result;
+      for (const w of summary.warnings) process.stderr.write(`fraudlens: warning: ${w}\n`);
       if (flags.reviewThreshold !== undefined || flags.declineThreshold !== undefined) {
         const review = flags.reviewThreshold ?? model.thresholds.review;
         const decline = flags.declineThreshold ?? model.thresholds.decline;
@@ -147,6 +176,9 @@ export function registerTrain(program: Command): void {
         train_rows: summary.trainRows,
         train_positives: summary.trainPositives,
         valid_rows: summary.validRows,
+        valid_positives: summary.validPositives,
+        ...(flags.validFraction !== undefined ? { valid_split: flags.split ?? DEFAULT_VALID_SPLIT } : {}),
+        warnings: summary.warnings,
         thresholds: model.thresholds,
         ...(summary.validation ? { validation: summary.validation } : {}),
         top_features: summary.importance.slice(0, 5).map((f) => f.feature),

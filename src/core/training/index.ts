@@ -12,3 +12,5 @@ export type { BinaryMetrics, CalibrationBin, ConfusionAt, Curves } from './metri
 export { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
 export type { ThresholdOptions } from './thresholds.js';
 export { Rng } from './random.js';
+export { VALID_SPLITS, DEFAULT_VALID_SPLIT, MIN_VALIDATION_POSITIVES } from './holdout.js';
+export type { ValidSplit } from './holdout.js';

@@ -6,9 +6,11 @@
  *
  * Parameter names and defaults follow XGBoost (`trees` = num_boost_round, `learningRate` = eta,
  * `colsample` = colsample_bytree, …) so a model can be compared with `xgb.train` one to one.
- * Validation rows, when asked for with `validFraction`, are the LAST rows of the table in file
- * order: fraud data is usually sorted by time, and validating on the latest rows is what the
- * model will face.
+ * Validation rows, when asked for with `validFraction`, are drawn as `validSplit` says
+ * (holdout.ts): by default a seeded stratified draw, or the latest rows by a time column, or the
+ * file's last rows. A validation set without both classes is refused (INPUT_ONE_CLASS), one with
+ * few positives gives a warning in the summary. Messages name an option as `name (--flag)`: the
+ * CLI's flags are the options' names in kebab case.
  */
 
 import { FraudlensError } from '../errors.js';
@@ -23,6 +25,9 @@ import { boost, type BoostParams, type GossParams, type ProgressCallback, type R
 import { calibrationTable, confusionAt, evaluateScores, validationCurves, type BinaryMetrics, type CalibrationBin, type ConfusionAt, type Curves } from './metrics.js';
 import { Rng } from './random.js';
 import { DEFAULT_MAX_CAT_THRESHOLD } from './split.js';
+import {
+  DEFAULT_VALID_SPLIT, lastRowsHoldOut, MIN_VALIDATION_POSITIVES, readTimes, reorderRows, stratifiedHoldOut, timeHoldOut, VALID_SPLITS, type HeldOut, type ValidSplit,
+} from './holdout.js';
 import { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
 
 /** A categorical feature with more distinct values than this is almost surely an identifier. */
@@ -69,8 +74,12 @@ export interface TrainOptions {
   seed?: number;
   /** Validation rows (same columns); takes precedence over `validFraction`. */
   valid?: Table;
-  /** Share of the table's last rows held out for validation, default 0 (none). */
+  /** Share of the table's rows held out for validation, default 0 (none); which rows: `validSplit`. */
   validFraction?: number;
+  /** How `validFraction` picks its rows (see holdout.ts), default 'stratified'. */
+  validSplit?: ValidSplit;
+  /** The column whose latest values form validation with `validSplit: 'time'` (numbers or ISO 8601 text). */
+  timeColumn?: string;
   /** Stop after this many rounds without validation improvement and keep the best round; 0 = off. */
   earlyStopping?: number;
   /** What early stopping watches, default 'logloss'. */
@@ -129,6 +138,8 @@ export interface TrainSummary {
   thresholds: DecisionThresholds;
   importance: FeatureImportance[];
   history: RoundMetrics[];
+  /** What a person should know about the result (e.g. few validation positives), in words. */
+  warnings: string[];
 }
 
 export interface ConfusionSummary {
@@ -188,8 +199,23 @@ const RANGES: Record<NumericOption, [number, number, boolean, boolean]> = {
   targetRecall: [0, 1, true, false],
 };
 
+/** An option as messages name it: `validFraction (--valid-fraction)`. */
+function optionName(key: string): string {
+  return `${key} (--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)})`;
+}
+
 function invalid(field: string, message: string): never {
   throw new FraudlensError('INPUT_INVALID', `option ${field} ${message}`, { field });
+}
+
+/** INPUT_ONE_CLASS unless `labels` hold both classes; `what` names the rows, `field` the option. */
+function requireBothClasses(labels: Uint8Array, what: string, advice: string, location: { file: string; column: string; field?: string }): number {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  if (positives === 0 || positives === labels.length) {
+    throw new FraudlensError('INPUT_ONE_CLASS', `the ${labels.length} ${what} are all ${positives === 0 ? '0' : '1'} (${positives} positive, ${labels.length - positives} negative); ${advice}`, location);
+  }
+  return positives;
 }
 
 function resolveNumbers(options: TrainOptions): Record<NumericOption, number> {
@@ -360,7 +386,7 @@ function prepareFeature(table: Table, name: string, nTrain: number, forceCategor
     }
   }
   if (categories.length > maxCategories) {
-    throw new FraudlensError('INPUT_INVALID', `categorical feature "${name}" has ${categories.length} distinct values, more than the ${maxCategories} allowed; an identifier? drop it or raise maxCategories`, { file: table.source, column: name });
+    throw new FraudlensError('INPUT_INVALID', `categorical feature "${name}" has ${categories.length} distinct values, more than the ${maxCategories} allowed; an identifier? drop it (--drop) or raise ${optionName('maxCategories')}`, { file: table.source, column: name });
   }
   const trainCodes = codes.subarray(0, nTrain);
   const stats = categoricalStats(trainCodes, categories.length);
@@ -414,8 +440,10 @@ function fingerprint(parts: readonly ArrayLike<number>[]): string {
  *   const table = await readCsv('transactions.csv.gz');
  *   const { model, summary } = trainModel(table, { label: 'Class', validFraction: 0.2, earlyStopping: 20 });
  */
-export function trainModel(table: Table, options: TrainOptions, progress?: ProgressCallback): { model: FraudlensModel; summary: TrainSummary } {
+export function trainModel(data: Table, options: TrainOptions, progress?: ProgressCallback): { model: FraudlensModel; summary: TrainSummary } {
   const num = resolveNumbers(options);
+  // The held-out split may reorder the rows (training rows first); everything below reads `table`.
+  let table = data;
   const stoppingMetric = options.stoppingMetric ?? 'logloss';
   if (stoppingMetric !== 'logloss' && stoppingMetric !== 'pr_auc') invalid('stoppingMetric', `must be "logloss" or "pr_auc", got ${JSON.stringify(stoppingMetric)}`);
   if (options.baseScore !== undefined && !(options.baseScore > 0 && options.baseScore < 1)) invalid('baseScore', `must be a probability in (0, 1), got ${options.baseScore}`);
@@ -430,10 +458,37 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
   const featureNames = table.names.filter((n) => n !== options.label && !drop.has(n));
   if (featureNames.length === 0) throw new FraudlensError('INPUT_INVALID', 'no feature columns are left once the label and dropped columns are removed', { file: table.source });
 
-  const nValidHere = options.valid === undefined && num.validFraction > 0 ? Math.round(table.numRows * num.validFraction) : 0;
+  const validSplit = options.validSplit ?? DEFAULT_VALID_SPLIT;
+  if (!VALID_SPLITS.includes(validSplit)) invalid('validSplit', `must be one of ${VALID_SPLITS.join(', ')}, got ${JSON.stringify(validSplit)}`);
+  if (validSplit === 'time' && options.valid === undefined && num.validFraction > 0) {
+    if (typeof options.timeColumn !== 'string' || options.timeColumn === '') invalid('timeColumn', 'must name the time column when validSplit is "time"');
+    requireNamed(table, options.timeColumn, 'time');
+  } else if (options.timeColumn !== undefined) {
+    invalid('timeColumn', `${optionName('timeColumn')} is used only by validSplit "time" with a validFraction`);
+  }
+  const hasValidation = options.valid !== undefined || num.validFraction > 0;
+  if (num.earlyStopping > 0 && !hasValidation) {
+    invalid('earlyStopping', `${optionName('earlyStopping')} needs validation rows: give ${optionName('valid')} or ${optionName('validFraction')}`);
+  }
+  const rng = new Rng(num.seed);
+
+  // Held-out validation rows: the table is reordered so that training rows come first. Labels
+  // (and times) are read on the file's order first, so that errors name the file's rows.
+  let heldOut: HeldOut | null = null;
+  if (options.valid === undefined && num.validFraction > 0) {
+    const fraction = num.validFraction;
+    if (validSplit === 'last') heldOut = lastRowsHoldOut(table.numRows, fraction);
+    else {
+      const allLabels = readLabels(table, options.label, 0, table.numRows);
+      requireBothClasses(allLabels, `labels of ${table.source}`, 'training needs both classes', { file: table.source, column: options.label });
+      heldOut = validSplit === 'stratified' ? stratifiedHoldOut(allLabels, fraction, rng.fork(30)) : timeHoldOut(readTimes(table, options.timeColumn!, optionName('timeColumn')), fraction);
+      table = reorderRows(table, heldOut.order);
+    }
+  }
+  const nValidHere = heldOut?.validRows ?? 0;
   const nTrain = table.numRows - nValidHere;
   if (nTrain < 2) throw new FraudlensError('INPUT_EMPTY', `only ${nTrain} training row(s) remain after holding out validation rows`, { file: table.source });
-  if (num.validFraction > 0 && options.valid === undefined && nValidHere < 1) {
+  if (heldOut !== null && nValidHere < 1) {
     throw new FraudlensError('INPUT_EMPTY', `validFraction ${num.validFraction} of ${table.numRows} rows leaves no validation row`, { file: table.source });
   }
 
@@ -442,24 +497,26 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
   }
   const goss = resolveGoss(options.goss, nTrain);
   const labels = readLabels(table, options.label, 0, nTrain);
-  let positives = 0;
-  for (let i = 0; i < nTrain; i++) positives += labels[i];
-  if (positives === 0 || positives === nTrain) {
-    throw new FraudlensError('INPUT_BAD_LABEL', `the ${nTrain} training labels are all ${positives === 0 ? 0 : 1}; training needs both classes`, { file: table.source, column: options.label });
-  }
+  const positives = requireBothClasses(labels, heldOut !== null ? `training labels left after holding out ${nValidHere} validation rows (${validSplit} split)` : 'training labels', 'training needs both classes', { file: table.source, column: options.label });
 
   const prepared = featureNames.map((name) => prepareFeature(table, name, nTrain, forceCat.has(name), num.maxCategories));
 
   // Validation rows: an explicit table, or the held-out tail of this one.
   let validColumns: FeatureValues[] | null = null;
   let validLabels: Uint8Array | null = null;
+  let validPositives = 0;
+  const warnings: string[] = [];
   if (options.valid !== undefined) {
     const vt = options.valid;
     if (vt.numRows === 0) throw new FraudlensError('INPUT_EMPTY', 'the validation table holds no data rows', { file: vt.source });
     validLabels = readLabels(vt, options.label, 0, vt.numRows);
+    validPositives = requireBothClasses(validLabels, `validation labels of ${vt.source}`, 'validation metrics and the decision thresholds need both classes', { file: vt.source, column: options.label, field: 'valid' });
     validColumns = prepared.map((p) => p.forValid(vt.columns[requireNamed(vt, p.spec.name, 'feature')], vt));
   } else if (nValidHere > 0) {
     validLabels = readLabels(table, options.label, nTrain, table.numRows);
+    validPositives = requireBothClasses(validLabels, `validation rows held out by ${optionName('validFraction')} ${num.validFraction} with the ${validSplit} split`,
+      validSplit === 'stratified' ? `raise ${optionName('validFraction')} or give ${optionName('valid')}` : `use validSplit "stratified" (--split stratified), or give ${optionName('valid')}`,
+      { file: table.source, column: options.label, field: 'validFraction' });
     validColumns = prepared.map((p) => {
       const whole = p.forValid(table.columns[table.names.indexOf(p.spec.name)], table);
       return whole.kind === 'numeric'
@@ -468,7 +525,10 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
     });
   }
 
-  const rng = new Rng(num.seed);
+  if (validLabels !== null && validPositives < MIN_VALIDATION_POSITIVES) {
+    warnings.push(`only ${validPositives} positive validation row(s), fewer than ${MIN_VALIDATION_POSITIVES}: the validation metrics and the thresholds chosen on them are noisy`);
+  }
+
   const binnings = fitBinnings(prepared.map((p) => p.train), { maxBins: num.maxBins, maxCategoryBins: num.maxCategoryBins, sampleRows: num.binSampleRows, minCategoryCount: num.minCategoryCount }, rng.fork(10));
   const binned = binColumns(prepared.map((p) => p.train), binnings);
   const validBinned = validColumns !== null ? binColumns(validColumns, binnings) : null;
@@ -496,14 +556,12 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
   let validation: TrainSummary['validation'];
   let calibration: CalibrationBin[] | undefined;
   let curves: (Curves & { confusion: { review: ConfusionAt; decline: ConfusionAt } }) | undefined;
-  let validPositives = 0;
   if (result.validMargin !== null && validLabels !== null) {
     const vm = result.validMargin;
     const probs = new Float64Array(vm.length);
     for (let i = 0; i < vm.length; i++) probs[i] = 1 / (1 + Math.exp(-vm[i]));
     thresholds = chooseThresholds(probs, validLabels, { targetPrecision: num.targetPrecision, targetRecall: num.targetRecall });
     const metrics = evaluateScores(probs, validLabels);
-    validPositives = metrics.positives;
     const at = (t: number): ConfusionSummary => {
       const c = confusionAt(probs, validLabels!, t);
       return { threshold: t, precision: c.precision, recall: c.recall, f1: c.f1 };
@@ -530,6 +588,7 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
     baseScore: options.baseScore ?? null,
     baseMarginRule: options.baseScore !== undefined ? 'logit(baseScore)' : 'log-odds of the weighted training positive rate',
     goss,
+    ...(heldOut !== null ? { validSplit, ...(validSplit === 'time' ? { timeColumn: options.timeColumn } : {}) } : {}),
     drop: [...drop],
     categorical: prepared.filter((p) => p.spec.type === 'categorical').map((p) => p.spec.name),
   };
@@ -571,6 +630,7 @@ export function trainModel(table: Table, options: TrainOptions, progress?: Progr
     thresholds,
     importance,
     history: result.history,
+    warnings,
   };
   return { model, summary };
 }
