@@ -143,6 +143,8 @@ test('evaluate refuses labels of one class instead of printing NaN', async () =>
     assertRefused(r, 'INPUT_ONE_CLASS', 'all-good.csv', 'column "fraud"', 'are all 0 (0 positive, 50 negative)');
     assert.doesNotMatch(r.stdout, /NaN|null/);
   }
+  const empty = writeCsv('empty.csv', []);
+  assertRefused(await runCli(['evaluate', '--model', join(model, 'model.json'), '--data', empty, '--label', 'fraud']), 'INPUT_EMPTY', 'empty.csv');
   const both = await runCli(['evaluate', '--model', join(model, 'model.json'), '--data', timeSorted, '--label', 'fraud']);
   assert.equal(both.code, 0, both.stderr);
   assert.doesNotMatch(both.stdout, /NaN/);

@@ -102,13 +102,16 @@ test('time columns: numbers as they are, ISO 8601 text as instants, bad cells na
   expectError(() => readTimes(missing, 'when', 'timeColumn'), 'INPUT_INVALID', (e) => assert.equal(e.location.row, 2));
 });
 
-test('reorderRows copies every column in the new order', () => {
+test('reorderRows copies the kept columns in the new order', () => {
   const t = tableFromColumns('r.csv', { x: [10, 20, 30], c: ['a', 'b', 'a'] });
   const r = reorderRows(t, Int32Array.of(2, 0, 1));
   assert.deepEqual(Array.from(labelsOf(r, 'x')), [30, 10, 20]);
   const c = r.columns[1];
   assert.equal(c.kind, 'categorical');
   assert.deepEqual(Array.from(c.codes, (k) => c.categories[k]), ['a', 'a', 'b']);
+  const onlyC = reorderRows(t, Int32Array.of(1, 2, 0), ['c']);
+  assert.deepEqual(onlyC.names, ['c']);
+  assert.equal(onlyC.columns.length, 1);
 });
 
 /** The synthetic table sorted by label: every positive at the end, as in a label-sorted export. */

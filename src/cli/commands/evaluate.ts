@@ -63,6 +63,7 @@ export function registerEvaluate(program: Command): void {
  * numbers missing reads like a result. (Scoring alone is `fraudlens predict`.)
  */
 function requireBothClasses(labels: Uint8Array, file: string, column: string): void {
+  if (labels.length === 0) throw new FraudlensError('INPUT_EMPTY', 'the file holds no data rows to evaluate on', { file });
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i];
   if (positives === 0 || positives === labels.length) {

@@ -432,7 +432,7 @@ function fingerprint(parts: readonly ArrayLike<number>[]): string {
 /**
  * Trains a fraud model on a table.
  *
- * @param table the training data (and validation rows when `validFraction` is set)
+ * @param data the training data (and validation rows when `validFraction` is set)
  * @param options label, features and XGBoost-style parameters
  * @param progress called after each boosting round (round, total, validation metrics)
  * @returns the model and a summary for reports
@@ -482,7 +482,7 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
       const allLabels = readLabels(table, options.label, 0, table.numRows);
       requireBothClasses(allLabels, `labels of ${table.source}`, 'training needs both classes', { file: table.source, column: options.label });
       heldOut = validSplit === 'stratified' ? stratifiedHoldOut(allLabels, fraction, rng.fork(30)) : timeHoldOut(readTimes(table, options.timeColumn!, optionName('timeColumn')), fraction);
-      table = reorderRows(table, heldOut.order);
+      table = reorderRows(table, heldOut.order, [options.label, ...featureNames]);
     }
   }
   const nValidHere = heldOut?.validRows ?? 0;
@@ -501,7 +501,7 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
 
   const prepared = featureNames.map((name) => prepareFeature(table, name, nTrain, forceCat.has(name), num.maxCategories));
 
-  // Validation rows: an explicit table, or the held-out tail of this one.
+  // Validation rows: an explicit table, or the held-out rows (the tail once reordered).
   let validColumns: FeatureValues[] | null = null;
   let validLabels: Uint8Array | null = null;
   let validPositives = 0;
