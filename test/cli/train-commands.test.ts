@@ -118,6 +118,7 @@ test('flag combinations that cannot work are refused before reading the data', a
   assertRefused(await train(missing, 'x', '--split', 'time', '--valid-fraction', '0.2'), 'INPUT_INVALID', '--time-column');
   assertRefused(await train(missing, 'x', '--time-column', 'time', '--valid-fraction', '0.2'), 'INPUT_INVALID', '--split time');
   assertRefused(await train(missing, 'x', '--split', 'stratified'), 'INPUT_INVALID', '--valid-fraction');
+  assertRefused(await train(missing, 'x', '--split', 'last', '--valid', missing), 'INPUT_INVALID', 'no effect with --valid FILE');
   assertRefused(await train(missing, 'x', '--split', 'random', '--valid-fraction', '0.2'), 'INPUT_INVALID', '--split', 'stratified, time, last');
 });
 

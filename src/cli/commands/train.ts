@@ -64,7 +64,9 @@ function checkCombinations(flags: TrainFlags): void {
   if (flags.earlyStopping > 0 && flags.valid === undefined && flags.validFraction === undefined) {
     refuse('--early-stopping', '--early-stopping needs validation rows: add --valid FILE or --valid-fraction F');
   }
-  if (flags.split !== undefined && flags.validFraction === undefined) refuse('--split', '--split chooses the rows --valid-fraction holds out: add --valid-fraction F');
+  if (flags.split !== undefined && flags.validFraction === undefined) {
+    refuse('--split', flags.valid !== undefined ? '--split chooses the rows --valid-fraction holds out; it has no effect with --valid FILE' : '--split chooses the rows --valid-fraction holds out: add --valid-fraction F');
+  }
   if (flags.split === 'time' && flags.timeColumn === undefined) refuse('--time-column', '--split time needs --time-column COL (the column whose latest values form validation)');
   if (flags.timeColumn !== undefined && flags.split !== 'time') refuse('--time-column', '--time-column is used only with --split time');
 }
