@@ -30,6 +30,8 @@ export interface DeriveOptions {
   every?: number;
   /** Skip this many data rows before sampling. */
   offset?: number;
+  /** Also write the customer's home `lat` and `long` (before the label). */
+  customerLocation?: boolean;
 }
 
 /** Reads a Sparkov CSV(.gz), writes the derived CSV(.gz); returns rows written and frauds. */
@@ -46,7 +48,10 @@ export async function deriveSparkov(input: string, output: string, options: Deri
   const write = async (text: string): Promise<void> => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write(stringify([[...SPARKOV_DERIVED_COLUMNS]]));
+  const location = options.customerLocation === true;
+  const header: string[] = [...SPARKOV_DERIVED_COLUMNS];
+  if (location) header.splice(header.length - 1, 0, 'lat', 'long');
+  await write(stringify([header]));
   let index = -1;
   let rows = 0;
   let frauds = 0;
@@ -61,7 +66,8 @@ export async function deriveSparkov(input: string, output: string, options: Deri
     const label = Number(r.is_fraud);
     frauds += label;
     rows++;
-    await write(stringify([[when, r.amt, r.category, r.gender, r.city_pop, age.toFixed(1), at.getUTCHours(), (at.getUTCDay() + 6) % 7, distance.toFixed(2), label]]));
+    const features = [when, r.amt, r.category, r.gender, r.city_pop, age.toFixed(1), at.getUTCHours(), (at.getUTCDay() + 6) % 7, distance.toFixed(2)];
+    await write(stringify([location ? [...features, r.lat, r.long, label] : [...features, label]]));
   }
   out.end();
   await once(file, 'finish');

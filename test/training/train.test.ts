@@ -162,9 +162,26 @@ test('GOSS and scalePosWeight train working models', () => {
   assert.deepEqual((goss.model.training.parameters as { goss: unknown }).goss, DEFAULT_GOSS);
   // 'auto' (the default) leaves small tables alone.
   assert.equal((trainModel(train, { ...BASE, trees: 1 }).model.training.parameters as { goss: unknown }).goss, null);
-  const weighted = trainModel(train, { ...BASE, scalePosWeight: 4 });
-  const positives = weighted.summary.trainPositives;
-  assert.ok(Math.abs(weighted.summary.baseMargin - Math.log((4 * positives) / (3000 - positives))) < 1e-12);
+  const weighted = trainModel(train, { ...BASE, trees: 60, scalePosWeight: 4 });
+  assert.ok(rocAuc(predictTable(weighted.model, test), y) > 0.8);
+});
+
+test('the first tree on rare positives is XGBoost 1.7\'s: base score 0.5, not the positive rate', () => {
+  // 990 legitimate rows at x = 0, 10 frauds at x = 1, one split. XGBoost 1.7.4 (hist, depth 1,
+  // eta 0.1, defaults otherwise) gives leaves -0.19919518 and 0.14285715: every row starts at
+  // p = 0.5, h = 0.25. Started at the 1 % positive rate instead, the fraud leaf's hessian is
+  // 10 × 0.0099 and its value 0.90, six times XGBoost's: the overfitting of rare positives that
+  // cost 0.025 test PR-AUC on Sparkov's later months.
+  const x = Array.from({ length: 1000 }, (_, i) => (i < 990 ? 0 : 1));
+  const table = tableFromColumns('rare.csv', { x, fraud: x });
+  const { model, summary } = trainModel(table, { label: 'fraud', trees: 1, maxDepth: 1, createdAt: CREATED_AT });
+  assert.equal(summary.baseMargin, 0);
+  const e = model.ensemble;
+  assert.equal(e.threshold[0], 1);
+  assert.equal(e.value[e.left[0]], Math.fround(-0.19919518));
+  assert.equal(e.value[e.right[0]], Math.fround(0.14285715));
+  // An explicit baseScore still sets the start.
+  assert.ok(Math.abs(trainModel(table, { label: 'fraud', trees: 1, baseScore: 0.01, createdAt: CREATED_AT }).summary.baseMargin - Math.log(0.01 / 0.99)) < 1e-12);
 });
 
 test('bad data fails with located error codes', () => {

@@ -4,9 +4,12 @@
  * histograms, margins updated, validation scored for early stopping.
  *
  * Choices, and why:
- * - Base margin: log-odds of the (weighted) positive rate, unless `baseScore` is given. XGBoost
- *   1.7 starts every model at probability 0.5 (`base_score`); starting at the prior spares the
- *   first trees the work of learning the intercept, which on 0.2 % fraud is most of their output.
+ * - Base margin: logit(`baseScore`); trainModel passes XGBoost 1.7's 0.5. Starting at the
+ *   positive rate instead looks cheaper but overfits rare positives: there every row's hessian
+ *   p(1 − p) is about the rate, so λ and `minChildWeight` (sized for hessians near 0.25) barely
+ *   hold back the first Newton steps, and the first trees give small fraud clusters leaf values
+ *   several times XGBoost's. On Sparkov's later months that memorisation cost 0.025 test PR-AUC
+ *   (BENCHMARKS.md, out-of-time parity).
  * - Gradients of the logistic loss: p = σ(margin), g = w(p − y), h = max(w·p(1 − p), 1e-16·w),
  *   with w = `scalePosWeight` on positives. Each row keeps e^(−margin) rather than the margin,
  *   multiplied by e^(−leaf) when a leaf is added: a round then costs one division per row and
@@ -55,8 +58,8 @@ export interface BoostParams extends SplitParams {
   /** Share of features drawn for each tree. */
   colsample: number;
   scalePosWeight: number;
-  /** Starting probability; null = weighted positive rate of the training labels. */
-  baseScore: number | null;
+  /** Starting probability (margin logit(baseScore) for every row). */
+  baseScore: number;
   /** Stop after this many rounds without validation improvement; 0 = never. */
   earlyStoppingRounds: number;
   stoppingMetric: StoppingMetric;
@@ -661,14 +664,7 @@ export function boost(train: BinnedMatrix, labels: Uint8Array, params: BoostPara
   const numFeatures = train.numFeatures;
   const rowRng = rng.fork(1);
   const colRng = rng.fork(2);
-  let wPos = 0;
-  let wAll = 0;
-  for (let r = 0; r < n; r++) {
-    const w = labels[r] === 1 ? params.scalePosWeight : 1;
-    wAll += w;
-    if (labels[r] === 1) wPos += w;
-  }
-  const baseMargin = params.baseScore !== null ? logit(params.baseScore) : logit(wPos / wAll);
+  const baseMargin = logit(params.baseScore);
 
   const expNeg = new Float64Array(n).fill(Math.exp(-baseMargin));
   const grad = new Float64Array(n);
