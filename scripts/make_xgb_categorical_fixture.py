@@ -8,7 +8,9 @@ rows with an unseen category code and rows with every value missing.
 
 Run: /usr/bin/python3 scripts/make_xgb_categorical_fixture.py DATA/german_credit.csv.gz OUT_DIR
 Writes OUT_DIR/categorical.model.json and OUT_DIR/categorical.fixture.json (same fields as the
-numeric fixtures: feature_names, rows with null = missing, expected.{margin,prob,leaf,contribs}).
+numeric fixtures: feature_names, rows with null = missing, expected.{margin,prob,leaf,contribs}),
+and OUT_DIR/categorical.categories.json: feature -> category names in code order, exported the
+way a user of `fraudlens import --categories` does it (pandas' `cat.categories`).
 """
 import json
 import sys
@@ -28,9 +30,12 @@ def main(data_path, out_dir):
     cols = []
     for c in names:
         if x[c].dtype == object:
-            cats = sorted(x[c].unique())
+            # pandas orders the categories of text values alphabetically; a value's code is its
+            # position, which is what XGBoost trains on.
+            column = x[c].astype("category")
+            cats = [str(v) for v in column.cat.categories]
             categories[c] = cats
-            cols.append(x[c].map({v: i for i, v in enumerate(cats)}).astype(float).to_numpy())
+            cols.append(column.cat.codes.astype(float).to_numpy())
             types.append("c")
         else:
             cols.append(x[c].astype(float).to_numpy())
@@ -85,6 +90,10 @@ def main(data_path, out_dir):
     }
     with open(f"{out_dir}/categorical.fixture.json", "w") as fh:
         json.dump(fixture, fh)
+    # What `fraudlens import --categories` reads: {feature: [names in code order]}.
+    exported = {c: [str(v) for v in x[c].astype("category").cat.categories] for c in categories}
+    with open(f"{out_dir}/categorical.categories.json", "w") as fh:
+        json.dump(exported, fh, indent=1)
     print(json.dumps({"rows": len(rows), "trees": len(leaf[0]), "xgboost": xgb.__version__}))
 
 
