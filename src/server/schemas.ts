@@ -18,6 +18,9 @@ const NAMES_SHOWN = 12;
 
 export type JsonSchema = Record<string, unknown>;
 
+/** Category names listed in a feature's description in the OpenAPI document. */
+const NAMES_LISTED = 50;
+
 /** Longest category name accepted when unknown names are scored (a name is a label, not a document). */
 export const MAX_CATEGORY_NAME_LENGTH = 1024;
 
@@ -36,10 +39,11 @@ export function featureValueSchema(f: FeatureSpec, acceptUnknown = false): JsonS
   }
   if (acceptUnknown) {
     const known = f.categories ?? [];
+    const listed = known.slice(0, NAMES_LISTED).map((c) => JSON.stringify(c)).join(', ') + (known.length > NAMES_LISTED ? `, … (${known.length}; GET /model lists all)` : '');
     return {
       type: ['string', 'null'],
       maxLength: MAX_CATEGORY_NAME_LENGTH,
-      description: `${description ? `${description}. ` : ''}Category name; the model knows ${known.length} (GET /model lists them). Another name is scored as a missing value and listed in unknown_categories.`,
+      description: `${description ? `${description}. ` : ''}Category name, one of ${listed}. Any other name is scored as a missing value and listed in unknown_categories.`,
     };
   }
   return { enum: [...(f.categories ?? []), null], ...(description ? { description } : {}) };
