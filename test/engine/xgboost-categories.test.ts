@@ -2,7 +2,8 @@
  * XGBoost categorical models imported with their category names (fixtures/xgboost/
  * categorical.categories.json, exported from pandas by scripts/make_xgb_categorical_fixture.py):
  * the features then take names, a row scored by name gives exactly the margin of the same row by
- * code (and XGBoost's own), an unknown name scores as missing, and names that cannot belong to
+ * code (and XGBoost's own), an unknown name scores as missing (as XGBoost scores a name outside
+ * the training categories fed through pandas: categorical.unknown_names.json), and names that cannot belong to
  * the model are refused naming the feature. Also through the CLI: import --categories, then
  * predict on a CSV of names against a CSV of codes.
  */
@@ -78,6 +79,20 @@ test('an unknown name scores as a missing value', () => {
   const margins = new Predictor(byName.ensemble).predictMargins(x, 3);
   assert.equal(margins[0], margins[1]);
   assert.notEqual(margins[0], margins[2], 'the known name scores otherwise');
+});
+
+test('an unknown name scores as XGBoost scores it through pandas (code -1: missing), on every categorical feature', () => {
+  const given = JSON.parse(readFileSync(fixturePath('xgboost', 'categorical.unknown_names.json'), 'utf8')) as { unknown: string[]; rows: (string | number | null)[][]; margin: number[] };
+  const byName = importXgboost(raw, { categories });
+  const data: Record<string, (string | null)[] | number[]> = {};
+  fixture.feature_names.forEach((name, j) => {
+    data[name] = categories[name] ? given.rows.map((r) => r[j] as string | null) : given.rows.map((r) => (r[j] === null ? NaN : (r[j] as number)));
+  });
+  const counts = new Float64Array(byName.features.length);
+  const x = encodeFeatures(tableFromColumns('unknown', data), byName.features, 'missing', counts);
+  const margins = new Predictor(byName.ensemble).predictMargins(x, given.rows.length);
+  given.margin.forEach((expected, k) => assert.ok(Math.abs(margins[k] - expected) <= VS_XGBOOST_MARGIN, `row ${k} (${given.unknown[k]} unknown): ${margins[k]} vs XGBoost ${expected}`));
+  byName.features.forEach((f, j) => assert.equal(counts[j], given.unknown.filter((u) => u === f.name).length, f.name));
 });
 
 test('names that cannot belong to the model are refused, naming the feature', () => {
