@@ -6,6 +6,7 @@
  */
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -14,8 +15,10 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
 import { readModel } from '../../src/server/model-state.js';
-import { REPO_ROOT } from '../helpers/paths.js';
-import { json, type TestApp } from './helpers.js';
+import type { FraudlensModel } from '../../src/core/engine/model.js';
+import { importXgboost, parseXgboostJsonText } from '../../src/core/engine/xgboost.js';
+import { fixturePath, REPO_ROOT } from '../helpers/paths.js';
+import { json, makeApp, type TestApp } from './helpers.js';
 
 const KEY = 'unknown-categories-key-0123';
 const AUTH = { 'x-api-key': KEY };
@@ -154,6 +157,33 @@ describe('unknown categories, default rule: scored as missing and reported', () 
       assert.equal(report.features.find((f) => f.feature === 'amt')!.current.new_categories, undefined);
     } finally {
       await fresh.app.close();
+    }
+  });
+});
+
+describe('an XGBoost model imported with its category names', () => {
+  it('takes names over HTTP, scoring like the code-encoded import; unknown names follow the rule', async () => {
+    const raw = parseXgboostJsonText(readFileSync(fixturePath('xgboost', 'categorical.model.json'), 'utf8'));
+    const categories = JSON.parse(readFileSync(fixturePath('xgboost', 'categorical.categories.json'), 'utf8')) as Record<string, string[]>;
+    const loaded = (model: FraudlensModel) => ({ model, path: 'imported.json', sha256: '0'.repeat(64) });
+    const named = await makeApp({}, { model: loaded(importXgboost(raw, { categories })) });
+    const coded = await makeApp({}, { model: loaded(importXgboost(raw)) });
+    try {
+      const send = async (t: TestApp, body: Row) => {
+        const res = await t.app.inject({ method: 'POST', url: '/predict', payload: body });
+        assert.equal(res.statusCode, 200, res.body);
+        return json<Prediction>(res);
+      };
+      const byName = await send(named, { purpose: 'A43', checking_status: 'A14', duration_months: 24, credit_amount: 4000 });
+      const byCode = await send(coded, { purpose: categories.purpose.indexOf('A43'), checking_status: categories.checking_status.indexOf('A14'), duration_months: 24, credit_amount: 4000 });
+      assert.equal(byName.score, byCode.score);
+      const fresh = await send(named, { purpose: 'A4711', checking_status: 'A14', duration_months: 24, credit_amount: 4000 });
+      const missing = await send(named, { checking_status: 'A14', duration_months: 24, credit_amount: 4000 });
+      assert.deepEqual(fresh.unknown_categories, ['purpose']);
+      assert.equal(fresh.score, missing.score);
+    } finally {
+      await named.app.close();
+      await coded.app.close();
     }
   });
 });
