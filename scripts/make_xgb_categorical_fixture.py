@@ -8,7 +8,11 @@ rows with an unseen category code and rows with every value missing.
 
 Run: /usr/bin/python3 scripts/make_xgb_categorical_fixture.py DATA/german_credit.csv.gz OUT_DIR
 Writes OUT_DIR/categorical.model.json and OUT_DIR/categorical.fixture.json (same fields as the
-numeric fixtures: feature_names, rows with null = missing, expected.{margin,prob,leaf,contribs}).
+numeric fixtures: feature_names, rows with null = missing, expected.{margin,prob,leaf,contribs}),
+and OUT_DIR/categorical.categories.json: feature -> category names in code order, exported the
+way a user of `fraudlens import --categories` does it (pandas' `cat.categories`), and
+OUT_DIR/categorical.unknown_names.json: rows holding a name outside the training categories, as
+pandas feeds them to XGBoost (code -1), with XGBoost's margins.
 """
 import json
 import sys
@@ -28,9 +32,12 @@ def main(data_path, out_dir):
     cols = []
     for c in names:
         if x[c].dtype == object:
-            cats = sorted(x[c].unique())
+            # pandas orders the categories of text values alphabetically; a value's code is its
+            # position, which is what XGBoost trains on.
+            column = x[c].astype("category")
+            cats = [str(v) for v in column.cat.categories]
             categories[c] = cats
-            cols.append(x[c].map({v: i for i, v in enumerate(cats)}).astype(float).to_numpy())
+            cols.append(column.cat.codes.astype(float).to_numpy())
             types.append("c")
         else:
             cols.append(x[c].astype(float).to_numpy())
@@ -85,6 +92,41 @@ def main(data_path, out_dir):
     }
     with open(f"{out_dir}/categorical.fixture.json", "w") as fh:
         json.dump(fixture, fh)
+    # What `fraudlens import --categories` reads: {feature: [names in code order]}.
+    exported = {c: [str(v) for v in x[c].astype("category").cat.categories] for c in categories}
+    with open(f"{out_dir}/categorical.categories.json", "w") as fh:
+        json.dump(exported, fh, indent=1)
+
+    # XGBoost's own answer for names it never saw, the pandas way: a frame whose categorical
+    # columns carry the training categories turns an unseen name into code -1, a missing value.
+    cat_names = list(categories)
+    unknown_rows = []
+    for k in range(20):
+        j = names.index(cat_names[k % len(cat_names)])
+        unknown_rows.append((k, j))
+    frame = {}
+    sent = {}
+    for j, c in enumerate(names):
+        col = []
+        for k, jj in unknown_rows:
+            v = rows[k][j]
+            if c in categories:
+                col.append("never-seen" if j == jj else (None if np.isnan(v) else categories[c][int(v)]))
+            else:
+                col.append(None if np.isnan(v) else float(v))
+        sent[c] = col
+        frame[c] = pd.Categorical(col, categories=categories[c]) if c in categories else [np.nan if v is None else v for v in col]
+    df_unknown = pd.DataFrame(frame)
+    unknown_margin = booster.predict(xgb.DMatrix(df_unknown, enable_categorical=True), output_margin=True)
+    unknown_fixture = {
+        "xgboost_version": xgb.__version__,
+        "note": "rows[k] = fixture row k with feature `unknown[k]` set to a name outside the training categories (pandas code -1)",
+        "unknown": [names[j] for _, j in unknown_rows],
+        "rows": [[sent[c][i] for c in names] for i in range(len(unknown_rows))],
+        "margin": [float(v) for v in unknown_margin],
+    }
+    with open(f"{out_dir}/categorical.unknown_names.json", "w") as fh:
+        json.dump(unknown_fixture, fh)
     print(json.dumps({"rows": len(rows), "trees": len(leaf[0]), "xgboost": xgb.__version__}))
 
 

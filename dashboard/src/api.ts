@@ -56,6 +56,8 @@ export interface Prediction {
   risk_level: RiskLevel;
   thresholds: Thresholds;
   latency_ms: number;
+  /** Features whose category name the model does not know (scored as missing); absent when none. */
+  unknown_categories?: string[];
   explanation?: Explanation;
 }
 

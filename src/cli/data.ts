@@ -3,8 +3,10 @@
  * cell in a numeric column is reported with its row and column, then encoded as float32 rows.
  */
 
+import type { Command } from 'commander';
+
 import type { FraudlensModel } from '../core/engine/model.js';
-import { encodeFeatures, type Table } from '../core/data/table.js';
+import { encodeFeatures, type Table, type UnknownCategoryRule } from '../core/data/table.js';
 import { featureColumnTypes, readCsv } from '../io/csv.js';
 
 export interface ScoringData {
@@ -12,13 +14,42 @@ export interface ScoringData {
   /** Row-major float32 features in model order (NaN = missing). */
   matrix: Float32Array;
   rows: number;
+  /** Per model feature: cells holding a category the model does not know (scored as missing). */
+  unknownCategories: Float64Array;
 }
 
 /**
- * @param unknownCategory how categories the model never saw are encoded (see encodeFeatures)
+ * @param unknownCategory how categories the model never saw are encoded (see encodeFeatures):
+ *   'missing' scores them as missing values, 'error' stops at the first (--strict-categories)
  */
-export async function loadScoringData(path: string, model: FraudlensModel, extraColumns: readonly string[] = [], unknownCategory: 'error' | 'other' = 'error'): Promise<ScoringData> {
+export async function loadScoringData(path: string, model: FraudlensModel, extraColumns: readonly string[] = [], unknownCategory: UnknownCategoryRule = 'missing'): Promise<ScoringData> {
   const table = await readCsv(path, { types: featureColumnTypes(model.features), only: [...model.features.map((f) => f.name), ...extraColumns] });
-  const matrix = encodeFeatures(table, model.features, unknownCategory);
-  return { table, matrix, rows: table.numRows };
+  const unknownCategories = new Float64Array(model.features.length);
+  const matrix = encodeFeatures(table, model.features, unknownCategory, unknownCategories);
+  return { table, matrix, rows: table.numRows, unknownCategories };
+}
+
+/** The `--strict-categories` flag of the commands that score a file. */
+export function addStrictCategoriesOption(command: Command): Command {
+  return command.option('--strict-categories', 'stop with INPUT_UNKNOWN_CATEGORY on a category the model does not know (default: score it as a missing value and count it)');
+}
+
+/** The encoding rule a command's `--strict-categories` flag selects. */
+export function unknownCategoryRule(opts: { strictCategories?: boolean }): UnknownCategoryRule {
+  return opts.strictCategories === true ? 'error' : 'missing';
+}
+
+/** Feature name → cells with an unknown category, only the features that had any. */
+export function unknownCategorySummary(model: FraudlensModel, counts: Float64Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  model.features.forEach((f, j) => {
+    if (counts[j] > 0) out[f.name] = counts[j];
+  });
+  return out;
+}
+
+/** One stderr line naming the features that held unknown categories, or nothing when none did. */
+export function reportUnknownCategories(summary: Record<string, number>): void {
+  const parts = Object.entries(summary).map(([name, n]) => `${name} ${n} row${n === 1 ? '' : 's'}`);
+  if (parts.length > 0) process.stderr.write(`categories the model does not know, scored as missing values: ${parts.join(', ')}\n`);
 }

@@ -50,7 +50,9 @@ export function renderDriftHtml(report: DriftReport, source: { data: string; bas
     .map((f) => {
       const name = f === report.prediction_drift ? 'score (model output)' : f.feature;
       const state = f.not_enough_data ? 'not enough data' : f.drifted ? 'drifted' : 'ok';
-      return `<tr class="${state.replace(/ /g, '-')}"><td>${escapeHtml(name)}</td><td>${f.type}</td><td>${f.test}</td><td>${fmt(f.statistic)}</td><td>${fmt(f.p_value)}</td><td>${f.threshold}</td><td>${state}</td></tr>`;
+      const fresh = f.current.new_categories;
+      const newCell = fresh === undefined ? '' : fresh === 0 ? '0' : `${fresh} (${((100 * fresh) / Math.max(1, report.rows)).toFixed(1)}%)`;
+      return `<tr class="${state.replace(/ /g, '-')}"><td>${escapeHtml(name)}</td><td>${f.type}</td><td>${f.test}</td><td>${fmt(f.statistic)}</td><td>${fmt(f.p_value)}</td><td>${f.threshold}</td><td>${state}</td><td>${newCell}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -67,7 +69,7 @@ figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:.5rem} figcap
 <h1>Drift report</h1>
 <p class="muted">Model ${escapeHtml(report.model_version)} · baseline ${escapeHtml(source.baseline)} (${report.baseline_rows} rows, ${escapeHtml(report.baseline_created_at)}) · current data ${escapeHtml(source.data)} (${report.rows} rows)</p>
 <p class="verdict ${report.dataset_drift.not_enough_data ? 'nodata' : report.dataset_drift.drifted ? 'drift' : 'nodrift'}">${verdict}: ${report.dataset_drift.drifted_features} of ${report.dataset_drift.evaluated_features} features drifted (dataset drift at a share of ${report.dataset_drift.share})</p>
-<table><thead><tr><th>feature</th><th>type</th><th>test</th><th>statistic</th><th>p-value</th><th>threshold</th><th>verdict</th></tr></thead><tbody>
+<table><thead><tr><th>feature</th><th>type</th><th>test</th><th>statistic</th><th>p-value</th><th>threshold</th><th>verdict</th><th title="rows in categories the model does not know (scored as missing values, counted in &quot;other&quot;)">new categories</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 <h2>Distributions (share of rows per baseline bin: baseline vs current)</h2>

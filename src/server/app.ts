@@ -86,6 +86,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
   const models = new ModelHolder(deps.model, {
     batchLimit: config.batchLimit,
     requireAllFeatures: config.requireAllFeatures,
+    unknownCategories: config.unknownCategories,
     featureNames: config.featureNames,
     ...(deps.readModel ? { read: deps.readModel } : {}),
   });

@@ -20,6 +20,8 @@ import { FraudlensError } from '../core/errors.js';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type LoggingHandler = 'memory' | 'stdout' | 'redis';
 export type DeploymentEnv = 'development' | 'test' | 'staging' | 'production';
+/** What /predict and V2 infer do with a category name the model does not know. */
+export type UnknownCategoryPolicy = 'missing' | 'reject';
 
 /** The validated, frozen configuration every server module reads. */
 export interface ServerConfig {
@@ -51,6 +53,7 @@ export interface ServerConfig {
   readonly logsLimit: number;
   readonly explainTop: number;
   readonly requireAllFeatures: boolean;
+  readonly unknownCategories: UnknownCategoryPolicy;
   readonly docs: boolean;
   readonly workers: number;
   readonly shutdownTimeoutMs: number;
@@ -121,6 +124,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'FRAUDLENS_LOGS_LIMIT', prop: 'logsLimit', kind: 'integer', schema: int(1, 100_000), default: 1000, reason: 'Largest `limit` GET /logs accepts (default page 50), bounding one response.' },
   { key: 'FRAUDLENS_EXPLAIN_TOP', prop: 'explainTop', kind: 'integer', schema: int(0, 10_000), default: 5, reason: 'Features listed in `explanation.top` when the request does not say (?top=); 5 as in the Flask /explain.' },
   { key: 'FRAUDLENS_REQUIRE_ALL_FEATURES', prop: 'requireAllFeatures', kind: 'boolean', schema: { type: 'boolean' }, default: false, reason: 'Refuse a transaction that omits a feature. Off by default because tree models route missing values; on catches clients that forget a field.' },
+  { key: 'FRAUDLENS_UNKNOWN_CATEGORIES', prop: 'unknownCategories', flag: '--unknown-categories', kind: 'string', schema: { enum: ['missing', 'reject'] }, default: 'missing', reason: 'A category name the model does not know (a new merchant or city): missing scores it as a missing value (each split\'s learned default side), lists it in `unknown_categories` and counts it in fraudlens_unknown_category_total; reject answers 400 INPUT_UNKNOWN_CATEGORY. Missing by default because new categories are everyday events and must not stop scoring.' },
   { key: 'FRAUDLENS_DOCS', prop: 'docs', kind: 'boolean', schema: { type: 'boolean' }, default: true, reason: 'Serve the OpenAPI document and its viewer at /docs.' },
   { key: 'FRAUDLENS_WORKERS', prop: 'workers', flag: '--workers', kind: 'integer', schema: int(1, 256), default: 1, reason: 'Processes sharing the port (node:cluster). One by default: predictions take microseconds, so one process is usually enough and leaves cores to the rest of the host.' },
   { key: 'FRAUDLENS_SHUTDOWN_TIMEOUT_MS', prop: 'shutdownTimeoutMs', kind: 'integer', schema: int(100, 600_000), default: 10_000, reason: 'Longest wait on SIGTERM for in-flight requests and the log flush before connections are cut (Kubernetes allows 30 s by default).' },
@@ -313,6 +317,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     logsLimit: get('FRAUDLENS_LOGS_LIMIT'),
     explainTop: get('FRAUDLENS_EXPLAIN_TOP'),
     requireAllFeatures: get('FRAUDLENS_REQUIRE_ALL_FEATURES'),
+    unknownCategories: get('FRAUDLENS_UNKNOWN_CATEGORIES'),
     docs: get('FRAUDLENS_DOCS'),
     workers: get('FRAUDLENS_WORKERS'),
     shutdownTimeoutMs: get('FRAUDLENS_SHUTDOWN_TIMEOUT_MS'),

@@ -18,7 +18,8 @@ import type { ModelHolder, ServingModel } from './model-state.js';
 
 /**
  * Sees each scored transaction. `row` is the model's input in feature order (category codes for
- * categorical features, NaN for missing) and is a scratch buffer reused by the next prediction:
+ * categorical features, NaN for missing, UNKNOWN_CATEGORY_CODE (-1) for a category name the model
+ * does not know, which was scored as missing) and is a scratch buffer reused by the next prediction:
  * copy what you keep. Must not throw and must not wait: it runs on the request path. A thrown
  * exception is caught, counted in fraudlens_score_observer_errors_total and logged once.
  */

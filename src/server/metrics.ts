@@ -31,6 +31,8 @@ export class ServerMetrics {
   private readonly observerErrors: Counter;
   private readonly requestChildren = new Map<string, HistogramChild>();
   private readonly decisionChildren = new Map<Decision, CounterChild>();
+  private readonly unknownCategories: FastCounter;
+  private readonly unknownCategoryChildren = new Map<string, CounterChild>();
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -52,6 +54,12 @@ export class ServerMetrics {
       buckets: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99],
       registry,
     }).labels();
+    this.unknownCategories = new FastCounter({
+      name: 'fraudlens_unknown_category_total',
+      help: 'Scored transactions whose category name the model does not know (scored as a missing value), by feature.',
+      labelNames: ['feature'],
+      registry,
+    });
     this.modelInfo = new Gauge({ name: 'fraudlens_model_info', help: 'The model being served (value 1).', labelNames: ['version', 'sha256', 'source'], registers });
     this.reloads = new Counter({ name: 'fraudlens_model_reloads_total', help: 'Model reload attempts by result.', labelNames: ['result'], registers });
     this.observerErrors = new Counter({ name: 'fraudlens_score_observer_errors_total', help: 'Exceptions thrown by onScored observers (plugins).', registers });
@@ -117,7 +125,25 @@ export class ServerMetrics {
     this.score.observe(score);
   }
 
+  /** Counts one transaction whose `feature` held a category name the model does not know. */
+  recordUnknownCategory(feature: string): void {
+    this.unknownCategoryChild(feature).inc();
+  }
+
+  private unknownCategoryChild(feature: string): CounterChild {
+    let child = this.unknownCategoryChildren.get(feature);
+    if (child === undefined) {
+      child = this.unknownCategories.labels(feature);
+      this.unknownCategoryChildren.set(feature, child);
+    }
+    return child;
+  }
+
   setModel(m: ServingModel): void {
+    // Every named categorical feature shows a series from the start (at 0), so rate() works.
+    m.features.forEach((f, j) => {
+      if (m.kindOf(j) === 'names') this.unknownCategoryChild(f.name);
+    });
     this.modelInfo.reset();
     this.modelInfo.labels(m.version, m.sha256, m.model.training.source ?? 'unknown').set(1);
   }

@@ -49,6 +49,13 @@ export type Transaction = Record<string, FeatureValue>;
 
 export type ParsedBody = { kind: 'row'; row: Transaction } | { kind: 'batch'; rows: Transaction[] };
 
+export interface ServingOptions {
+  batchLimit: number;
+  requireAllFeatures: boolean;
+  /** 'missing' (default): an unknown category name is scored as missing and reported; 'reject': 400. */
+  unknownCategories?: 'missing' | 'reject';
+}
+
 export class ServingModel {
   readonly model: FraudlensModel;
   readonly path: string;
@@ -69,6 +76,14 @@ export class ServingModel {
   readonly row: Float64Array;
   /** Scratch SHAP output (numFeatures + 1). */
   readonly contribs: Float64Array;
+  /** Whether category names the model does not know are scored (as missing) rather than refused. */
+  readonly acceptsUnknownCategories: boolean;
+  /**
+   * Features of the row last filled by toRow that held a category name the model does not know:
+   * the first `unknownCount` entries (scratch, like `row`).
+   */
+  readonly unknownFeatures: Int32Array;
+  unknownCount = 0;
   private readonly kinds: Uint8Array;
   /** Features whose name an object inherits (toString, constructor…): read as own properties only. */
   private readonly inherited: Uint8Array;
@@ -76,7 +91,7 @@ export class ServingModel {
   private readonly validateRow: ValidateFunction;
   private readonly validateBatch: ValidateFunction;
 
-  constructor(loaded: LoadedModel, options: { batchLimit: number; requireAllFeatures: boolean }) {
+  constructor(loaded: LoadedModel, options: ServingOptions) {
     this.model = loaded.model;
     this.path = loaded.path;
     this.sha256 = loaded.sha256;
@@ -100,6 +115,8 @@ export class ServingModel {
     const m = this.features.length;
     this.row = new Float64Array(m);
     this.contribs = new Float64Array(m + 1);
+    this.acceptsUnknownCategories = options.unknownCategories !== 'reject';
+    this.unknownFeatures = new Int32Array(m);
     this.kinds = new Uint8Array(m);
     this.inherited = Uint8Array.from(this.names, (n) => (n in Object.prototype ? 1 : 0));
     this.categoryCodes = this.features.map((f, j) => {
@@ -114,7 +131,7 @@ export class ServingModel {
       this.kinds[j] = KIND_NAMES;
       return new Map((f.categories ?? []).map((c, k) => [c, k]));
     });
-    this.rowSchema = transactionSchema(this.features, options.requireAllFeatures);
+    this.rowSchema = transactionSchema(this.features, options.requireAllFeatures, this.acceptsUnknownCategories);
     // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
     // defaults, no removal: the body is checked exactly as sent; own properties only, so a
     // feature named like an Object method is not "present" in every body.
@@ -147,17 +164,26 @@ export class ServingModel {
 
   /**
    * Fills `out` (default: the scratch row) from a validated transaction: numbers as they are,
-   * category names as their codes, null or absent as NaN (missing).
+   * category names as their codes, null or absent as NaN (missing). A category name the model
+   * does not know (only accepted when acceptsUnknownCategories) is NaN too, and its feature is
+   * listed in unknownFeatures[0..unknownCount).
    */
   toRow(t: Transaction, out: Float64Array = this.row): Float64Array {
     const names = this.names;
     const kinds = this.kinds;
+    let unknown = 0;
     for (let j = 0; j < names.length; j++) {
       const v = this.inherited[j] === 1 && !Object.hasOwn(t, names[j]) ? undefined : t[names[j]];
       if (v === undefined || v === null) out[j] = NaN;
-      else if (kinds[j] === KIND_NAMES) out[j] = this.categoryCodes[j]!.get(v as string) as number;
-      else out[j] = v as number;
+      else if (kinds[j] === KIND_NAMES) {
+        const code = this.categoryCodes[j]!.get(v as string);
+        if (code === undefined) {
+          out[j] = NaN;
+          this.unknownFeatures[unknown++] = j;
+        } else out[j] = code;
+      } else out[j] = v as number;
     }
+    this.unknownCount = unknown;
     return out;
   }
 
@@ -184,9 +210,7 @@ export class ServingModel {
   }
 }
 
-export interface ModelHolderOptions {
-  batchLimit: number;
-  requireAllFeatures: boolean;
+export interface ModelHolderOptions extends ServingOptions {
   featureNames?: readonly string[];
   /** How a reload reads the file (tests may substitute). */
   read?: (path: string) => Promise<LoadedModel>;

@@ -18,8 +18,18 @@ const NAMES_SHOWN = 12;
 
 export type JsonSchema = Record<string, unknown>;
 
-/** Schema of one feature's value in a request. */
-export function featureValueSchema(f: FeatureSpec): JsonSchema {
+/** Category names listed in a feature's description in the OpenAPI document. */
+const NAMES_LISTED = 50;
+
+/** Longest category name accepted when unknown names are scored (a name is a label, not a document). */
+export const MAX_CATEGORY_NAME_LENGTH = 1024;
+
+/**
+ * Schema of one feature's value in a request.
+ * @param acceptUnknown category names: any string (an unknown one is scored as missing) rather
+ *   than the model's names only
+ */
+export function featureValueSchema(f: FeatureSpec, acceptUnknown = false): JsonSchema {
   const description = f.description ?? undefined;
   if (f.type === 'numeric') {
     return { type: ['number', 'null'], ...(description ? { description } : {}) };
@@ -27,14 +37,26 @@ export function featureValueSchema(f: FeatureSpec): JsonSchema {
   if (f.encoding === 'codes') {
     return { type: ['integer', 'null'], minimum: 0, maximum: MAX_CATEGORY_CODE, description: description ?? 'category code (integer)' };
   }
+  if (acceptUnknown) {
+    const known = f.categories ?? [];
+    const listed = known.slice(0, NAMES_LISTED).map((c) => JSON.stringify(c)).join(', ') + (known.length > NAMES_LISTED ? `, … (${known.length}; GET /model lists all)` : '');
+    return {
+      type: ['string', 'null'],
+      maxLength: MAX_CATEGORY_NAME_LENGTH,
+      description: `${description ? `${description}. ` : ''}Category name, one of ${listed}. Any other name is scored as a missing value and listed in unknown_categories.`,
+    };
+  }
   return { enum: [...(f.categories ?? []), null], ...(description ? { description } : {}) };
 }
 
-/** One transaction: an object of features; absent or null means missing. */
-export function transactionSchema(features: readonly FeatureSpec[], requireAll: boolean): JsonSchema {
+/**
+ * One transaction: an object of features; absent or null means missing.
+ * @param acceptUnknown see featureValueSchema
+ */
+export function transactionSchema(features: readonly FeatureSpec[], requireAll: boolean, acceptUnknown = false): JsonSchema {
   return {
     type: 'object',
-    properties: Object.fromEntries(features.map((f) => [f.name, featureValueSchema(f)])),
+    properties: Object.fromEntries(features.map((f) => [f.name, featureValueSchema(f, acceptUnknown)])),
     additionalProperties: false,
     ...(requireAll ? { required: features.map((f) => f.name) } : {}),
   };
@@ -103,6 +125,11 @@ export const predictionSchema: JsonSchema = {
     risk_level: { type: 'string', enum: ['low', 'medium', 'high'] },
     thresholds: thresholdsSchema,
     latency_ms: { type: 'number', description: 'Time spent in the server until the answer was ready.' },
+    unknown_categories: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Present only when the transaction held category names the model does not know: those features, which were scored as missing values.',
+    },
     explanation: explanationSchema,
   },
   required: ['id', 'model_version', 'score', 'decision', 'risk_level', 'thresholds', 'latency_ms'],
@@ -206,6 +233,10 @@ export function validationError(err: ErrorObject, opts: ValidationOptions): Frau
     case 'maximum':
       code = isFeature ? 'INPUT_UNKNOWN_CATEGORY' : 'REQUEST_INVALID';
       message = `${where} ${err.message ?? 'is out of range'}, got ${show(value)}`;
+      break;
+    case 'maxLength':
+      code = isFeature ? 'INPUT_INVALID' : 'REQUEST_INVALID';
+      message = `${where} ${err.message ?? 'is too long'}`;
       break;
     case 'additionalProperties': {
       field = String(err.params.additionalProperty);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { FastifyBaseLogger } from 'fastify';
 
+import { UNKNOWN_CATEGORY_CODE } from '../core/data/table.js';
 import { decide, type Decision, type DecisionThresholds } from '../core/engine/model.js';
 import { sigmoid } from '../core/engine/predict.js';
 import { checkAdditivity } from '../core/explanation/treeshap.js';
@@ -56,6 +57,8 @@ export interface Prediction {
   risk_level: RiskLevel;
   thresholds: DecisionThresholds;
   latency_ms: number;
+  /** Features whose category name the model does not know (scored as missing); absent when none. */
+  unknown_categories?: string[];
   explanation?: Explanation;
 }
 
@@ -117,9 +120,26 @@ export class Scorer {
       thresholds,
       latency_ms: opts.elapsed(),
     };
+    if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
     this.record(m, t, row, prediction);
     return prediction;
+  }
+
+  /**
+   * The features of the row just scored whose category the model did not know: counted in the
+   * metrics, and marked in the row for the observers (drift counts them as new categories) now
+   * that prediction and explanation are done with it.
+   */
+  private flagUnknown(m: ServingModel, row: Float64Array): string[] {
+    const names: string[] = new Array(m.unknownCount);
+    for (let k = 0; k < m.unknownCount; k++) {
+      const j = m.unknownFeatures[k];
+      names[k] = m.names[j];
+      row[j] = UNKNOWN_CATEGORY_CODE;
+      this.ctx.metrics.recordUnknownCategory(m.names[j]);
+    }
+    return names;
   }
 
   private record(m: ServingModel, t: Transaction, row: Float64Array, p: Prediction): void {

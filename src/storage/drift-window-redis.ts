@@ -34,7 +34,7 @@
 import { createHash } from 'node:crypto';
 
 import type { DriftBaseline, DriftLayout, SamplePart } from '../core/drift/index.js';
-import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../core/drift/index.js';
+import { BottomKSample, DRIFT_LAYOUT_VERSION, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../core/drift/index.js';
 import { FraudlensError } from '../core/errors.js';
 import { BufferedRedisWriter, DEFAULT_REDIS_URL, resolveRedisWriterOptions, type RedisWriterOptions } from './buffered-writer.js';
 import {
@@ -72,6 +72,7 @@ interface PendingBucket {
 /** A stable name for the bins and bucket settings: writers only share keys when these agree. */
 function fingerprint(baseline: DriftBaseline, options: ResolvedDriftWindowOptions): string {
   const shape = {
+    layout: DRIFT_LAYOUT_VERSION,
     features: baseline.features.map((f) => (f.type === 'numeric' ? ['n', f.name, f.edges] : ['c', f.name, f.codes])),
     score: baseline.score.edges,
     bucketMs: options.bucketMs,

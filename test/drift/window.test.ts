@@ -26,6 +26,7 @@ import {
   type WindowCounts,
   type WindowSample,
 } from '../../src/core/drift/index.js';
+import { UNKNOWN_CATEGORY_CODE } from '../../src/core/data/table.js';
 import { FraudlensError } from '../../src/core/errors.js';
 import { demoModel, demoTable, encodeDemo, type DemoOptions } from '../storage/drift-window-fixtures.js';
 
@@ -107,7 +108,7 @@ describe('DriftLayout', () => {
 
   it('maps codes the baseline does not keep by name to "other", NaN to missing', () => {
     const other = layout.valueBins[2] - 1;
-    for (const code of [-1, 4, 99, 2.5, 1e9]) {
+    for (const code of [-3, 4, 99, 2.5, 1e9]) {
       layout.slotsOf([1, 1, code, 0, 1], 0.5, slots);
       assert.equal(local(2), other, `code ${code}`);
     }
@@ -115,6 +116,26 @@ describe('DriftLayout', () => {
     assert.equal(slots[2], layout.missingSlot(2));
     layout.slotsOf([1, 1, 3, 0, 1], 0.5, slots);
     assert.equal(local(2), baseline.features[2].type === 'categorical' ? baseline.features[2].codes.indexOf(3) : -1);
+  });
+
+  it('counts a category the model does not know (-1) in its own slot, folded into "other" for the tests', () => {
+    const other = layout.valueBins[2] - 1;
+    assert.equal(layout.newCategorySlot(0), -1, 'numeric features have none');
+    const newSlot = layout.newCategorySlot(2);
+    assert.equal(newSlot, layout.missingSlot(2) + 1);
+    assert.equal(layout.slotStart[3], newSlot + 1, 'the slot belongs to the feature');
+    layout.slotsOf([1, 1, UNKNOWN_CATEGORY_CODE, 0, 1], 0.5, slots);
+    assert.equal(slots[2], newSlot);
+    const values = Float32Array.of(1, 1, UNKNOWN_CATEGORY_CODE, 0, 1, 1, 1, 99, 0, 1, 1, 1, 0, 0, 1);
+    const counts = countRows(layout, values, Float64Array.of(0.1, 0.2, 0.3), 3);
+    assert.equal(counts.counts[newSlot], 1);
+    const folded = layout.valueCounts(counts.counts, 2);
+    assert.equal(folded[other], 2, 'new category + unkept code 99');
+    assert.equal(folded.reduce((a, b) => a + b, 0), 3);
+    const report = buildDriftReport(baseline, counts, emptySample(5));
+    assert.equal(report.features[2].current.new_categories, 1);
+    assert.equal(report.features[2].current.counts[other], 2);
+    assert.equal(report.features[0].current.new_categories, undefined);
   });
 
   it('bins the score on its own edges, and reads a row at an offset', () => {

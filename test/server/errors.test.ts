@@ -37,7 +37,7 @@ describe('input errors on /predict', () => {
   let credit: TestApp;
   before(async () => {
     t = await makeApp({ FRAUDLENS_BODY_LIMIT: '4096', FRAUDLENS_BATCH_LIMIT: '3' });
-    credit = await makeApp({ MODEL_PATH: CREDIT_MODEL });
+    credit = await makeApp({ MODEL_PATH: CREDIT_MODEL, FRAUDLENS_UNKNOWN_CATEGORIES: 'reject' });
   });
   after(async () => {
     await t.app.close();
@@ -80,7 +80,7 @@ describe('input errors on /predict', () => {
     assertError(await t.app.inject({ method: 'POST', url: '/predict' }), 'REQUEST_INVALID');
   });
 
-  it('unknown category name → INPUT_UNKNOWN_CATEGORY; bad codes too', async () => {
+  it('unknown category name in strict mode → INPUT_UNKNOWN_CATEGORY; bad codes too', async () => {
     const b = assertError(await post(credit, { purpose: 'yacht' }), 'INPUT_UNKNOWN_CATEGORY', 'purpose');
     assert.match(b.message, /"A40"/);
     assert.match(b.message, /"yacht"/);

@@ -52,7 +52,7 @@ describe('V2 server and model metadata', () => {
 describe('POST /v2/models/{name}/infer', () => {
   let t: TestApp;
   before(async () => {
-    t = await makeApp({ MODEL_PATH: CREDIT_MODEL, FRAUDLENS_BATCH_LIMIT: '4' });
+    t = await makeApp({ MODEL_PATH: CREDIT_MODEL, FRAUDLENS_BATCH_LIMIT: '4', FRAUDLENS_UNKNOWN_CATEGORIES: 'reject' });
   });
   after(() => t.app.close());
   const infer = (payload: unknown) => t.app.inject({ method: 'POST', url: '/v2/models/fraudlens/infer', payload: payload as Record<string, unknown> });

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { Predictor } from '../../core/engine/predict.js';
+import { unknownAsMissing } from '../../core/data/table.js';
 import { buildDriftReport, compileBaseline, countRows, DriftRandom, sampleRows, type DriftReport } from '../../core/drift/index.js';
 import { baselineFromCsv, loadBaseline } from '../../io/baseline-file.js';
 import { loadModelFile, MODEL_FILE_NAME } from '../../io/model-file.js';
@@ -44,9 +45,10 @@ export function registerDrift(program: Command): void {
     .action(async (opts: { baseline: string; data: string; model?: string; share: number; json?: boolean; html?: string }) => {
       const model = await loadModelFile(opts.model ?? join(dirname(opts.baseline), MODEL_FILE_NAME));
       const baseline = await loadBaseline(opts.baseline, model);
-      // Categories the model never saw count in the baseline's "other" bucket, not as errors.
+      // Categories the model never saw are counted as new categories (in the baseline's "other"
+      // bucket for the tests) and scored as missing values, as predict and the API score them.
       const data = await loadScoringData(opts.data, model, [], 'other');
-      const scores = new Predictor(model.ensemble).predictProba(data.matrix, data.rows);
+      const scores = new Predictor(model.ensemble).predictProba(unknownAsMissing(data.matrix, model.features), data.rows);
       const layout = compileBaseline(baseline);
       const counts = countRows(layout, data.matrix, scores, data.rows);
       const sample = sampleRows(data.matrix, scores, data.rows, model.features.length, baseline.options.reservoir_size, new DriftRandom(0));
@@ -68,6 +70,8 @@ export function describeReport(r: DriftReport): string {
     'feature                  test           statistic   p-value     threshold  verdict',
     ...r.features.map((f) =>
       `${f.feature.padEnd(24)} ${f.test.padEnd(14)} ${fmt(f.statistic).padEnd(11)} ${fmt(f.p_value).padEnd(11)} ${String(f.threshold).padEnd(10)} ${f.not_enough_data ? 'not enough data' : f.drifted ? 'DRIFTED' : 'ok'}`),
+    ...r.features.filter((f) => (f.current.new_categories ?? 0) > 0).map((f) =>
+      `${f.feature}: ${f.current.new_categories} rows (${(100 * f.current.new_categories! / Math.max(1, r.rows)).toFixed(1)}%) in categories the model does not know`),
   ];
   return lines.join('\n');
 }

@@ -11,21 +11,23 @@ import { Predictor } from '../../core/engine/predict.js';
 import { calibrationTable, confusionAt, evaluateScores } from '../../core/training/index.js';
 import { requireColumn, type Table } from '../../core/data/table.js';
 import { loadModelFile } from '../../io/model-file.js';
-import { loadScoringData } from '../data.js';
+import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
 import { binarizeLabel } from '../labels.js';
 
 export function registerEvaluate(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description('measure a model on labelled data')
     .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
     .requiredOption('--data <file>', 'CSV or CSV.gz with the model features and the label')
     .requiredOption('--label <col>', 'the 0/1 label column')
     .option('--positive-label <value>', 'label value that means fraud, when the label is not 0/1 (others become 0)')
-    .option('--json', 'print one JSON object')
-    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean }) => {
+    .option('--json', 'print one JSON object');
+  addStrictCategoriesOption(command)
+    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean; strictCategories?: boolean }) => {
       const model = await loadModelFile(opts.model);
-      const data = await loadScoringData(opts.data, model, [opts.label]);
+      const data = await loadScoringData(opts.data, model, [opts.label], unknownCategoryRule(opts));
+      const unknownCategories = unknownCategorySummary(model, data.unknownCategories);
       if (opts.positiveLabel !== undefined) binarizeLabel(data.table, opts.label, opts.positiveLabel);
       const labels = readLabels(data.table, opts.label);
       requireBothClasses(labels, data.table.source, opts.label);
@@ -40,7 +42,9 @@ export function registerEvaluate(program: Command): void {
         at_review: confusionAt(scores, labels, review),
         at_decline: confusionAt(scores, labels, decline),
         calibration: calibrationTable(scores, labels),
+        unknown_categories: unknownCategories,
       };
+      reportUnknownCategories(unknownCategories);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return;

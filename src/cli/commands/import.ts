@@ -1,4 +1,4 @@
-/** `fraudlens import --from xgboost --model FILE.json --out DIR [--feature-names a,b,…]` */
+/** `fraudlens import --from xgboost --model FILE.json --out DIR [--feature-names a,b,…] [--categories cats.json]` */
 
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +16,8 @@ export function registerImport(program: Command): void {
     .requiredOption('--out <dir>', 'output directory (DIR/model.json)')
     .option('--feature-names <names>', 'comma-separated feature names (default: from the model, else f0, f1, …)', nameList('--feature-names'))
     .option('--version-label <label>', 'model version to record (default: xgboost-<trees>t)')
-    .action(async (opts: { from: string; model: string; out: string; featureNames?: string[]; versionLabel?: string }) => {
+    .option('--categories <file>', 'JSON object: categorical feature → its category names in code order (pandas: df[col].cat.categories); those features then take names')
+    .action(async (opts: { from: string; model: string; out: string; featureNames?: string[]; versionLabel?: string; categories?: string }) => {
       if (opts.from !== 'xgboost') throw new FraudlensError('INPUT_INVALID', `--from must be "xgboost", got "${opts.from}"`, { field: '--from' });
       let text: string;
       try {
@@ -24,14 +25,36 @@ export function registerImport(program: Command): void {
       } catch (e) {
         throw new FraudlensError('INPUT_UNREADABLE', `cannot read model file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: opts.model });
       }
+      const categories = opts.categories === undefined ? undefined : await readCategoryNames(opts.categories);
       let model;
       try {
-        model = importXgboost(parseXgboostJsonText(text), { featureNames: opts.featureNames, version: opts.versionLabel, sourcePath: opts.model });
+        model = importXgboost(parseXgboostJsonText(text), { featureNames: opts.featureNames, version: opts.versionLabel, sourcePath: opts.model, categories });
       } catch (e) {
-        if (e instanceof FraudlensError) throw new FraudlensError(e.code, e.message, { ...e.location, file: opts.model });
+        if (e instanceof FraudlensError) throw new FraudlensError(e.code, e.message, { ...e.location, file: e.location.field?.startsWith('categories') ? opts.categories : opts.model });
         throw e;
       }
       const path = await saveModelFile(opts.out, model);
-      process.stdout.write(`imported ${model.ensemble.numTrees} trees, ${model.features.length} features (max depth ${model.ensemble.maxDepth}) → ${path}\n`);
+      const named = categories === undefined ? 0 : Object.keys(categories).length;
+      process.stdout.write(`imported ${model.ensemble.numTrees} trees, ${model.features.length} features (max depth ${model.ensemble.maxDepth}${named > 0 ? `, ${named} categorical by name` : ''}) → ${path}\n`);
     });
+}
+
+/** The --categories file: a JSON object of feature → names (checked against the model by the importer). */
+async function readCategoryNames(path: string): Promise<Record<string, unknown[]>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new FraudlensError('INPUT_UNREADABLE', `cannot read category names (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FraudlensError('INPUT_UNREADABLE', `category names are not valid JSON (${(e as Error).message})`, { file: path });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new FraudlensError('INPUT_INVALID', 'category names must be a JSON object: {"feature": ["name of code 0", "name of code 1", …]}', { file: path, field: 'categories' });
+  }
+  return raw as Record<string, unknown[]>;
 }

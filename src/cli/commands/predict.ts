@@ -7,25 +7,26 @@ import { Predictor, sigmoid } from '../../core/engine/predict.js';
 import { TreeExplainer } from '../../core/explanation/treeshap.js';
 import { loadModelFile } from '../../io/model-file.js';
 import { openAtomicWriter } from '../../io/atomic-stream.js';
-import { loadScoringData } from '../data.js';
+import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
 import { nameList } from '../options.js';
 
 /** Rows per output chunk: bounds memory on large files. */
 const CHUNK_ROWS = 8192;
 
 export function registerPredict(program: Command): void {
-  program
+  const command = program
     .command('predict')
     .description('score every row of a CSV file; empty cells are missing values')
     .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
     .requiredOption('--data <file>', 'CSV or CSV.gz with a header holding the model features')
     .requiredOption('--out <file>', 'output CSV: margin, score [, shap_<feature>…, shap_bias]')
     .option('--explain', 'add one SHAP column per feature and shap_bias (margin units)')
-    .option('--feature-names <names>', 'names for an XGBoost model that has none', nameList('--feature-names'))
-    .action(async (opts: { model: string; data: string; out: string; explain?: boolean; featureNames?: string[] }) => {
+    .option('--feature-names <names>', 'names for an XGBoost model that has none', nameList('--feature-names'));
+  addStrictCategoriesOption(command)
+    .action(async (opts: { model: string; data: string; out: string; explain?: boolean; featureNames?: string[]; strictCategories?: boolean }) => {
       if (opts.out === opts.data) throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
       const model = await loadModelFile(opts.model, { featureNames: opts.featureNames });
-      const { matrix, rows } = await loadScoringData(opts.data, model);
+      const { matrix, rows, unknownCategories } = await loadScoringData(opts.data, model, [], unknownCategoryRule(opts));
       const predictor = new Predictor(model.ensemble);
       const explainer = opts.explain ? new TreeExplainer(model.ensemble, predictor) : null;
       const m = model.features.length;
@@ -54,5 +55,6 @@ export function registerPredict(program: Command): void {
         throw e;
       }
       process.stderr.write(`scored ${rows} rows${explainer ? ' with explanations' : ''} → ${opts.out}\n`);
+      reportUnknownCategories(unknownCategorySummary(model, unknownCategories));
     });
 }

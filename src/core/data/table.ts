@@ -43,14 +43,30 @@ export function requireColumn(table: Table, name: string): Column {
 }
 
 /**
+ * What encoding does with a category name the model does not know (see encodeFeatures). The
+ * scoring rule is 'missing': the row goes down each split's learned default side, as it would
+ * with no value there, so prediction and TreeSHAP treat it alike and exactly.
+ */
+export type UnknownCategoryRule = 'error' | 'missing' | 'other';
+
+/**
+ * The code that marks "a category the model does not know" in rows handed to drift monitoring
+ * (the scored row holds NaN there). Real codes are never negative.
+ */
+export const UNKNOWN_CATEGORY_CODE = -1;
+
+/**
  * Encodes the model's features of a table into one row-major float32 matrix (NaN = missing,
  * categories as the model's codes), the layout every predictor reads.
  *
  * @param unknownCategory what to do with a category the model has never seen: 'error' names the
- *   row and column; 'missing' treats it as a missing value (routes by default direction);
- *   'other' gives it code -1 (no split lists it, so it goes left; drift counts it as "other").
+ *   row and column; 'missing' treats it as a missing value (routes by each split's default
+ *   direction, the rule scoring uses); 'other' gives it UNKNOWN_CATEGORY_CODE (for drift, which
+ *   counts it as a new category; never for scoring).
+ * @param unknownCounts when given (one slot per feature), receives the number of cells per
+ *   feature that held a category the model does not know (added to what it holds)
  */
-export function encodeFeatures(table: Table, features: readonly FeatureSpec[], unknownCategory: 'error' | 'missing' | 'other' = 'error'): Float32Array {
+export function encodeFeatures(table: Table, features: readonly FeatureSpec[], unknownCategory: UnknownCategoryRule = 'error', unknownCounts?: Float64Array): Float32Array {
   const n = table.numRows;
   const m = features.length;
   const out = new Float32Array(n * m);
@@ -85,7 +101,8 @@ export function encodeFeatures(table: Table, features: readonly FeatureSpec[], u
           const t = translate[c];
           if (t === UNKNOWN) {
             if (unknownCategory === 'error') throw unknownCategoryError(table, i, spec, col.categories[c]);
-            out[i * m + j] = unknownCategory === 'other' ? -1 : NaN;
+            out[i * m + j] = unknownCategory === 'other' ? UNKNOWN_CATEGORY_CODE : NaN;
+            if (unknownCounts !== undefined) unknownCounts[j]++;
           } else out[i * m + j] = t;
         }
       } else {
@@ -96,11 +113,26 @@ export function encodeFeatures(table: Table, features: readonly FeatureSpec[], u
           const code = lookup.get(String(v[i]));
           if (code === undefined) {
             if (unknownCategory === 'error') throw unknownCategoryError(table, i, spec, String(v[i]));
-            out[i * m + j] = unknownCategory === 'other' ? -1 : NaN;
+            out[i * m + j] = unknownCategory === 'other' ? UNKNOWN_CATEGORY_CODE : NaN;
+            if (unknownCounts !== undefined) unknownCounts[j]++;
           } else out[i * m + j] = code;
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * A copy of rows encoded with the 'other' rule as scoring reads them: UNKNOWN_CATEGORY_CODE in a
+ * categorical feature becomes NaN (missing), so scores follow the scoring rule.
+ */
+export function unknownAsMissing(matrix: Float32Array, features: readonly FeatureSpec[]): Float32Array {
+  const out = matrix.slice();
+  const m = features.length;
+  for (let j = 0; j < m; j++) {
+    if (features[j].type !== 'categorical') continue;
+    for (let k = j; k < out.length; k += m) if (out[k] === UNKNOWN_CATEGORY_CODE) out[k] = NaN;
   }
   return out;
 }

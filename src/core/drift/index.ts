@@ -75,6 +75,7 @@ export {
 export type { DriftReportOptions, SamplePart, WindowCounts, WindowSample } from './window.js';
 export {
   BottomKSample,
+  DRIFT_LAYOUT_VERSION,
   DriftLayout,
   addCounts,
   binIndex,

@@ -33,6 +33,11 @@ export interface BaselineBins {
 export interface CurrentBins {
   counts: number[];
   missing: number;
+  /**
+   * Categorical features: rows whose category the model does not know (scored as missing, and
+   * counted in the OTHER_CATEGORY bin of `counts`): new merchants, cities, … since training.
+   */
+  new_categories?: number;
 }
 
 export interface FeatureDriftReport {

@@ -20,10 +20,15 @@
  *      cover every row of the window, not a sample. Numeric features with <= 5 distinct values
  *      have one bin per value, so this is the registry's "treat as categorical" rule.
  *   4. Missing values are counted apart and never tested (the statistics skip them too).
+ *   4b. A category the model does not know (UNKNOWN_CATEGORY_CODE in the row: the scorer saw a
+ *      name without a code and scored it as missing) has a slot of its own, so the report can
+ *      show how much of the window is new categories; for the test it counts in "other", where
+ *      the baseline put such rows too.
  *   5. Fewer than `minSampleSize` observed values on either side give `not_enough_data: true`,
  *      `drifted: false`; an empty window is a report of such results, never an exception.
  */
 
+import { UNKNOWN_CATEGORY_CODE } from '../data/table.js';
 import { FraudlensError } from '../errors.js';
 import type { DriftBaseline, FeatureBaseline, ScoreBaseline } from './baseline.js';
 import { MIN_DRIFT_SAMPLE_SIZE } from './common.js';
@@ -80,10 +85,17 @@ function countBelow(cuts: Float64Array, from: number, to: number, v: number): nu
 const DENSE_CODE_LIMIT = 1 << 16;
 
 /**
+ * Version of the slot layout, for stores that keep counts by slot index across processes (the
+ * Redis window's key fingerprint): 2 added the new-category slot of categorical features.
+ */
+export const DRIFT_LAYOUT_VERSION = 2;
+
+/**
  * A baseline compiled for the hot path. Feature j owns slots
  * [slotStart[j], slotStart[j + 1]): its value bins (numeric bins, or kept categories followed by
- * the "other" bucket) and then one missing slot. The score is "feature" m (numFeatures), whose
- * missing slot stays at 0 because rows without a finite score are refused.
+ * the "other" bucket), then one missing slot, then for a categorical feature one slot of
+ * categories the model does not know (see newCategorySlot). The score is "feature" m
+ * (numFeatures), whose missing slot stays at 0 because rows without a finite score are refused.
  */
 export class DriftLayout {
   readonly baseline: DriftBaseline;
@@ -155,7 +167,7 @@ export class DriftLayout {
         baselineSamples.push(Float64Array.from(f.sample));
         finiteEdges.push(outerEdges(f.edges, f.min, f.max));
       }
-      slot += this.valueBins[j] + 1;
+      slot += this.valueBins[j] + 1 + this.categorical[j];
     });
     this.slotStart[m + 1] = slot;
     this.cutStart[m + 1] = cuts.length;
@@ -171,13 +183,31 @@ export class DriftLayout {
     return this.slotStart[j] + this.valueBins[j];
   }
 
+  /** The slot of rows whose category of feature j the model does not know; -1 for numeric features. */
+  newCategorySlot(j: number): number {
+    return this.categorical[j] === 1 ? this.slotStart[j] + this.valueBins[j] + 1 : -1;
+  }
+
+  /**
+   * Counts of feature j on its value bins, as the tests compare them with the baseline: rows in
+   * categories the model does not know are part of "other", as the baseline counted them.
+   * @param counts a window's counts on this layout
+   */
+  valueCounts(counts: Float64Array, j: number): Float64Array {
+    const start = this.slotStart[j];
+    const bins = this.valueBins[j];
+    const out = counts.slice(start, start + bins);
+    if (this.categorical[j] === 1) out[bins - 1] += counts[start + bins + 1];
+    return out;
+  }
+
   /**
    * The slot of every feature of one row and of its score, written to `out` (length
    * numFeatures + 1). Allocates nothing.
    *   numeric: NaN and +-Infinity count as missing (non-finite values cannot be tested);
-   *   categorical: NaN is missing; a code the baseline does not keep by name (a rare category,
-   *   one training never saw, or any negative or fractional code, e.g. -1 for "unknown") goes
-   *   to the "other" bucket.
+   *   categorical: NaN is missing; UNKNOWN_CATEGORY_CODE (a category the model does not know)
+   *   goes to the feature's new-category slot; a code the baseline does not keep by name (a rare
+   *   category, or any other negative or fractional code) goes to the "other" bucket.
    * @param row the encoded row, model feature order (as the predictor reads it)
    * @param score the model's probability for the row; must be finite
    * @param out receives global slot indices
@@ -198,6 +228,8 @@ export class DriftLayout {
         out[j] = base + countBelow(cuts, this.cutStart[j], this.cutStart[j + 1], v);
       } else if (v !== v) {
         out[j] = base + this.valueBins[j];
+      } else if (v === UNKNOWN_CATEGORY_CODE) {
+        out[j] = base + this.valueBins[j] + 1;
       } else {
         out[j] = base + this.categoryBucket(j, v);
       }
@@ -579,8 +611,9 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
   const start = layout.slotStart[j];
   const bins = layout.valueBins[j];
   const baselineCounts = layout.baselineCounts[j];
-  const currentCounts = counts.counts.slice(start, start + bins);
+  const currentCounts = layout.valueCounts(counts.counts, j);
   const currentMissing = counts.counts[start + bins];
+  const newSlot = isScore ? -1 : layout.newCategorySlot(j);
   const baselineObserved = total(baselineCounts);
   const distinct = f === null ? layout.baseline.score.distinct : f.distinct;
   // Numeric tests run on the window's sample when it is large enough, else (like categorical
@@ -628,7 +661,7 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
     method,
     observations,
     baseline: baselineBins,
-    current: { counts: Array.from(currentCounts), missing: currentMissing },
+    current: { counts: Array.from(currentCounts), missing: currentMissing, ...(newSlot >= 0 ? { new_categories: counts.counts[newSlot] } : {}) },
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * Import of XGBoost JSON models (`Booster.save_model("*.json")`, XGBoost 1.x–3.x, gbtree,
  * binary:logistic) into the fraudlens model. Every model number is rounded to float32 as XGBoost
- * holds it, so imported models route and score exactly like XGBoost.
+ * holds it, so imported models route and score exactly like XGBoost. Categorical features take
+ * XGBoost's integer codes, or names when the caller gives each code's name (the model file of
+ * XGBoost before 3.1 keeps none).
  */
 
 import { FraudlensError } from '../errors.js';
@@ -16,6 +18,12 @@ export interface XgboostImportOptions {
   version?: string;
   /** Where the model came from, kept in the training metadata. */
   sourcePath?: string;
+  /**
+   * Category names of categorical features, in code order (a name's code is its position, as
+   * pandas' `df[col].cat.categories` lists them). Such a feature then takes names, and a name
+   * outside the list is an unknown category; features not listed keep integer codes.
+   */
+  categories?: Readonly<Record<string, readonly unknown[]>>;
 }
 
 function unsupported(message: string, field: string): never {
@@ -114,6 +122,46 @@ function floats32(v: unknown, field: string, n: number, nullable: (i: number) =>
   return out;
 }
 
+function badCategories(message: string, feature?: string): never {
+  throw new FraudlensError('INPUT_INVALID', message, { field: feature === undefined ? 'categories' : `categories.${feature}` });
+}
+
+/**
+ * Checks the category names given for an import: each entry names a categorical feature of the
+ * model and lists distinct names (strings, or numbers written as text), at least one per code
+ * the model's splits use, since a split on a code without a name could never be reached.
+ */
+function checkCategoryNames(
+  given: Readonly<Record<string, readonly unknown[]>>,
+  names: readonly string[],
+  isCategorical: (j: number) => boolean,
+  maxCode: Int32Array,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) badCategories('the category names must be an object: feature name → list of names in code order');
+  for (const [feature, list] of Object.entries(given)) {
+    const j = names.indexOf(feature);
+    if (j < 0) badCategories(`"${feature}" is not a feature of the model (it has ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`, feature);
+    if (!isCategorical(j)) badCategories(`"${feature}" is a numeric feature of the model; only categorical features take names`, feature);
+    if (!Array.isArray(list) || list.length === 0) badCategories(`"${feature}" needs a non-empty list of category names`, feature);
+    const text = list.map((v, k) => {
+      if (typeof v === 'string' && v !== '') return v;
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      return badCategories(`"${feature}"[${k}] must be a category name (non-empty text or a number), got ${JSON.stringify(v)}`, feature);
+    });
+    const seen = new Set<string>();
+    for (const v of text) {
+      if (seen.has(v)) badCategories(`"${feature}" lists "${v}" twice`, feature);
+      seen.add(v);
+    }
+    if (maxCode[j] >= text.length) {
+      badCategories(`"${feature}" lists ${text.length} names but the model's splits use code ${maxCode[j]}: the names do not belong to this model (export them from the data it was trained on)`, feature);
+    }
+    out.set(feature, text);
+  }
+  return out;
+}
+
 /**
  * Converts a parsed XGBoost JSON model.
  * @example const model = importXgboost(parseXgboostJsonText(text), { featureNames: ['amt', 'hour'] });
@@ -205,10 +253,13 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
     return nodes;
   });
 
+  const isCategorical = (j: number): boolean => types[j] === 'c' || categoricalSplitOn[j] === 1;
+  const givenNames = checkCategoryNames(options.categories ?? {}, names, isCategorical, maxCode);
   const features: FeatureSpec[] = names.map((name, j) => {
-    const declared = types[j] === 'c';
-    if (declared || categoricalSplitOn[j]) {
-      // XGBoost's JSON keeps no category names: the input is the integer code XGBoost was trained on.
+    if (isCategorical(j)) {
+      const known = givenNames.get(name);
+      if (known !== undefined) return { name, type: 'categorical', categories: known };
+      // Without names the input is the integer code XGBoost was trained on.
       const count = maxCode[j] + 1;
       return { name, type: 'categorical', encoding: 'codes', categories: Array.from({ length: count }, (_, k) => String(k)) };
     }

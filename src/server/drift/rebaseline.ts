@@ -89,10 +89,8 @@ function sumOf(counts: readonly number[]): number {
 
 /** Bin counts and missing count of feature j (the score when j = numFeatures), as integers. */
 function countsOf(layout: DriftLayout, window: WindowCounts, j: number): { counts: number[]; missing: number } {
-  const start = layout.slotStart[j];
-  const bins = layout.valueBins[j];
-  const counts = Array.from(window.counts.subarray(start, start + bins), Math.round);
-  return { counts, missing: Math.round(window.counts[start + bins]) };
+  const counts = Array.from(layout.valueCounts(window.counts, j), Math.round);
+  return { counts, missing: Math.round(window.counts[layout.missingSlot(j)]) };
 }
 
 /**

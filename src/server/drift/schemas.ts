@@ -28,7 +28,15 @@ const featureReportSchema: JsonSchema = {
       description: 'Baseline histogram: right-closed bins on edges (numeric), or categories with "__other__" last.',
       properties: { edges: numbers, categories: { type: 'array', items: { type: 'string' } }, counts: numbers, missing: { type: 'number' } },
     },
-    current: { type: 'object', description: 'The window on the same bins.', properties: { counts: numbers, missing: { type: 'number' } } },
+    current: {
+      type: 'object',
+      description: 'The window on the same bins.',
+      properties: {
+        counts: numbers,
+        missing: { type: 'number' },
+        new_categories: { type: 'number', description: 'Categorical features: rows in categories the model does not know (scored as missing values; counted in "__other__").' },
+      },
+    },
   },
   required: ['feature', 'type', 'test', 'statistic', 'p_value', 'threshold', 'drifted', 'not_enough_data', 'method', 'observations', 'baseline', 'current'],
 };

@@ -23,7 +23,7 @@ import { VERSION } from '../../version.js';
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ServingModel, Transaction } from '../model-state.js';
-import { errorResponseSchema, MAX_CATEGORY_CODE, show } from '../schemas.js';
+import { errorResponseSchema, MAX_CATEGORY_CODE, MAX_CATEGORY_NAME_LENGTH, show } from '../schemas.js';
 import type { Prediction, Scorer } from '../scoring.js';
 
 interface InferTensor {
@@ -96,6 +96,11 @@ const inferResponseSchema = {
     model_version: { type: 'string' },
     id: { type: 'string' },
     outputs: { type: 'array', items: outputTensorSchema },
+    parameters: {
+      type: 'object',
+      description: 'Present only when some row held category names the model does not know.',
+      properties: { unknown_categories: { type: 'string', description: 'Comma-separated features whose category name the model does not know in at least one row (scored as missing values).' } },
+    },
   },
 };
 
@@ -110,7 +115,7 @@ const paramsSchema = {
   required: ['name'],
 };
 
-function fail(code: 'REQUEST_INVALID' | 'INPUT_WRONG_TYPE' | 'INPUT_NOT_A_NUMBER' | 'INPUT_UNKNOWN_CATEGORY' | 'REQUEST_TOO_LARGE' | 'INPUT_MISSING_COLUMN', message: string, field: string): never {
+function fail(code: 'REQUEST_INVALID' | 'INPUT_INVALID' | 'INPUT_WRONG_TYPE' | 'INPUT_NOT_A_NUMBER' | 'INPUT_UNKNOWN_CATEGORY' | 'REQUEST_TOO_LARGE' | 'INPUT_MISSING_COLUMN', message: string, field: string): never {
   throw new FraudlensError(code, message, { field });
 }
 
@@ -162,7 +167,9 @@ function cellValue(m: ServingModel, j: number, v: unknown, datatype: string, whe
   if (kind === 'names' && !matrix) {
     if (datatype !== 'BYTES') fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" is categorical; send its category names as BYTES, got ${datatype}`, name);
     if (typeof v !== 'string') fail('INPUT_WRONG_TYPE', `${where} must be a category name (string) or null, got ${show(v)}`, name);
-    if (m.codeOf(j, v) === undefined) fail('INPUT_UNKNOWN_CATEGORY', `${where}: ${show(v)} is not a category of "${name}"`, name);
+    // An unknown name is scored as missing (toRow flags it) unless the server rejects them.
+    if (!m.acceptsUnknownCategories && m.codeOf(j, v) === undefined) fail('INPUT_UNKNOWN_CATEGORY', `${where}: ${show(v)} is not a category of "${name}"`, name);
+    if (v.length > MAX_CATEGORY_NAME_LENGTH) fail('INPUT_INVALID', `${where} must not be longer than ${MAX_CATEGORY_NAME_LENGTH} characters`, name);
     return v;
   }
   if (!NUMERIC_TYPES.has(datatype)) fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" takes numbers (FP64), got datatype ${datatype}`, name);
@@ -216,6 +223,17 @@ export function transactionsFromTensors(m: ServingModel, req: InferRequest, batc
     if (absent !== undefined) fail('INPUT_MISSING_COLUMN', `inputs has no tensor for feature "${absent}"`, absent);
   }
   return rows;
+}
+
+/** The features any prediction flagged as holding an unknown category, comma-separated; null when none. */
+function unknownCategoriesOf(predictions: readonly Prediction[]): string | null {
+  let seen: Set<string> | null = null;
+  for (const p of predictions) {
+    if (p.unknown_categories === undefined) continue;
+    seen ??= new Set();
+    for (const f of p.unknown_categories) seen.add(f);
+  }
+  return seen === null ? null : [...seen].join(',');
 }
 
 function outputTensor(name: OutputName, predictions: Prediction[]): Record<string, unknown> {
@@ -314,12 +332,15 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
     const opts = { explain: false, top: 0, elapsed: () => reply.elapsedTime };
     const predictions = rows.map((t) => scorer.score(m, t, opts));
     const names: readonly OutputName[] = wanted.length > 0 ? wanted : OUTPUTS;
-    return {
+    const response: Record<string, unknown> = {
       model_name: ctx.config.modelName,
       model_version: m.version,
       id: body.id ?? predictions[0].id,
       outputs: names.map((name) => outputTensor(name, predictions)),
     };
+    const unknown = unknownCategoriesOf(predictions);
+    if (unknown !== null) response.parameters = { unknown_categories: unknown };
+    return response;
   };
   app.post<{ Params: ModelParams; Body: InferRequest }>('/v2/models/:name/infer', inferOpts, inferHandler);
   app.post<{ Params: ModelParams; Body: InferRequest }>('/v2/models/:name/versions/:version/infer', inferOpts, inferHandler);
