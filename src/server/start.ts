@@ -180,6 +180,12 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
       finishIfDone();
     };
     for (const s of SIGNALS) process.on(s, onSignal);
+    // Node drops a worker from cluster.workers on the later of its 'exit' and 'disconnect'; when
+    // 'exit' comes first, only 'disconnect' finds the list empty. Waiting on 'exit' alone let the
+    // primary's event loop run dry with its promise pending (exit code 13) on a busy host.
+    cluster.on('disconnect', () => {
+      if (stopping) finishIfDone();
+    });
     cluster.on('exit', (worker, code, signal) => {
       const since = Date.now() - (started.get(worker) ?? 0);
       started.delete(worker);
