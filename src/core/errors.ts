@@ -30,6 +30,9 @@ export const ERROR_CATALOGUE = {
   REQUEST_INVALID: { statusCode: 400, description: 'The request body or query does not match its schema.' },
   REQUEST_MALFORMED_JSON: { statusCode: 400, description: 'The request body is not valid JSON.' },
   REQUEST_TOO_LARGE: { statusCode: 413, description: 'The request body or batch exceeds its limit.' },
+  REQUEST_MALFORMED_HTTP: { statusCode: 400, description: 'The HTTP request itself is malformed (request line, header syntax, framing).' },
+  REQUEST_HEADERS_TOO_LARGE: { statusCode: 431, description: 'The request line and headers exceed the server limit.' },
+  REQUEST_TIMEOUT: { statusCode: 408, description: 'The client did not send the whole request in time.' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, description: 'The request body has a content type the route does not accept.' },
   UNAUTHORIZED: { statusCode: 401, description: 'The API key is missing or wrong.' },
   FORBIDDEN: { statusCode: 403, description: 'The endpoint is disabled in this configuration.' },
@@ -37,6 +40,7 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { statusCode: 405, description: 'The route exists but not for this method.' },
   RATE_LIMITED: { statusCode: 429, description: 'Too many requests from this client.' },
   NOT_READY: { statusCode: 503, description: 'The service has no model loaded or is shutting down.' },
+  OVERLOADED: { statusCode: 503, description: 'Too much explanation work is in progress; retry after Retry-After.' },
   INTERNAL: { statusCode: 500, description: 'An unexpected failure (a bug); details are in the server log.' },
   // Configuration
   CONFIG_INVALID: { statusCode: 500, description: 'A configuration value is missing, unknown or out of range.' },

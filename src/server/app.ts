@@ -22,7 +22,7 @@ import { createPredictionLog, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import type { FraudlensContext, FraudlensPlugin } from './context.js';
-import { frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder, type LoadedModel } from './model-state.js';
 import { registerHealth } from './routes/health.js';
@@ -53,6 +53,9 @@ export interface AppDeps {
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
   dashboardDir?: string | null;
 }
+
+/** Longest interval between Node's checks of the headers and request timeouts. */
+const CONNECTIONS_CHECK_MAX_MS = 1_000;
 
 /** Routes that keep answering while the server drains on shutdown. */
 const ALWAYS_OPEN = /^\/(health|v2\/health|metrics)(\/|$|\?)/;
@@ -106,6 +109,18 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       // Draining is answered by our own hook, in the catalogue's format.
       return503OnClosing: false,
       frameworkErrors: frameworkErrorHandler(config.bodyLimit),
+      clientErrorHandler: clientErrorHandler({ headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs }),
+      // Fastify turns Node's request timeout off by default: an unfinished body would hold its
+      // socket forever. Node checks both timeouts every connectionsCheckingInterval (30 s by
+      // default), so it is tied to the headers timeout to enforce them within a quarter of it.
+      requestTimeout: config.requestTimeoutMs,
+      connectionTimeout: config.connectionTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      http: {
+        headersTimeout: config.headersTimeoutMs,
+        requestTimeout: config.requestTimeoutMs,
+        connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_MAX_MS, Math.floor(config.headersTimeoutMs / 4)),
+      },
     });
     app.setValidatorCompiler(validatorCompiler);
     // JSON only: anything else is 415, not a string handed to the schema.

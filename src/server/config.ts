@@ -57,6 +57,12 @@ export interface ServerConfig {
   readonly docs: boolean;
   readonly workers: number;
   readonly shutdownTimeoutMs: number;
+  readonly shutdownGraceMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly explainMaxRows: number;
   /** Values of settings contributed by plugins (see `loadConfig`'s `extraSettings`), by key. */
   readonly extensions: Readonly<Record<string, unknown>>;
   /** Where each setting's value came from. */
@@ -127,7 +133,13 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'FRAUDLENS_UNKNOWN_CATEGORIES', prop: 'unknownCategories', flag: '--unknown-categories', kind: 'string', schema: { enum: ['missing', 'reject'] }, default: 'missing', reason: 'A category name the model does not know (a new merchant or city): missing scores it as a missing value (each split\'s learned default side), lists it in `unknown_categories` and counts it in fraudlens_unknown_category_total; reject answers 400 INPUT_UNKNOWN_CATEGORY. Missing by default because new categories are everyday events and must not stop scoring.' },
   { key: 'FRAUDLENS_DOCS', prop: 'docs', kind: 'boolean', schema: { type: 'boolean' }, default: true, reason: 'Serve the OpenAPI document and its viewer at /docs.' },
   { key: 'FRAUDLENS_WORKERS', prop: 'workers', flag: '--workers', kind: 'integer', schema: int(1, 256), default: 1, reason: 'Processes sharing the port (node:cluster). One by default: predictions take microseconds, so one process is usually enough and leaves cores to the rest of the host.' },
-  { key: 'FRAUDLENS_SHUTDOWN_TIMEOUT_MS', prop: 'shutdownTimeoutMs', kind: 'integer', schema: int(100, 600_000), default: 10_000, reason: 'Longest wait on SIGTERM for in-flight requests and the log flush before connections are cut (Kubernetes allows 30 s by default).' },
+  { key: 'FRAUDLENS_SHUTDOWN_TIMEOUT_MS', prop: 'shutdownTimeoutMs', kind: 'integer', schema: int(100, 600_000), default: 10_000, reason: 'Longest the whole shutdown may take on SIGTERM (grace, in-flight requests, log flush): past it connections are cut, unflushed records are counted as dropped and the process exits (Kubernetes allows 30 s by default).' },
+  { key: 'FRAUDLENS_SHUTDOWN_GRACE_MS', prop: 'shutdownGraceMs', kind: 'integer', schema: int(0, 60_000), default: 500, reason: 'After SIGTERM, how long open keep-alive connections are still read and answered (503 NOT_READY, Connection: close) before idle ones are closed, so a request already on its way gets a clean refusal instead of a reset. Skipped when no connection is open.' },
+  { key: 'FRAUDLENS_HEADERS_TIMEOUT_MS', prop: 'headersTimeoutMs', kind: 'integer', schema: int(100, 600_000), default: 10_000, reason: 'Longest a client may take to send the request headers; then 408 REQUEST_TIMEOUT and the connection is closed, so slow-header clients cannot hold sockets. At most FRAUDLENS_REQUEST_TIMEOUT_MS.' },
+  { key: 'FRAUDLENS_REQUEST_TIMEOUT_MS', prop: 'requestTimeoutMs', kind: 'integer', schema: int(100, 3_600_000), default: 30_000, reason: 'Longest a client may take to send a whole request (headers and body); then 408 REQUEST_TIMEOUT and the connection is closed. 30 s lets a 1 MiB body cross a slow link; an unfinished body cannot hold a socket forever.' },
+  { key: 'FRAUDLENS_CONNECTION_TIMEOUT_MS', prop: 'connectionTimeoutMs', kind: 'integer', schema: int(100, 3_600_000), default: 60_000, reason: 'A connection with a request under way but no traffic in either direction for this long is closed (a client that stopped reading its answer, say).' },
+  { key: 'FRAUDLENS_KEEP_ALIVE_TIMEOUT_MS', prop: 'keepAliveTimeoutMs', kind: 'integer', schema: int(100, 3_600_000), default: 72_000, reason: 'Idle keep-alive connections are closed after this long. Longer than the 60 s idle timeout of common load balancers, so the balancer closes first and never sends on a socket the server is closing.' },
+  { key: 'FRAUDLENS_EXPLAIN_MAX_ROWS', prop: 'explainMaxRows', kind: 'integer', schema: int(1, 10_000_000), default: 2000, reason: 'Rows with ?explain=true being explained at once (all requests together). A request that would go beyond it while others are explaining gets 503 OVERLOADED with Retry-After; explanation costs far more than scoring, and this keeps single predictions fast. Two full batches by default.' },
 ];
 
 /** FRAUDLENS_ names read by other parts of fraudlens; accepted here and ignored. */
@@ -287,6 +299,12 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   const extensions: Record<string, unknown> = {};
   for (const s of sources.extraSettings ?? []) if (values[s.key] !== undefined) extensions[s.prop] = deepFreeze(values[s.key]);
   const get = <T>(key: string): T => values[key] as T;
+  // Node refuses a headers timeout longer than the request timeout at server creation; say it here.
+  if (get<number>('FRAUDLENS_HEADERS_TIMEOUT_MS') > get<number>('FRAUDLENS_REQUEST_TIMEOUT_MS')) {
+    const where = describeSource(byKey.get('FRAUDLENS_HEADERS_TIMEOUT_MS'), origin.FRAUDLENS_HEADERS_TIMEOUT_MS ?? 'default', file.path);
+    fail('FRAUDLENS_HEADERS_TIMEOUT_MS', `FRAUDLENS_HEADERS_TIMEOUT_MS (${get<number>('FRAUDLENS_HEADERS_TIMEOUT_MS')}, from ${where}) must not exceed FRAUDLENS_REQUEST_TIMEOUT_MS (${get<number>('FRAUDLENS_REQUEST_TIMEOUT_MS')})`);
+  }
+
   const redisUrl = (values.REDIS_URL as string | undefined) ?? `redis://${get<string>('REDIS_HOST')}:${get<number>('REDIS_PORT')}/${get<number>('REDIS_DB')}`;
   const config: ServerConfig = {
     host: get('API_HOST'),
@@ -321,6 +339,12 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     docs: get('FRAUDLENS_DOCS'),
     workers: get('FRAUDLENS_WORKERS'),
     shutdownTimeoutMs: get('FRAUDLENS_SHUTDOWN_TIMEOUT_MS'),
+    shutdownGraceMs: get('FRAUDLENS_SHUTDOWN_GRACE_MS'),
+    headersTimeoutMs: get('FRAUDLENS_HEADERS_TIMEOUT_MS'),
+    requestTimeoutMs: get('FRAUDLENS_REQUEST_TIMEOUT_MS'),
+    connectionTimeoutMs: get('FRAUDLENS_CONNECTION_TIMEOUT_MS'),
+    keepAliveTimeoutMs: get('FRAUDLENS_KEEP_ALIVE_TIMEOUT_MS'),
+    explainMaxRows: get('FRAUDLENS_EXPLAIN_MAX_ROWS'),
     extensions,
     sources: origin,
   };

@@ -6,11 +6,13 @@
  */
 
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { FraudlensError, isFraudlensError } from '../core/errors.js';
+import { FraudlensError, isFraudlensError, type ErrorCode } from '../core/errors.js';
 import { validationError } from './schemas.js';
+import { SECURITY_HEADERS } from './security.js';
 
 export interface ErrorBody {
   error: string;
@@ -94,7 +96,9 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
 
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const fe = toFraudlensError(err, bodyLimit, request);
-    if (fe.statusCode >= 500) request.log.error({ err }, 'request failed');
+    // A refusal by design (draining, overload) is news for operators, not a failure with a stack.
+    if (REFUSALS.has(fe.code)) request.log.info({ code: fe.code, url: request.url }, 'request refused');
+    else if (fe.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: fe.code, message: fe.message }, 'request refused');
     if (fe.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer');
     return reply.code(fe.statusCode).type('application/json; charset=utf-8').send(errorBody(fe));
@@ -113,10 +117,62 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   });
 }
 
-/** For Fastify's `frameworkErrors` option: URL-level failures before routing. */
+/** 503s the server answers on purpose, logged without a stack. */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NOT_READY', 'OVERLOADED']);
+
+/**
+ * For Fastify's `frameworkErrors` option: URL-level failures before routing. These run before
+ * the onRequest hooks, so the security headers are set here.
+ */
 export function frameworkErrorHandler(bodyLimit: number) {
   return (err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void => {
     const fe = toFraudlensError(err, bodyLimit);
-    void reply.code(fe.statusCode).send(errorBody(fe));
+    void reply.headers(SECURITY_HEADERS).code(fe.statusCode).send(errorBody(fe));
+  };
+}
+
+/** What a failure of Node's HTTP parser or its timers becomes in the catalogue. */
+function clientErrorOf(err: NodeJS.ErrnoException, timeouts: { headersMs: number; requestMs: number }): FraudlensError {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new FraudlensError('REQUEST_TIMEOUT', `the request was not received in time (headers within ${timeouts.headersMs} ms, the whole request within ${timeouts.requestMs} ms); the connection is closed`, { field: 'request' });
+  }
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    return new FraudlensError('REQUEST_HEADERS_TOO_LARGE', 'the request line and headers exceed the server limit; the connection is closed', { field: 'headers' });
+  }
+  // llhttp's codes (HPE_INVALID_METHOD…) are fixed names, safe to show and useful to whoever debugs the client.
+  const detail = typeof err.code === 'string' && /^HPE_[A-Z_]+$/.test(err.code) ? ` (${err.code})` : '';
+  return new FraudlensError('REQUEST_MALFORMED_HTTP', `the HTTP request could not be parsed${detail}; the connection is closed`, { field: 'request' });
+}
+
+/** A complete HTTP/1.1 response in the catalogue's shape, with the security headers, closing the connection. */
+export function rawErrorResponse(fe: FraudlensError): string {
+  const body = JSON.stringify(errorBody(fe));
+  const lines = [
+    `HTTP/1.1 ${fe.statusCode} ${STATUS_CODES[fe.statusCode] ?? 'Error'}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/**
+ * For Fastify's `clientErrorHandler` option: what Node's HTTP parser refuses (malformed request
+ * line or headers, headers over the size limit) and the headers/request timeouts, none of which
+ * reaches routing. Answers in the catalogue's shape with the security headers, then closes the
+ * connection, as Node itself would (but with a bare body).
+ */
+export function clientErrorHandler(timeouts: { headersMs: number; requestMs: number }) {
+  return function handleClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+    // A reset connection has nobody left to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const fe = clientErrorOf(err, timeouts);
+    this.log.debug({ code: fe.code, cause: err.code }, 'client error before routing');
+    // As Node does: answer only if no response has started on this socket, else the bytes would
+    // land in the middle of another response. `_httpMessage` is the response in progress, if any.
+    const inProgress = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && inProgress?.headersSent !== true) socket.write(rawErrorResponse(fe));
+    socket.destroy();
   };
 }

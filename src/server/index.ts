@@ -13,4 +13,4 @@ export type { ComponentHealth, FraudlensContext, FraudlensPlugin, HealthComponen
 export type { LoadedModel, Transaction } from './model-state.js';
 export type { PluginRegistration } from './plugins.js';
 export type { Explanation, Prediction } from './scoring.js';
-export type { RunningServer, StartOptions } from './start.js';
+export type { RunningServer, ShutdownOutcome, StartOptions } from './start.js';

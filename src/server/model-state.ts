@@ -6,14 +6,18 @@
  */
 
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 
 import { Ajv, type ValidateFunction } from 'ajv';
 
-import type { FeatureSpec } from '../core/engine/ensemble.js';
+import { TreeEnsemble, type EnsembleArrays, type FeatureSpec } from '../core/engine/ensemble.js';
 import type { FraudlensModel } from '../core/engine/model.js';
 import { Predictor } from '../core/engine/predict.js';
-import { FraudlensError } from '../core/errors.js';
+import { FraudlensError, type ErrorCode, type ErrorLocation } from '../core/errors.js';
+import type { ShapTables } from '../core/explanation/shap-tables.js';
 import { TreeExplainer } from '../core/explanation/treeshap.js';
 import { parseModelText } from '../io/model-file.js';
 import type { FeatureValue } from '../storage/index.js';
@@ -38,6 +42,63 @@ export async function readModel(path: string, featureNames: readonly string[] = 
   }
   const model = parseModelText(bytes.toString('utf8'), path, featureNames.length > 0 ? { featureNames } : {});
   return { model, path, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** What model-worker.ts is given. */
+export interface ModelWorkerRequest {
+  path: string;
+  featureNames: readonly string[];
+}
+
+/** What model-worker.ts answers: the model as plain data (typed arrays transferred) and its SHAP tables, or the error. */
+export type ModelWorkerReply =
+  | { ok: true; loaded: LoadedModel; tables: ShapTables | null; explainerError: string | null }
+  | { ok: false; code?: ErrorCode; message: string; location?: ErrorLocation };
+
+/** The parts of a ServingModel built elsewhere (a worker thread). */
+export interface PrebuiltParts {
+  predictor: Predictor;
+  explainer: TreeExplainer | null;
+  explainerError: string | null;
+  /** The model being replaced: its request validators are reused when the request schema is the same. */
+  previous?: ServingModel;
+}
+
+const MODEL_WORKER = new URL('./model-worker.js', import.meta.url);
+
+/**
+ * Loads a model for serving with the heavy part off the event loop: a worker thread reads,
+ * parses and validates the file and builds the SHAP tables (the bulk of the time: 40-175 ms
+ * blocked per reload when done here); this thread re-checks the transferred arrays, lays out the
+ * predictor (linear) and compiles the request validators (or reuses those of `previous` when the
+ * request schema is unchanged), yielding between the steps.
+ */
+export async function loadServingModel(
+  path: string,
+  options: ServingOptions & { featureNames?: readonly string[] },
+  previous?: ServingModel,
+): Promise<ServingModel> {
+  const request: ModelWorkerRequest = { path, featureNames: options.featureNames ?? [] };
+  const worker = new Worker(MODEL_WORKER, { workerData: request });
+  let reply: ModelWorkerReply;
+  try {
+    const [message] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))])) as [ModelWorkerReply];
+    reply = message;
+  } finally {
+    void worker.terminate();
+  }
+  if (!reply.ok) {
+    if (reply.code !== undefined) throw new FraudlensError(reply.code, reply.message, reply.location);
+    throw new Error(`model worker failed: ${reply.message}`);
+  }
+  // Structured cloning keeps the arrays but not the class: rebuild it (its constructor re-checks them).
+  const ensemble = new TreeEnsemble(reply.loaded.model.ensemble as EnsembleArrays);
+  const loaded: LoadedModel = { ...reply.loaded, model: { ...reply.loaded.model, ensemble } };
+  await yieldToEventLoop();
+  const predictor = new Predictor(ensemble);
+  const explainer = reply.tables !== null ? new TreeExplainer(ensemble, predictor, { tables: reply.tables }) : null;
+  await yieldToEventLoop();
+  return new ServingModel(loaded, options, { predictor, explainer, explainerError: reply.explainerError, previous });
 }
 
 const KIND_NUMERIC = 0;
@@ -91,7 +152,10 @@ export class ServingModel {
   private readonly validateRow: ValidateFunction;
   private readonly validateBatch: ValidateFunction;
 
-  constructor(loaded: LoadedModel, options: ServingOptions) {
+  /**
+   * @param prebuilt predictor and explainer already built for `loaded` (loadServingModel); built here when absent
+   */
+  constructor(loaded: LoadedModel, options: ServingOptions, prebuilt?: PrebuiltParts) {
     this.model = loaded.model;
     this.path = loaded.path;
     this.sha256 = loaded.sha256;
@@ -101,14 +165,16 @@ export class ServingModel {
     this.featureSet = new Set(this.names);
     this.index = new Map(this.names.map((n, i) => [n, i]));
     this.batchLimit = options.batchLimit;
-    this.predictor = new Predictor(loaded.model.ensemble);
-    let explainer: TreeExplainer | null = null;
-    let explainerError: string | null = null;
-    try {
-      explainer = new TreeExplainer(loaded.model.ensemble, this.predictor);
-    } catch (e) {
-      if (!(e instanceof FraudlensError)) throw e;
-      explainerError = e.message;
+    this.predictor = prebuilt?.predictor ?? new Predictor(loaded.model.ensemble);
+    let explainer: TreeExplainer | null = prebuilt?.explainer ?? null;
+    let explainerError: string | null = prebuilt?.explainerError ?? null;
+    if (prebuilt === undefined) {
+      try {
+        explainer = new TreeExplainer(loaded.model.ensemble, this.predictor);
+      } catch (e) {
+        if (!(e instanceof FraudlensError)) throw e;
+        explainerError = e.message;
+      }
     }
     this.explainer = explainer;
     this.explainerError = explainerError;
@@ -131,13 +197,23 @@ export class ServingModel {
       this.kinds[j] = KIND_NAMES;
       return new Map((f.categories ?? []).map((c, k) => [c, k]));
     });
-    this.rowSchema = transactionSchema(this.features, options.requireAllFeatures, this.acceptsUnknownCategories);
-    // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
-    // defaults, no removal: the body is checked exactly as sent; own properties only, so a
-    // feature named like an Object method is not "present" in every body.
-    const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, removeAdditional: false, ownProperties: true });
-    this.validateRow = ajv.compile(this.rowSchema);
-    this.validateBatch = ajv.compile(batchSchema(this.rowSchema, options.batchLimit));
+    const rowSchema = transactionSchema(this.features, options.requireAllFeatures, this.acceptsUnknownCategories);
+    const same = prebuilt?.previous;
+    if (same !== undefined && same.batchLimit === options.batchLimit && JSON.stringify(same.rowSchema) === JSON.stringify(rowSchema)) {
+      // A reload with the same request schema (a retrained model, the usual case) keeps the compiled
+      // validators: compiling them is the longest step left on the event loop.
+      this.rowSchema = same.rowSchema;
+      this.validateRow = same.validateRow;
+      this.validateBatch = same.validateBatch;
+    } else {
+      this.rowSchema = rowSchema;
+      // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
+      // defaults, no removal: the body is checked exactly as sent; own properties only, so a
+      // feature named like an Object method is not "present" in every body.
+      const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, removeAdditional: false, ownProperties: true });
+      this.validateRow = ajv.compile(this.rowSchema);
+      this.validateBatch = ajv.compile(batchSchema(this.rowSchema, options.batchLimit));
+    }
   }
 
   get version(): string {
@@ -243,8 +319,8 @@ export class ModelHolder {
    */
   reload(path: string): Promise<{ previous: ServingModel; current: ServingModel }> {
     const run = async (): Promise<{ previous: ServingModel; current: ServingModel }> => {
-      const read = this.options.read ?? ((p: string) => readModel(p, this.options.featureNames));
-      const next = new ServingModel(await read(path), this.options);
+      const read = this.options.read;
+      const next = read !== undefined ? new ServingModel(await read(path), this.options) : await loadServingModel(path, this.options, this.live);
       const previous = this.live;
       this.live = next;
       for (const l of this.listeners) l(next, previous);

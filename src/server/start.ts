@@ -1,7 +1,9 @@
 /**
  * Running the API as a process: read the model, build the app, listen, and shut down cleanly on
- * SIGTERM or SIGINT (stop accepting, let in-flight requests finish, flush the prediction log,
- * resolve `closed`), bounded by FRAUDLENS_SHUTDOWN_TIMEOUT_MS after which open connections are cut.
+ * SIGTERM or SIGINT (refuse new requests with 503 during a short grace, close the listener and
+ * idle connections, let in-flight requests finish, flush the prediction log, resolve `closed`),
+ * the whole of it bounded by FRAUDLENS_SHUTDOWN_TIMEOUT_MS, after which open connections are cut
+ * and unflushed records are reported as dropped.
  *
  * With FRAUDLENS_WORKERS > 1 (`--workers N`) the primary process forks N workers (node:cluster)
  * that share the port; each runs this same start-up. The primary holds no model: it forwards
@@ -25,10 +27,18 @@ export interface RunningServer {
   /** http://host:port actually bound (port 0 resolved). */
   url: string;
   port: number;
-  /** Starts the graceful shutdown (idempotent); resolves when it is complete. */
-  shutdown(reason?: string): Promise<void>;
-  /** Resolves once the server has shut down. */
-  closed: Promise<void>;
+  /** Starts the graceful shutdown (idempotent); resolves when it is complete or timed out. */
+  shutdown(reason?: string): Promise<ShutdownOutcome>;
+  /** Resolves once the server has shut down (or given up at FRAUDLENS_SHUTDOWN_TIMEOUT_MS). */
+  closed: Promise<ShutdownOutcome>;
+}
+
+export interface ShutdownOutcome {
+  /**
+   * True when FRAUDLENS_SHUTDOWN_TIMEOUT_MS ran out: connections were cut and what the stores had
+   * not flushed is lost, while their clients may still hold the process open (exit at once).
+   */
+  timedOut: boolean;
 }
 
 export interface StartOptions {
@@ -68,35 +78,70 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   if (config.env === 'production' && config.apiKey === null) app.log.warn('ENV=production without API_KEY: /predict and /logs are open and admin routes are off');
   if (config.env === 'production' && config.corsOrigins.includes('*')) app.log.warn('ENV=production with FRAUDLENS_CORS_ORIGINS=*: any web page may call this API');
 
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => (resolveClosed = r));
-  let shutting: Promise<void> | undefined;
+  let resolveClosed!: (outcome: ShutdownOutcome) => void;
+  const closed = new Promise<ShutdownOutcome>((r) => (resolveClosed = r));
+  let shutting: Promise<ShutdownOutcome> | undefined;
   const onSignal = (signal: string): void => void shutdown(signal);
-  const shutdown = (reason = 'shutdown'): Promise<void> => {
+  const shutdown = (reason = 'shutdown'): Promise<ShutdownOutcome> => {
     if (shutting) return shutting;
     ctx.state.draining = true;
-    app.log.info({ reason }, 'shutting down: no new connections; finishing in-flight requests');
-    // Past the deadline, still-open connections are cut so the process can exit.
-    const timer = setTimeout(() => {
-      app.log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing the remaining connections');
-      app.server.closeAllConnections();
-    }, config.shutdownTimeoutMs);
-    timer.unref();
-    shutting = app
-      .close()
-      .then(() => {
-        const stats = ctx.predictionLog.stats();
-        app.log.info({ written: stats.written, dropped: stats.dropped }, 'shut down: prediction log flushed and closed');
-      })
-      .finally(() => {
-        clearTimeout(timer);
+    app.log.info({ reason }, 'shutting down: refusing new requests; finishing in-flight ones');
+    shutting = new Promise<ShutdownOutcome>((resolve) => {
+      let done = false;
+      const finish = (outcome: ShutdownOutcome): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(deadline);
         if (options.handleSignals !== false) for (const s of SIGNALS) process.off(s, onSignal);
-        resolveClosed();
-      });
+        resolve(outcome);
+        resolveClosed(outcome);
+      };
+      // The timeout bounds the whole shutdown, the log flush included: a Redis that does not
+      // answer must not hold the process past it.
+      const deadline = setTimeout(() => {
+        const stats = ctx.predictionLog.stats();
+        app.log.warn(
+          { timeoutMs: config.shutdownTimeoutMs, unflushed: stats.buffered, dropped: stats.dropped + stats.buffered },
+          `shutdown timeout: open connections cut; ${stats.buffered} prediction records could not be flushed and are dropped`,
+        );
+        app.server.closeAllConnections();
+        finish({ timedOut: true });
+      }, config.shutdownTimeoutMs);
+      drainThenClose(app, config.shutdownGraceMs)
+        .then(() => {
+          const stats = ctx.predictionLog.stats();
+          app.log.info({ written: stats.written, dropped: stats.dropped }, 'shut down: prediction log flushed and closed');
+        })
+        .catch((err: unknown) => app.log.error({ err }, 'shutdown failed'))
+        .finally(() => finish({ timedOut: false }));
+    });
     return shutting;
   };
   if (options.handleSignals !== false) for (const s of SIGNALS) process.on(s, onSignal);
   return { app, url, port, shutdown, closed };
+}
+
+/** How often the grace period looks whether every connection has gone. */
+const GRACE_POLL_MS = 25;
+
+function openConnections(app: FastifyInstance): Promise<number> {
+  return new Promise((resolve) => app.server.getConnections((err, count) => resolve(err ? 0 : count)));
+}
+
+/**
+ * The drain. While `draining` is set, requests on open connections, and on new ones, are answered
+ * 503 NOT_READY with Connection: close (the onRequest hook in app.ts), so a keep-alive client
+ * whose request is already on its way gets a clean refusal. Closing idle keep-alive sockets at once
+ * would reset those requests instead, so for up to `graceMs` connections stay open, and the grace
+ * ends early once every client has gone. Then the listener and idle sockets close, in-flight
+ * requests finish, and the app's onClose hooks flush and close the prediction log.
+ */
+async function drainThenClose(app: FastifyInstance, graceMs: number): Promise<void> {
+  const graceEnd = Date.now() + graceMs;
+  while (Date.now() < graceEnd && (await openConnections(app)) > 0) {
+    await new Promise((r) => setTimeout(r, Math.min(GRACE_POLL_MS, graceEnd - Date.now())));
+  }
+  await app.close();
 }
 
 /** A worker that dies this soon after its start counts as a failed start. */
@@ -135,6 +180,12 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
       finishIfDone();
     };
     for (const s of SIGNALS) process.on(s, onSignal);
+    // Node drops a worker from cluster.workers on the later of its 'exit' and 'disconnect'; when
+    // 'exit' comes first, only 'disconnect' finds the list empty. Waiting on 'exit' alone let the
+    // primary's event loop run dry with its promise pending (exit code 13) on a busy host.
+    cluster.on('disconnect', () => {
+      if (stopping) finishIfDone();
+    });
     cluster.on('exit', (worker, code, signal) => {
       const since = Date.now() - (started.get(worker) ?? 0);
       started.delete(worker);

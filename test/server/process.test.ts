@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request, type IncomingMessage } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,14 @@ import { after, before, describe, it } from 'node:test';
 
 import { configFromValues } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { freePort } from '../helpers/redis-server.js';
 import { ENTRY, ulbSample, ULB_MODEL } from './helpers.js';
+
+/** Keep-alive connections held open across SIGTERM in the drain test. */
+const KEEP_ALIVE_CLIENTS = 16;
+/** The shutdown timeout in the unreachable-Redis test, and what the process may add to it (exit, log writes). */
+const SHORT_SHUTDOWN_TIMEOUT_MS = 1_000;
+const EXIT_SLACK_MS = 3_000;
 
 interface Reply {
   status: number;
@@ -158,6 +165,73 @@ describe('fraudlens serve (child process)', () => {
     assert.ok(ids.includes((JSON.parse(first.body) as { id: string }).id));
     assert.ok(ids.includes((JSON.parse(last.body) as { id: string }).id), 'the in-flight prediction was flushed before exit');
     assert.match(s.stderr(), /prediction log flushed and closed/);
+  });
+
+  it('on SIGTERM answers follow-ups on open keep-alive connections with 503 NOT_READY and Connection: close', async () => {
+    // A long grace so the follow-ups land inside it however slow the machine; it ends early once every client has gone.
+    const s = await spawnServe(['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0'], { LOG_LEVEL: 'info', FRAUDLENS_SHUTDOWN_GRACE_MS: '30000' }, cwd);
+    const exited = once(s.child, 'exit');
+    const agent = new Agent({ keepAlive: true, maxSockets: KEEP_ALIVE_CLIENTS });
+    const get = (path: string): Promise<Reply> =>
+      new Promise((resolve, reject) => {
+        const req = request(`${s.url}${path}`, { agent }, (res) => readReply(res).then(resolve, reject));
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const warm = await Promise.all(Array.from({ length: KEEP_ALIVE_CLIENTS }, () => get('/model')));
+      assert.ok(warm.every((r) => r.status === 200));
+      const pooled = Object.values(agent.freeSockets).flat().length;
+      assert.ok(pooled > 1, `keep-alive sockets in the pool: ${pooled}`);
+      s.child.kill('SIGTERM');
+      // On a pooled connection, /health turns 503 once the server drains (health stays readable).
+      for (let i = 0; i < 200; i++) {
+        if ((await get('/health')).status === 503) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const followUps = await Promise.all(Array.from({ length: KEEP_ALIVE_CLIENTS }, () => get('/model')));
+      for (const r of followUps) {
+        assert.equal(r.status, 503, r.body);
+        assert.equal((JSON.parse(r.body) as { code: string }).code, 'NOT_READY');
+        assert.equal(r.headers.connection, 'close');
+        assert.equal(r.headers['x-content-type-options'], 'nosniff');
+      }
+    } finally {
+      agent.destroy();
+    }
+    const [code] = (await exited) as [number | null];
+    assert.equal(code, 0, s.stderr());
+    // Refusals are routine during a drain: logged at info (30), without a stack.
+    const refusals = s.stderr().split('\n').filter((l) => l.includes('"request refused"'));
+    assert.ok(refusals.length >= KEEP_ALIVE_CLIENTS, s.stderr());
+    for (const line of refusals) {
+      const entry = JSON.parse(line) as { level: number; err?: unknown };
+      assert.equal(entry.level, 30, line);
+      assert.equal(entry.err, undefined, line);
+    }
+  });
+
+  it('with Redis unreachable, exits within the shutdown timeout and logs the records it could not flush as dropped', async () => {
+    const nobody = await freePort();
+    const s = await spawnServe(['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0', '--logging-handler', 'redis'], {
+      LOG_LEVEL: 'info',
+      REDIS_URL: `redis://127.0.0.1:${nobody}/0`,
+      FRAUDLENS_SHUTDOWN_TIMEOUT_MS: String(SHORT_SHUTDOWN_TIMEOUT_MS),
+    }, cwd);
+    const exited = once(s.child, 'exit');
+    const predictions = 3;
+    for (let i = 0; i < predictions; i++) assert.equal((await call(`${s.url}/predict`, 'POST', JSON.stringify(ulbSample()))).status, 200);
+    const started = Date.now();
+    s.child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    const took = Date.now() - started;
+    assert.equal(code, 0, s.stderr());
+    assert.ok(took < SHORT_SHUTDOWN_TIMEOUT_MS + EXIT_SLACK_MS, `shutdown took ${took} ms with a ${SHORT_SHUTDOWN_TIMEOUT_MS} ms timeout`);
+    const timeout = s.stderr().split('\n').find((l) => l.includes('shutdown timeout'));
+    assert.ok(timeout !== undefined, s.stderr());
+    const entry = JSON.parse(timeout) as { unflushed: number; dropped: number; msg: string };
+    assert.ok(entry.unflushed >= predictions, timeout);
+    assert.match(entry.msg, /prediction records could not be flushed and are dropped/);
   });
 
   it('runs --workers 2 sharing one port and stops them all on SIGTERM', async () => {

@@ -43,8 +43,11 @@ export function registerServe(program: Command): void {
       return;
     }
     const server = await startServer(config, { plugins: SERVE_PLUGINS.map((r) => r.plugin) });
-    await server.closed;
-    // Everything is closed; should a library still hold a handle, do not hang the exit for it.
+    const outcome = await server.closed;
+    // Past the shutdown timeout a store's client (Redis reconnecting) may still hold the process:
+    // the timeout bounds the shutdown, so exit now. Otherwise everything is closed; should a
+    // library still hold a handle, do not hang the exit for it.
+    if (outcome.timedOut) process.exit(process.exitCode ?? 0);
     setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();
   });
 }

@@ -107,6 +107,22 @@ interface Paths {
   splitsBelow: Int32Array;
 }
 
+/**
+ * A branch's weight is its cover over its parent's: a split with cover 0 (a model saved without
+ * covers) makes that 0/0 and every explanation through it NaN. Refused here, so a server can
+ * keep scoring with such a model and say why explanations are off.
+ */
+function checkSplitCovers(ensemble: TreeEnsemble, L: Layout, cover: Float64Array): void {
+  for (let t = 0; t < L.roots.length - 1; t++) {
+    for (let i = L.roots[t]; i < L.roots[t + 1]; i++) {
+      if (L.feat[i] >= 0 && !(cover[i] > 0)) {
+        const node = L.sourceGlobal[i] - ensemble.treeStart[t];
+        throw new FraudlensError('MODEL_UNSUPPORTED', `tree ${t}, node ${node}: a split with cover (sum_hessian) 0; TreeSHAP weighs each branch by its share of its parent's cover, so explanations need a positive cover at every split (re-export the model with its covers)`, { field: 'cover' });
+      }
+    }
+  }
+}
+
 function tracePaths(L: Layout, cover: Float64Array, maxDepth: number): Paths {
   const n = L.feat.length;
   const width = Math.max(1, maxDepth);
@@ -219,6 +235,7 @@ export function buildShapTables(ensemble: TreeEnsemble, L: Layout, limits: ShapT
   const T = L.roots.length - 1;
   const cover = new Float64Array(n);
   for (let i = 0; i < n; i++) cover[i] = ensemble.cover[L.sourceGlobal[i]];
+  checkSplitCovers(ensemble, L, cover);
   const P = tracePaths(L, cover, ensemble.maxDepth);
   let maxPathFeatures = 0;
   for (let i = 0; i < n; i++) maxPathFeatures = Math.max(maxPathFeatures, P.length[i]);

@@ -23,6 +23,11 @@ export interface TreeExplainerOptions {
   keyBitsMax?: number;
   /** Memory the tables may take. Default TABLE_BUDGET_BYTES. */
   tableBudgetBytes?: number;
+  /**
+   * Tables already built by `buildShapTables` for this ensemble and this predictor's layout (in a
+   * worker thread, say); the limits above are then not used.
+   */
+  tables?: ShapTables;
 }
 
 /**
@@ -52,7 +57,7 @@ export class TreeExplainer {
    * @param predictor the traversal layout (reuse the one the model serves with)
    */
   constructor(ensemble: TreeEnsemble, predictor: Predictor = new Predictor(ensemble), options: TreeExplainerOptions = {}) {
-    const tables = buildShapTables(ensemble, predictor, {
+    const tables = options.tables ?? buildShapTables(ensemble, predictor, {
       keyBitsMax: options.keyBitsMax ?? KEY_BITS_MAX,
       tableBudgetBytes: options.tableBudgetBytes ?? TABLE_BUDGET_BYTES,
     });

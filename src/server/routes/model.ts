@@ -25,7 +25,8 @@ export function modelReport(m: ServingModel): Record<string, unknown> {
       ...(f.description !== undefined ? { description: f.description } : {}),
       ...(f.stats !== undefined ? { stats: f.stats } : {}),
     })),
-    explanations: m.explainer !== null ? 'available' : `unavailable: ${m.explainerError ?? ''}`,
+    // A model whose trees TreeSHAP cannot use (covers 0, paths too long) still scores; ?explain=true then answers 422 MODEL_UNSUPPORTED.
+    explain: m.explainer !== null ? { available: true } : { available: false, reason: m.explainerError ?? 'unsupported trees' },
     request_schema: m.rowSchema,
     file: { path: m.path, sha256: m.sha256, loaded_at: m.loadedAt },
   };

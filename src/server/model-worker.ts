@@ -1,0 +1,45 @@
+/**
+ * Worker thread of a model reload: the heavy part of loading a model, off the event loop that
+ * answers requests. It reads the file, parses and validates it, lays the trees out for the
+ * predictor and builds the SHAP tables, then hands back plain data whose typed arrays are
+ * transferred, not copied. The main thread rebuilds the classes around them (model-state.ts).
+ */
+
+import { parentPort, workerData } from 'node:worker_threads';
+
+import { Predictor } from '../core/engine/predict.js';
+import { isFraudlensError } from '../core/errors.js';
+import { buildShapTables, type ShapTables } from '../core/explanation/shap-tables.js';
+import { readModel } from './model-state.js';
+import type { ModelWorkerReply, ModelWorkerRequest } from './model-state.js';
+
+/** Every ArrayBuffer under `value` (typed arrays of the ensemble and the tables), once each. */
+function buffersOf(value: unknown, found: Set<ArrayBuffer> = new Set()): Set<ArrayBuffer> {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) buffersOf(v, found);
+  }
+  return found;
+}
+
+async function load(request: ModelWorkerRequest): Promise<ModelWorkerReply> {
+  try {
+    const loaded = await readModel(request.path, request.featureNames);
+    let tables: ShapTables | null = null;
+    let explainerError: string | null = null;
+    try {
+      tables = buildShapTables(loaded.model.ensemble, new Predictor(loaded.model.ensemble));
+    } catch (e) {
+      if (!isFraudlensError(e)) throw e;
+      explainerError = e.message;
+    }
+    return { ok: true, loaded, tables, explainerError };
+  } catch (e) {
+    if (isFraudlensError(e)) return { ok: false, code: e.code, message: e.message, location: e.location };
+    return { ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+  }
+}
+
+const reply = await load(workerData as ModelWorkerRequest);
+parentPort!.postMessage(reply, reply.ok ? [...buffersOf(reply.loaded.model.ensemble), ...buffersOf(reply.tables)] : []);
