@@ -109,7 +109,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     app.setValidatorCompiler(validatorCompiler);
     // JSON only: anything else is 415, not a string handed to the schema.
     app.removeContentTypeParser('text/plain');
-    installErrorHandling(app, config.bodyLimit);
+    installErrorHandling(app, config.bodyLimit, config.piiFields);
 
     const context: FraudlensContext = {
       config,

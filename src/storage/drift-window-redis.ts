@@ -76,6 +76,9 @@ function fingerprint(baseline: DriftBaseline, options: ResolvedDriftWindowOption
     score: baseline.score.edges,
     bucketMs: options.bucketMs,
     bucketSampleSize: options.bucketSampleSize,
+    // A replica that keeps PII values must not write rows where one that masks them reads
+    // (absent when nothing is masked, so existing windows keep their keys).
+    ...(options.maskedColumns.length > 0 ? { masked: options.maskedColumns } : {}),
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
@@ -170,15 +173,17 @@ export class RedisDriftWindow implements DriftWindowStore {
         return;
       }
       const slots = this.local.lastSlots;
+      // Masked (PII) features are NaN in what is kept; their bins are in the slots.
+      const kept = this.local.lastKeptRow;
       const start = bucketStart(timeMs, this.options.bucketMs);
       let bucket = this.lastPending;
       if (bucket === undefined || bucket.start !== start) bucket = this.pendingBucket(start);
       const counts = bucket.counts;
       for (let k = 0; k <= m; k++) counts[slots[k]]++;
       bucket.rows++;
-      bucket.candidates.offer(this.keys.next(), row, score);
+      bucket.candidates.offer(this.keys.next(), kept, score);
       const p = this.recentPushed % this.options.recentSize;
-      for (let k = 0; k < m; k++) this.recentValues[p * m + k] = row[k];
+      for (let k = 0; k < m; k++) this.recentValues[p * m + k] = kept[k];
       this.recentScores[p] = score;
       this.recentPushed++;
       this.pendingRows++;

@@ -141,6 +141,30 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       assert.ok(fromOld > 0, 'the oldest bucket is represented');
     });
 
+    it('counts masked (PII) features on their bins but keeps no value of theirs in any stored row', async () => {
+      const masked = model.features.findIndex((f) => f.name === 'velocity');
+      const store = await open({ maskedFeatures: ['velocity'], bucketSampleSize: 100, recentSize: 300 });
+      const now = Date.now();
+      feed(store, fresh, 0, 500, now);
+      await store.flush();
+      const time = await store.read({ type: 'time', durationMs: 15 * MINUTE }, now);
+      // Counted exactly like any feature: the bins are what drift of a PII feature is judged on.
+      assert.deepEqual(time.counts.counts, expectedCounts(fresh, 0, 500));
+      const count = await store.read({ type: 'count', rows: 300 }, now);
+      for (const [what, sample] of [['time sample', time.sample], ['count sample', count.sample]] as const) {
+        assert.ok(sample.size > 0, what);
+        for (let r = 0; r < sample.size; r++) {
+          assert.ok(Number.isNaN(sample.values[r * M + masked]), `${what} row ${r} keeps the masked value ${sample.values[r * M + masked]}`);
+          assert.ok(!Number.isNaN(sample.values[r * M]), `${what} row ${r} keeps the unmasked amount`);
+        }
+      }
+      // Count windows bin the rows they keep: the masked feature has no observed value there.
+      const start = layout.slotStart[masked];
+      const bins = layout.valueBins[masked];
+      assert.equal(count.counts.counts[start + bins], 300, 'every kept row is missing the masked feature');
+      await assert.rejects(open({ maskedFeatures: ['no_such_feature'] }), (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && /no_such_feature/.test(e.message));
+    });
+
     it('time windows cover the buckets they overlap, and no others', async () => {
       const store = await open();
       const now = Date.now();
