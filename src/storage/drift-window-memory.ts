@@ -217,7 +217,8 @@ export class MemoryDriftWindow implements DriftWindowStore {
 
   stats(): DriftWindowStats {
     const written = this.updates - this.dropped;
-    return { updates: this.updates, written, pending: 0, dropped: this.dropped, connected: !this.closed };
+    // Drops here are invalid or out-of-retention rows, never for lack of a backend.
+    return { updates: this.updates, written, pending: 0, dropped: this.dropped, connected: !this.closed, dropping: false };
   }
 
   flush(): Promise<void> {

@@ -108,6 +108,8 @@ export class RedisDriftWindow implements DriftWindowStore {
   private updates = 0;
   private written = 0;
   private dropped = 0;
+  /** Rows waited past the retention and were dropped since the backlog was last empty. */
+  private lostSinceDrain = false;
   /** Newest rows for the recent list; sequence numbers tell which are already in Redis. */
   private readonly recentValues: Float32Array;
   private readonly recentScores: Float64Array;
@@ -214,6 +216,7 @@ export class RedisDriftWindow implements DriftWindowStore {
       this.pending.delete(start);
       this.pendingRows -= b.rows;
       this.dropped += b.rows;
+      this.lostSinceDrain = true;
       this.settled += b.rows;
       if (this.lastPending === b) this.lastPending = undefined;
     }
@@ -328,6 +331,7 @@ export class RedisDriftWindow implements DriftWindowStore {
         this.written += rows - failedRows;
         this.settled += rows - failedRows;
         this.inFlightRows = 0;
+        if (failedRows === 0 && this.pendingRows === 0) this.lostSinceDrain = false;
         const recentOk = recentReply < 0 || !replies[recentReply][0];
         if (recentOk && recentUpTo > this.recentConfirmed) this.recentConfirmed = recentUpTo;
         if (failed.length > 0 || !recentOk) {
@@ -445,7 +449,14 @@ export class RedisDriftWindow implements DriftWindowStore {
   }
 
   stats(): DriftWindowStats {
-    return { updates: this.updates, written: this.written, pending: this.pendingRows + this.inFlightRows, dropped: this.dropped, connected: this.writer.connected };
+    return {
+      updates: this.updates,
+      written: this.written,
+      pending: this.pendingRows + this.inFlightRows,
+      dropped: this.dropped,
+      connected: this.writer.connected,
+      dropping: this.lostSinceDrain,
+    };
   }
 
   flush(): Promise<void> {

@@ -67,6 +67,11 @@ export interface DriftWindowStats {
   dropped: number;
   /** Whether the backend currently accepts writes. */
   connected: boolean;
+  /**
+   * Whether rows are being lost although the backend may look connected: rows waited for it
+   * longer than the retention and were dropped, since the backlog was last empty.
+   */
+  dropping: boolean;
 }
 
 export interface DriftWindowStore {

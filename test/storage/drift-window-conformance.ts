@@ -88,7 +88,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
 
     it('starts empty and connected; an empty window reports not enough data', async () => {
       const store = await open();
-      assert.deepEqual(store.stats(), { updates: 0, written: 0, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: 0, written: 0, pending: 0, dropped: 0, connected: true, dropping: false });
       assert.equal(typeof store.backend, 'string');
       const now = Date.now();
       const snap = await store.read({ type: 'time', durationMs: HOUR }, now);
@@ -108,7 +108,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       const now = Date.now();
       feed(store, fresh, 0, 500, now);
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: 500, written: 500, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: 500, written: 500, pending: 0, dropped: 0, connected: true, dropping: false });
       const snap = await store.read({ type: 'time', durationMs: 15 * MINUTE }, now);
       assert.equal(snap.counts.rows, 500);
       assert.deepEqual(snap.counts.counts, expectedCounts(fresh, 0, 500));
@@ -202,7 +202,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       feed(store, fresh, 0, 5, now);
       feed(store, fresh, 5, 7, now - 2 * HOUR);
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: 7, written: 5, pending: 0, dropped: 2, connected: true });
+      assert.deepEqual(store.stats(), { updates: 7, written: 5, pending: 0, dropped: 2, connected: true, dropping: false });
       assert.equal((await store.read({ type: 'time', durationMs: HOUR }, now)).counts.rows, 5);
       await assert.rejects(store.read({ type: 'time', durationMs: 2 * HOUR }, now), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID');
     });
@@ -232,7 +232,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
         assertAccounted(store);
       }
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: valid + invalid.length, written: valid, pending: 0, dropped: invalid.length, connected: true });
+      assert.deepEqual(store.stats(), { updates: valid + invalid.length, written: valid, pending: 0, dropped: invalid.length, connected: true, dropping: false });
       // Missing values and unknown codes are not invalid: they have their own slots.
       store.update([Number.NaN, Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NaN], 0.5, now);
       await store.flush();
@@ -280,7 +280,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       await Promise.all([store.close(), store.close()]);
       await store.close();
       assert.doesNotThrow(() => store.update(row(fresh, 3), fresh.scores[3], now));
-      assert.deepEqual(store.stats(), { updates: 4, written: 3, pending: 0, dropped: 1, connected: false });
+      assert.deepEqual(store.stats(), { updates: 4, written: 3, pending: 0, dropped: 1, connected: false, dropping: false });
     });
 
     if (options.sharedStorage === true) {

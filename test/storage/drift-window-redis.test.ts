@@ -164,14 +164,14 @@ describe('RedisDriftWindow faults', () => {
       const store = track(new RedisDriftWindow(baseline, faultOptions(idle.url, 'down:')));
       const now = Date.now();
       feed(store, 0, 100, now);
-      assert.deepEqual(store.stats(), { updates: 100, written: 0, pending: 100, dropped: 0, connected: false });
+      assert.deepEqual(store.stats(), { updates: 100, written: 0, pending: 100, dropped: 0, connected: false, dropping: false });
       const local = await store.read({ type: 'time', durationMs: MINUTE }, now);
       assert.equal(local.window.source, 'local');
       assert.equal(local.counts.rows, 100);
 
       await idle.start();
       await waitUntil(() => store.stats().written === 100, { message: 'pending rows were not written after Redis came up' });
-      assert.deepEqual(store.stats(), { updates: 100, written: 100, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: 100, written: 100, pending: 0, dropped: 0, connected: true, dropping: false });
       const remote = await store.read({ type: 'time', durationMs: MINUTE }, now);
       assert.equal(remote.window.source, 'redis');
       assert.deepEqual(remote.counts, local.counts);
@@ -216,7 +216,7 @@ describe('RedisDriftWindow faults', () => {
 
       await victim.start();
       await waitUntil(() => store.stats().pending === 0 && store.stats().connected, { message: 'pending rows were not written after the restart' });
-      assert.deepEqual(store.stats(), { updates: next, written: next, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: next, written: next, pending: 0, dropped: 0, connected: true, dropping: false });
       // The killed server lost its data (no persistence); the restarted one holds every row that
       // was still pending at the kill, and never more rows than were updated.
       const remote = await store.read({ type: 'time', durationMs: MINUTE }, now);
@@ -239,7 +239,7 @@ describe('RedisDriftWindow faults', () => {
     feed(store, 0, 50, now);
     feed(store, 50, 80, now - MINUTE);
     await store.flush(); // gives up after 300 ms: the newer bucket fails with WRONGTYPE each time
-    assert.deepEqual(store.stats(), { updates: 80, written: 30, pending: 50, dropped: 0, connected: true });
+    assert.deepEqual(store.stats(), { updates: 80, written: 30, pending: 50, dropped: 0, connected: true, dropping: false });
 
     await withRaw(server.url, (raw) => raw.del(clobbered));
     await waitUntil(() => store.stats().written === 80, { message: 'the failed bucket was not retried' });
@@ -257,7 +257,7 @@ describe('RedisDriftWindow faults', () => {
       const store = track(new RedisDriftWindow(baseline, faultOptions(idle.url, 'closed-down:')));
       feed(store, 0, 7, Date.now());
       await store.close();
-      assert.deepEqual(store.stats(), { updates: 7, written: 0, pending: 0, dropped: 7, connected: false });
+      assert.deepEqual(store.stats(), { updates: 7, written: 0, pending: 0, dropped: 7, connected: false, dropping: false });
     } finally {
       await idle.dispose();
     }

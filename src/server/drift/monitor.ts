@@ -39,6 +39,8 @@ export interface DriftMonitorStats {
   written: number;
   pending: number;
   dropped: number;
+  /** The active store is losing rows (see DriftWindowStats.dropping). */
+  dropping: boolean;
 }
 
 /** The baseline in force, the store counting on its bins, and the model whose rows count. */
@@ -236,6 +238,7 @@ export class DriftMonitor {
       written: this.retired.written + (s?.written ?? 0),
       pending: s?.pending ?? 0,
       dropped: this.retired.dropped + (s?.dropped ?? 0),
+      dropping: s?.dropping ?? false,
     };
   }
 
