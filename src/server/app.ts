@@ -25,6 +25,7 @@ import type { FraudlensContext, FraudlensPlugin } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder, type LoadedModel } from './model-state.js';
+import { sharedRateLimit } from './rate-limit.js';
 import { registerHealth } from './routes/health.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
@@ -104,7 +105,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     const app = Fastify({
       logger: deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr }),
       bodyLimit: config.bodyLimit,
-      trustProxy: config.trustProxy,
+      // A number of hops (0: none), never `true`: trusting every hop would take the client
+      // address from the leftmost X-Forwarded-For entry, which the client writes itself. Hop 0
+      // is the socket peer, hop 1 the entry it appended, and so on (proxy-addr's order).
+      trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
       logController: new LogController({ disableRequestLogging: !config.accessLog }),
       // Draining is answered by our own hook, in the catalogue's format.
       return503OnClosing: false,
@@ -125,7 +129,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     app.setValidatorCompiler(validatorCompiler);
     // JSON only: anything else is 415, not a string handed to the schema.
     app.removeContentTypeParser('text/plain');
-    installErrorHandling(app, config.bodyLimit);
+    installErrorHandling(app, config.bodyLimit, config.piiFields);
 
     const context: FraudlensContext = {
       config,
@@ -165,7 +169,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       });
     }
     if (config.rateLimitMax > 0) {
+      const shared = config.rateLimitStore === 'redis' ? sharedRateLimit(config.redisUrl, app.log) : undefined;
+      if (shared !== undefined) {
+        app.addHook('onClose', async () => {
+          await shared.close();
+        });
+      }
       await app.register(rateLimit, {
+        ...(shared !== undefined ? { store: shared.Store } : {}),
         max: config.rateLimitMax,
         timeWindow: config.rateLimitWindowMs,
         errorResponseBuilder: (_request, c) => new FraudlensError('RATE_LIMITED', `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`),

@@ -47,7 +47,10 @@ export interface ServerConfig {
   readonly corsOrigins: readonly string[];
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
-  readonly trustProxy: boolean;
+  /** Proxies in front of the server whose X-Forwarded-For entries are believed (0: none). */
+  readonly trustProxyHops: number;
+  /** Where rate-limit counts live; 'auto' resolved (redis when LOGGING_HANDLER=redis). */
+  readonly rateLimitStore: 'memory' | 'redis';
   readonly bodyLimit: number;
   readonly batchLimit: number;
   readonly logsLimit: number;
@@ -124,7 +127,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'FRAUDLENS_CORS_ORIGINS', prop: 'corsOrigins', kind: 'list', schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' }, maxItems: 1000 }, default: [], reason: 'Browser origins allowed to call the API (comma-separated, or *). Empty: no CORS headers, so only same-origin pages and non-browser clients can use it.' },
   { key: 'FRAUDLENS_RATE_LIMIT_MAX', prop: 'rateLimitMax', kind: 'integer', schema: int(0, 100_000_000), default: 0, reason: 'Requests per client address per window; 0 turns the limit off. Off by default because the usual caller is a payment backend sending everything from a few addresses; turn it on when the API is exposed.' },
   { key: 'FRAUDLENS_RATE_LIMIT_WINDOW_MS', prop: 'rateLimitWindowMs', kind: 'integer', schema: int(1000, 86_400_000), default: 60_000, reason: 'Length of the rate-limit window.' },
-  { key: 'FRAUDLENS_TRUST_PROXY', prop: 'trustProxy', kind: 'boolean', schema: { type: 'boolean' }, default: false, reason: 'Take the client address from X-Forwarded-For (behind nginx or a load balancer), so the rate limit applies per real client. Off: a client could otherwise forge the header.' },
+  { key: 'FRAUDLENS_RATE_LIMIT_STORE', prop: 'rateLimitStore', kind: 'string', schema: { enum: ['auto', 'memory', 'redis'] }, default: 'auto', reason: 'Where the rate-limit counts live: memory (each process counts alone, so --workers N or N replicas allow N times the limit) or redis (one budget per client across every worker and replica, at the REDIS_URL settings; while Redis is unreachable each process counts alone). auto follows LOGGING_HANDLER.' },
+  { key: 'FRAUDLENS_TRUST_PROXY_HOPS', prop: 'trustProxyHops', kind: 'integer', schema: int(0, 10), default: 0, reason: 'Proxies in front of the server (1 behind the shipped nginx). The client address is the X-Forwarded-For entry this many hops from the right, the one the outermost trusted proxy wrote; entries further left are the client\'s own and ignored, so a forged header cannot buy a new rate-limit budget. 0: the socket address.' },
   { key: 'FRAUDLENS_BODY_LIMIT', prop: 'bodyLimit', kind: 'integer', schema: int(1024, 104_857_600), default: 1_048_576, reason: 'Largest request body in bytes (1 MiB: a full batch of 1000 30-feature rows is about 0.8 MiB).' },
   { key: 'FRAUDLENS_BATCH_LIMIT', prop: 'batchLimit', kind: 'integer', schema: int(1, 100_000), default: 1000, reason: 'Most rows in one batch request ({"instances": [...]} or a V2 tensor), so one request cannot hold the event loop for long.' },
   { key: 'FRAUDLENS_LOGS_LIMIT', prop: 'logsLimit', kind: 'integer', schema: int(1, 100_000), default: 1000, reason: 'Largest `limit` GET /logs accepts (default page 50), bounding one response.' },
@@ -329,7 +333,8 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     corsOrigins: get('FRAUDLENS_CORS_ORIGINS'),
     rateLimitMax: get('FRAUDLENS_RATE_LIMIT_MAX'),
     rateLimitWindowMs: get('FRAUDLENS_RATE_LIMIT_WINDOW_MS'),
-    trustProxy: get('FRAUDLENS_TRUST_PROXY'),
+    trustProxyHops: get('FRAUDLENS_TRUST_PROXY_HOPS'),
+    rateLimitStore: get<string>('FRAUDLENS_RATE_LIMIT_STORE') === 'auto' ? (get<string>('LOGGING_HANDLER') === 'redis' ? 'redis' : 'memory') : get('FRAUDLENS_RATE_LIMIT_STORE'),
     bodyLimit: get('FRAUDLENS_BODY_LIMIT'),
     batchLimit: get('FRAUDLENS_BATCH_LIMIT'),
     logsLimit: get('FRAUDLENS_LOGS_LIMIT'),

@@ -30,6 +30,21 @@ export function errorBody(e: FraudlensError): ErrorBody {
   return body;
 }
 
+/** Where a catalogue message quotes the client's value: `..., got <value>` to the end. */
+const QUOTED_VALUE = /\bgot\b.*$/s;
+
+/**
+ * The error with the value it quotes hidden when it names a PII field (FRAUDLENS_PII_FIELDS):
+ * the message reaches the client and the debug log, and masked means masked there too.
+ * @param e the error to answer with
+ * @param masked the PII field names
+ */
+export function withoutPiiValue(e: FraudlensError, masked: ReadonlySet<string>): FraudlensError {
+  const field = e.location.field ?? e.location.column;
+  if (masked.size === 0 || field === undefined || !masked.has(field) || !QUOTED_VALUE.test(e.message)) return e;
+  return new FraudlensError(e.code, e.message.replace(QUOTED_VALUE, 'got a value that is not shown (PII field)'), e.location);
+}
+
 /** Maps Fastify's own errors (parser, limits, validation) onto the catalogue. */
 export function toFraudlensError(err: unknown, bodyLimit: number, request?: FastifyRequest): FraudlensError {
   if (isFraudlensError(err)) return err;
@@ -90,12 +105,13 @@ class RouteTable {
  * Installs the error handler, the 404/405 handler and the framework-error hook on `app`.
  * Call before any route is added so the route table sees them all.
  */
-export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number, piiFields: readonly string[] = []): void {
+  const masked = new Set(piiFields);
   const table = new RouteTable();
   app.addHook('onRoute', (route) => table.add(route.url, route.method));
 
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const fe = toFraudlensError(err, bodyLimit, request);
+    const fe = withoutPiiValue(toFraudlensError(err, bodyLimit, request), masked);
     // A refusal by design (draining, overload) is news for operators, not a failure with a stack.
     if (REFUSALS.has(fe.code)) request.log.info({ code: fe.code, url: request.url }, 'request refused');
     else if (fe.statusCode >= 500) request.log.error({ err }, 'request failed');

@@ -52,6 +52,9 @@ export class MemoryDriftWindow implements DriftWindowStore {
   private newestStart = -Infinity;
   private readonly recentValues: Float32Array;
   private readonly recentScores: Float64Array;
+  /** The last recorded row with masked features as NaN (only used when some are masked). */
+  private readonly maskedRow: Float32Array;
+  private keptRow: ArrayLike<number> = new Float32Array(0);
   /** Next ring position to write. */
   private recentHead = 0;
   private recentFilled = 0;
@@ -73,6 +76,7 @@ export class MemoryDriftWindow implements DriftWindowStore {
     this.slots = new Int32Array(m + 1);
     this.recentValues = new Float32Array(this.options.recentSize * m);
     this.recentScores = new Float64Array(this.options.recentSize);
+    this.maskedRow = new Float32Array(this.options.maskedColumns.length > 0 ? m : 0);
   }
 
   update(row: ArrayLike<number>, score: number, timeMs: number = Date.now()): void {
@@ -103,14 +107,27 @@ export class MemoryDriftWindow implements DriftWindowStore {
     const counts = bucket.counts;
     for (let k = 0; k <= m; k++) counts[slots[k]]++;
     bucket.rows++;
-    bucket.sample.offer(this.keys.next(), row, score);
+    // Masked (PII) values count in their bin above and are kept nowhere.
+    const kept = this.withoutMasked(row);
+    this.keptRow = kept;
+    bucket.sample.offer(this.keys.next(), kept, score);
     const base = this.recentHead * m;
     const ring = this.recentValues;
-    for (let k = 0; k < m; k++) ring[base + k] = row[k];
+    for (let k = 0; k < m; k++) ring[base + k] = kept[k];
     this.recentScores[this.recentHead] = score;
     this.recentHead = this.recentHead + 1 === this.options.recentSize ? 0 : this.recentHead + 1;
     if (this.recentFilled < this.options.recentSize) this.recentFilled++;
     return true;
+  }
+
+  /** The row as it may be stored: masked columns NaN (a scratch copy), or the row itself. */
+  private withoutMasked(row: ArrayLike<number>): ArrayLike<number> {
+    const masked = this.options.maskedColumns;
+    if (masked.length === 0) return row;
+    const out = this.maskedRow;
+    for (let k = 0; k < out.length; k++) out[k] = row[k];
+    for (const j of masked) out[j] = Number.NaN;
+    return out;
   }
 
   private bucketFor(timeMs: number): Bucket | undefined {
@@ -185,6 +202,14 @@ export class MemoryDriftWindow implements DriftWindowStore {
     };
   }
 
+  /**
+   * The row last recorded as it may be stored (masked features NaN); a scratch array when
+   * features are masked, overwritten by the next update.
+   */
+  get lastKeptRow(): ArrayLike<number> {
+    return this.keptRow;
+  }
+
   /** The slots of the row last recorded (a scratch array, overwritten by the next update). */
   get lastSlots(): Int32Array {
     return this.slots;
@@ -192,7 +217,8 @@ export class MemoryDriftWindow implements DriftWindowStore {
 
   stats(): DriftWindowStats {
     const written = this.updates - this.dropped;
-    return { updates: this.updates, written, pending: 0, dropped: this.dropped, connected: !this.closed };
+    // Drops here are invalid or out-of-retention rows, never for lack of a backend.
+    return { updates: this.updates, written, pending: 0, dropped: this.dropped, connected: !this.closed, dropping: false };
   }
 
   flush(): Promise<void> {

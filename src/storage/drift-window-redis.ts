@@ -77,6 +77,9 @@ function fingerprint(baseline: DriftBaseline, options: ResolvedDriftWindowOption
     score: baseline.score.edges,
     bucketMs: options.bucketMs,
     bucketSampleSize: options.bucketSampleSize,
+    // A replica that keeps PII values must not write rows where one that masks them reads
+    // (absent when nothing is masked, so existing windows keep their keys).
+    ...(options.maskedColumns.length > 0 ? { masked: options.maskedColumns } : {}),
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
@@ -106,6 +109,8 @@ export class RedisDriftWindow implements DriftWindowStore {
   private updates = 0;
   private written = 0;
   private dropped = 0;
+  /** Rows waited past the retention and were dropped since the backlog was last empty. */
+  private lostSinceDrain = false;
   /** Newest rows for the recent list; sequence numbers tell which are already in Redis. */
   private readonly recentValues: Float32Array;
   private readonly recentScores: Float64Array;
@@ -171,15 +176,17 @@ export class RedisDriftWindow implements DriftWindowStore {
         return;
       }
       const slots = this.local.lastSlots;
+      // Masked (PII) features are NaN in what is kept; their bins are in the slots.
+      const kept = this.local.lastKeptRow;
       const start = bucketStart(timeMs, this.options.bucketMs);
       let bucket = this.lastPending;
       if (bucket === undefined || bucket.start !== start) bucket = this.pendingBucket(start);
       const counts = bucket.counts;
       for (let k = 0; k <= m; k++) counts[slots[k]]++;
       bucket.rows++;
-      bucket.candidates.offer(this.keys.next(), row, score);
+      bucket.candidates.offer(this.keys.next(), kept, score);
       const p = this.recentPushed % this.options.recentSize;
-      for (let k = 0; k < m; k++) this.recentValues[p * m + k] = row[k];
+      for (let k = 0; k < m; k++) this.recentValues[p * m + k] = kept[k];
       this.recentScores[p] = score;
       this.recentPushed++;
       this.pendingRows++;
@@ -210,6 +217,7 @@ export class RedisDriftWindow implements DriftWindowStore {
       this.pending.delete(start);
       this.pendingRows -= b.rows;
       this.dropped += b.rows;
+      this.lostSinceDrain = true;
       this.settled += b.rows;
       if (this.lastPending === b) this.lastPending = undefined;
     }
@@ -324,6 +332,7 @@ export class RedisDriftWindow implements DriftWindowStore {
         this.written += rows - failedRows;
         this.settled += rows - failedRows;
         this.inFlightRows = 0;
+        if (failedRows === 0 && this.pendingRows === 0) this.lostSinceDrain = false;
         const recentOk = recentReply < 0 || !replies[recentReply][0];
         if (recentOk && recentUpTo > this.recentConfirmed) this.recentConfirmed = recentUpTo;
         if (failed.length > 0 || !recentOk) {
@@ -441,7 +450,14 @@ export class RedisDriftWindow implements DriftWindowStore {
   }
 
   stats(): DriftWindowStats {
-    return { updates: this.updates, written: this.written, pending: this.pendingRows + this.inFlightRows, dropped: this.dropped, connected: this.writer.connected };
+    return {
+      updates: this.updates,
+      written: this.written,
+      pending: this.pendingRows + this.inFlightRows,
+      dropped: this.dropped,
+      connected: this.writer.connected,
+      dropping: this.lostSinceDrain,
+    };
   }
 
   flush(): Promise<void> {

@@ -67,6 +67,11 @@ export interface DriftWindowStats {
   dropped: number;
   /** Whether the backend currently accepts writes. */
   connected: boolean;
+  /**
+   * Whether rows are being lost although the backend may look connected: rows waited for it
+   * longer than the retention and were dropped, since the backlog was last empty.
+   */
+  dropping: boolean;
 }
 
 export interface DriftWindowStore {
@@ -112,6 +117,11 @@ export interface DriftWindowOptions {
    * to one Redis need (equal seeds would give their rows equal keys).
    */
   seed?: number | undefined;
+  /**
+   * Features whose values must not be kept (PII, FRAUDLENS_PII_FIELDS): counted on the baseline's
+   * bins like the others, but stored as missing (NaN) in every kept row (samples, recent rows).
+   */
+  maskedFeatures?: readonly string[] | undefined;
 }
 
 export interface ResolvedDriftWindowOptions {
@@ -121,6 +131,8 @@ export interface ResolvedDriftWindowOptions {
   recentSize: number;
   sampleSize: number;
   seed: number;
+  /** Model-order indices of the masked features, ascending. */
+  maskedColumns: readonly number[];
 }
 
 export const DEFAULT_BUCKET_MS = 5 * 60_000;
@@ -154,7 +166,19 @@ export function resolveDriftWindowOptions(options: DriftWindowOptions, baseline:
     recentSize: integerOption('recentSize', options.recentSize, DEFAULT_RECENT_SIZE, 1, MAX_SAMPLE),
     sampleSize: integerOption('sampleSize', options.sampleSize, baseline.options.reservoir_size, 0, MAX_SAMPLE),
     seed: integerOption('seed', options.seed, randomInt(0, 2 ** 47), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    maskedColumns: maskedColumns(options.maskedFeatures, baseline),
   };
+}
+
+function maskedColumns(names: readonly string[] | undefined, baseline: DriftBaseline): number[] {
+  if (names === undefined) return [];
+  const columns = new Set<number>();
+  for (const name of names) {
+    const j = baseline.features.findIndex((f) => f.name === name);
+    if (j < 0) throw new FraudlensError('CONFIG_INVALID', `Drift window option maskedFeatures names "${name}", which is not a feature of the baseline.`, { field: 'maskedFeatures' });
+    columns.add(j);
+  }
+  return [...columns].sort((a, b) => a - b);
 }
 
 /** Start of the bucket holding time t (buckets aligned on multiples of bucketMs since the epoch). */

@@ -39,7 +39,8 @@ export class MemoryPredictionLog implements PredictionLog {
   }
 
   stats(): PredictionLogStats {
-    return { buffered: 0, dropped: this.dropped, written: this.written, connected: !this.closed };
+    // Nothing waits, so nothing is lost for lack of room.
+    return { buffered: 0, dropped: this.dropped, written: this.written, connected: !this.closed, dropping: false };
   }
 
   async flush(): Promise<void> {

@@ -47,6 +47,12 @@ export interface PredictionLogStats {
   written: number;
   /** Whether the backend currently accepts writes. */
   connected: boolean;
+  /**
+   * Whether records are being lost although the backend looks connected: the buffer is full, or
+   * records were dropped for lack of room (or failed to write) since the buffer was last empty.
+   * Cleared once the backlog has drained. Invalid records do not count: they are the caller's.
+   */
+  dropping: boolean;
 }
 
 export interface PredictionLog {

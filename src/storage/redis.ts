@@ -66,6 +66,8 @@ export class RedisPredictionLog implements PredictionLog {
   private accepted = 0;
   private written = 0;
   private dropped = 0;
+  /** A record was refused for lack of room since the buffer was last empty. */
+  private lostSinceDrain = false;
 
   constructor(options: RedisPredictionLogOptions = {}) {
     const { maxSize, maskFields } = resolveCommonOptions(options);
@@ -104,6 +106,8 @@ export class RedisPredictionLog implements PredictionLog {
     const prepared = !this.writer.isClosing && !this.pending.isFull ? prepareRecord(record, this.maskFields) : undefined;
     if (prepared === undefined) {
       this.dropped += 1;
+      // Redis slow, frozen or away long enough to fill the buffer: records are being lost.
+      if (this.pending.isFull) this.lostSinceDrain = true;
       return;
     }
     // Serialised now, not at write time: the buffer then holds exactly what will be sent.
@@ -130,6 +134,7 @@ export class RedisPredictionLog implements PredictionLog {
         if (!this.writer.batchInFlight) return;
         this.pending.discardOldest(batch.length);
         this.written += batch.length;
+        if (this.pending.size === 0) this.lostSinceDrain = false;
         this.writer.batchSucceeded();
       })
       .catch(() => {
@@ -160,7 +165,7 @@ export class RedisPredictionLog implements PredictionLog {
   }
 
   stats(): PredictionLogStats {
-    return { buffered: this.pending.size, dropped: this.dropped, written: this.written, connected: this.writer.connected };
+    return { buffered: this.pending.size, dropped: this.dropped, written: this.written, connected: this.writer.connected, dropping: this.lostSinceDrain || this.pending.isFull };
   }
 
   flush(): Promise<void> {

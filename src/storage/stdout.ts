@@ -82,6 +82,8 @@ export class StdoutPredictionLog implements PredictionLog {
   private written = 0;
   private dropped = 0;
   private streamFailed = false;
+  /** A line was lost (no room, or its write failed) since the stream last caught up. */
+  private lostSinceDrain = false;
   private closing: Promise<void> | undefined;
   // An unhandled 'error' on the stream (EPIPE when the reader goes away) would crash the
   // process; logging must not be able to take the service down, so the store listens.
@@ -111,9 +113,12 @@ export class StdoutPredictionLog implements PredictionLog {
   }
 
   append(record: PredictionRecord): void {
-    const prepared = this.usable && this.pending < this.bufferSize ? prepareRecord(record, this.maskFields) : undefined;
+    const full = this.pending >= this.bufferSize;
+    const prepared = this.usable && !full ? prepareRecord(record, this.maskFields) : undefined;
     if (prepared === undefined) {
       this.dropped += 1;
+      // A reader that stopped reading: the stream holds bufferSize lines and takes no more.
+      if (full) this.lostSinceDrain = true;
       return;
     }
     const line = this.format === 'json' ? JSON.stringify(prepared) : formatLegacyLine(prepared);
@@ -130,8 +135,13 @@ export class StdoutPredictionLog implements PredictionLog {
 
   private settle(err: Error | null | undefined): void {
     this.pending -= 1;
-    if (err) this.dropped += 1;
-    else this.written += 1;
+    if (err) {
+      this.dropped += 1;
+      this.lostSinceDrain = true;
+    } else {
+      this.written += 1;
+    }
+    if (this.pending === 0 && !err) this.lostSinceDrain = false;
     this.waiters.notify();
   }
 
@@ -140,7 +150,7 @@ export class StdoutPredictionLog implements PredictionLog {
   }
 
   stats(): PredictionLogStats {
-    return { buffered: this.pending, dropped: this.dropped, written: this.written, connected: this.usable };
+    return { buffered: this.pending, dropped: this.dropped, written: this.written, connected: this.usable, dropping: this.lostSinceDrain || this.pending >= this.bufferSize };
   }
 
   async flush(): Promise<void> {

@@ -51,7 +51,7 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
 
   before(async () => {
     redis = await startRedisServer();
-    apis = await Promise.all([0, 1, 2].map(() => startApi({ LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, FRAUDLENS_TRUST_PROXY: 'true' })));
+    apis = await Promise.all([0, 1, 2].map(() => startApi({ LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, FRAUDLENS_TRUST_PROXY_HOPS: '1' })));
     const httpPort = await freePort();
     const setup = writeNginxConfig({ upstreamPorts: apis.map((a) => a.port), httpPort });
     nginxErrorLog = setup.errorLog;

@@ -192,6 +192,22 @@ export class RedisTestServer {
     this.child = undefined;
   }
 
+  /** The server's process id (undefined when it is not running). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** SIGSTOP: the server freezes with its connections open, answering nothing (resume() undoes it). */
+  pause(): void {
+    if (this.child === undefined) throw new Error(`redis-server on port ${this.port} is not running`);
+    process.kill(this.child.pid!, 'SIGSTOP');
+  }
+
+  /** SIGCONT: a paused server answers again. */
+  resume(): void {
+    if (this.child !== undefined) process.kill(this.child.pid!, 'SIGCONT');
+  }
+
   /** SIGKILL: the server vanishes without closing connections gracefully. */
   kill(): Promise<void> {
     return this.stop('SIGKILL');

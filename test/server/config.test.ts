@@ -64,10 +64,10 @@ describe('loadConfig', () => {
   });
 
   it('parses lists and booleans; an empty value means unset', () => {
-    const c = loadConfig({ envFile: null, env: { FRAUDLENS_PII_FIELDS: ' Amount , Time,', FRAUDLENS_DOCS: 'no', FRAUDLENS_TRUST_PROXY: 'on', API_KEY: '', API_PORT: ' ' } });
+    const c = loadConfig({ envFile: null, env: { FRAUDLENS_PII_FIELDS: ' Amount , Time,', FRAUDLENS_DOCS: 'no', FRAUDLENS_TRUST_PROXY_HOPS: '1', API_KEY: '', API_PORT: ' ' } });
     assert.deepEqual(c.piiFields, ['Amount', 'Time']);
     assert.equal(c.docs, false);
-    assert.equal(c.trustProxy, true);
+    assert.equal(c.trustProxyHops, 1);
     assert.equal(c.apiKey, null);
     assert.equal(c.port, 8000);
   });

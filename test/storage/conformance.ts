@@ -80,7 +80,7 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
     it('starts empty and connected', async () => {
       const store = await open();
       assert.deepEqual(await store.latest(10), []);
-      assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: 0, connected: true });
+      assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: 0, connected: true, dropping: false });
       assert.equal(typeof store.backend, 'string');
     });
 
@@ -204,7 +204,7 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
         assertAccounted(store, appended);
       }
       await store.flush();
-      assert.deepEqual(store.stats(), { buffered: 0, dropped: invalid.length, written: 20, connected: true });
+      assert.deepEqual(store.stats(), { buffered: 0, dropped: invalid.length, written: 20, connected: true, dropping: false });
       assert.equal((await store.latest(100)).length, 20);
     });
 

@@ -88,7 +88,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
 
     it('starts empty and connected; an empty window reports not enough data', async () => {
       const store = await open();
-      assert.deepEqual(store.stats(), { updates: 0, written: 0, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: 0, written: 0, pending: 0, dropped: 0, connected: true, dropping: false });
       assert.equal(typeof store.backend, 'string');
       const now = Date.now();
       const snap = await store.read({ type: 'time', durationMs: HOUR }, now);
@@ -108,7 +108,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       const now = Date.now();
       feed(store, fresh, 0, 500, now);
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: 500, written: 500, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: 500, written: 500, pending: 0, dropped: 0, connected: true, dropping: false });
       const snap = await store.read({ type: 'time', durationMs: 15 * MINUTE }, now);
       assert.equal(snap.counts.rows, 500);
       assert.deepEqual(snap.counts.counts, expectedCounts(fresh, 0, 500));
@@ -139,6 +139,30 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       const amounts = new Set(Array.from({ length: three.sample.size }, (_, r) => three.sample.values[r * M]));
       const fromOld = Array.from({ length: 500 }, (_, i) => fresh.x[(1500 + i) * M]).filter((a) => amounts.has(a)).length;
       assert.ok(fromOld > 0, 'the oldest bucket is represented');
+    });
+
+    it('counts masked (PII) features on their bins but keeps no value of theirs in any stored row', async () => {
+      const masked = model.features.findIndex((f) => f.name === 'velocity');
+      const store = await open({ maskedFeatures: ['velocity'], bucketSampleSize: 100, recentSize: 300 });
+      const now = Date.now();
+      feed(store, fresh, 0, 500, now);
+      await store.flush();
+      const time = await store.read({ type: 'time', durationMs: 15 * MINUTE }, now);
+      // Counted exactly like any feature: the bins are what drift of a PII feature is judged on.
+      assert.deepEqual(time.counts.counts, expectedCounts(fresh, 0, 500));
+      const count = await store.read({ type: 'count', rows: 300 }, now);
+      for (const [what, sample] of [['time sample', time.sample], ['count sample', count.sample]] as const) {
+        assert.ok(sample.size > 0, what);
+        for (let r = 0; r < sample.size; r++) {
+          assert.ok(Number.isNaN(sample.values[r * M + masked]), `${what} row ${r} keeps the masked value ${sample.values[r * M + masked]}`);
+          assert.ok(!Number.isNaN(sample.values[r * M]), `${what} row ${r} keeps the unmasked amount`);
+        }
+      }
+      // Count windows bin the rows they keep: the masked feature has no observed value there.
+      const start = layout.slotStart[masked];
+      const bins = layout.valueBins[masked];
+      assert.equal(count.counts.counts[start + bins], 300, 'every kept row is missing the masked feature');
+      await assert.rejects(open({ maskedFeatures: ['no_such_feature'] }), (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && /no_such_feature/.test(e.message));
     });
 
     it('time windows cover the buckets they overlap, and no others', async () => {
@@ -178,7 +202,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       feed(store, fresh, 0, 5, now);
       feed(store, fresh, 5, 7, now - 2 * HOUR);
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: 7, written: 5, pending: 0, dropped: 2, connected: true });
+      assert.deepEqual(store.stats(), { updates: 7, written: 5, pending: 0, dropped: 2, connected: true, dropping: false });
       assert.equal((await store.read({ type: 'time', durationMs: HOUR }, now)).counts.rows, 5);
       await assert.rejects(store.read({ type: 'time', durationMs: 2 * HOUR }, now), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID');
     });
@@ -208,7 +232,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
         assertAccounted(store);
       }
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: valid + invalid.length, written: valid, pending: 0, dropped: invalid.length, connected: true });
+      assert.deepEqual(store.stats(), { updates: valid + invalid.length, written: valid, pending: 0, dropped: invalid.length, connected: true, dropping: false });
       // Missing values and unknown codes are not invalid: they have their own slots.
       store.update([Number.NaN, Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NaN], 0.5, now);
       await store.flush();
@@ -256,7 +280,7 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       await Promise.all([store.close(), store.close()]);
       await store.close();
       assert.doesNotThrow(() => store.update(row(fresh, 3), fresh.scores[3], now));
-      assert.deepEqual(store.stats(), { updates: 4, written: 3, pending: 0, dropped: 1, connected: false });
+      assert.deepEqual(store.stats(), { updates: 4, written: 3, pending: 0, dropped: 1, connected: false, dropping: false });
     });
 
     if (options.sharedStorage === true) {

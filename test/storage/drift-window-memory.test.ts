@@ -29,7 +29,7 @@ describe('MemoryDriftWindow', () => {
     const snap = await store.read({ type: 'time', durationMs: 10_000 }, now);
     assert.equal(snap.counts.rows, 11);
     assert.equal((await store.read({ type: 'time', durationMs: 10_000 }, t0 + 100_000)).counts.rows, 0, 'old buckets are gone');
-    assert.deepEqual(store.stats(), { updates: 600, written: 600, pending: 0, dropped: 0, connected: true });
+    assert.deepEqual(store.stats(), { updates: 600, written: 600, pending: 0, dropped: 0, connected: true, dropping: false });
   });
 
   it('keeps the ring of recent rows in order across many wrap-arounds', async () => {

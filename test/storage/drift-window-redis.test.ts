@@ -111,6 +111,39 @@ describe('RedisDriftWindow wire format', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('keeps no value of a masked (PII) feature in any key: every stored row has it as NaN', async () => {
+    const masked = model.features.findIndex((f) => f.name === 'amount');
+    const store = track(new RedisDriftWindow(baseline, { url: server.url, keyPrefix: 'pii:', bucketMs: MINUTE, bucketSampleSize: 40, recentSize: 25, seed: 1, maskedFeatures: ['amount'] }));
+    const unmasked = track(new RedisDriftWindow(baseline, { url: server.url, keyPrefix: 'pii:', bucketMs: MINUTE, seed: 2 }));
+    assert.notEqual(store.namespace, unmasked.namespace, 'a replica keeping the values never writes where the masking one reads');
+    feed(store, 0, 300, Date.now());
+    await store.flush();
+    const amounts = new Set(Array.from({ length: 300 }, (_, i) => data.x[i * m + masked]));
+    await withRaw(server.url, async (raw) => {
+      const keys = await raw.keys('pii:*');
+      let rowsSeen = 0;
+      for (const key of keys) {
+        const type = await raw.type(key);
+        // Rows: sample set members (key, score, values) and recent list items (score, values).
+        const [members, offset] =
+          type === 'zset' ? [await raw.zrange(key, '0', '-1'), 16] : type === 'list' ? [await raw.lrange(key, 0, -1), 8] : [[] as string[], 0];
+        for (const member of members) {
+          const value = Buffer.from(member, 'base64').readFloatLE(offset + 4 * masked);
+          assert.ok(Number.isNaN(value), `${key} keeps the masked value ${value}${amounts.has(value) ? ' (a raw amount sent)' : ''}`);
+          rowsSeen++;
+        }
+        if (type === 'hash') {
+          // Counts: slot numbers and row totals only.
+          for (const field of Object.keys(await raw.hgetall(key))) assert.match(field, /^(rows|\d+)$/);
+        }
+      }
+      assert.equal(rowsSeen, 40 + 25, 'the bucket sample and the recent list were both checked');
+    });
+    const snap = await store.read({ type: 'time', durationMs: MINUTE });
+    assert.deepEqual(snap.counts.counts, countRows(layout, data.x.subarray(0, 300 * m), data.scores.subarray(0, 300), 300).counts, 'counted on its bins all the same');
+    await store.close();
+  });
+
   it('keeps windows of different baselines apart', async () => {
     const other = buildBaseline(demoTable(1000, 7), model, { seed: 1, bins: 5 });
     const a = track(new RedisDriftWindow(baseline, { url: server.url, keyPrefix: 'apart:', seed: 1 }));
@@ -131,14 +164,14 @@ describe('RedisDriftWindow faults', () => {
       const store = track(new RedisDriftWindow(baseline, faultOptions(idle.url, 'down:')));
       const now = Date.now();
       feed(store, 0, 100, now);
-      assert.deepEqual(store.stats(), { updates: 100, written: 0, pending: 100, dropped: 0, connected: false });
+      assert.deepEqual(store.stats(), { updates: 100, written: 0, pending: 100, dropped: 0, connected: false, dropping: false });
       const local = await store.read({ type: 'time', durationMs: MINUTE }, now);
       assert.equal(local.window.source, 'local');
       assert.equal(local.counts.rows, 100);
 
       await idle.start();
       await waitUntil(() => store.stats().written === 100, { message: 'pending rows were not written after Redis came up' });
-      assert.deepEqual(store.stats(), { updates: 100, written: 100, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: 100, written: 100, pending: 0, dropped: 0, connected: true, dropping: false });
       const remote = await store.read({ type: 'time', durationMs: MINUTE }, now);
       assert.equal(remote.window.source, 'redis');
       assert.deepEqual(remote.counts, local.counts);
@@ -183,7 +216,7 @@ describe('RedisDriftWindow faults', () => {
 
       await victim.start();
       await waitUntil(() => store.stats().pending === 0 && store.stats().connected, { message: 'pending rows were not written after the restart' });
-      assert.deepEqual(store.stats(), { updates: next, written: next, pending: 0, dropped: 0, connected: true });
+      assert.deepEqual(store.stats(), { updates: next, written: next, pending: 0, dropped: 0, connected: true, dropping: false });
       // The killed server lost its data (no persistence); the restarted one holds every row that
       // was still pending at the kill, and never more rows than were updated.
       const remote = await store.read({ type: 'time', durationMs: MINUTE }, now);
@@ -206,7 +239,7 @@ describe('RedisDriftWindow faults', () => {
     feed(store, 0, 50, now);
     feed(store, 50, 80, now - MINUTE);
     await store.flush(); // gives up after 300 ms: the newer bucket fails with WRONGTYPE each time
-    assert.deepEqual(store.stats(), { updates: 80, written: 30, pending: 50, dropped: 0, connected: true });
+    assert.deepEqual(store.stats(), { updates: 80, written: 30, pending: 50, dropped: 0, connected: true, dropping: false });
 
     await withRaw(server.url, (raw) => raw.del(clobbered));
     await waitUntil(() => store.stats().written === 80, { message: 'the failed bucket was not retried' });
@@ -224,7 +257,7 @@ describe('RedisDriftWindow faults', () => {
       const store = track(new RedisDriftWindow(baseline, faultOptions(idle.url, 'closed-down:')));
       feed(store, 0, 7, Date.now());
       await store.close();
-      assert.deepEqual(store.stats(), { updates: 7, written: 0, pending: 0, dropped: 7, connected: false });
+      assert.deepEqual(store.stats(), { updates: 7, written: 0, pending: 0, dropped: 7, connected: false, dropping: false });
     } finally {
       await idle.dispose();
     }

@@ -91,3 +91,4 @@ export {
 export type { BaselineBins, CurrentBins, DatasetDriftReport, DriftMethod, DriftReport, FeatureDriftReport, WindowInfo } from './report.js';
 export { OTHER_CATEGORY } from './report.js';
 export { DriftRandom } from './random.js';
+export { hideNumbersAfterField, maskBaseline } from './masking.js';

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 
 import type { FastifyBaseLogger } from 'fastify';
 
-import { buildDriftReport, checkBaselineFitsModel, parseBaseline, type DriftBaseline, type DriftReport } from '../../core/drift/index.js';
+import { buildDriftReport, checkBaselineFitsModel, hideNumbersAfterField, maskBaseline, parseBaseline, type DriftBaseline, type DriftReport } from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import { saveBaseline } from '../../io/baseline-file.js';
 import { createDriftWindow, type DriftWindowSpec, type DriftWindowStore } from '../../storage/drift-window-factory.js';
@@ -39,6 +39,8 @@ export interface DriftMonitorStats {
   written: number;
   pending: number;
   dropped: number;
+  /** The active store is losing rows (see DriftWindowStats.dropping). */
+  dropping: boolean;
 }
 
 /** The baseline in force, the store counting on its bins, and the model whose rows count. */
@@ -166,7 +168,15 @@ export class DriftMonitor {
    */
   replaceBaseline(parse: (model: ServingModel) => DriftBaseline): Promise<Replacement> {
     return this.exclusive(async () => {
-      const baseline = parse(this.models.current);
+      const model = this.models.current;
+      let parsed: DriftBaseline;
+      try {
+        parsed = parse(model);
+      } catch (err) {
+        throw this.withoutMaskedValues(err);
+      }
+      // What is saved is what GET /drift/baseline shows: PII features without their values.
+      const baseline = this.masked(parsed);
       await this.save(baseline);
       return { baseline, windowKept: this.adopt(baseline, 'PUT /drift/baseline') };
     });
@@ -180,8 +190,13 @@ export class DriftMonitor {
   rebaselineFromWindow(spec: DriftWindowSpec): Promise<Replacement & { source: string }> {
     return this.exclusive(async () => {
       const a = this.require();
+      const masked = this.settings.maskedFeatures;
+      if (spec.type === 'count' && masked.length > 0) {
+        // A count window keeps rows, and rows keep no PII value: those features would look empty.
+        throw new FraudlensError('REQUEST_INVALID', `querystring/window: PII fields (${masked.join(', ')}) are only counted in time windows; re-baseline from 15m, 1h or 24h`, { field: 'window' });
+      }
       const snapshot = await a.store.read(spec);
-      const baseline = baselineFromWindow(a.baseline, snapshot.counts, snapshot.sample, a.model.model, new Date());
+      const baseline = this.masked(baselineFromWindow(a.baseline, snapshot.counts, snapshot.sample, a.model.model, new Date(), new Set(masked)));
       await this.save(baseline);
       return { baseline, windowKept: this.adopt(baseline, 'POST /drift/baseline/from-window'), source: snapshot.window.source };
     });
@@ -223,6 +238,7 @@ export class DriftMonitor {
       written: this.retired.written + (s?.written ?? 0),
       pending: s?.pending ?? 0,
       dropped: this.retired.dropped + (s?.dropped ?? 0),
+      dropping: s?.dropping ?? false,
     };
   }
 
@@ -237,6 +253,23 @@ export class DriftMonitor {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** The baseline as drift may keep and show it: PII features reduced to their bins. */
+  private masked(baseline: DriftBaseline): DriftBaseline {
+    return maskBaseline(baseline, this.settings.maskedFeatures);
+  }
+
+  /**
+   * A baseline error about a feature's entry (`features[i]...`) with the numbers it quotes hidden
+   * when PII fields are set: the message reaches logs, /health and the client, and the entry's
+   * index is the file's, which need not be the model's until the file has been checked.
+   */
+  private withoutMaskedValues(err: unknown): unknown {
+    if (!isFraudlensError(err) || this.settings.maskedFeatures.length === 0) return err;
+    const field = err.location.field ?? '';
+    if (!field.startsWith('features[')) return err;
+    return new FraudlensError(err.code, hideNumbersAfterField(err.message, field), err.location);
+  }
 
   private require(): Active {
     const a = this.active;
@@ -297,8 +330,9 @@ export class DriftMonitor {
     }
     let baseline: DriftBaseline;
     try {
-      baseline = parseBaseline(text, model.model);
-    } catch (err) {
+      baseline = this.masked(parseBaseline(text, model.model));
+    } catch (caught) {
+      const err = this.withoutMaskedValues(caught);
       if (!isFraudlensError(err)) throw err;
       if (this.keepIfFits(model, why)) return;
       this.disable({ message: `the drift baseline ${path} does not fit model "${model.version}" (${err.code}): ${err.message}`, field: err.location.field ?? 'baseline' });
@@ -329,7 +363,13 @@ export class DriftMonitor {
       this.log.info({ model: model.version, rows: baseline.rows }, `${why}: drift baseline in force (same bins: the window goes on)`);
       return true;
     }
-    const store = createDriftWindow(baseline, { backend: this.settings.backend, redisUrl: this.settings.redisUrl, redisKeyPrefix: this.settings.redisPrefix, seed: this.seed });
+    const store = createDriftWindow(baseline, {
+      backend: this.settings.backend,
+      redisUrl: this.settings.redisUrl,
+      redisKeyPrefix: this.settings.redisPrefix,
+      seed: this.seed,
+      maskedFeatures: this.settings.maskedFeatures,
+    });
     if (a !== null) this.retire(a.store);
     this.active = { baseline, store, model, scratch: new Float32Array(baseline.features.length) };
     this.log.info({ model: model.version, rows: baseline.rows, backend: store.backend }, `${why}: drift baseline in force (new window)`);

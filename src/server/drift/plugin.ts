@@ -52,6 +52,8 @@ function driftHealth(monitor: DriftMonitor): ComponentHealth {
   const reason = monitor.unavailableReason;
   if (reason !== null) return { status: 'off', redis_connected: null, detail: reason };
   const s = monitor.stats();
+  // Judged by what the store reports, so any backend that loses rows degrades the service.
+  if (s.dropping) return { status: 'degraded', redis_connected: s.backend === 'redis' ? s.connected : null, detail: `the drift window is dropping rows (${s.dropped} dropped so far; ${s.pending} wait)` };
   if (s.backend !== 'redis') return { status: 'ok', redis_connected: null };
   if (s.connected) return { status: 'ok', redis_connected: true };
   return { status: 'degraded', redis_connected: false, detail: `Redis unreachable: /drift answers from this process's rows; ${s.pending} rows wait to be sent` };

@@ -15,6 +15,9 @@
  *     the counts do have (a window sample of size 0), the statistics are estimated from the bins.
  * `rows` becomes the window's row count, so the registry's choice of test follows the new size
  * (p-value tests up to 1000 rows, distances above).
+ *
+ * Masked (PII) features get no sample, and their statistics come from the bins (see
+ * core/drift/masking.ts): the window keeps no value of theirs anyway.
  */
 
 import { MIN_DRIFT_SAMPLE_SIZE, baselineFromJson, compileBaseline, type DriftBaseline, type DriftLayout, type FeatureBaseline, type WindowCounts, type WindowSample } from '../../core/drift/index.js';
@@ -101,9 +104,10 @@ function countsOf(layout: DriftLayout, window: WindowCounts, j: number): { count
  * @param sample the window's uniform row sample
  * @param model the served model; the result is checked to fit it
  * @param createdAt timestamp of the new baseline
+ * @param masked PII feature names: no sample, statistics from the bins
  * @example const next = baselineFromWindow(baseline, snapshot.counts, snapshot.sample, model, new Date());
  */
-export function baselineFromWindow(current: DriftBaseline, window: WindowCounts, sample: WindowSample, model: FraudlensModel, createdAt: Date): DriftBaseline {
+export function baselineFromWindow(current: DriftBaseline, window: WindowCounts, sample: WindowSample, model: FraudlensModel, createdAt: Date, masked: ReadonlySet<string> = new Set()): DriftBaseline {
   const layout = compileBaseline(current);
   const m = layout.numFeatures;
   if (window.counts.length !== layout.numSlots || sample.numFeatures !== m) {
@@ -127,7 +131,7 @@ export function baselineFromWindow(current: DriftBaseline, window: WindowCounts,
       const codes = sampleColumn(sample, j, Infinity);
       return { ...f, categories: [...f.categories], codes: [...f.codes], counts, missing, missing_rate: missingRate, distinct: Math.max(distinctOf(codes), nonEmpty(counts)) };
     }
-    const values = sampleColumn(sample, j, reservoir);
+    const values = masked.has(f.name) ? new Float64Array(0) : sampleColumn(sample, j, reservoir);
     const moments = values.length > 0 ? momentsOf(values) : momentsOfBins(layout, j, counts);
     const observed = sumOf(counts);
     return {

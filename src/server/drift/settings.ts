@@ -93,6 +93,8 @@ export interface DriftSettings {
   metricsWindow: DriftWindowSpec;
   metricsWindowName: string;
   metricsMaxAgeMs: number;
+  /** FRAUDLENS_PII_FIELDS: described by bin counts only (core/drift/masking.ts). */
+  maskedFeatures: readonly string[];
 }
 
 function extension<T>(config: ServerConfig, key: string): T {
@@ -144,5 +146,6 @@ export function resolveDriftSettings(config: ServerConfig): DriftSettings {
     metricsWindow,
     metricsWindowName: windowName,
     metricsMaxAgeMs: extension<number>(config, 'FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS'),
+    maskedFeatures: config.piiFields,
   };
 }

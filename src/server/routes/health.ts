@@ -2,9 +2,11 @@
  * Health: GET /health (the Python services' shape, extended), /health/live (the process answers)
  * and /health/ready (able to score: a model is loaded and the server is not draining).
  *
- * Status: "healthy"; "degraded" when the Redis prediction log is disconnected (predictions still
- * answer, records wait in the bounded buffer) or a component a plugin registered says so (the drift
- * window's Redis store, say); "unhealthy" while draining on shutdown (503).
+ * Status: "healthy"; "degraded" when the prediction log is disconnected (Redis away: predictions
+ * still answer, records wait in the bounded buffer; stdout closed) or is dropping records although
+ * connected (a frozen Redis or a stdout reader that stopped reading fill the buffer), or when a
+ * component a plugin registered says so (the drift window's Redis store, say); "unhealthy" while
+ * draining on shutdown (503). Judged from what each backend reports, not from its name.
  */
 
 import type { FastifyInstance } from 'fastify';
@@ -27,7 +29,7 @@ export interface HealthReport {
   logging_handler: string;
   uptime_s: number;
   pid: number;
-  prediction_log: { buffered: number; dropped: number; written: number };
+  prediction_log: { buffered: number; dropped: number; written: number; connected: boolean; dropping: boolean };
   components: Record<string, ComponentHealth>;
 }
 
@@ -43,7 +45,11 @@ const healthSchema = {
     logging_handler: { type: 'string' },
     uptime_s: { type: 'number' },
     pid: { type: 'integer' },
-    prediction_log: { type: 'object', properties: { buffered: { type: 'integer' }, dropped: { type: 'integer' }, written: { type: 'integer' } } },
+    prediction_log: {
+      type: 'object',
+      description: 'Counters since start; dropping: records are being lost now (buffer full, or drops since it last drained), which makes the status degraded.',
+      properties: { buffered: { type: 'integer' }, dropped: { type: 'integer' }, written: { type: 'integer' }, connected: { type: 'boolean' }, dropping: { type: 'boolean' } },
+    },
     components: {
       type: 'object',
       description: 'Parts registered by plugins (drift monitoring): status ok, degraded or off (not running), their Redis connection, a detail.',
@@ -62,7 +68,7 @@ const healthSchema = {
 export function healthReport(ctx: FraudlensContext): HealthReport {
   const stats = ctx.predictionLog.stats();
   let redis = ctx.predictionLog.backend === 'redis' ? stats.connected : null;
-  let degraded = redis === false;
+  let degraded = !stats.connected || stats.dropping;
   const components: Record<string, ComponentHealth> = {};
   for (const c of ctx.healthComponents) {
     const h = c.report();
@@ -81,7 +87,7 @@ export function healthReport(ctx: FraudlensContext): HealthReport {
     logging_handler: ctx.predictionLog.backend,
     uptime_s: Math.round((Date.now() - ctx.state.startedAt) / 10) / 100,
     pid: process.pid,
-    prediction_log: { buffered: stats.buffered, dropped: stats.dropped, written: stats.written },
+    prediction_log: { buffered: stats.buffered, dropped: stats.dropped, written: stats.written, connected: stats.connected, dropping: stats.dropping },
     components,
   };
 }
