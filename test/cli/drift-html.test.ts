@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { OTHER_CATEGORY, type DriftReport, type FeatureDriftReport } from '../../src/core/drift/index.js';
+import { describeReport } from '../../src/cli/commands/drift.js';
 import { categoryBars, driftVerdict, edgeFormatter, numericChart, renderDriftHtml, TOP_CATEGORIES } from '../../src/cli/drift-html.js';
 
 /** Shares are sums of ratios of small integers. */
@@ -60,6 +61,8 @@ describe('drift HTML report', () => {
     assert.match(b.text, /^Prediction drift The score distribution drifted \(ks 0\.9100/);
     assert.match(b.text, /only 1 of 6 features drifted/);
     assert.doesNotMatch(html, /No dataset drift|No drift/);
+    // The command line's text report leads with the same verdict.
+    assert.match(describeReport(report({ driftedFeatures: 1, evaluated: 6, scoreDrifted: true })).split('\n')[0], /: PREDICTION DRIFT: The score distribution drifted/);
   });
 
   it('names both when features and score drifted, and only "No drift" when neither did', () => {
