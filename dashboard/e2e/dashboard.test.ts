@@ -40,6 +40,19 @@ async function formValues(page: Page): Promise<Transaction> {
   return values;
 }
 
+/** What reading the dashboard must leave alone: the log, the drift window, the decision counters. */
+async function measured(): Promise<{ logIds: string[]; driftRows: number; driftCounts: string; decisions: string }> {
+  const logs = await api.logs(1000);
+  const drift = await api.drift('15m');
+  const metrics = await api.metrics();
+  return {
+    logIds: logs.map((r) => r.id),
+    driftRows: drift.rows,
+    driftCounts: JSON.stringify([drift.prediction_drift, ...drift.features].map((f) => [f.feature, f.current.counts, f.drifted])),
+    decisions: JSON.stringify(metrics.get('fraudlens_predictions_total')?.samples ?? []),
+  };
+}
+
 describe('dashboard end to end', () => {
   before(async () => {
     checkPrerequisites();
@@ -109,14 +122,26 @@ describe('dashboard end to end', () => {
     // A typical legitimate transaction is approved, and the bar says so.
     await page.getByRole('button', { name: 'Load a typical legitimate one' }).click();
     await eventually('the approve decision', async () => ((await bar.getAttribute('data-decision')) === 'approve' ? true : undefined));
+    const source = page.getByTestId('example-source');
+    const loadedValues = await formValues(page);
+    const loadedFrom = /hold-out row (\d+) .*\(labelled legitimate\)/.exec((await source.textContent()) ?? '');
+    assert.ok(loadedFrom, 'the loaded example says its row and its label');
     // An empty field is sent as a missing value, which the model routes like training did.
     await page.locator('#f-amt').fill('');
+    // Edited values are no longer the labelled row: the form says where they started from instead.
+    assert.equal(await source.getAttribute('data-edited'), 'true');
+    assert.match((await source.textContent()) ?? '', new RegExp(`^Values edited from hold-out row ${loadedFrom[1]} `));
+    assert.doesNotMatch((await source.textContent()) ?? '', /labelled/);
     const missing = await api.predict({ ...(await formValues(page)), amt: null }, { explain: true });
     await page.getByRole('button', { name: 'Score', exact: true }).click();
     await eventually('the score of the transaction without an amount', async () =>
       Math.abs(Number(await bar.getAttribute('data-score')) - missing.score) <= SAME ? true : undefined,
     );
     assert.match((await waterfall.textContent()) ?? '', /missing/);
+    // Typing the original value back makes it that row again.
+    await page.locator('#f-amt').fill(String(loadedValues.amt));
+    assert.equal(await source.getAttribute('data-edited'), 'false');
+    assert.match((await source.textContent()) ?? '', /labelled legitimate/);
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -191,12 +216,16 @@ describe('dashboard end to end', () => {
     await page.getByTestId('histogram-amt').locator('canvas').first().waitFor();
     await page.getByTestId('histogram-score').locator('canvas').first().waitFor();
     assert.equal(await page.getByTestId('drift-verdict').getAttribute('data-state'), report.dataset_drift.not_enough_data ? 'nodata' : report.dataset_drift.drifted ? 'drifted' : 'stable');
+    // A moved score distribution is named in the headline, not only in the details.
+    if (!report.dataset_drift.drifted && report.prediction_drift.drifted) assert.match((await page.locator('#verdict-title').textContent()) ?? '', /the score distribution drifted/);
     await screenshot(page, 'monitoring');
     assert.deepEqual(problems, []);
     await page.context().close();
   });
 
-  it('Model: version, thresholds, metrics, calibration, and mean |SHAP| importance from a batch explanation', async () => {
+  it('Model: version, thresholds, metrics, calibration, and mean |SHAP| importance that records nothing', async () => {
+    const before = await measured();
+    assert.ok(before.driftRows > 0, 'the drift window holds the simulated traffic');
     const { page, problems } = await open('#/model');
     const model = await api.model();
     await page.getByTestId('model-version').waitFor();
@@ -205,9 +234,15 @@ describe('dashboard end to end', () => {
     assert.match((await page.getByTestId('model-metrics').textContent()) ?? '', new RegExp(model.training!.metrics!.roc_auc!.toFixed(4)));
     await page.getByTestId('calibration-chart').locator('canvas').first().waitFor();
 
-    await page.getByRole('button', { name: /Compute from \d+ hold-out transactions/ }).click();
+    // Computed as the page opens, from the hold-out sample, through POST /explain.
     const bars = page.getByTestId('shap-importance');
     await bars.waitFor({ timeout: 30_000 });
+    assert.match((await page.locator('#shap-title').locator('..').textContent()) ?? '', /over 240 transactions of .*holdout/);
+    await page.getByRole('button', { name: /Compute from \d+ hold-out transactions/ }).click();
+    await page.getByRole('button', { name: /Compute from \d+ hold-out transactions/ }).waitFor();
+    assert.equal(await page.getByRole('button', { name: /Compute from \d+ hold-out transactions/ }).isEnabled(), true);
+    // Looking at the model did not change what the service measures.
+    assert.deepEqual(await measured(), before);
     const shown = await bars.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-value'))));
     assert.equal(shown.length, model.features.length);
     for (let i = 1; i < shown.length; i++) assert.ok(shown[i] <= shown[i - 1], 'sorted by importance');

@@ -67,6 +67,15 @@ export interface BatchPrediction {
   model_version: string;
 }
 
+/** What POST /explain answers: a prediction that was never recorded (no log id, no latency). */
+export type Explained = Omit<Prediction, 'id' | 'latency_ms' | 'explanation'> & { explanation: Explanation };
+
+export interface BatchExplained {
+  predictions: Explained[];
+  count: number;
+  model_version: string;
+}
+
 export interface PredictionRecord {
   id: string;
   /** ISO 8601. */
@@ -404,12 +413,17 @@ export interface PredictOptions {
   signal?: AbortSignal;
 }
 
+export type ExplainOptions = Omit<PredictOptions, 'explain'>;
+
 export interface ApiClient {
   readonly baseUrl: string;
   health(signal?: AbortSignal): Promise<HealthInfo>;
   model(signal?: AbortSignal): Promise<ModelInfo>;
   predict(transaction: Transaction, options?: PredictOptions): Promise<Prediction>;
   predictBatch(transactions: Transaction[], options?: PredictOptions): Promise<BatchPrediction>;
+  /** Score and explanation through POST /explain: nothing is logged or counted in drift. */
+  explain(transaction: Transaction, options?: ExplainOptions): Promise<Explained>;
+  explainBatch(transactions: Transaction[], options?: ExplainOptions): Promise<BatchExplained>;
   logs(limit: number, signal?: AbortSignal): Promise<PredictionRecord[]>;
   drift(window: DriftWindow, signal?: AbortSignal): Promise<DriftReport>;
   metrics(signal?: AbortSignal): Promise<Metrics>;
@@ -464,6 +478,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return s === '' ? '/predict' : `/predict?${s}`;
   }
 
+  function explainPath(o: ExplainOptions | undefined): string {
+    return o?.top === undefined ? '/explain' : `/explain?top=${encodeURIComponent(String(o.top))}`;
+  }
+
+  /** POSTs `rows` to `path` in chunks, so a large sample stays under the server's batch limit. */
+  async function batched<P>(path: string, rows: Transaction[], signal: AbortSignal | undefined): Promise<{ predictions: P[]; count: number; model_version: string }> {
+    const predictions: P[] = [];
+    let version = '';
+    for (let i = 0; i < rows.length; i += BATCH_CHUNK) {
+      const part = await json<{ predictions: P[]; model_version: string }>('POST', path, { instances: rows.slice(i, i + BATCH_CHUNK) }, signal);
+      predictions.push(...part.predictions);
+      version = part.model_version;
+    }
+    return { predictions, count: predictions.length, model_version: version };
+  }
+
   return {
     baseUrl,
     async health(signal) {
@@ -477,17 +507,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     model: async (signal) => normaliseModel(await json<unknown>('GET', '/model', undefined, signal)),
     predict: (t, o) => json<Prediction>('POST', predictPath(o), t, o?.signal),
-    async predictBatch(rows, o) {
-      // Chunked so a large sample stays under the server's batch limit.
-      const predictions: Prediction[] = [];
-      let version = '';
-      for (let i = 0; i < rows.length; i += BATCH_CHUNK) {
-        const part = await json<BatchPrediction>('POST', predictPath(o), { instances: rows.slice(i, i + BATCH_CHUNK) }, o?.signal);
-        predictions.push(...part.predictions);
-        version = part.model_version;
-      }
-      return { predictions, count: predictions.length, model_version: version };
-    },
+    predictBatch: (rows, o) => batched<Prediction>(predictPath(o), rows, o?.signal),
+    explain: (t, o) => json<Explained>('POST', explainPath(o), t, o?.signal),
+    explainBatch: (rows, o) => batched<Explained>(explainPath(o), rows, o?.signal),
     logs: async (limit, signal) => normaliseLogs(await json<unknown>('GET', `/logs?limit=${encodeURIComponent(String(limit))}`, undefined, signal)),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),
     async metrics(signal) {

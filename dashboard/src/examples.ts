@@ -13,8 +13,10 @@ import { DEMO_FEATURES, DEMO_SOURCE, TYPICAL_FRAUDULENT, TYPICAL_LEGITIMATE } fr
 
 export interface Example {
   values: Transaction;
-  /** Where it came from, said under the form. */
+  /** Where it came from, said under the form, with what is known of it (its label, its decision). */
   source: string;
+  /** Where it came from without what is known of it: said once the form's values were edited. */
+  origin: string;
 }
 
 export interface Examples {
@@ -39,8 +41,8 @@ export function demoExamples(model: ModelInfo): Examples | null {
   if (names.length !== DEMO_FEATURES.length || !names.every((n) => DEMO_FEATURES.includes(n))) return null;
   if (!fits(model, TYPICAL_LEGITIMATE.values) || !fits(model, TYPICAL_FRAUDULENT.values)) return null;
   return {
-    legitimate: { values: { ...TYPICAL_LEGITIMATE.values }, source: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE} (labelled legitimate)` },
-    fraudulent: { values: { ...TYPICAL_FRAUDULENT.values }, source: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE} (labelled fraud)` },
+    legitimate: { values: { ...TYPICAL_LEGITIMATE.values }, source: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE} (labelled legitimate)`, origin: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE}` },
+    fraudulent: { values: { ...TYPICAL_FRAUDULENT.values }, source: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE} (labelled fraud)`, origin: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE}` },
   };
 }
 
@@ -55,7 +57,7 @@ export function logExamples(model: ModelInfo, records: PredictionRecord[]): Exam
   const usable = records.filter((r) => r.model_version === model.version && fits(model, r.features));
   const pick = (decision: 'approve' | 'decline'): Example | null => {
     const r = medianBy(usable.filter((x) => x.decision === decision));
-    return r === null ? null : { values: { ...r.features }, source: `logged prediction ${r.id.slice(0, 8)} (${decision}d at ${r.timestamp})` };
+    return r === null ? null : { values: { ...r.features }, source: `logged prediction ${r.id.slice(0, 8)} (${decision}d at ${r.timestamp})`, origin: `logged prediction ${r.id.slice(0, 8)}` };
   };
   return { legitimate: pick('approve'), fraudulent: pick('decline') };
 }

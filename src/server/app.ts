@@ -30,6 +30,7 @@ import { registerHealth } from './routes/health.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
+import { registerExplain } from './routes/explain.js';
 import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
 import { registerV2 } from './routes/v2.js';
@@ -206,6 +207,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
 
     const scorer = new Scorer(context, app.log);
     registerPredict(app, context, scorer);
+    registerExplain(app, context);
     registerV2(app, context, scorer);
     registerHealth(app, context);
     registerModel(app, context);

@@ -90,6 +90,23 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
   return { base_value: phi[n], margin, units: 'log-odds', contributions, top: list };
 }
 
+/** What POST /explain answers for one transaction: a prediction that was never recorded. */
+export type UnrecordedExplanation = Omit<Prediction, 'id' | 'latency_ms' | 'explanation'> & { explanation: Explanation };
+
+/**
+ * Scores and explains `t` (already validated against `m`) without recording anything: no log
+ * record, no drift-window row, no decision counter. For reads such as the dashboard's importance
+ * estimate, which must not change what the service measures.
+ * @param top features listed in explanation.top
+ */
+export function explainUnrecorded(m: ServingModel, t: Transaction, top: number): UnrecordedExplanation {
+  const margin = m.predictor.predictRowMargin(m.toRow(t));
+  const score = sigmoid(margin);
+  const thresholds = m.model.thresholds;
+  const decision = decide(score, thresholds);
+  return { model_version: m.version, score, decision, risk_level: RISK[decision], thresholds, explanation: explain(m, t, margin, top) };
+}
+
 export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;

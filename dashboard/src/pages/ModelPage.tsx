@@ -1,12 +1,12 @@
 /**
  * Model: what GET /model says about the served model — version, training data, validation
  * metrics, thresholds, curves and confusion matrices when the metadata carries them, calibration —
- * and global feature importance as mean |SHAP|. No endpoint serves that importance, so it is
- * estimated on request by explaining a sample of real transactions through POST /predict
- * (those predictions are logged like any other, which is why it waits for a click).
+ * and global feature importance as mean |SHAP|, averaged over a sample of real transactions that
+ * POST /explain explains. That route records nothing, so opening this page never adds predictions
+ * to the log or rows to the drift window: looking does not change what is measured.
  */
 
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 import { modelCurves, type ConfusionMatrix, type ModelInfo, type Transaction } from '../api';
 import { COLORS } from '../charts/Chart';
@@ -116,10 +116,10 @@ function ShapImportance({ model }: { model: ModelInfo }) {
     setBusy(true);
     setError(null);
     try {
-      const batch = await api.predictBatch(transactions, { explain: true, top: 0 });
+      const batch = await api.explainBatch(transactions, { top: 0 });
       const sums = new Map<string, number>();
       for (const p of batch.predictions) {
-        for (const [name, c] of Object.entries(p.explanation?.contributions ?? {})) sums.set(name, (sums.get(name) ?? 0) + Math.abs(c));
+        for (const [name, c] of Object.entries(p.explanation.contributions)) sums.set(name, (sums.get(name) ?? 0) + Math.abs(c));
       }
       const n = batch.predictions.length;
       setRows([...sums].map(([feature, s]) => ({ feature, value: s / n })).sort((a, b) => b.value - a.value));
@@ -130,6 +130,15 @@ function ShapImportance({ model }: { model: ModelInfo }) {
       setBusy(false);
     }
   }
+
+  // Nothing is recorded by POST /explain, so the hold-out estimate is made as soon as the page opens.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current || fromServer || sample === null) return;
+    started.current = true;
+    void compute(sample);
+    // Once per page: the sample and the model do not change while it is open.
+  }, []);
 
   async function computeFromLog(): Promise<void> {
     setBusy(true);
@@ -157,10 +166,10 @@ function ShapImportance({ model }: { model: ModelInfo }) {
           </p>
         </>
       ) : (
-        <Empty title="Not computed yet">
+        <Empty title={busy ? 'Computing…' : 'Not computed yet'}>
           <p>
-            No endpoint reports it, so the dashboard estimates it by explaining real transactions through <code>POST /predict?explain=true</code>. Those predictions are logged and counted in the
-            drift windows like any other.
+            The dashboard averages the size of each feature's contribution over real transactions explained by <code>POST /explain</code>, which logs nothing and leaves the drift windows as
+            they are.
           </p>
         </Empty>
       )}

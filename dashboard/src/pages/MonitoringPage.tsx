@@ -106,15 +106,11 @@ function FeatureHistogram({ r, model, height }: { r: FeatureDriftReport; model: 
 function Verdict({ report }: { report: DriftReport }) {
   const d = report.dataset_drift;
   const state = d.not_enough_data ? 'nodata' : d.drifted ? 'drifted' : 'stable';
-  const some = state === 'stable' && d.drifted_features > 0;
-  const headline =
-    state === 'drifted'
-      ? 'Dataset drift detected'
-      : state === 'nodata'
-        ? 'Not enough data yet'
-        : some
-          ? `No dataset drift, but ${d.drifted_features} feature${d.drifted_features === 1 ? '' : 's'} drifted`
-          : 'No dataset drift';
+  // Below the dataset verdict, a drifted feature or a moved score distribution is still news.
+  const scoreDrifted = report.prediction_drift.drifted;
+  const some = state === 'stable' && (d.drifted_features > 0 || scoreDrifted);
+  const what = [d.drifted_features > 0 ? `${d.drifted_features} feature${d.drifted_features === 1 ? '' : 's'}` : '', scoreDrifted ? 'the score distribution' : ''].filter(Boolean).join(' and ');
+  const headline = state === 'drifted' ? 'Dataset drift detected' : state === 'nodata' ? 'Not enough data yet' : some ? `No dataset drift, but ${what} drifted` : 'No dataset drift';
   const w = report.window;
   return (
     <section className={`card verdict verdict-${some ? 'partial' : state}`} aria-labelledby="verdict-title" data-testid="drift-verdict" data-state={state}>

@@ -2,12 +2,13 @@
  * Predictions: the newest prediction records, refreshed by polling GET /logs (the API has no
  * event stream), filterable by decision. New rows are marked as they arrive. Choosing a row shows
  * its score and, when it was scored with ?explain=true, the stored explanation; otherwise the
- * dashboard can ask for one, which scores the transaction again (and so logs one more record).
+ * dashboard can ask for one through POST /explain, which logs nothing: looking at a record never
+ * adds one.
  */
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 
-import { DECISIONS, type Decision, type ModelInfo, type Prediction, type PredictionRecord } from '../api';
+import { DECISIONS, type Decision, type Explained, type ModelInfo, type PredictionRecord } from '../api';
 import { RiskBar } from '../components/RiskBar';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { Waterfall } from '../components/Waterfall';
@@ -23,7 +24,7 @@ type Filter = 'all' | Decision;
 
 function Details({ record, model }: { record: PredictionRecord; model: ModelInfo | undefined }) {
   const api = useApi();
-  const [fresh, setFresh] = useState<Prediction | null>(null);
+  const [fresh, setFresh] = useState<Explained | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const features = model?.features ?? [];
@@ -35,7 +36,7 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
     setBusy(true);
     setError(null);
     try {
-      setFresh(await api.predict(record.features, { explain: true }));
+      setFresh(await api.explain(record.features));
     } catch (e) {
       setError(e);
     } finally {
@@ -52,7 +53,7 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
       {thresholds !== null ? <RiskBar score={record.score} decision={record.decision} thresholds={thresholds} /> : null}
       {explanation !== undefined ? (
         <>
-          {record.explanation === undefined ? <p className="muted small">Explanation computed now by scoring the logged values again (score {formatFixed(fresh?.score, 4)}).</p> : null}
+          {record.explanation === undefined ? <p className="muted small">Explanation computed now from the logged values, without logging them again (score {formatFixed(fresh?.score, 4)}).</p> : null}
           <Waterfall explanation={explanation} values={record.features} features={features} />
         </>
       ) : (
@@ -70,7 +71,7 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
             <p className="muted">Some values are masked in the log, so it cannot be explained again.</p>
           ) : (
             <button type="button" className="button" onClick={() => void explain()} disabled={busy}>
-              {busy ? 'Explaining…' : 'Explain it (scores it again)'}
+              {busy ? 'Explaining…' : 'Explain it'}
             </button>
           )}
           {error !== null ? <ErrorState error={error} what="explaining this prediction" compact /> : null}

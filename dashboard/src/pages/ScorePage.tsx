@@ -2,7 +2,8 @@
  * Score: a form generated from the served model's feature schema, the risk bar and the SHAP
  * waterfall of the answer. The form is filled with a real transaction when one is available (see
  * examples.ts); scoring always asks for the explanation, and what is drawn are the API's numbers
- * as received.
+ * as received. Once a value differs from the loaded example, the form stops claiming that
+ * example's label: it says the values were edited from it.
  */
 
 import { useMemo, useState, type FormEvent } from 'react';
@@ -70,9 +71,15 @@ export function ScorePage({ model }: { model: ModelInfo }) {
   );
   const examples = demo ?? logged.data ?? { legitimate: null, fraudulent: null };
 
-  const initial: Example = demo?.legitimate ?? { values: statsStart(features), source: 'training statistics (means and most frequent categories); not a real transaction' };
+  const initial: Example = demo?.legitimate ?? {
+    values: statsStart(features),
+    source: 'training statistics (means and most frequent categories); not a real transaction',
+    origin: 'the training statistics (means and most frequent categories)',
+  };
   const [texts, setTexts] = useState<Texts>(() => toTexts(initial.values, features));
-  const [source, setSource] = useState<string>(initial.source);
+  // The example the form was last filled with, and its values as the form shows them.
+  const [loaded, setLoaded] = useState<{ example: Example; texts: Texts }>(() => ({ example: initial, texts: toTexts(initial.values, features) }));
+  const edited = features.some((f) => (texts[f.name] ?? '') !== (loaded.texts[f.name] ?? ''));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [scored, setScored] = useState<Scored | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -98,7 +105,7 @@ export function ScorePage({ model }: { model: ModelInfo }) {
   function load(example: Example): void {
     const next = toTexts(example.values, features);
     setTexts(next);
-    setSource(example.source);
+    setLoaded({ example, texts: next });
     void score(next);
   }
 
@@ -121,8 +128,8 @@ export function ScorePage({ model }: { model: ModelInfo }) {
             Load a typical fraudulent one
           </button>
         </div>
-        <p className="muted small" data-testid="example-source">
-          Values from {source}.
+        <p className="muted small" data-testid="example-source" data-edited={edited}>
+          {edited ? `Values edited from ${loaded.example.origin}.` : `Values from ${loaded.example.source}.`}
         </p>
         <form onSubmit={onSubmit} className="tx-form" noValidate aria-describedby="form-help">
           <p id="form-help" className="visually-hidden">

@@ -15,7 +15,7 @@ import { loadModelFile, MODEL_FILE_NAME } from '../../io/model-file.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadScoringData } from '../data.js';
 import { nonNegativeInt, numberIn, positiveInt } from '../options.js';
-import { renderDriftHtml } from '../drift-html.js';
+import { driftVerdict, renderDriftHtml } from '../drift-html.js';
 
 export function registerDrift(program: Command): void {
   program
@@ -63,9 +63,11 @@ export function registerDrift(program: Command): void {
 }
 
 export function describeReport(r: DriftReport): string {
-  const verdict = r.dataset_drift.not_enough_data ? 'not enough data' : r.dataset_drift.drifted ? 'DATASET DRIFT' : 'no dataset drift';
+  // The same verdict as the HTML report's banner: a drifted score is news without dataset drift too.
+  const verdict = driftVerdict(r);
+  const loud = verdict.state === 'drift' || verdict.state === 'prediction';
   const lines = [
-    `${r.rows} rows against a baseline of ${r.baseline_rows}: ${verdict} (${r.dataset_drift.drifted_features} of ${r.dataset_drift.evaluated_features} features drifted, threshold share ${r.dataset_drift.share})`,
+    `${r.rows} rows against a baseline of ${r.baseline_rows}: ${loud ? verdict.title.toUpperCase() : verdict.title.toLowerCase()}: ${verdict.detail}`,
     `score distribution: ${r.prediction_drift.not_enough_data ? 'not enough data' : `${r.prediction_drift.test} ${fmt(r.prediction_drift.statistic)}${r.prediction_drift.drifted ? ' — DRIFTED' : ''}`}`,
     'feature                  test           statistic   p-value     threshold  verdict',
     ...r.features.map((f) =>

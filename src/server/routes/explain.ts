@@ -1,0 +1,76 @@
+/**
+ * POST /explain: the score, decision and exact TreeSHAP explanation of one transaction or a batch,
+ * like `POST /predict?explain=true`, but nothing is recorded: no prediction-log record, no row in
+ * the drift window, no decision counter. Reads that only want to look at the model (the
+ * dashboard's mean |SHAP| ranking, explaining a logged record again) use it, so looking never
+ * changes what the service measures. Same body, validation and API key as /predict.
+ */
+
+import type { FastifyInstance } from 'fastify';
+
+import { requireApiKey, securityOf } from '../auth.js';
+import type { FraudlensContext } from '../context.js';
+import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
+import { explainUnrecorded, type UnrecordedExplanation } from '../scoring.js';
+import { docsOnlyBody } from '../validation.js';
+
+interface ExplainQuery {
+  top?: number;
+}
+
+/** A prediction without what only a recorded one has (its log id, its latency). */
+const { id: _id, latency_ms: _latency, ...unrecordedProperties } = predictionSchema.properties as Record<string, unknown>;
+const explainedSchema = {
+  type: 'object',
+  properties: { ...unrecordedProperties, explanation: explanationSchema },
+  required: ['model_version', 'score', 'decision', 'risk_level', 'thresholds', 'explanation'],
+};
+
+/** One explanation or a batch, merged into one object schema as /predict does. */
+const responseSchema = {
+  type: 'object',
+  description: 'A single transaction gets one explained prediction; a batch gets {predictions, count, model_version}.',
+  properties: {
+    ...unrecordedProperties,
+    explanation: explanationSchema,
+    predictions: { type: 'array', items: explainedSchema },
+    count: { type: 'integer' },
+  },
+};
+
+export function registerExplain(app: FastifyInstance, ctx: FraudlensContext): void {
+  const { config } = ctx;
+  const row = ctx.models.current.rowSchema;
+  app.post<{ Querystring: ExplainQuery }>(
+    '/explain',
+    {
+      onRequest: requireApiKey(config.apiKey),
+      schema: {
+        tags: ['prediction'],
+        summary: 'Explain a transaction (or a batch) without recording it',
+        description:
+          'Same body as POST /predict. Answers what `/predict?explain=true` would, without `id` and `latency_ms`, and records nothing: ' +
+          'no prediction-log record, no drift-window row, no decision counter. For looking at the model without changing what it measures.',
+        querystring: {
+          type: 'object',
+          properties: { top: { type: 'integer', minimum: 0, maximum: 10_000, description: `Features listed in explanation.top (default ${config.explainTop}).` } },
+          additionalProperties: false,
+        },
+        body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
+        response: { 200: responseSchema, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+        ...securityOf(config.apiKey),
+      },
+      validatorCompiler: docsOnlyBody,
+    },
+    async (request) => {
+      // The snapshot validated against is the one explained with, as in /predict.
+      const m = ctx.models.current;
+      const parsed = m.parseBody(request.body);
+      const top = request.query.top ?? config.explainTop;
+      if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top);
+      const predictions: UnrecordedExplanation[] = new Array(parsed.rows.length);
+      for (let i = 0; i < parsed.rows.length; i++) predictions[i] = explainUnrecorded(m, parsed.rows[i], top);
+      return { predictions, count: predictions.length, model_version: m.version };
+    },
+  );
+}
