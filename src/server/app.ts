@@ -30,6 +30,7 @@ import { registerHealth } from './routes/health.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
+import { ExplainAdmission } from './explain-admission.js';
 import { registerExplain } from './routes/explain.js';
 import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
@@ -206,8 +207,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     }
 
     const scorer = new Scorer(context, app.log);
-    registerPredict(app, context, scorer);
-    registerExplain(app, context);
+    const admission = new ExplainAdmission(config.explainMaxRows);
+    registerPredict(app, context, scorer, admission);
+    registerExplain(app, context, admission);
     registerV2(app, context, scorer);
     registerHealth(app, context);
     registerModel(app, context);

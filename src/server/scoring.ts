@@ -104,7 +104,10 @@ export function explainUnrecorded(m: ServingModel, t: Transaction, top: number):
   const score = sigmoid(margin);
   const thresholds = m.model.thresholds;
   const decision = decide(score, thresholds);
-  return { model_version: m.version, score, decision, risk_level: RISK[decision], thresholds, explanation: explain(m, t, margin, top) };
+  const explained: UnrecordedExplanation = { model_version: m.version, score, decision, risk_level: RISK[decision], thresholds, explanation: explain(m, t, margin, top) };
+  // Flagged as /predict flags them, but not counted: a read changes no metric.
+  if (m.unknownCount > 0) explained.unknown_categories = Array.from(m.unknownFeatures.subarray(0, m.unknownCount), (j) => m.names[j]);
+  return explained;
 }
 
 export class Scorer {

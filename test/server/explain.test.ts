@@ -128,8 +128,14 @@ describe('POST /explain', () => {
     const body = json<{ code: string; field?: string }>(typo);
     assert.equal(body.code, 'REQUEST_INVALID');
     assert.equal(body.field, 'amount');
-    const badCategory = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: 'nope' } });
+    const badCategory = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: 5 } });
     assert.equal(badCategory.statusCode, 400, badCategory.body);
     assert.equal(json<{ field?: string }>(badCategory).field, 'category');
+    // A category the model never saw is explained as a missing value and flagged, as /predict does.
+    const newCategory = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: 'opened_this_week' } });
+    assert.equal(newCategory.statusCode, 200, newCategory.body);
+    const asMissing = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: null } });
+    assert.deepEqual(json<{ unknown_categories?: string[] }>(newCategory).unknown_categories, ['category']);
+    assert.equal(json<Explained>(newCategory).score, json<Explained>(asMissing).score);
   });
 });

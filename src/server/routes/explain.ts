@@ -3,13 +3,14 @@
  * like `POST /predict?explain=true`, but nothing is recorded: no prediction-log record, no row in
  * the drift window, no decision counter. Reads that only want to look at the model (the
  * dashboard's mean |SHAP| ranking, explaining a logged record again) use it, so looking never
- * changes what the service measures. Same body, validation and API key as /predict.
+ * changes what the service measures. Same body, validation and API key as /predict, and the same explanation budget.
  */
 
 import type { FastifyInstance } from 'fastify';
 
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
+import type { ExplainAdmission } from '../explain-admission.js';
 import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
 import { explainUnrecorded, type UnrecordedExplanation } from '../scoring.js';
 import { docsOnlyBody } from '../validation.js';
@@ -38,7 +39,7 @@ const responseSchema = {
   },
 };
 
-export function registerExplain(app: FastifyInstance, ctx: FraudlensContext): void {
+export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, admission: ExplainAdmission): void {
   const { config } = ctx;
   const row = ctx.models.current.rowSchema;
   app.post<{ Querystring: ExplainQuery }>(
@@ -62,14 +63,14 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext): vo
       },
       validatorCompiler: docsOnlyBody,
     },
-    async (request) => {
+    async (request, reply) => {
       // The snapshot validated against is the one explained with, as in /predict.
       const m = ctx.models.current;
       const parsed = m.parseBody(request.body);
       const top = request.query.top ?? config.explainTop;
       if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top);
-      const predictions: UnrecordedExplanation[] = new Array(parsed.rows.length);
-      for (let i = 0; i < parsed.rows.length; i++) predictions[i] = explainUnrecorded(m, parsed.rows[i], top);
+      const rows = parsed.rows;
+      const predictions: UnrecordedExplanation[] = await admission.run(rows.length, (i) => explainUnrecorded(m, rows[i], top), reply);
       return { predictions, count: predictions.length, model_version: m.version };
     },
   );

@@ -6,50 +6,18 @@
  * with (Fastify's own body validation would check against the model of start-up and could race a
  * reload); the route still declares the schema so /docs shows it.
  *
- * Explaining costs far more than scoring: an explained batch runs in chunks that yield to the
- * event loop, and the rows being explained at once are bounded (FRAUDLENS_EXPLAIN_MAX_ROWS,
- * beyond it 503 OVERLOADED with Retry-After), so single predictions stay fast meanwhile.
+ * Explained batches run under the shared explanation budget (explain-admission.ts), so single
+ * predictions stay fast meanwhile.
  */
-
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { FraudlensError } from '../../core/errors.js';
 import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
 import type { Prediction, ScoreOptions, Scorer } from '../scoring.js';
-import type { ServingModel, Transaction } from '../model-state.js';
-
-/** Rows of an explained batch between two yields to the event loop (a few ms of work), so other requests interleave. */
-const EXPLAIN_CHUNK_ROWS = 32;
-/** What Retry-After tells a client refused with OVERLOADED, in seconds. */
-const OVERLOADED_RETRY_AFTER_S = 1;
-
-/**
- * Explained batch rows in progress, over all requests, bounded by FRAUDLENS_EXPLAIN_MAX_ROWS.
- * A batch is always admitted when no other is being explained, so a limit below the batch size
- * slows explain traffic down but never refuses it outright. Single rows are explained within one
- * turn of the event loop and need no admission.
- */
-class ExplainAdmission {
-  private inFlight = 0;
-  constructor(private readonly maxRows: number) {}
-
-  /** Reserves `rows` or throws OVERLOADED. */
-  acquire(rows: number): void {
-    if (this.inFlight > 0 && this.inFlight + rows > this.maxRows) {
-      throw new FraudlensError('OVERLOADED', `${this.inFlight} rows are being explained and this batch adds ${rows}, over the limit of ${this.maxRows}; retry in ${OVERLOADED_RETRY_AFTER_S} s or send smaller batches`, { field: 'explain' });
-    }
-    this.inFlight += rows;
-  }
-
-  release(rows: number): void {
-    this.inFlight -= rows;
-  }
-}
+import type { ExplainAdmission } from '../explain-admission.js';
 
 interface PredictQuery {
   explain?: boolean;
@@ -68,30 +36,9 @@ const responseSchema = {
   },
 };
 
-export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer): void {
+export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer, admission: ExplainAdmission): void {
   const { config } = ctx;
   const row = ctx.models.current.rowSchema;
-  const admission = new ExplainAdmission(config.explainMaxRows);
-
-  /** An explained batch, in chunks that yield between them; its rows are reserved meanwhile. */
-  const explainBatch = async (m: ServingModel, rows: Transaction[], opts: ScoreOptions, reply: FastifyReply): Promise<Prediction[]> => {
-    try {
-      admission.acquire(rows.length);
-    } catch (e) {
-      void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_S));
-      throw e;
-    }
-    try {
-      const predictions: Prediction[] = new Array(rows.length);
-      for (let i = 0; i < rows.length; i++) {
-        if (i > 0 && i % EXPLAIN_CHUNK_ROWS === 0) await yieldToEventLoop();
-        predictions[i] = scorer.score(m, rows[i], opts);
-      }
-      return predictions;
-    } finally {
-      admission.release(rows.length);
-    }
-  };
   app.post<{ Querystring: PredictQuery }>(
     '/predict',
     {
@@ -123,7 +70,8 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
       const opts = { explain: request.query.explain === true, top: request.query.top ?? config.explainTop, elapsed: () => reply.elapsedTime };
       if (parsed.kind === 'row') return scorer.score(m, parsed.row, opts);
       if (opts.explain) {
-        const predictions = await explainBatch(m, parsed.rows, opts, reply);
+        const rows = parsed.rows;
+        const predictions = await admission.run(rows.length, (i) => scorer.score(m, rows[i], opts), reply);
         return { predictions, count: predictions.length, model_version: m.version };
       }
       const predictions: Prediction[] = new Array(parsed.rows.length);
