@@ -12,6 +12,7 @@ import { requireColumn, type Table } from '../../core/data/table.js';
 import { loadModelFile } from '../../io/model-file.js';
 import { loadScoringData } from '../data.js';
 import { binarizeLabel } from '../labels.js';
+import { csvReadOptions, delimiterOption, type DelimiterFlag } from '../options.js';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -22,9 +23,10 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--label <col>', 'the 0/1 label column')
     .option('--positive-label <value>', 'label value that means fraud, when the label is not 0/1 (others become 0)')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean }) => {
+    .addOption(delimiterOption())
+    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean } & DelimiterFlag) => {
       const model = await loadModelFile(opts.model);
-      const data = await loadScoringData(opts.data, model, [opts.label]);
+      const data = await loadScoringData(opts.data, model, [opts.label], 'error', csvReadOptions(opts));
       if (opts.positiveLabel !== undefined) binarizeLabel(data.table, opts.label, opts.positiveLabel);
       const labels = readLabels(data.table, opts.label);
       const scores = new Predictor(model.ensemble).predictProba(data.matrix, data.rows);

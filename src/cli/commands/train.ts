@@ -11,10 +11,10 @@ import { trainModel, TRAIN_DEFAULTS, type TrainOptions } from '../../core/traini
 import { readCsv } from '../../io/csv.js';
 import { saveModelFile } from '../../io/model-file.js';
 import { writeTrainingBaseline } from '../baseline.js';
-import { nameList, nonNegativeInt, numberIn, positiveInt } from '../options.js';
+import { csvReadOptions, delimiterOption, nameList, nonNegativeInt, numberIn, positiveInt, type DelimiterFlag } from '../options.js';
 import { binarizeLabel } from '../labels.js';
 
-interface TrainFlags {
+interface TrainFlags extends DelimiterFlag {
   data: string;
   label: string;
   out: string;
@@ -78,14 +78,15 @@ export function registerTrain(program: Command): void {
     .option('--name <prefix>', 'prefix of the model version')
     .option('--no-baseline', 'do not write drift_baseline.json')
     .option('--json', 'quiet; the last line printed is one JSON object')
+    .addOption(delimiterOption())
     .action(async (flags: TrainFlags) => {
       if (flags.valid !== undefined && flags.validFraction !== undefined) {
         throw new FraudlensError('INPUT_INVALID', 'give either --valid or --valid-fraction, not both', { field: '--valid' });
       }
       const forced: Record<string, 'categorical'> = {};
       for (const c of flags.categorical ?? []) forced[c] = 'categorical';
-      const table = await readCsv(flags.data, { types: forced });
-      const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced }) : undefined;
+      const table = await readCsv(flags.data, { types: forced, ...csvReadOptions(flags) });
+      const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced, ...csvReadOptions(flags) }) : undefined;
       if (flags.positiveLabel !== undefined) {
         binarizeLabel(table, flags.label, flags.positiveLabel);
         if (valid) binarizeLabel(valid, flags.label, flags.positiveLabel);
