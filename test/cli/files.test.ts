@@ -143,3 +143,46 @@ test('info prints an undefined metric as n/a and counts as integers', async () =
   const line = r.stdout.split('\n').find((l) => l.startsWith('metrics:'));
   assert.equal(line, 'metrics: roc_auc n/a, pr_auc 0.5000, logloss 0.2500, rows 126, positives 0');
 });
+
+/** Demo training rows (trans_time first, is_fraud last), with the label written by `label`. */
+function trainingRows(n: number, label: (fraud: boolean) => string, extra?: (i: number) => string): string[] {
+  const lines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz'))).toString('utf8').trim().split('\n');
+  const header = lines[0] + (extra ? ',txn_id' : '');
+  const body = lines.slice(1, n + 1).map((l, i) => {
+    const cells = l.split(',');
+    cells[cells.length - 1] = label(cells[cells.length - 1] === '1');
+    return cells.join(',') + (extra ? `,${extra(i)}` : '');
+  });
+  return [header, ...body];
+}
+
+test('yes/no labels: the error names the values and suggests --positive-label, which matches without regard to case', async () => {
+  const data = write('yes-no.csv', trainingRows(3000, (f) => (f ? 'Yes' : 'No')));
+  const base = ['train', '--data', data, '--label', 'is_fraud', '--drop', 'trans_time', '--trees', '3', '--no-baseline', '--json'];
+  const refused = await runCli([...base, '--out', join(work, 'yes-no-refused')]);
+  assertOneLineError(refused, 'INPUT_BAD_LABEL', 'yes-no.csv', 'column "is_fraud"', 'two values', '"No", "Yes"', '--positive-label Yes');
+  const trained = await runCli([...base, '--out', join(work, 'yes-no'), '--positive-label', 'yes']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const frauds = trainingRows(3000, (f) => (f ? '1' : '0')).slice(1).filter((l) => l.endsWith(',1')).length;
+  const model = join(work, 'yes-no', 'model.json');
+  const trainedOn = (JSON.parse(readFileSync(model, 'utf8')) as { training: { data: { positives: number } } }).training.data;
+  assert.equal(trainedOn.positives, frauds, '"yes" matched every "Yes" label in training');
+  const evalRefused = await runCli(['evaluate', '--model', model, '--data', data, '--label', 'is_fraud']);
+  assertOneLineError(evalRefused, 'INPUT_BAD_LABEL', '--positive-label Yes');
+  const evaluated = await runCli(['evaluate', '--model', model, '--data', data, '--label', 'is_fraud', '--positive-label', 'YES', '--json']);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const report = JSON.parse(evaluated.stdout) as { rows: number; positives: number };
+  assert.equal(report.rows, 3000);
+  assert.equal(report.positives, frauds, '"YES" matched every "Yes" label');
+});
+
+test('train refuses identifier and date columns by name, with the --drop that fixes it', async () => {
+  const data = write('with-id.csv', trainingRows(3000, (f) => (f ? '1' : '0'), (i) => `C${(1e9 + i * 7919).toString(36)}`));
+  const base = ['train', '--data', data, '--label', 'is_fraud', '--trees', '3', '--no-baseline', '--json'];
+  const refused = await runCli([...base, '--out', join(work, 'with-id-refused')]);
+  assertOneLineError(refused, 'INPUT_UNSUITABLE_COLUMN', 'with-id.csv', '"trans_time" (dates or times such as "2019-', '"txn_id" (an identifier: 3000 distinct values in 3000 rows)', '--drop trans_time,txn_id');
+  const dateOnly = await runCli([...base, '--out', join(work, 'with-id-refused'), '--drop', 'txn_id']);
+  assertOneLineError(dateOnly, 'INPUT_UNSUITABLE_COLUMN', 'column "trans_time"', '--drop txn_id,trans_time', 'hour and day_of_week');
+  const trained = await runCli([...base, '--out', join(work, 'with-id'), '--drop', 'trans_time,txn_id']);
+  assert.equal(trained.code, 0, trained.stderr);
+});

@@ -12,7 +12,8 @@ import { readCsv } from '../../io/csv.js';
 import { saveModelFile } from '../../io/model-file.js';
 import { writeTrainingBaseline } from '../baseline.js';
 import { csvReadOptions, delimiterOption, nameList, nonNegativeInt, numberIn, positiveInt, type DelimiterFlag } from '../options.js';
-import { binarizeLabel } from '../labels.js';
+import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
+import { refuseUnsuitableColumns } from '../feature-columns.js';
 
 interface TrainFlags extends DelimiterFlag {
   data: string;
@@ -70,7 +71,7 @@ export function registerTrain(program: Command): void {
     .option('--early-stopping <n>', 'stop after N rounds without validation improvement', nonNegativeInt('--early-stopping'), 0)
     .option('--goss', 'force gradient-based one-side sampling (default: on from 100,000 training rows)')
     .option('--no-goss', 'never use gradient-based one-side sampling')
-    .option('--positive-label <value>', 'label value that means fraud, when the label is not 0/1 (others become 0)')
+    .option('--positive-label <value>', POSITIVE_LABEL_HELP)
     .option('--target-precision <p>', 'decline threshold: smallest score reaching this precision on validation', numberIn('--target-precision', 0, 1))
     .option('--target-recall <r>', 'review threshold: largest score keeping this recall on validation', numberIn('--target-recall', 0, 1))
     .option('--review-threshold <s>', 'override the review threshold', numberIn('--review-threshold', 0, 1))
@@ -87,10 +88,9 @@ export function registerTrain(program: Command): void {
       for (const c of flags.categorical ?? []) forced[c] = 'categorical';
       const table = await readCsv(flags.data, { types: forced, ...csvReadOptions(flags) });
       const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced, ...csvReadOptions(flags) }) : undefined;
-      if (flags.positiveLabel !== undefined) {
-        binarizeLabel(table, flags.label, flags.positiveLabel);
-        if (valid) binarizeLabel(valid, flags.label, flags.positiveLabel);
-      }
+      prepareLabel(table, flags.label, flags.positiveLabel);
+      if (valid) prepareLabel(valid, flags.label, flags.positiveLabel);
+      refuseUnsuitableColumns(table, flags);
       const options: TrainOptions = {
         label: flags.label,
         drop: flags.drop,
