@@ -45,13 +45,16 @@ export function binarizeLabel(table: Table, name: string, positive: string): voi
 
 /**
  * INPUT_BAD_LABEL when the column holds values other than 0 and 1 (missing cells aside), naming
- * what it holds and suggesting `--positive-label`.
+ * what it holds and suggesting `--positive-label`. A column holding both 0 and 1 is left to the
+ * reader of the labels, whose message names the first bad row.
  */
 export function requireBinaryLabel(table: Table, name: string): void {
   const col = requireColumn(table, name);
   const others = nonBinaryValues(col);
   if (others.length === 0) return;
   const found = distinctValues(col);
+  // A 0/1 column with a stray value: the trainer's message names the row, which is what helps.
+  if (found.some((v) => isBinary(v) && Number(v) === 0) && found.some((v) => isBinary(v) && Number(v) === 1)) return;
   const shown = found.slice(0, SHOWN_VALUES).map((v) => `"${v}"`).join(', ') + (found.length > SHOWN_VALUES ? ', …' : '');
   const example = found.find((v) => LIKELY_POSITIVE.has(v.toLowerCase())) ?? others[0];
   const quoted = /^[\w.-]+$/.test(example) ? example : `'${example}'`;
