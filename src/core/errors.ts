@@ -17,6 +17,7 @@ export const ERROR_CATALOGUE = {
   INPUT_ALL_MISSING: { statusCode: 400, description: 'A column holds no value at all.' },
   INPUT_UNREADABLE: { statusCode: 400, description: 'A file cannot be read, decompressed or parsed.' },
   INPUT_INVALID: { statusCode: 400, description: 'An argument or option is out of its allowed range.' },
+  INPUT_UNSUITABLE_COLUMN: { statusCode: 400, description: 'A training column looks like an identifier or a date and would make a useless feature.' },
   // Models and baselines
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },

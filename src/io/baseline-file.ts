@@ -13,6 +13,7 @@ import { BASELINE_FILE_NAME, buildBaseline, parseBaseline, serializeBaseline } f
 import type { BaselineOptions, DriftBaseline } from '../core/drift/baseline.js';
 import { writeFileAtomic } from './atomic.js';
 import { featureColumnTypes, readCsv } from './csv.js';
+import type { CsvSourceOptions } from './csv-source.js';
 
 /**
  * Where a model's baseline lives: `drift_baseline.json` in the model file's directory.
@@ -61,6 +62,8 @@ export interface BaselineFromCsvOptions extends BaselineOptions {
   dataPath: string;
   /** Where to save; omitted: not saved (the caller saves it, e.g. beside a model still being written). */
   outPath?: string;
+  /** Delimiter and notes of the CSV reader. */
+  csv?: CsvSourceOptions;
 }
 
 /**
@@ -69,8 +72,8 @@ export interface BaselineFromCsvOptions extends BaselineOptions {
  * @example await baselineFromCsv({ model, dataPath: 'data/train.csv.gz', outPath: baselinePathFor(modelPath) });
  */
 export async function baselineFromCsv(options: BaselineFromCsvOptions): Promise<DriftBaseline> {
-  const { model, dataPath, outPath, ...baselineOptions } = options;
-  const table = await readCsv(dataPath, { only: model.features.map((f) => f.name), types: featureColumnTypes(model.features) });
+  const { model, dataPath, outPath, csv, ...baselineOptions } = options;
+  const table = await readCsv(dataPath, { ...csv, only: model.features.map((f) => f.name), types: featureColumnTypes(model.features) });
   const baseline = buildBaseline(table, model, baselineOptions);
   if (outPath !== undefined) await saveBaseline(outPath, baseline);
   return baseline;

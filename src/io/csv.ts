@@ -1,21 +1,19 @@
 /**
- * Reads a CSV file (optionally gzip-compressed) into a typed column table. Parsing is delegated to
- * csv-parse; this module only decides column types and turns every failure into a one-line
- * FraudlensError naming the file, the row and the column.
+ * Reads a CSV file (optionally gzip-compressed) into typed column tables: whole, or in chunks of
+ * rows for files larger than memory. Rows come from csv-source.ts (delimiter, ragged rows, read
+ * errors); this module decides column types and names the row and column of a bad cell.
  *
  * Type inference: a column is numeric while every non-missing cell parses as a finite number; the
  * first cell that does not turns it categorical (earlier numbers keep their shortest decimal text).
  * `types` forces a column's type: a forced-numeric column rejects text with INPUT_NOT_A_NUMBER.
  */
 
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
 import { FraudlensError } from '../core/errors.js';
+import { openCsvRows, type CsvSourceOptions } from './csv-source.js';
 import type { Column, Table } from '../core/data/table.js';
 import type { FeatureSpec } from '../core/engine/ensemble.js';
 
-export interface ReadCsvOptions {
+export interface ReadCsvOptions extends CsvSourceOptions {
   /** Force column types; others are inferred. */
   types?: Record<string, 'numeric' | 'categorical'>;
   /** Keep only these columns (others are skipped: saves memory on wide files). */
@@ -102,89 +100,90 @@ class ColumnBuilder {
 }
 
 /**
+ * Reads a whole CSV file into a table. A file with a header and no data row is INPUT_EMPTY.
  * @example const table = await readCsv('data/demo/transactions.csv.gz');
  */
 export async function readCsv(path: string, options: ReadCsvOptions = {}): Promise<Table> {
-  let input: NodeJS.ReadableStream;
-  const file = createReadStream(path);
-  const unreadable = (why: string, row?: number): FraudlensError =>
-    new FraudlensError('INPUT_UNREADABLE', why, row === undefined ? { file: path } : { file: path, row });
-  const opened = new Promise<void>((resolve, reject) => {
-    file.once('open', () => resolve());
-    file.once('error', (e: NodeJS.ErrnoException) => reject(unreadable(`cannot read file: ${e.code ?? e.message}`)));
-  });
-  await opened;
-  if (path.endsWith('.gz')) {
-    const gunzip = createGunzip();
-    file.pipe(gunzip);
-    input = gunzip;
-  } else {
-    input = file;
+  const csv = await openCsvRows(path, options);
+  const chunk = new ChunkBuilder(path, csv.names, options);
+  for await (const record of csv.rows()) {
+    chunk.push(record);
+    if (options.maxRows !== undefined && chunk.rows >= options.maxRows) break;
   }
-  const parser = parse({ bom: true, relax_column_count: false, skip_empty_lines: true, trim: false });
-  input.pipe(parser);
-  const failure = new Promise<never>((_, reject) => {
-    input.once('error', (e: Error) => {
-      const msg = e.message.includes('unexpected end') ? 'the file is truncated (unexpected end of compressed data)' : `cannot decompress: ${e.message}`;
-      parser.destroy();
-      reject(unreadable(msg));
+  if (chunk.rows === 0) throw noDataRows(path);
+  return chunk.finish();
+}
+
+/** One piece of a file read in chunks: a table of consecutive rows, and where they start. */
+export interface CsvChunk {
+  table: Table;
+  /** The 1-based data row of the chunk's first row in the file. */
+  firstRow: number;
+}
+
+/**
+ * Reads a CSV file as consecutive tables of at most `chunkRows` rows, so memory is bounded by the
+ * chunk, not the file. Types are inferred per chunk (force them with `types` where it matters);
+ * errors name the row in the file. A file with a header and no data row is INPUT_EMPTY.
+ * @example for await (const { table, firstRow } of readCsvChunks('big.csv', 8192)) { … }
+ */
+export async function* readCsvChunks(path: string, chunkRows: number, options: ReadCsvOptions = {}): AsyncGenerator<CsvChunk, void, undefined> {
+  const csv = await openCsvRows(path, options);
+  let firstRow = 1;
+  let chunk = new ChunkBuilder(path, csv.names, options, firstRow - 1);
+  for await (const record of csv.rows()) {
+    chunk.push(record);
+    if (chunk.rows === chunkRows) {
+      yield { table: chunk.finish(), firstRow };
+      firstRow += chunkRows;
+      chunk = new ChunkBuilder(path, csv.names, options, firstRow - 1);
+    }
+  }
+  if (chunk.rows > 0) yield { table: chunk.finish(), firstRow };
+  else if (firstRow === 1) throw noDataRows(path);
+}
+
+function noDataRows(path: string): FraudlensError {
+  return new FraudlensError('INPUT_EMPTY', 'the file has a header but no data rows', { file: path });
+}
+
+/** Column builders for the kept columns of consecutive rows. */
+class ChunkBuilder {
+  rows = 0;
+  private readonly builders: (ColumnBuilder | null)[];
+
+  /** @param rowsBefore data rows of the file before this chunk (for error locations) */
+  constructor(private readonly path: string, private readonly names: readonly string[], options: ReadCsvOptions, private readonly rowsBefore = 0) {
+    const keep = options.only ? new Set(options.only) : null;
+    if (keep) {
+      for (const k of keep) if (!names.includes(k)) throw new FraudlensError('INPUT_MISSING_COLUMN', `missing column "${k}" (the file has: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`, { file: path, column: k });
+    }
+    const types = options.types ?? {};
+    this.builders = names.map((n) => (keep === null || keep.has(n) ? new ColumnBuilder(types[n]) : null));
+  }
+
+  push(record: readonly string[]): void {
+    this.rows++;
+    const builders = this.builders;
+    for (let j = 0; j < builders.length; j++) {
+      const b = builders[j];
+      if (b !== null && !b.push(record[j])) {
+        throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${truncate(record[j])}" is not a number`, { file: this.path, row: this.rowsBefore + this.rows, column: this.names[j] });
+      }
+    }
+  }
+
+  finish(): Table {
+    const names: string[] = [];
+    const columns: Column[] = [];
+    this.builders.forEach((b, j) => {
+      if (b !== null) {
+        names.push(this.names[j]);
+        columns.push(b.finish());
+      }
     });
-  });
-
-  let names: string[] | null = null;
-  let builders: (ColumnBuilder | null)[] = [];
-  let rows = 0;
-  const keep = options.only ? new Set(options.only) : null;
-  const types = options.types ?? {};
-
-  const consume = async (): Promise<void> => {
-    try {
-      for await (const record of parser as AsyncIterable<string[]>) {
-        if (names === null) {
-          names = record.map((h, i) => (h.trim() === '' ? `_unnamed_${i}` : h.trim()));
-          const dup = names.find((n, i) => names!.indexOf(n) !== i);
-          if (dup !== undefined) throw new FraudlensError('INPUT_UNREADABLE', `the header names column "${dup}" twice`, { file: path, column: dup });
-          if (keep) {
-            for (const k of keep) if (!names.includes(k)) throw new FraudlensError('INPUT_MISSING_COLUMN', `missing column "${k}"`, { file: path, column: k });
-          }
-          builders = names.map((n) => (keep === null || keep.has(n) ? new ColumnBuilder(types[n]) : null));
-          continue;
-        }
-        rows++;
-        for (let j = 0; j < builders.length; j++) {
-          const b = builders[j];
-          if (b !== null && !b.push(record[j])) {
-            throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${truncate(record[j])}" is not a number`, { file: path, row: rows, column: names[j] });
-          }
-        }
-        if (options.maxRows !== undefined && rows >= options.maxRows) {
-          parser.destroy();
-          break;
-        }
-      }
-    } catch (e) {
-      if (e instanceof FraudlensError) throw e;
-      const err = e as { code?: string; message?: string; lines?: number; records?: number };
-      if (err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || err.code === 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH') {
-        throw new FraudlensError('INPUT_RAGGED_ROW', `the row has a different number of cells than the header (${names?.length ?? '?'})`, { file: path, row: rows + 1 });
-      }
-      if (err.code?.startsWith('CSV_')) throw unreadable(`malformed CSV: ${err.message}`, rows + 1);
-      throw unreadable(`cannot read file: ${err.message ?? String(e)}`);
-    }
-  };
-  await Promise.race([consume(), failure]);
-  file.destroy();
-  if (names === null) throw new FraudlensError('INPUT_EMPTY', 'the file is empty (no header)', { file: path });
-  const header: string[] = names;
-  const outNames: string[] = [];
-  const columns: Column[] = [];
-  builders.forEach((b, j) => {
-    if (b !== null) {
-      outNames.push(header[j]);
-      columns.push(b.finish());
-    }
-  });
-  return { source: path, names: outNames, numRows: rows, columns };
+    return { source: this.path, names, numRows: this.rows, columns };
+  }
 }
 
 function truncate(s: string): string {

@@ -14,7 +14,7 @@ import { baselineFromCsv, loadBaseline } from '../../io/baseline-file.js';
 import { loadModelFile, MODEL_FILE_NAME } from '../../io/model-file.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadScoringData } from '../data.js';
-import { nonNegativeInt, numberIn, positiveInt } from '../options.js';
+import { csvReadOptions, delimiterOption, nonNegativeInt, numberIn, positiveInt, type DelimiterFlag } from '../options.js';
 import { driftVerdict, renderDriftHtml } from '../drift-html.js';
 
 export function registerDrift(program: Command): void {
@@ -27,9 +27,10 @@ export function registerDrift(program: Command): void {
     .option('--bins <n>', 'quantile bins per numeric feature', positiveInt('--bins'))
     .option('--reservoir <n>', 'rows kept as a sample for sample-based tests', positiveInt('--reservoir'))
     .option('--seed <n>', 'seed of the sample', nonNegativeInt('--seed'), 0)
-    .action(async (opts: { model: string; data: string; out: string; bins?: number; reservoir?: number; seed: number }) => {
+    .addOption(delimiterOption())
+    .action(async (opts: { model: string; data: string; out: string; bins?: number; reservoir?: number; seed: number } & DelimiterFlag) => {
       const model = await loadModelFile(opts.model);
-      const baseline = await baselineFromCsv({ model, dataPath: opts.data, outPath: opts.out, bins: opts.bins, reservoirSize: opts.reservoir, seed: opts.seed });
+      const baseline = await baselineFromCsv({ model, dataPath: opts.data, outPath: opts.out, bins: opts.bins, reservoirSize: opts.reservoir, seed: opts.seed, csv: csvReadOptions(opts) });
       process.stderr.write(`baseline of ${baseline.rows} rows, ${baseline.features.length} features → ${opts.out}\n`);
     });
 
@@ -42,12 +43,13 @@ export function registerDrift(program: Command): void {
     .option('--share <f>', 'share of drifted features that makes dataset drift', numberIn('--share', 0, 1, { minExclusive: true }), 0.5)
     .option('--json', 'print the report as one JSON object')
     .option('--html <file>', 'also write a self-contained HTML report with charts')
-    .action(async (opts: { baseline: string; data: string; model?: string; share: number; json?: boolean; html?: string }) => {
+    .addOption(delimiterOption())
+    .action(async (opts: { baseline: string; data: string; model?: string; share: number; json?: boolean; html?: string } & DelimiterFlag) => {
       const model = await loadModelFile(opts.model ?? join(dirname(opts.baseline), MODEL_FILE_NAME));
       const baseline = await loadBaseline(opts.baseline, model);
       // Categories the model never saw are counted as new categories (in the baseline's "other"
       // bucket for the tests) and scored as missing values, as predict and the API score them.
-      const data = await loadScoringData(opts.data, model, [], 'other');
+      const data = await loadScoringData(opts.data, model, [], 'other', csvReadOptions(opts));
       const scores = new Predictor(model.ensemble).predictProba(unknownAsMissing(data.matrix, model.features), data.rows);
       const layout = compileBaseline(baseline);
       const counts = countRows(layout, data.matrix, scores, data.rows);

@@ -12,7 +12,8 @@ import { calibrationTable, confusionAt, evaluateScores } from '../../core/traini
 import { requireColumn, type Table } from '../../core/data/table.js';
 import { loadModelFile } from '../../io/model-file.js';
 import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
-import { binarizeLabel } from '../labels.js';
+import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
+import { csvReadOptions, delimiterOption, type DelimiterFlag } from '../options.js';
 
 export function registerEvaluate(program: Command): void {
   const command = program
@@ -21,14 +22,15 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
     .requiredOption('--data <file>', 'CSV or CSV.gz with the model features and the label')
     .requiredOption('--label <col>', 'the 0/1 label column')
-    .option('--positive-label <value>', 'label value that means fraud, when the label is not 0/1 (others become 0)')
-    .option('--json', 'print one JSON object');
+    .option('--positive-label <value>', POSITIVE_LABEL_HELP)
+    .option('--json', 'print one JSON object')
+    .addOption(delimiterOption());
   addStrictCategoriesOption(command)
-    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean; strictCategories?: boolean }) => {
+    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean; strictCategories?: boolean } & DelimiterFlag) => {
       const model = await loadModelFile(opts.model);
-      const data = await loadScoringData(opts.data, model, [opts.label], unknownCategoryRule(opts));
+      const data = await loadScoringData(opts.data, model, [opts.label], unknownCategoryRule(opts), csvReadOptions(opts));
       const unknownCategories = unknownCategorySummary(model, data.unknownCategories);
-      if (opts.positiveLabel !== undefined) binarizeLabel(data.table, opts.label, opts.positiveLabel);
+      prepareLabel(data.table, opts.label, opts.positiveLabel);
       const labels = readLabels(data.table, opts.label);
       requireBothClasses(labels, data.table.source, opts.label);
       const scores = new Predictor(model.ensemble).predictProba(data.matrix, data.rows);

@@ -5,6 +5,18 @@ import { loadModelFile } from '../../io/model-file.js';
 import { describeModel } from '../../core/engine/describe.js';
 import { nameList } from '../options.js';
 
+/** Metrics that count rows (see the validation metrics trainModel stores): printed as integers. */
+const COUNT_METRICS = new Set(['rows', 'positives']);
+
+/**
+ * One metric for people: counts as integers; a metric that is undefined (ROC-AUC of a validation
+ * set with one class is stored as NaN, which JSON turns into null) as "n/a", never as 0.
+ */
+export function formatMetric(name: string, value: number | null | undefined): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'n/a';
+  return COUNT_METRICS.has(name) && Number.isInteger(value) ? String(value) : value.toFixed(4);
+}
+
 export function registerInfo(program: Command): void {
   program
     .command('info')
@@ -26,7 +38,7 @@ export function registerInfo(program: Command): void {
         `features (${info.features.length}):`,
         ...info.features.map((f) => `  ${f.name.padEnd(24)} ${f.type}${f.type === 'categorical' ? ` (${f.categories} categories)` : ''}`),
       ];
-      if (info.metrics) lines.push(`metrics: ${Object.entries(info.metrics).map(([k, v]) => `${k} ${Number(v).toFixed(4)}`).join(', ')}`);
+      if (info.metrics) lines.push(`metrics: ${Object.entries(info.metrics).map(([k, v]) => `${k} ${formatMetric(k, v)}`).join(', ')}`);
       if (info.created_at) lines.push(`created ${info.created_at}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -1,17 +1,18 @@
-/** `fraudlens predict --model FILE --data FILE.csv[.gz] --out FILE.csv [--explain]` */
+/**
+ * `fraudlens predict --model FILE --data FILE.csv[.gz] --out FILE.csv [--explain]`: scores the file
+ * a chunk of rows at a time (score-file.ts) and writes each chunk as it comes through an atomic
+ * writer, so memory stays bounded on files of any size and a failure leaves no partial output.
+ */
 
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { FraudlensError } from '../../core/errors.js';
-import { Predictor, sigmoid } from '../../core/engine/predict.js';
-import { TreeExplainer } from '../../core/explanation/treeshap.js';
+import { sigmoid } from '../../core/engine/predict.js';
 import { loadModelFile } from '../../io/model-file.js';
 import { openAtomicWriter } from '../../io/atomic-stream.js';
-import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
-import { nameList } from '../options.js';
-
-/** Rows per output chunk: bounds memory on large files. */
-const CHUNK_ROWS = 8192;
+import { scoreCsvFile } from '../score-file.js';
+import { addStrictCategoriesOption, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
+import { csvReadOptions, delimiterOption, nameList, type DelimiterFlag } from '../options.js';
 
 export function registerPredict(program: Command): void {
   const command = program
@@ -21,40 +22,36 @@ export function registerPredict(program: Command): void {
     .requiredOption('--data <file>', 'CSV or CSV.gz with a header holding the model features')
     .requiredOption('--out <file>', 'output CSV: margin, score [, shap_<feature>…, shap_bias]')
     .option('--explain', 'add one SHAP column per feature and shap_bias (margin units)')
-    .option('--feature-names <names>', 'names for an XGBoost model that has none', nameList('--feature-names'));
-  addStrictCategoriesOption(command)
-    .action(async (opts: { model: string; data: string; out: string; explain?: boolean; featureNames?: string[]; strictCategories?: boolean }) => {
-      if (opts.out === opts.data) throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
-      const model = await loadModelFile(opts.model, { featureNames: opts.featureNames });
-      const { matrix, rows, unknownCategories } = await loadScoringData(opts.data, model, [], unknownCategoryRule(opts));
-      const predictor = new Predictor(model.ensemble);
-      const explainer = opts.explain ? new TreeExplainer(model.ensemble, predictor) : null;
-      const m = model.features.length;
-      const header = ['margin', 'score', ...(explainer ? [...model.features.map((f) => `shap_${f.name}`), 'shap_bias'] : [])];
-      const writer = await openAtomicWriter(opts.out);
-      try {
-        await writer.write(stringify([header]));
-        const margins = new Float64Array(CHUNK_ROWS);
-        const shap = explainer ? new Float64Array(CHUNK_ROWS * (m + 1)) : null;
-        for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
-          const n = Math.min(CHUNK_ROWS, rows - r0);
-          const block = matrix.subarray(r0 * m, (r0 + n) * m);
-          predictor.predictMargins(block, n, margins);
-          if (explainer && shap) explainer.explainBatch(block, n, shap);
-          const lines: string[] = new Array(n);
-          for (let i = 0; i < n; i++) {
-            let line = `${margins[i]},${sigmoid(margins[i])}`;
-            if (shap) for (let j = 0; j <= m; j++) line += `,${shap[i * (m + 1) + j]}`;
-            lines[i] = line;
-          }
-          await writer.write(lines.join('\n') + '\n');
+    .option('--feature-names <names>', 'names for an XGBoost model that has none', nameList('--feature-names'))
+    .addOption(delimiterOption());
+  addStrictCategoriesOption(command).action(async (opts: { model: string; data: string; out: string; explain?: boolean; featureNames?: string[]; strictCategories?: boolean } & DelimiterFlag) => {
+    if (opts.out === opts.data) throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
+    const model = await loadModelFile(opts.model, { featureNames: opts.featureNames });
+    const explain = opts.explain === true;
+    const m = model.features.length;
+    const header = ['margin', 'score', ...(explain ? [...model.features.map((f) => `shap_${f.name}`), 'shap_bias'] : [])];
+    const unknownCounts = new Float64Array(m);
+    const writer = await openAtomicWriter(opts.out);
+    let rows = 0;
+    try {
+      await writer.write(stringify([header]));
+      const scoring = { explain, csv: csvReadOptions(opts), unknownCategory: unknownCategoryRule(opts), unknownCounts };
+      for await (const { rows: n, margins, shap } of scoreCsvFile(opts.data, model, scoring)) {
+        const lines: string[] = new Array(n);
+        for (let i = 0; i < n; i++) {
+          let line = `${margins[i]},${sigmoid(margins[i])}`;
+          if (shap) for (let j = 0; j <= m; j++) line += `,${shap[i * (m + 1) + j]}`;
+          lines[i] = line;
         }
-        await writer.commit();
-      } catch (e) {
-        await writer.abort();
-        throw e;
+        await writer.write(lines.join('\n') + '\n');
+        rows += n;
       }
-      process.stderr.write(`scored ${rows} rows${explainer ? ' with explanations' : ''} → ${opts.out}\n`);
-      reportUnknownCategories(unknownCategorySummary(model, unknownCategories));
-    });
+      await writer.commit();
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    process.stderr.write(`scored ${rows} rows${explain ? ' with explanations' : ''} → ${opts.out}\n`);
+    reportUnknownCategories(unknownCategorySummary(model, unknownCounts));
+  });
 }

@@ -12,10 +12,11 @@ import { DEFAULT_VALID_SPLIT, MIN_VALIDATION_POSITIVES, trainModel, TRAIN_DEFAUL
 import { readCsv } from '../../io/csv.js';
 import { saveModelFile } from '../../io/model-file.js';
 import { writeTrainingBaseline } from '../baseline.js';
-import { nameList, nonNegativeInt, numberIn, positiveInt } from '../options.js';
-import { binarizeLabel } from '../labels.js';
+import { csvReadOptions, delimiterOption, nameList, nonNegativeInt, numberIn, positiveInt, type DelimiterFlag } from '../options.js';
+import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
+import { refuseUnsuitableColumns } from '../feature-columns.js';
 
-interface TrainFlags {
+interface TrainFlags extends DelimiterFlag {
   data: string;
   label: string;
   out: string;
@@ -99,7 +100,7 @@ export function registerTrain(program: Command): void {
     .option('--early-stopping <n>', 'stop after N rounds without validation improvement', nonNegativeInt('--early-stopping'), 0)
     .option('--goss', 'force gradient-based one-side sampling (default: on from 100,000 training rows)')
     .option('--no-goss', 'never use gradient-based one-side sampling')
-    .option('--positive-label <value>', 'label value that means fraud, when the label is not 0/1 (others become 0)')
+    .option('--positive-label <value>', POSITIVE_LABEL_HELP)
     .option('--target-precision <p>', 'decline threshold: the highest recall reaching this precision on validation, at the highest score giving it (default 0.9)', numberIn('--target-precision', 0, 1))
     .option('--target-recall <r>', 'review threshold: the highest score keeping this recall on validation (default 0.9)', numberIn('--target-recall', 0, 1))
     .option('--review-threshold <s>', 'override the review threshold', numberIn('--review-threshold', 0, 1))
@@ -107,16 +108,16 @@ export function registerTrain(program: Command): void {
     .option('--name <prefix>', 'prefix of the model version')
     .option('--no-baseline', 'do not write drift_baseline.json')
     .option('--json', 'quiet; the last line printed is one JSON object')
+    .addOption(delimiterOption())
     .action(async (flags: TrainFlags) => {
       checkCombinations(flags);
       const forced: Record<string, 'categorical'> = {};
       for (const c of flags.categorical ?? []) forced[c] = 'categorical';
-      const table = await readCsv(flags.data, { types: forced });
-      const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced }) : undefined;
-      if (flags.positiveLabel !== undefined) {
-        binarizeLabel(table, flags.label, flags.positiveLabel);
-        if (valid) binarizeLabel(valid, flags.label, flags.positiveLabel);
-      }
+      const table = await readCsv(flags.data, { types: forced, ...csvReadOptions(flags) });
+      const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced, ...csvReadOptions(flags) }) : undefined;
+      prepareLabel(table, flags.label, flags.positiveLabel);
+      if (valid) prepareLabel(valid, flags.label, flags.positiveLabel);
+      refuseUnsuitableColumns(table, flags);
       const options: TrainOptions = {
         label: flags.label,
         drop: flags.drop,

@@ -16,7 +16,7 @@ import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
-import type { Prediction, ScoreOptions, Scorer } from '../scoring.js';
+import type { Prediction, Scorer } from '../scoring.js';
 import type { ExplainAdmission } from '../explain-admission.js';
 
 interface PredictQuery {
