@@ -8,6 +8,8 @@ import { encodeFeatures, tableFromColumns } from '../../src/core/data/table.js';
 import type { FraudlensModel } from '../../src/core/engine/model.js';
 import { Predictor } from '../../src/core/engine/predict.js';
 import { Rng } from '../../src/core/training/random.js';
+import { FraudlensError } from '../../src/core/errors.js';
+import assert from 'node:assert/strict';
 
 /** Standard normal draw (Box–Muller) from the seeded generator. */
 function normal(rng: Rng): number {
@@ -68,4 +70,14 @@ export function labelsOf(table: Table, name: string): Uint8Array {
 export function predictTable(model: FraudlensModel, table: Table): Float64Array {
   const x = encodeFeatures(table, model.features, 'missing');
   return new Predictor(model.ensemble).predictProba(x, table.numRows);
+}
+
+/** Asserts that `fn` throws a FraudlensError with `code`, then runs `check` on it. */
+export function expectError(fn: () => unknown, code: string, check?: (e: FraudlensError) => void): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof FraudlensError, `expected a FraudlensError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    check?.(e);
+    return true;
+  });
 }

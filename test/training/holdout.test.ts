@@ -8,25 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromColumns } from '../../src/core/data/table.js';
 import { modelToJson } from '../../src/core/engine/model.js';
-import { FraudlensError } from '../../src/core/errors.js';
 import { lastRowsHoldOut, MIN_VALIDATION_POSITIVES, readTimes, reorderRows, stratifiedHoldOut, timeHoldOut, type HeldOut } from '../../src/core/training/holdout.js';
 import { Rng } from '../../src/core/training/random.js';
 import { trainModel, type TrainOptions } from '../../src/core/training/train.js';
-import { labelsOf, syntheticTable } from './helpers.js';
+import { expectError, labelsOf, syntheticTable } from './helpers.js';
 
 const CREATED_AT = '2026-01-01T00:00:00Z';
 /** Metrics of one validation set from models trained on the same rows in another order. */
 const SUM_ORDER_TOLERANCE = 1e-9;
 const BASE: TrainOptions = { label: 'fraud', trees: 10, createdAt: CREATED_AT };
-
-function expectError(fn: () => unknown, code: string, check?: (e: FraudlensError) => void): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof FraudlensError, `expected a FraudlensError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    check?.(e);
-    return true;
-  });
-}
 
 /** Checks the order is a permutation with training rows, then validation rows, each ascending. */
 function assertWellFormed(h: HeldOut, n: number): void {

@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { tableFromColumns, type Table } from '../../src/core/data/table.js';
 import { nodeCategories } from '../../src/core/engine/ensemble.js';
 import { DEFAULT_THRESHOLDS, modelToJson, parseModel, serializeModel } from '../../src/core/engine/model.js';
-import { FraudlensError } from '../../src/core/errors.js';
 import { ALL_VALUES_LEFT } from '../../src/core/training/boost.js';
 import { averagePrecision, logLoss, rocAuc } from '../../src/core/training/metrics.js';
 import { DEFAULT_GOSS, trainModel, type TrainOptions } from '../../src/core/training/train.js';
-import { labelsOf, MERCHANTS, predictTable, sliceTable, syntheticTable } from './helpers.js';
+import { expectError, labelsOf, MERCHANTS, predictTable, sliceTable, syntheticTable } from './helpers.js';
 
 /** Validation metrics from binned routing vs the engine's float32 predictor: the same sums. */
 const ROUTING_TOLERANCE = 1e-12;
@@ -20,15 +19,6 @@ const CREATED_AT = '2026-01-01T00:00:00Z';
 
 const TABLE = syntheticTable(4000, 11);
 const BASE: TrainOptions = { label: 'fraud', trees: 30, createdAt: CREATED_AT };
-
-function expectError(fn: () => unknown, code: string, check?: (e: FraudlensError) => void): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof FraudlensError, `expected a FraudlensError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    check?.(e);
-    return true;
-  });
-}
 
 test('same seed, same model; another seed with subsampling, another model', () => {
   const opts: TrainOptions = { ...BASE, subsample: 0.7, colsample: 0.8 };
