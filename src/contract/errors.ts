@@ -1,0 +1,18 @@
+/** The one error body every route answers with (the catalogue: docs/errors.md). */
+
+import { Type, type Static } from 'typebox';
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.String(),
+    code: Type.String(),
+    message: Type.String(),
+    statusCode: Type.Integer(),
+    field: Type.Optional(Type.String()),
+  },
+  {
+    additionalProperties: false,
+    description: 'Every error: a stable `code` from the catalogue (docs/errors.md) and, for input errors, the `field` at fault.',
+  },
+);
+export type ErrorResponse = Static<typeof ErrorResponse>;

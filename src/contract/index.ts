@@ -1,0 +1,43 @@
+/**
+ * The HTTP contract of fraudlens: every request and response shape of the API, declared once as
+ * JSON Schema (TypeBox) with its TypeScript type derived from it (`Static<>`). The server hands
+ * these schemas to Fastify (validation, serialisation, the OpenAPI document at /docs); the
+ * dashboard imports the types. A leaf: it imports only the schema library and runs in a browser.
+ */
+
+export { ErrorResponse } from './errors.js';
+export { ComponentHealth, HEALTH_STATUSES, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse, type HealthStatus } from './health.js';
+export { FeatureSpec, FeatureStats, ModelReport, ReloadResponse } from './model.js';
+export {
+  DECISIONS,
+  Decision,
+  Explained,
+  ExplainResponse,
+  Explanation,
+  FeatureValue,
+  LogsResponse,
+  Prediction,
+  PredictionRecord,
+  PredictResponse,
+  RISK_LEVELS,
+  RiskLevel,
+  Thresholds,
+  TopContribution,
+  type Batch,
+  type BatchExplained,
+  type BatchPrediction,
+  type Transaction,
+} from './prediction.js';
+export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery, type FeatureDriftReport } from './drift.js';
+export {
+  V2InferRequest,
+  V2InferResponse,
+  V2InputTensor,
+  V2Live,
+  V2ModelMetadata,
+  V2ModelParams,
+  V2ModelReady,
+  V2OutputTensor,
+  V2Ready,
+  V2ServerMetadata,
+} from './v2.js';
