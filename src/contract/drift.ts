@@ -150,6 +150,7 @@ export const BaselineBody = Type.Object(
     description: 'A drift baseline as `fraudlens baseline` writes it (format "fraudlens-drift-baseline", version 1), for the served model.',
   },
 );
+export type BaselineBody = Static<typeof BaselineBody>;
 
 export const BaselineSaved = Type.Object(
   {

@@ -25,6 +25,7 @@ export const PredictionLogHealth = Type.Object(
     description: 'Counters since start; dropping: records are being lost now (buffer full, or drops since it last drained), which makes the status degraded.',
   },
 );
+export type PredictionLogHealth = Static<typeof PredictionLogHealth>;
 
 export const HealthReport = Type.Object(
   {
@@ -47,4 +48,6 @@ export const HealthReport = Type.Object(
 export type HealthReport = Static<typeof HealthReport>;
 
 export const LiveResponse = Type.Object({ status: Type.String() }, { additionalProperties: false });
+export type LiveResponse = Static<typeof LiveResponse>;
 export const ReadyResponse = Type.Object({ status: Type.String(), model_version: Type.String() }, { additionalProperties: false });
+export type ReadyResponse = Static<typeof ReadyResponse>;

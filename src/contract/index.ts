@@ -7,7 +7,7 @@
 
 export { ErrorResponse } from './errors.js';
 export { ComponentHealth, HEALTH_STATUSES, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse, type HealthStatus } from './health.js';
-export { FeatureSpec, FeatureStats, ModelReport, ReloadResponse } from './model.js';
+export { CalibrationBin, ConfusionMatrix, FeatureSpec, FeatureStats, GainImportance, ModelCurves, ModelReport, PrCurve, ReloadResponse, RocCurve, TrainingInfo, TrainingMetrics } from './model.js';
 export {
   DECISIONS,
   Decision,

@@ -24,6 +24,7 @@ export const FeatureStats = Type.Object(
   },
   open,
 );
+export type FeatureStats = Static<typeof FeatureStats>;
 
 export const FeatureSpec = Type.Object(
   {
@@ -39,6 +40,86 @@ export const FeatureSpec = Type.Object(
 );
 export type FeatureSpec = Static<typeof FeatureSpec>;
 
+const numbers = Type.Array(Type.Number());
+
+export const RocCurve = Type.Object({ fpr: numbers, tpr: numbers, thresholds: Type.Optional(numbers) }, open);
+export type RocCurve = Static<typeof RocCurve>;
+export const PrCurve = Type.Object({ precision: numbers, recall: numbers, thresholds: Type.Optional(numbers) }, open);
+export type PrCurve = Static<typeof PrCurve>;
+
+export const ConfusionMatrix = Type.Object({ threshold: Type.Number(), tp: Type.Number(), fp: Type.Number(), tn: Type.Number(), fn: Type.Number() }, open);
+export type ConfusionMatrix = Static<typeof ConfusionMatrix>;
+
+/** Validation curves and the confusion matrix at each decision threshold, when training kept them. */
+export const ModelCurves = Type.Object(
+  {
+    roc: Type.Optional(RocCurve),
+    pr: Type.Optional(PrCurve),
+    confusion: Type.Optional(Type.Object({ review: Type.Optional(ConfusionMatrix), decline: Type.Optional(ConfusionMatrix) }, open)),
+  },
+  open,
+);
+export type ModelCurves = Static<typeof ModelCurves>;
+
+export const CalibrationBin = Type.Object(
+  { lower: Type.Number(), upper: Type.Number(), count: Type.Number(), meanPredicted: Type.Number(), observedRate: Type.Number() },
+  open,
+);
+export type CalibrationBin = Static<typeof CalibrationBin>;
+
+/** Total split gain per feature, as training measured it. */
+export const GainImportance = Type.Object({ feature: Type.String(), gain: Type.Number(), splits: Type.Optional(Type.Number()) }, open);
+export type GainImportance = Static<typeof GainImportance>;
+
+/** Validation metrics; curves appear here when a producer other than fraudlens train stored them. */
+export const TrainingMetrics = Type.Object(
+  {
+    roc_auc: Type.Optional(Type.Number()),
+    pr_auc: Type.Optional(Type.Number()),
+    logloss: Type.Optional(Type.Number()),
+    brier: Type.Optional(Type.Number()),
+    rows: Type.Optional(Type.Number()),
+    positives: Type.Optional(Type.Number()),
+    curves: Type.Optional(ModelCurves),
+    roc: Type.Optional(RocCurve),
+    pr: Type.Optional(PrCurve),
+    confusion: Type.Optional(ModelCurves.properties.confusion),
+  },
+  open,
+);
+export type TrainingMetrics = Static<typeof TrainingMetrics>;
+
+/**
+ * What training stored with the model. `fraudlens train` fills `extra` with the fields declared
+ * here; other producers (an XGBoost import) may store others, which pass through.
+ */
+export const TrainingInfo = Type.Object(
+  {
+    source: Type.String({ description: 'Where the model came from: "fraudlens train" or "xgboost import".' }),
+    createdAt: Type.Optional(Type.String()),
+    data: Type.Optional(
+      Type.Object({ path: Type.Optional(Type.String()), rows: Type.Optional(Type.Number()), positives: Type.Optional(Type.Number()), label: Type.Optional(Type.String()) }, open),
+    ),
+    parameters: Type.Optional(Type.Object({}, open)),
+    metrics: Type.Optional(TrainingMetrics),
+    extra: Type.Optional(
+      Type.Object(
+        {
+          roundsRun: Type.Optional(Type.Number()),
+          trees: Type.Optional(Type.Number()),
+          stoppedEarly: Type.Optional(Type.Boolean()),
+          importance: Type.Optional(Type.Array(GainImportance)),
+          calibration: Type.Optional(Type.Array(CalibrationBin)),
+          curves: Type.Optional(ModelCurves),
+        },
+        open,
+      ),
+    ),
+  },
+  open,
+);
+export type TrainingInfo = Static<typeof TrainingInfo>;
+
 export const ModelReport = Type.Object(
   {
     version: Type.String(),
@@ -52,9 +133,8 @@ export const ModelReport = Type.Object(
     base_margin: Type.Number(),
     thresholds: Thresholds,
     features: Type.Array(FeatureSpec),
-    metrics: Type.Optional(Type.Record(Type.String(), Type.Number())),
-    /** What training stored: source, data, parameters, metrics, and producer-specific extras. */
-    training: Type.Object({ source: Type.String() }, open),
+    metrics: Type.Optional(TrainingMetrics),
+    training: TrainingInfo,
     explain: Type.Object(
       { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
       { additionalProperties: false, description: 'A model whose trees TreeSHAP cannot use still scores; explanations then answer 422 MODEL_UNSUPPORTED.' },

@@ -101,6 +101,7 @@ export const PredictResponse = Type.Object(
   },
   { additionalProperties: false, description: 'A single transaction gets one prediction; a batch gets {predictions, count, model_version}.' },
 );
+export type PredictResponse = Static<typeof PredictResponse>;
 
 /** What POST /explain answers: one explained prediction or a batch of them, merged as above. */
 export const ExplainResponse = Type.Object(
@@ -111,6 +112,7 @@ export const ExplainResponse = Type.Object(
   },
   { additionalProperties: false, description: 'A single transaction gets one explained prediction; a batch gets {predictions, count, model_version}.' },
 );
+export type ExplainResponse = Static<typeof ExplainResponse>;
 
 /** One logged prediction. Masked (PII) feature values hold "***". */
 export const PredictionRecord = Type.Object(

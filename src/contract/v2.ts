@@ -3,9 +3,13 @@
 import { Type, type Static } from 'typebox';
 
 export const V2ServerMetadata = Type.Object({ name: Type.String(), version: Type.String(), extensions: Type.Array(Type.String()) }, { additionalProperties: false });
+export type V2ServerMetadata = Static<typeof V2ServerMetadata>;
 export const V2Live = Type.Object({ live: Type.Boolean() }, { additionalProperties: false });
+export type V2Live = Static<typeof V2Live>;
 export const V2Ready = Type.Object({ ready: Type.Boolean() }, { additionalProperties: false });
+export type V2Ready = Static<typeof V2Ready>;
 export const V2ModelReady = Type.Object({ name: Type.String(), ready: Type.Boolean() }, { additionalProperties: false });
+export type V2ModelReady = Static<typeof V2ModelReady>;
 
 export const V2ModelParams = Type.Object({ name: Type.String({ maxLength: 256 }), version: Type.Optional(Type.String({ maxLength: 256 })) });
 export type V2ModelParams = Static<typeof V2ModelParams>;

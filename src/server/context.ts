@@ -11,6 +11,7 @@
 
 import type { FastifyInstance } from 'fastify';
 
+import type { ComponentHealth } from '../contract/index.js';
 import type { PredictionLog } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
@@ -23,16 +24,10 @@ import type { ModelHolder, ServingModel } from './model-state.js';
  * copy what you keep. Must not throw and must not wait: it runs on the request path. A thrown
  * exception is caught, counted in fraudlens_score_observer_errors_total and logged once.
  */
-export type ScoreObserver = (row: Float64Array, score: number, model: ServingModel) => void;
+/** What one part of the service tells /health (declared in the HTTP contract). */
+export type { ComponentHealth };
 
-/** What one part of the service tells /health. */
-export interface ComponentHealth {
-  /** "degraded" makes the service degraded; "off" says the part is not running (informational). */
-  status: 'ok' | 'degraded' | 'off';
-  /** null when the part does not use Redis. */
-  redis_connected: boolean | null;
-  detail?: string;
-}
+export type ScoreObserver = (row: Float64Array, score: number, model: ServingModel) => void;
 
 /** A part of the service /health reports on. `report` runs on every /health: cheap, never throws. */
 export interface HealthComponent {

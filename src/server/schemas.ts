@@ -1,5 +1,6 @@
 /**
- * JSON schemas of the HTTP surface. The transaction schema is derived from the model's feature
+ * JSON schemas of the HTTP surface that follow the served model (the fixed shapes are in the
+ * contract, src/contract). The transaction schema is derived from the model's feature
  * schema (numbers or null; category names as an enum; XGBoost category codes as integers), so
  * validation and the OpenAPI document follow whatever model is served. Also here: turning an ajv
  * error into a catalogue error that names the offending field, shared by every route.
@@ -7,6 +8,7 @@
 
 import type { ErrorObject } from 'ajv';
 
+import { ErrorResponse } from '../contract/index.js';
 import type { FeatureSpec } from '../core/engine/ensemble.js';
 import { FraudlensError, type ErrorCode } from '../core/errors.js';
 
@@ -73,78 +75,10 @@ export function batchSchema(row: JsonSchema, limit: number): JsonSchema {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Responses (also what fast-json-stringify serialises with)
+// Responses: declared once in the HTTP contract (src/contract)
 
-export const errorResponseSchema: JsonSchema = {
-  type: 'object',
-  description: 'Every error: a stable `code` from the catalogue (docs/errors.md) and, for input errors, the `field` at fault.',
-  properties: {
-    error: { type: 'string' },
-    code: { type: 'string' },
-    message: { type: 'string' },
-    statusCode: { type: 'integer' },
-    field: { type: 'string' },
-  },
-  required: ['error', 'code', 'message', 'statusCode'],
-};
-
-const thresholdsSchema: JsonSchema = {
-  type: 'object',
-  properties: { review: { type: 'number' }, decline: { type: 'number' }, rule: { type: 'string' } },
-};
-
-export const explanationSchema: JsonSchema = {
-  type: 'object',
-  description: 'Exact TreeSHAP values in margin (log-odds) units: base_value + sum(contributions) = margin, and score = sigmoid(margin).',
-  properties: {
-    base_value: { type: 'number', description: 'Expected margin over the training data (log-odds), not a probability.' },
-    margin: { type: 'number', description: 'Model output before the sigmoid (log-odds).' },
-    units: { type: 'string' },
-    contributions: { type: 'object', additionalProperties: { type: 'number' } },
-    top: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          feature: { type: 'string' },
-          value: { type: ['number', 'string', 'null'], description: 'The value sent (null: missing).' },
-          contribution: { type: 'number' },
-        },
-      },
-    },
-  },
-};
-
-export const predictionSchema: JsonSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    model_version: { type: 'string' },
-    score: { type: 'number', description: 'Fraud probability in [0, 1].' },
-    decision: { type: 'string', enum: ['approve', 'review', 'decline'] },
-    risk_level: { type: 'string', enum: ['low', 'medium', 'high'] },
-    thresholds: thresholdsSchema,
-    latency_ms: { type: 'number', description: 'Time spent in the server until the answer was ready.' },
-    unknown_categories: {
-      type: 'array',
-      items: { type: 'string' },
-      description: 'Present only when the transaction held category names the model does not know: those features, which were scored as missing values.',
-    },
-    explanation: explanationSchema,
-  },
-  required: ['id', 'model_version', 'score', 'decision', 'risk_level', 'thresholds', 'latency_ms'],
-};
-
-export const predictResponseSchema: JsonSchema = {
-  anyOf: [
-    predictionSchema,
-    {
-      type: 'object',
-      properties: { predictions: { type: 'array', items: predictionSchema }, count: { type: 'integer' }, model_version: { type: 'string' } },
-      required: ['predictions'],
-    },
-  ],
-};
+/** The one error body, as every route declares it for its 4xx and 5xx answers. */
+export const errorResponseSchema = ErrorResponse;
 
 // ---------------------------------------------------------------------------------------------
 // Validation errors

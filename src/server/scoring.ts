@@ -9,16 +9,15 @@ import { randomUUID } from 'node:crypto';
 
 import type { FastifyBaseLogger } from 'fastify';
 
+import type { Decision, Explained, Explanation, Prediction, RiskLevel, TopContribution } from '../contract/index.js';
 import { UNKNOWN_CATEGORY_CODE } from '../core/data/table.js';
-import { decide, type Decision, type DecisionThresholds } from '../core/engine/model.js';
+import { decide } from '../core/engine/model.js';
 import { sigmoid } from '../core/engine/predict.js';
 import { checkAdditivity } from '../core/explanation/treeshap.js';
 import { FraudlensError } from '../core/errors.js';
-import type { FeatureValue, PredictionRecord } from '../storage/index.js';
+import type { PredictionRecord } from '../storage/index.js';
 import type { FraudlensContext } from './context.js';
 import type { ServingModel, Transaction } from './model-state.js';
-
-export type RiskLevel = 'low' | 'medium' | 'high';
 
 const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
 
@@ -33,33 +32,6 @@ function isoNow(): string {
     isoText = new Date(ms).toISOString();
   }
   return isoText;
-}
-
-export interface TopContribution {
-  feature: string;
-  value: FeatureValue;
-  contribution: number;
-}
-
-export interface Explanation {
-  base_value: number;
-  margin: number;
-  units: 'log-odds';
-  contributions: Record<string, number>;
-  top: TopContribution[];
-}
-
-export interface Prediction {
-  id: string;
-  model_version: string;
-  score: number;
-  decision: Decision;
-  risk_level: RiskLevel;
-  thresholds: DecisionThresholds;
-  latency_ms: number;
-  /** Features whose category name the model does not know (scored as missing); absent when none. */
-  unknown_categories?: string[];
-  explanation?: Explanation;
 }
 
 export interface ScoreOptions {
@@ -90,21 +62,18 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
   return { base_value: phi[n], margin, units: 'log-odds', contributions, top: list };
 }
 
-/** What POST /explain answers for one transaction: a prediction that was never recorded. */
-export type UnrecordedExplanation = Omit<Prediction, 'id' | 'latency_ms' | 'explanation'> & { explanation: Explanation };
-
 /**
  * Scores and explains `t` (already validated against `m`) without recording anything: no log
  * record, no drift-window row, no decision counter. For reads such as the dashboard's importance
  * estimate, which must not change what the service measures.
  * @param top features listed in explanation.top
  */
-export function explainUnrecorded(m: ServingModel, t: Transaction, top: number): UnrecordedExplanation {
+export function explainUnrecorded(m: ServingModel, t: Transaction, top: number): Explained {
   const margin = m.predictor.predictRowMargin(m.toRow(t));
   const score = sigmoid(margin);
   const thresholds = m.model.thresholds;
   const decision = decide(score, thresholds);
-  const explained: UnrecordedExplanation = { model_version: m.version, score, decision, risk_level: RISK[decision], thresholds, explanation: explain(m, t, margin, top) };
+  const explained: Explained = { model_version: m.version, score, decision, risk_level: RISK[decision], thresholds, explanation: explain(m, t, margin, top) };
   // Flagged as /predict flags them, but not counted: a read changes no metric.
   if (m.unknownCount > 0) explained.unknown_categories = Array.from(m.unknownFeatures.subarray(0, m.unknownCount), (j) => m.names[j]);
   return explained;

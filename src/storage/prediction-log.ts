@@ -5,10 +5,9 @@
  * throws and never waits on I/O, and every record that does not make it to storage is counted.
  */
 
-export type Decision = 'approve' | 'review' | 'decline';
+import type { PredictionRecord as LoggedPrediction } from '../contract/index.js';
 
-/** A feature value as logged: numbers, category strings, or null for a missing value. */
-export type FeatureValue = number | string | null;
+export type { Decision, FeatureValue } from '../contract/index.js';
 
 /**
  * The explanation attached to a prediction (e.g. SHAP contributions): any JSON object. The store
@@ -17,19 +16,11 @@ export type FeatureValue = number | string | null;
  */
 export type PredictionExplanation = object;
 
-export interface PredictionRecord {
-  id: string;
-  /** ISO 8601 instant at which the prediction was made. */
-  timestamp: string;
-  model_version: string;
-  /** Fraud probability in [0, 1]. */
-  score: number;
-  decision: Decision;
-  risk_level: string;
-  latency_ms: number;
-  features: Record<string, FeatureValue>;
-  explanation?: PredictionExplanation | undefined;
-}
+/**
+ * One prediction as logged: the HTTP contract's record (GET /logs lists them), except that the
+ * store accepts any explanation object.
+ */
+export type PredictionRecord = Omit<LoggedPrediction, 'explanation'> & { explanation?: PredictionExplanation | undefined };
 
 /**
  * Counters of one store instance, since it was created.

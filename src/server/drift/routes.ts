@@ -10,6 +10,8 @@
 
 import type { FastifyInstance } from 'fastify';
 
+import type { BaselineSaved, DriftReport as DriftReportBody } from '../../contract/index.js';
+
 import { baselineFromJson, serializeBaseline, type DriftBaseline } from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import { parseWindowSpec, type DriftWindowSpec } from '../../storage/drift-window-factory.js';
@@ -38,7 +40,7 @@ function windowOf(text: string): DriftWindowSpec {
   }
 }
 
-function saved(monitor: DriftMonitor, r: Replacement, source?: string): Record<string, unknown> {
+function saved(monitor: DriftMonitor, r: Replacement, source?: string): BaselineSaved {
   const b: DriftBaseline = r.baseline;
   return {
     saved: true,
@@ -59,6 +61,7 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
       ? 'The window is shared by every replica through Redis; while Redis is unreachable the report covers this process only (window.source = "local").'
       : 'The window covers this process (window.source = "memory"); set FRAUDLENS_DRIFT_BACKEND=redis to share one window between replicas.';
 
+  // The handler's type is the contract's report: what the engine builds must fit what clients are promised.
   app.get<WindowQuery>('/drift', {
     onRequest: requireApiKey(apiKey),
     schema: {
@@ -69,7 +72,7 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
       response: { 200: driftReportSchema, ...errors },
       ...securityOf(apiKey),
     },
-  }, async (request) => monitor.report(windowOf(request.query.window)));
+  }, async (request): Promise<DriftReportBody> => monitor.report(windowOf(request.query.window)));
 
   app.get('/drift/baseline', {
     onRequest: requireApiKey(apiKey),

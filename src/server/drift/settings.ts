@@ -14,8 +14,8 @@ import { FraudlensError } from '../../core/errors.js';
 import { baselinePathFor } from '../../io/baseline-file.js';
 import { DEFAULT_DRIFT_KEY_PREFIX, parseWindowSpec, type DriftWindowSpec } from '../../storage/drift-window-factory.js';
 import type { ServerConfig, SettingSpec } from '../config.js';
+import { DRIFT_TEST_NAMES } from './schemas.js';
 
-const TEST_NAMES = ['psi', 'ks', 'chisquare', 'jensenshannon', 'wasserstein'] as const satisfies readonly DriftTestName[];
 /** A decimal without exponent: "0.5", ".25", "1". */
 const DECIMAL = '(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)';
 const WINDOW_PATTERN = '^(?:15m|1h|24h|[1-9][0-9]{0,6})$';
@@ -60,7 +60,7 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
     key: 'FRAUDLENS_DRIFT_THRESHOLDS',
     prop: 'driftThresholds',
     kind: 'list',
-    schema: { type: 'array', items: { type: 'string', pattern: `^(?:${TEST_NAMES.join('|')})=${DECIMAL}$` }, maxItems: TEST_NAMES.length },
+    schema: { type: 'array', items: { type: 'string', pattern: `^(?:${DRIFT_TEST_NAMES.join('|')})=${DECIMAL}$` }, maxItems: DRIFT_TEST_NAMES.length },
     default: [],
     reason: 'Threshold overrides by statistic, e.g. ks=0.01,wasserstein=0.2 (p-value below it, or distance at or above it, is drift). Empty: each statistic\'s default (0.05 for p-values, 0.1 for distances).',
   },

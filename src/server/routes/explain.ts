@@ -8,36 +8,18 @@
 
 import type { FastifyInstance } from 'fastify';
 
+import { ExplainResponse, type Explained } from '../../contract/index.js';
+
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ExplainAdmission } from '../explain-admission.js';
-import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
-import { explainUnrecorded, type UnrecordedExplanation } from '../scoring.js';
+import { batchSchema, errorResponseSchema } from '../schemas.js';
+import { explainUnrecorded } from '../scoring.js';
 import { docsOnlyBody } from '../validation.js';
 
 interface ExplainQuery {
   top?: number;
 }
-
-/** A prediction without what only a recorded one has (its log id, its latency). */
-const { id: _id, latency_ms: _latency, ...unrecordedProperties } = predictionSchema.properties as Record<string, unknown>;
-const explainedSchema = {
-  type: 'object',
-  properties: { ...unrecordedProperties, explanation: explanationSchema },
-  required: ['model_version', 'score', 'decision', 'risk_level', 'thresholds', 'explanation'],
-};
-
-/** One explanation or a batch, merged into one object schema as /predict does. */
-const responseSchema = {
-  type: 'object',
-  description: 'A single transaction gets one explained prediction; a batch gets {predictions, count, model_version}.',
-  properties: {
-    ...unrecordedProperties,
-    explanation: explanationSchema,
-    predictions: { type: 'array', items: explainedSchema },
-    count: { type: 'integer' },
-  },
-};
 
 export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, admission: ExplainAdmission): void {
   const { config } = ctx;
@@ -58,7 +40,7 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
           additionalProperties: false,
         },
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
-        response: { 200: responseSchema, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+        response: { 200: ExplainResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
         ...securityOf(config.apiKey),
       },
       validatorCompiler: docsOnlyBody,
@@ -70,7 +52,7 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
       const top = request.query.top ?? config.explainTop;
       if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top);
       const rows = parsed.rows;
-      const predictions: UnrecordedExplanation[] = await admission.run(rows.length, (i) => explainUnrecorded(m, rows[i], top), reply);
+      const predictions: Explained[] = await admission.run(rows.length, (i) => explainUnrecorded(m, rows[i], top), reply);
       return { predictions, count: predictions.length, model_version: m.version };
     },
   );

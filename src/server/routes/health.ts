@@ -11,59 +11,14 @@
 
 import type { FastifyInstance } from 'fastify';
 
+import { HealthReport, LiveResponse, ReadyResponse, type HealthStatus } from '../../contract/index.js';
+
 import { FraudlensError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
 import type { ComponentHealth, FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
 
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
-
-export interface HealthReport {
-  status: HealthStatus;
-  model_loaded: boolean;
-  model_version: string;
-  /** null when nothing uses Redis; false when any user of Redis (log, drift window) is cut off. */
-  redis_connected: boolean | null;
-  version: string;
-  env: string;
-  logging_handler: string;
-  uptime_s: number;
-  pid: number;
-  prediction_log: { buffered: number; dropped: number; written: number; connected: boolean; dropping: boolean };
-  components: Record<string, ComponentHealth>;
-}
-
-const healthSchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['healthy', 'degraded', 'unhealthy'] },
-    model_loaded: { type: 'boolean' },
-    model_version: { type: 'string' },
-    redis_connected: { type: ['boolean', 'null'], description: 'null when nothing uses Redis; false when the prediction log or any component using Redis is disconnected.' },
-    version: { type: 'string' },
-    env: { type: 'string' },
-    logging_handler: { type: 'string' },
-    uptime_s: { type: 'number' },
-    pid: { type: 'integer' },
-    prediction_log: {
-      type: 'object',
-      description: 'Counters since start; dropping: records are being lost now (buffer full, or drops since it last drained), which makes the status degraded.',
-      properties: { buffered: { type: 'integer' }, dropped: { type: 'integer' }, written: { type: 'integer' }, connected: { type: 'boolean' }, dropping: { type: 'boolean' } },
-    },
-    components: {
-      type: 'object',
-      description: 'Parts registered by plugins (drift monitoring): status ok, degraded or off (not running), their Redis connection, a detail.',
-      additionalProperties: {
-        type: 'object',
-        properties: {
-          status: { type: 'string', enum: ['ok', 'degraded', 'off'] },
-          redis_connected: { type: ['boolean', 'null'] },
-          detail: { type: 'string' },
-        },
-      },
-    },
-  },
-};
+export type { HealthReport, HealthStatus } from '../../contract/index.js';
 
 export function healthReport(ctx: FraudlensContext): HealthReport {
   const stats = ctx.predictionLog.stats();
@@ -100,7 +55,7 @@ export function registerHealth(app: FastifyInstance, ctx: FraudlensContext): voi
       tags: ['health'],
       summary: 'Service health',
       description: '200 when healthy or degraded (Redis away: predictions still answer), 503 when unhealthy (shutting down).',
-      response: { 200: healthSchema, 503: healthSchema },
+      response: { 200: HealthReport, 503: HealthReport },
     },
   }, async (_request, reply) => {
     const report = healthReport(ctx);
@@ -109,7 +64,7 @@ export function registerHealth(app: FastifyInstance, ctx: FraudlensContext): voi
 
   app.get('/health/live', {
     config: noLimit,
-    schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } },
+    schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: LiveResponse } },
   }, async () => ({ status: 'alive' }));
 
   app.get('/health/ready', {
@@ -117,7 +72,7 @@ export function registerHealth(app: FastifyInstance, ctx: FraudlensContext): voi
     schema: {
       tags: ['health'],
       summary: 'Readiness: a model is loaded and the server is not shutting down',
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, model_version: { type: 'string' } } }, 503: errorResponseSchema },
+      response: { 200: ReadyResponse, 503: errorResponseSchema },
     },
   }, async () => {
     if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');

@@ -2,6 +2,8 @@
 
 import type { FastifyInstance } from 'fastify';
 
+import { LogsResponse } from '../../contract/index.js';
+
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
@@ -20,14 +22,7 @@ export function registerLogs(app: FastifyInstance, ctx: FraudlensContext): void 
         additionalProperties: false,
       },
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            logs: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            count: { type: 'integer' },
-            backend: { type: 'string' },
-          },
-        },
+        200: LogsResponse,
         '4xx': errorResponseSchema,
       },
       ...securityOf(config.apiKey),

@@ -6,6 +6,8 @@
 
 import type { FastifyInstance } from 'fastify';
 
+import { ModelReport, ReloadResponse } from '../../contract/index.js';
+
 import { describeModel } from '../../core/engine/describe.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import { requireAdmin, securityOf } from '../auth.js';
@@ -13,7 +15,7 @@ import type { FraudlensContext } from '../context.js';
 import type { ServingModel } from '../model-state.js';
 import { errorResponseSchema } from '../schemas.js';
 
-export function modelReport(m: ServingModel): Record<string, unknown> {
+export function modelReport(m: ServingModel): ModelReport {
   const summary = describeModel(m.model);
   return {
     ...summary,
@@ -37,7 +39,7 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
     schema: {
       tags: ['model'],
       summary: 'The model being served',
-      response: { 200: { type: 'object', additionalProperties: true } },
+      response: { 200: ModelReport },
     },
   }, async () => modelReport(ctx.models.current));
 
@@ -48,16 +50,7 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
       summary: 'Reload the model file (MODEL_PATH) atomically',
       description: 'Disabled (403 FORBIDDEN) unless API_KEY is set. A corrupt or unreadable file is refused (MODEL_INVALID, INPUT_UNREADABLE…) and the previous model keeps serving.',
       response: {
-        200: {
-          type: 'object',
-          properties: {
-            reloaded: { type: 'boolean' },
-            previous_version: { type: 'string' },
-            model_version: { type: 'string' },
-            sha256: { type: 'string' },
-            features_changed: { type: 'boolean' },
-          },
-        },
+        200: ReloadResponse,
         '4xx': errorResponseSchema,
         '5xx': errorResponseSchema,
       },

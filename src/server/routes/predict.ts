@@ -12,29 +12,19 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
+import { PredictResponse, type Prediction } from '../../contract/index.js';
+
 import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
-import { batchSchema, errorResponseSchema, explanationSchema, predictionSchema } from '../schemas.js';
-import type { Prediction, Scorer } from '../scoring.js';
+import { batchSchema, errorResponseSchema } from '../schemas.js';
+import type { Scorer } from '../scoring.js';
 import type { ExplainAdmission } from '../explain-admission.js';
 
 interface PredictQuery {
   explain?: boolean;
   top?: number;
 }
-
-/** One prediction or a batch, merged into one object schema (no anyOf: serialisation stays fast). */
-const responseSchema = {
-  type: 'object',
-  description: 'A single transaction gets one prediction; a batch gets {predictions, count, model_version}.',
-  properties: {
-    ...(predictionSchema.properties as Record<string, unknown>),
-    explanation: explanationSchema,
-    predictions: { type: 'array', items: predictionSchema },
-    count: { type: 'integer' },
-  },
-};
 
 export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer, admission: ExplainAdmission): void {
   const { config } = ctx;
@@ -59,7 +49,7 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
           additionalProperties: false,
         },
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
-        response: { 200: responseSchema, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+        response: { 200: PredictResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
         ...securityOf(config.apiKey),
       },
       validatorCompiler: docsOnlyBody,

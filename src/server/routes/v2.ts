@@ -18,102 +18,35 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
+import {
+  V2InferRequest,
+  V2InferResponse,
+  V2Live,
+  V2ModelMetadata,
+  V2ModelParams,
+  V2ModelReady,
+  V2Ready,
+  V2ServerMetadata,
+  type Prediction,
+  type V2InputTensor,
+  type V2OutputTensor,
+} from '../../contract/index.js';
+
 import { FraudlensError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ServingModel, Transaction } from '../model-state.js';
 import { errorResponseSchema, MAX_CATEGORY_CODE, MAX_CATEGORY_NAME_LENGTH, show } from '../schemas.js';
-import type { Prediction, Scorer } from '../scoring.js';
+import type { Scorer } from '../scoring.js';
 
-interface InferTensor {
-  name: string;
-  shape: number[];
-  datatype: string;
-  data: unknown[];
-  parameters?: Record<string, unknown>;
-}
-
-interface InferRequest {
-  id?: string;
-  parameters?: Record<string, unknown>;
-  inputs: InferTensor[];
-  outputs?: { name: string; parameters?: Record<string, unknown> }[];
-}
-
-interface ModelParams {
-  name: string;
-  version?: string;
-}
+type InferTensor = V2InputTensor;
+type InferRequest = V2InferRequest;
+type ModelParams = V2ModelParams;
 
 const NUMERIC_TYPES = new Set(['FP64', 'FP32', 'INT64', 'INT32', 'INT16', 'INT8', 'UINT64', 'UINT32', 'UINT16', 'UINT8']);
 const OUTPUTS = ['score', 'decision', 'risk_level', 'id'] as const;
 type OutputName = (typeof OUTPUTS)[number];
-
-const tensorSchema = {
-  type: 'object',
-  required: ['name', 'shape', 'datatype', 'data'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 256 },
-    shape: { type: 'array', minItems: 1, maxItems: 2, items: { type: 'integer', minimum: 0 } },
-    datatype: { type: 'string' },
-    parameters: { type: 'object' },
-    data: { type: 'array' },
-  },
-  additionalProperties: false,
-};
-
-const inferRequestSchema = {
-  type: 'object',
-  required: ['inputs'],
-  properties: {
-    id: { type: 'string', maxLength: 256 },
-    parameters: { type: 'object' },
-    inputs: { type: 'array', minItems: 1, maxItems: 100_000, items: tensorSchema },
-    outputs: {
-      type: 'array',
-      maxItems: 16,
-      items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, parameters: { type: 'object' } }, additionalProperties: false },
-    },
-  },
-  additionalProperties: false,
-};
-
-const outputTensorSchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    shape: { type: 'array', items: { type: 'integer' } },
-    datatype: { type: 'string' },
-    data: { type: 'array', items: { type: ['number', 'string'] } },
-  },
-};
-
-const inferResponseSchema = {
-  type: 'object',
-  properties: {
-    model_name: { type: 'string' },
-    model_version: { type: 'string' },
-    id: { type: 'string' },
-    outputs: { type: 'array', items: outputTensorSchema },
-    parameters: {
-      type: 'object',
-      description: 'Present only when some row held category names the model does not know.',
-      properties: { unknown_categories: { type: 'string', description: 'Comma-separated features whose category name the model does not know in at least one row (scored as missing values).' } },
-    },
-  },
-};
-
-const tensorMetaSchema = {
-  type: 'object',
-  properties: { name: { type: 'string' }, datatype: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } } },
-};
-
-const paramsSchema = {
-  type: 'object',
-  properties: { name: { type: 'string', maxLength: 256 }, version: { type: 'string', maxLength: 256 } },
-  required: ['name'],
-};
 
 function fail(code: 'REQUEST_INVALID' | 'INPUT_INVALID' | 'INPUT_WRONG_TYPE' | 'INPUT_NOT_A_NUMBER' | 'INPUT_UNKNOWN_CATEGORY' | 'REQUEST_TOO_LARGE' | 'INPUT_MISSING_COLUMN', message: string, field: string): never {
   throw new FraudlensError(code, message, { field });
@@ -129,7 +62,7 @@ function resolveModel(ctx: FraudlensContext, params: ModelParams): ServingModel 
   return m;
 }
 
-function metadata(ctx: FraudlensContext, m: ServingModel): Record<string, unknown> {
+function metadata(ctx: FraudlensContext, m: ServingModel): V2ModelMetadata {
   return {
     name: ctx.config.modelName,
     versions: [m.version],
@@ -236,7 +169,7 @@ function unknownCategoriesOf(predictions: readonly Prediction[]): string | null 
   return seen === null ? null : [...seen].join(',');
 }
 
-function outputTensor(name: OutputName, predictions: Prediction[]): Record<string, unknown> {
+function outputTensor(name: OutputName, predictions: Prediction[]): V2OutputTensor {
   const n = predictions.length;
   switch (name) {
     case 'score':
@@ -260,14 +193,14 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
   };
 
   app.get('/v2', {
-    schema: { tags, summary: 'Server metadata', response: { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, extensions: { type: 'array', items: { type: 'string' } } } } } },
+    schema: { tags, summary: 'Server metadata', response: { 200: V2ServerMetadata } },
   }, async () => ({ name: 'fraudlens', version: VERSION, extensions: [] }));
 
-  app.get('/v2/health/live', { config: noLimit, schema: { tags, summary: 'Server liveness', response: { 200: { type: 'object', properties: { live: { type: 'boolean' } } } } } }, async () => ({ live: true }));
+  app.get('/v2/health/live', { config: noLimit, schema: { tags, summary: 'Server liveness', response: { 200: V2Live } } }, async () => ({ live: true }));
 
   app.get('/v2/health/ready', {
     config: noLimit,
-    schema: { tags, summary: 'Server readiness', response: { 200: { type: 'object', properties: { ready: { type: 'boolean' } } }, 503: errorResponseSchema } },
+    schema: { tags, summary: 'Server readiness', response: { 200: V2Ready, 503: errorResponseSchema } },
   }, async (_request, reply) => {
     ready(reply);
     return { ready: true };
@@ -277,17 +210,14 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
     schema: {
       tags,
       summary: 'Model metadata: inputs (one per feature) and outputs',
-      params: paramsSchema,
+      params: V2ModelParams,
       response: {
-        200: {
-          type: 'object',
-          properties: { name: { type: 'string' }, versions: { type: 'array', items: { type: 'string' } }, platform: { type: 'string' }, inputs: { type: 'array', items: tensorMetaSchema }, outputs: { type: 'array', items: tensorMetaSchema } },
-        },
+        200: V2ModelMetadata,
         '4xx': errorResponseSchema,
       },
     },
   };
-  const metaHandler = async (request: { params: ModelParams }): Promise<Record<string, unknown>> => metadata(ctx, resolveModel(ctx, request.params));
+  const metaHandler = async (request: { params: ModelParams }): Promise<V2ModelMetadata> => metadata(ctx, resolveModel(ctx, request.params));
   app.get<{ Params: ModelParams }>('/v2/models/:name', metaOpts, metaHandler);
   app.get<{ Params: ModelParams }>('/v2/models/:name/versions/:version', metaOpts, metaHandler);
 
@@ -296,11 +226,11 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
     schema: {
       tags,
       summary: 'Model readiness',
-      params: paramsSchema,
-      response: { 200: { type: 'object', properties: { name: { type: 'string' }, ready: { type: 'boolean' } } }, '4xx': errorResponseSchema, 503: errorResponseSchema },
+      params: V2ModelParams,
+      response: { 200: V2ModelReady, '4xx': errorResponseSchema, 503: errorResponseSchema },
     },
   };
-  const readyHandler = async (request: { params: ModelParams }, reply: FastifyReply): Promise<Record<string, unknown>> => {
+  const readyHandler = async (request: { params: ModelParams }, reply: FastifyReply): Promise<V2ModelReady> => {
     resolveModel(ctx, request.params);
     ready(reply);
     return { name: ctx.config.modelName, ready: true };
@@ -314,13 +244,13 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       tags,
       summary: 'Score a batch given as tensors',
       description: `One tensor per feature (shape [n]) or one [n, features] FP64 tensor; at most ${config.batchLimit} rows. null = missing value. Outputs: score, decision, risk_level, id.`,
-      params: paramsSchema,
-      body: inferRequestSchema,
-      response: { 200: inferResponseSchema, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+      params: V2ModelParams,
+      body: V2InferRequest,
+      response: { 200: V2InferResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
       ...securityOf(config.apiKey),
     },
   };
-  const inferHandler = async (request: { params: ModelParams; body: InferRequest }, reply: FastifyReply): Promise<Record<string, unknown>> => {
+  const inferHandler = async (request: { params: ModelParams; body: InferRequest }, reply: FastifyReply): Promise<V2InferResponse> => {
     const m = resolveModel(ctx, request.params);
     const body = request.body;
     const wanted: OutputName[] = [];
@@ -332,7 +262,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
     const opts = { explain: false, top: 0, elapsed: () => reply.elapsedTime };
     const predictions = rows.map((t) => scorer.score(m, t, opts));
     const names: readonly OutputName[] = wanted.length > 0 ? wanted : OUTPUTS;
-    const response: Record<string, unknown> = {
+    const response: V2InferResponse = {
       model_name: ctx.config.modelName,
       model_version: m.version,
       id: body.id ?? predictions[0].id,
