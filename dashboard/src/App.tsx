@@ -1,31 +1,17 @@
 /**
- * The shell: header with the five pages and the API's status, the API key control, and the page
- * of the current hash route. The model's description (GET /model) is loaded here once and shared,
+ * The shell: header with the pages (page-registry.tsx) and the API's status, the API key
+ * control, and the page of the current hash route. The model's description (GET /model) is loaded here once and shared,
  * since the form, the tables and the labels all follow the served model; it is refreshed every
  * minute so a reloaded model shows up.
  */
 
-import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Suspense, useEffect, useMemo, useState, type FormEvent } from 'react';
 
 import { createApiClient } from './api';
 import { apiBaseUrl, storeApiKey, storedApiKey } from './config';
 import { ErrorState, Loading } from './components/States';
-import { ApiContext, useResource, useRoute, type Route } from './hooks';
-import { ScorePage } from './pages/ScorePage';
-
-// The Score page comes with the first load; the others (and the chart library) when opened.
-const MonitoringPage = lazy(() => import('./pages/MonitoringPage').then((m) => ({ default: m.MonitoringPage })));
-const PredictionsPage = lazy(() => import('./pages/PredictionsPage').then((m) => ({ default: m.PredictionsPage })));
-const ModelPage = lazy(() => import('./pages/ModelPage').then((m) => ({ default: m.ModelPage })));
-const HealthPage = lazy(() => import('./pages/HealthPage').then((m) => ({ default: m.HealthPage })));
-
-const PAGES: { route: Route; title: string }[] = [
-  { route: 'score', title: 'Score' },
-  { route: 'monitoring', title: 'Monitoring' },
-  { route: 'predictions', title: 'Predictions' },
-  { route: 'model', title: 'Model' },
-  { route: 'health', title: 'Health' },
-];
+import { ApiContext, useResource, useRoute } from './hooks';
+import { PAGES, ROUTES } from './page-registry';
 
 function ApiKeyControl({ value, onChange }: { value: string | null; onChange: (key: string | null) => void }) {
   const [text, setText] = useState(value ?? '');
@@ -62,7 +48,7 @@ function ApiKeyControl({ value, onChange }: { value: string | null; onChange: (k
 }
 
 export function App() {
-  const route = useRoute();
+  const route = useRoute(ROUTES);
   const baseUrl = useMemo(() => apiBaseUrl(), []);
   const [apiKey, setApiKeyState] = useState<string | null>(() => storedApiKey(baseUrl));
   const api = useMemo(() => createApiClient({ baseUrl, apiKey }), [baseUrl, apiKey]);
@@ -81,7 +67,7 @@ export function App() {
   }, [page]);
 
   const up = status.data !== undefined && status.error === undefined;
-  const needsModel = route === 'score' || route === 'model';
+  const needsModel = page.needsModel;
 
   return (
     <ApiContext.Provider value={context}>
@@ -130,11 +116,7 @@ export function App() {
           )
         ) : null}
         <Suspense fallback={<Loading what="the page" />}>
-          {route === 'score' && model.data ? <ScorePage key={model.data.version} model={model.data} /> : null}
-          {route === 'monitoring' ? <MonitoringPage model={model.data} /> : null}
-          {route === 'predictions' ? <PredictionsPage model={model.data} /> : null}
-          {route === 'model' && model.data ? <ModelPage model={model.data} /> : null}
-          {route === 'health' ? <HealthPage /> : null}
+          {page.render(model.data)}
         </Suspense>
       </main>
     </ApiContext.Provider>

@@ -7,186 +7,56 @@
  * in docs/errors.md) or one of the client's own: NETWORK (the API could not be reached) and
  * BAD_RESPONSE (it answered something that is not the expected JSON). Callers branch on codes.
  *
- * The drift report's shape is the one the server builds (src/core/drift/report.ts), imported as a
- * type only: nothing of the engine reaches the bundle.
+ * Every response shape comes from the HTTP contract the server declares its schemas with
+ * (src/contract): types only, plus the plain list of decisions, so no schema library reaches the
+ * bundle.
  */
 
-import type { DriftReport, FeatureDriftReport } from '../../src/core/drift/report.js';
+import type {
+  BatchExplained,
+  BatchPrediction,
+  ConfusionMatrix,
+  Decision,
+  DriftReport,
+  Explained,
+  Explanation,
+  FeatureDriftReport,
+  FeatureSpec,
+  FeatureValue,
+  HealthReport,
+  ModelCurves,
+  Prediction,
+  PredictionRecord,
+  RiskLevel,
+  Thresholds,
+  TopContribution,
+  TrainingInfo,
+  Transaction,
+} from '../../src/contract/index.js';
+import { DECISIONS as DECISION_LIST } from '../../src/contract/enums.js';
 
-export type { DriftReport, FeatureDriftReport };
+export type {
+  BatchExplained,
+  BatchPrediction,
+  ConfusionMatrix,
+  Decision,
+  DriftReport,
+  Explained,
+  Explanation,
+  FeatureDriftReport,
+  FeatureSpec,
+  FeatureValue,
+  ModelCurves,
+  Prediction,
+  PredictionRecord,
+  RiskLevel,
+  Thresholds,
+  TopContribution,
+  TrainingInfo,
+  Transaction,
+};
 
-export type Decision = 'approve' | 'review' | 'decline';
-export type RiskLevel = 'low' | 'medium' | 'high';
-/** A feature value as sent and logged: number, category name, or null for missing. */
-export type FeatureValue = number | string | null;
-/** One transaction: feature name → value. */
-export type Transaction = Record<string, FeatureValue>;
-
-export const DECISIONS: readonly Decision[] = ['approve', 'review', 'decline'];
-
-export interface Thresholds {
-  /** Scores at or above this are reviewed. */
-  review: number;
-  /** Scores at or above this are declined. */
-  decline: number;
-  /** How the thresholds were chosen, in words. */
-  rule?: string;
-}
-
-export interface TopContribution {
-  feature: string;
-  value: FeatureValue;
-  contribution: number;
-}
-
-/** Exact TreeSHAP in log-odds: base_value + sum(contributions) = margin; score = sigmoid(margin). */
-export interface Explanation {
-  base_value: number;
-  margin: number;
-  units: string;
-  contributions: Record<string, number>;
-  top: TopContribution[];
-}
-
-export interface Prediction {
-  id: string;
-  model_version: string;
-  score: number;
-  decision: Decision;
-  risk_level: RiskLevel;
-  thresholds: Thresholds;
-  latency_ms: number;
-  /** Features whose category name the model does not know (scored as missing); absent when none. */
-  unknown_categories?: string[];
-  explanation?: Explanation;
-}
-
-export interface BatchPrediction {
-  predictions: Prediction[];
-  count: number;
-  model_version: string;
-}
-
-/** What POST /explain answers: a prediction that was never recorded (no log id, no latency). */
-export type Explained = Omit<Prediction, 'id' | 'latency_ms' | 'explanation'> & { explanation: Explanation };
-
-export interface BatchExplained {
-  predictions: Explained[];
-  count: number;
-  model_version: string;
-}
-
-export interface PredictionRecord {
-  id: string;
-  /** ISO 8601. */
-  timestamp: string;
-  model_version: string;
-  score: number;
-  decision: Decision;
-  risk_level: string;
-  latency_ms: number;
-  /** Values as sent; masked (PII) fields hold "***". */
-  features: Transaction;
-  explanation?: Explanation;
-}
-
-export interface NumericStats {
-  count?: number;
-  missingRate?: number;
-  min?: number;
-  max?: number;
-  mean?: number;
-  std?: number;
-}
-
-export interface CategoricalStats {
-  count?: number;
-  missingRate?: number;
-  /** Share of each category in training, in `categories` order. */
-  frequencies?: number[];
-}
-
-export interface FeatureSpec {
-  name: string;
-  type: 'numeric' | 'categorical';
-  /** Category names (encoding 'names'); absent for XGBoost category codes. */
-  categories?: string[];
-  encoding?: 'names' | 'codes';
-  description?: string;
-  stats?: NumericStats & CategoricalStats;
-}
-
-/** A point of a curve the model metadata may carry (see ModelCurves). */
-export interface RocCurve {
-  fpr: number[];
-  tpr: number[];
-  thresholds?: number[];
-}
-
-export interface PrCurve {
-  precision: number[];
-  recall: number[];
-  thresholds?: number[];
-}
-
-export interface ConfusionMatrix {
-  threshold: number;
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-}
-
-/** Validation curves and confusion matrices, when the model metadata has them. */
-export interface ModelCurves {
-  roc?: RocCurve;
-  pr?: PrCurve;
-  /** Confusion matrix at each decision threshold. */
-  confusion?: { review?: ConfusionMatrix; decline?: ConfusionMatrix };
-}
-
-export interface TrainingMetrics {
-  roc_auc?: number;
-  pr_auc?: number;
-  logloss?: number;
-  brier?: number;
-  rows?: number;
-  positives?: number;
-  curves?: ModelCurves;
-  roc?: RocCurve;
-  pr?: PrCurve;
-  confusion?: ModelCurves['confusion'];
-}
-
-export interface CalibrationBin {
-  lower: number;
-  upper: number;
-  count: number;
-  meanPredicted: number;
-  observedRate: number;
-}
-
-export interface GainImportance {
-  feature: string;
-  gain: number;
-  splits?: number;
-}
-
-export interface TrainingInfo {
-  source?: string;
-  createdAt?: string;
-  data?: { path?: string; rows?: number; positives?: number; label?: string };
-  parameters?: Record<string, unknown>;
-  metrics?: TrainingMetrics;
-  extra?: {
-    roundsRun?: number;
-    trees?: number;
-    stoppedEarly?: boolean;
-    importance?: GainImportance[];
-    calibration?: CalibrationBin[];
-    [key: string]: unknown;
-  };
-}
+export const DECISIONS: readonly Decision[] = DECISION_LIST;
 
 /** GET /model, normalised (see normaliseModel). */
 export interface ModelInfo {
@@ -200,17 +70,12 @@ export interface ModelInfo {
   sha256?: string;
   loaded_at?: string;
   training?: TrainingInfo;
-  /** Mean |SHAP| per feature, if the server computes it. */
-  importance?: { feature: string; mean_abs_shap: number }[];
   /** Everything the server sent, for the fields this client does not model. */
   raw: Record<string, unknown>;
 }
 
 /** GET /health: the fields the dashboard shows by name; the rest is listed as sent. */
-export interface HealthInfo {
-  status?: string;
-  [key: string]: unknown;
-}
+export type HealthInfo = HealthReport;
 
 export type DriftWindow = '15m' | '1h' | '24h';
 export const DRIFT_WINDOWS: readonly { value: DriftWindow; label: string }[] = [
@@ -309,10 +174,6 @@ export function normaliseModel(raw: unknown): ModelInfo {
   if (loadedAt !== undefined) info.loaded_at = loadedAt;
   const training = pick('training');
   if (isRecord(training)) info.training = training as TrainingInfo;
-  const importance = pick('importance');
-  if (Array.isArray(importance) && importance.every((r) => isRecord(r) && typeof r.feature === 'string' && typeof r.mean_abs_shap === 'number')) {
-    info.importance = importance as ModelInfo['importance'];
-  }
   return info;
 }
 

@@ -88,21 +88,21 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
   return { data: current.data, error: current.error, loading: current.loading, updatedAt: current.updatedAt, reload };
 }
 
-export const ROUTES = ['score', 'monitoring', 'predictions', 'model', 'health'] as const;
-export type Route = (typeof ROUTES)[number];
-
-function routeOf(hash: string): Route {
+function routeOf<R extends string>(hash: string, routes: readonly R[]): R {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'score';
+  return (routes as readonly string[]).includes(name) ? (name as R) : routes[0];
 }
 
-/** The page named by the URL hash (#/score, #/monitoring, …); hash routes need no server rewrites. */
-export function useRoute(): Route {
-  const [route, setRoute] = useState<Route>(() => routeOf(window.location.hash));
+/**
+ * The page named by the URL hash (#/score, #/monitoring, …); hash routes need no server rewrites.
+ * @param routes the known routes (the page registry's), the first shown for an unknown hash
+ */
+export function useRoute<R extends string>(routes: readonly R[]): R {
+  const [route, setRoute] = useState<R>(() => routeOf(window.location.hash, routes));
   useEffect(() => {
-    const onChange = (): void => setRoute(routeOf(window.location.hash));
+    const onChange = (): void => setRoute(routeOf(window.location.hash, routes));
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
-  }, []);
+  }, [routes]);
   return route;
 }

@@ -2,9 +2,9 @@
 
 import { Type, type Static } from 'typebox';
 
+import { HEALTH_STATUSES } from './enums.js';
 import { MapOf, NullableBoolean, StringEnum } from './schema.js';
 
-export const HEALTH_STATUSES = ['healthy', 'degraded', 'unhealthy'] as const;
 export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
 /** What one part of the service (a plugin's component) tells /health. */

@@ -6,10 +6,10 @@
  */
 
 export { ErrorResponse } from './errors.js';
-export { ComponentHealth, HEALTH_STATUSES, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse, type HealthStatus } from './health.js';
+export { DECISIONS, HEALTH_STATUSES, RISK_LEVELS } from './enums.js';
+export { ComponentHealth, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse, type HealthStatus } from './health.js';
 export { CalibrationBin, ConfusionMatrix, FeatureSpec, FeatureStats, GainImportance, ModelCurves, ModelReport, PrCurve, ReloadResponse, RocCurve, TrainingInfo, TrainingMetrics } from './model.js';
 export {
-  DECISIONS,
   Decision,
   Explained,
   ExplainResponse,
@@ -19,7 +19,6 @@ export {
   Prediction,
   PredictionRecord,
   PredictResponse,
-  RISK_LEVELS,
   RiskLevel,
   Thresholds,
   TopContribution,

@@ -7,7 +7,7 @@
 import { Type, type Static } from 'typebox';
 
 import { Thresholds } from './prediction.js';
-import { StringEnum } from './schema.js';
+import { MapOf, StringEnum } from './schema.js';
 
 const open = { additionalProperties: true } as const;
 
@@ -100,7 +100,7 @@ export const TrainingInfo = Type.Object(
     data: Type.Optional(
       Type.Object({ path: Type.Optional(Type.String()), rows: Type.Optional(Type.Number()), positives: Type.Optional(Type.Number()), label: Type.Optional(Type.String()) }, open),
     ),
-    parameters: Type.Optional(Type.Object({}, open)),
+    parameters: Type.Optional(MapOf(Type.Unknown(), { description: 'The training options, by name.' })),
     metrics: Type.Optional(TrainingMetrics),
     extra: Type.Optional(
       Type.Object(

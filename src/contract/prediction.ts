@@ -6,13 +6,12 @@
 
 import { Type, type Static } from 'typebox';
 
+import { DECISIONS, RISK_LEVELS } from './enums.js';
 import { MapOf, StringEnum } from './schema.js';
 
-export const DECISIONS = ['approve', 'review', 'decline'] as const;
 export const Decision = StringEnum(DECISIONS);
 export type Decision = Static<typeof Decision>;
 
-export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const RiskLevel = StringEnum(RISK_LEVELS);
 export type RiskLevel = Static<typeof RiskLevel>;
 

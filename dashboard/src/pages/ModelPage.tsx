@@ -105,12 +105,11 @@ function sampleRows(model: ModelInfo): Transaction[] | null {
 
 function ShapImportance({ model }: { model: ModelInfo }) {
   const api = useApi();
-  const [rows, setRows] = useState<ImportanceRow[] | null>(model.importance?.map((r) => ({ feature: r.feature, value: r.mean_abs_shap })) ?? null);
+  const [rows, setRows] = useState<ImportanceRow[] | null>(null);
   const [count, setCount] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const sample = sampleRows(model);
-  const fromServer = model.importance !== undefined;
 
   async function compute(transactions: Transaction[]): Promise<void> {
     setBusy(true);
@@ -134,7 +133,7 @@ function ShapImportance({ model }: { model: ModelInfo }) {
   // Nothing is recorded by POST /explain, so the hold-out estimate is made as soon as the page opens.
   const started = useRef(false);
   useEffect(() => {
-    if (started.current || fromServer || sample === null) return;
+    if (started.current || sample === null) return;
     started.current = true;
     void compute(sample);
     // Once per page: the sample and the model do not change while it is open.
@@ -160,9 +159,7 @@ function ShapImportance({ model }: { model: ModelInfo }) {
         <>
           <Bars rows={rows.map((r) => ({ ...r, feature: featureLabel(r.feature, model.features.find((f) => f.name === r.feature)) }))} unit="mean |SHAP| (log-odds)" testId="shap-importance" label="Mean absolute SHAP value per feature" />
           <p className="muted small">
-            {fromServer
-              ? 'As reported by the API.'
-              : `Average size of each feature's contribution (log-odds) over ${formatCount(count)} transactions${sample !== null && count === sample.length ? ` of ${DEMO_SOURCE} (every ${IMPORTANCE_SAMPLE.every}th row and all ${IMPORTANCE_SAMPLE.frauds} frauds)` : ' from the prediction log'}.`}
+            {`Average size of each feature's contribution (log-odds) over ${formatCount(count)} transactions${sample !== null && count === sample.length ? ` of ${DEMO_SOURCE} (every ${IMPORTANCE_SAMPLE.every}th row and all ${IMPORTANCE_SAMPLE.frauds} frauds)` : ' from the prediction log'}.`}
           </p>
         </>
       ) : (
@@ -173,18 +170,16 @@ function ShapImportance({ model }: { model: ModelInfo }) {
           </p>
         </Empty>
       )}
-      {!fromServer ? (
-        <div className="button-row">
-          {sample !== null ? (
-            <button type="button" className="button" disabled={busy} onClick={() => void compute(sample)}>
-              {busy ? 'Explaining…' : `Compute from ${sample.length} hold-out transactions`}
-            </button>
-          ) : null}
-          <button type="button" className="button" disabled={busy} onClick={() => void computeFromLog()}>
-            Compute from the latest logged predictions
+      <div className="button-row">
+        {sample !== null ? (
+          <button type="button" className="button" disabled={busy} onClick={() => void compute(sample)}>
+            {busy ? 'Explaining…' : `Compute from ${sample.length} hold-out transactions`}
           </button>
-        </div>
-      ) : null}
+        ) : null}
+        <button type="button" className="button" disabled={busy} onClick={() => void computeFromLog()}>
+          Compute from the latest logged predictions
+        </button>
+      </div>
       {error !== null ? <ErrorState error={error} what="computing feature importance" compact /> : null}
     </section>
   );

@@ -15,9 +15,11 @@ import { featureLabel, formatCompact, formatCount, formatDateTime, formatNumber,
 import { useApi, useResource } from '../hooks';
 
 const POLL_MS = 10_000;
-const P_VALUE_TESTS = new Set(['ks', 'chisquare']);
-
-const TEST_NAMES: Record<string, string> = {
+/**
+ * Display names of the statistics the server reports by id. Not a list of which exist: the report
+ * says that, and a statistic missing here is shown by its id.
+ */
+const TEST_LABELS: Partial<Record<string, string>> = {
   ks: 'Kolmogorov–Smirnov',
   chisquare: 'Chi-squared',
   psi: 'PSI',
@@ -50,7 +52,10 @@ function DriftBadge({ r }: { r: FeatureDriftReport }) {
 }
 
 function thresholdText(r: FeatureDriftReport): string {
-  return P_VALUE_TESTS.has(r.test) ? `p < ${formatNumber(r.threshold, 3)}` : `≥ ${formatNumber(r.threshold, 3)}`;
+  // A result with a p-value is a test (drift below the threshold); one with only a statistic is a
+  // distance (drift at or above it); with neither there was not enough data to say.
+  const t = formatNumber(r.threshold, 3);
+  return r.p_value !== null ? `p < ${t}` : r.statistic !== null ? `≥ ${t}` : t;
 }
 
 function pValueText(p: number | null): string {
@@ -154,7 +159,7 @@ function Verdict({ report }: { report: DriftReport }) {
         <div>
           <dt>Score distribution</dt>
           <dd>
-            <DriftBadge r={report.prediction_drift} /> {TEST_NAMES[report.prediction_drift.test] ?? report.prediction_drift.test}
+            <DriftBadge r={report.prediction_drift} /> {TEST_LABELS[report.prediction_drift.test] ?? report.prediction_drift.test}
           </dd>
         </div>
       </dl>
@@ -178,7 +183,7 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
     return list.sort((a, b) => compare(a, b, sort.key, label) * sort.dir || report.features.indexOf(a) - report.features.indexOf(b));
   }, [report, sort, model]);
 
-  const withPValues = report?.features.some((f) => P_VALUE_TESTS.has(f.test)) ?? false;
+  const withPValues = report?.features.some((f) => f.p_value !== null) ?? false;
   const selected = report === undefined ? undefined : (report.features.find((f) => f.feature === chosen) ?? report.features.find((f) => f.drifted) ?? report.features[0]);
 
   function header(key: SortKey, text: string, numeric = false) {
@@ -263,7 +268,7 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
                             <span className="field-name">{r.feature}</span>
                           </button>
                         </th>
-                        <td>{TEST_NAMES[r.test] ?? r.test}</td>
+                        <td>{TEST_LABELS[r.test] ?? r.test}</td>
                         <td className="num">{r.statistic === null ? '—' : formatNumber(r.statistic, 3)}</td>
                         {withPValues ? <td className="num">{pValueText(r.p_value)}</td> : null}
                         <td className="num">{thresholdText(r)}</td>
@@ -283,7 +288,7 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
                 </h2>
                 <FeatureHistogram r={selected} model={model} />
                 <p className="muted small">
-                  {TEST_NAMES[selected.test] ?? selected.test} on {selected.method === 'samples' ? 'samples of the raw values' : 'the bin counts'} ({formatCount(selected.observations.baseline)} training and{' '}
+                  {TEST_LABELS[selected.test] ?? selected.test} on {selected.method === 'samples' ? 'samples of the raw values' : 'the bin counts'} ({formatCount(selected.observations.baseline)} training and{' '}
                   {formatCount(selected.observations.current)} current observations); bars are the shares of all rows per training bin
                   {selected.baseline.missing + selected.current.missing > 0 ? `; missing values (not tested): ${formatCount(selected.baseline.missing)} in training, ${formatCount(selected.current.missing)} now` : ''}.
                 </p>
