@@ -127,7 +127,7 @@ export type FeatureDriftReport = DriftReport['features'][number];
 /** `?window=`: validated by the handler, for its precise message. */
 export const WindowQuery = Type.Object(
   {
-    window: Type.String({ maxLength: 32, default: '1h', description: '15m, 1h or 24h (time windows), or a number of recent predictions (1 to 1000000).' }),
+    window: Type.Optional(Type.String({ maxLength: 32, default: '1h', description: '15m, 1h or 24h (time windows), or a number of recent predictions (1 to 1000000).' })),
   },
   { additionalProperties: false },
 );
