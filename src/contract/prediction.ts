@@ -139,3 +139,40 @@ export const LogsResponse = Type.Object(
   { additionalProperties: false },
 );
 export type LogsResponse = Static<typeof LogsResponse>;
+
+/** Most features an explanation lists in `top`. */
+export const MAX_TOP = 10_000;
+
+/**
+ * `?explain=&top=` of POST /predict.
+ * @param defaultTop features listed when `top` is absent (the server's setting), for the description
+ */
+export function predictQuerySchema(defaultTop: number) {
+  return Type.Object(
+    {
+      explain: Type.Optional(Type.Boolean({ default: false, description: 'Add exact TreeSHAP contributions.' })),
+      top: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TOP, description: `Features listed in explanation.top (default ${defaultTop}).` })),
+    },
+    { additionalProperties: false },
+  );
+}
+export type PredictQuery = Static<ReturnType<typeof predictQuerySchema>>;
+
+/** `?top=` of POST /explain (see predictQuerySchema). */
+export function explainQuerySchema(defaultTop: number) {
+  return Type.Object(
+    { top: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TOP, description: `Features listed in explanation.top (default ${defaultTop}).` })) },
+    { additionalProperties: false },
+  );
+}
+export type ExplainQuery = Static<ReturnType<typeof explainQuerySchema>>;
+
+/**
+ * `?limit=` of GET /logs.
+ * @param maxLimit the most records one call returns (the server's setting)
+ */
+export function logsQuerySchema(maxLimit: number) {
+  return Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })) }, { additionalProperties: false });
+}
+/** After validation the default is filled in. */
+export type LogsQuery = { limit: number };

@@ -123,6 +123,7 @@ describe('every response matches the HTTP contract', () => {
       { method: 'POST', route: '/explain', url: '/explain', headers: AUTH, payload: { instances: [] }, status: 400, schema: e },
       { method: 'GET', route: '/logs', url: '/logs?limit=5', headers: AUTH, status: 200, schema: contract.LogsResponse },
       { method: 'GET', route: '/logs', url: '/logs?limit=0', headers: AUTH, status: 400, schema: e },
+      { method: 'GET', route: '/drift', url: '/drift', headers: AUTH, status: 200, schema: driftReportSchema },
       { method: 'GET', route: '/drift', url: '/drift?window=1h', headers: AUTH, status: 200, schema: driftReportSchema },
       { method: 'GET', route: '/drift', url: '/drift?window=100', headers: AUTH, status: 200, schema: driftReportSchema },
       { method: 'GET', route: '/drift', url: '/drift?window=2w', headers: AUTH, status: 400, schema: e },

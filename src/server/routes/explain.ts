@@ -8,7 +8,7 @@
 
 import type { FastifyInstance } from 'fastify';
 
-import { ExplainResponse, type Explained } from '../../contract/index.js';
+import { explainQuerySchema, ExplainResponse, type Explained, type ExplainQuery } from '../../contract/index.js';
 
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
@@ -16,10 +16,6 @@ import type { ExplainAdmission } from '../explain-admission.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
 import { explainUnrecorded } from '../scoring.js';
 import { docsOnlyBody } from '../validation.js';
-
-interface ExplainQuery {
-  top?: number;
-}
 
 export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, admission: ExplainAdmission): void {
   const { config } = ctx;
@@ -34,11 +30,7 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
         description:
           'Same body as POST /predict. Answers what `/predict?explain=true` would, without `id` and `latency_ms`, and records nothing: ' +
           'no prediction-log record, no drift-window row, no decision counter. For looking at the model without changing what it measures.',
-        querystring: {
-          type: 'object',
-          properties: { top: { type: 'integer', minimum: 0, maximum: 10_000, description: `Features listed in explanation.top (default ${config.explainTop}).` } },
-          additionalProperties: false,
-        },
+        querystring: explainQuerySchema(config.explainTop),
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
         response: { 200: ExplainResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
         ...securityOf(config.apiKey),

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 
-import { LogsResponse } from '../../contract/index.js';
+import { logsQuerySchema, LogsResponse, type LogsQuery } from '../../contract/index.js';
 
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
@@ -10,17 +10,13 @@ import { errorResponseSchema } from '../schemas.js';
 
 export function registerLogs(app: FastifyInstance, ctx: FraudlensContext): void {
   const { config } = ctx;
-  app.get<{ Querystring: { limit: number } }>('/logs', {
+  app.get<{ Querystring: LogsQuery }>('/logs', {
     onRequest: requireApiKey(config.apiKey),
     schema: {
       tags: ['logs'],
       summary: 'Latest prediction records, newest first',
       description: `Records of this process (memory or stdout handler) or of every process sharing the Redis list (redis handler). PII fields are masked. At most ${config.logsLimit} per call.`,
-      querystring: {
-        type: 'object',
-        properties: { limit: { type: 'integer', minimum: 1, maximum: config.logsLimit, default: 50 } },
-        additionalProperties: false,
-      },
+      querystring: logsQuerySchema(config.logsLimit),
       response: {
         200: LogsResponse,
         '4xx': errorResponseSchema,

@@ -12,7 +12,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { PredictResponse, type Prediction } from '../../contract/index.js';
+import { predictQuerySchema, PredictResponse, type Prediction, type PredictQuery } from '../../contract/index.js';
 
 import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
@@ -20,11 +20,6 @@ import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
 import type { Scorer } from '../scoring.js';
 import type { ExplainAdmission } from '../explain-admission.js';
-
-interface PredictQuery {
-  explain?: boolean;
-  top?: number;
-}
 
 export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer, admission: ExplainAdmission): void {
   const { config } = ctx;
@@ -40,14 +35,7 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
           'Body: the transaction as a JSON object of features (null or absent = missing value), or `{"instances": [...]}` with at most ' +
           `${config.batchLimit} transactions. With \`?explain=true\` each prediction carries \`explanation\`: \`base_value\` and \`contributions\` ` +
           'are in margin (log-odds) units and add up to `margin`; `score` = sigmoid(margin). The body schema shown is the model served at start-up; GET /model shows the live one.',
-        querystring: {
-          type: 'object',
-          properties: {
-            explain: { type: 'boolean', default: false, description: 'Add exact TreeSHAP contributions.' },
-            top: { type: 'integer', minimum: 0, maximum: 10_000, description: `Features listed in explanation.top (default ${config.explainTop}).` },
-          },
-          additionalProperties: false,
-        },
+        querystring: predictQuerySchema(config.explainTop),
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
         response: { 200: PredictResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
         ...securityOf(config.apiKey),
