@@ -243,7 +243,7 @@ describe('buildDriftReport', () => {
 
   it('on the training rows themselves: no drift, zero statistics', () => {
     const { x, scores, rows } = encodeDemo(demoTable(600, 21), model);
-    const report = buildDriftReport(small, { values: x, scores, rows }, { sampleSize: 1000, random: new DriftRandom(1) });
+    const report = buildDriftReport(small, { values: x, scores, rows, sampleSize: 1000, random: new DriftRandom(1) });
     assert.equal(report.rows, 600);
     assert.deepEqual(report.drifted_features, []);
     assert.equal(report.dataset_drift.drifted, false);
@@ -261,7 +261,7 @@ describe('buildDriftReport', () => {
     const layout = compileBaseline(large);
     const fromRows = buildDriftReport(large, { values: x, scores, rows }, { share: 0.3 });
     // The defaults for rows: every row counted, a sample of the baseline's reservoir size drawn with seed 0.
-    const contents = windowFromRows(layout, { values: x, scores, rows }, large.options.reservoir_size, new DriftRandom(0));
+    const contents = windowFromRows(layout, { values: x, scores, rows });
     assert.deepEqual(contents.counts, countRows(layout, x, scores, rows));
     assert.deepEqual(contents.sample, sampleRows(x, scores, rows, m, large.options.reservoir_size, new DriftRandom(0)));
     assert.equal(contents.sample.size, 1000);
@@ -269,7 +269,7 @@ describe('buildDriftReport', () => {
     assert.equal(fromRows.rows, 3000);
     assert.equal(fromRows.window, null);
     // The sample size and generator reach the sample-based tests only; the counts cover every row.
-    const fewer = buildDriftReport(large, { values: x, scores, rows }, { share: 0.3, sampleSize: 40, random: new DriftRandom(5) });
+    const fewer = buildDriftReport(large, { values: x, scores, rows, sampleSize: 40, random: new DriftRandom(5) }, { share: 0.3 });
     assert.deepEqual(fewer.features.map((f) => f.current), fromRows.features.map((f) => f.current));
     const amount = feature(fewer, 'amount');
     assert.equal(amount.method, 'samples');

@@ -44,7 +44,7 @@ export interface WindowContents {
   window?: WindowInfo | null;
 }
 
-/** A block of scored rows, as a file or a count window holds them. */
+/** A block of scored rows, as a file or a count window holds them, and how to sample them. */
 export interface ScoredRows {
   /** rows * numFeatures encoded values in model order, row-major, NaN = missing. */
   values: ArrayLike<number>;
@@ -53,6 +53,10 @@ export interface ScoredRows {
   rows: number;
   /** Where the rows came from, copied into the report (default null). */
   window?: WindowInfo | null;
+  /** Rows sampled for the sample-based tests (default the baseline's reservoir size). */
+  sampleSize?: number;
+  /** The generator of that sample (default seed 0, so equal rows give equal reports). */
+  random?: DriftRandom;
 }
 
 export interface DriftReportOptions {
@@ -66,23 +70,20 @@ export interface DriftReportOptions {
   tests?: Readonly<Record<string, DriftTestName>>;
   /** Statistic forced for the score. */
   scoreTest?: DriftTestName;
-  /** For ScoredRows: rows sampled for the sample-based tests (default the baseline's reservoir size). */
-  sampleSize?: number;
-  /** For ScoredRows: the generator of that sample (default seed 0, so equal rows give equal reports). */
-  random?: DriftRandom;
 }
 
 /**
  * Counts and a uniform sample of a block of rows, as a window store holds them.
  * @param layout the compiled baseline
- * @param rows the rows and their scores
- * @param sampleSize rows kept in the sample (all of them when there are no more)
- * @param random the seeded generator of the sample
+ * @param rows the rows, their scores, and the sample's size and generator (defaults: the
+ *   baseline's reservoir size, seed 0)
+ * @example const contents = windowFromRows(compileBaseline(baseline), { values, scores, rows: n, random });
  */
-export function windowFromRows(layout: DriftLayout, rows: ScoredRows, sampleSize: number, random: DriftRandom): WindowContents {
+export function windowFromRows(layout: DriftLayout, rows: ScoredRows): WindowContents {
+  const sampleSize = rows.sampleSize ?? layout.baseline.options.reservoir_size;
   return {
     counts: countRows(layout, rows.values, rows.scores, rows.rows),
-    sample: sampleRows(rows.values, rows.scores, rows.rows, layout.numFeatures, sampleSize, random),
+    sample: sampleRows(rows.values, rows.scores, rows.rows, layout.numFeatures, sampleSize, rows.random ?? new DriftRandom(0)),
     window: rows.window ?? null,
   };
 }
@@ -186,14 +187,14 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
  * counts or samples of another layout, or for invalid options.
  * @param baseline the baseline the window is compared with (and its counts were binned on)
  * @param source what a window store holds (counts and sample), or the rows themselves
- * @param options share, minimum sample size, thresholds, forced tests; sample size and generator for rows
+ * @param options share, minimum sample size, thresholds, forced tests
  * @example const report = buildDriftReport(baseline, await store.read(parseWindowSpec('1h')), { share: 0.5 });
  * @example const report = buildDriftReport(baseline, { values: matrix, scores, rows });
  */
 export function buildDriftReport(baseline: DriftBaseline, source: WindowContents | ScoredRows, options: DriftReportOptions = {}): DriftReport {
   const layout = compileBaseline(baseline);
   const m = layout.numFeatures;
-  const { counts, sample, window } = 'counts' in source ? source : windowFromRows(layout, source, options.sampleSize ?? baseline.options.reservoir_size, options.random ?? new DriftRandom(0));
+  const { counts, sample, window } = 'counts' in source ? source : windowFromRows(layout, source);
   if (!(counts.counts instanceof Float64Array) || counts.counts.length !== layout.numSlots) {
     throw new FraudlensError('INPUT_INVALID', `Window counts have ${counts.counts?.length} slots but this baseline needs ${layout.numSlots}; they were built for another baseline.`);
   }

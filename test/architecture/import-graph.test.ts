@@ -1,13 +1,14 @@
 /**
- * No import cycles in src/: a cycle means two modules are one module in two files, and it lets
- * a layer reach back up (core into server). The graph is read with TypeScript's own import
- * scanner (every import, export-from and dynamic import, type-only ones included), so the test
- * needs no bundler and no extra dependency.
+ * The import graph of src/ keeps the layout's promises: no import cycles (a cycle means two
+ * modules are one module in two files, and lets a layer reach back up), and src/core, the pure
+ * engine, imports nothing from io/, storage/, server/ or cli/. The graph is read with
+ * TypeScript's own import scanner (every import, export-from and dynamic import, type-only ones
+ * included), so the test needs no bundler and no extra dependency.
  */
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 
@@ -124,6 +125,12 @@ describe('import graph of src/', () => {
     for (const [from, targets] of graph) {
       for (const to of targets) assert.ok(graph.has(to), `${from} imports ${to}, which is not a source file`);
     }
+  });
+
+  it('keeps src/core pure: its modules import only other modules of src/core', () => {
+    const core = `core${sep}`;
+    const outward = [...importGraph(SRC)].filter(([from]) => from.startsWith(core)).flatMap(([from, targets]) => targets.filter((to) => !to.startsWith(core)).map((to) => `${from} -> ${to}`));
+    assert.deepEqual(outward, [], 'core does no I/O: move the import to io/, storage/ or server/, or what it needs into core');
   });
 
   it('has no import cycles', () => {
