@@ -17,19 +17,13 @@ import {
   type CategoricalFeatureBaseline,
   type DriftBaseline,
   type FeatureBaseline,
+  type Moments,
   type NumericFeatureBaseline,
+  type Summary,
 } from './baseline.js';
 
 /** Tolerance when a stored rate is checked against the counts it summarises. */
 const RATE_TOLERANCE = 1e-9;
-
-/** mean, std, min and max of the observed values; null when none was observed. */
-interface Moments {
-  mean: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-}
 
 function fail(field: string, message: string): never {
   throw new FraudlensError('BASELINE_INVALID', `drift baseline field "${field}": ${message}`, { field });
@@ -113,7 +107,7 @@ function statsAt(raw: Record<string, unknown>, where: string, observed: number):
 }
 
 /** Bins, stats and sample shared by numeric features and the score. */
-function binnedAt(raw: Record<string, unknown>, where: string, reservoirSize: number, float32Sample: boolean): Moments & { edges: number[]; counts: number[]; distinct: number; sample: Float64Array; observed: number } {
+function binnedAt(raw: Record<string, unknown>, where: string, reservoirSize: number, float32Sample: boolean): Summary & { observed: number } {
   const edges = edgesAt(raw.edges, `${where}.edges`);
   const counts = countsAt(raw.counts, `${where}.counts`, edges.length + 1);
   const observed = sum(counts);

@@ -191,13 +191,18 @@ function sampleWithoutReplacement(values: Float64Array, size: number, rng: Drift
   return pool.slice(0, size).sort();
 }
 
-interface Summary {
-  edges: number[];
-  counts: number[];
+/** mean, std (population, ddof 0), min and max of the observed values; null when none was observed. */
+export interface Moments {
   mean: number | null;
   std: number | null;
   min: number | null;
   max: number | null;
+}
+
+/** Bins, moments, distinct count and sample of the observed values of a numeric column or the score. */
+export interface Summary extends Moments {
+  edges: number[];
+  counts: number[];
   distinct: number;
   sample: Float64Array;
 }

@@ -23,20 +23,13 @@
 
 import type { FraudlensModel } from '../engine/model.js';
 import { FraudlensError } from '../errors.js';
-import type { DriftBaseline, FeatureBaseline } from './baseline.js';
+import type { DriftBaseline, FeatureBaseline, Moments } from './baseline.js';
 import { baselineFromJson } from './baseline-validation.js';
 import { compileBaseline, type DriftLayout } from './bin-layout.js';
 import { MIN_DRIFT_SAMPLE_SIZE } from './common.js';
 import type { WindowContents } from './report-builder.js';
 import type { WindowCounts } from './window-counts.js';
 import type { WindowSample } from './window-sample.js';
-
-interface Moments {
-  mean: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-}
 
 /** Finite values of column j of the sample (the score when j = numFeatures), ascending. */
 function sampleColumn(sample: WindowSample, j: number, limit: number): Float64Array {
