@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
   const t0 = process.hrtime.bigint();
   const snapshot = await memory.read({ type: 'time', durationMs: 3_600_000 });
-  const report = buildDriftReport(baseline, snapshot.counts, snapshot.sample);
+  const report = buildDriftReport(baseline, snapshot);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   console.log(JSON.stringify({ step: 'read + report, 1h window', rows: report.rows, sample: snapshot.sample.size, ms: Math.round(ms * 10) / 10 }));
   await memory.close();

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 
 import { FraudlensError } from '../core/errors.js';
 import type { FraudlensModel } from '../core/engine/model.js';
-import { BASELINE_FILE_NAME, buildBaseline, parseBaseline, serializeBaseline } from '../core/drift/baseline.js';
+import { BASELINE_FILE_NAME, buildBaseline, serializeBaseline } from '../core/drift/baseline.js';
+import { parseBaseline } from '../core/drift/baseline-validation.js';
 import type { BaselineOptions, DriftBaseline } from '../core/drift/baseline.js';
 import { writeFileAtomic } from './atomic.js';
 import { featureColumnTypes, readCsv } from './csv.js';

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { ComponentHealth } from '../contract/index.js';
 import type { PredictionLog } from '../storage/index.js';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig, SettingSpec } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHolder, ServingModel } from './model-state.js';
 
@@ -51,6 +51,19 @@ export interface FraudlensContext {
 
 /** A plugin: gets the app (root scope) and the shared context; may be async. */
 export type FraudlensPlugin = (app: FastifyInstance, context: FraudlensContext) => void | Promise<void>;
+
+/**
+ * A plugin as `fraudlens serve` registers it (see plugins.ts), with the settings it declares.
+ * Defined here, beside FraudlensPlugin, so that a plugin module can describe itself without
+ * importing the list that imports it.
+ */
+export interface PluginRegistration {
+  /** For logs and error messages. */
+  name: string;
+  plugin: FraudlensPlugin;
+  /** Settings the plugin reads from `config.extensions`. */
+  settings?: readonly SettingSpec[];
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -9,8 +9,7 @@ export { runPrimary, startServer } from './start.js';
 
 export type { AppDeps } from './app.js';
 export type { ConfigSources, ServerConfig, SettingSpec } from './config.js';
-export type { ComponentHealth, FraudlensContext, FraudlensPlugin, HealthComponent, ScoreObserver } from './context.js';
+export type { ComponentHealth, FraudlensContext, FraudlensPlugin, HealthComponent, PluginRegistration, ScoreObserver } from './context.js';
 export type { LoadedModel, Transaction } from './model-state.js';
-export type { PluginRegistration } from './plugins.js';
 export type { Explanation, Prediction } from '../contract/index.js';
 export type { RunningServer, ShutdownOutcome, StartOptions } from './start.js';

@@ -6,16 +6,8 @@
  */
 
 import type { SettingSpec } from './config.js';
-import type { FraudlensPlugin } from './context.js';
+import type { PluginRegistration } from './context.js';
 import { DRIFT_PLUGIN } from './drift/plugin.js';
-
-export interface PluginRegistration {
-  /** For logs and error messages. */
-  name: string;
-  plugin: FraudlensPlugin;
-  /** Settings the plugin reads from `config.extensions`. */
-  settings?: readonly SettingSpec[];
-}
 
 export const SERVE_PLUGINS: readonly PluginRegistration[] = [DRIFT_PLUGIN];
 

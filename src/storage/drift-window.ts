@@ -230,6 +230,5 @@ export function isValidUpdate(row: ArrayLike<number> | null | undefined, score: 
  * @example const report = await readDriftReport(store, parseWindowSpec('1h'));
  */
 export async function readDriftReport(store: DriftWindowStore, spec: DriftWindowSpec, options: Omit<DriftReportOptions, 'window'> = {}, nowMs?: number): Promise<DriftReport> {
-  const snapshot = await store.read(spec, nowMs);
-  return buildDriftReport(store.baseline, snapshot.counts, snapshot.sample, { ...options, window: snapshot.window });
+  return buildDriftReport(store.baseline, await store.read(spec, nowMs), options);
 }

@@ -21,6 +21,7 @@ import {
   mergeSamples,
   sampleAsPart,
   sampleRows,
+  windowFromRows,
   type DriftBaseline,
   type DriftReport,
   type WindowCounts,
@@ -37,11 +38,6 @@ function windowOf(baseline: DriftBaseline, rows: number, seed: number, options: 
   const { x, scores, m } = encodeDemo(demoTable(rows, seed, options), model);
   const layout = compileBaseline(baseline);
   return { counts: countRows(layout, x, scores, rows), sample: sampleRows(x, scores, rows, m, sampleSize, new DriftRandom(seed)) };
-}
-
-/** A window as the two arguments buildDriftReport takes after the baseline. */
-function pair(w: { counts: WindowCounts; sample: WindowSample }): [WindowCounts, WindowSample] {
-  return [w.counts, w.sample];
 }
 
 function feature(report: DriftReport, name: string): DriftReport['features'][number] {
@@ -132,7 +128,7 @@ describe('DriftLayout', () => {
     const folded = layout.valueCounts(counts.counts, 2);
     assert.equal(folded[other], 2, 'new category + unkept code 99');
     assert.equal(folded.reduce((a, b) => a + b, 0), 3);
-    const report = buildDriftReport(baseline, counts, emptySample(5));
+    const report = buildDriftReport(baseline, { counts, sample: emptySample(5) });
     assert.equal(report.features[2].current.new_categories, 1);
     assert.equal(report.features[2].current.counts[other], 2);
     assert.equal(report.features[0].current.new_categories, undefined);
@@ -246,9 +242,8 @@ describe('buildDriftReport', () => {
   const large = buildBaseline(demoTable(5000, 22), model, { seed: 2 });
 
   it('on the training rows themselves: no drift, zero statistics', () => {
-    const { x, scores, rows, m } = encodeDemo(demoTable(600, 21), model);
-    const layout = compileBaseline(small);
-    const report = buildDriftReport(small, countRows(layout, x, scores, rows), sampleRows(x, scores, rows, m, 1000, new DriftRandom(1)));
+    const { x, scores, rows } = encodeDemo(demoTable(600, 21), model);
+    const report = buildDriftReport(small, { values: x, scores, rows, sampleSize: 1000, random: new DriftRandom(1) });
     assert.equal(report.rows, 600);
     assert.deepEqual(report.drifted_features, []);
     assert.equal(report.dataset_drift.drifted, false);
@@ -261,8 +256,28 @@ describe('buildDriftReport', () => {
     }
   });
 
+  it('builds the same report from rows as from their counts and sample, as a store would hold them', () => {
+    const { x, scores, rows, m } = encodeDemo(demoTable(3000, 23, { amountScale: 1.2 }), model);
+    const layout = compileBaseline(large);
+    const fromRows = buildDriftReport(large, { values: x, scores, rows }, { share: 0.3 });
+    // The defaults for rows: every row counted, a sample of the baseline's reservoir size drawn with seed 0.
+    const contents = windowFromRows(layout, { values: x, scores, rows });
+    assert.deepEqual(contents.counts, countRows(layout, x, scores, rows));
+    assert.deepEqual(contents.sample, sampleRows(x, scores, rows, m, large.options.reservoir_size, new DriftRandom(0)));
+    assert.equal(contents.sample.size, 1000);
+    assert.deepEqual(fromRows, buildDriftReport(large, contents, { share: 0.3 }));
+    assert.equal(fromRows.rows, 3000);
+    assert.equal(fromRows.window, null);
+    // The sample size and generator reach the sample-based tests only; the counts cover every row.
+    const fewer = buildDriftReport(large, { values: x, scores, rows, sampleSize: 40, random: new DriftRandom(5) }, { share: 0.3 });
+    assert.deepEqual(fewer.features.map((f) => f.current), fromRows.features.map((f) => f.current));
+    const amount = feature(fewer, 'amount');
+    assert.equal(amount.method, 'samples');
+    assert.ok(amount.observations.current <= 40 && amount.observations.current >= 30, `${amount.observations.current} sampled amounts`);
+  });
+
   it('small baseline: KS on samples for continuous features, chi-squared for the rest', () => {
-    const report = buildDriftReport(small, ...pair(windowOf(small, 400, 31)));
+    const report = buildDriftReport(small, windowOf(small, 400, 31));
     assert.deepEqual(report.features.map((f) => [f.feature, f.test, f.method]), [
       ['amount', 'ks', 'samples'],
       ['hour', 'ks', 'samples'],
@@ -275,7 +290,7 @@ describe('buildDriftReport', () => {
   });
 
   it('small baseline: amount x 1.5 is flagged by KS', () => {
-    const report = buildDriftReport(small, ...pair(windowOf(small, 400, 31, { amountScale: 1.5 })));
+    const report = buildDriftReport(small, windowOf(small, 400, 31, { amountScale: 1.5 }));
     const amount = feature(report, 'amount');
     assert.equal(amount.drifted, true);
     assert.ok(amount.p_value !== null && amount.p_value < 1e-4, `p-value ${amount.p_value}`);
@@ -283,30 +298,30 @@ describe('buildDriftReport', () => {
 
   it('large baseline: a fresh sample shows no drift; amount x 1.5 flags amount and only it', () => {
     // A 2000-row window sample: large enough for the distances (see the registry's rule).
-    const same = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, {}, 2000)));
+    const same = buildDriftReport(large, windowOf(large, 3000, 41, {}, 2000));
     assert.deepEqual(same.features.map((f) => f.test), ['wasserstein', 'wasserstein', 'jensenshannon', 'jensenshannon', 'wasserstein']);
     assert.deepEqual(same.drifted_features, []);
     assert.equal(same.dataset_drift.drifted, false);
 
-    const shifted = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 }, 2000)));
+    const shifted = buildDriftReport(large, windowOf(large, 3000, 41, { amountScale: 1.5 }, 2000));
     assert.deepEqual(shifted.drifted_features, ['amount']);
     assert.equal(shifted.dataset_drift.drifted, false, 'one feature of five is below the 0.5 share');
     assert.equal(shifted.dataset_drift.drifted_features, 1);
-    const withLowShare = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 }, 2000)), { share: 0.2 });
+    const withLowShare = buildDriftReport(large, windowOf(large, 3000, 41, { amountScale: 1.5 }, 2000), { share: 0.2 });
     assert.equal(withLowShare.dataset_drift.drifted, true);
   });
 
   it('large baseline, window sample of 1000: p-value tests, same verdicts', () => {
-    const same = buildDriftReport(large, ...pair(windowOf(large, 3000, 41)));
+    const same = buildDriftReport(large, windowOf(large, 3000, 41));
     assert.deepEqual(same.features.map((f) => f.test), ['ks', 'ks', 'jensenshannon', 'chisquare', 'ks']);
     assert.deepEqual(same.drifted_features, []);
-    const shifted = buildDriftReport(large, ...pair(windowOf(large, 3000, 41, { amountScale: 1.5 })));
+    const shifted = buildDriftReport(large, windowOf(large, 3000, 41, { amountScale: 1.5 }));
     assert.deepEqual(shifted.drifted_features, ['amount']);
   });
 
   it('without samples, falls back to the bins and still flags the shift', () => {
     const { counts } = windowOf(large, 3000, 41, { amountScale: 1.5 });
-    const report = buildDriftReport(large, counts, emptySample(5));
+    const report = buildDriftReport(large, { counts, sample: emptySample(5) });
     const amount = feature(report, 'amount');
     assert.equal(amount.method, 'bins');
     assert.equal(amount.test, 'wasserstein');
@@ -316,7 +331,7 @@ describe('buildDriftReport', () => {
 
   it('an empty window says not enough data everywhere, without an exception', () => {
     for (const b of [small, large]) {
-      const report = buildDriftReport(b, emptyCounts(compileBaseline(b)), emptySample(5));
+      const report = buildDriftReport(b, { counts: emptyCounts(compileBaseline(b)), sample: emptySample(5) });
       assert.equal(report.rows, 0);
       for (const f of [...report.features, report.prediction_drift]) {
         assert.equal(f.not_enough_data, true, f.feature);
@@ -330,18 +345,18 @@ describe('buildDriftReport', () => {
 
   it('a tiny window (10 rows, even wildly shifted) says not enough data, never drift', () => {
     const { counts, sample } = windowOf(small, 10, 51, { amountScale: 50, channelShares: [0, 0, 0, 1] });
-    const report = buildDriftReport(small, counts, sample);
+    const report = buildDriftReport(small, { counts, sample });
     assert.equal(report.rows, 10);
     assert.ok(report.features.every((f) => f.not_enough_data && !f.drifted));
     assert.equal(report.dataset_drift.drifted, false);
     // The threshold is a setting: with minSampleSize 5 the same window is judged.
-    const judged = buildDriftReport(small, counts, sample, { minSampleSize: 5 });
+    const judged = buildDriftReport(small, { counts, sample }, { minSampleSize: 5 });
     assert.equal(feature(judged, 'amount').drifted, true);
   });
 
   it('flags a changed channel mix and shows unseen categories in "other"', () => {
     const { counts, sample } = windowOf(large, 2000, 61, { channelShares: [0.1, 0.1, 0.4, 0.4] });
-    const report = buildDriftReport(large, counts, sample);
+    const report = buildDriftReport(large, { counts, sample });
     const channel = feature(report, 'channel');
     assert.equal(channel.drifted, true);
     assert.deepEqual(channel.baseline.categories, ['web', 'pos', 'atm', 'phone', OTHER_CATEGORY]);
@@ -354,30 +369,30 @@ describe('buildDriftReport', () => {
       for (const s of slots) c.counts[s]++;
       c.rows++;
     }
-    const unseen = feature(buildDriftReport(large, c, emptySample(5)), 'channel');
+    const unseen = feature(buildDriftReport(large, { counts: c, sample: emptySample(5) }), 'channel');
     assert.deepEqual(unseen.current.counts, [0, 0, 0, 0, 50]);
     assert.equal(unseen.drifted, true);
   });
 
   it('honours forced tests and threshold overrides, and rejects options that cannot apply', () => {
     const { counts, sample } = windowOf(large, 2000, 71, {}, 2000);
-    const report = buildDriftReport(large, counts, sample, { tests: { amount: 'psi', is_new: 'ks' }, scoreTest: 'ks', thresholds: { wasserstein: 0 } });
+    const report = buildDriftReport(large, { counts, sample }, { tests: { amount: 'psi', is_new: 'ks' }, scoreTest: 'ks', thresholds: { wasserstein: 0 } });
     assert.equal(feature(report, 'amount').test, 'psi');
     assert.equal(feature(report, 'is_new').test, 'ks');
     assert.equal(report.prediction_drift.test, 'ks');
     // Threshold 0 makes every distance a drift: the override reached the statistic.
     assert.equal(feature(report, 'hour').drifted, true);
     const invalid = (err: unknown): boolean => err instanceof FraudlensError && err.code === 'INPUT_INVALID';
-    assert.throws(() => buildDriftReport(large, counts, sample, { tests: { channel: 'ks' } }), invalid);
-    assert.throws(() => buildDriftReport(large, counts, sample, { tests: { nope: 'ks' } }), invalid);
-    assert.throws(() => buildDriftReport(large, counts, sample, { share: 0 }), invalid);
+    assert.throws(() => buildDriftReport(large, { counts, sample }, { tests: { channel: 'ks' } }), invalid);
+    assert.throws(() => buildDriftReport(large, { counts, sample }, { tests: { nope: 'ks' } }), invalid);
+    assert.throws(() => buildDriftReport(large, { counts, sample }, { share: 0 }), invalid);
     const coarse = buildBaseline(demoTable(300, 1), model, { bins: 4 });
-    assert.throws(() => buildDriftReport(coarse, counts, sample), invalid, 'counts of another baseline');
+    assert.throws(() => buildDriftReport(coarse, { counts, sample }), invalid, 'counts of another baseline');
   });
 
   it('is plain JSON (no NaN, no undefined)', () => {
-    const empty = buildDriftReport(small, emptyCounts(compileBaseline(small)), emptySample(5), { window: { type: 'count', requested: 100, available: 0, source: 'memory' } });
-    const full = buildDriftReport(large, ...pair(windowOf(large, 500, 81)));
+    const empty = buildDriftReport(small, { counts: emptyCounts(compileBaseline(small)), sample: emptySample(5), window: { type: 'count', requested: 100, available: 0, source: 'memory' } });
+    const full = buildDriftReport(large, windowOf(large, 500, 81));
     for (const r of [empty, full]) assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
   });
 });

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { Predictor } from '../../core/engine/predict.js';
 import { unknownAsMissing } from '../../core/data/table.js';
-import { buildDriftReport, compileBaseline, countRows, DriftRandom, sampleRows, type DriftReport } from '../../core/drift/index.js';
+import { buildDriftReport, type DriftReport } from '../../core/drift/index.js';
 import { baselineFromCsv, loadBaseline } from '../../io/baseline-file.js';
 import { loadModelFile, MODEL_FILE_NAME } from '../../io/model-file.js';
 import { writeFileAtomic } from '../../io/atomic.js';
@@ -51,10 +51,8 @@ export function registerDrift(program: Command): void {
       // bucket for the tests) and scored as missing values, as predict and the API score them.
       const data = await loadScoringData(opts.data, model, [], 'other', csvReadOptions(opts));
       const scores = new Predictor(model.ensemble).predictProba(unknownAsMissing(data.matrix, model.features), data.rows);
-      const layout = compileBaseline(baseline);
-      const counts = countRows(layout, data.matrix, scores, data.rows);
-      const sample = sampleRows(data.matrix, scores, data.rows, model.features.length, baseline.options.reservoir_size, new DriftRandom(0));
-      const report = buildDriftReport(baseline, counts, sample, { share: opts.share, window: null });
+      // Every row counted; the sample-based tests see a uniform sample of the baseline's reservoir size (seed 0).
+      const report = buildDriftReport(baseline, { values: data.matrix, scores, rows: data.rows }, { share: opts.share });
       if (opts.html) await writeFileAtomic(opts.html, renderDriftHtml(report, { data: opts.data, baseline: opts.baseline }));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(report)}\n`);

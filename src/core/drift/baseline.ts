@@ -21,6 +21,8 @@
  * LOW_CARDINALITY_MAX_DISTINCT distinct values gets one bin per value instead (cut points = the
  * values), plus an empty "above the largest value" bin: the registry tests such a feature like a
  * categorical one, and a new larger value then shows up in a bin of its own.
+ *
+ * A baseline read from a file or an upload is checked field by field in baseline-validation.ts.
  */
 
 import type { Table } from '../data/table.js';
@@ -29,10 +31,10 @@ import type { FeatureSpec } from '../engine/ensemble.js';
 import type { FraudlensModel } from '../engine/model.js';
 import { Predictor } from '../engine/predict.js';
 import { FraudlensError } from '../errors.js';
+import { binIndex } from './bins.js';
 import { CompensatedSum } from './common.js';
 import { DriftRandom } from './random.js';
 import { LOW_CARDINALITY_MAX_DISTINCT } from './registry.js';
-import { binIndex } from './window.js';
 
 export const BASELINE_FORMAT = 'fraudlens-drift-baseline';
 export const BASELINE_FORMAT_VERSION = 1;
@@ -51,9 +53,6 @@ export const DEFAULT_BASELINE_SEED = 0;
 export const MAX_BASELINE_BINS = 100;
 export const MAX_RESERVOIR_SIZE = 100_000;
 export const MAX_CATEGORIES_LIMIT = 1000;
-
-/** Tolerance when a stored rate is checked against the counts it summarises. */
-const RATE_TOLERANCE = 1e-9;
 
 export interface NumericFeatureBaseline {
   name: string;
@@ -192,13 +191,18 @@ function sampleWithoutReplacement(values: Float64Array, size: number, rng: Drift
   return pool.slice(0, size).sort();
 }
 
-interface Summary {
-  edges: number[];
-  counts: number[];
+/** mean, std (population, ddof 0), min and max of the observed values; null when none was observed. */
+export interface Moments {
   mean: number | null;
   std: number | null;
   min: number | null;
   max: number | null;
+}
+
+/** Bins, moments, distinct count and sample of the observed values of a numeric column or the score. */
+export interface Summary extends Moments {
+  edges: number[];
+  counts: number[];
   distinct: number;
   sample: Float64Array;
 }
@@ -359,266 +363,4 @@ export function serializeBaseline(baseline: DriftBaseline): string {
   // Only arrays whose content is numbers (and null) are folded; strings are left alone, since a
   // category name may contain brackets.
   return `${text.replace(/\[\s+([-+0-9.eE,\s]|null)+?\s*\]/g, (match) => `[${match.slice(1, -1).trim().split(/\s*,\s*/).join(', ')}]`)}\n`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parsing and validation
-
-function fail(field: string, message: string): never {
-  throw new FraudlensError('BASELINE_INVALID', `drift baseline field "${field}": ${message}`, { field });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function objectAt(v: unknown, field: string): Record<string, unknown> {
-  if (!isObject(v)) fail(field, 'must be an object');
-  return v;
-}
-
-function stringAt(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v === '') fail(field, `must be a non-empty string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function countAt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function finiteAt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function numbersAt(v: unknown, field: string, maxLength: number): number[] {
-  if (!Array.isArray(v)) fail(field, 'must be an array of numbers');
-  if (v.length > maxLength) fail(field, `has ${v.length} entries, at most ${maxLength} allowed`);
-  for (let i = 0; i < v.length; i++) finiteAt(v[i], `${field}[${i}]`);
-  return v as number[];
-}
-
-function countsAt(v: unknown, field: string, length: number): number[] {
-  if (!Array.isArray(v)) fail(field, 'must be an array of counts');
-  if (v.length !== length) fail(field, `has ${v.length} entries, expected ${length}`);
-  for (let i = 0; i < v.length; i++) countAt(v[i], `${field}[${i}]`);
-  return v as number[];
-}
-
-function edgesAt(v: unknown, field: string): number[] {
-  const edges = numbersAt(v, field, MAX_BASELINE_BINS);
-  for (let i = 1; i < edges.length; i++) {
-    if (!(edges[i] > edges[i - 1])) fail(`${field}[${i}]`, `edges must be strictly increasing (${edges[i - 1]} then ${edges[i]})`);
-  }
-  return edges;
-}
-
-function sum(values: readonly number[]): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s;
-}
-
-function rateAt(v: unknown, field: string, missing: number, rows: number): number {
-  const rate = finiteAt(v, field);
-  const expected = rows > 0 ? missing / rows : 0;
-  if (Math.abs(rate - expected) > RATE_TOLERANCE) fail(field, `is ${rate} but ${missing} of ${rows} rows are missing (${expected})`);
-  return rate;
-}
-
-/** mean, std, min, max: numbers when there are observations, null (or absent) otherwise. */
-function statsAt(raw: Record<string, unknown>, where: string, observed: number): Pick<Summary, 'mean' | 'std' | 'min' | 'max'> {
-  const out = { mean: null as number | null, std: null as number | null, min: null as number | null, max: null as number | null };
-  for (const key of ['mean', 'std', 'min', 'max'] as const) {
-    const v = raw[key];
-    if (observed === 0) {
-      if (v !== null && v !== undefined) fail(`${where}.${key}`, 'must be null when no value was observed');
-      continue;
-    }
-    out[key] = finiteAt(v, `${where}.${key}`);
-  }
-  if (observed > 0) {
-    if (out.std! < 0) fail(`${where}.std`, `must not be negative, got ${out.std}`);
-    if (out.min! > out.max!) fail(`${where}.min`, `min ${out.min} exceeds max ${out.max}`);
-  }
-  return out;
-}
-
-/** Bins, stats and sample shared by numeric features and the score. */
-function binnedAt(raw: Record<string, unknown>, where: string, reservoirSize: number, float32Sample: boolean): Summary & { observed: number } {
-  const edges = edgesAt(raw.edges, `${where}.edges`);
-  const counts = countsAt(raw.counts, `${where}.counts`, edges.length + 1);
-  const observed = sum(counts);
-  const stats = statsAt(raw, where, observed);
-  const distinct = countAt(raw.distinct, `${where}.distinct`);
-  if (distinct > observed || (observed > 0 && distinct === 0)) fail(`${where}.distinct`, `${distinct} distinct values is impossible with ${observed} observations`);
-  const sampleRaw = numbersAt(raw.sample, `${where}.sample`, Math.min(reservoirSize, observed));
-  // Feature values are float32 (what the model sees); the file keeps their shortest decimals.
-  const sample = Float64Array.from(sampleRaw, float32Sample ? Math.fround : (v) => v);
-  if (stats.min !== null && stats.max !== null) {
-    for (let i = 0; i < sample.length; i++) {
-      if (sample[i] < stats.min || sample[i] > stats.max) fail(`${where}.sample[${i}]`, `value ${sample[i]} lies outside [min, max] = [${stats.min}, ${stats.max}]`);
-    }
-  }
-  return { edges, counts, ...stats, distinct, sample, observed };
-}
-
-function parseNumericFeature(f: Record<string, unknown>, where: string, name: string, rows: number, reservoirSize: number): NumericFeatureBaseline {
-  const b = binnedAt(f, where, reservoirSize, true);
-  const missing = countAt(f.missing, `${where}.missing`);
-  if (b.observed + missing !== rows) fail(`${where}.counts`, `counts (${b.observed}) plus missing (${missing}) must equal rows (${rows})`);
-  return {
-    name,
-    type: 'numeric',
-    edges: b.edges,
-    counts: b.counts,
-    missing,
-    missing_rate: rateAt(f.missing_rate, `${where}.missing_rate`, missing, rows),
-    mean: b.mean,
-    std: b.std,
-    min: b.min,
-    max: b.max,
-    distinct: b.distinct,
-    sample: Array.from(b.sample),
-  };
-}
-
-function parseCategoricalFeature(f: Record<string, unknown>, where: string, name: string, rows: number, maxCategories: number): CategoricalFeatureBaseline {
-  const encoding = f.encoding;
-  if (encoding !== 'names' && encoding !== 'codes') fail(`${where}.encoding`, `must be "names" or "codes", got ${JSON.stringify(encoding)}`);
-  if (!Array.isArray(f.categories)) fail(`${where}.categories`, 'must be an array of strings');
-  if (f.categories.length > maxCategories) fail(`${where}.categories`, `has ${f.categories.length} entries, more than options.max_categories (${maxCategories})`);
-  const categories = f.categories.map((c, i) => {
-    if (typeof c !== 'string') fail(`${where}.categories[${i}]`, `must be a string, got ${JSON.stringify(c)}`);
-    return c;
-  });
-  if (new Set(categories).size !== categories.length) fail(`${where}.categories`, 'lists a category twice');
-  const codes = numbersAt(f.codes, `${where}.codes`, MAX_CATEGORIES_LIMIT);
-  if (codes.length !== categories.length) fail(`${where}.codes`, `has ${codes.length} entries, expected one per category (${categories.length})`);
-  codes.forEach((c, i) => {
-    if (!Number.isSafeInteger(c) || c < 0) fail(`${where}.codes[${i}]`, `must be a non-negative integer, got ${c}`);
-    if (encoding === 'codes' && categories[i] !== String(c)) fail(`${where}.categories[${i}]`, `a code-encoded category is labelled by its code (${c}), got "${categories[i]}"`);
-  });
-  if (new Set(codes).size !== codes.length) fail(`${where}.codes`, 'lists a code twice');
-  const counts = countsAt(f.counts, `${where}.counts`, categories.length + 1);
-  const missing = countAt(f.missing, `${where}.missing`);
-  if (sum(counts) + missing !== rows) fail(`${where}.counts`, `counts (${sum(counts)}) plus missing (${missing}) must equal rows (${rows})`);
-  return {
-    name,
-    type: 'categorical',
-    encoding,
-    categories,
-    codes,
-    counts,
-    missing,
-    missing_rate: rateAt(f.missing_rate, `${where}.missing_rate`, missing, rows),
-    distinct: countAt(f.distinct, `${where}.distinct`),
-  };
-}
-
-/**
- * Validates a parsed baseline (any JSON value) and returns a clean copy. Every problem is a
- * BASELINE_INVALID error naming the field. With a model, also checks that the baseline fits it.
- * @param raw the parsed JSON
- * @param model when given, the model the baseline must describe
- */
-export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBaseline {
-  const root = objectAt(raw, '(root)');
-  if (root.format !== BASELINE_FORMAT) fail('format', `expected "${BASELINE_FORMAT}", got ${JSON.stringify(root.format)}`);
-  if (root.format_version !== BASELINE_FORMAT_VERSION) {
-    fail('format_version', `version ${JSON.stringify(root.format_version)} is not supported (this fraudlens reads version ${BASELINE_FORMAT_VERSION}); rebuild it with "fraudlens baseline"`);
-  }
-  const modelVersion = stringAt(root.model_version, 'model_version');
-  const createdAt = stringAt(root.created_at, 'created_at');
-  if (Number.isNaN(Date.parse(createdAt))) fail('created_at', `must be an ISO 8601 date, got ${JSON.stringify(createdAt)}`);
-  const rows = countAt(root.rows, 'rows');
-  const opts = objectAt(root.options, 'options');
-  const bins = countAt(opts.bins, 'options.bins');
-  if (bins < 2 || bins > MAX_BASELINE_BINS) fail('options.bins', `must be from 2 to ${MAX_BASELINE_BINS}, got ${bins}`);
-  const reservoirSize = countAt(opts.reservoir_size, 'options.reservoir_size');
-  if (reservoirSize > MAX_RESERVOIR_SIZE) fail('options.reservoir_size', `must be at most ${MAX_RESERVOIR_SIZE}, got ${reservoirSize}`);
-  const seed = finiteAt(opts.seed, 'options.seed');
-  if (!Number.isSafeInteger(seed)) fail('options.seed', `must be an integer, got ${seed}`);
-  const maxCategories = countAt(opts.max_categories, 'options.max_categories');
-  if (maxCategories < 1 || maxCategories > MAX_CATEGORIES_LIMIT) fail('options.max_categories', `must be from 1 to ${MAX_CATEGORIES_LIMIT}, got ${maxCategories}`);
-
-  if (!Array.isArray(root.features) || root.features.length === 0) fail('features', 'must be a non-empty array');
-  const seen = new Set<string>();
-  const features = root.features.map((value, i): FeatureBaseline => {
-    const where = `features[${i}]`;
-    const f = objectAt(value, where);
-    const name = stringAt(f.name, `${where}.name`);
-    if (seen.has(name)) fail(`${where}.name`, `duplicate feature name "${name}"`);
-    seen.add(name);
-    if (f.type === 'numeric') return parseNumericFeature(f, where, name, rows, reservoirSize);
-    if (f.type === 'categorical') return parseCategoricalFeature(f, where, name, rows, maxCategories);
-    return fail(`${where}.type`, `must be "numeric" or "categorical", got ${JSON.stringify(f.type)}`);
-  });
-
-  const scoreRaw = objectAt(root.score, 'score');
-  const s = binnedAt(scoreRaw, 'score', reservoirSize, false);
-  if (s.observed !== rows) fail('score.counts', `score counts (${s.observed}) must equal rows (${rows})`);
-  if ((s.min !== null && s.min < 0) || (s.max !== null && s.max > 1)) fail('score', `scores are probabilities in [0, 1], got min ${s.min} and max ${s.max}`);
-
-  const baseline: DriftBaseline = {
-    format: BASELINE_FORMAT,
-    format_version: BASELINE_FORMAT_VERSION,
-    model_version: modelVersion,
-    created_at: createdAt,
-    rows,
-    options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
-    features,
-    score: { edges: s.edges, counts: s.counts, mean: s.mean, std: s.std, min: s.min, max: s.max, distinct: s.distinct, sample: Array.from(s.sample) },
-  };
-  if (model !== undefined) checkBaselineFitsModel(baseline, model);
-  return baseline;
-}
-
-/**
- * Parses and validates the text of a drift baseline file.
- * @param text the file's content
- * @param model when given, the model the baseline must describe (same version, features, categories)
- * @example const baseline = parseBaseline(await readFile(path, 'utf8'), model);
- */
-export function parseBaseline(text: string, model?: FraudlensModel): DriftBaseline {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new FraudlensError('BASELINE_INVALID', `drift baseline is not valid JSON (${(e as Error).message})`, { field: '(root)' });
-  }
-  return baselineFromJson(raw, model);
-}
-
-/**
- * Checks that a baseline describes this model: same version (the score distribution belongs to
- * one model), same features in the same order and of the same types, and categories that exist
- * in the model under the same codes. Throws BASELINE_INVALID naming the first mismatch.
- * @param baseline a validated baseline
- * @param model the model being served
- */
-export function checkBaselineFitsModel(baseline: DriftBaseline, model: FraudlensModel): void {
-  if (baseline.model_version !== model.version) {
-    fail('model_version', `the baseline was built for model "${baseline.model_version}" but the model is "${model.version}"; rebuild it with "fraudlens baseline"`);
-  }
-  if (baseline.features.length !== model.features.length) {
-    fail('features', `the baseline has ${baseline.features.length} features but the model has ${model.features.length}`);
-  }
-  baseline.features.forEach((f, i) => {
-    const spec = model.features[i];
-    const where = `features[${i}]`;
-    if (f.name !== spec.name) fail(`${where}.name`, `is "${f.name}" but the model's feature ${i} is "${spec.name}"`);
-    if (f.type !== spec.type) fail(`${where}.type`, `is ${f.type} but the model's feature "${spec.name}" is ${spec.type}`);
-    if (f.type !== 'categorical') return;
-    const encoding = spec.encoding ?? 'names';
-    if (f.encoding !== encoding) fail(`${where}.encoding`, `is "${f.encoding}" but the model encodes "${spec.name}" as ${encoding}`);
-    if (encoding !== 'names') return;
-    const known = spec.categories ?? [];
-    f.categories.forEach((c, k) => {
-      const code = known.indexOf(c);
-      if (code < 0) fail(`${where}.categories[${k}]`, `category "${c}" is unknown to the model`);
-      if (f.codes[k] !== code) fail(`${where}.codes[${k}]`, `category "${c}" has code ${code} in the model, not ${f.codes[k]}`);
-    });
-  });
 }

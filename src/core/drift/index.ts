@@ -1,6 +1,8 @@
 /**
- * Public surface of the drift statistics core: the declarative tests, the registry that picks
- * one per feature, the dataset-level verdict, and the scipy-compatible functions underneath.
+ * Public surface of the drift core: the declarative tests, the registry that picks one per
+ * feature, the dataset-level verdict and the scipy-compatible functions underneath; the baseline
+ * (built, validated, rebuilt from a window); the layout and the counts and samples a window keeps;
+ * the report built from them.
  */
 
 export type {
@@ -26,7 +28,7 @@ export {
   chiSquareGoodnessOfFit,
   chiSquareTest,
 } from './chisquare.js';
-export { JENSEN_SHANNON_DEFAULT_THRESHOLD, JENSEN_SHANNON_DRIFT_BASE, jensenShannonDistance, jensenShannonTest } from './jensen_shannon.js';
+export { JENSEN_SHANNON_DEFAULT_THRESHOLD, JENSEN_SHANNON_DRIFT_BASE, jensenShannonDistance, jensenShannonTest } from './jensen-shannon.js';
 export {
   WASSERSTEIN_DEFAULT_THRESHOLD,
   WASSERSTEIN_MIN_SCALE,
@@ -66,28 +68,19 @@ export {
   DEFAULT_BASELINE_BINS,
   DEFAULT_MAX_CATEGORIES,
   DEFAULT_RESERVOIR_SIZE,
-  baselineFromJson,
   buildBaseline,
-  checkBaselineFitsModel,
-  parseBaseline,
   serializeBaseline,
 } from './baseline.js';
-export type { DriftReportOptions, SamplePart, WindowCounts, WindowSample } from './window.js';
-export {
-  BottomKSample,
-  DRIFT_LAYOUT_VERSION,
-  DriftLayout,
-  addCounts,
-  binIndex,
-  buildDriftReport,
-  compileBaseline,
-  countRows,
-  emptyCounts,
-  emptySample,
-  mergeSamples,
-  sampleAsPart,
-  sampleRows,
-} from './window.js';
+export { baselineFromJson, checkBaselineFitsModel, parseBaseline } from './baseline-validation.js';
+export { baselineFromWindow } from './rebaseline.js';
+export { binIndex } from './bins.js';
+export { DRIFT_LAYOUT_VERSION, DriftLayout, compileBaseline } from './bin-layout.js';
+export type { WindowCounts } from './window-counts.js';
+export { addCounts, countRows, emptyCounts } from './window-counts.js';
+export type { SamplePart, WindowSample } from './window-sample.js';
+export { BottomKSample, emptySample, mergeSamples, sampleAsPart, sampleRows } from './window-sample.js';
+export type { DriftReportOptions, ScoredRows, WindowContents } from './report-builder.js';
+export { buildDriftReport, windowFromRows } from './report-builder.js';
 export type { BaselineBins, CurrentBins, DatasetDriftReport, DriftMethod, DriftReport, FeatureDriftReport, WindowInfo } from './report.js';
 export { OTHER_CATEGORY } from './report.js';
 export { DriftRandom } from './random.js';

@@ -22,7 +22,7 @@ import {
   unsupportedForm,
 } from './common.js';
 import { kolmogorovSmirnovSf } from './kolmogorov.js';
-import { gcd, probOutsideBand, probOutsideSquare } from './ks_exact.js';
+import { gcd, probOutsideBand, probOutsideSquare } from './ks-exact.js';
 import type { DriftComputeOptions, DriftInput, DriftStatistic, DriftTestResult } from './types.js';
 
 /** Largest sample size for which 'auto' uses the exact distribution (scipy's MAX_AUTO_N). */

@@ -28,7 +28,7 @@
 import { FraudlensError } from '../errors.js';
 import { chiSquareTest } from './chisquare.js';
 import { countObserved, sortedWithoutNaN, totalOf } from './common.js';
-import { jensenShannonTest } from './jensen_shannon.js';
+import { jensenShannonTest } from './jensen-shannon.js';
 import { ksTest } from './ks.js';
 import { psiTest } from './psi.js';
 import type { DriftComputeOptions, DriftFeatureKind, DriftInput, DriftStatistic, DriftTestName, DriftTestResult } from './types.js';

@@ -21,13 +21,12 @@ import { readFileSync } from 'node:fs';
 
 import type { FastifyBaseLogger } from 'fastify';
 
-import { buildDriftReport, checkBaselineFitsModel, hideNumbersAfterField, maskBaseline, parseBaseline, type DriftBaseline, type DriftReport } from '../../core/drift/index.js';
+import { baselineFromWindow, buildDriftReport, checkBaselineFitsModel, hideNumbersAfterField, maskBaseline, parseBaseline, type DriftBaseline, type DriftReport } from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import { saveBaseline } from '../../io/baseline-file.js';
 import { createDriftWindow, type DriftWindowSpec, type DriftWindowStore } from '../../storage/drift-window-factory.js';
 import type { ScoreObserver } from '../context.js';
 import type { ModelHolder, ServingModel } from '../model-state.js';
-import { baselineFromWindow } from './rebaseline.js';
 import type { DriftSettings } from './settings.js';
 
 /** What the window has recorded, summed over every store this monitor has used. */
@@ -152,12 +151,8 @@ export class DriftMonitor {
    */
   async report(spec: DriftWindowSpec): Promise<DriftReport> {
     const a = this.require();
-    const snapshot = await a.store.read(spec);
-    return buildDriftReport(a.baseline, snapshot.counts, snapshot.sample, {
-      share: this.settings.share,
-      thresholds: this.settings.thresholds,
-      window: snapshot.window,
-    });
+    // The baseline in force, not the store's: a re-baseline with the same bins keeps the store.
+    return buildDriftReport(a.baseline, await a.store.read(spec), { share: this.settings.share, thresholds: this.settings.thresholds });
   }
 
   /**
@@ -183,7 +178,7 @@ export class DriftMonitor {
   }
 
   /**
-   * Re-baselines from a window of the live traffic (see rebaseline.ts for what is kept), saves it
+   * Re-baselines from a window of the live traffic (see core/drift/rebaseline.ts for what is kept), saves it
    * and puts it in force; the window itself goes on.
    * @param spec the window to describe
    */
@@ -196,7 +191,7 @@ export class DriftMonitor {
         throw new FraudlensError('REQUEST_INVALID', `querystring/window: PII fields (${masked.join(', ')}) are only counted in time windows; re-baseline from 15m, 1h or 24h`, { field: 'window' });
       }
       const snapshot = await a.store.read(spec);
-      const baseline = this.masked(baselineFromWindow(a.baseline, snapshot.counts, snapshot.sample, a.model.model, new Date(), new Set(masked)));
+      const baseline = this.masked(baselineFromWindow(a.baseline, snapshot, a.model.model, new Date(), new Set(masked)));
       await this.save(baseline);
       return { baseline, windowKept: this.adopt(baseline, 'POST /drift/baseline/from-window'), source: snapshot.window.source };
     });

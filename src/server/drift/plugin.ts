@@ -9,8 +9,7 @@
  * Nothing here can fail a prediction: without a usable baseline the drift routes answer 409.
  */
 
-import type { ComponentHealth, FraudlensPlugin } from '../context.js';
-import type { PluginRegistration } from '../plugins.js';
+import type { ComponentHealth, FraudlensPlugin, PluginRegistration } from '../context.js';
 import { registerDriftMetrics } from './metrics.js';
 import { DriftMonitor } from './monitor.js';
 import { registerDriftRoutes } from './routes.js';

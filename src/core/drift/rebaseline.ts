@@ -1,6 +1,7 @@
 /**
  * A new drift baseline from what a window holds ("the recent traffic is the new normal"), for
- * `POST /drift/baseline/from-window`.
+ * `POST /drift/baseline/from-window` (the server reads the window and saves the result; this is
+ * the pure part between).
  *
  * A window keeps counts on the current baseline's bins for every row, and a bounded uniform sample
  * of rows; it does not keep every raw value. So the new baseline keeps:
@@ -17,19 +18,18 @@
  * (p-value tests up to 1000 rows, distances above).
  *
  * Masked (PII) features get no sample, and their statistics come from the bins (see
- * core/drift/masking.ts): the window keeps no value of theirs anyway.
+ * masking.ts): the window keeps no value of theirs anyway.
  */
 
-import { MIN_DRIFT_SAMPLE_SIZE, baselineFromJson, compileBaseline, type DriftBaseline, type DriftLayout, type FeatureBaseline, type WindowCounts, type WindowSample } from '../../core/drift/index.js';
-import type { FraudlensModel } from '../../core/engine/model.js';
-import { FraudlensError } from '../../core/errors.js';
-
-interface Moments {
-  mean: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-}
+import type { FraudlensModel } from '../engine/model.js';
+import { FraudlensError } from '../errors.js';
+import type { DriftBaseline, FeatureBaseline, Moments } from './baseline.js';
+import { baselineFromJson } from './baseline-validation.js';
+import { compileBaseline, type DriftLayout } from './bin-layout.js';
+import { MIN_DRIFT_SAMPLE_SIZE } from './common.js';
+import type { WindowContents } from './report-builder.js';
+import type { WindowCounts } from './window-counts.js';
+import type { WindowSample } from './window-sample.js';
 
 /** Finite values of column j of the sample (the score when j = numFeatures), ascending. */
 function sampleColumn(sample: WindowSample, j: number, limit: number): Float64Array {
@@ -100,14 +100,14 @@ function countsOf(layout: DriftLayout, window: WindowCounts, j: number): { count
  * Builds, validates and returns a baseline describing a window (see the module header for what
  * it keeps).
  * @param current the baseline the window was binned on
- * @param window the window's counts (from the store, on `current`'s layout)
- * @param sample the window's uniform row sample
+ * @param contents the window's counts (on `current`'s layout) and uniform row sample, as the store read them
  * @param model the served model; the result is checked to fit it
  * @param createdAt timestamp of the new baseline
  * @param masked PII feature names: no sample, statistics from the bins
- * @example const next = baselineFromWindow(baseline, snapshot.counts, snapshot.sample, model, new Date());
+ * @example const next = baselineFromWindow(baseline, await store.read(spec), model, new Date());
  */
-export function baselineFromWindow(current: DriftBaseline, window: WindowCounts, sample: WindowSample, model: FraudlensModel, createdAt: Date, masked: ReadonlySet<string> = new Set()): DriftBaseline {
+export function baselineFromWindow(current: DriftBaseline, contents: WindowContents, model: FraudlensModel, createdAt: Date, masked: ReadonlySet<string> = new Set()): DriftBaseline {
+  const { counts: window, sample } = contents;
   const layout = compileBaseline(current);
   const m = layout.numFeatures;
   if (window.counts.length !== layout.numSlots || sample.numFeatures !== m) {
