@@ -31,8 +31,19 @@ test('npm pack ships the compiled server, its data and the dashboard, and nothin
   const files = packedFiles();
   const stray = files.filter((f) => !ALWAYS_SHIPPED.has(f) && !SHIPPED_DIRS.some((d) => f.startsWith(d)));
   assert.deepEqual(stray, [], 'files outside the shipped directories');
-  assert.deepEqual(files.filter((f) => f.endsWith('.ts') || f.endsWith('.map')), [], 'TypeScript sources or source maps');
-  for (const needed of ['bin/fraudlens.js', 'dist/src/cli/entry.js', 'dist/src/server/start.js', 'models/demo/model.json', 'models/demo/drift_baseline.json', 'data/demo/holdout.csv.gz']) {
+  assert.deepEqual(
+    files.filter((f) => f.endsWith('.ts') || f.endsWith('.map')),
+    [],
+    'TypeScript sources or source maps',
+  );
+  for (const needed of [
+    'bin/fraudlens.js',
+    'dist/src/cli/entry.js',
+    'dist/src/server/start.js',
+    'models/demo/model.json',
+    'models/demo/drift_baseline.json',
+    'data/demo/holdout.csv.gz',
+  ]) {
     assert.ok(files.includes(needed), `${needed} is not shipped`);
   }
   if (existsSync(join(REPO_ROOT, 'dashboard', 'dist', 'index.html'))) {
