@@ -3,7 +3,7 @@
  * N times, and prints the largest event-loop delay seen during each (perf_hooks'
  * monitorEventLoopDelay, sampled every 5 ms). Not part of `npm run bench`; run it on a quiet host:
  *
- *   npm run build && node dist/bench/reload-delay.js [reloads=10]
+ *   npm run build:all && node dist/bench/reload-delay.js [reloads=10]
  */
 
 import { join, resolve } from 'node:path';

@@ -3,7 +3,7 @@
  *   data/demo/transactions.csv.gz   one in 15 rows of sparkov_train (2019-01 → 2020-06): training
  *   data/demo/holdout.csv.gz        one in 30 rows of sparkov_test (2020-06 → 2020-12): replayed
  *                                   by `fraudlens simulate`, and the evaluation set
- * Run: npm run build && node dist/scripts/make-demo-data.js [SHARED_DATA_DIR]
+ * Run: npm run build:all && node dist/scripts/make-demo-data.js [SHARED_DATA_DIR]
  */
 
 import { join, resolve } from 'node:path';

@@ -56,15 +56,14 @@ function exchange(port: number, chunks: readonly (string | number)[]): Promise<R
       }
       resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, body, closedByServer });
     });
-    socket.once('connect', async () => {
-      try {
-        for (const c of chunks) {
-          if (typeof c === 'number') await new Promise((r) => setTimeout(r, c));
-          else if (!socket.destroyed) socket.write(c);
-        }
-      } catch (e) {
-        reject(e);
+    const writeChunks = async (): Promise<void> => {
+      for (const c of chunks) {
+        if (typeof c === 'number') await new Promise((r) => setTimeout(r, c));
+        else if (!socket.destroyed) socket.write(c);
       }
+    };
+    socket.once('connect', () => {
+      writeChunks().catch(reject);
     });
   });
 }

@@ -63,7 +63,9 @@ async function inFlightPredict(url: string, body: string): Promise<{ send: () =>
     headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), expect: '100-continue' },
   });
   const response = new Promise<Reply>((resolve, reject) => {
-    req.on('response', (res) => readReply(res).then(resolve, reject));
+    req.on('response', (res) => {
+      readReply(res).then(resolve, reject);
+    });
     req.on('error', reject);
   });
   req.flushHeaders();
@@ -174,7 +176,9 @@ describe('fraudlens serve (child process)', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: KEEP_ALIVE_CLIENTS });
     const get = (path: string): Promise<Reply> =>
       new Promise((resolve, reject) => {
-        const req = request(`${s.url}${path}`, { agent }, (res) => readReply(res).then(resolve, reject));
+        const req = request(`${s.url}${path}`, { agent }, (res) => {
+          readReply(res).then(resolve, reject);
+        });
         req.on('error', reject);
         req.end();
       });
