@@ -20,17 +20,21 @@ Method. Each entity's events are sorted once by (entity, time); windows are give
 own rolling kernels (compensated sums, Welford variance, monotonic-deque min/max) as explicit
 bounds from one vectorised searchsorted per window (`--method indexer`, the default and the speed
 peer), or by the textbook `groupby(entity).rolling('24h', on=time, closed='left')`
-(`--method groupby`, same numbers, about 10x slower with many entities, e.g. card × merchant).
+(`--method groupby`, same numbers, about 10x slower with many entities, e.g. card × merchant;
+pandas 1.5's closed='left' lets the later of equal-time events see the earlier ones, so every
+event of a tie takes the value of the tie's first event, which sees exactly the earlier events).
 distinct_count: a value v seen at t_j (next seen at n_j) is in the window of every t in
 (t_j, min(t_j + W, n_j)], so the count is #starts before t minus #ends before t, two searchsorteds.
 `--verify` recomputes every aggregation by brute force (per event, exact sums with math.fsum; small
 files only) and fails on a difference beyond RELATIVE_TOLERANCE.
 
-Prints one JSON line: rows, seconds (read / features / write / total), rows_per_s, peak_rss_mib.
+Prints one JSON line: rows, wall seconds (read / features / write / total), rows_per_s, this
+process's CPU seconds (cpu_s: what a shared machine does not distort), peak_rss_mib.
 """
 import argparse
 import json
 import math
+import os
 import re
 import resource
 import sys
@@ -314,10 +318,14 @@ def window_op_groupby(ent, values, op, window_s):
     window = ALL_TIME_OFFSET if window_s is None else f"{window_s}s"
     r = frame.groupby("e", sort=False).rolling(window, on="t", closed="left")["v"]
     if op == "count":
-        return r.count().fillna(0).to_numpy()  # the column of ones: every event counts
-    if op == "sum":
-        return r.sum().fillna(0).to_numpy()
-    return (r.std(ddof=1) if op == "std" else getattr(r, op)()).to_numpy()
+        got = r.count().fillna(0).to_numpy()  # the column of ones: every event counts
+    elif op == "sum":
+        got = r.sum().fillna(0).to_numpy()
+    else:
+        got = (r.std(ddof=1) if op == "std" else getattr(r, op)()).to_numpy()
+    # pandas 1.5's closed='left' lets the 2nd, 3rd... of equal-time events see the ones before
+    # them; the first of each tie sees exactly the strictly earlier events, so all ties take its value.
+    return got[ent.tie_start]
 
 
 def distinct_count(ent, values, window_s):
@@ -489,6 +497,7 @@ def main():
         "rows": len(df), "columns": len(out.columns), "method": a.method, "pandas": pd.__version__,
         "read_s": round(t1 - t0, 3), "features_s": round(t2 - t1, 3), "write_s": round(t3 - t2, 3), "total_s": round(t3 - t0, 3),
         "rows_per_s": round(len(df) / (t3 - t0)), "features_rows_per_s": round(len(df) / (t2 - t1)),
+        "cpu_s": round(sum(os.times()[:2]), 3),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     if a.verify:
