@@ -5,8 +5,8 @@ Usage: features_pandas.py --defs DEFS.yaml --data RAW.csv[.gz] --out FEATURES.cs
                           [--keep C1,C2] [--method indexer|groupby] [--verify]
 
 Reads a definitions file in the format of issue 14 (docs: the lead's design; YAML or JSON) and a raw
-CSV, and writes event id, event time (as given), the row features, the aggregations and the ratios
-in definition order, then the --keep columns. Rows come out in time order (stable: equal times keep
+CSV, and writes event id, event time (as given), the --keep columns, then the row features, the
+aggregations and the ratios in definition order (the column order of `fraudlens features`). Rows come out in time order (stable: equal times keep
 their file order, so a file sorted by time comes out in file order).
 
 Semantics (as the design states): an event at time t sees its entity's events with time in
@@ -484,12 +484,12 @@ def main():
     t2 = time.perf_counter()
     ev = d["event"]
     cols = {ev["id"]: df[ev["id"]], ev["time"]["field"]: df[ev["time"]["field"]]}
+    for k in keep:
+        cols[k] = df[k]
     whole = integral(d)
     for name, v in {**feats, **aggs, **rats}.items():
         s = pd.Series(v) if not isinstance(v, pd.Series) else v.reset_index(drop=True)
         cols[name] = s.astype("Int64") if name in whole else s
-    for k in keep:
-        cols[k] = df[k]
     out = pd.DataFrame(cols)
     out.to_csv(a.out, index=False, compression={"method": "gzip", "compresslevel": 1} if a.out.endswith(".gz") else None)
     t3 = time.perf_counter()
