@@ -216,7 +216,7 @@ def read_events(path, d, keep):
     elif fmt == "iso8601":
         t = pd.to_datetime(raw, utc=True).dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
     else:
-        local = pd.to_datetime(raw, format="%Y-%m-%d %H:%M:%S", exact=False)
+        local = pd.to_datetime(raw)  # YYYY-MM-DD HH:MM:SS[.fff], wall-clock time in `timezone`
         t = local.dt.tz_localize(ev["timezone"]).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64)
     df["_t"] = t
     order = np.argsort(t, kind="stable")
