@@ -6,6 +6,8 @@
  *
  *   npm run bench                     every section
  *   npm run bench -- predict train    chosen sections
+ *   npm run bench -- features --rows 100000 --quality
+ *                                     options after the section names go to the sections
  *
  * Needs ../shared (data and peers) and the peers' Debian packages (../shared/peers/setup.sh).
  * Results go to bench/results/latest.json; BENCHMARKS.md quotes them.
@@ -96,6 +98,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     train: fromModule('train-parity.js'),
     http: fromModule('http.js'),
     drift: fromModule('drift-http.js'),
+    features: fromModule('features.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);
@@ -108,7 +111,9 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const sections = await loadSections(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const firstOption = args.findIndex((a) => a.startsWith('--'));
+  const sections = await loadSections(firstOption >= 0 ? args.slice(0, firstOption) : args);
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
   for (const s of sections) {
     process.stderr.write(`bench: ${s.name}…\n`);
