@@ -1,17 +1,18 @@
 /**
- * Entry point of the prediction-log storage layer: a factory that turns the service
- * configuration into one of the backends, and the few names callers need.
+ * The prediction-log backends, listed once: each registry entry names a backend, says what it is
+ * for and builds it from the service configuration. The LOGGING_HANDLER setting (its enum and its
+ * documented reason), the factory's error message and the docs derive from this list, so a new
+ * backend (PostgreSQL, say) is one entry here and one class beside the others.
  */
 
 import type { Writable } from 'node:stream';
 
-import { FraudlensError } from '../core/errors.js';
+import { FraudlensError } from '../../core/errors.js';
+import { nameList, type StorageBackend } from '../common/backends.js';
+import type { PredictionLog } from './contract.js';
 import { MemoryPredictionLog } from './memory.js';
-import type { PredictionLog } from './prediction-log.js';
 import { RedisPredictionLog } from './redis.js';
 import { StdoutPredictionLog } from './stdout.js';
-
-export type PredictionLogHandler = 'memory' | 'stdout' | 'redis';
 
 export interface PredictionLogConfig {
   handler: PredictionLogHandler;
@@ -35,50 +36,72 @@ export interface PredictionLogConfig {
   redisKeyPrefix?: string | undefined;
 }
 
-export function createPredictionLog(config: PredictionLogConfig): PredictionLog {
-  const common = { maxSize: config.maxSize, maskFields: config.maskFields };
-  switch (config.handler) {
-    case 'memory':
-      return new MemoryPredictionLog(common);
-    case 'stdout':
-      return new StdoutPredictionLog({
-        ...common,
+const common = (config: PredictionLogConfig) => ({ maxSize: config.maxSize, maskFields: config.maskFields });
+
+/** Every prediction-log backend; the first is the default. */
+export const PREDICTION_LOG_BACKENDS = [
+  {
+    name: 'memory',
+    title: 'Memory',
+    description: 'per-process ring, no dependency',
+    shared: false,
+    service: null,
+    create: (config: PredictionLogConfig): PredictionLog => new MemoryPredictionLog(common(config)),
+  },
+  {
+    name: 'stdout',
+    title: 'Stdout',
+    description: 'one line per record, for log collectors',
+    shared: false,
+    service: null,
+    create: (config: PredictionLogConfig): PredictionLog =>
+      new StdoutPredictionLog({
+        ...common(config),
         format: config.textFormat === true ? 'text' : 'json',
         stream: config.stream,
         bufferSize: config.bufferSize,
         flushTimeoutMs: config.flushTimeoutMs,
-      });
-    case 'redis':
-      return new RedisPredictionLog({
-        ...common,
+      }),
+  },
+  {
+    name: 'redis',
+    title: 'Redis',
+    description: 'a list shared by all processes',
+    shared: true,
+    service: 'redis',
+    create: (config: PredictionLogConfig): PredictionLog =>
+      new RedisPredictionLog({
+        ...common(config),
         url: config.redisUrl,
         key: config.redisKey,
         keyPrefix: config.redisKeyPrefix,
         bufferSize: config.bufferSize,
         flushTimeoutMs: config.flushTimeoutMs,
-      });
-    default:
-      throw new FraudlensError(
-        'CONFIG_INVALID',
-        `Unknown prediction log handler "${String((config as { handler: unknown }).handler)}"; use memory, stdout or redis.`,
-        { field: 'handler' },
-      );
-  }
+      }),
+  },
+] as const satisfies readonly StorageBackend<string, (config: PredictionLogConfig) => PredictionLog>[];
+
+/** A backend's name: 'memory' | 'stdout' | 'redis'. */
+export type PredictionLogHandler = (typeof PREDICTION_LOG_BACKENDS)[number]['name'];
+
+/** The registry entry of a backend name, or undefined for a name no backend has. */
+export function predictionLogBackend(name: string): (typeof PREDICTION_LOG_BACKENDS)[number] | undefined {
+  return PREDICTION_LOG_BACKENDS.find((b) => b.name === name);
 }
 
-export { MemoryPredictionLog } from './memory.js';
-export { StdoutPredictionLog, formatLegacyLine } from './stdout.js';
-export { RedisPredictionLog } from './redis.js';
-export { DEFAULT_MAX_SIZE, MASKED_VALUE } from './prediction-log.js';
-export type {
-  Decision,
-  FeatureValue,
-  PredictionExplanation,
-  PredictionLog,
-  PredictionLogOptions,
-  PredictionLogStats,
-  PredictionRecord,
-} from './prediction-log.js';
-export type { MemoryPredictionLogOptions } from './memory.js';
-export type { StdoutFormat, StdoutPredictionLogOptions } from './stdout.js';
-export type { RedisPredictionLogOptions } from './redis.js';
+/**
+ * Creates the configured prediction log.
+ * @param config the handler and its options; validated by the backend (CONFIG_INVALID)
+ * @example const log = createPredictionLog({ handler: 'redis', redisUrl: 'redis://cache:6379' });
+ */
+export function createPredictionLog(config: PredictionLogConfig): PredictionLog {
+  const backend = predictionLogBackend(config.handler);
+  if (backend === undefined) {
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `Unknown prediction log handler "${String((config as { handler: unknown }).handler)}"; use ${nameList(PREDICTION_LOG_BACKENDS)}.`,
+      { field: 'handler' },
+    );
+  }
+  return backend.create(config);
+}

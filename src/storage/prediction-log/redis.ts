@@ -5,25 +5,34 @@
  * bound.
  *
  * Redis being slow or gone must not reach the request path. `append` only queues the record in a
- * bounded in-process FIFO; a single background writer (BufferedRedisWriter) drains it in
- * batches, in order, whenever the connection is ready. ioredis's own offline queue is disabled (it is unbounded and would
- * resend commands behind our back); this FIFO is the only place records wait. When it is full,
- * new records are refused and counted as dropped, so what is buffered is always a gap-free run
- * of the oldest unwritten records and the in-flight batch is never disturbed.
+ * bounded in-process FIFO; the batching writer (common/batching-writer.ts) drains it in batches,
+ * in order, whenever the connection is ready. ioredis's own offline queue is disabled (it is
+ * unbounded and would resend commands behind our back); this FIFO is the only place records wait.
+ * When it is full, new records are refused and counted as dropped, so what is buffered is always a
+ * gap-free run of the oldest unwritten records and the in-flight batch is never disturbed. The
+ * list's entries are encoded by common/redis-codec.ts.
  *
  * Delivery is at least once: a batch whose reply is lost (connection cut or command timeout
  * after the server executed it) is sent again, which can duplicate that batch in the list.
  */
 
-import { FraudlensError } from '../core/errors.js';
-import { BufferedRedisWriter, resolveRedisWriterOptions, type RedisWriterOptions } from './buffered-writer.js';
-import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './prediction-log.js';
-import { RingBuffer } from './ring.js';
-import { checkLimit, positiveIntegerOption, prepareRecord, resolveCommonOptions } from './shared.js';
+import { FraudlensError } from '../../core/errors.js';
+import { BatchingWriter, type BatchOutcome } from '../common/batching-writer.js';
+import { positiveIntegerOption } from '../common/options.js';
+import { decodeRecord, encodeRecord } from '../common/redis-codec.js';
+import {
+  RedisConnection,
+  redisBatchingSettings,
+  resolveRedisConnectionOptions,
+  type RedisConnectionOptions,
+} from '../common/redis-connection.js';
+import { RingBuffer } from '../common/ring-buffer.js';
+import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './contract.js';
+import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
 
-export { DEFAULT_REDIS_URL } from './buffered-writer.js';
+export { DEFAULT_REDIS_URL } from '../common/redis-connection.js';
 
-export interface RedisPredictionLogOptions extends PredictionLogOptions, RedisWriterOptions {
+export interface RedisPredictionLogOptions extends PredictionLogOptions, RedisConnectionOptions {
   /** List key (default 'api_logs'). */
   key?: string | undefined;
   /** Prefix prepended to the key, e.g. 'fraudlens:' (default none). */
@@ -38,15 +47,8 @@ export const DEFAULT_REDIS_KEY = 'api_logs';
 export const DEFAULT_REDIS_BUFFER_SIZE = 10_000;
 const DEFAULT_BATCH_SIZE = 500;
 
-function parseStored(raw: string): PredictionRecord | undefined {
-  try {
-    const value: unknown = JSON.parse(raw);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as PredictionRecord) : undefined;
-  } catch {
-    // Another writer put something that is not JSON on the key; skip it rather than fail reads.
-    return undefined;
-  }
-}
+/** What one MULTI answers: per command an error or a result; null when Redis discarded it. */
+type ExecReply = [Error | null, unknown][] | null;
 
 export class RedisPredictionLog implements PredictionLog {
   readonly backend = 'redis';
@@ -56,18 +58,15 @@ export class RedisPredictionLog implements PredictionLog {
   private readonly maxSize: number;
   private readonly maskFields: ReadonlySet<string>;
   private readonly batchSize: number;
-  /** Connection, batch loop, flush and close; this class decides what a batch is. */
-  private readonly writer: BufferedRedisWriter;
+  private readonly connection: RedisConnection;
+  /** Batch loop, counters, flush and close; this class decides what a batch is. */
+  private readonly writer: BatchingWriter<string[], ExecReply>;
   /** Serialised records not yet confirmed by Redis, oldest first. */
   private readonly pending: RingBuffer<string>;
   /** The newest accepted records, for `latest()` when Redis cannot answer. */
   private readonly recent: RingBuffer<PredictionRecord>;
-  /** Records ever accepted into `pending`; with `pending.size` it tells flush() what has left. */
-  private accepted = 0;
-  private written = 0;
-  private dropped = 0;
-  /** A record was refused for lack of room since the buffer was last empty. */
-  private lostSinceDrain = false;
+  /** Records refused before reaching the buffer: invalid, or appended after close(). */
+  private refused = 0;
 
   constructor(options: RedisPredictionLogOptions = {}) {
     const { maxSize, maskFields } = resolveCommonOptions(options);
@@ -75,7 +74,7 @@ export class RedisPredictionLog implements PredictionLog {
     this.maskFields = maskFields;
     const bufferSize = positiveIntegerOption('bufferSize', options.bufferSize, DEFAULT_REDIS_BUFFER_SIZE);
     this.batchSize = positiveIntegerOption('batchSize', options.batchSize, DEFAULT_BATCH_SIZE);
-    const settings = resolveRedisWriterOptions(options, 'Prediction log');
+    const settings = resolveRedisConnectionOptions(options, 'Prediction log');
     const key = options.key ?? DEFAULT_REDIS_KEY;
     const keyPrefix = options.keyPrefix ?? '';
     if (typeof key !== 'string' || key.length === 0 || typeof keyPrefix !== 'string') {
@@ -86,62 +85,54 @@ export class RedisPredictionLog implements PredictionLog {
     this.pending = new RingBuffer(bufferSize);
     this.recent = new RingBuffer(maxSize);
 
-    this.writer = new BufferedRedisWriter(
-      settings,
-      { connectionName: 'fraudlens-prediction-log', keyPrefix },
+    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-prediction-log', keyPrefix });
+    this.writer = new BatchingWriter(
+      this.connection,
       {
         hasUnsent: () => this.pending.size > 0,
-        sendBatch: () => this.sendBatch(),
-        accepted: () => this.accepted,
-        settled: () => this.accepted - this.pending.size,
-        abandonUnwritten: () => {
-          this.dropped += this.pending.size;
-          this.pending.clear();
-        },
+        // The oldest buffered records; they leave the buffer only once Redis confirms them.
+        take: () => this.pending.oldest(this.batchSize),
+        write: (batch) => this.writeBatch(batch),
+        settle: (batch, reply) => this.settleBatch(batch, reply),
+        release: () => this.pending.clear(),
       },
+      redisBatchingSettings(settings),
     );
   }
 
   append(record: PredictionRecord): void {
-    const prepared = !this.writer.isClosing && !this.pending.isFull ? prepareRecord(record, this.maskFields) : undefined;
-    if (prepared === undefined) {
-      this.dropped += 1;
+    if (this.pending.isFull) {
       // Redis slow, frozen or away long enough to fill the buffer: records are being lost.
-      if (this.pending.isFull) this.lostSinceDrain = true;
+      this.writer.refuse();
+      return;
+    }
+    const prepared = this.writer.isClosing ? undefined : prepareRecord(record, this.maskFields);
+    if (prepared === undefined) {
+      this.refused += 1;
       return;
     }
     // Serialised now, not at write time: the buffer then holds exactly what will be sent.
-    this.pending.push(JSON.stringify(prepared));
+    this.pending.push(encodeRecord(prepared));
     this.recent.push(prepared);
-    this.accepted += 1;
     // Appends of the same event-loop turn share one MULTI.
-    this.writer.schedulePump();
+    this.writer.add();
   }
 
-  /** Sends the oldest buffered records; they leave the buffer only once Redis confirms them. */
-  private sendBatch(): void {
-    const batch = this.pending.oldest(this.batchSize);
-    // LPUSH with several values pushes them left to right, so the last (newest) ends at the head.
-    this.writer.client
+  /** One MULTI: LPUSH with several values pushes them left to right, so the newest ends at the head. */
+  private writeBatch(batch: string[]): Promise<ExecReply> {
+    return this.connection.client
       .multi()
       .lpush(this.key, ...batch)
       .ltrim(this.key, 0, this.maxSize - 1)
-      .exec()
-      .then((replies) => {
-        if (replies === null) throw new Error('Redis discarded the transaction');
-        for (const [err] of replies) if (err) throw err;
-        // close() gave up on this batch and counted its records as dropped: not written after all.
-        if (!this.writer.batchInFlight) return;
-        this.pending.discardOldest(batch.length);
-        this.written += batch.length;
-        if (this.pending.size === 0) this.lostSinceDrain = false;
-        this.writer.batchSucceeded();
-      })
-      .catch(() => {
-        if (!this.writer.batchInFlight) return;
-        // The batch stays at the head of the buffer, to be sent again.
-        this.writer.batchFailed();
-      });
+      .exec();
+  }
+
+  private settleBatch(batch: string[], reply: ExecReply | undefined): BatchOutcome {
+    const failed = reply === undefined || reply === null || reply.some(([err]) => err !== null);
+    // A failed batch stays at the head of the buffer, to be sent again.
+    if (failed) return { written: 0, retry: true };
+    this.pending.discardOldest(batch.length);
+    return { written: batch.length, retry: false };
   }
 
   async latest(limit: number): Promise<PredictionRecord[]> {
@@ -150,10 +141,11 @@ export class RedisPredictionLog implements PredictionLog {
     if (this.writer.connected) {
       await this.writer.awaitOwnWrites();
       try {
-        const rows = await this.writer.client.lrange(this.key, 0, n - 1);
+        const rows = await this.connection.client.lrange(this.key, 0, n - 1);
         const records: PredictionRecord[] = [];
         for (const row of rows) {
-          const record = parseStored(row);
+          // Entries other writers left that are not records are skipped rather than fail reads.
+          const record = decodeRecord(row);
           if (record !== undefined) records.push(record);
         }
         return records;
@@ -165,7 +157,8 @@ export class RedisPredictionLog implements PredictionLog {
   }
 
   stats(): PredictionLogStats {
-    return { buffered: this.pending.size, dropped: this.dropped, written: this.written, connected: this.writer.connected, dropping: this.lostSinceDrain || this.pending.isFull };
+    const w = this.writer;
+    return { buffered: w.pending, dropped: this.refused + w.dropped, written: w.written, connected: w.connected, dropping: w.dropping || this.pending.isFull };
   }
 
   flush(): Promise<void> {
