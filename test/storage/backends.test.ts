@@ -64,6 +64,21 @@ describe('storage backend registries', () => {
     }
   });
 
+  it('are what docs/storage.md lists and what docs/api.md says each setting accepts', () => {
+    const storage = readFileSync(join(REPO_ROOT, 'docs', 'storage.md'), 'utf8');
+    const rows = [...storage.matchAll(/^\| (prediction log|drift window) \| `([a-z]+)` \| (.+) \|$/gm)].map((m) => [m[1], m[2], m[3]]);
+    assert.deepEqual(rows, [
+      ...PREDICTION_LOG_BACKENDS.map((b) => ['prediction log', b.name, b.description]),
+      ...DRIFT_WINDOW_BACKENDS.map((b) => ['drift window', b.name, b.description]),
+    ]);
+    const api = readFileSync(join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
+    for (const spec of [SETTINGS.find((s) => s.key === 'LOGGING_HANDLER'), DRIFT_SETTINGS.find((s) => s.key === 'FRAUDLENS_DRIFT_BACKEND')]) {
+      assert.ok(spec !== undefined);
+      const rows = api.split('\n').filter((line) => line.startsWith(`| \`${spec.key}\` |`));
+      assert.ok(rows.some((row) => row.includes(spec.reason)), `docs/api.md's settings row of ${spec.key} does not say: ${spec.reason}`);
+    }
+  });
+
   it('mark exactly the backends that need Redis (the legacy redis_connected fields read it)', () => {
     assert.deepEqual(PREDICTION_LOG_BACKENDS.filter((b) => b.service === 'redis').map((b) => b.name), ['redis']);
     assert.deepEqual(DRIFT_WINDOW_BACKENDS.filter((b) => b.service === 'redis').map((b) => b.name), ['redis']);

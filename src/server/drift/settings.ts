@@ -40,7 +40,7 @@ export function autoDriftBackend(loggingHandler: string): DriftWindowBackend {
   return same !== undefined && same.shared ? same.name : DRIFT_WINDOW_BACKENDS[0].name;
 }
 
-const SHARED_DRIFT_BACKENDS = DRIFT_WINDOW_BACKENDS.filter((b) => b.shared).map((b) => b.name);
+const SHARED_DRIFT_BACKENDS = DRIFT_WINDOW_BACKENDS.filter((b) => b.shared).map((b) => b.title);
 
 /** Every drift setting; docs/api.md ("Drift monitoring") shows this table. */
 export const DRIFT_SETTINGS: readonly SettingSpec[] = [
