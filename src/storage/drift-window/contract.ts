@@ -36,7 +36,10 @@ export interface DriftWindowStats {
   pending: number;
   /** Rows never counted: invalid, older than the retention, after close(), or lost when writing stopped. */
   dropped: number;
-  /** Whether the backend currently accepts writes. */
+  /**
+   * Whether the backend currently accepts writes (always, for the in-process store while open).
+   * /health and /metrics judge the store by it, never by its backend's name.
+   */
   connected: boolean;
   /**
    * Whether rows are being lost although the backend may look connected: rows waited for it
@@ -46,7 +49,7 @@ export interface DriftWindowStats {
 }
 
 export interface DriftWindowStore {
-  /** 'memory' | 'redis'. */
+  /** Its name in DRIFT_WINDOW_BACKENDS (factory.ts): 'memory' | 'redis'. */
   readonly backend: string;
   readonly baseline: DriftBaseline;
   /**
