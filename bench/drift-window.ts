@@ -14,9 +14,7 @@ import { tableFromColumns } from '../src/core/data/table.js';
 import { DriftRandom, buildBaseline, buildDriftReport } from '../src/core/drift/index.js';
 import { buildEnsemble } from '../src/core/engine/ensemble.js';
 import { DEFAULT_THRESHOLDS, type FraudlensModel } from '../src/core/engine/model.js';
-import type { DriftWindowStore } from '../src/storage/drift-window.js';
-import { MemoryDriftWindow } from '../src/storage/drift-window-memory.js';
-import { RedisDriftWindow } from '../src/storage/drift-window-redis.js';
+import { MemoryDriftWindow, RedisDriftWindow, type DriftWindowStore } from '../src/storage/index.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);

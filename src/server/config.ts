@@ -16,9 +16,11 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
 
 import { FraudlensError } from '../core/errors.js';
+import { describeBackends, PREDICTION_LOG_BACKENDS, type PredictionLogHandler } from '../storage/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export type LoggingHandler = 'memory' | 'stdout' | 'redis';
+/** A prediction-log backend of the storage registry (PREDICTION_LOG_BACKENDS). */
+export type LoggingHandler = PredictionLogHandler;
 export type DeploymentEnv = 'development' | 'test' | 'staging' | 'production';
 /** What /predict and V2 infer do with a category name the model does not know. */
 export type UnknownCategoryPolicy = 'missing' | 'reject';
@@ -113,7 +115,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'ENV', prop: 'env', kind: 'string', schema: { enum: ['development', 'test', 'staging', 'production'] }, default: 'development', reason: 'Deployment name, reported by /health and /metrics; in production a missing API_KEY or a wildcard CORS origin is warned about at start.' },
   { key: 'LOG_LEVEL', prop: 'logLevel', flag: '--log-level', kind: 'string', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, default: 'info', reason: 'Server diagnostics level (JSON lines on stderr; stdout is left to prediction records). Case-insensitive, so the Python INFO works.' },
   { key: 'FRAUDLENS_ACCESS_LOG', prop: 'accessLog', kind: 'boolean', schema: { type: 'boolean' }, default: false, reason: 'One diagnostic line per HTTP request. Off by default: the prediction log already records every prediction and two extra lines per request cost throughput.' },
-  { key: 'LOGGING_HANDLER', prop: 'loggingHandler', flag: '--logging-handler', kind: 'string', schema: { enum: ['memory', 'stdout', 'redis'] }, default: 'memory', reason: 'Where prediction records go: memory (per-process ring, no dependency), stdout (one line per record, for log collectors) or redis (a list shared by all processes). Memory by default so the service starts with nothing else running.' },
+  { key: 'LOGGING_HANDLER', prop: 'loggingHandler', flag: '--logging-handler', kind: 'string', schema: { enum: PREDICTION_LOG_BACKENDS.map((b) => b.name) }, default: PREDICTION_LOG_BACKENDS[0].name, reason: `Where prediction records go: ${describeBackends(PREDICTION_LOG_BACKENDS)}. Memory by default so the service starts with nothing else running.` },
   { key: 'LOG_FORMAT', prop: 'logFormat', kind: 'string', schema: { enum: ['json', 'text'] }, default: 'json', reason: 'stdout handler only: json (one record per line) or text (the Python service\'s "Prédiction effectuée" line, for existing log parsers).' },
   { key: 'REDIS_URL', prop: 'redisUrlSetting', kind: 'string', schema: { type: 'string', pattern: '^rediss?://' }, default: null, reason: 'Redis for the redis handler, as a URL (may carry a password and /db). When unset, REDIS_HOST, REDIS_PORT and REDIS_DB are used, as in the Python services.', secret: true },
   { key: 'REDIS_HOST', prop: 'redisHost', kind: 'string', schema: { type: 'string', minLength: 1 }, default: 'localhost', reason: 'Redis host when REDIS_URL is unset (Python default).' },

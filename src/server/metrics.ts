@@ -9,7 +9,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 import type { Decision } from '../core/engine/model.js';
-import type { PredictionLog } from '../storage/index.js';
+import { predictionLogBackend, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
 import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
 import type { ServingModel } from './model-state.js';
@@ -91,7 +91,18 @@ export class ServerMetrics {
     };
     follow('fraudlens_prediction_log_dropped_total', 'Prediction records that will never be stored (buffer full, invalid, or lost at shutdown).', () => log.stats().dropped);
     follow('fraudlens_prediction_log_written_total', 'Prediction records confirmed stored by the backend.', () => log.stats().written);
-    if (log.backend === 'redis') {
+    // Whatever the backend: a store cut off from its server (Redis, PostgreSQL) reports 0.
+    new Gauge({
+      name: 'fraudlens_prediction_log_connected',
+      help: 'Whether the prediction log backend accepts writes (1) or not (0: its server is away and records wait in the bounded buffer).',
+      labelNames: ['backend'],
+      registers,
+      collect() {
+        this.labels(log.backend).set(log.stats().connected ? 1 : 0);
+      },
+    });
+    // The older name, kept for existing dashboards and alerts: backends that need Redis only.
+    if (predictionLogBackend(log.backend)?.service === 'redis') {
       new Gauge({
         name: 'fraudlens_redis_connected',
         help: 'Whether the Redis prediction log is connected (1) or not (0).',

@@ -16,8 +16,7 @@ import type { FraudlensModel } from '../../src/core/engine/model.js';
 import { Predictor } from '../../src/core/engine/predict.js';
 import { importXgboost, parseXgboostJsonText } from '../../src/core/engine/xgboost.js';
 import { readCsv } from '../../src/io/csv.js';
-import { readDriftReport } from '../../src/storage/drift-window.js';
-import { MemoryDriftWindow } from '../../src/storage/drift-window-memory.js';
+import { MemoryDriftWindow, readDriftReport } from '../../src/storage/index.js';
 import { sharedPath } from '../helpers/paths.js';
 
 const DATA = sharedPath('data', 'ulb_creditcard_balanced.csv.gz');

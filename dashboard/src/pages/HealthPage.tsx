@@ -56,13 +56,15 @@ function HealthWords({ h }: { h: HealthInfo }) {
   const version = find(h, 'model_version', 'model.version');
   const uptime = find(h, 'uptime_s', 'uptime_seconds', 'uptime');
   const logBackend = find(h, 'logging_handler', 'prediction_log.backend');
-  const redis = find(h, 'redis_connected');
+  // Judged by the state each store reports, not by its backend's name: any backend cut off from
+  // its server (Redis today, PostgreSQL tomorrow) reads the same.
+  const logConnected = find(h, 'prediction_log.connected');
   const dropped = find(h, 'prediction_log.dropped');
   const drift = find(h, 'components.drift.status');
   const driftDetail = find(h, 'components.drift.detail');
   const impaired: string[] = [];
-  if (redis === false && logBackend === 'redis') impaired.push('the Redis prediction log is disconnected and records wait in a bounded buffer');
-  if (drift === 'degraded') impaired.push("the drift window's Redis store is unreachable, so /drift answers from this process's rows");
+  if (logConnected === false) impaired.push(`the ${typeof logBackend === 'string' ? `${logBackend} ` : ''}prediction log is disconnected and records wait in a bounded buffer`);
+  if (drift === 'degraded') impaired.push(`the drift window is impaired${typeof driftDetail === 'string' ? ` (${driftDetail})` : ''}`);
   const headline =
     level === 'stable'
       ? 'The API is up and answering.'
@@ -74,7 +76,7 @@ function HealthWords({ h }: { h: HealthInfo }) {
       <span className={`badge badge-${level}`}>{status}</span> {headline}
       {typeof version === 'string' ? ` It serves model ${version}.` : ''}
       {typeof uptime === 'number' ? ` Running for ${formatDuration(uptime)}.` : ''}
-      {typeof logBackend === 'string' ? ` Predictions are logged to ${logBackend}${redis === true ? ' (connected)' : ''}.` : ''}
+      {typeof logBackend === 'string' ? ` Predictions are logged to ${logBackend}.` : ''}
       {typeof dropped === 'number' && dropped > 0 ? ` ${formatCount(dropped)} prediction records were dropped.` : ''}
       {drift === 'off' ? ` Drift monitoring is off${typeof driftDetail === 'string' ? `: ${driftDetail}` : ''}.` : ''}
     </p>
@@ -181,7 +183,7 @@ export function HealthPage() {
                 <dd>
                   {formatCount(total(m, 'fraudlens_prediction_log_written_total'))} written, {formatCount(gauge(m, 'fraudlens_prediction_log_buffered'))} waiting,{' '}
                   {formatCount(total(m, 'fraudlens_prediction_log_dropped_total'))} dropped
-                  {gauge(m, 'fraudlens_redis_connected') === 0 ? ' — Redis disconnected' : ''}
+                  {gauge(m, 'fraudlens_prediction_log_connected') === 0 ? ' — backend disconnected' : ''}
                 </dd>
               </div>
             </dl>

@@ -24,14 +24,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { baselineFromWindow, buildDriftReport, checkBaselineFitsModel, hideNumbersAfterField, maskBaseline, parseBaseline, type DriftBaseline, type DriftReport } from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import { saveBaseline } from '../../io/baseline-file.js';
-import { createDriftWindow, type DriftWindowSpec, type DriftWindowStore } from '../../storage/drift-window-factory.js';
+import { createDriftWindow, type DriftWindowBackend, type DriftWindowSpec, type DriftWindowStore } from '../../storage/index.js';
 import type { ScoreObserver } from '../context.js';
 import type { ModelHolder, ServingModel } from '../model-state.js';
 import type { DriftSettings } from './settings.js';
 
 /** What the window has recorded, summed over every store this monitor has used. */
 export interface DriftMonitorStats {
-  backend: 'memory' | 'redis';
+  backend: DriftWindowBackend;
   /** Whether a store is active and its backend accepts writes. */
   connected: boolean;
   updates: number;

@@ -9,6 +9,7 @@
  * Nothing here can fail a prediction: without a usable baseline the drift routes answer 409.
  */
 
+import { driftWindowBackend } from '../../storage/index.js';
 import type { ComponentHealth, FraudlensPlugin, PluginRegistration } from '../context.js';
 import { registerDriftMetrics } from './metrics.js';
 import { DriftMonitor } from './monitor.js';
@@ -46,16 +47,21 @@ export function createDriftPlugin(options: DriftPluginOptions = {}): FraudlensPl
   };
 }
 
-/** Drift is "off" without a baseline; a Redis window that lost Redis makes the service degraded. */
+/**
+ * Drift is "off" without a baseline; a window store that reports itself disconnected (a Redis
+ * window that lost Redis, say) or dropping rows makes the service degraded. Judged by the state
+ * the store reports, so a new backend gets degraded/healthy for free; redis_connected is a legacy
+ * summary for the backends the storage registry marks as needing Redis.
+ */
 function driftHealth(monitor: DriftMonitor): ComponentHealth {
   const reason = monitor.unavailableReason;
   if (reason !== null) return { status: 'off', redis_connected: null, detail: reason };
   const s = monitor.stats();
-  // Judged by what the store reports, so any backend that loses rows degrades the service.
-  if (s.dropping) return { status: 'degraded', redis_connected: s.backend === 'redis' ? s.connected : null, detail: `the drift window is dropping rows (${s.dropped} dropped so far; ${s.pending} wait)` };
-  if (s.backend !== 'redis') return { status: 'ok', redis_connected: null };
-  if (s.connected) return { status: 'ok', redis_connected: true };
-  return { status: 'degraded', redis_connected: false, detail: `Redis unreachable: /drift answers from this process's rows; ${s.pending} rows wait to be sent` };
+  const backend = driftWindowBackend(s.backend);
+  const redis = backend?.service === 'redis' ? s.connected : null;
+  if (s.dropping) return { status: 'degraded', redis_connected: redis, detail: `the drift window is dropping rows (${s.dropped} dropped so far; ${s.pending} wait)` };
+  if (s.connected) return { status: 'ok', redis_connected: redis };
+  return { status: 'degraded', redis_connected: redis, detail: `${backend?.title ?? s.backend} unreachable: /drift answers from this process's rows; ${s.pending} rows wait to be sent` };
 }
 
 /** The plugin `fraudlens serve` loads. */

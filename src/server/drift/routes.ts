@@ -14,7 +14,7 @@ import type { BaselineSaved, DriftReport as DriftReportBody } from '../../contra
 
 import { baselineFromJson, serializeBaseline, type DriftBaseline } from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
-import { parseWindowSpec, type DriftWindowSpec } from '../../storage/drift-window-factory.js';
+import { DRIFT_WINDOW_BACKENDS, driftWindowBackend, parseWindowSpec, type DriftWindowBackend, type DriftWindowSpec } from '../../storage/index.js';
 import { requireAdmin, requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
@@ -53,13 +53,20 @@ function saved(monitor: DriftMonitor, r: Replacement, source?: string): Baseline
   };
 }
 
+/** What the configured backend means for the reports, from the storage registry. */
+function windowNote(backend: DriftWindowBackend): string {
+  const entry = driftWindowBackend(backend);
+  if (entry?.shared === true) {
+    return `The window is shared by every replica through ${entry.title}; while ${entry.title} is unreachable the report covers this process only (window.source = "local").`;
+  }
+  const shared = DRIFT_WINDOW_BACKENDS.filter((b) => b.shared).map((b) => b.name);
+  return `The window covers this process (window.source = "${backend}"); set FRAUDLENS_DRIFT_BACKEND=${shared.join(' or ')} to share one window between replicas.`;
+}
+
 export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext, monitor: DriftMonitor): void {
   const { apiKey } = ctx.config;
   const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema };
-  const backendNote =
-    monitor.settings.backend === 'redis'
-      ? 'The window is shared by every replica through Redis; while Redis is unreachable the report covers this process only (window.source = "local").'
-      : 'The window covers this process (window.source = "memory"); set FRAUDLENS_DRIFT_BACKEND=redis to share one window between replicas.';
+  const backendNote = windowNote(monitor.settings.backend);
 
   // The handler's type is the contract's report: what the engine builds must fit what clients are promised.
   app.get<WindowQuery>('/drift', {

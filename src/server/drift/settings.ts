@@ -12,7 +12,15 @@ import { resolve } from 'node:path';
 import { getDriftStatistic, type DriftTestName } from '../../core/drift/index.js';
 import { FraudlensError } from '../../core/errors.js';
 import { baselinePathFor } from '../../io/baseline-file.js';
-import { DEFAULT_DRIFT_KEY_PREFIX, parseWindowSpec, type DriftWindowSpec } from '../../storage/drift-window-factory.js';
+import {
+  DEFAULT_DRIFT_KEY_PREFIX,
+  DRIFT_WINDOW_BACKENDS,
+  describeBackends,
+  driftWindowBackend,
+  parseWindowSpec,
+  type DriftWindowBackend,
+  type DriftWindowSpec,
+} from '../../storage/index.js';
 import type { ServerConfig, SettingSpec } from '../config.js';
 import { DRIFT_TEST_NAMES } from './schemas.js';
 
@@ -20,7 +28,19 @@ import { DRIFT_TEST_NAMES } from './schemas.js';
 const DECIMAL = '(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)';
 const WINDOW_PATTERN = '^(?:15m|1h|24h|[1-9][0-9]{0,6})$';
 
-export type DriftBackendSetting = 'auto' | 'memory' | 'redis';
+export type DriftBackendSetting = 'auto' | DriftWindowBackend;
+
+/**
+ * What FRAUDLENS_DRIFT_BACKEND=auto resolves to: the drift backend of the same name as the
+ * prediction-log handler when it shares its data between processes (a deployment that shares its
+ * log through Redis shares its drift window too), else the default, in-process one.
+ */
+export function autoDriftBackend(loggingHandler: string): DriftWindowBackend {
+  const same = driftWindowBackend(loggingHandler);
+  return same !== undefined && same.shared ? same.name : DRIFT_WINDOW_BACKENDS[0].name;
+}
+
+const SHARED_DRIFT_BACKENDS = DRIFT_WINDOW_BACKENDS.filter((b) => b.shared).map((b) => b.title);
 
 /** Every drift setting; docs/api.md ("Drift monitoring") shows this table. */
 export const DRIFT_SETTINGS: readonly SettingSpec[] = [
@@ -36,9 +56,9 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
     key: 'FRAUDLENS_DRIFT_BACKEND',
     prop: 'driftBackend',
     kind: 'string',
-    schema: { enum: ['auto', 'memory', 'redis'] },
+    schema: { enum: ['auto', ...DRIFT_WINDOW_BACKENDS.map((b) => b.name)] },
     default: 'auto',
-    reason: 'Where the drift window lives: memory (this process only) or redis (one window for every replica, at the REDIS_URL settings). auto follows LOGGING_HANDLER: a deployment that shares its log through Redis shares its drift window too.',
+    reason: `Where the drift window lives: ${describeBackends(DRIFT_WINDOW_BACKENDS)}. auto follows LOGGING_HANDLER: a deployment that shares its log through ${SHARED_DRIFT_BACKENDS.join(' or ')} shares its drift window too.`,
   },
   {
     key: 'FRAUDLENS_DRIFT_REDIS_PREFIX',
@@ -85,7 +105,7 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
 /** The drift settings as the monitor uses them. */
 export interface DriftSettings {
   baselinePath: string;
-  backend: 'memory' | 'redis';
+  backend: DriftWindowBackend;
   redisUrl: string;
   redisPrefix: string;
   share: number;
@@ -138,7 +158,7 @@ export function resolveDriftSettings(config: ServerConfig): DriftSettings {
   const baselinePath = extension<string | null>(config, 'FRAUDLENS_DRIFT_BASELINE_PATH');
   return {
     baselinePath: baselinePath === null ? baselinePathFor(config.modelPath) : resolve(baselinePath),
-    backend: backend === 'auto' ? (config.loggingHandler === 'redis' ? 'redis' : 'memory') : backend,
+    backend: backend === 'auto' ? autoDriftBackend(config.loggingHandler) : backend,
     redisUrl: config.redisUrl,
     redisPrefix: extension<string>(config, 'FRAUDLENS_DRIFT_REDIS_PREFIX'),
     share,

@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { HealthReport, LiveResponse, ReadyResponse, type HealthStatus } from '../../contract/index.js';
 
 import { FraudlensError } from '../../core/errors.js';
+import { predictionLogBackend } from '../../storage/index.js';
 import { VERSION } from '../../version.js';
 import type { ComponentHealth, FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
@@ -22,8 +23,11 @@ export type { HealthReport, HealthStatus } from '../../contract/index.js';
 
 export function healthReport(ctx: FraudlensContext): HealthReport {
   const stats = ctx.predictionLog.stats();
-  let redis = ctx.predictionLog.backend === 'redis' ? stats.connected : null;
+  // Degraded comes from what the store reports, whatever its backend (a PostgreSQL log cut off
+  // degrades the service like a Redis one). redis_connected is a legacy summary: the storage
+  // registry says which backends need Redis.
   let degraded = !stats.connected || stats.dropping;
+  let redis = predictionLogBackend(ctx.predictionLog.backend)?.service === 'redis' ? stats.connected : null;
   const components: Record<string, ComponentHealth> = {};
   for (const c of ctx.healthComponents) {
     const h = c.report();

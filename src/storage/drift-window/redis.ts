@@ -2,12 +2,9 @@
  * Redis drift window: several API processes share one view of recent traffic.
  *
  * Keys (prefix, then the model version and a fingerprint of the baseline's bins and of the bucket
- * settings, so a new baseline or another bucket width never mixes with old counts):
- *   <ns>c:<bucketStart>  hash: field <slot> = rows in that bin, field `rows` = rows in the bucket
- *   <ns>s:<bucketStart>  sorted set: the bucket's bottom-k row sample, score = the row's random
- *                        key, member = the row (key, score, float32 values; base64)
- *   <ns>recent           list: the newest rows (score, float32 values; base64), newest first,
- *                        for count-based windows
+ * settings, so a new baseline or another bucket width never mixes with old counts): per bucket a
+ * hash of counts and a sorted set of sampled rows, and one list of the newest rows for count
+ * windows; their exact encoding is common/redis-codec.ts.
  * Counts use HINCRBY (atomic additions, so any number of writers sum correctly); bucket keys
  * expire (PEXPIRE) one bucket after the retention. The sample is a sorted set trimmed to the
  * `bucketSampleSize` smallest keys (ZADD, ZREMRANGEBYRANK) rather than a plain capped list:
@@ -17,8 +14,8 @@
  * (LPUSH + LTRIM): raw values rather than bin indices, so KS and Wasserstein get real samples.
  *
  * Nothing waits on Redis in `update`: the row is added to this process's pending per-bucket count
- * deltas and sample candidates, and one writer (BufferedRedisWriter, shared with the Redis
- * prediction log) sends everything pending in one MULTI (HINCRBYs, ZADD, trims, expiries, LPUSH)
+ * deltas and sample candidates, and the batching writer (common/batching-writer.ts, shared with the
+ * Redis prediction log) sends everything pending in one MULTI (HINCRBYs, ZADD, trims, expiries, LPUSH)
  * when the connection is ready; rows arriving meanwhile pile up in the same deltas, so a burst
  * costs one round trip. Memory stays bounded: deltas are per bucket
  * of the retention, candidates per bucket are capped (a local bottom-k), and a candidate whose
@@ -33,25 +30,41 @@
 
 import { createHash } from 'node:crypto';
 
-import type { DriftBaseline, DriftLayout, SamplePart } from '../core/drift/index.js';
-import { BottomKSample, DRIFT_LAYOUT_VERSION, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../core/drift/index.js';
-import { FraudlensError } from '../core/errors.js';
-import { BufferedRedisWriter, DEFAULT_REDIS_URL, resolveRedisWriterOptions, type RedisWriterOptions } from './buffered-writer.js';
+import type { DriftBaseline, DriftLayout, SamplePart } from '../../core/drift/index.js';
+import { BottomKSample, DRIFT_LAYOUT_VERSION, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../../core/drift/index.js';
+import { FraudlensError } from '../../core/errors.js';
+import { BatchingWriter, type BatchOutcome } from '../common/batching-writer.js';
 import {
-  bucketStart,
-  bucketsInWindow,
-  checkWindowSpec,
+  addCounts,
+  countsKey,
+  decodeRecentRow,
+  decodeSampleRow,
+  encodeRecentRow,
+  encodeSampleRow,
+  recentKey,
+  ROWS_FIELD,
+  sampleKey,
+  slotField,
+} from '../common/redis-codec.js';
+import {
+  DEFAULT_REDIS_URL,
+  RedisConnection,
+  redisBatchingSettings,
+  resolveRedisConnectionOptions,
+  type RedisConnectionOptions,
+} from '../common/redis-connection.js';
+import {
   isValidUpdate,
   type DriftWindowOptions,
   type DriftWindowSnapshot,
-  type DriftWindowSpec,
   type DriftWindowStats,
   type DriftWindowStore,
   type ResolvedDriftWindowOptions,
-} from './drift-window.js';
-import { MemoryDriftWindow } from './drift-window-memory.js';
+} from './contract.js';
+import { MemoryDriftWindow, rowScratch, type RowScratch } from './memory.js';
+import { bucketStart, bucketsInWindow, checkWindowSpec, type DriftWindowSpec } from './windows.js';
 
-export interface RedisDriftWindowOptions extends DriftWindowOptions, RedisWriterOptions {
+export interface RedisDriftWindowOptions extends DriftWindowOptions, RedisConnectionOptions {
   /** Prefix of every key (default 'fraudlens:drift:'). */
   keyPrefix?: string | undefined;
 }
@@ -67,6 +80,21 @@ interface PendingBucket {
   rows: number;
   counts: Float64Array;
   candidates: BottomKSample;
+}
+
+/** What one MULTI answers: per command an error or a result; null when Redis discarded it. */
+type ExecReply = [Error | null, unknown][] | null;
+
+/** Everything pending, taken out of the deltas as one MULTI, and where to find each bucket's replies. */
+interface DriftBatch {
+  buckets: PendingBucket[];
+  rows: number;
+  multi: ReturnType<RedisConnection['client']['multi']>;
+  /** Reply positions of each bucket's HINCRBYs [first, end) and of its cut-off query (-1: none). */
+  sent: { bucket: PendingBucket; first: number; end: number; cutoff: number }[];
+  /** Recent rows up to this sequence number are in the MULTI; the LPUSH reply's position (-1: none). */
+  recentUpTo: number;
+  recentReply: number;
 }
 
 /** A stable name for the bins and bucket settings: writers only share keys when these agree. */
@@ -91,9 +119,12 @@ export class RedisDriftWindow implements DriftWindowStore {
   readonly options: Readonly<ResolvedDriftWindowOptions>;
   /** Prefix of this window's keys: <keyPrefix><model version>:<fingerprint>: */
   readonly namespace: string;
-  /** Connection, batch loop, flush and close; this class decides what a batch is. */
-  private readonly writer: BufferedRedisWriter;
+  private readonly connection: RedisConnection;
+  /** Batch loop, counters, flush and close; this class decides what a batch is. */
+  private readonly writer: BatchingWriter<DriftBatch, ExecReply>;
   private readonly local: MemoryDriftWindow;
+  /** The slots and kept row of the update being recorded, written by the local store. */
+  private readonly scratch: RowScratch;
   private readonly keys: DriftRandom;
   private readonly reads: DriftRandom;
   private readonly ttlMs: number;
@@ -101,16 +132,11 @@ export class RedisDriftWindow implements DriftWindowStore {
   private lastPending: PendingBucket | undefined;
   /** Smallest key a candidate must beat to survive the bucket's trim in Redis, per bucket. */
   private readonly remoteCutoff = new Map<number, number>();
+  /** Rows in the pending deltas (not counting a batch in flight). */
   private pendingRows = 0;
-  private inFlightRows = 0;
-  /** Rows accepted into the pending deltas, and rows that left them (written or dropped). */
-  private accepted = 0;
-  private settled = 0;
   private updates = 0;
-  private written = 0;
-  private dropped = 0;
-  /** Rows waited past the retention and were dropped since the backlog was last empty. */
-  private lostSinceDrain = false;
+  /** Rows refused before reaching the deltas: invalid, older than the retention, after close(). */
+  private refused = 0;
   /** Newest rows for the recent list; sequence numbers tell which are already in Redis. */
   private readonly recentValues: Float32Array;
   private readonly recentScores: Float64Array;
@@ -128,9 +154,10 @@ export class RedisDriftWindow implements DriftWindowStore {
     this.options = this.local.options;
     this.keys = new DriftRandom(this.options.seed ^ KEY_STREAM);
     this.reads = new DriftRandom(this.options.seed ^ READ_STREAM);
-    const settings = resolveRedisWriterOptions(options, 'Drift window');
+    const settings = resolveRedisConnectionOptions(options, 'Drift window');
     this.ttlMs = this.options.retentionMs + this.options.bucketMs;
     const m = this.layout.numFeatures;
+    this.scratch = rowScratch(m, this.options.maskedColumns.length > 0);
     this.recentValues = new Float32Array(this.options.recentSize * m);
     this.recentScores = new Float64Array(this.options.recentSize);
 
@@ -139,45 +166,34 @@ export class RedisDriftWindow implements DriftWindowStore {
     this.namespace = `${prefix}${baseline.model_version}:${fingerprint(baseline, this.options)}:`;
 
     // The pending deltas and the recent ring are the only place rows wait for Redis.
-    this.writer = new BufferedRedisWriter(
-      settings,
-      { connectionName: 'fraudlens-drift-window' },
+    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-drift-window' });
+    this.writer = new BatchingWriter(
+      this.connection,
       {
         hasUnsent: () => this.pendingRows > 0 || this.recentPushed > this.recentConfirmed,
-        sendBatch: () => this.sendBatch(),
-        accepted: () => this.accepted,
-        settled: () => this.settled,
-        abandonUnwritten: () => this.abandonUnwritten(),
+        take: () => this.takeBatch(),
+        write: (batch) => batch.multi.exec(),
+        settle: (batch, reply) => this.settleBatch(batch, reply),
+        release: () => this.release(),
         // A restarted (or failed-over) server may have lost the sample sets: cut-offs learned from
         // the old one would keep fitting candidates away.
         onReady: () => this.remoteCutoff.clear(),
       },
+      redisBatchingSettings(settings),
     );
-  }
-
-  private countsKey(start: number): string {
-    return `${this.namespace}c:${start}`;
-  }
-
-  private sampleKey(start: number): string {
-    return `${this.namespace}s:${start}`;
-  }
-
-  private get recentKey(): string {
-    return `${this.namespace}recent`;
   }
 
   update(row: ArrayLike<number>, score: number, timeMs: number = Date.now()): void {
     this.updates++;
     try {
       const m = this.layout.numFeatures;
-      if (this.writer.isClosing || !isValidUpdate(row, score, timeMs, m) || !this.local.record(row, score, timeMs)) {
-        this.dropped++;
+      // Masked (PII) features are NaN in what is kept; their bins are in the slots.
+      const kept = this.writer.isClosing || !isValidUpdate(row, score, timeMs, m) ? undefined : this.local.record(row, score, timeMs, this.scratch);
+      if (kept === undefined) {
+        this.refused++;
         return;
       }
-      const slots = this.local.lastSlots;
-      // Masked (PII) features are NaN in what is kept; their bins are in the slots.
-      const kept = this.local.lastKeptRow;
+      const slots = this.scratch.slots;
       const start = bucketStart(timeMs, this.options.bucketMs);
       let bucket = this.lastPending;
       if (bucket === undefined || bucket.start !== start) bucket = this.pendingBucket(start);
@@ -190,12 +206,11 @@ export class RedisDriftWindow implements DriftWindowStore {
       this.recentScores[p] = score;
       this.recentPushed++;
       this.pendingRows++;
-      this.accepted++;
       // The updates of one event-loop turn share one MULTI.
-      this.writer.schedulePump();
+      this.writer.add();
     } catch {
       // Unreachable with a validated row; recording must never break a request.
-      this.dropped++;
+      this.refused++;
     }
   }
 
@@ -216,58 +231,39 @@ export class RedisDriftWindow implements DriftWindowStore {
       if (start >= oldest) continue;
       this.pending.delete(start);
       this.pendingRows -= b.rows;
-      this.dropped += b.rows;
-      this.lostSinceDrain = true;
-      this.settled += b.rows;
+      this.writer.lose(b.rows);
       if (this.lastPending === b) this.lastPending = undefined;
     }
     for (const start of this.remoteCutoff.keys()) if (start < oldest) this.remoteCutoff.delete(start);
   }
 
-  private encodeSampleRow(b: PendingBucket, i: number): string {
-    const m = this.layout.numFeatures;
-    const buf = Buffer.allocUnsafe(16 + 4 * m);
-    buf.writeDoubleLE(b.candidates.keys[i], 0);
-    buf.writeDoubleLE(b.candidates.scores[i], 8);
-    for (let k = 0; k < m; k++) buf.writeFloatLE(b.candidates.values[i * m + k], 16 + 4 * k);
-    return buf.toString('base64');
-  }
-
-  private encodeRecentRow(p: number): string {
-    const m = this.layout.numFeatures;
-    const buf = Buffer.allocUnsafe(8 + 4 * m);
-    buf.writeDoubleLE(this.recentScores[p], 0);
-    for (let k = 0; k < m; k++) buf.writeFloatLE(this.recentValues[p * m + k], 8 + 4 * k);
-    return buf.toString('base64');
-  }
-
-  /** Sends everything pending in one MULTI; failed buckets are merged back for the next one. */
-  private sendBatch(): void {
+  /** Takes everything pending as one MULTI (not sent yet); failed buckets are merged back when settled. */
+  private takeBatch(): DriftBatch {
     this.prunePending();
-    const batch = [...this.pending.values()];
+    const buckets = [...this.pending.values()];
     this.pending = new Map();
     this.lastPending = undefined;
     const rows = this.pendingRows;
     this.pendingRows = 0;
-    this.inFlightRows = rows;
 
+    const m = this.layout.numFeatures;
     const cap = this.options.bucketSampleSize;
-    const multi = this.writer.client.multi();
+    const multi = this.connection.client.multi();
     // Reply positions of each bucket's HINCRBYs and of its cut-off query, to judge buckets apart:
     // a command failing inside EXEC (e.g. WRONGTYPE) does not undo the others.
-    const sent: { bucket: PendingBucket; first: number; end: number; cutoff: number }[] = [];
+    const sent: DriftBatch['sent'] = [];
     let index = 0;
-    for (const b of batch) {
+    for (const b of buckets) {
       if (b.rows === 0) continue;
-      const ck = this.countsKey(b.start);
+      const ck = countsKey(this.namespace, b.start);
       const first = index;
       for (let s = 0; s < b.counts.length; s++) {
         if (b.counts[s] !== 0) {
-          multi.hincrby(ck, String(s), b.counts[s]);
+          multi.hincrby(ck, slotField(s), b.counts[s]);
           index++;
         }
       }
-      multi.hincrby(ck, 'rows', b.rows);
+      multi.hincrby(ck, ROWS_FIELD, b.rows);
       index++;
       const end = index;
       multi.pexpire(ck, this.ttlMs);
@@ -277,12 +273,13 @@ export class RedisDriftWindow implements DriftWindowStore {
       // applied here rather than when a row arrives, because it is forgotten on reconnect and
       // the rows that waited through an outage must then compete with their own keys.
       const limit = this.remoteCutoff.get(b.start) ?? Infinity;
+      const c = b.candidates;
       const args: string[] = [];
-      for (let i = 0; i < b.candidates.size; i++) {
-        if (b.candidates.keys[i] < limit) args.push(String(b.candidates.keys[i]), this.encodeSampleRow(b, i));
+      for (let i = 0; i < c.size; i++) {
+        if (c.keys[i] < limit) args.push(String(c.keys[i]), encodeSampleRow(c.keys[i], c.scores[i], c.values, i * m, m));
       }
       if (args.length > 0) {
-        const sk = this.sampleKey(b.start);
+        const sk = sampleKey(this.namespace, b.start);
         multi.zadd(sk, ...args);
         multi.zremrangebyrank(sk, cap, -1);
         multi.pexpire(sk, this.ttlMs);
@@ -299,56 +296,48 @@ export class RedisDriftWindow implements DriftWindowStore {
     let recentReply = -1;
     if (recentUpTo > recentFrom) {
       const members: string[] = [];
+      const list = recentKey(this.namespace);
       // LPUSH pushes left to right, so sending oldest first leaves the newest at the head.
-      for (let seq = recentFrom; seq < recentUpTo; seq++) members.push(this.encodeRecentRow(seq % size));
+      for (let seq = recentFrom; seq < recentUpTo; seq++) {
+        const p = seq % size;
+        members.push(encodeRecentRow(this.recentScores[p], this.recentValues, p * m, m));
+      }
       recentReply = index;
-      multi.lpush(this.recentKey, ...members);
-      multi.ltrim(this.recentKey, 0, size - 1);
-      multi.pexpire(this.recentKey, this.options.retentionMs);
+      multi.lpush(list, ...members);
+      multi.ltrim(list, 0, size - 1);
+      multi.pexpire(list, this.options.retentionMs);
     }
+    return { buckets, rows, multi, sent, recentUpTo, recentReply };
+  }
 
-    multi
-      .exec()
-      .then((replies) => {
-        if (replies === null) throw new Error('Redis discarded the transaction');
-        // close() gave up on this batch and counted its rows as dropped.
-        if (!this.writer.batchInFlight) return;
-        const failed: PendingBucket[] = [];
-        let failedRows = 0;
-        for (const { bucket, first, end, cutoff } of sent) {
-          let ok = true;
-          for (let i = first; i < end; i++) if (replies[i][0]) ok = false;
-          if (!ok) {
-            // Its counts did not land; ZADD of the same members again is harmless.
-            failed.push(bucket);
-            failedRows += bucket.rows;
-            continue;
-          }
-          const reply = cutoff >= 0 && !replies[cutoff][0] ? (replies[cutoff][1] as string[]) : undefined;
-          // Fewer than cap members (empty reply): every key still fits, no cut-off.
-          if (Array.isArray(reply) && reply.length === 2) this.remoteCutoff.set(bucket.start, Number(reply[1]));
-          else if (Array.isArray(reply)) this.remoteCutoff.delete(bucket.start);
-        }
-        this.written += rows - failedRows;
-        this.settled += rows - failedRows;
-        this.inFlightRows = 0;
-        if (failedRows === 0 && this.pendingRows === 0) this.lostSinceDrain = false;
-        const recentOk = recentReply < 0 || !replies[recentReply][0];
-        if (recentOk && recentUpTo > this.recentConfirmed) this.recentConfirmed = recentUpTo;
-        if (failed.length > 0 || !recentOk) {
-          this.restore(failed, failedRows);
-          this.writer.batchFailed();
-          return;
-        }
-        this.writer.batchSucceeded();
-      })
-      .catch(() => {
-        if (!this.writer.batchInFlight) return;
-        // No reply: the transaction ran entirely or not at all. Sending it again may count it
-        // twice in the first case (at least once, as documented above).
-        this.restore(batch, rows);
-        this.writer.batchFailed();
-      });
+  /** Judges the MULTI's replies bucket by bucket; what did not land is merged back, to be sent again. */
+  private settleBatch(batch: DriftBatch, replies: ExecReply | undefined): BatchOutcome {
+    if (replies === undefined || replies === null) {
+      // No reply: the transaction ran entirely or not at all. Sending it again may count it
+      // twice in the first case (at least once, as documented above).
+      this.restore(batch.buckets, batch.rows);
+      return { written: 0, retry: true };
+    }
+    const failed: PendingBucket[] = [];
+    let failedRows = 0;
+    for (const { bucket, first, end, cutoff } of batch.sent) {
+      let ok = true;
+      for (let i = first; i < end; i++) if (replies[i][0]) ok = false;
+      if (!ok) {
+        // Its counts did not land; ZADD of the same members again is harmless.
+        failed.push(bucket);
+        failedRows += bucket.rows;
+        continue;
+      }
+      const reply = cutoff >= 0 && !replies[cutoff][0] ? (replies[cutoff][1] as string[]) : undefined;
+      // Fewer than cap members (empty reply): every key still fits, no cut-off.
+      if (Array.isArray(reply) && reply.length === 2) this.remoteCutoff.set(bucket.start, Number(reply[1]));
+      else if (Array.isArray(reply)) this.remoteCutoff.delete(bucket.start);
+    }
+    const recentOk = batch.recentReply < 0 || !replies[batch.recentReply][0];
+    if (recentOk && batch.recentUpTo > this.recentConfirmed) this.recentConfirmed = batch.recentUpTo;
+    if (failed.length > 0) this.restore(failed, failedRows);
+    return { written: batch.rows - failedRows, retry: failed.length > 0 || !recentOk };
   }
 
   /** Merges a failed batch back into the pending deltas, to be sent again. */
@@ -362,7 +351,6 @@ export class RedisDriftWindow implements DriftWindowStore {
       for (let i = 0; i < c.size; i++) target.candidates.offer(c.keys[i], c.values.subarray(i * m, (i + 1) * m), c.scores[i]);
     }
     this.pendingRows += rows;
-    this.inFlightRows = 0;
   }
 
   async read(spec: DriftWindowSpec, nowMs: number = Date.now()): Promise<DriftWindowSnapshot> {
@@ -380,19 +368,16 @@ export class RedisDriftWindow implements DriftWindowStore {
 
   private async readRemote(spec: DriftWindowSpec, nowMs: number): Promise<DriftWindowSnapshot> {
     const m = this.layout.numFeatures;
+    const client = this.connection.client;
     if (spec.type === 'count') {
       const n = Math.min(spec.rows, this.options.recentSize);
-      const list = await this.writer.client.lrange(this.recentKey, 0, n - 1);
+      const list = await client.lrange(recentKey(this.namespace), 0, n - 1);
       const values = new Float32Array(list.length * m);
       const scores = new Float64Array(list.length);
       let rows = 0;
       // The list is newest first; rows are laid out oldest first, as the memory backend does.
       for (let i = list.length - 1; i >= 0; i--) {
-        const buf = Buffer.from(list[i], 'base64');
-        if (buf.length !== 8 + 4 * m) continue;
-        scores[rows] = buf.readDoubleLE(0);
-        for (let k = 0; k < m; k++) values[rows * m + k] = buf.readFloatLE(8 + 4 * k);
-        rows++;
+        if (decodeRecentRow(list[i], m, scores, values, rows)) rows++;
       }
       return {
         window: { type: 'count', requested: spec.rows, available: rows, source: 'redis' },
@@ -401,10 +386,10 @@ export class RedisDriftWindow implements DriftWindowStore {
       };
     }
     const starts = bucketsInWindow(spec.durationMs, nowMs, this.options.bucketMs);
-    const pipe = this.writer.client.pipeline();
+    const pipe = client.pipeline();
     for (const s of starts) {
-      pipe.hgetall(this.countsKey(s));
-      pipe.zrange(this.sampleKey(s), 0, '-1', 'WITHSCORES');
+      pipe.hgetall(countsKey(this.namespace, s));
+      pipe.zrange(sampleKey(this.namespace, s), 0, '-1', 'WITHSCORES');
     }
     const replies = await pipe.exec();
     if (replies === null) throw new Error('Redis discarded the pipeline');
@@ -413,19 +398,9 @@ export class RedisDriftWindow implements DriftWindowStore {
     let total = 0;
     const parts: SamplePart[] = [];
     for (let b = 0; b < starts.length; b++) {
-      const hash = replies[2 * b][1] as Record<string, string>;
-      let bucketRows = 0;
-      for (const field of Object.keys(hash)) {
-        const value = Number(hash[field]);
-        if (!Number.isFinite(value)) continue;
-        if (field === 'rows') {
-          bucketRows = value;
-          continue;
-        }
-        const slot = Number(field);
-        if (Number.isInteger(slot) && slot >= 0 && slot < counts.length) counts[slot] += value;
-      }
+      const bucketRows = addCounts(replies[2 * b][1] as Record<string, string>, counts);
       total += bucketRows;
+      // WITHSCORES: member, score, member, score, ...
       const flat = replies[2 * b + 1][1] as string[];
       const size = flat.length >> 1;
       const keys = new Float64Array(size);
@@ -433,12 +408,7 @@ export class RedisDriftWindow implements DriftWindowStore {
       const scores = new Float64Array(size);
       let kept = 0;
       for (let i = 0; i < size; i++) {
-        const buf = Buffer.from(flat[2 * i], 'base64');
-        if (buf.length !== 16 + 4 * m) continue;
-        keys[kept] = Number(flat[2 * i + 1]);
-        scores[kept] = buf.readDoubleLE(8);
-        for (let k = 0; k < m; k++) values[kept * m + k] = buf.readFloatLE(16 + 4 * k);
-        kept++;
+        if (decodeSampleRow(flat[2 * i], m, keys, scores, values, kept)) kept++;
       }
       if (kept > 0) parts.push({ size: kept, keys, values, scores, saturated: bucketRows > kept });
     }
@@ -450,14 +420,8 @@ export class RedisDriftWindow implements DriftWindowStore {
   }
 
   stats(): DriftWindowStats {
-    return {
-      updates: this.updates,
-      written: this.written,
-      pending: this.pendingRows + this.inFlightRows,
-      dropped: this.dropped,
-      connected: this.writer.connected,
-      dropping: this.lostSinceDrain,
-    };
+    const w = this.writer;
+    return { updates: this.updates, written: w.written, pending: w.pending, dropped: this.refused + w.dropped, connected: w.connected, dropping: w.dropping };
   }
 
   flush(): Promise<void> {
@@ -468,13 +432,9 @@ export class RedisDriftWindow implements DriftWindowStore {
     return this.writer.close();
   }
 
-  /** At close, once writing has stopped: whatever Redis never confirmed is dropped. */
-  private abandonUnwritten(): Promise<void> {
-    const unwritten = this.pendingRows + this.inFlightRows;
-    this.dropped += unwritten;
-    this.settled += unwritten;
+  /** At close, once writing has stopped and the writer counted what is left as dropped: empties the deltas. */
+  private release(): Promise<void> {
     this.pendingRows = 0;
-    this.inFlightRows = 0;
     this.pending.clear();
     this.lastPending = undefined;
     return this.local.close();

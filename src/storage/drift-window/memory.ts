@@ -10,21 +10,18 @@
  * (slots + bucketSampleSize rows) plus the ring.
  */
 
-import type { DriftBaseline, DriftLayout, SamplePart, WindowCounts } from '../core/drift/index.js';
-import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleAsPart, sampleRows } from '../core/drift/index.js';
+import type { DriftBaseline, DriftLayout, SamplePart, WindowCounts } from '../../core/drift/index.js';
+import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleAsPart, sampleRows } from '../../core/drift/index.js';
 import {
-  bucketStart,
-  bucketsInWindow,
-  checkWindowSpec,
   isValidUpdate,
   resolveDriftWindowOptions,
   type DriftWindowOptions,
   type DriftWindowSnapshot,
-  type DriftWindowSpec,
   type DriftWindowStats,
   type DriftWindowStore,
   type ResolvedDriftWindowOptions,
-} from './drift-window.js';
+} from './contract.js';
+import { bucketStart, bucketsInWindow, checkWindowSpec, type DriftWindowSpec } from './windows.js';
 
 interface Bucket {
   start: number;
@@ -34,6 +31,25 @@ interface Bucket {
 }
 
 export type MemoryDriftWindowOptions = DriftWindowOptions;
+
+/**
+ * Scratch arrays `record` writes into, owned by its caller and reused by every update: the slots
+ * of the row (one per feature, then the score's), and the row with masked features as NaN.
+ */
+export interface RowScratch {
+  readonly slots: Int32Array;
+  /** Length m when some features are masked, else empty (the row itself is kept). */
+  readonly maskedRow: Float32Array;
+}
+
+/**
+ * Scratch arrays for `MemoryDriftWindow.record`.
+ * @param numFeatures the layout's number of features
+ * @param masked whether some features are masked (the kept row is then a copy)
+ */
+export function rowScratch(numFeatures: number, masked: boolean): RowScratch {
+  return { slots: new Int32Array(numFeatures + 1), maskedRow: new Float32Array(masked ? numFeatures : 0) };
+}
 
 /** Keeps read-side draws from shifting the keys of later updates. */
 const READ_STREAM = 0x2545f491;
@@ -45,16 +61,13 @@ export class MemoryDriftWindow implements DriftWindowStore {
   readonly options: Readonly<ResolvedDriftWindowOptions>;
   private readonly keys: DriftRandom;
   private readonly reads: DriftRandom;
-  private readonly slots: Int32Array;
+  private readonly scratch: RowScratch;
   private readonly buckets = new Map<number, Bucket>();
   /** The bucket of the last update: nearly every update lands in it. */
   private current: Bucket | undefined;
   private newestStart = -Infinity;
   private readonly recentValues: Float32Array;
   private readonly recentScores: Float64Array;
-  /** The last recorded row with masked features as NaN (only used when some are masked). */
-  private readonly maskedRow: Float32Array;
-  private keptRow: ArrayLike<number> = new Float32Array(0);
   /** Next ring position to write. */
   private recentHead = 0;
   private recentFilled = 0;
@@ -73,10 +86,9 @@ export class MemoryDriftWindow implements DriftWindowStore {
     this.keys = new DriftRandom(this.options.seed);
     this.reads = new DriftRandom(this.options.seed ^ READ_STREAM);
     const m = this.layout.numFeatures;
-    this.slots = new Int32Array(m + 1);
+    this.scratch = rowScratch(m, this.options.maskedColumns.length > 0);
     this.recentValues = new Float32Array(this.options.recentSize * m);
     this.recentScores = new Float64Array(this.options.recentSize);
-    this.maskedRow = new Float32Array(this.options.maskedColumns.length > 0 ? m : 0);
   }
 
   update(row: ArrayLike<number>, score: number, timeMs: number = Date.now()): void {
@@ -87,7 +99,7 @@ export class MemoryDriftWindow implements DriftWindowStore {
       return;
     }
     try {
-      if (!this.record(row, score, timeMs)) this.dropped++;
+      if (this.record(row, score, timeMs, this.scratch) === undefined) this.dropped++;
     } catch {
       // Unreachable with a validated row; the promise is that recording never breaks a request.
       this.dropped++;
@@ -95,21 +107,23 @@ export class MemoryDriftWindow implements DriftWindowStore {
   }
 
   /**
-   * Adds a validated row; false when its time is older than the retention. Used by the Redis
-   * backend too, which keeps this store as its local view and reuses the slots (`lastSlots`).
+   * Adds a validated row. Used by the Redis backend too, which keeps this store as its local view
+   * and sends the same slots and kept row to Redis, so it passes scratch arrays of its own.
+   * @param scratch where the row's slots (and its masked copy) are written; read them after the call
+   * @returns the row as kept (masked features NaN): `row` itself or `scratch.maskedRow`;
+   *   undefined when the time is older than the retention (nothing recorded)
    */
-  record(row: ArrayLike<number>, score: number, timeMs: number): boolean {
+  record(row: ArrayLike<number>, score: number, timeMs: number, scratch: RowScratch): ArrayLike<number> | undefined {
     const bucket = this.bucketFor(timeMs);
-    if (bucket === undefined) return false;
+    if (bucket === undefined) return undefined;
     const m = this.layout.numFeatures;
-    const slots = this.slots;
+    const slots = scratch.slots;
     this.layout.slotsOf(row, score, slots);
     const counts = bucket.counts;
     for (let k = 0; k <= m; k++) counts[slots[k]]++;
     bucket.rows++;
     // Masked (PII) values count in their bin above and are kept nowhere.
-    const kept = this.withoutMasked(row);
-    this.keptRow = kept;
+    const kept = this.withoutMasked(row, scratch.maskedRow);
     bucket.sample.offer(this.keys.next(), kept, score);
     const base = this.recentHead * m;
     const ring = this.recentValues;
@@ -117,14 +131,13 @@ export class MemoryDriftWindow implements DriftWindowStore {
     this.recentScores[this.recentHead] = score;
     this.recentHead = this.recentHead + 1 === this.options.recentSize ? 0 : this.recentHead + 1;
     if (this.recentFilled < this.options.recentSize) this.recentFilled++;
-    return true;
+    return kept;
   }
 
-  /** The row as it may be stored: masked columns NaN (a scratch copy), or the row itself. */
-  private withoutMasked(row: ArrayLike<number>): ArrayLike<number> {
+  /** The row as it may be stored: masked columns NaN (copied into `out`), or the row itself. */
+  private withoutMasked(row: ArrayLike<number>, out: Float32Array): ArrayLike<number> {
     const masked = this.options.maskedColumns;
     if (masked.length === 0) return row;
-    const out = this.maskedRow;
     for (let k = 0; k < out.length; k++) out[k] = row[k];
     for (const j of masked) out[j] = Number.NaN;
     return out;
@@ -200,19 +213,6 @@ export class MemoryDriftWindow implements DriftWindowStore {
       counts: countRows(this.layout, values, scores, n),
       sample: sampleRows(values, scores, n, m, this.options.sampleSize, this.reads),
     };
-  }
-
-  /**
-   * The row last recorded as it may be stored (masked features NaN); a scratch array when
-   * features are masked, overwritten by the next update.
-   */
-  get lastKeptRow(): ArrayLike<number> {
-    return this.keptRow;
-  }
-
-  /** The slots of the row last recorded (a scratch array, overwritten by the next update). */
-  get lastSlots(): Int32Array {
-    return this.slots;
   }
 
   stats(): DriftWindowStats {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 
-import { StdoutPredictionLog, formatLegacyLine, type PredictionRecord } from '../../src/storage/index.js';
-import { formatProbability } from '../../src/storage/stdout.js';
-import { waitUntil } from '../helpers/redis-server.js';
+import { StdoutPredictionLog, formatLegacyLine, type PredictionRecord } from '../../../src/storage/index.js';
+import { formatProbability } from '../../../src/storage/prediction-log/stdout.js';
+import { waitUntil } from '../../helpers/redis-server.js';
 import { makeRecord, runPredictionLogConformance } from './conformance.js';
 
 /** A stream that keeps every line it receives. */

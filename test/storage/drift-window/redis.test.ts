@@ -10,11 +10,11 @@ import { after, afterEach, before, describe, it } from 'node:test';
 
 import { Redis } from 'ioredis';
 
-import { buildBaseline, compileBaseline, countRows } from '../../src/core/drift/index.js';
-import { RedisDriftWindow, type RedisDriftWindowOptions } from '../../src/storage/drift-window-redis.js';
-import { createRedisServer, startRedisServer, waitUntil, type RedisTestServer } from '../helpers/redis-server.js';
-import { runDriftWindowConformance } from './drift-window-conformance.js';
-import { demoModel, demoTable, encodeDemo } from './drift-window-fixtures.js';
+import { buildBaseline, compileBaseline, countRows } from '../../../src/core/drift/index.js';
+import { RedisDriftWindow, type RedisDriftWindowOptions } from '../../../src/storage/index.js';
+import { createRedisServer, startRedisServer, waitUntil, type RedisTestServer } from '../../helpers/redis-server.js';
+import { runDriftWindowConformance } from './conformance.js';
+import { demoModel, demoTable, encodeDemo } from '../drift-window-fixtures.js';
 
 let server: RedisTestServer;
 

@@ -1,16 +1,15 @@
 /**
  * Memory drift window: the shared conformance suite, plus what only the in-process backend
- * promises (bounded memory over many buckets, the ring wrapping around) and the factory.
+ * promises (bounded memory over many buckets, the ring wrapping around).
  */
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { buildBaseline, compileBaseline, countRows } from '../../src/core/drift/index.js';
-import { FraudlensError } from '../../src/core/errors.js';
-import { createDriftWindow, MemoryDriftWindow, RedisDriftWindow, parseWindowSpec } from '../../src/storage/drift-window-factory.js';
-import { runDriftWindowConformance } from './drift-window-conformance.js';
-import { demoModel, demoTable, encodeDemo } from './drift-window-fixtures.js';
+import { buildBaseline, compileBaseline, countRows } from '../../../src/core/drift/index.js';
+import { MemoryDriftWindow } from '../../../src/storage/index.js';
+import { runDriftWindowConformance } from './conformance.js';
+import { demoModel, demoTable, encodeDemo } from '../drift-window-fixtures.js';
 
 runDriftWindowConformance('memory', (spec) => new MemoryDriftWindow(spec.baseline, spec.options));
 
@@ -44,28 +43,6 @@ describe('MemoryDriftWindow', () => {
         const expected = countRows(layout, data.x.subarray(from * m, (i + 1) * m), data.scores.subarray(from, i + 1), n);
         assert.deepEqual(snap.counts, expected, `after ${i + 1} rows`);
       }
-    }
-  });
-});
-
-describe('createDriftWindow and parseWindowSpec', () => {
-  it('creates the configured backend and rejects an unknown one', async () => {
-    const memory = createDriftWindow(baseline, { seed: 1 });
-    assert.ok(memory instanceof MemoryDriftWindow);
-    const redis = createDriftWindow(baseline, { backend: 'redis', redisUrl: 'redis://127.0.0.1:1', seed: 1, flushTimeoutMs: 50 });
-    assert.ok(redis instanceof RedisDriftWindow);
-    await redis.close();
-    assert.throws(() => createDriftWindow(baseline, { backend: 'disk' as 'memory' }), (err: unknown) => err instanceof FraudlensError && err.code === 'CONFIG_INVALID');
-    assert.throws(() => createDriftWindow(baseline, { backend: 'redis', redisUrl: 'http://x' }), (err: unknown) => err instanceof FraudlensError && err.code === 'CONFIG_INVALID');
-  });
-
-  it('parses the window names of the CLI and the API', () => {
-    assert.deepEqual(parseWindowSpec('15m'), { type: 'time', durationMs: 900_000 });
-    assert.deepEqual(parseWindowSpec('1h'), { type: 'time', durationMs: 3_600_000 });
-    assert.deepEqual(parseWindowSpec('24h'), { type: 'time', durationMs: 86_400_000 });
-    assert.deepEqual(parseWindowSpec('500'), { type: 'count', rows: 500 });
-    for (const bad of ['', '0', '-5', '1.5', '2h', 'hour', '01', '99999999', 'constructor']) {
-      assert.throws(() => parseWindowSpec(bad), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID', bad);
     }
   });
 });

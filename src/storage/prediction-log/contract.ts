@@ -5,9 +5,9 @@
  * throws and never waits on I/O, and every record that does not make it to storage is counted.
  */
 
-import type { PredictionRecord as LoggedPrediction } from '../contract/index.js';
+import type { PredictionRecord as LoggedPrediction } from '../../contract/index.js';
 
-export type { Decision, FeatureValue } from '../contract/index.js';
+export type { Decision, FeatureValue } from '../../contract/index.js';
 
 /**
  * The explanation attached to a prediction (e.g. SHAP contributions): any JSON object. The store

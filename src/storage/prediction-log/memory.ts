@@ -4,9 +4,9 @@
  * survives a restart. Writes are "confirmed" as soon as they are in the ring.
  */
 
-import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './prediction-log.js';
-import { RingBuffer } from './ring.js';
-import { checkLimit, prepareRecord, resolveCommonOptions } from './shared.js';
+import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './contract.js';
+import { RingBuffer } from '../common/ring-buffer.js';
+import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
 
 export type MemoryPredictionLogOptions = PredictionLogOptions;
 

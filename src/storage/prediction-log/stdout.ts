@@ -14,10 +14,12 @@
 
 import type { Writable } from 'node:stream';
 
-import { FraudlensError } from '../core/errors.js';
-import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './prediction-log.js';
-import { RingBuffer } from './ring.js';
-import { ConditionWaiters, checkLimit, positiveIntegerOption, prepareRecord, resolveCommonOptions } from './shared.js';
+import { FraudlensError } from '../../core/errors.js';
+import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './contract.js';
+import { positiveIntegerOption } from '../common/options.js';
+import { RingBuffer } from '../common/ring-buffer.js';
+import { ConditionWaiters } from '../common/waiters.js';
+import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
 
 export type StdoutFormat = 'json' | 'text';
 

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import { buildBaseline, compileBaseline, countRows, type DriftBaseline } from '../../src/core/drift/index.js';
-import { FraudlensError } from '../../src/core/errors.js';
-import { readDriftReport, type DriftWindowOptions, type DriftWindowStore } from '../../src/storage/drift-window.js';
-import { waitUntil } from '../helpers/redis-server.js';
-import { demoModel, demoTable, encodeDemo } from './drift-window-fixtures.js';
+import { buildBaseline, compileBaseline, countRows, type DriftBaseline } from '../../../src/core/drift/index.js';
+import { FraudlensError } from '../../../src/core/errors.js';
+import { readDriftReport, type DriftWindowOptions, type DriftWindowStore } from '../../../src/storage/index.js';
+import { waitUntil } from '../../helpers/redis-server.js';
+import { demoModel, demoTable, encodeDemo } from '../drift-window-fixtures.js';
 
 export interface DriftStoreSpec {
   /**

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import { FraudlensError } from '../../src/core/errors.js';
-import type { PredictionLog, PredictionRecord } from '../../src/storage/index.js';
-import { waitUntil } from '../helpers/redis-server.js';
+import { FraudlensError } from '../../../src/core/errors.js';
+import type { PredictionLog, PredictionRecord } from '../../../src/storage/index.js';
+import { waitUntil } from '../../helpers/redis-server.js';
 
 export interface StoreSpec {
   /**

@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { Redis } from 'ioredis';
 
-import { RedisPredictionLog, type PredictionRecord, type RedisPredictionLogOptions } from '../../src/storage/index.js';
-import { createRedisServer, startRedisServer, waitUntil, type RedisTestServer } from '../helpers/redis-server.js';
+import { RedisPredictionLog, type PredictionRecord, type RedisPredictionLogOptions } from '../../../src/storage/index.js';
+import { createRedisServer, startRedisServer, waitUntil, type RedisTestServer } from '../../helpers/redis-server.js';
 import { makeRecord, runPredictionLogConformance } from './conformance.js';
 
 let server: RedisTestServer;

@@ -1,10 +1,12 @@
 /**
- * Pieces every backend shares: option validation, record preparation (validation, PII masking,
- * snapshotting) and a small "wait until a condition holds or a deadline passes" primitive.
- * Keeping them here is what makes the backends behave identically on the same input.
+ * What every prediction-log backend does to a record and its options before storing anything:
+ * option validation, record preparation (validation, PII masking, snapshotting) and the `latest()`
+ * limit check. Keeping them in one place is what makes the backends behave identically on the
+ * same input.
  */
 
-import { FraudlensError } from '../core/errors.js';
+import { FraudlensError } from '../../core/errors.js';
+import { positiveIntegerOption } from '../common/options.js';
 import {
   DEFAULT_MAX_SIZE,
   MASKED_VALUE,
@@ -12,27 +14,13 @@ import {
   type PredictionExplanation,
   type PredictionLogOptions,
   type PredictionRecord,
-} from './prediction-log.js';
+} from './contract.js';
 
 const DECISIONS: ReadonlySet<string> = new Set(['approve', 'review', 'decline']);
 
 export interface ResolvedCommonOptions {
   maxSize: number;
   maskFields: ReadonlySet<string>;
-}
-
-/**
- * A positive integer option, or `fallback` when absent; CONFIG_INVALID otherwise.
- * @param subject how the message names the options' owner (the drift window shares this check)
- */
-export function positiveIntegerOption(name: string, value: unknown, fallback: number, subject = 'Prediction log'): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new FraudlensError('CONFIG_INVALID', `${subject} option ${name} must be a positive integer, got ${String(value)}.`, {
-      field: name,
-    });
-  }
-  return value;
 }
 
 export function resolveCommonOptions(options: PredictionLogOptions): ResolvedCommonOptions {
@@ -167,35 +155,4 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
-}
-
-/**
- * Lets an async caller wait until a condition holds, re-checked whenever the owner calls
- * `notify()` after a state change, with a deadline so no wait is unbounded.
- */
-export class ConditionWaiters {
-  private readonly waiters = new Set<{ check: () => boolean; done: (ok: boolean) => void }>();
-
-  /** Resolves true as soon as `check()` holds, false if `timeoutMs` passes first. */
-  waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (check()) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        check,
-        done: (ok: boolean) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(ok);
-        },
-      };
-      const timer = setTimeout(() => waiter.done(false), timeoutMs);
-      this.waiters.add(waiter);
-    });
-  }
-
-  notify(): void {
-    for (const waiter of [...this.waiters]) {
-      if (waiter.check()) waiter.done(true);
-    }
-  }
 }

@@ -6,15 +6,15 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 
-import { FraudlensError } from '../../src/core/errors.js';
+import { FraudlensError } from '../../../src/core/errors.js';
 import {
   MemoryPredictionLog,
   RedisPredictionLog,
   StdoutPredictionLog,
   createPredictionLog,
   type PredictionLogConfig,
-} from '../../src/storage/index.js';
-import { freePort } from '../helpers/redis-server.js';
+} from '../../../src/storage/index.js';
+import { freePort } from '../../helpers/redis-server.js';
 import { makeRecord } from './conformance.js';
 
 const isConfigError = (err: unknown): boolean => err instanceof FraudlensError && err.code === 'CONFIG_INVALID';

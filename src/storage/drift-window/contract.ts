@@ -7,43 +7,14 @@
  *
  * As with the prediction log, recording can never hurt the request path: `update` is
  * synchronous, never throws and never waits on I/O; rows that cannot be recorded are counted.
- *
- * Windows:
- *   - by time ('15m', '1h', '24h', or any duration up to the retention): the buckets overlapping
- *     [now - duration, now]; buckets are aligned on multiples of `bucketMs` since the epoch, so a
- *     window covers between `duration` and `duration + bucketMs` of traffic;
- *   - by count ('500'): the newest rows, at most `recentSize` of them.
+ * What a window is (by time or by count) and how time is cut into buckets: windows.ts.
  */
 
 import { randomInt } from 'node:crypto';
 
-import type { DriftBaseline, DriftReport, DriftReportOptions, WindowCounts, WindowInfo, WindowSample } from '../core/drift/index.js';
-import { buildDriftReport } from '../core/drift/index.js';
-import { FraudlensError } from '../core/errors.js';
-
-export type DriftWindowSpec = { type: 'time'; durationMs: number } | { type: 'count'; rows: number };
-
-/** The named time windows. */
-export const TIME_WINDOWS = Object.freeze({ '15m': 15 * 60_000, '1h': 60 * 60_000, '24h': 24 * 60 * 60_000 });
-export type TimeWindowName = keyof typeof TIME_WINDOWS;
-
-/** Largest count window a request may ask for (the stores hold at most `recentSize` rows anyway). */
-export const MAX_COUNT_WINDOW = 1_000_000;
-
-/**
- * Parses a window as the CLI and the HTTP API spell it: '15m', '1h' or '24h' for time windows,
- * a positive integer (e.g. '500') for the newest rows.
- * @param text the window's name
- * @example parseWindowSpec('1h') // { type: 'time', durationMs: 3_600_000 }
- */
-export function parseWindowSpec(text: string): DriftWindowSpec {
-  if (Object.prototype.hasOwnProperty.call(TIME_WINDOWS, text)) return { type: 'time', durationMs: TIME_WINDOWS[text as TimeWindowName] };
-  if (/^[1-9][0-9]{0,6}$/.test(text)) {
-    const rows = Number(text);
-    if (rows <= MAX_COUNT_WINDOW) return { type: 'count', rows };
-  }
-  throw new FraudlensError('INPUT_INVALID', `Unknown drift window "${text}"; use 15m, 1h, 24h or a number of recent predictions (1 to ${MAX_COUNT_WINDOW}).`, { field: 'window' });
-}
+import type { DriftBaseline, WindowCounts, WindowInfo, WindowSample } from '../../core/drift/index.js';
+import { FraudlensError } from '../../core/errors.js';
+import { TIME_WINDOWS, type DriftWindowSpec } from './windows.js';
 
 /** What a store returns for a window: counts on the baseline's slots and a uniform row sample. */
 export interface DriftWindowSnapshot {
@@ -65,7 +36,10 @@ export interface DriftWindowStats {
   pending: number;
   /** Rows never counted: invalid, older than the retention, after close(), or lost when writing stopped. */
   dropped: number;
-  /** Whether the backend currently accepts writes. */
+  /**
+   * Whether the backend currently accepts writes (always, for the in-process store while open).
+   * /health and /metrics judge the store by it, never by its backend's name.
+   */
   connected: boolean;
   /**
    * Whether rows are being lost although the backend may look connected: rows waited for it
@@ -75,7 +49,7 @@ export interface DriftWindowStats {
 }
 
 export interface DriftWindowStore {
-  /** 'memory' | 'redis'. */
+  /** Its name in DRIFT_WINDOW_BACKENDS (factory.ts): 'memory' | 'redis'. */
   readonly backend: string;
   readonly baseline: DriftBaseline;
   /**
@@ -181,54 +155,7 @@ function maskedColumns(names: readonly string[] | undefined, baseline: DriftBase
   return [...columns].sort((a, b) => a - b);
 }
 
-/** Start of the bucket holding time t (buckets aligned on multiples of bucketMs since the epoch). */
-export function bucketStart(t: number, bucketMs: number): number {
-  return t - (((t % bucketMs) + bucketMs) % bucketMs);
-}
-
-/** The bucket starts a time window covers, oldest first: the buckets overlapping [now - duration, now]. */
-export function bucketsInWindow(durationMs: number, nowMs: number, bucketMs: number): number[] {
-  const first = bucketStart(nowMs - durationMs, bucketMs);
-  const last = bucketStart(nowMs, bucketMs);
-  const out: number[] = [];
-  for (let s = first; s <= last; s += bucketMs) out.push(s);
-  return out;
-}
-
-/**
- * Checks a window against a store's limits (INPUT_INVALID, so the HTTP layer answers 400).
- * @param spec the requested window
- * @param retentionMs the store's retention
- */
-export function checkWindowSpec(spec: DriftWindowSpec, retentionMs: number): void {
-  if (spec === null || typeof spec !== 'object') throw new FraudlensError('INPUT_INVALID', 'A drift window must be a time or count window.', { field: 'window' });
-  if (spec.type === 'time') {
-    if (!Number.isSafeInteger(spec.durationMs) || spec.durationMs < 1 || spec.durationMs > retentionMs) {
-      throw new FraudlensError('INPUT_INVALID', `A time window must last from 1 ms to the retention (${retentionMs} ms), got ${String(spec.durationMs)}.`, { field: 'window' });
-    }
-  } else if (spec.type === 'count') {
-    if (!Number.isSafeInteger(spec.rows) || spec.rows < 1 || spec.rows > MAX_COUNT_WINDOW) {
-      throw new FraudlensError('INPUT_INVALID', `A count window must hold from 1 to ${MAX_COUNT_WINDOW} rows, got ${String(spec.rows)}.`, { field: 'window' });
-    }
-  } else {
-    throw new FraudlensError('INPUT_INVALID', `Unknown drift window type "${String((spec as { type: unknown }).type)}".`, { field: 'window' });
-  }
-}
-
 /** A row the stores accept: an array or typed array of the right length, a probability as score. */
 export function isValidUpdate(row: ArrayLike<number> | null | undefined, score: number, timeMs: number, numFeatures: number): boolean {
   return (Array.isArray(row) || ArrayBuffer.isView(row)) && row.length === numFeatures && score >= 0 && score <= 1 && Number.isFinite(timeMs);
-}
-
-/**
- * Reads a window and builds its drift report: what `GET /drift?window=1h` and `fraudlens drift`
- * need in one call.
- * @param store the window store (its baseline is the one compared with)
- * @param spec the window, e.g. parseWindowSpec('1h')
- * @param options report options (dataset drift share, thresholds, minimum sample size, forced tests)
- * @param nowMs end of a time window (default now)
- * @example const report = await readDriftReport(store, parseWindowSpec('1h'));
- */
-export async function readDriftReport(store: DriftWindowStore, spec: DriftWindowSpec, options: Omit<DriftReportOptions, 'window'> = {}, nowMs?: number): Promise<DriftReport> {
-  return buildDriftReport(store.baseline, await store.read(spec, nowMs), options);
 }
