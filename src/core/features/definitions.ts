@@ -163,7 +163,7 @@ export const DEFINITIONS_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ strict: false, allErrors: false, discriminator: true });
+const ajv = new Ajv({ strict: false, allErrors: false, discriminator: true, verbose: true });
 const validateSchema = ajv.compile(DEFINITIONS_SCHEMA);
 
 function invalid(path: string, message: string): FraudlensError {
