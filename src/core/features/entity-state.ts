@@ -32,6 +32,11 @@ const M_STRIDE = 10;
 
 const INITIAL_CAPACITY = 2;
 
+/** Shared empties: most entities (a card-merchant pair counted all-time) need no per-field arrays, and each array costs ~100 bytes. */
+const NO_NUMBERS = new Float64Array(0);
+const NO_ENTRIES: never[] = [];
+const zeros = (n: number): Float64Array => (n === 0 ? NO_NUMBERS : new Float64Array(n));
+
 /** Adds x to the compensated sum held at a[i] (sum) and a[i + 1] (compensation). */
 function addCompensated(a: Float64Array, i: number, x: number): void {
   const s = a[i];
@@ -187,18 +192,18 @@ export class EntityState {
       return;
     }
     this.times = new Float64Array(INITIAL_CAPACITY);
-    this.values = new Float64Array(INITIAL_CAPACITY * nv);
-    this.keys = new Array<string>(INITIAL_CAPACITY * nd).fill('');
-    this.starts = new Float64Array(nw);
-    this.counts = new Float64Array(nw);
-    this.moments = new Float64Array(nw * nv * M_STRIDE);
+    this.values = zeros(INITIAL_CAPACITY * nv);
+    this.keys = nd === 0 ? NO_ENTRIES : new Array<string>(INITIAL_CAPACITY * nd).fill('');
+    this.starts = zeros(nw);
+    this.counts = zeros(nw);
+    this.moments = zeros(nw * nv * M_STRIDE);
     for (let i = 0; i < nw * nv; i++) {
       this.moments[i * M_STRIDE + M_LAST] = NaN;
       this.moments[i * M_STRIDE + M_LAST_T] = NaN;
     }
-    this.mins = Array.from(plan.valueNeeds, (need) => (need & NEED_MIN ? new MonotonicDeque() : null));
-    this.maxes = Array.from(plan.valueNeeds, (need) => (need & NEED_MAX ? new MonotonicDeque() : null));
-    this.distinct = Array.from(plan.distinctNeeds, (need) => (need ? new Map<string, number>() : null));
+    this.mins = nv === 0 ? NO_ENTRIES : Array.from(plan.valueNeeds, (need) => (need & NEED_MIN ? new MonotonicDeque() : null));
+    this.maxes = nv === 0 ? NO_ENTRIES : Array.from(plan.valueNeeds, (need) => (need & NEED_MAX ? new MonotonicDeque() : null));
+    this.distinct = nd === 0 ? NO_ENTRIES : Array.from(plan.distinctNeeds, (need) => (need ? new Map<string, number>() : null));
   }
 
   /** Number of events held in the ring (for memory accounting and tests). */
@@ -381,8 +386,8 @@ export class EntityState {
     const nd = this.plan.distinctSlots.length;
     const cap = this.times.length;
     const times = new Float64Array(cap * 2);
-    const values = new Float64Array(cap * 2 * nv);
-    const keys = new Array<string>(cap * 2 * nd).fill('');
+    const values = zeros(cap * 2 * nv);
+    const keys = nd === 0 ? NO_ENTRIES : new Array<string>(cap * 2 * nd).fill('');
     for (let s = this.head; s < this.end; s++) {
       const from = s & (cap - 1);
       const to = s & (cap * 2 - 1);
