@@ -42,6 +42,7 @@ describe('feature definitions', () => {
     assert.notEqual(definitionsHash(other), definitionsHash(parseDefinitionsText(yaml)));
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case edits the JSON freely
   const cases: [string, (d: Record<string, any>) => void, string][] = [
     ['unknown top-level key', (d) => (d.extra = 1), '(top level): unknown key "extra"'],
     ['wrong version', (d) => (d.version = 2), 'version: must be 1'],
