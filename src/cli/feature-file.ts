@@ -16,6 +16,9 @@ import { MemoryStateStore } from '../core/features/state-store.js';
 import { CellEventReader } from '../core/features/event-reader.js';
 import { openCsvRows, type CsvSourceOptions } from '../io/csv-source.js';
 import { openAtomicWriter } from '../io/atomic-stream.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface FeatureFileOptions {
   data: string;
@@ -147,3 +150,27 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
 }
 
 export type { FeaturePlan };
+
+/** A feature file written to a private temporary directory, removed by `remove`. */
+export interface TemporaryFeatureFile {
+  path: string;
+  summary: FeatureFileSummary;
+  remove(): Promise<void>;
+}
+
+/**
+ * Derives the features of a raw file into a temporary CSV (for train, evaluate and predict on raw
+ * events: the rest of those commands then reads it like any feature file).
+ */
+export async function deriveToTemporaryFile(defs: FeatureDefinitions, options: Omit<FeatureFileOptions, 'out'>): Promise<TemporaryFeatureFile> {
+  const dir = await mkdtemp(join(tmpdir(), 'fraudlens-features-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const path = join(dir, 'features.csv');
+    const summary = await writeFeatureFile(defs, { ...options, out: path });
+    return { path, summary, remove };
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+}
