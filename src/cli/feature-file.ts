@@ -12,7 +12,7 @@ import { FraudlensError } from '../core/errors.js';
 import { compilePlan, newEventRecord, type FeaturePlan } from '../core/features/plan.js';
 import type { FeatureDefinitions } from '../core/features/definitions.js';
 import { FeatureEngine, newFeatureRow } from '../core/features/engine.js';
-import { MemoryStateStore } from '../core/features/state-store.js';
+import { MemoryStateStore, type AddOutcome } from '../core/features/state-store.js';
 import { CellEventReader } from '../core/features/event-reader.js';
 import { openCsvRows, type CsvSourceOptions } from '../io/csv-source.js';
 import { openAtomicWriter } from '../io/atomic-stream.js';
@@ -83,10 +83,11 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
   let rows = 0;
   let duplicates = 0;
   let block: string[] = [];
-  const emit = async (cells: readonly string[], row: number): Promise<void> => {
+  // Synchronous per row (the in-process store never returns a promise); the loops below await
+  // only to write a block or to read the next row.
+  const emit = (cells: readonly string[], row: number): void => {
     reader.read(cells, row, event);
-    const outcome = engine.compute(event, features);
-    if ((typeof outcome === 'string' ? outcome : await outcome) === 'duplicate') duplicates++;
+    if ((engine.compute(event, features) as AddOutcome) === 'duplicate') duplicates++;
     let line = `${csvCell(cells[idIndex])},${csvCell(cells[timeIndex])}`;
     for (let k = 0; k < keepIndex.length; k++) line += `,${csvCell(cells[keepIndex[k]])}`;
     for (let f = 0; f < nFeatures; f++) {
@@ -98,10 +99,10 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
     }
     block.push(line);
     rows++;
-    if (block.length >= WRITE_BLOCK_ROWS) {
-      await writer.write(block.join('\n') + '\n');
-      block = [];
-    }
+  };
+  const flush = async (): Promise<void> => {
+    await writer.write(block.join('\n') + '\n');
+    block = [];
   };
 
   try {
@@ -117,7 +118,10 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
         all.push(cells);
       }
       const order = Array.from(all.keys()).sort((a, b) => times[a] - times[b] || a - b);
-      for (const i of order) await emit(all[i], i + 1);
+      for (const i of order) {
+        emit(all[i], i + 1);
+        if (block.length >= WRITE_BLOCK_ROWS) await flush();
+      }
     } else {
       let row = 0;
       let previous = -Infinity;
@@ -128,11 +132,12 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
           throw new FraudlensError('INPUT_NOT_SORTED', `data row ${row} has event time ${cells[timeIndex]}, earlier than the row before it: the file is not sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`, { file: options.data, row, column: defs.event.time.field });
         }
         previous = t;
-        await emit(cells, row);
+        emit(cells, row);
+        if (block.length >= WRITE_BLOCK_ROWS) await flush();
       }
     }
     if (rows === 0) throw new FraudlensError('INPUT_EMPTY', 'the file has a header but no data rows', { file: options.data });
-    if (block.length > 0) await writer.write(block.join('\n') + '\n');
+    if (block.length > 0) await flush();
     await writer.commit();
   } catch (e) {
     csv.close();

@@ -75,30 +75,51 @@ export class RecentIds {
   }
 }
 
-/** The in-process store: one map of EntityState per entity. */
+/**
+ * The in-process store: per entity a map of EntityState by key; a key pair is a map of maps
+ * (first key, then second), so no per-event string is built to look a pair up.
+ */
 export class MemoryStateStore implements EntityStateStore {
-  private readonly maps: Map<string, EntityState>[];
+  private readonly maps: Map<string, EntityState | Map<string, EntityState>>[];
+  private readonly counts: number[];
   private readonly recent: RecentIds;
 
   constructor(private readonly plan: FeaturePlan) {
     this.maps = plan.groups.map(() => new Map());
+    this.counts = plan.groups.map(() => 0);
     this.recent = new RecentIds(plan.dedupeHorizon);
   }
 
   readThenAdd(event: EventRecord, out: Float64Array): AddOutcome {
     const duplicate = event.id !== '' && this.recent.seen(event.id, event.time);
     const groups = this.plan.groups;
+    const strings = event.strings;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g];
-      const key = entityKey(group.keySlots, event.strings);
-      if (key === undefined) {
+      const first = strings[group.keySlots[0]];
+      const second = group.keySlots.length === 2 ? strings[group.keySlots[1]] : undefined;
+      if (first === '' || second === '') {
         for (let i = 0; i < group.aggOut.length; i++) out[group.aggOut[i]] = NaN;
         continue;
       }
-      let state = this.maps[g].get(key);
+      let map = this.maps[g] as Map<string, EntityState>;
+      let key = first;
+      if (second !== undefined) {
+        let inner = this.maps[g].get(first) as Map<string, EntityState> | undefined;
+        if (inner === undefined) {
+          inner = new Map();
+          if (!duplicate) this.maps[g].set(first, inner);
+        }
+        map = inner;
+        key = second;
+      }
+      let state = map.get(key);
       if (state === undefined) {
         state = new EntityState(group);
-        if (!duplicate) this.maps[g].set(key, state);
+        if (!duplicate) {
+          map.set(key, state);
+          this.counts[g]++;
+        }
       }
       state.advance(event.time);
       state.read(event.time, out);
@@ -108,12 +129,15 @@ export class MemoryStateStore implements EntityStateStore {
   }
 
   entityCounts(): number[] {
-    return this.maps.map((m) => m.size);
+    return [...this.counts];
   }
 
   exportEntity(entity: string, key: readonly string[]): EntityStateJson | undefined {
     const g = this.plan.groups.findIndex((p) => p.name === entity);
-    return g < 0 ? undefined : this.maps[g].get(key.join(KEY_SEPARATOR))?.toJSON();
+    if (g < 0 || key.length !== this.plan.groups[g].keySlots.length) return undefined;
+    const top = this.maps[g].get(key[0]);
+    const state = key.length === 2 ? (top as Map<string, EntityState> | undefined)?.get(key[1]) : top;
+    return (state as EntityState | undefined)?.toJSON();
   }
 }
 
