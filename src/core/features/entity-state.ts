@@ -154,9 +154,12 @@ export class EntityState {
   private newest = -Infinity;
   /** Time of the latest admitted event (NaN: none). */
   private lastTime = NaN;
-  /** Per window: the first seq inside it, and the number of events inside it. */
-  private readonly starts: Float64Array;
-  private readonly counts: Float64Array;
+  /**
+   * Per window: the first seq inside it, and the number of events inside it. Plain arrays: a
+   * typed array costs ~150 bytes of headers, which dominates for the many entities with one window.
+   */
+  private readonly starts: number[];
+  private readonly counts: number[];
   private readonly moments: Float64Array;
   private readonly mins: (MonotonicDeque | null)[];
   private readonly maxes: (MonotonicDeque | null)[];
@@ -183,8 +186,8 @@ export class EntityState {
         for (let v = 0; v < nv; v++) this.values[at * nv + v] = fromNullable(json.values[i * nv + v]);
         for (let d = 0; d < nd; d++) this.keys[at * nd + d] = json.keys[i * nd + d];
       }
-      this.starts = Float64Array.from(json.starts);
-      this.counts = Float64Array.from(json.counts);
+      this.starts = [...json.starts];
+      this.counts = [...json.counts];
       this.moments = Float64Array.from(json.moments.map(fromNullable));
       this.mins = json.mins.map((m) => (m === null ? null : MonotonicDeque.fromJSON(m)));
       this.maxes = json.maxes.map((m) => (m === null ? null : MonotonicDeque.fromJSON(m)));
@@ -194,8 +197,8 @@ export class EntityState {
     this.times = new Float64Array(INITIAL_CAPACITY);
     this.values = zeros(INITIAL_CAPACITY * nv);
     this.keys = nd === 0 ? NO_ENTRIES : new Array<string>(INITIAL_CAPACITY * nd).fill('');
-    this.starts = zeros(nw);
-    this.counts = zeros(nw);
+    this.starts = new Array<number>(nw).fill(0);
+    this.counts = new Array<number>(nw).fill(0);
     this.moments = zeros(nw * nv * M_STRIDE);
     for (let i = 0; i < nw * nv; i++) {
       this.moments[i * M_STRIDE + M_LAST] = NaN;
