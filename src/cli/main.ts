@@ -15,6 +15,7 @@ import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerDrift } from './commands/drift.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerFeatures } from './commands/features.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerDrift(program);
   registerSimulate(program);
+  registerFeatures(program);
   return program;
 }
 

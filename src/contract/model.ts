@@ -140,6 +140,15 @@ export const ModelReport = Type.Object(
       { additionalProperties: false, description: 'A model whose trees TreeSHAP cannot use still scores; explanations then answer 422 MODEL_UNSUPPORTED.' },
     ),
     request_schema: Type.Object({}, { ...open, description: 'The JSON schema of one transaction for the live model.' }),
+    derived_features: Type.Optional(
+      Type.Object(
+        {
+          hash: Type.String({ description: 'sha256 of the normalised feature definitions the model carries.' }),
+          features: Type.Array(Type.Object({ name: Type.String(), how: Type.String() }, { additionalProperties: false })),
+        },
+        { additionalProperties: false, description: 'Present when the model computes its features from raw transactions.' },
+      ),
+    ),
     file: Type.Object({ path: Type.String(), sha256: Type.String(), loaded_at: Type.String() }, { additionalProperties: false }),
   },
   open,

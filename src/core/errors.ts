@@ -18,6 +18,10 @@ export const ERROR_CATALOGUE = {
   INPUT_UNREADABLE: { statusCode: 400, description: 'A file cannot be read, decompressed or parsed.' },
   INPUT_INVALID: { statusCode: 400, description: 'An argument or option is out of its allowed range.' },
   INPUT_UNSUITABLE_COLUMN: { statusCode: 400, description: 'A training column looks like an identifier or a date and would make a useless feature.' },
+  INPUT_NOT_SORTED: { statusCode: 400, description: 'Events are not in time order where the replay needs them sorted.' },
+  INPUT_BAD_TIME: { statusCode: 400, description: 'An event time or a date cannot be read in its declared format.' },
+  // Feature definitions
+  FEATURES_DEFINITION_INVALID: { statusCode: 422, description: 'A feature definitions file is malformed or inconsistent.' },
   // Models and baselines
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },

@@ -14,13 +14,14 @@ import { loadModelFile } from '../../io/model-file.js';
 import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
 import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
 import { csvReadOptions, delimiterOption, type DelimiterFlag } from '../options.js';
+import { deriveToTemporaryFile } from '../feature-file.js';
 
 export function registerEvaluate(program: Command): void {
   const command = program
     .command('evaluate')
     .description('measure a model on labelled data')
     .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
-    .requiredOption('--data <file>', 'CSV or CSV.gz with the model features and the label')
+    .requiredOption('--data <file>', 'CSV or CSV.gz with the model features and the label (raw events, sorted by time, for a model with feature definitions)')
     .requiredOption('--label <col>', 'the 0/1 label column')
     .option('--positive-label <value>', POSITIVE_LABEL_HELP)
     .option('--json', 'print one JSON object')
@@ -28,7 +29,14 @@ export function registerEvaluate(program: Command): void {
   addStrictCategoriesOption(command)
     .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean; strictCategories?: boolean } & DelimiterFlag) => {
       const model = await loadModelFile(opts.model);
-      const data = await loadScoringData(opts.data, model, [opts.label], unknownCategoryRule(opts), csvReadOptions(opts));
+      // A model with feature definitions reads raw events: derive its features first, as training did.
+      const derived = model.featureDefinitions ? await deriveToTemporaryFile(model.featureDefinitions.definitions, { data: opts.data, keep: [opts.label], csv: csvReadOptions(opts) }) : undefined;
+      let data;
+      try {
+        data = await loadScoringData(derived?.path ?? opts.data, model, [opts.label], unknownCategoryRule(opts), derived ? {} : csvReadOptions(opts));
+      } finally {
+        await derived?.remove();
+      }
       const unknownCategories = unknownCategorySummary(model, data.unknownCategories);
       prepareLabel(data.table, opts.label, opts.positiveLabel);
       const labels = readLabels(data.table, opts.label);

@@ -15,6 +15,9 @@ import { writeTrainingBaseline } from '../baseline.js';
 import { csvReadOptions, delimiterOption, nameList, nonNegativeInt, numberIn, positiveInt, type DelimiterFlag } from '../options.js';
 import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
 import { refuseUnsuitableColumns } from '../feature-columns.js';
+import { loadDefinitionsFile } from '../../io/feature-definitions-file.js';
+import { definitionsHash } from '../../core/features/definitions.js';
+import { deriveToTemporaryFile, type TemporaryFeatureFile } from '../feature-file.js';
 
 interface TrainFlags extends DelimiterFlag {
   data: string;
@@ -48,6 +51,8 @@ interface TrainFlags extends DelimiterFlag {
   name?: string;
   baseline: boolean;
   json?: boolean;
+  features?: string;
+  sort?: boolean;
 }
 
 function validSplit(text: string): ValidSplit {
@@ -108,13 +113,32 @@ export function registerTrain(program: Command): void {
     .option('--name <prefix>', 'prefix of the model version')
     .option('--no-baseline', 'do not write drift_baseline.json')
     .option('--json', 'quiet; the last line printed is one JSON object')
+    .option('--features <file>', 'feature definitions (docs/features.md): --data (and --valid) hold raw events; the model is trained on the derived features and carries the definitions')
+    .option('--sort', 'with --features: sort raw files by event time in memory instead of refusing unsorted ones')
     .addOption(delimiterOption())
     .action(async (flags: TrainFlags) => {
       checkCombinations(flags);
+      if (flags.sort && flags.features === undefined) throw new FraudlensError('INPUT_INVALID', '--sort applies to raw files read with --features', { field: '--sort' });
       const forced: Record<string, 'categorical'> = {};
       for (const c of flags.categorical ?? []) forced[c] = 'categorical';
-      const table = await readCsv(flags.data, { types: forced, ...csvReadOptions(flags) });
-      const valid = flags.valid !== undefined ? await readCsv(flags.valid, { types: forced, ...csvReadOptions(flags) }) : undefined;
+      const defs = flags.features !== undefined ? await loadDefinitionsFile(flags.features) : undefined;
+      const derived: TemporaryFeatureFile[] = [];
+      // With definitions, each raw file is replaced by its derived features (plus the label); the
+      // event id and time columns of that file are identifiers, never features.
+      const source = async (path: string): Promise<string> => {
+        if (defs === undefined) return path;
+        const file = await deriveToTemporaryFile(defs, { data: path, keep: [flags.label], sort: flags.sort, csv: csvReadOptions(flags) });
+        derived.push(file);
+        return file.path;
+      };
+      if (defs !== undefined) flags.drop = [...(flags.drop ?? []), defs.event.id, defs.event.time.field];
+      let table, valid;
+      try {
+        table = await readCsv(await source(flags.data), { types: forced, ...csvReadOptions(flags) });
+        valid = flags.valid !== undefined ? await readCsv(await source(flags.valid), { types: forced, ...csvReadOptions(flags) }) : undefined;
+      } finally {
+        for (const f of derived) await f.remove();
+      }
       prepareLabel(table, flags.label, flags.positiveLabel);
       if (valid) prepareLabel(valid, flags.label, flags.positiveLabel);
       refuseUnsuitableColumns(table, flags);
@@ -166,6 +190,7 @@ export function registerTrain(program: Command): void {
         if (review > decline) throw new FraudlensError('INPUT_INVALID', `the review threshold (${review}) must not exceed the decline threshold (${decline})`, { field: '--review-threshold' });
         model.thresholds = { review, decline, rule: 'set by --review-threshold / --decline-threshold' };
       }
+      if (defs !== undefined) model.featureDefinitions = { hash: definitionsHash(defs), definitions: defs };
       const modelPath = await saveModelFile(flags.out, model);
       const baselinePath = flags.baseline ? await writeTrainingBaseline(flags.out, table, model) : null;
       const report = {

@@ -7,6 +7,7 @@
 
 import { FraudlensError } from '../errors.js';
 import { buildEnsemble, nodeCategories, type TreeEnsemble, type FeatureSpec, type TreeNodes } from './ensemble.js';
+import { definitionsHash, featureNames, validateDefinitions, type FeatureDefinitions } from '../features/definitions.js';
 
 export const MODEL_FORMAT = 'fraudlens-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -41,6 +42,17 @@ export interface FraudlensModel {
   ensemble: TreeEnsemble;
   thresholds: DecisionThresholds;
   training: TrainingMetadata;
+  /**
+   * The feature definitions the model was trained with, when it scores raw events (its features
+   * are then derived features). Absent in models trained on precomputed features.
+   */
+  featureDefinitions?: ModelFeatureDefinitions;
+}
+
+/** Definitions carried by a model, with their hash (definitionsHash) to tell versions apart. */
+export interface ModelFeatureDefinitions {
+  hash: string;
+  definitions: FeatureDefinitions;
 }
 
 export type Decision = 'approve' | 'review' | 'decline';
@@ -75,6 +87,8 @@ export interface ModelJson {
   features: FeatureSpec[];
   thresholds: DecisionThresholds;
   training: TrainingMetadata;
+  /** Optional, so files written before it existed load unchanged (format_version stays 1). */
+  feature_definitions?: { hash: string; definitions: FeatureDefinitions };
   trees: TreeJson[];
 }
 
@@ -109,6 +123,7 @@ export function modelToJson(model: FraudlensModel): ModelJson {
     features: model.features,
     thresholds: model.thresholds,
     training: model.training,
+    ...(model.featureDefinitions ? { feature_definitions: { hash: model.featureDefinitions.hash, definitions: model.featureDefinitions.definitions } } : {}),
     trees,
   };
 }
@@ -219,6 +234,7 @@ export function modelFromJson(raw: unknown): FraudlensModel {
     throw e;
   }
   checkSplitsMatchSchema(ensemble, features);
+  const featureDefinitions = raw.feature_definitions === undefined ? undefined : parseFeatureDefinitions(raw.feature_definitions, features);
   return {
     version: raw.version,
     objective: 'binary:logistic',
@@ -226,7 +242,29 @@ export function modelFromJson(raw: unknown): FraudlensModel {
     ensemble,
     thresholds,
     training: raw.training as unknown as TrainingMetadata,
+    ...(featureDefinitions ? { featureDefinitions } : {}),
   };
+}
+
+/**
+ * A model's `feature_definitions`: valid definitions whose hash matches, deriving every model
+ * feature (a model feature that no definition derives could never be computed from raw events).
+ */
+export function parseFeatureDefinitions(v: unknown, features: readonly FeatureSpec[]): ModelFeatureDefinitions {
+  if (!isObject(v)) fail('feature_definitions', 'must be an object with hash and definitions');
+  let definitions: FeatureDefinitions;
+  try {
+    definitions = validateDefinitions(v.definitions);
+  } catch (e) {
+    if (e instanceof FraudlensError) fail('feature_definitions.definitions', e.message);
+    throw e;
+  }
+  const hash = definitionsHash(definitions);
+  if (v.hash !== hash) fail('feature_definitions.hash', `${JSON.stringify(v.hash)} is not the hash of the definitions (${hash}); the file was edited by hand`);
+  const derived = new Set(featureNames(definitions));
+  const underived = features.filter((f) => !derived.has(f.name)).map((f) => f.name);
+  if (underived.length > 0) fail('feature_definitions', `the definitions derive no feature named ${underived.join(', ')}`);
+  return { hash, definitions };
 }
 
 /** A categorical split on a numeric feature (or the reverse) would silently misroute. */
