@@ -30,7 +30,7 @@ import { saveBaseline } from '../src/io/baseline-file.js';
 import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../src/server/drift/plugin.js';
-import { readModel } from '../src/server/model-state.js';
+import { readModelFile } from '../src/io/model-file.js';
 import { PYTHON, ratio, run, type Section } from './run.js';
 
 const FEATURES = 30;
@@ -86,7 +86,7 @@ print(json.dumps({"ms": full, "ms_1000_rows": (time.perf_counter() - t) * 1000, 
 
 async function measure(): Promise<Record<string, unknown>> {
   const modelPath = join(PACKAGE_ROOT, 'fixtures', 'xgboost', 'ulb_subset_d3_t10.model.json');
-  const loaded = await readModel(modelPath);
+  const loaded = await readModelFile(modelPath);
   if (loaded.model.features.length !== FEATURES) throw new Error(`expected a ${FEATURES}-feature model, got ${loaded.model.features.length}`);
 
   // The baseline lives in a scratch directory (FRAUDLENS_DRIFT_BASELINE_PATH), so the fixture's

@@ -36,7 +36,7 @@ import { PEERS, ratio, type Section } from './run.js';
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The compiled CLI entry of this same build (works from any outDir). */
-const ENTRY = join(HERE, '..', 'src', 'server', 'entry.js');
+const ENTRY = join(HERE, '..', 'src', 'cli', 'entry.js');
 const WARMUP_S = 3;
 /** One hold-out transaction for the demo model (the model `serve` loads by default). */
 const DEMO_BODY = join(HERE, '..', '..', 'bench', 'demo-request.json');

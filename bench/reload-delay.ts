@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 import { buildApp } from '../src/server/app.js';
 import { configFromValues } from '../src/server/config.js';
-import { readModel } from '../src/server/model-state.js';
+import { readModelFile } from '../src/io/model-file.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
 const KEY = 'reload-delay-bench-key-0123456789';
@@ -20,7 +20,7 @@ const SAMPLE_MS = 5;
 
 const reloads = Number(process.argv[2] ?? 10);
 const config = configFromValues({ LOG_LEVEL: 'silent', MODEL_PATH: join(REPO, 'models', 'demo', 'model.json'), API_KEY: KEY });
-const app = await buildApp(config, { model: await readModel(config.modelPath), processMetrics: false, dashboardDir: null });
+const app = await buildApp(config, { model: await readModelFile(config.modelPath), processMetrics: false, dashboardDir: null });
 const maxima: number[] = [];
 for (let i = 0; i < reloads; i++) {
   const delay = monitorEventLoopDelay({ resolution: SAMPLE_MS });

@@ -1,8 +1,11 @@
 /**
- * Reading and writing model files. A path may hold a fraudlens model or an XGBoost JSON model;
- * the document's shape tells which. Writes are atomic so a crash never leaves half a model.
+ * Reading and writing model files: the one reader every command and the server use. A path may
+ * hold a fraudlens model or an XGBoost JSON model; the document's shape tells which. The reader
+ * also fingerprints the file's bytes (SHA-256) so operators can tell which file is live. Writes
+ * are atomic so a crash never leaves half a model.
  */
 
+import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FraudlensError } from '../core/errors.js';
@@ -12,34 +15,60 @@ import { openAtomicWriter } from './atomic-stream.js';
 
 export const MODEL_FILE_NAME = 'model.json';
 
-export interface LoadModelOptions {
-  /** For XGBoost models without names (or to rename): one name per feature. */
+export interface ReadModelOptions {
+  /** For XGBoost models without names (or to rename): one name per feature; empty = the file's names. */
   featureNames?: readonly string[];
+  /** Read the file as this format whatever its shape (`import --from xgboost`); default: detected. */
+  format?: 'xgboost';
+  /** XGBoost models: the model version to record (default xgboost-<trees>t). */
+  version?: string;
+  /**
+   * XGBoost models: category names per categorical feature in code order, and the file they were
+   * read from (errors about them name that file, not the model's).
+   */
+  categories?: { names: Readonly<Record<string, readonly unknown[]>>; file: string };
 }
 
-/** Loads a fraudlens or XGBoost model; errors name the file. */
-export async function loadModelFile(path: string, options: LoadModelOptions = {}): Promise<FraudlensModel> {
-  let text: string;
+/** A model file as read: the model, where it came from and the SHA-256 of its bytes. */
+export interface ModelFile {
+  model: FraudlensModel;
+  path: string;
+  /** SHA-256 of the file's bytes (hex). */
+  sha256: string;
+}
+
+/**
+ * Reads and parses a model file (either format); errors carry catalogue codes and name the file.
+ *
+ * @example const { model, sha256 } = await readModelFile('models/demo/model.json');
+ */
+export async function readModelFile(path: string, options: ReadModelOptions = {}): Promise<ModelFile> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new FraudlensError('INPUT_UNREADABLE', code === 'ENOENT' ? 'no such model file' : `cannot read model file (${code ?? (e as Error).message})`, { file: path });
   }
-  return parseModelText(text, path, options);
+  const model = parseModelText(bytes.toString('utf8'), path, options);
+  return { model, path, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** Parses model text (either format), re-labelling errors with the file they came from. */
-export function parseModelText(text: string, path: string, options: LoadModelOptions = {}): FraudlensModel {
+function parseModelText(text: string, path: string, options: ReadModelOptions = {}): FraudlensModel {
+  const featureNames = options.featureNames !== undefined && options.featureNames.length > 0 ? options.featureNames : undefined;
   try {
     if (text.trim() === '') throw new FraudlensError('MODEL_INVALID', 'the model file is empty');
     const raw = parseXgboostJsonText(text);
-    if (isXgboostModelJson(raw)) return importXgboost(raw, { ...options, sourcePath: path });
-    if (options.featureNames) throw new FraudlensError('INPUT_INVALID', '--feature-names applies to XGBoost models only; fraudlens models carry their names', { field: 'feature-names' });
+    if (options.format === 'xgboost' || isXgboostModelJson(raw)) {
+      return importXgboost(raw, { featureNames, version: options.version, sourcePath: path, categories: options.categories?.names });
+    }
+    if (featureNames) throw new FraudlensError('INPUT_INVALID', '--feature-names applies to XGBoost models only; fraudlens models carry their names', { field: 'feature-names' });
     return modelFromJson(raw);
   } catch (e) {
     if (e instanceof FraudlensError && e.location.file === undefined) {
-      throw new FraudlensError(e.code, e.message, { ...e.location, file: path });
+      const aboutCategories = options.categories !== undefined && e.location.field?.startsWith('categories') === true;
+      throw new FraudlensError(e.code, e.message, { ...e.location, file: aboutCategories ? options.categories!.file : path });
     }
     throw e;
   }

@@ -18,13 +18,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { FraudlensError } from '../core/errors.js';
+import type { ModelFile } from '../io/model-file.js';
 import { createPredictionLog, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import type { FraudlensContext, FraudlensPlugin } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { ServerMetrics } from './metrics.js';
-import { ModelHolder, type LoadedModel } from './model-state.js';
+import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
 import { registerHealth } from './routes/health.js';
 import { registerLogs } from './routes/logs.js';
@@ -42,15 +43,15 @@ import { validatorCompiler } from './validation.js';
 
 export interface AppDeps {
   /** The model to serve first (start.ts reads it from config.modelPath). */
-  model: LoadedModel;
+  model: ModelFile;
   /** Default: created from the config (LOGGING_HANDLER…). The app closes it on close. */
   predictionLog?: PredictionLog;
   /** Run after the built-in routes, on the root scope. */
   plugins?: readonly FraudlensPlugin[];
   /** Fastify logger options (default: pino JSON on stderr at config.logLevel). */
   logger?: FastifyServerOptions['logger'];
-  /** How /admin/reload reads the model file (default: readModel with config.featureNames). */
-  readModel?: (path: string) => Promise<LoadedModel>;
+  /** How /admin/reload reads the model file (default: readModelFile with config.featureNames, in a worker thread). */
+  readModel?: (path: string) => Promise<ModelFile>;
   /** Export process metrics (CPU, memory, event loop); default true. */
   processMetrics?: boolean;
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
@@ -80,7 +81,7 @@ export function predictionLogFromConfig(config: ServerConfig): PredictionLog {
  * @param config a validated configuration (loadConfig)
  * @param deps the initial model and optional collaborators
  * @example
- *   const app = await buildApp(configFromValues({ LOG_LEVEL: 'silent' }), { model: await readModel(path) });
+ *   const app = await buildApp(configFromValues({ LOG_LEVEL: 'silent' }), { model: await readModelFile(path) });
  *   const res = await app.inject({ method: 'POST', url: '/predict', payload: { amount: 12 } });
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<FastifyInstance> {

@@ -5,9 +5,7 @@
  * reload in the middle of a batch never mixes two models.
  */
 
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
@@ -19,30 +17,9 @@ import { Predictor } from '../core/engine/predict.js';
 import { FraudlensError, type ErrorCode, type ErrorLocation } from '../core/errors.js';
 import type { ShapTables } from '../core/explanation/shap-tables.js';
 import { TreeExplainer } from '../core/explanation/treeshap.js';
-import { parseModelText } from '../io/model-file.js';
+import type { ModelFile } from '../io/model-file.js';
 import type { FeatureValue } from '../storage/index.js';
 import { batchSchema, transactionSchema, validationError, type JsonSchema } from './schemas.js';
-
-/** A model file read from disk, with what identifies it. */
-export interface LoadedModel {
-  model: FraudlensModel;
-  path: string;
-  /** SHA-256 of the file's bytes, so operators can tell which file is live. */
-  sha256: string;
-}
-
-/** Reads and parses a model file (either format); errors name the file. */
-export async function readModel(path: string, featureNames: readonly string[] = []): Promise<LoadedModel> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new FraudlensError('INPUT_UNREADABLE', code === 'ENOENT' ? 'no such model file' : `cannot read model file (${code ?? (e as Error).message})`, { file: path });
-  }
-  const model = parseModelText(bytes.toString('utf8'), path, featureNames.length > 0 ? { featureNames } : {});
-  return { model, path, sha256: createHash('sha256').update(bytes).digest('hex') };
-}
 
 /** What model-worker.ts is given. */
 export interface ModelWorkerRequest {
@@ -52,7 +29,7 @@ export interface ModelWorkerRequest {
 
 /** What model-worker.ts answers: the model as plain data (typed arrays transferred) and its SHAP tables, or the error. */
 export type ModelWorkerReply =
-  | { ok: true; loaded: LoadedModel; tables: ShapTables | null; explainerError: string | null }
+  | { ok: true; loaded: ModelFile; tables: ShapTables | null; explainerError: string | null }
   | { ok: false; code?: ErrorCode; message: string; location?: ErrorLocation };
 
 /** The parts of a ServingModel built elsewhere (a worker thread). */
@@ -93,7 +70,7 @@ export async function loadServingModel(
   }
   // Structured cloning keeps the arrays but not the class: rebuild it (its constructor re-checks them).
   const ensemble = new TreeEnsemble(reply.loaded.model.ensemble as EnsembleArrays);
-  const loaded: LoadedModel = { ...reply.loaded, model: { ...reply.loaded.model, ensemble } };
+  const loaded: ModelFile = { ...reply.loaded, model: { ...reply.loaded.model, ensemble } };
   await yieldToEventLoop();
   const predictor = new Predictor(ensemble);
   const explainer = reply.tables !== null ? new TreeExplainer(ensemble, predictor, { tables: reply.tables }) : null;
@@ -155,7 +132,7 @@ export class ServingModel {
   /**
    * @param prebuilt predictor and explainer already built for `loaded` (loadServingModel); built here when absent
    */
-  constructor(loaded: LoadedModel, options: ServingOptions, prebuilt?: PrebuiltParts) {
+  constructor(loaded: ModelFile, options: ServingOptions, prebuilt?: PrebuiltParts) {
     this.model = loaded.model;
     this.path = loaded.path;
     this.sha256 = loaded.sha256;
@@ -289,7 +266,7 @@ export class ServingModel {
 export interface ModelHolderOptions extends ServingOptions {
   featureNames?: readonly string[];
   /** How a reload reads the file (tests may substitute). */
-  read?: (path: string) => Promise<LoadedModel>;
+  read?: (path: string) => Promise<ModelFile>;
 }
 
 /** Holds the live model; `reload` swaps it atomically or leaves it untouched on failure. */
@@ -299,7 +276,7 @@ export class ModelHolder {
   private pending: Promise<unknown> = Promise.resolve();
   private readonly listeners: ((m: ServingModel, previous: ServingModel | null) => void)[] = [];
 
-  constructor(initial: LoadedModel, options: ModelHolderOptions) {
+  constructor(initial: ModelFile, options: ModelHolderOptions) {
     this.options = options;
     this.live = new ServingModel(initial, options);
   }

@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Predictor } from '../core/engine/predict.js';
 import { isFraudlensError } from '../core/errors.js';
 import { buildShapTables, type ShapTables } from '../core/explanation/shap-tables.js';
-import { readModel } from './model-state.js';
+import { readModelFile } from '../io/model-file.js';
 import type { ModelWorkerReply, ModelWorkerRequest } from './model-state.js';
 
 /** Every ArrayBuffer under `value` (typed arrays of the ensemble and the tables), once each. */
@@ -25,7 +25,7 @@ function buffersOf(value: unknown, found: Set<ArrayBuffer> = new Set()): Set<Arr
 
 async function load(request: ModelWorkerRequest): Promise<ModelWorkerReply> {
   try {
-    const loaded = await readModel(request.path, request.featureNames);
+    const loaded = await readModelFile(request.path, { featureNames: request.featureNames });
     let tables: ShapTables | null = null;
     let explainerError: string | null = null;
     try {

@@ -16,11 +16,11 @@ import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 
 import { FraudlensError } from '../core/errors.js';
+import { readModelFile } from '../io/model-file.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { redactConfig, type ServerConfig } from './config.js';
 import type { FraudlensPlugin } from './context.js';
-import { readModel } from './model-state.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -57,7 +57,7 @@ function primaryLog(level: 'info' | 'warn' | 'error', msg: string, extra: Record
 
 /** Starts one server process (or a cluster worker). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const model = await readModel(config.modelPath, config.featureNames);
+  const model = await readModelFile(config.modelPath, { featureNames: config.featureNames });
   const app = await buildApp(config, { model, plugins: options.plugins });
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -155,7 +155,7 @@ const MAX_QUICK_EXITS = 5;
  */
 export async function runPrimary(config: ServerConfig): Promise<number> {
   // Fail fast in the primary on a bad model, before forking N copies of the same error.
-  const model = await readModel(config.modelPath, config.featureNames);
+  const model = await readModelFile(config.modelPath, { featureNames: config.featureNames });
   primaryLog('info', 'starting workers', { workers: config.workers, model: model.model.version, port: config.port });
   let stopping = false;
   let quickExits = 0;

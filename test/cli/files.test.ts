@@ -16,7 +16,7 @@ import { encodeFeatures } from '../../src/core/data/table.js';
 import { Predictor, sigmoid } from '../../src/core/engine/predict.js';
 import { TreeExplainer } from '../../src/core/explanation/treeshap.js';
 import { featureColumnTypes, readCsv } from '../../src/io/csv.js';
-import { loadModelFile } from '../../src/io/model-file.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { SCORE_CHUNK_ROWS } from '../../src/cli/score-file.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-files-'));
@@ -46,7 +46,7 @@ function assertOneLineError(r: { code: number | null; stderr: string }, code: st
 
 /** What predict wrote before it streamed: the whole file read, encoded and scored at once. */
 async function wholeFileOutput(dataPath: string, explain: boolean): Promise<string> {
-  const model = await loadModelFile(demoModel);
+  const { model } = await readModelFile(demoModel);
   const table = await readCsv(dataPath, { types: featureColumnTypes(model.features), only: model.features.map((f) => f.name) });
   const x = encodeFeatures(table, model.features);
   const predictor = new Predictor(model.ensemble);

@@ -18,7 +18,7 @@ import { DEFAULT_SEED, replayOrder, runSimulation, type SimulateOptions } from '
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const DEMO = join(REPO_ROOT, 'models', 'demo');
@@ -38,7 +38,7 @@ after(async () => {
 
 async function driftServer(): Promise<{ app: FastifyInstance; url: string }> {
   const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json') }, extraSettings: DRIFT_SETTINGS });
-  const app = await buildApp(config, { model: await readModel(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
+  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
 }

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import type { TestApp } from './helpers.js';
 
@@ -21,7 +21,7 @@ describe('Cache-Control', () => {
   let t: TestApp;
   before(async () => {
     const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: DEMO_MODEL, API_KEY: KEY }, extraSettings: DRIFT_SETTINGS });
-    const app = await buildApp(config, { model: await readModel(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
+    const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
     t = { app, config };
   });
   after(() => t.app.close());

@@ -20,7 +20,7 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
 import { driftReportSchema } from '../../src/server/drift/schemas.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import type { TestApp } from './helpers.js';
 
@@ -86,7 +86,7 @@ describe('every response matches the HTTP contract', () => {
     await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
     baselineText = await readFile(join(dir, 'drift_baseline.json'), 'utf8');
     const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY }, extraSettings: DRIFT_SETTINGS });
-    const app = await buildApp(config, { model: await readModel(config.modelPath), plugins: [createDriftPlugin({ seed: 11 })], processMetrics: false, dashboardDir: null });
+    const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 11 })], processMetrics: false, dashboardDir: null });
     t = { app, config };
     rows = await holdoutRows(ROWS);
   });

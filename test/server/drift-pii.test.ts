@@ -23,7 +23,7 @@ import { parseBaseline, serializeBaseline } from '../../src/core/drift/index.js'
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { json, type TestApp } from './helpers.js';
@@ -106,7 +106,7 @@ async function piiApp(values: Record<string, string> = {}): Promise<PiiApp> {
     },
   });
   const app = await buildApp(config, {
-    model: await readModel(config.modelPath),
+    model: await readModelFile(config.modelPath),
     plugins: [createDriftPlugin({ seed: 3 })],
     processMetrics: false,
     logger: { level: 'debug', stream },

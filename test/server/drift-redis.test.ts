@@ -20,9 +20,9 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 
 import type { DriftReport } from '../../src/core/drift/index.js';
+import { CLI_ENTRY } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startRedisServer, waitUntil, type RedisTestServer } from '../helpers/redis-server.js';
-import { ENTRY } from './helpers.js';
 
 const DEMO = join(REPO_ROOT, 'models', 'demo');
 const PREFIX = 'drift-test:';
@@ -60,7 +60,7 @@ async function holdoutRows(n: number): Promise<Row[]> {
 
 /** A `fraudlens serve` child on a free port; resolves once it logs that it listens. */
 async function serve(name: string, env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, [ENTRY, 'serve'], {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -22,7 +22,7 @@ import { parseBaseline, serializeBaseline } from '../../src/core/drift/index.js'
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { pluginSettings } from '../../src/server/plugins.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { json, ulbSample, ULB_MODEL, type TestApp } from './helpers.js';
@@ -76,7 +76,7 @@ async function driftApp(dir: string, values: Record<string, string> = {}): Promi
     env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0', ...values },
     extraSettings: DRIFT_SETTINGS,
   });
-  const app = await buildApp(config, { model: await readModel(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false });
+  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false });
   return { app, config };
 }
 
@@ -397,7 +397,7 @@ describe('the drift baseline routes', () => {
       const answer = json<{ saved: boolean; rows: number; window_kept: boolean; source: string; path: string }>(res);
       assert.deepEqual([answer.saved, answer.rows, answer.window_kept, answer.source, answer.path], [true, 1000, true, 'memory', path]);
 
-      const model = await readModel(join(dir, 'model.json'));
+      const model = await readModelFile(join(dir, 'model.json'));
       const saved = parseBaseline(await readFile(path, 'utf8'), model.model);
       assert.equal(saved.rows, 1000);
       const amt = saved.features[0];

@@ -191,8 +191,8 @@ describe('hostile shapes', () => {
 
   it('does not read inherited properties as features (a feature named toString or constructor)', async () => {
     const names = ['toString', 'constructor', ...Array.from({ length: 28 }, (_, i) => `f${i}`)];
-    const { readModel } = await import('../../src/server/model-state.js');
-    const { model } = await readModel(ULB_MODEL, names);
+    const { readModelFile } = await import('../../src/io/model-file.js');
+    const { model } = await readModelFile(ULB_MODEL, { featureNames: names });
     const t = await makeApp({ FRAUDLENS_BODY_LIMIT: '1048576' }, { model: { model, path: ULB_MODEL, sha256: '0'.repeat(64) } });
     try {
       const absent = json<{ score: number }>(await t.app.inject({ method: 'POST', url: '/predict', payload: { f0: 1 } }));

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { json, type TestApp } from './helpers.js';
 
@@ -61,7 +61,7 @@ before(async () => {
   await copyFile(join(DEMO, 'model.json'), join(dir, 'model.json'));
   await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
   const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY }, extraSettings: DRIFT_SETTINGS });
-  const app = await buildApp(config, { model: await readModel(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
+  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
   t = { app, config };
   rows = await holdoutRows(SAMPLE_ROWS);
 });

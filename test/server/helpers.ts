@@ -1,18 +1,15 @@
 /**
- * Shared pieces of the server tests: the models they serve, an app built in-process, and the
- * compiled CLI entry for child-process tests, found next to this file's own compiled location so
- * the tests run from any outDir.
+ * Shared pieces of the server tests: the models they serve and an app built in-process
+ * (child-process tests run the CLI entry of test/helpers/cli.ts).
  */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { FastifyInstance } from 'fastify';
 
+import { readModelFile, type ModelFile } from '../../src/io/model-file.js';
 import { buildApp, type AppDeps } from '../../src/server/app.js';
 import { configFromValues, type ServerConfig } from '../../src/server/config.js';
-import { readModel, type LoadedModel } from '../../src/server/model-state.js';
 import { fixturePath, HAS_SHARED, sharedPath } from '../helpers/paths.js';
 
 /** Numeric XGBoost import (30 features Time, V1..V28, Amount; 10 trees of depth 3), committed. */
@@ -32,14 +29,11 @@ export function ulbSample(): Record<string, number> {
   return row;
 }
 
-/** The compiled entry (src/server/entry.js) of the same build as this test file. */
-export const ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'server', 'entry.js');
-
-const modelCache = new Map<string, Promise<LoadedModel>>();
-export function loadCached(path: string): Promise<LoadedModel> {
+const modelCache = new Map<string, Promise<ModelFile>>();
+export function loadCached(path: string): Promise<ModelFile> {
   let p = modelCache.get(path);
   if (p === undefined) {
-    p = readModel(path);
+    p = readModelFile(path);
     modelCache.set(path, p);
   }
   return p;

@@ -17,7 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import { configFromValues } from '../../src/server/config.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { freePort } from '../helpers/redis-server.js';
-import { ENTRY, ulbSample, ULB_MODEL } from './helpers.js';
+import { CLI_ENTRY } from '../helpers/cli.js';
+import { ulbSample, ULB_MODEL } from './helpers.js';
 
 /** Keep-alive connections held open across SIGTERM in the drain test. */
 const KEEP_ALIVE_CLIENTS = 16;
@@ -116,7 +117,7 @@ describe('startServer on a real socket', () => {
 
 /** A `fraudlens serve` child; resolves once its "listening" line names the URL. */
 async function spawnServe(args: string[], env: Record<string, string>, cwd: string): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
-  const child = spawn(process.execPath, [ENTRY, 'serve', ...args], {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,7 +137,7 @@ async function spawnServe(args: string[], env: Record<string, string>, cwd: stri
 }
 
 async function runServe(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [ENTRY, 'serve', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
   const [code] = (await once(child, 'exit')) as [number | null];

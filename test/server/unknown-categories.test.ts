@@ -14,7 +14,7 @@ import type { DriftReport } from '../../src/core/drift/index.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import type { FraudlensModel } from '../../src/core/engine/model.js';
 import { importXgboost, parseXgboostJsonText } from '../../src/core/engine/xgboost.js';
 import { fixturePath, REPO_ROOT } from '../helpers/paths.js';
@@ -44,7 +44,7 @@ async function demoApp(values: Record<string, string> = {}): Promise<TestApp> {
     env: { LOG_LEVEL: 'silent', MODEL_PATH: DEMO_MODEL, API_KEY: KEY, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0', ...values },
     extraSettings: DRIFT_SETTINGS,
   });
-  const app = await buildApp(config, { model: await readModel(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false });
+  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false });
   return { app, config };
 }
 

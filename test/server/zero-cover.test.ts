@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { TreeExplainer } from '../../src/core/explanation/treeshap.js';
 import { FraudlensError } from '../../src/core/errors.js';
-import { readModel } from '../../src/server/model-state.js';
+import { readModelFile } from '../../src/io/model-file.js';
 import { json, makeApp, ulbSample, ULB_MODEL, type TestApp } from './helpers.js';
 
 const KEY = 'zero-cover-key-0123456789';
@@ -47,7 +47,7 @@ describe('a model with all-zero covers', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('is refused by the explainer, naming the tree, node and field', async () => {
-    const { model } = await readModel(zeroPath);
+    const { model } = await readModelFile(zeroPath);
     assert.throws(() => new TreeExplainer(model.ensemble), (e: unknown) => {
       assert.ok(e instanceof FraudlensError);
       assert.equal(e.code, 'MODEL_UNSUPPORTED');

@@ -9,8 +9,9 @@ import assert from 'node:assert/strict';
 import { tableFromColumns } from '../../src/core/data/table.js';
 import { modelToJson } from '../../src/core/engine/model.js';
 import { lastRowsHoldOut, MIN_VALIDATION_POSITIVES, readTimes, reorderRows, stratifiedHoldOut, timeHoldOut, type HeldOut } from '../../src/core/training/holdout.js';
+import type { TrainOptions } from '../../src/core/training/options.js';
 import { Rng } from '../../src/core/training/random.js';
-import { trainModel, type TrainOptions } from '../../src/core/training/train.js';
+import { trainModel } from '../../src/core/training/train.js';
 import { expectError, labelsOf, syntheticTable } from './helpers.js';
 
 const CREATED_AT = '2026-01-01T00:00:00Z';

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { tableFromColumns, type Table } from '../../src/core/data/table.js';
 import { nodeCategories } from '../../src/core/engine/ensemble.js';
 import { DEFAULT_THRESHOLDS, modelToJson, parseModel, serializeModel } from '../../src/core/engine/model.js';
-import { ALL_VALUES_LEFT } from '../../src/core/training/boost.js';
 import { averagePrecision, logLoss, rocAuc } from '../../src/core/training/metrics.js';
-import { DEFAULT_GOSS, trainModel, type TrainOptions } from '../../src/core/training/train.js';
+import { DEFAULT_GOSS, type TrainOptions } from '../../src/core/training/options.js';
+import { trainModel } from '../../src/core/training/train.js';
+import { ALL_VALUES_LEFT } from '../../src/core/training/tree-grower.js';
 import { expectError, labelsOf, MERCHANTS, predictTable, sliceTable, syntheticTable } from './helpers.js';
 
 /** Validation metrics from binned routing vs the engine's float32 predictor: the same sums. */

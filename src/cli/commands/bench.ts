@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { Predictor, sigmoid } from '../../core/engine/predict.js';
 import { TreeExplainer } from '../../core/explanation/treeshap.js';
-import { loadModelFile } from '../../io/model-file.js';
+import { readModelFile } from '../../io/model-file.js';
 import { loadScoringData } from '../data.js';
 import { positiveInt } from '../options.js';
 
@@ -24,7 +24,7 @@ export function registerBench(program: Command): void {
     .option('--rows <n>', 'rows for batch prediction (the data is tiled to reach it)', positiveInt('--rows'))
     .option('--json', 'print one JSON line')
     .action(async (opts: { model: string; data: string; rows?: number; json?: boolean }) => {
-      const model = await loadModelFile(opts.model);
+      const { model } = await readModelFile(opts.model);
       const data = await loadScoringData(opts.data, model);
       const m = model.features.length;
       const rows = opts.rows ?? data.rows;

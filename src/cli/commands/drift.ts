@@ -11,7 +11,7 @@ import { Predictor } from '../../core/engine/predict.js';
 import { unknownAsMissing } from '../../core/data/table.js';
 import { buildDriftReport, type DriftReport } from '../../core/drift/index.js';
 import { baselineFromCsv, loadBaseline } from '../../io/baseline-file.js';
-import { loadModelFile, MODEL_FILE_NAME } from '../../io/model-file.js';
+import { MODEL_FILE_NAME, readModelFile } from '../../io/model-file.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { loadScoringData } from '../data.js';
 import { csvReadOptions, delimiterOption, nonNegativeInt, numberIn, positiveInt, type DelimiterFlag } from '../options.js';
@@ -29,7 +29,7 @@ export function registerDrift(program: Command): void {
     .option('--seed <n>', 'seed of the sample', nonNegativeInt('--seed'), 0)
     .addOption(delimiterOption())
     .action(async (opts: { model: string; data: string; out: string; bins?: number; reservoir?: number; seed: number } & DelimiterFlag) => {
-      const model = await loadModelFile(opts.model);
+      const { model } = await readModelFile(opts.model);
       const baseline = await baselineFromCsv({ model, dataPath: opts.data, outPath: opts.out, bins: opts.bins, reservoirSize: opts.reservoir, seed: opts.seed, csv: csvReadOptions(opts) });
       process.stderr.write(`baseline of ${baseline.rows} rows, ${baseline.features.length} features → ${opts.out}\n`);
     });
@@ -45,7 +45,7 @@ export function registerDrift(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML report with charts')
     .addOption(delimiterOption())
     .action(async (opts: { baseline: string; data: string; model?: string; share: number; json?: boolean; html?: string } & DelimiterFlag) => {
-      const model = await loadModelFile(opts.model ?? join(dirname(opts.baseline), MODEL_FILE_NAME));
+      const { model } = await readModelFile(opts.model ?? join(dirname(opts.baseline), MODEL_FILE_NAME));
       const baseline = await loadBaseline(opts.baseline, model);
       // Categories the model never saw are counted as new categories (in the baseline's "other"
       // bucket for the tests) and scored as missing values, as predict and the API score them.

@@ -10,7 +10,7 @@ import { FraudlensError } from '../../core/errors.js';
 import { Predictor } from '../../core/engine/predict.js';
 import { calibrationTable, confusionAt, evaluateScores } from '../../core/training/index.js';
 import { requireColumn, type Table } from '../../core/data/table.js';
-import { loadModelFile } from '../../io/model-file.js';
+import { readModelFile } from '../../io/model-file.js';
 import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
 import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
 import { csvReadOptions, delimiterOption, type DelimiterFlag } from '../options.js';
@@ -28,7 +28,7 @@ export function registerEvaluate(program: Command): void {
     .addOption(delimiterOption());
   addStrictCategoriesOption(command)
     .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean; strictCategories?: boolean } & DelimiterFlag) => {
-      const model = await loadModelFile(opts.model);
+      const { model } = await readModelFile(opts.model);
       // A model with feature definitions reads raw events: derive its features first, as training did.
       const derived = model.featureDefinitions ? await deriveToTemporaryFile(model.featureDefinitions.definitions, { data: opts.data, keep: [opts.label], csv: csvReadOptions(opts) }) : undefined;
       let data;

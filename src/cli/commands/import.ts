@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { FraudlensError } from '../../core/errors.js';
-import { importXgboost, parseXgboostJsonText } from '../../core/engine/xgboost.js';
-import { saveModelFile } from '../../io/model-file.js';
+import { readModelFile, saveModelFile } from '../../io/model-file.js';
 import { nameList } from '../options.js';
 
 export function registerImport(program: Command): void {
@@ -19,22 +18,10 @@ export function registerImport(program: Command): void {
     .option('--categories <file>', 'JSON object: categorical feature → its category names in code order (pandas: df[col].cat.categories); those features then take names')
     .action(async (opts: { from: string; model: string; out: string; featureNames?: string[]; versionLabel?: string; categories?: string }) => {
       if (opts.from !== 'xgboost') throw new FraudlensError('INPUT_INVALID', `--from must be "xgboost", got "${opts.from}"`, { field: '--from' });
-      let text: string;
-      try {
-        text = await readFile(opts.model, 'utf8');
-      } catch (e) {
-        throw new FraudlensError('INPUT_UNREADABLE', `cannot read model file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: opts.model });
-      }
-      const categories = opts.categories === undefined ? undefined : await readCategoryNames(opts.categories);
-      let model;
-      try {
-        model = importXgboost(parseXgboostJsonText(text), { featureNames: opts.featureNames, version: opts.versionLabel, sourcePath: opts.model, categories });
-      } catch (e) {
-        if (e instanceof FraudlensError) throw new FraudlensError(e.code, e.message, { ...e.location, file: e.location.field?.startsWith('categories') ? opts.categories : opts.model });
-        throw e;
-      }
+      const categories = opts.categories === undefined ? undefined : { names: await readCategoryNames(opts.categories), file: opts.categories };
+      const { model } = await readModelFile(opts.model, { format: 'xgboost', featureNames: opts.featureNames, version: opts.versionLabel, categories });
       const path = await saveModelFile(opts.out, model);
-      const named = categories === undefined ? 0 : Object.keys(categories).length;
+      const named = categories === undefined ? 0 : Object.keys(categories.names).length;
       process.stdout.write(`imported ${model.ensemble.numTrees} trees, ${model.features.length} features (max depth ${model.ensemble.maxDepth}${named > 0 ? `, ${named} categorical by name` : ''}) → ${path}\n`);
     });
 }

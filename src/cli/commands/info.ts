@@ -1,7 +1,7 @@
 /** `fraudlens info --model FILE [--json]`: features, trees, depth and metadata of a model. */
 
 import type { Command } from 'commander';
-import { loadModelFile } from '../../io/model-file.js';
+import { readModelFile } from '../../io/model-file.js';
 import { describeModel } from '../../core/engine/describe.js';
 import { nameList } from '../options.js';
 
@@ -25,7 +25,7 @@ export function registerInfo(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('--feature-names <names>', 'names for an XGBoost model that has none', nameList('--feature-names'))
     .action(async (opts: { model: string; json?: boolean; featureNames?: string[] }) => {
-      const model = await loadModelFile(opts.model, { featureNames: opts.featureNames });
+      const { model } = await readModelFile(opts.model, { featureNames: opts.featureNames });
       const info = describeModel(model);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(info)}\n`);

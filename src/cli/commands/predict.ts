@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { FraudlensError } from '../../core/errors.js';
 import { sigmoid } from '../../core/engine/predict.js';
-import { loadModelFile } from '../../io/model-file.js';
+import { readModelFile } from '../../io/model-file.js';
 import { openAtomicWriter } from '../../io/atomic-stream.js';
 import { scoreCsvFile } from '../score-file.js';
 import { addStrictCategoriesOption, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
@@ -27,7 +27,7 @@ export function registerPredict(program: Command): void {
     .addOption(delimiterOption());
   addStrictCategoriesOption(command).action(async (opts: { model: string; data: string; out: string; explain?: boolean; featureNames?: string[]; strictCategories?: boolean } & DelimiterFlag) => {
     if (opts.out === opts.data) throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
-    const model = await loadModelFile(opts.model, { featureNames: opts.featureNames });
+    const { model } = await readModelFile(opts.model, { featureNames: opts.featureNames });
     const explain = opts.explain === true;
     const m = model.features.length;
     const header = ['margin', 'score', ...(explain ? [...model.features.map((f) => `shap_${f.name}`), 'shap_bias'] : [])];

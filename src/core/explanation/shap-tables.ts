@@ -19,7 +19,7 @@
 
 import { FraudlensError } from '../errors.js';
 import type { TreeEnsemble } from '../engine/ensemble.js';
-import type { Layout } from '../engine/predict.js';
+import type { Layout } from '../engine/tree-layout.js';
 import { LeafShapley } from './leaf-shapley.js';
 
 /** Distinct features on one path: the satisfied bits live in an int32. */

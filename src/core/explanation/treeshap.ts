@@ -6,7 +6,8 @@
 
 import { FraudlensError } from '../errors.js';
 import type { TreeEnsemble } from '../engine/ensemble.js';
-import { childOf, Predictor, type Layout } from '../engine/predict.js';
+import { Predictor } from '../engine/predict.js';
+import { childOf, type Layout } from '../engine/tree-layout.js';
 import { LeafShapley } from './leaf-shapley.js';
 import { buildShapTables, KEY_BITS_MAX, TABLE_BUDGET_BYTES, type ShapTables } from './shap-tables.js';
 

@@ -50,7 +50,7 @@ export function packGradients(grad: Float64Array, hess: Float64Array, rows: Int3
   return scales;
 }
 
-// The loops are functions of their own so that V8 optimises them whole (see boost.ts).
+// The loops are functions of their own so that V8 optimises them whole (see tree-grower.ts).
 function sumAbs(values: Float64Array, rows: Int32Array, count: number): number {
   let sum = 0;
   for (let k = 0; k < count; k++) sum += Math.abs(values[rows[k]]);
