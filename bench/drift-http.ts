@@ -53,7 +53,6 @@ function syntheticRows(n: number, seed: number): { rows: Float64Array[]; scores:
   return { rows, scores: Float64Array.from({ length: n }, () => rng.next()) };
 }
 
-
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -87,7 +86,8 @@ print(json.dumps({"ms": full, "ms_1000_rows": (time.perf_counter() - t) * 1000, 
 async function measure(): Promise<Record<string, unknown>> {
   const modelPath = join(PACKAGE_ROOT, 'fixtures', 'xgboost', 'ulb_subset_d3_t10.model.json');
   const loaded = await readModelFile(modelPath);
-  if (loaded.model.features.length !== FEATURES) throw new Error(`expected a ${FEATURES}-feature model, got ${loaded.model.features.length}`);
+  if (loaded.model.features.length !== FEATURES)
+    throw new Error(`expected a ${FEATURES}-feature model, got ${loaded.model.features.length}`);
 
   // The baseline lives in a scratch directory (FRAUDLENS_DRIFT_BASELINE_PATH), so the fixture's
   // directory is not written to.
@@ -99,7 +99,11 @@ async function measure(): Promise<Record<string, unknown>> {
   const baselinePath = join(scratch, 'drift_baseline.json');
   await saveBaseline(baselinePath, baseline);
 
-  const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: modelPath, FRAUDLENS_DRIFT_BASELINE_PATH: baselinePath }, extraSettings: DRIFT_SETTINGS });
+  const config = loadConfig({
+    envFile: null,
+    env: { LOG_LEVEL: 'silent', MODEL_PATH: modelPath, FRAUDLENS_DRIFT_BASELINE_PATH: baselinePath },
+    extraSettings: DRIFT_SETTINGS,
+  });
   const app = await buildApp(config, { model: loaded, plugins: [createDriftPlugin({ seed: 3 })], processMetrics: false });
   try {
     const ctx = app.fraudlens;
@@ -130,7 +134,8 @@ async function measure(): Promise<Record<string, unknown>> {
       if (res.statusCode !== 200) throw new Error(`/drift answered ${res.statusCode}: ${res.body}`);
       report = JSON.parse(res.body) as DriftReport;
     }
-    if (report === undefined || report.rows !== WINDOW_ROWS) throw new Error(`the window holds ${report?.rows} rows, expected ${WINDOW_ROWS}`);
+    if (report === undefined || report.rows !== WINDOW_ROWS)
+      throw new Error(`the window holds ${report?.rows} rows, expected ${WINDOW_ROWS}`);
     const reportMs = median(times.slice(1)); // the first call also compiles the route's serializer
 
     const peer = scipyKs(WINDOW_ROWS);
@@ -149,7 +154,7 @@ async function measure(): Promise<Record<string, unknown>> {
       scipy_ks_2samp_30_features_1000_rows_ms: round(peer.ms_1000_rows, 2),
       scipy_version: peer.scipy,
       speedup_vs_scipy_ks: ratio(peer.ms, reportMs),
-      note: 'not the same computation: ours runs KS on the window\'s uniform row sample (250 rows per 5-minute bucket, up to 1000; here the whole window fell in one or two buckets) and keeps counts of every row on the baseline bins; the peer runs ks_2samp on every raw row, and its fetching and parsing of those rows is not counted',
+      note: "not the same computation: ours runs KS on the window's uniform row sample (250 rows per 5-minute bucket, up to 1000; here the whole window fell in one or two buckets) and keeps counts of every row on the baseline bins; the peer runs ks_2samp on every raw row, and its fetching and parsing of those rows is not counted",
     };
   } finally {
     await app.close();

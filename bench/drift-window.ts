@@ -28,7 +28,15 @@ const DISTINCT_ROWS = 10_000;
 /** A one-split model over FEATURES numeric features: enough for buildBaseline to score rows. */
 function benchModel(): FraudlensModel {
   const ensemble = buildEnsemble(FEATURES, 0, [
-    { feature: [0, -1, -1], threshold: [0, 0, 0], left: [1, -1, -1], right: [2, -1, -1], defaultLeft: [1, 0, 0], value: [0, -1, 1], cover: [2, 1, 1] },
+    {
+      feature: [0, -1, -1],
+      threshold: [0, 0, 0],
+      left: [1, -1, -1],
+      right: [2, -1, -1],
+      defaultLeft: [1, 0, 0],
+      value: [0, -1, 1],
+      cover: [2, 1, 1],
+    },
   ]);
   return {
     version: 'bench',
@@ -74,13 +82,22 @@ async function main(): Promise<void> {
   const memory = new MemoryDriftWindow(baseline, { seed: 3 });
   time(memory, x, scores, 50_000); // warm-up: let the JIT optimise update()
   const ns = time(memory, x, scores, UPDATES);
-  console.log(JSON.stringify({ backend: 'memory', features: FEATURES, updates: UPDATES, ns_per_update: Math.round(ns), target_ns: 5000 }));
+  console.log(
+    JSON.stringify({ backend: 'memory', features: FEATURES, updates: UPDATES, ns_per_update: Math.round(ns), target_ns: 5000 }),
+  );
 
   const t0 = process.hrtime.bigint();
   const snapshot = await memory.read({ type: 'time', durationMs: 3_600_000 });
   const report = buildDriftReport(baseline, snapshot);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(JSON.stringify({ step: 'read + report, 1h window', rows: report.rows, sample: snapshot.sample.size, ms: Math.round(ms * 10) / 10 }));
+  console.log(
+    JSON.stringify({
+      step: 'read + report, 1h window',
+      rows: report.rows,
+      sample: snapshot.sample.size,
+      ms: Math.round(ms * 10) / 10,
+    }),
+  );
   await memory.close();
 
   const url = process.env.REDIS_URL;
@@ -95,7 +112,15 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     await redis.flush();
-    console.log(JSON.stringify({ backend: 'redis (synchronous part)', features: FEATURES, updates: batches * 10_000, ns_per_update: Math.round(total / batches), stats: redis.stats() }));
+    console.log(
+      JSON.stringify({
+        backend: 'redis (synchronous part)',
+        features: FEATURES,
+        updates: batches * 10_000,
+        ns_per_update: Math.round(total / batches),
+        stats: redis.stats(),
+      }),
+    );
     await redis.close();
   }
 }

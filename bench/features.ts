@@ -20,7 +20,16 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,7 +64,9 @@ function measured(cmd: string, args: string[]): Measured {
   const dir = mkdtempSync(join(tmpdir(), 'fl-features-'));
   const file = join(dir, 'time.txt');
   try {
-    const stdout = run('/usr/bin/time', ['-f', '%e %U %S %M', '-o', file, cmd, ...args], { env: { ...process.env, FRAUDLENS_SHARED: SHARED } });
+    const stdout = run('/usr/bin/time', ['-f', '%e %U %S %M', '-o', file, cmd, ...args], {
+      env: { ...process.env, FRAUDLENS_SHARED: SHARED },
+    });
     const [wall, user, sys, rssKiB] = readFileSync(file, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
     return { wall_s: wall, cpu_s: Math.round((user + sys) * 100) / 100, peak_rss_mib: Math.round(rssKiB / 102.4) / 10, stdout };
   } finally {
@@ -101,13 +112,20 @@ function ours(data: string, out: string): Measured {
 }
 
 function compare(oursFile: string, peerFile: string): Record<string, unknown> {
-  const r = spawnSync(PYTHON, [join(REPO, 'bench', 'features_compare.py'), oursFile, peerFile, '--id', 'trans_num'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, [join(REPO, 'bench', 'features_compare.py'), oursFile, peerFile, '--id', 'trans_num'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(`features_compare.py failed (${r.status}):\n${r.stderr}`);
   return lastJson(r.stdout);
 }
 
 const side = (m: Measured, rows: number): Record<string, number> => ({
-  rows_per_s: Math.round(rows / m.wall_s), wall_s: m.wall_s, cpu_s: m.cpu_s, rows_per_cpu_s: Math.round(rows / m.cpu_s), peak_rss_mib: m.peak_rss_mib,
+  rows_per_s: Math.round(rows / m.wall_s),
+  wall_s: m.wall_s,
+  cpu_s: m.cpu_s,
+  rows_per_cpu_s: Math.round(rows / m.cpu_s),
+  peak_rss_mib: m.peak_rss_mib,
 });
 
 async function speed(hasOurs: boolean): Promise<Record<string, unknown>> {
@@ -118,7 +136,11 @@ async function speed(hasOurs: boolean): Promise<Record<string, unknown>> {
   const peerOut = join(CACHE, 'features_speed_pandas.csv');
   const peer = pandas(data, peerOut);
   const rows = peer.report.rows as number;
-  const result: Record<string, unknown> = { data: rowsOption ? `sparkov_train, first ${rows} rows` : 'sparkov_train (whole file)', rows, pandas: { ...side(peer, rows), peer_report: peer.report } };
+  const result: Record<string, unknown> = {
+    data: rowsOption ? `sparkov_train, first ${rows} rows` : 'sparkov_train (whole file)',
+    rows,
+    pandas: { ...side(peer, rows), peer_report: peer.report },
+  };
   if (!hasOurs) return { ...result, fraudlens: 'skipped: this build has no `fraudlens features` command' };
   const oursOut = join(CACHE, 'features_speed_ours.csv');
   const mine = ours(data, oursOut);
@@ -138,10 +160,41 @@ function quality(hasOurs: boolean): Record<string, unknown> {
     else pandas(data, out);
     return out;
   });
-  const xgb = lastJson(run(PYTHON, [join(REPO, 'bench', 'features_quality.py'), '--defs', DEFS, files[0], files[1], '--label', LABEL], { env: { ...process.env, FRAUDLENS_SHARED: SHARED } }));
+  const xgb = lastJson(
+    run(PYTHON, [join(REPO, 'bench', 'features_quality.py'), '--defs', DEFS, files[0], files[1], '--label', LABEL], {
+      env: { ...process.env, FRAUDLENS_SHARED: SHARED },
+    }),
+  );
   const modelDir = join(CACHE, 'features_quality_model');
-  const train = lastJson(run(process.execPath, [CLI, 'train', '--data', files[0], '--label', LABEL, '--drop', NOT_FEATURES.join(','), '--out', modelDir, '--no-baseline', '--json']));
-  const evaluation = lastJson(run(process.execPath, [CLI, 'evaluate', '--model', join(modelDir, 'model.json'), '--data', files[1], '--label', LABEL, '--json']));
+  const train = lastJson(
+    run(process.execPath, [
+      CLI,
+      'train',
+      '--data',
+      files[0],
+      '--label',
+      LABEL,
+      '--drop',
+      NOT_FEATURES.join(','),
+      '--out',
+      modelDir,
+      '--no-baseline',
+      '--json',
+    ]),
+  );
+  const evaluation = lastJson(
+    run(process.execPath, [
+      CLI,
+      'evaluate',
+      '--model',
+      join(modelDir, 'model.json'),
+      '--data',
+      files[1],
+      '--label',
+      LABEL,
+      '--json',
+    ]),
+  );
   const derived = xgb.derived as Record<string, number>;
   const oursPrAuc = prAuc(evaluation);
   return {

@@ -87,8 +87,17 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** The peers' bench_http.sh (2 threads, 50 connections unless told). */
-async function wrk(path: string, port: number, seconds: number, body: string, label: string, env: Record<string, string> = {}): Promise<WrkResult> {
-  const { stdout } = await run(join(PEERS, 'bench_http.sh'), [path, String(port), String(seconds), body], { env: { ...process.env, LABEL: label, ...env } });
+async function wrk(
+  path: string,
+  port: number,
+  seconds: number,
+  body: string,
+  label: string,
+  env: Record<string, string> = {},
+): Promise<WrkResult> {
+  const { stdout } = await run(join(PEERS, 'bench_http.sh'), [path, String(port), String(seconds), body], {
+    env: { ...process.env, LABEL: label, ...env },
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as WrkResult;
 }
 
@@ -111,14 +120,37 @@ function pacedScript(delay: number, connections: number): string {
   ].join('\n');
 }
 
-async function wrkWithDelay(path: string, port: number, seconds: number, body: string, delay: number, connections: number): Promise<WrkResult> {
+async function wrkWithDelay(
+  path: string,
+  port: number,
+  seconds: number,
+  body: string,
+  delay: number,
+  connections: number,
+): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
   try {
     const script = join(dir, 'paced.lua');
     writeFileSync(script, pacedScript(delay, connections));
-    const { stdout } = await run('/usr/bin/wrk', ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script, `http://127.0.0.1:${port}${path}`], {
-      env: { ...process.env, BENCH_BODY: body },
-    });
+    const { stdout } = await run(
+      '/usr/bin/wrk',
+      [
+        '-t',
+        '2',
+        '-c',
+        String(connections),
+        '-d',
+        `${seconds}s`,
+        '--timeout',
+        '10s',
+        '-s',
+        script,
+        `http://127.0.0.1:${port}${path}`,
+      ],
+      {
+        env: { ...process.env, BENCH_BODY: body },
+      },
+    );
     const line = stdout.split('\n').find((l) => l.startsWith('{'));
     if (line === undefined) throw new Error(`wrk printed no result:\n${stdout}`);
     return JSON.parse(line) as WrkResult;
@@ -133,7 +165,13 @@ async function wrkWithDelay(path: string, port: number, seconds: number, body: s
  * (latency plus wrk's timer slack) is not known in advance. Short probes measure it and correct
  * the delay (at most three); the final run reports the rate it actually reached.
  */
-async function pacedWrk(path: string, port: number, seconds: number, body: string, rate: number): Promise<WrkResult & { target_req_per_s: number; delay_ms: number }> {
+async function pacedWrk(
+  path: string,
+  port: number,
+  seconds: number,
+  body: string,
+  rate: number,
+): Promise<WrkResult & { target_req_per_s: number; delay_ms: number }> {
   // Enough connections that each waits >= ~10 ms: whole-millisecond delay steps stay fine.
   const connections = Math.max(1, Math.min(50, Math.round((rate * 11) / 1000)));
   const period = (connections * 1000) / rate;
@@ -192,12 +230,16 @@ function summarize(r: WrkResult): Record<string, unknown> {
 }
 
 function table(rows: [string, WrkResult | undefined][]): string {
-  const lines = [`${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`];
+  const lines = [
+    `${'run'.padEnd(40)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)}`,
+  ];
   for (const [name, r] of rows) {
     if (r === undefined) continue;
     const e = Object.values(r.errors).reduce((a, b) => a + b, 0);
     const L = r.latency_ms;
-    lines.push(`${name.padEnd(40)} ${r.req_per_s.toFixed(1).padStart(9)} ${L.p50.toFixed(2).padStart(8)} ${L.p90.toFixed(2).padStart(8)} ${L.p99.toFixed(2).padStart(8)} ${String(e).padStart(7)}`);
+    lines.push(
+      `${name.padEnd(40)} ${r.req_per_s.toFixed(1).padStart(9)} ${L.p50.toFixed(2).padStart(8)} ${L.p90.toFixed(2).padStart(8)} ${L.p99.toFixed(2).padStart(8)} ${String(e).padStart(7)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -217,9 +259,17 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   const loadBefore = loadAverage();
   // 1-3: our server.
   const port = await freePort();
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', LOGGING_HANDLER: o.loggingHandler };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    LOG_LEVEL: 'warn',
+    LOGGING_HANDLER: o.loggingHandler,
+  };
   if (o.loggingHandler === 'redis') env.REDIS_URL = 'redis://127.0.0.1:6379/0';
-  const ours = spawn(process.execPath, [ENTRY, 'serve', '--model', o.model, '--host', '127.0.0.1', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const ours = spawn(process.execPath, [ENTRY, 'serve', '--model', o.model, '--host', '127.0.0.1', '--port', String(port)], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let predict: WrkResult;
   let explain: WrkResult;
   let half: WrkResult & { target_req_per_s: number; delay_ms: number };
@@ -239,7 +289,10 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
 
   // 3b: resident memory with the demo model (what `npm start` serves), after the same two loads.
   const demoPort = await freePort();
-  const demo = spawn(process.execPath, [ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(demoPort)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const demo = spawn(process.execPath, [ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(demoPort)], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let demoMemory: { rss_mib: number; peak_rss_mib: number };
   try {
     await waitHealthy(`http://127.0.0.1:${demoPort}/health`, demo);
@@ -252,7 +305,9 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
 
   // 4: the framework floor.
   const floorPort = await freePort();
-  const floor = spawn(process.execPath, [fileURLToPath(import.meta.url), '--floor-server', String(floorPort)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const floor = spawn(process.execPath, [fileURLToPath(import.meta.url), '--floor-server', String(floorPort)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   let floorResult: WrkResult;
   try {
     await waitHealthy(`http://127.0.0.1:${floorPort}/health`, floor);
@@ -272,7 +327,10 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       env: { ...process.env, SERVERS: 'fastapi1 flask' },
       maxBuffer: 16 * 1024 * 1024,
     });
-    const rows = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as WrkResult);
+    const rows = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as WrkResult);
     fastapi = rows.find((r) => r.label === 'fastapi-uvicorn-1w /predict');
     flaskPredict = rows.find((r) => r.label === 'flask /predict');
     flaskExplain = rows.find((r) => r.label === 'flask /explain');
@@ -293,12 +351,22 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     ours: {
       predict: summarize(predict),
       explain: summarize(explain),
-      half_peak: { ...summarize(half), target_req_per_s: half.target_req_per_s, connections: half.connections, delay_ms: half.delay_ms, method: 'wrk delay() pacing, closed loop (wrk2 unavailable)' },
+      half_peak: {
+        ...summarize(half),
+        target_req_per_s: half.target_req_per_s,
+        connections: half.connections,
+        delay_ms: half.delay_ms,
+        method: 'wrk delay() pacing, closed loop (wrk2 unavailable)',
+      },
       memory,
       demo_model_memory: demoMemory,
     },
     floor: summarize(floorResult),
-    peers: { fastapi_1w_predict: fastapi && summarize(fastapi), flask_predict: flaskPredict && summarize(flaskPredict), flask_explain: flaskExplain && summarize(flaskExplain) },
+    peers: {
+      fastapi_1w_predict: fastapi && summarize(fastapi),
+      flask_predict: flaskPredict && summarize(flaskPredict),
+      flask_explain: flaskExplain && summarize(flaskExplain),
+    },
     peers_reference_idle_machine: reference,
     ratios: {
       predict_vs_fastapi_req_per_s: fastapi ? ratio(predict.req_per_s, fastapi.req_per_s) : null,
@@ -344,7 +412,10 @@ export const section: Section = {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const floorPort = arg('--floor-server');
-  const job = floorPort !== undefined ? floorServer(Number(floorPort)) : runHttpBench(defaults()).then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`));
+  const job =
+    floorPort !== undefined
+      ? floorServer(Number(floorPort))
+      : runHttpBench(defaults()).then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`));
   job.catch((e: unknown) => {
     process.stderr.write(`bench http: ${(e as Error).message}\n`);
     process.exitCode = 1;

@@ -34,4 +34,6 @@ for (let i = 0; i < reloads; i++) {
 }
 await app.close();
 const sorted = [...maxima].sort((a, b) => a - b);
-process.stdout.write(`max event-loop delay per reload (ms): ${maxima.join(' ')}; median ${sorted[Math.floor(sorted.length / 2)]}\n`);
+process.stdout.write(
+  `max event-loop delay per reload (ms): ${maxima.join(' ')}; median ${sorted[Math.floor(sorted.length / 2)]}\n`,
+);

@@ -33,7 +33,12 @@ export interface Section {
 
 /** Runs a command, returns stdout; throws with stderr on failure. */
 export function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  const r = spawnSync(cmd, args, { cwd: options.cwd ?? REPO, env: options.env ?? process.env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd: options.cwd ?? REPO,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
   return r.stdout;
 }
@@ -71,7 +76,11 @@ const predictSection: Section = {
     const model = join(PEERS, 'model_synthetic', 'model.json');
     const data = syntheticData();
     const ours = lastJson(fraudlens(['bench', '--model', model, '--data', data, '--rows', '284807', '--json']));
-    const peer = lastJson(run(PYTHON, [join(PEERS, 'bench_predict.py'), model, data, '--label', 'Class', '--min-rows', '284807', '--threads', '1'], { cwd: PEERS }));
+    const peer = lastJson(
+      run(PYTHON, [join(PEERS, 'bench_predict.py'), model, data, '--label', 'Class', '--min-rows', '284807', '--threads', '1'], {
+        cwd: PEERS,
+      }),
+    );
     const x = (peer.by_nthread as Record<string, Record<string, number>>)['1'];
     const n = (k: string): number => ours[k] as number;
     return {
@@ -92,7 +101,8 @@ const predictSection: Section = {
 
 async function loadSections(names: string[]): Promise<Section[]> {
   // Each further section lives in its own module exporting `section` (loaded only when chosen).
-  const fromModule = (file: string) => async (): Promise<Section> => ((await import(`./${file}`)) as { section: Section }).section;
+  const fromModule = (file: string) => async (): Promise<Section> =>
+    ((await import(`./${file}`)) as { section: Section }).section;
   const all: Record<string, () => Promise<Section>> = {
     predict: async () => predictSection,
     train: fromModule('train-parity.js'),

@@ -12,7 +12,16 @@ import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 
 export const SPARKOV_DERIVED_COLUMNS = [
-  'trans_time', 'amt', 'category', 'gender', 'city_pop', 'age', 'hour', 'day_of_week', 'distance_km', 'is_fraud',
+  'trans_time',
+  'amt',
+  'category',
+  'gender',
+  'city_pop',
+  'age',
+  'hour',
+  'day_of_week',
+  'distance_km',
+  'is_fraud',
 ] as const;
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -35,7 +44,11 @@ export interface DeriveOptions {
 }
 
 /** Reads a Sparkov CSV(.gz), writes the derived CSV(.gz); returns rows written and frauds. */
-export async function deriveSparkov(input: string, output: string, options: DeriveOptions = {}): Promise<{ rows: number; frauds: number }> {
+export async function deriveSparkov(
+  input: string,
+  output: string,
+  options: DeriveOptions = {},
+): Promise<{ rows: number; frauds: number }> {
   const every = options.every ?? 1;
   const offset = options.offset ?? 0;
   const source = createReadStream(input);
@@ -66,7 +79,17 @@ export async function deriveSparkov(input: string, output: string, options: Deri
     const label = Number(r.is_fraud);
     frauds += label;
     rows++;
-    const features = [when, r.amt, r.category, r.gender, r.city_pop, age.toFixed(1), at.getUTCHours(), (at.getUTCDay() + 6) % 7, distance.toFixed(2)];
+    const features = [
+      when,
+      r.amt,
+      r.category,
+      r.gender,
+      r.city_pop,
+      age.toFixed(1),
+      at.getUTCHours(),
+      (at.getUTCDay() + 6) % 7,
+      distance.toFixed(2),
+    ];
     await write(stringify([location ? [...features, r.lat, r.long, label] : [...features, label]]));
   }
   out.end();

@@ -33,7 +33,11 @@ interface Dataset {
  * from the same list agree.
  */
 async function numericCopy(
-  input: string, output: string, text: readonly string[], relabel?: { column: string; map: (v: string) => string }, codesFrom: readonly string[] = [input],
+  input: string,
+  output: string,
+  text: readonly string[],
+  relabel?: { column: string; map: (v: string) => string },
+  codesFrom: readonly string[] = [input],
 ): Promise<void> {
   if (existsSync(output)) return;
   // First pass: the category lists; second: the coded rows.
@@ -78,16 +82,45 @@ const cached = (f: string): string => join(CACHE, f);
 
 const DATASETS: Dataset[] = [
   { name: 'synthetic 284,807 × 30', label: 'Class', drop: [], categorical: [], prepare: async () => syntheticData() },
-  { name: 'ULB credit-card (balanced subset)', label: 'Class', drop: [], categorical: [], prepare: async () => data('ulb_creditcard_balanced.csv.gz') },
-  { name: 'UCI default of credit card clients', label: 'default.payment.next.month', drop: ['ID'], categorical: [], prepare: async () => data('uci_default_credit_card_clients.csv.gz') },
+  {
+    name: 'ULB credit-card (balanced subset)',
+    label: 'Class',
+    drop: [],
+    categorical: [],
+    prepare: async () => data('ulb_creditcard_balanced.csv.gz'),
+  },
+  {
+    name: 'UCI default of credit card clients',
+    label: 'default.payment.next.month',
+    drop: ['ID'],
+    categorical: [],
+    prepare: async () => data('uci_default_credit_card_clients.csv.gz'),
+  },
   {
     name: 'German credit',
     label: 'class',
     drop: [],
-    categorical: ['checking_status', 'credit_history', 'purpose', 'savings_status', 'employment_since', 'personal_status_sex', 'other_debtors', 'property', 'other_installment_plans', 'housing', 'job', 'own_telephone', 'foreign_worker'],
+    categorical: [
+      'checking_status',
+      'credit_history',
+      'purpose',
+      'savings_status',
+      'employment_since',
+      'personal_status_sex',
+      'other_debtors',
+      'property',
+      'other_installment_plans',
+      'housing',
+      'job',
+      'own_telephone',
+      'foreign_worker',
+    ],
     async prepare() {
       const out = cached('german_coded.csv.gz');
-      await numericCopy(data('german_credit.csv.gz'), out, this.categorical, { column: 'class', map: (v) => (v === '2' ? '1' : '0') });
+      await numericCopy(data('german_credit.csv.gz'), out, this.categorical, {
+        column: 'class',
+        map: (v) => (v === '2' ? '1' : '0'),
+      });
       return out;
     },
   },
@@ -166,7 +199,19 @@ async function sparkovOutOfTimeFiles(): Promise<{ derived: [string, string]; cod
 }
 
 function oursOutOfTime(files: [string, string], drop: string[], goss: 'auto' | 'off'): Record<string, number> {
-  const args = ['--expose-gc', join(REPO, 'dist', 'bench', 'train.js'), files[0], '--test', files[1], '--label', 'is_fraud', '--drop', drop.join(','), '--goss', goss];
+  const args = [
+    '--expose-gc',
+    join(REPO, 'dist', 'bench', 'train.js'),
+    files[0],
+    '--test',
+    files[1],
+    '--label',
+    'is_fraud',
+    '--drop',
+    drop.join(','),
+    '--goss',
+    goss,
+  ];
   return lastJson(run(process.execPath, args)) as Record<string, number>;
 }
 
@@ -179,14 +224,30 @@ export async function sparkovOutOfTime(): Promise<Record<string, unknown>[]> {
   for (const v of OUT_OF_TIME_VARIANTS) {
     const drop = v.location ? ['trans_time'] : ['trans_time', 'lat', 'long'];
     if (!peer.has(v.location)) {
-      const args = [join(REPO, 'bench', 'xgb_train_test.py'), coded[0], coded[1], '--label', 'is_fraud', '--drop', drop.join(',')];
-      peer.set(v.location, lastJson(run(PYTHON, args, { env: { ...process.env, FRAUDLENS_SHARED: SHARED } })) as Record<string, number>);
+      const args = [
+        join(REPO, 'bench', 'xgb_train_test.py'),
+        coded[0],
+        coded[1],
+        '--label',
+        'is_fraud',
+        '--drop',
+        drop.join(','),
+      ];
+      peer.set(
+        v.location,
+        lastJson(run(PYTHON, args, { env: { ...process.env, FRAUDLENS_SHARED: SHARED } })) as Record<string, number>,
+      );
     }
     const xgb = peer.get(v.location)!;
     const files = v.native ? derived : coded;
     const auto = oursOutOfTime(files, drop, 'auto');
     const off = oursOutOfTime(files, drop, 'off');
-    const side = (r: Record<string, number>): Record<string, number> => ({ train_seconds: r.trainSeconds, train_cpu_seconds: r.trainCpuSeconds, test_pr_auc: r.testPrAuc, test_roc_auc: r.testRocAuc });
+    const side = (r: Record<string, number>): Record<string, number> => ({
+      train_seconds: r.trainSeconds,
+      train_cpu_seconds: r.trainCpuSeconds,
+      test_pr_auc: r.testPrAuc,
+      test_roc_auc: r.testRocAuc,
+    });
     rows.push({
       dataset: `Sparkov out of time (train file → test file), ${v.name}`,
       train_rows: xgb.train_rows,
@@ -216,7 +277,11 @@ export const section: Section = {
         peer = lastJson(run(PYTHON, args, { cwd: PEERS }));
       } catch (e) {
         // E.g. the Kaggle head's last 20% holds no fraud: no PR-AUC exists to compare.
-        const why = (e as Error).message.split('\n').filter((l) => l.trim() !== '').pop() ?? 'failed';
+        const why =
+          (e as Error).message
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .pop() ?? 'failed';
         rows.push({ dataset: d.name, skipped: `the peer could not evaluate this split: ${why}` });
         process.stderr.write(`bench: train ${d.name}: skipped (${why})\n`);
         continue;
@@ -229,7 +294,15 @@ export const section: Section = {
         rows: peer.rows,
         xgboost: { train_seconds: xgbSeconds, test_pr_auc: peer.test_pr_auc, test_roc_auc: peer.test_roc_auc },
         fraudlens: { train_seconds: coded.trainSeconds, test_pr_auc: coded.testPrAuc, test_roc_auc: coded.testRocAuc },
-        ...(native ? { fraudlens_native_categories: { train_seconds: native.trainSeconds, test_pr_auc: native.testPrAuc, test_roc_auc: native.testRocAuc } } : {}),
+        ...(native
+          ? {
+              fraudlens_native_categories: {
+                train_seconds: native.trainSeconds,
+                test_pr_auc: native.testPrAuc,
+                test_roc_auc: native.testRocAuc,
+              },
+            }
+          : {}),
         pr_auc_difference: Math.round((coded.testPrAuc - (peer.test_pr_auc as number)) * 10000) / 10000,
         train_speed_ratio: ratio(xgbSeconds, coded.trainSeconds),
       });
@@ -238,7 +311,10 @@ export const section: Section = {
     return {
       params: '200 trees, depth 6, learning rate 0.1, first 80% train / last 20% test, one thread',
       datasets: rows,
-      out_of_time: { params: '200 trees, depth 6, learning rate 0.1, Sparkov train file → test file, one thread', datasets: await sparkovOutOfTime() },
+      out_of_time: {
+        params: '200 trees, depth 6, learning rate 0.1, Sparkov train file → test file, one thread',
+        datasets: await sparkovOutOfTime(),
+      },
     };
   },
 };

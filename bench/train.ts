@@ -23,7 +23,9 @@ function arg(name: string): string | undefined {
 
 function slice(table: Table, from: number, to: number): Table {
   const columns: Column[] = table.columns.map((c) =>
-    c.kind === 'numeric' ? { kind: 'numeric', values: c.values.subarray(from, to) } : { kind: 'categorical', codes: c.codes.subarray(from, to), categories: c.categories },
+    c.kind === 'numeric'
+      ? { kind: 'numeric', values: c.values.subarray(from, to) }
+      : { kind: 'categorical', codes: c.codes.subarray(from, to), categories: c.categories },
   );
   return { source: table.source, names: table.names, numRows: to - from, columns };
 }
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
   const nTest = testPath === undefined ? Math.round(table.numRows * 0.2) : 0;
   const nTrain = table.numRows - nTest;
   const train = slice(table, 0, nTrain);
-  const test = testPath === undefined ? slice(table, nTrain, table.numRows) : await readCsv(testPath, { types, ...(only !== undefined ? { only } : {}) });
+  const test =
+    testPath === undefined
+      ? slice(table, nTrain, table.numRows)
+      : await readCsv(testPath, { types, ...(only !== undefined ? { only } : {}) });
   for (let r = 0; r < repeat; r++) {
     (globalThis as { gc?: () => void }).gc?.();
     const cpu0 = process.cpuUsage();
@@ -71,13 +76,24 @@ async function main(): Promise<void> {
     const labelCol = test.columns[test.names.indexOf(label)];
     const y = new Uint8Array(test.numRows);
     if (labelCol.kind === 'numeric') for (let i = 0; i < y.length; i++) y[i] = labelCol.values[i];
-    console.log(JSON.stringify({
-      data: path.split('/').pop(), rows: table.numRows, trainRows: nTrain, testRows: test.numRows,
-      options: { ...options, drop: undefined, categorical: undefined }, goss: model.training.parameters?.goss ?? null,
-      loadSeconds: +loadSeconds.toFixed(3), trainSeconds: +seconds.toFixed(3), trainCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(3),
-      trees: model.ensemble.numTrees, nodes: model.ensemble.numNodes, baseMargin: +summary.baseMargin.toFixed(4),
-      testRocAuc: +rocAuc(probs, y).toFixed(6), testPrAuc: +averagePrecision(probs, y).toFixed(6),
-    }));
+    console.log(
+      JSON.stringify({
+        data: path.split('/').pop(),
+        rows: table.numRows,
+        trainRows: nTrain,
+        testRows: test.numRows,
+        options: { ...options, drop: undefined, categorical: undefined },
+        goss: model.training.parameters?.goss ?? null,
+        loadSeconds: +loadSeconds.toFixed(3),
+        trainSeconds: +seconds.toFixed(3),
+        trainCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(3),
+        trees: model.ensemble.numTrees,
+        nodes: model.ensemble.numNodes,
+        baseMargin: +summary.baseMargin.toFixed(4),
+        testRocAuc: +rocAuc(probs, y).toFixed(6),
+        testPrAuc: +averagePrecision(probs, y).toFixed(6),
+      }),
+    );
   }
 }
 

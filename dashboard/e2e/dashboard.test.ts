@@ -14,7 +14,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 
 import { createApiClient, type ApiClient, type Transaction } from '../src/api.js';
-import { checkPrerequisites, eventually, launchBrowser, openPage, pageUrl, runSimulate, screenshot, startStack, type Stack } from './harness.js';
+import {
+  checkPrerequisites,
+  eventually,
+  launchBrowser,
+  openPage,
+  pageUrl,
+  runSimulate,
+  screenshot,
+  startStack,
+  type Stack,
+} from './harness.js';
 
 /** Same model, same input: the page must show the API's numbers, only formatting may differ. */
 const SAME = 1e-12;
@@ -108,7 +118,10 @@ describe('dashboard end to end', () => {
       const row = rows.nth(i);
       const feature = (await row.getAttribute('data-feature'))!;
       const c = Number(await row.getAttribute('data-contribution'));
-      assert.ok(Math.abs(c - exp.contributions[feature]) <= SAME, `contribution of ${feature}: page ${c} vs API ${exp.contributions[feature]}`);
+      assert.ok(
+        Math.abs(c - exp.contributions[feature]) <= SAME,
+        `contribution of ${feature}: page ${c} vs API ${exp.contributions[feature]}`,
+      );
       assert.ok(Math.abs(c) <= previous + SAME, 'steps ordered by size');
       previous = Math.abs(c);
       sum += c;
@@ -121,7 +134,9 @@ describe('dashboard end to end', () => {
 
     // A typical legitimate transaction is approved, and the bar says so.
     await page.getByRole('button', { name: 'Load a typical legitimate one' }).click();
-    await eventually('the approve decision', async () => ((await bar.getAttribute('data-decision')) === 'approve' ? true : undefined));
+    await eventually('the approve decision', async () =>
+      (await bar.getAttribute('data-decision')) === 'approve' ? true : undefined,
+    );
     const source = page.getByTestId('example-source');
     const loadedValues = await formValues(page);
     const loadedFrom = /hold-out row (\d+) .*\(labelled legitimate\)/.exec((await source.textContent()) ?? '');
@@ -151,10 +166,17 @@ describe('dashboard end to end', () => {
     const table = page.getByTestId('predictions-table');
     await table.waitFor();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    const fresh = await api.predict({ amt: 999.99, category: 'shopping_net', gender: 'F', city_pop: 1200, age: 61, hour: 23, day_of_week: 2, distance_km: 80 }, { explain: true });
+    const fresh = await api.predict(
+      { amt: 999.99, category: 'shopping_net', gender: 'F', city_pop: 1200, age: 61, hour: 23, day_of_week: 2, distance_km: 80 },
+      { explain: true },
+    );
     const row = page.locator(`tr[data-id="${fresh.id}"]`);
     await row.waitFor({ timeout: 20_000 });
-    assert.equal(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'the page was not reloaded');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+      true,
+      'the page was not reloaded',
+    );
     assert.equal(await row.getAttribute('data-decision'), fresh.decision);
 
     await row.getByRole('button', { name: /Explain/ }).click();
@@ -165,7 +187,9 @@ describe('dashboard end to end', () => {
     assert.equal(await steps.count(), 8);
     const first = steps.first();
     const feature = (await first.getAttribute('data-feature'))!;
-    assert.ok(Math.abs(Number(await first.getAttribute('data-contribution')) - fresh.explanation!.contributions[feature]) <= SAME);
+    assert.ok(
+      Math.abs(Number(await first.getAttribute('data-contribution')) - fresh.explanation!.contributions[feature]) <= SAME,
+    );
     await screenshot(page, 'predictions');
 
     await page.getByRole('radio', { name: /Approve/ }).check();
@@ -202,22 +226,34 @@ describe('dashboard end to end', () => {
     const report = await api.drift('15m');
     const amtReport = report.features.find((f) => f.feature === 'amt')!;
     assert.equal(amtReport.drifted, true, 'the API reports amt as drifted');
-    await eventually('amt flagged as drifted on the page', async () => ((await amt.getAttribute('data-drifted')) === 'true' ? true : undefined));
+    await eventually('amt flagged as drifted on the page', async () =>
+      (await amt.getAttribute('data-drifted')) === 'true' ? true : undefined,
+    );
     assert.match((await amt.textContent()) ?? '', /Drifted/);
     // The table sorts by the names it shows, both ways.
-    const shownNames = async (): Promise<string[]> => page.locator('[data-testid="drift-table"] tbody th .feature-button').evaluateAll((bs) => bs.map((b) => b.firstChild?.textContent ?? ''));
+    const shownNames = async (): Promise<string[]> =>
+      page
+        .locator('[data-testid="drift-table"] tbody th .feature-button')
+        .evaluateAll((bs) => bs.map((b) => b.firstChild?.textContent ?? ''));
     await page.getByRole('button', { name: /^Feature/ }).click();
     const ascending = await shownNames();
     assert.equal(ascending.length, report.features.length);
-    assert.deepEqual(ascending, [...ascending].sort((a, b) => a.localeCompare(b)));
+    assert.deepEqual(
+      ascending,
+      [...ascending].sort((a, b) => a.localeCompare(b)),
+    );
     await page.getByRole('button', { name: /^Feature/ }).click();
     assert.deepEqual(await shownNames(), [...ascending].reverse());
     await amt.getByRole('button', { name: /Amount/ }).click();
     await page.getByTestId('histogram-amt').locator('canvas').first().waitFor();
     await page.getByTestId('histogram-score').locator('canvas').first().waitFor();
-    assert.equal(await page.getByTestId('drift-verdict').getAttribute('data-state'), report.dataset_drift.not_enough_data ? 'nodata' : report.dataset_drift.drifted ? 'drifted' : 'stable');
+    assert.equal(
+      await page.getByTestId('drift-verdict').getAttribute('data-state'),
+      report.dataset_drift.not_enough_data ? 'nodata' : report.dataset_drift.drifted ? 'drifted' : 'stable',
+    );
     // A moved score distribution is named in the headline, not only in the details.
-    if (!report.dataset_drift.drifted && report.prediction_drift.drifted) assert.match((await page.locator('#verdict-title').textContent()) ?? '', /the score distribution drifted/);
+    if (!report.dataset_drift.drifted && report.prediction_drift.drifted)
+      assert.match((await page.locator('#verdict-title').textContent()) ?? '', /the score distribution drifted/);
     await screenshot(page, 'monitoring');
     assert.deepEqual(problems, []);
     await page.context().close();
@@ -230,8 +266,14 @@ describe('dashboard end to end', () => {
     const model = await api.model();
     await page.getByTestId('model-version').waitFor();
     assert.equal(await page.getByTestId('model-version').textContent(), model.version);
-    assert.match((await page.getByTestId('model-thresholds').textContent()) ?? '', new RegExp(model.thresholds!.decline.toFixed(4)));
-    assert.match((await page.getByTestId('model-metrics').textContent()) ?? '', new RegExp(model.training!.metrics!.roc_auc!.toFixed(4)));
+    assert.match(
+      (await page.getByTestId('model-thresholds').textContent()) ?? '',
+      new RegExp(model.thresholds!.decline.toFixed(4)),
+    );
+    assert.match(
+      (await page.getByTestId('model-metrics').textContent()) ?? '',
+      new RegExp(model.training!.metrics!.roc_auc!.toFixed(4)),
+    );
     await page.getByTestId('calibration-chart').locator('canvas').first().waitFor();
 
     // Computed as the page opens, from the hold-out sample, through POST /explain.
@@ -258,18 +300,24 @@ describe('dashboard end to end', () => {
     await words.waitFor();
     const health = await api.health();
     assert.equal(await words.getAttribute('data-status'), health.status);
-    assert.match((await words.textContent()) ?? '', new RegExp(`serves model ${String(health.model_version).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(
+      (await words.textContent()) ?? '',
+      new RegExp(`serves model ${String(health.model_version).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     // The drift component the API reports is what the words say about drift.
     const drift = (health as { components?: { drift?: { status: string } } }).components?.drift;
     assert.ok(drift !== undefined, '/health reports the drift component');
     if (drift.status === 'off') assert.match((await words.textContent()) ?? '', /Drift monitoring is off/);
-    else assert.doesNotMatch((await words.textContent()) ?? '', /Drift monitoring is off|drift window's Redis store is unreachable/);
+    else
+      assert.doesNotMatch((await words.textContent()) ?? '', /Drift monitoring is off|drift window's Redis store is unreachable/);
     const counts = page.getByTestId('decision-counts');
     await counts.waitFor();
     // No prediction is made while this runs, so the page's counts settle on the server's.
     const metrics = await api.metrics();
     const declines = metrics.get('fraudlens_predictions_total')!.samples.find((s) => s.labels.decision === 'decline')!.value;
-    await eventually('decline count equal to /metrics', async () => (Number(await counts.locator('tr[data-decision="decline"]').getAttribute('data-value')) === declines ? true : undefined));
+    await eventually('decline count equal to /metrics', async () =>
+      Number(await counts.locator('tr[data-decision="decline"]').getAttribute('data-value')) === declines ? true : undefined,
+    );
     await page.getByTestId('rate-chart').locator('canvas').first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'health');
     assert.deepEqual(problems, []);
@@ -322,7 +370,16 @@ describe('dashboard with an API key', () => {
     await page.getByLabel(/Key sent as X-API-Key/).fill(KEY);
     await page.keyboard.press('Enter');
     const keyedApi = createApiClient({ baseUrl: keyed.api.url, apiKey: KEY });
-    const fresh = await keyedApi.predict({ amt: 20, category: 'grocery_pos', gender: 'M', city_pop: 5000, age: 40, hour: 12, day_of_week: 1, distance_km: 50 });
+    const fresh = await keyedApi.predict({
+      amt: 20,
+      category: 'grocery_pos',
+      gender: 'M',
+      city_pop: 5000,
+      age: 40,
+      hour: 12,
+      day_of_week: 1,
+      distance_km: 50,
+    });
     await page.locator(`tr[data-id="${fresh.id}"]`).waitFor({ timeout: 20_000 });
     assert.equal(await page.getByTestId('error-state').count(), 0);
     await page.context().close();

@@ -21,7 +21,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dashboard/ (this file runs from a compiled copy, so look for the package by name). */
-export const DASHBOARD_DIR = findUp(here, (d) => existsSync(join(d, 'package.json')) && readFileSync(join(d, 'package.json'), 'utf8').includes('"fraudlens-dashboard"'));
+export const DASHBOARD_DIR = findUp(
+  here,
+  (d) => existsSync(join(d, 'package.json')) && readFileSync(join(d, 'package.json'), 'utf8').includes('"fraudlens-dashboard"'),
+);
 export const REPO_ROOT = resolve(DASHBOARD_DIR, '..');
 export const FRAUDLENS_DIST = resolve(process.env.FRAUDLENS_DIST ?? join(REPO_ROOT, 'dist'));
 export const CLI = join(FRAUDLENS_DIST, 'src', 'cli', 'entry.js');
@@ -42,8 +45,10 @@ function findUp(start: string, test: (dir: string) => boolean): string {
 
 /** Fails early, with what to do, when something the tests need is missing. */
 export function checkPrerequisites(): void {
-  if (!existsSync(CLI)) throw new Error(`no compiled fraudlens CLI at ${CLI}: run \`npm run build\` at the repository root (or set FRAUDLENS_DIST)`);
-  if (!existsSync(join(DASHBOARD_BUILD, 'index.html'))) throw new Error(`no dashboard build at ${DASHBOARD_BUILD}: run \`npm run build\` in dashboard/`);
+  if (!existsSync(CLI))
+    throw new Error(`no compiled fraudlens CLI at ${CLI}: run \`npm run build\` at the repository root (or set FRAUDLENS_DIST)`);
+  if (!existsSync(join(DASHBOARD_BUILD, 'index.html')))
+    throw new Error(`no dashboard build at ${DASHBOARD_BUILD}: run \`npm run build\` in dashboard/`);
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
 }
 
@@ -62,7 +67,12 @@ export async function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a value other than undefined, or fails after `attempts`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, attempts = 100, everyMs = 200): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  attempts = 100,
+  everyMs = 200,
+): Promise<T> {
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     try {
@@ -87,7 +97,15 @@ export interface RunningApi {
 /** The test process's environment without settings that would change the server under test. */
 function serverEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key === 'API_KEY' || key === 'MODEL_PATH' || key.startsWith('FRAUDLENS_') || key.startsWith('REDIS_') || key === 'LOGGING_HANDLER') delete env[key];
+  for (const key of Object.keys(env))
+    if (
+      key === 'API_KEY' ||
+      key === 'MODEL_PATH' ||
+      key.startsWith('FRAUDLENS_') ||
+      key.startsWith('REDIS_') ||
+      key === 'LOGGING_HANDLER'
+    )
+      delete env[key];
   return env;
 }
 
@@ -95,19 +113,28 @@ function serverEnv(): NodeJS.ProcessEnv {
 export async function startApi(extraEnv: Record<string, string> = {}): Promise<RunningApi> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--model', DEMO_MODEL, '--log-level', 'warn'], {
-    cwd: REPO_ROOT,
-    env: { ...serverEnv(), ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--model', DEMO_MODEL, '--log-level', 'warn'],
+    {
+      cwd: REPO_ROOT,
+      env: { ...serverEnv(), ...extraEnv },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await eventually(`fraudlens serve on ${url}`, async () => {
-    if (child.exitCode !== null) throw new Error(`fraudlens serve exited with ${child.exitCode}: ${output}`);
-    const res = await fetch(`${url}/health`);
-    return res.ok ? true : undefined;
-  }, 150, 200);
+  await eventually(
+    `fraudlens serve on ${url}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`fraudlens serve exited with ${child.exitCode}: ${output}`);
+      const res = await fetch(`${url}/health`);
+      return res.ok ? true : undefined;
+    },
+    150,
+    200,
+  );
   return {
     url,
     process: child,
@@ -151,7 +178,12 @@ export async function startStatic(): Promise<{ origin: string; server: Server }>
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': DASHBOARD_CSP }).end(readFileSync(file));
+    res
+      .writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': DASHBOARD_CSP,
+      })
+      .end(readFileSync(file));
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
   return { origin: `http://127.0.0.1:${port}`, server };
@@ -190,7 +222,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -248,7 +289,11 @@ export async function runSimulate(args: string[], env: Record<string, string> = 
   ].join('\n');
   const argv = direct ? [CLI, 'simulate', ...args] : ['--input-type=module', '-e', mount, 'simulate', ...args];
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

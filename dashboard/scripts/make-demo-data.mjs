@@ -40,7 +40,11 @@ const rows = parseCsv(gunzipSync(readFileSync(join(root, source))).toString('utf
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-demo-'));
 try {
   const out = join(work, 'scores.csv');
-  execFileSync(process.execPath, [join(root, 'dist/src/cli/entry.js'), 'predict', '--model', join(root, model), '--data', join(root, source), '--out', out], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'dist/src/cli/entry.js'), 'predict', '--model', join(root, model), '--data', join(root, source), '--out', out],
+    { stdio: 'inherit' },
+  );
   const scores = parseCsv(readFileSync(out, 'utf8')).map((r) => Number(r.score));
   if (scores.length !== rows.length) throw new Error(`scored ${scores.length} rows of ${rows.length}`);
 
@@ -95,7 +99,9 @@ ${sample.map((x) => `    ${JSON.stringify(FEATURES.map((f) => values(x.r)[f]))},
 `;
   writeFileSync(join(here, '..', 'src', 'demo-data.ts'), text);
   writeFileSync(join(here, '..', 'src', 'demo-sample.ts'), sampleText);
-  process.stderr.write(`demo data: legitimate row ${legit.i + 1} (score ${legit.score}), fraud row ${fraud.i + 1} (score ${fraud.score}), sample ${sample.length} rows\n`);
+  process.stderr.write(
+    `demo data: legitimate row ${legit.i + 1} (score ${legit.score}), fraud row ${fraud.i + 1} (score ${fraud.score}), sample ${sample.length} rows\n`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

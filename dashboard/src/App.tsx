@@ -93,7 +93,10 @@ export function App() {
           </ul>
         </nav>
         <div className="status" data-testid="api-status" data-up={String(up)} title={`API: ${baseUrl || window.location.origin}`}>
-          <span className={`dot ${up ? 'dot-up' : status.loading && status.data === undefined ? 'dot-wait' : 'dot-down'}`} aria-hidden="true" />
+          <span
+            className={`dot ${up ? 'dot-up' : status.loading && status.data === undefined ? 'dot-wait' : 'dot-down'}`}
+            aria-hidden="true"
+          />
           {up ? (
             <>
               API up<span className="status-model"> · model {model.data?.version ?? '…'}</span>
@@ -115,9 +118,7 @@ export function App() {
             <Loading what="the model" />
           )
         ) : null}
-        <Suspense fallback={<Loading what="the page" />}>
-          {page.render(model.data)}
-        </Suspense>
+        <Suspense fallback={<Loading what="the page" />}>{page.render(model.data)}</Suspense>
       </main>
     </ApiContext.Provider>
   );

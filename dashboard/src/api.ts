@@ -149,7 +149,10 @@ export function normaliseModel(raw: unknown): ModelInfo {
   const info: ModelInfo = {
     version: typeof version === 'string' ? version : 'unknown',
     features: features as FeatureSpec[],
-    thresholds: isRecord(thresholds) && typeof thresholds.review === 'number' && typeof thresholds.decline === 'number' ? (thresholds as unknown as Thresholds) : null,
+    thresholds:
+      isRecord(thresholds) && typeof thresholds.review === 'number' && typeof thresholds.decline === 'number'
+        ? (thresholds as unknown as Thresholds)
+        : null,
     raw,
   };
   const str = (key: string): string | undefined => {
@@ -165,7 +168,8 @@ export function normaliseModel(raw: unknown): ModelInfo {
   else if (Array.isArray(trees)) info.trees = trees.length;
   // Where the file is and when it was loaded: at the top level or under `file`.
   const file = isRecord(pick('file')) ? (pick('file') as Record<string, unknown>) : {};
-  const fileStr = (key: string): string | undefined => str(key) ?? (typeof file[key] === 'string' ? (file[key] as string) : undefined);
+  const fileStr = (key: string): string | undefined =>
+    str(key) ?? (typeof file[key] === 'string' ? (file[key] as string) : undefined);
   const path = fileStr('path');
   if (path !== undefined) info.path = path;
   const sha = fileStr('sha256');
@@ -344,11 +348,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   /** POSTs `rows` to `path` in chunks, so a large sample stays under the server's batch limit. */
-  async function batched<P>(path: string, rows: Transaction[], signal: AbortSignal | undefined): Promise<{ predictions: P[]; count: number; model_version: string }> {
+  async function batched<P>(
+    path: string,
+    rows: Transaction[],
+    signal: AbortSignal | undefined,
+  ): Promise<{ predictions: P[]; count: number; model_version: string }> {
     const predictions: P[] = [];
     let version = '';
     for (let i = 0; i < rows.length; i += BATCH_CHUNK) {
-      const part = await json<{ predictions: P[]; model_version: string }>('POST', path, { instances: rows.slice(i, i + BATCH_CHUNK) }, signal);
+      const part = await json<{ predictions: P[]; model_version: string }>(
+        'POST',
+        path,
+        { instances: rows.slice(i, i + BATCH_CHUNK) },
+        signal,
+      );
       predictions.push(...part.predictions);
       version = part.model_version;
     }
@@ -362,7 +375,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         return await json<HealthInfo>('GET', '/health', undefined, signal);
       } catch (e) {
         // 503 still carries the health report (e.g. "unhealthy" while shutting down).
-        if (isApiError(e) && e.status === 503 && e.body !== undefined && isRecord(e.body) && typeof e.body.status === 'string') return e.body as HealthInfo;
+        if (isApiError(e) && e.status === 503 && e.body !== undefined && isRecord(e.body) && typeof e.body.status === 'string')
+          return e.body as HealthInfo;
         throw e;
       }
     },
@@ -371,7 +385,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     predictBatch: (rows, o) => batched<Prediction>(predictPath(o), rows, o?.signal),
     explain: (t, o) => json<Explained>('POST', explainPath(o), t, o?.signal),
     explainBatch: (rows, o) => batched<Explained>(explainPath(o), rows, o?.signal),
-    logs: async (limit, signal) => normaliseLogs(await json<unknown>('GET', `/logs?limit=${encodeURIComponent(String(limit))}`, undefined, signal)),
+    logs: async (limit, signal) =>
+      normaliseLogs(await json<unknown>('GET', `/logs?limit=${encodeURIComponent(String(limit))}`, undefined, signal)),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),
     async metrics(signal) {
       const response = await request('GET', '/metrics', undefined, signal);
@@ -390,5 +405,11 @@ async function errorOf(response: Response, method: string, path: string): Promis
   if (isRecord(body) && typeof body.code === 'string' && typeof body.message === 'string') {
     return new ApiError(response.status, body.code, body.message, typeof body.field === 'string' ? body.field : undefined, body);
   }
-  return new ApiError(response.status, response.status === 404 ? 'NOT_FOUND' : 'BAD_RESPONSE', `${method} ${path} answered HTTP ${response.status}`, undefined, body);
+  return new ApiError(
+    response.status,
+    response.status === 404 ? 'NOT_FOUND' : 'BAD_RESPONSE',
+    `${method} ${path} answered HTTP ${response.status}`,
+    undefined,
+    body,
+  );
 }

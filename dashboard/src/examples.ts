@@ -41,8 +41,16 @@ export function demoExamples(model: ModelInfo): Examples | null {
   if (names.length !== DEMO_FEATURES.length || !names.every((n) => DEMO_FEATURES.includes(n))) return null;
   if (!fits(model, TYPICAL_LEGITIMATE.values) || !fits(model, TYPICAL_FRAUDULENT.values)) return null;
   return {
-    legitimate: { values: { ...TYPICAL_LEGITIMATE.values }, source: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE} (labelled legitimate)`, origin: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE}` },
-    fraudulent: { values: { ...TYPICAL_FRAUDULENT.values }, source: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE} (labelled fraud)`, origin: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE}` },
+    legitimate: {
+      values: { ...TYPICAL_LEGITIMATE.values },
+      source: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE} (labelled legitimate)`,
+      origin: `hold-out row ${TYPICAL_LEGITIMATE.row} of ${DEMO_SOURCE}`,
+    },
+    fraudulent: {
+      values: { ...TYPICAL_FRAUDULENT.values },
+      source: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE} (labelled fraud)`,
+      origin: `hold-out row ${TYPICAL_FRAUDULENT.row} of ${DEMO_SOURCE}`,
+    },
   };
 }
 
@@ -57,7 +65,13 @@ export function logExamples(model: ModelInfo, records: PredictionRecord[]): Exam
   const usable = records.filter((r) => r.model_version === model.version && fits(model, r.features));
   const pick = (decision: 'approve' | 'decline'): Example | null => {
     const r = medianBy(usable.filter((x) => x.decision === decision));
-    return r === null ? null : { values: { ...r.features }, source: `logged prediction ${r.id.slice(0, 8)} (${decision}d at ${r.timestamp})`, origin: `logged prediction ${r.id.slice(0, 8)}` };
+    return r === null
+      ? null
+      : {
+          values: { ...r.features },
+          source: `logged prediction ${r.id.slice(0, 8)} (${decision}d at ${r.timestamp})`,
+          origin: `logged prediction ${r.id.slice(0, 8)}`,
+        };
   };
   return { legitimate: pick('approve'), fraudulent: pick('decline') };
 }

@@ -41,7 +41,13 @@ export interface Resource<T> {
  * @param key identifies what is loaded; a new key drops the old data
  */
 export function useResource<T>(key: string, load: (signal: AbortSignal) => Promise<T>, intervalMs?: number): Resource<T> {
-  const [state, setState] = useState<{ key: string; data: T | undefined; error: unknown; loading: boolean; updatedAt: number | null }>({
+  const [state, setState] = useState<{
+    key: string;
+    data: T | undefined;
+    error: unknown;
+    loading: boolean;
+    updatedAt: number | null;
+  }>({
     key,
     data: undefined,
     error: undefined,
@@ -58,7 +64,9 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
     let stopped = false;
 
     const run = async (): Promise<void> => {
-      setState((s) => (s.key === key ? { ...s, loading: true } : { key, data: undefined, error: undefined, loading: true, updatedAt: null }));
+      setState((s) =>
+        s.key === key ? { ...s, loading: true } : { key, data: undefined, error: undefined, loading: true, updatedAt: null },
+      );
       try {
         const data = await loadRef.current(controller.signal);
         if (!stopped) setState({ key, data, error: undefined, loading: false, updatedAt: Date.now() });

@@ -35,7 +35,10 @@ export interface Buckets {
 }
 
 /** Buckets of a histogram family summed over the samples matching `where` (e.g. one route). */
-export function buckets(f: MetricFamily | undefined, where: (labels: Record<string, string>) => boolean = () => true): Buckets | null {
+export function buckets(
+  f: MetricFamily | undefined,
+  where: (labels: Record<string, string>) => boolean = () => true,
+): Buckets | null {
   if (f === undefined) return null;
   const byLe = new Map<number, number>();
   for (const s of f.samples) {

@@ -25,7 +25,12 @@ export interface PageEntry {
 }
 
 export const PAGES = [
-  { route: 'score', title: 'Score', needsModel: true, render: (model) => (model ? <ScorePage key={model.version} model={model} /> : null) },
+  {
+    route: 'score',
+    title: 'Score',
+    needsModel: true,
+    render: (model) => (model ? <ScorePage key={model.version} model={model} /> : null),
+  },
   { route: 'monitoring', title: 'Monitoring', needsModel: false, render: (model) => <MonitoringPage model={model} /> },
   { route: 'predictions', title: 'Predictions', needsModel: false, render: (model) => <PredictionsPage model={model} /> },
   { route: 'model', title: 'Model', needsModel: true, render: (model) => (model ? <ModelPage model={model} /> : null) },

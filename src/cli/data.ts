@@ -26,8 +26,18 @@ export interface ScoringData {
  *   'missing' scores them as missing values, 'error' stops at the first (--strict-categories)
  * @param csv delimiter and notes of the CSV reader
  */
-export async function loadScoringData(path: string, model: FraudlensModel, extraColumns: readonly string[] = [], unknownCategory: UnknownCategoryRule = 'missing', csv: CsvSourceOptions = {}): Promise<ScoringData> {
-  const table = await readCsv(path, { ...csv, types: featureColumnTypes(model.features), only: [...model.features.map((f) => f.name), ...extraColumns] });
+export async function loadScoringData(
+  path: string,
+  model: FraudlensModel,
+  extraColumns: readonly string[] = [],
+  unknownCategory: UnknownCategoryRule = 'missing',
+  csv: CsvSourceOptions = {},
+): Promise<ScoringData> {
+  const table = await readCsv(path, {
+    ...csv,
+    types: featureColumnTypes(model.features),
+    only: [...model.features.map((f) => f.name), ...extraColumns],
+  });
   const unknownCategories = new Float64Array(model.features.length);
   const matrix = encodeFeatures(table, model.features, unknownCategory, unknownCategories);
   return { table, matrix, rows: table.numRows, unknownCategories };
@@ -35,7 +45,10 @@ export async function loadScoringData(path: string, model: FraudlensModel, extra
 
 /** The `--strict-categories` flag of the commands that score a file. */
 export function addStrictCategoriesOption(command: Command): Command {
-  return command.option('--strict-categories', 'stop with INPUT_UNKNOWN_CATEGORY on a category the model does not know (default: score it as a missing value and count it)');
+  return command.option(
+    '--strict-categories',
+    'stop with INPUT_UNKNOWN_CATEGORY on a category the model does not know (default: score it as a missing value and count it)',
+  );
 }
 
 /** The encoding rule a command's `--strict-categories` flag selects. */
@@ -55,7 +68,8 @@ export function unknownCategorySummary(model: FraudlensModel, counts: Float64Arr
 /** One stderr line naming the features that held unknown categories, or nothing when none did. */
 export function reportUnknownCategories(summary: Record<string, number>): void {
   const parts = Object.entries(summary).map(([name, n]) => `${name} ${n} row${n === 1 ? '' : 's'}`);
-  if (parts.length > 0) process.stderr.write(`categories the model does not know, scored as missing values: ${parts.join(', ')}\n`);
+  if (parts.length > 0)
+    process.stderr.write(`categories the model does not know, scored as missing values: ${parts.join(', ')}\n`);
 }
 
 export interface ScoringChunk {

@@ -70,10 +70,25 @@ export function driftVerdict(report: DriftReport): Verdict {
   const p = report.prediction_drift;
   const features = `${d.drifted_features} of ${d.evaluated_features} features drifted (dataset drift from a share of ${d.share})`;
   const score = `the score distribution drifted (${p.test} ${fmt(p.statistic)}${p.p_value !== null ? `, p-value ${fmt(p.p_value)}` : ''})`;
-  if (d.not_enough_data) return { state: 'nodata', title: 'Not enough data', detail: `${report.rows} rows are too few to judge the features.` };
-  if (d.drifted) return { state: 'drift', title: p.drifted ? 'Dataset and prediction drift' : 'Dataset drift', detail: p.drifted ? `${features}, and ${score}.` : `${features}; the score distribution did not drift.` };
-  if (p.drifted) return { state: 'prediction', title: 'Prediction drift', detail: `${score.charAt(0).toUpperCase()}${score.slice(1)}, although only ${features}.` };
-  return { state: 'nodrift', title: 'No drift', detail: `${features}; the score distribution did not drift${p.not_enough_data ? ' (not enough scores to judge it)' : ''}.` };
+  if (d.not_enough_data)
+    return { state: 'nodata', title: 'Not enough data', detail: `${report.rows} rows are too few to judge the features.` };
+  if (d.drifted)
+    return {
+      state: 'drift',
+      title: p.drifted ? 'Dataset and prediction drift' : 'Dataset drift',
+      detail: p.drifted ? `${features}, and ${score}.` : `${features}; the score distribution did not drift.`,
+    };
+  if (p.drifted)
+    return {
+      state: 'prediction',
+      title: 'Prediction drift',
+      detail: `${score.charAt(0).toUpperCase()}${score.slice(1)}, although only ${features}.`,
+    };
+  return {
+    state: 'nodrift',
+    title: 'No drift',
+    detail: `${features}; the score distribution did not drift${p.not_enough_data ? ' (not enough scores to judge it)' : ''}.`,
+  };
 }
 
 /** Share of each bin in one side's counted rows (so both sides compare whatever their sizes). */
@@ -107,15 +122,24 @@ export function categoryBars(f: FeatureDriftReport, top = TOP_CATEGORIES): Categ
   const restBaseline = rest.reduce((a, x) => a + b[x.i], 0) + (other >= 0 ? b[other] : 0);
   const restCurrent = rest.reduce((a, x) => a + c[x.i], 0) + (other >= 0 ? c[other] : 0);
   if (restBaseline > 0 || restCurrent > 0) {
-    const what = rest.length > 0 ? `${rest.length} more categor${rest.length === 1 ? 'y' : 'ies'} and those the baseline does not track` : 'categories the baseline does not track';
-    bars.push({ label: rest.length > 0 ? `other (${rest.length} more)` : 'other', title: `other: ${what}`, baseline: restBaseline, current: restCurrent });
+    const what =
+      rest.length > 0
+        ? `${rest.length} more categor${rest.length === 1 ? 'y' : 'ies'} and those the baseline does not track`
+        : 'categories the baseline does not track';
+    bars.push({
+      label: rest.length > 0 ? `other (${rest.length} more)` : 'other',
+      title: `other: ${what}`,
+      baseline: restBaseline,
+      current: restCurrent,
+    });
   }
   return bars;
 }
 
 /** Bin edges as short tick text: dates for a time feature in epoch seconds or ms, else 3 digits. */
 export function edgeFormatter(feature: string, edges: readonly number[]): (x: number) => string {
-  const inRange = (scale: number): boolean => edges.length > 0 && edges.every((e) => e / scale >= EPOCH_S_RANGE[0] && e / scale <= EPOCH_S_RANGE[1]);
+  const inRange = (scale: number): boolean =>
+    edges.length > 0 && edges.every((e) => e / scale >= EPOCH_S_RANGE[0] && e / scale <= EPOCH_S_RANGE[1]);
   const scale = TIME_NAME.test(feature) ? (inRange(1) ? 1 : inRange(1000) ? 1000 : 0) : 0;
   if (scale > 0) {
     const spanDays = (edges[edges.length - 1] - edges[0]) / scale / DAY_S;
@@ -161,7 +185,8 @@ function categoryFigure(f: FeatureDriftReport): string {
       return `<tr><th scope="row" title="${escapeHtml(bar.title)}">${escapeHtml(bar.label)}</th><td>${line('baseline', bar.baseline)}${line('current', bar.current)}</td></tr>`;
     })
     .join('');
-  const note = total > TOP_CATEGORIES ? `the ${TOP_CATEGORIES} largest of ${total} categories, the rest grouped` : `${total} categories`;
+  const note =
+    total > TOP_CATEGORIES ? `the ${TOP_CATEGORIES} largest of ${total} categories, the rest grouped` : `${total} categories`;
   return `<figure class="categories" data-feature="${escapeHtml(f.feature)}"><figcaption>${escapeHtml(f.feature)}${f.drifted ? ' (drifted)' : ''} <span class="muted">${note}</span></figcaption>
 <table class="cat"><tbody>${rows}</tbody></table>
 <p class="legend"><i class="baseline"></i>baseline <i class="current"></i>current</p></figure>`;
@@ -171,14 +196,21 @@ export function renderDriftHtml(report: DriftReport, source: { data: string; bas
   const all = [report.prediction_drift, ...report.features];
   const nameOf = (f: FeatureDriftReport): string => (f === report.prediction_drift ? 'score' : f.feature);
   const numeric = all.filter((f) => f.baseline.categories === undefined).map((f) => numericChart(f, nameOf(f)));
-  const figures = all.map((f) => (f.baseline.categories === undefined ? `<figure class="numeric" data-chart="${numeric.findIndex((c) => c.name === nameOf(f))}"></figure>` : categoryFigure(f))).join('\n');
+  const figures = all
+    .map((f) =>
+      f.baseline.categories === undefined
+        ? `<figure class="numeric" data-chart="${numeric.findIndex((c) => c.name === nameOf(f))}"></figure>`
+        : categoryFigure(f),
+    )
+    .join('\n');
   const verdict = driftVerdict(report);
   const rows = all
     .map((f) => {
       const name = f === report.prediction_drift ? 'score (model output)' : f.feature;
       const state = f.not_enough_data ? 'not enough data' : f.drifted ? 'drifted' : 'ok';
       const fresh = f.current.new_categories;
-      const newCell = fresh === undefined ? '' : fresh === 0 ? '0' : `${fresh} (${((100 * fresh) / Math.max(1, report.rows)).toFixed(1)}%)`;
+      const newCell =
+        fresh === undefined ? '' : fresh === 0 ? '0' : `${fresh} (${((100 * fresh) / Math.max(1, report.rows)).toFixed(1)}%)`;
       return `<tr class="${state.replace(/ /g, '-')}"><td>${escapeHtml(name)}</td><td>${f.type}</td><td>${f.test}</td><td>${fmt(f.statistic)}</td><td>${fmt(f.p_value)}</td><td>${f.threshold}</td><td>${state}</td><td>${newCell}</td></tr>`;
     })
     .join('\n');

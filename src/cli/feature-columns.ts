@@ -8,13 +8,21 @@ import { findUnsuitableColumns } from '../core/data/column-checks.js';
 import type { Table } from '../core/data/table.js';
 import { FraudlensError } from '../core/errors.js';
 
-export function refuseUnsuitableColumns(table: Table, flags: { label: string; drop?: readonly string[]; categorical?: readonly string[] }): void {
+export function refuseUnsuitableColumns(
+  table: Table,
+  flags: { label: string; drop?: readonly string[]; categorical?: readonly string[] },
+): void {
   const skip = new Set([flags.label, ...(flags.drop ?? []), ...(flags.categorical ?? [])]);
-  const found = findUnsuitableColumns(table, table.names.filter((n) => !skip.has(n)));
+  const found = findUnsuitableColumns(
+    table,
+    table.names.filter((n) => !skip.has(n)),
+  );
   if (found.length === 0) return;
   const names = found.map((f) => f.name);
   const described = found.map((f) => `"${f.name}" (${f.detail})`).join(', ');
-  const dateHint = found.some((f) => f.reason === 'date') ? '; to use time, derive numeric columns such as hour and day_of_week before training (README, "Preparing a training file")' : '';
+  const dateHint = found.some((f) => f.reason === 'date')
+    ? '; to use time, derive numeric columns such as hour and day_of_week before training (README, "Preparing a training file")'
+    : '';
   throw new FraudlensError(
     'INPUT_UNSUITABLE_COLUMN',
     `${found.length === 1 ? 'a column' : `${found.length} columns`} would become useless features: ${described}; leave ${found.length === 1 ? 'it' : 'them'} out with --drop ${[...(flags.drop ?? []), ...names].join(',')}${dateHint}`,

@@ -63,9 +63,19 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
   try {
     reader = new CellEventReader(plan, csv.names, engine.clock, options.data);
     const missing = keep.filter((c) => !csv.names.includes(c));
-    if (missing.length > 0) throw new FraudlensError('INPUT_MISSING_COLUMN', `--keep names column${missing.length > 1 ? 's' : ''} the data lacks: ${missing.join(', ')}`, { file: options.data, column: missing[0] });
+    if (missing.length > 0)
+      throw new FraudlensError(
+        'INPUT_MISSING_COLUMN',
+        `--keep names column${missing.length > 1 ? 's' : ''} the data lacks: ${missing.join(', ')}`,
+        { file: options.data, column: missing[0] },
+      );
     const clash = keep.find((c) => plan.names.includes(c) || c === defs.event.id || c === defs.event.time.field);
-    if (clash !== undefined) throw new FraudlensError('INPUT_INVALID', `--keep column "${clash}" is already an output column (the event id, the event time or a derived feature)`, { field: '--keep' });
+    if (clash !== undefined)
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `--keep column "${clash}" is already an output column (the event id, the event time or a derived feature)`,
+        { field: '--keep' },
+      );
   } catch (e) {
     csv.close();
     throw e;
@@ -129,7 +139,11 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
         row++;
         const t = reader.time(cells, row);
         if (t < previous) {
-          throw new FraudlensError('INPUT_NOT_SORTED', `data row ${row} has event time ${cells[timeIndex]}, earlier than the row before it: the file is not sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`, { file: options.data, row, column: defs.event.time.field });
+          throw new FraudlensError(
+            'INPUT_NOT_SORTED',
+            `data row ${row} has event time ${cells[timeIndex]}, earlier than the row before it: the file is not sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`,
+            { file: options.data, row, column: defs.event.time.field },
+          );
         }
         previous = t;
         emit(cells, row);
@@ -167,7 +181,10 @@ export interface TemporaryFeatureFile {
  * Derives the features of a raw file into a temporary CSV (for train, evaluate and predict on raw
  * events: the rest of those commands then reads it like any feature file).
  */
-export async function deriveToTemporaryFile(defs: FeatureDefinitions, options: Omit<FeatureFileOptions, 'out'>): Promise<TemporaryFeatureFile> {
+export async function deriveToTemporaryFile(
+  defs: FeatureDefinitions,
+  options: Omit<FeatureFileOptions, 'out'>,
+): Promise<TemporaryFeatureFile> {
   const dir = await mkdtemp(join(tmpdir(), 'fraudlens-features-'));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {

@@ -33,7 +33,11 @@ export function binarizeLabel(table: Table, name: string, positive: string): voi
   const values = new Float64Array(table.numRows);
   if (col.kind === 'numeric') {
     for (let i = 0; i < table.numRows; i++) {
-      values[i] = Number.isNaN(col.values[i]) ? NaN : String(col.values[i]) === positive || col.values[i] === Number(positive) ? 1 : 0;
+      values[i] = Number.isNaN(col.values[i])
+        ? NaN
+        : String(col.values[i]) === positive || col.values[i] === Number(positive)
+          ? 1
+          : 0;
     }
   } else {
     const wanted = positive.toLowerCase();
@@ -55,10 +59,18 @@ export function requireBinaryLabel(table: Table, name: string): void {
   const found = distinctValues(col);
   // A 0/1 column with a stray value: the trainer's message names the row, which is what helps.
   if (found.some((v) => isBinary(v) && Number(v) === 0) && found.some((v) => isBinary(v) && Number(v) === 1)) return;
-  const shown = found.slice(0, SHOWN_VALUES).map((v) => `"${v}"`).join(', ') + (found.length > SHOWN_VALUES ? ', …' : '');
+  const shown =
+    found
+      .slice(0, SHOWN_VALUES)
+      .map((v) => `"${v}"`)
+      .join(', ') + (found.length > SHOWN_VALUES ? ', …' : '');
   const example = found.find((v) => LIKELY_POSITIVE.has(v.toLowerCase())) ?? others[0];
   const quoted = /^[\w.-]+$/.test(example) ? example : `'${example}'`;
-  throw new FraudlensError('INPUT_BAD_LABEL', `the label column holds ${found.length === 2 ? 'two values' : `${found.length} distinct values`}, ${shown}, not 0/1: say which value means fraud with --positive-label <value> (e.g. --positive-label ${quoted}; case-insensitive, every other value becomes 0)`, { file: table.source, column: name });
+  throw new FraudlensError(
+    'INPUT_BAD_LABEL',
+    `the label column holds ${found.length === 2 ? 'two values' : `${found.length} distinct values`}, ${shown}, not 0/1: say which value means fraud with --positive-label <value> (e.g. --positive-label ${quoted}; case-insensitive, every other value becomes 0)`,
+    { file: table.source, column: name },
+  );
 }
 
 /** Whether a label value reads as 0 or 1 (text trimmed, as the trainer reads it). */
@@ -82,6 +94,7 @@ function nonBinaryValues(col: Column): string[] {
 function distinctValues(col: Column): string[] {
   if (col.kind === 'categorical') return col.categories.slice(0, SHOWN_VALUES + 1);
   const out = new Set<string>();
-  for (let i = 0; i < col.values.length && out.size <= SHOWN_VALUES; i++) if (!Number.isNaN(col.values[i])) out.add(String(col.values[i]));
+  for (let i = 0; i < col.values.length && out.size <= SHOWN_VALUES; i++)
+    if (!Number.isNaN(col.values[i])) out.add(String(col.values[i]));
   return [...out];
 }

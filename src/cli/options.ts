@@ -10,7 +10,8 @@ import { CSV_DELIMITERS, type CsvDelimiter, type CsvSourceOptions } from '../io/
 export function positiveInt(flag: string) {
   return (text: string): number => {
     const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw new FraudlensError('INPUT_INVALID', `${flag} must be a positive integer, got "${text}"`, { field: flag });
+    if (!Number.isInteger(v) || v < 1)
+      throw new FraudlensError('INPUT_INVALID', `${flag} must be a positive integer, got "${text}"`, { field: flag });
     return v;
   };
 }
@@ -18,7 +19,8 @@ export function positiveInt(flag: string) {
 export function nonNegativeInt(flag: string) {
   return (text: string): number => {
     const v = Number(text);
-    if (!Number.isInteger(v) || v < 0) throw new FraudlensError('INPUT_INVALID', `${flag} must be a non-negative integer, got "${text}"`, { field: flag });
+    if (!Number.isInteger(v) || v < 0)
+      throw new FraudlensError('INPUT_INVALID', `${flag} must be a non-negative integer, got "${text}"`, { field: flag });
     return v;
   };
 }
@@ -28,7 +30,11 @@ export function numberIn(flag: string, min: number, max: number, { minExclusive 
     const v = Number(text);
     const okMin = minExclusive ? v > min : v >= min;
     if (text.trim() === '' || !Number.isFinite(v) || !okMin || v > max) {
-      throw new FraudlensError('INPUT_INVALID', `${flag} must be a number in ${minExclusive ? '(' : '['}${min}, ${max}], got "${text}"`, { field: flag });
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `${flag} must be a number in ${minExclusive ? '(' : '['}${min}, ${max}], got "${text}"`,
+        { field: flag },
+      );
     }
     return v;
   };
@@ -36,8 +42,12 @@ export function numberIn(flag: string, min: number, max: number, { minExclusive 
 
 export function nameList(flag: string) {
   return (text: string): string[] => {
-    const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (names.length === 0) throw new FraudlensError('INPUT_INVALID', `${flag} needs a comma-separated list of names`, { field: flag });
+    const names = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (names.length === 0)
+      throw new FraudlensError('INPUT_INVALID', `${flag} needs a comma-separated list of names`, { field: flag });
     return names;
   };
 }
@@ -52,14 +62,19 @@ const DELIMITER_NAMES: Record<string, CsvDelimiter> = { comma: ',', semicolon: '
 export function csvDelimiter(text: string): CsvDelimiter {
   const d = DELIMITER_NAMES[text.toLowerCase()] ?? text;
   if (!(CSV_DELIMITERS as readonly string[]).includes(d)) {
-    throw new FraudlensError('INPUT_INVALID', `--delimiter must be one of , ; tab | (or comma, semicolon, pipe), got "${text}"`, { field: '--delimiter' });
+    throw new FraudlensError('INPUT_INVALID', `--delimiter must be one of , ; tab | (or comma, semicolon, pipe), got "${text}"`, {
+      field: '--delimiter',
+    });
   }
   return d as CsvDelimiter;
 }
 
 /** `--delimiter`, for every command that reads CSV files: `.addOption(delimiterOption())`. */
 export function delimiterOption(): Option {
-  return new Option('--delimiter <char>', 'cell delimiter of the CSV files: , ; tab or | (default: detected from the header line)').argParser(csvDelimiter);
+  return new Option(
+    '--delimiter <char>',
+    'cell delimiter of the CSV files: , ; tab or | (default: detected from the header line)',
+  ).argParser(csvDelimiter);
 }
 
 /** What the CSV reader needs from the flags: the delimiter, and a way to tell the user what it detected. */

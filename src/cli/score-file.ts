@@ -36,13 +36,24 @@ export interface ScoreFileOptions {
 /**
  * @example for await (const c of scoreCsvFile('big.csv', model)) write(c.margins.subarray(0, c.rows));
  */
-export async function* scoreCsvFile(path: string, model: FraudlensModel, options: ScoreFileOptions = {}): AsyncGenerator<ScoredChunk, void, undefined> {
+export async function* scoreCsvFile(
+  path: string,
+  model: FraudlensModel,
+  options: ScoreFileOptions = {},
+): AsyncGenerator<ScoredChunk, void, undefined> {
   const chunkRows = options.chunkRows ?? SCORE_CHUNK_ROWS;
   const predictor = new Predictor(model.ensemble);
   const explainer = options.explain ? new TreeExplainer(model.ensemble, predictor) : null;
   const margins = new Float64Array(chunkRows);
   const shap = explainer ? new Float64Array(chunkRows * (model.features.length + 1)) : null;
-  for await (const chunk of scoringChunks(path, model, chunkRows, options.unknownCategory ?? 'missing', options.csv, options.unknownCounts)) {
+  for await (const chunk of scoringChunks(
+    path,
+    model,
+    chunkRows,
+    options.unknownCategory ?? 'missing',
+    options.csv,
+    options.unknownCounts,
+  )) {
     predictor.predictMargins(chunk.matrix, chunk.rows, margins);
     if (explainer && shap) explainer.explainBatch(chunk.matrix, chunk.rows, shap);
     yield { rows: chunk.rows, firstRow: chunk.firstRow, margins, shap };

@@ -16,7 +16,9 @@ const TEST_DESCRIPTION =
 
 /** The `test` field: any name for clients, the registry's names as an enum in the server's schema. */
 function testSchema(names: readonly string[] | null) {
-  return names === null ? Type.String({ description: TEST_DESCRIPTION }) : Type.Unsafe<string>({ type: 'string', enum: [...names], description: TEST_DESCRIPTION });
+  return names === null
+    ? Type.String({ description: TEST_DESCRIPTION })
+    : Type.Unsafe<string>({ type: 'string', enum: [...names], description: TEST_DESCRIPTION });
 }
 
 function featureDriftSchema(names: readonly string[] | null) {
@@ -26,11 +28,15 @@ function featureDriftSchema(names: readonly string[] | null) {
       type: StringEnum(['numeric', 'categorical']),
       test: testSchema(names),
       statistic: NullableNumber({ description: 'Test statistic or distance; null when there was not enough data.' }),
-      p_value: NullableNumber({ description: 'p-value of p-value tests; null for distances and when there was not enough data.' }),
+      p_value: NullableNumber({
+        description: 'p-value of p-value tests; null for distances and when there was not enough data.',
+      }),
       threshold: Type.Number({ description: 'Drift when the p-value is below it, or the distance at or above it.' }),
       drifted: Type.Boolean(),
       not_enough_data: Type.Boolean({ description: 'Fewer than 30 observed values on a side: never drifted.' }),
-      method: StringEnum(['samples', 'bins'], { description: 'Whether the test ran on raw sampled values or on counts on the baseline bins.' }),
+      method: StringEnum(['samples', 'bins'], {
+        description: 'Whether the test ran on raw sampled values or on counts on the baseline bins.',
+      }),
       observations: Type.Object({ baseline: Type.Number(), current: Type.Number() }, { additionalProperties: false }),
       baseline: Type.Object(
         {
@@ -39,14 +45,20 @@ function featureDriftSchema(names: readonly string[] | null) {
           counts: numbers,
           missing: Type.Number(),
         },
-        { additionalProperties: false, description: 'Baseline histogram: right-closed bins on edges (numeric), or categories with "__other__" last.' },
+        {
+          additionalProperties: false,
+          description: 'Baseline histogram: right-closed bins on edges (numeric), or categories with "__other__" last.',
+        },
       ),
       current: Type.Object(
         {
           counts: numbers,
           missing: Type.Number(),
           new_categories: Type.Optional(
-            Type.Number({ description: 'Categorical features: rows in categories the model does not know (scored as missing values; counted in "__other__").' }),
+            Type.Number({
+              description:
+                'Categorical features: rows in categories the model does not know (scored as missing values; counted in "__other__").',
+            }),
           ),
         },
         { additionalProperties: false, description: 'The window on the same bins.' },
@@ -62,7 +74,8 @@ const DriftWindowInfo = Type.Unsafe<
   | null
 >({
   type: ['object', 'null'],
-  description: 'The window read. source: memory (this process), redis (every replica), or local (Redis unreachable: this process only).',
+  description:
+    'The window read. source: memory (this process), redis (every replica), or local (Redis unreachable: this process only).',
   properties: {
     type: { type: 'string', enum: ['time', 'count'] },
     duration_ms: { type: 'number' },
@@ -110,7 +123,9 @@ export function driftReportSchema(names: readonly string[] | null) {
           thresholds: Type.Unsafe<Record<string, number>>({
             type: 'object',
             description: 'Threshold overrides in force, by statistic.',
-            ...(names === null ? { additionalProperties: { type: 'number' } } : { properties: Object.fromEntries(names.map((t) => [t, { type: 'number' }])), additionalProperties: false }),
+            ...(names === null
+              ? { additionalProperties: { type: 'number' } }
+              : { properties: Object.fromEntries(names.map((t) => [t, { type: 'number' }])), additionalProperties: false }),
           }),
         },
         { additionalProperties: false },
@@ -127,7 +142,13 @@ export type FeatureDriftReport = DriftReport['features'][number];
 /** `?window=`: validated by the handler, for its precise message. */
 export const WindowQuery = Type.Object(
   {
-    window: Type.Optional(Type.String({ maxLength: 32, default: '1h', description: '15m, 1h or 24h (time windows), or a number of recent predictions (1 to 1000000).' })),
+    window: Type.Optional(
+      Type.String({
+        maxLength: 32,
+        default: '1h',
+        description: '15m, 1h or 24h (time windows), or a number of recent predictions (1 to 1000000).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -147,7 +168,8 @@ export const BaselineBody = Type.Object(
   },
   {
     additionalProperties: true,
-    description: 'A drift baseline as `fraudlens baseline` writes it (format "fraudlens-drift-baseline", version 1), for the served model.',
+    description:
+      'A drift baseline as `fraudlens baseline` writes it (format "fraudlens-drift-baseline", version 1), for the served model.',
   },
 );
 export type BaselineBody = Static<typeof BaselineBody>;
@@ -159,7 +181,9 @@ export const BaselineSaved = Type.Object(
     model_version: Type.String(),
     created_at: Type.String(),
     rows: Type.Number(),
-    window_kept: Type.Boolean({ description: 'The new baseline has the same bins, so the window goes on; false: a new window started.' }),
+    window_kept: Type.Boolean({
+      description: 'The new baseline has the same bins, so the window goes on; false: a new window started.',
+    }),
     source: Type.Optional(Type.String({ description: 'from-window only: where the window was read (memory, redis or local).' })),
   },
   { additionalProperties: false },

@@ -8,7 +8,20 @@
 export { ErrorResponse } from './errors.js';
 export { DECISIONS, HEALTH_STATUSES, RISK_LEVELS } from './enums.js';
 export { ComponentHealth, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse, type HealthStatus } from './health.js';
-export { CalibrationBin, ConfusionMatrix, FeatureSpec, FeatureStats, GainImportance, ModelCurves, ModelReport, PrCurve, ReloadResponse, RocCurve, TrainingInfo, TrainingMetrics } from './model.js';
+export {
+  CalibrationBin,
+  ConfusionMatrix,
+  FeatureSpec,
+  FeatureStats,
+  GainImportance,
+  ModelCurves,
+  ModelReport,
+  PrCurve,
+  ReloadResponse,
+  RocCurve,
+  TrainingInfo,
+  TrainingMetrics,
+} from './model.js';
 export {
   Decision,
   Explained,

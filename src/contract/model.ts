@@ -47,7 +47,10 @@ export type RocCurve = Static<typeof RocCurve>;
 export const PrCurve = Type.Object({ precision: numbers, recall: numbers, thresholds: Type.Optional(numbers) }, open);
 export type PrCurve = Static<typeof PrCurve>;
 
-export const ConfusionMatrix = Type.Object({ threshold: Type.Number(), tp: Type.Number(), fp: Type.Number(), tn: Type.Number(), fn: Type.Number() }, open);
+export const ConfusionMatrix = Type.Object(
+  { threshold: Type.Number(), tp: Type.Number(), fp: Type.Number(), tn: Type.Number(), fn: Type.Number() },
+  open,
+);
 export type ConfusionMatrix = Static<typeof ConfusionMatrix>;
 
 /** Validation curves and the confusion matrix at each decision threshold, when training kept them. */
@@ -55,7 +58,9 @@ export const ModelCurves = Type.Object(
   {
     roc: Type.Optional(RocCurve),
     pr: Type.Optional(PrCurve),
-    confusion: Type.Optional(Type.Object({ review: Type.Optional(ConfusionMatrix), decline: Type.Optional(ConfusionMatrix) }, open)),
+    confusion: Type.Optional(
+      Type.Object({ review: Type.Optional(ConfusionMatrix), decline: Type.Optional(ConfusionMatrix) }, open),
+    ),
   },
   open,
 );
@@ -68,7 +73,10 @@ export const CalibrationBin = Type.Object(
 export type CalibrationBin = Static<typeof CalibrationBin>;
 
 /** Total split gain per feature, as training measured it. */
-export const GainImportance = Type.Object({ feature: Type.String(), gain: Type.Number(), splits: Type.Optional(Type.Number()) }, open);
+export const GainImportance = Type.Object(
+  { feature: Type.String(), gain: Type.Number(), splits: Type.Optional(Type.Number()) },
+  open,
+);
 export type GainImportance = Static<typeof GainImportance>;
 
 /** Validation metrics; curves appear here when a producer other than fraudlens train stored them. */
@@ -98,7 +106,15 @@ export const TrainingInfo = Type.Object(
     source: Type.String({ description: 'Where the model came from: "fraudlens train" or "xgboost import".' }),
     createdAt: Type.Optional(Type.String()),
     data: Type.Optional(
-      Type.Object({ path: Type.Optional(Type.String()), rows: Type.Optional(Type.Number()), positives: Type.Optional(Type.Number()), label: Type.Optional(Type.String()) }, open),
+      Type.Object(
+        {
+          path: Type.Optional(Type.String()),
+          rows: Type.Optional(Type.Number()),
+          positives: Type.Optional(Type.Number()),
+          label: Type.Optional(Type.String()),
+        },
+        open,
+      ),
     ),
     parameters: Type.Optional(MapOf(Type.Unknown(), { description: 'The training options, by name.' })),
     metrics: Type.Optional(TrainingMetrics),
@@ -137,7 +153,10 @@ export const ModelReport = Type.Object(
     training: TrainingInfo,
     explain: Type.Object(
       { available: Type.Boolean(), reason: Type.Optional(Type.String()) },
-      { additionalProperties: false, description: 'A model whose trees TreeSHAP cannot use still scores; explanations then answer 422 MODEL_UNSUPPORTED.' },
+      {
+        additionalProperties: false,
+        description: 'A model whose trees TreeSHAP cannot use still scores; explanations then answer 422 MODEL_UNSUPPORTED.',
+      },
     ),
     request_schema: Type.Object({}, { ...open, description: 'The JSON schema of one transaction for the live model.' }),
     derived_features: Type.Optional(

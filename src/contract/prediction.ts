@@ -52,7 +52,8 @@ export const Explanation = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'Exact TreeSHAP values in margin (log-odds) units: base_value + sum(contributions) = margin, and score = sigmoid(margin).',
+    description:
+      'Exact TreeSHAP values in margin (log-odds) units: base_value + sum(contributions) = margin, and score = sigmoid(margin).',
   },
 );
 export type Explanation = Static<typeof Explanation>;
@@ -67,12 +68,16 @@ const predictionFields = {
   latency_ms: Type.Number({ description: 'Time spent in the server until the answer was ready.' }),
   unknown_categories: Type.Optional(
     Type.Array(Type.String(), {
-      description: 'Present only when the transaction held category names the model does not know: those features, which were scored as missing values.',
+      description:
+        'Present only when the transaction held category names the model does not know: those features, which were scored as missing values.',
     }),
   ),
 };
 
-export const Prediction = Type.Object({ ...predictionFields, explanation: Type.Optional(Explanation) }, { additionalProperties: false });
+export const Prediction = Type.Object(
+  { ...predictionFields, explanation: Type.Optional(Explanation) },
+  { additionalProperties: false },
+);
 export type Prediction = Static<typeof Prediction>;
 
 /** A prediction that was never recorded (POST /explain): no log id, no latency, always explained. */
@@ -98,7 +103,10 @@ export const PredictResponse = Type.Object(
     predictions: Type.Optional(Type.Array(Prediction)),
     count: Type.Optional(Type.Integer()),
   },
-  { additionalProperties: false, description: 'A single transaction gets one prediction; a batch gets {predictions, count, model_version}.' },
+  {
+    additionalProperties: false,
+    description: 'A single transaction gets one prediction; a batch gets {predictions, count, model_version}.',
+  },
 );
 export type PredictResponse = Static<typeof PredictResponse>;
 
@@ -109,7 +117,10 @@ export const ExplainResponse = Type.Object(
     predictions: Type.Optional(Type.Array(Explained)),
     count: Type.Optional(Type.Integer()),
   },
-  { additionalProperties: false, description: 'A single transaction gets one explained prediction; a batch gets {predictions, count, model_version}.' },
+  {
+    additionalProperties: false,
+    description: 'A single transaction gets one explained prediction; a batch gets {predictions, count, model_version}.',
+  },
 );
 export type ExplainResponse = Static<typeof ExplainResponse>;
 
@@ -151,7 +162,13 @@ export function predictQuerySchema(defaultTop: number) {
   return Type.Object(
     {
       explain: Type.Optional(Type.Boolean({ default: false, description: 'Add exact TreeSHAP contributions.' })),
-      top: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TOP, description: `Features listed in explanation.top (default ${defaultTop}).` })),
+      top: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: MAX_TOP,
+          description: `Features listed in explanation.top (default ${defaultTop}).`,
+        }),
+      ),
     },
     { additionalProperties: false },
   );
@@ -161,7 +178,15 @@ export type PredictQuery = Static<ReturnType<typeof predictQuerySchema>>;
 /** `?top=` of POST /explain (see predictQuerySchema). */
 export function explainQuerySchema(defaultTop: number) {
   return Type.Object(
-    { top: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TOP, description: `Features listed in explanation.top (default ${defaultTop}).` })) },
+    {
+      top: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: MAX_TOP,
+          description: `Features listed in explanation.top (default ${defaultTop}).`,
+        }),
+      ),
+    },
     { additionalProperties: false },
   );
 }
@@ -172,7 +197,10 @@ export type ExplainQuery = Static<ReturnType<typeof explainQuerySchema>>;
  * @param maxLimit the most records one call returns (the server's setting)
  */
 export function logsQuerySchema(maxLimit: number) {
-  return Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })) }, { additionalProperties: false });
+  return Type.Object(
+    { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })) },
+    { additionalProperties: false },
+  );
 }
 /** After validation the default is filled in. */
 export type LogsQuery = { limit: number };

@@ -8,7 +8,10 @@
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 
 /** A string that is one of `values`, as `{ type: 'string', enum: [...] }`. */
-export function StringEnum<const T extends readonly string[]>(values: T, options: { description?: string } = {}): TUnsafe<T[number]> {
+export function StringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { description?: string } = {},
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 

@@ -2,7 +2,10 @@
 
 import { Type, type Static } from 'typebox';
 
-export const V2ServerMetadata = Type.Object({ name: Type.String(), version: Type.String(), extensions: Type.Array(Type.String()) }, { additionalProperties: false });
+export const V2ServerMetadata = Type.Object(
+  { name: Type.String(), version: Type.String(), extensions: Type.Array(Type.String()) },
+  { additionalProperties: false },
+);
 export type V2ServerMetadata = Static<typeof V2ServerMetadata>;
 export const V2Live = Type.Object({ live: Type.Boolean() }, { additionalProperties: false });
 export type V2Live = Static<typeof V2Live>;
@@ -11,10 +14,16 @@ export type V2Ready = Static<typeof V2Ready>;
 export const V2ModelReady = Type.Object({ name: Type.String(), ready: Type.Boolean() }, { additionalProperties: false });
 export type V2ModelReady = Static<typeof V2ModelReady>;
 
-export const V2ModelParams = Type.Object({ name: Type.String({ maxLength: 256 }), version: Type.Optional(Type.String({ maxLength: 256 })) });
+export const V2ModelParams = Type.Object({
+  name: Type.String({ maxLength: 256 }),
+  version: Type.Optional(Type.String({ maxLength: 256 })),
+});
 export type V2ModelParams = Static<typeof V2ModelParams>;
 
-const TensorMetadata = Type.Object({ name: Type.String(), datatype: Type.String(), shape: Type.Array(Type.Integer()) }, { additionalProperties: false });
+const TensorMetadata = Type.Object(
+  { name: Type.String(), datatype: Type.String(), shape: Type.Array(Type.Integer()) },
+  { additionalProperties: false },
+);
 
 export const V2ModelMetadata = Type.Object(
   {
@@ -48,7 +57,9 @@ export const V2InferRequest = Type.Object(
     parameters: Type.Optional(Parameters),
     inputs: Type.Array(V2InputTensor, { minItems: 1, maxItems: 100_000 }),
     outputs: Type.Optional(
-      Type.Array(Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) }, { additionalProperties: false }), { maxItems: 16 }),
+      Type.Array(Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) }, { additionalProperties: false }), {
+        maxItems: 16,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -76,7 +87,8 @@ export const V2InferResponse = Type.Object(
       Type.Object(
         {
           unknown_categories: Type.String({
-            description: 'Comma-separated features whose category name the model does not know in at least one row (scored as missing values).',
+            description:
+              'Comma-separated features whose category name the model does not know in at least one row (scored as missing values).',
           }),
         },
         { additionalProperties: false, description: 'Present only when some row held category names the model does not know.' },

@@ -13,11 +13,17 @@ export const ERROR_CATALOGUE = {
   INPUT_RAGGED_ROW: { statusCode: 400, description: 'A CSV row has a different number of cells than the header.' },
   INPUT_EMPTY: { statusCode: 400, description: 'The input holds no data rows.' },
   INPUT_BAD_LABEL: { statusCode: 400, description: 'A label is not 0 or 1.' },
-  INPUT_ONE_CLASS: { statusCode: 400, description: 'Labels that must hold both classes (training, validation, evaluation) are all 0 or all 1.' },
+  INPUT_ONE_CLASS: {
+    statusCode: 400,
+    description: 'Labels that must hold both classes (training, validation, evaluation) are all 0 or all 1.',
+  },
   INPUT_ALL_MISSING: { statusCode: 400, description: 'A column holds no value at all.' },
   INPUT_UNREADABLE: { statusCode: 400, description: 'A file cannot be read, decompressed or parsed.' },
   INPUT_INVALID: { statusCode: 400, description: 'An argument or option is out of its allowed range.' },
-  INPUT_UNSUITABLE_COLUMN: { statusCode: 400, description: 'A training column looks like an identifier or a date and would make a useless feature.' },
+  INPUT_UNSUITABLE_COLUMN: {
+    statusCode: 400,
+    description: 'A training column looks like an identifier or a date and would make a useless feature.',
+  },
   INPUT_NOT_SORTED: { statusCode: 400, description: 'Events are not in time order where the replay needs them sorted.' },
   INPUT_BAD_TIME: { statusCode: 400, description: 'An event time or a date cannot be read in its declared format.' },
   // Feature definitions
@@ -26,16 +32,25 @@ export const ERROR_CATALOGUE = {
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },
   BASELINE_INVALID: { statusCode: 422, description: 'A drift baseline file is malformed or does not fit the model.' },
-  BASELINE_SAVE_FAILED: { statusCode: 500, description: 'A drift baseline could not be written to disk; the previous one stays in use.' },
+  BASELINE_SAVE_FAILED: {
+    statusCode: 500,
+    description: 'A drift baseline could not be written to disk; the previous one stays in use.',
+  },
   // Drift monitoring (the /drift routes)
   DRIFT_NO_BASELINE: { statusCode: 409, description: 'Drift monitoring has no baseline that fits the served model.' },
   DRIFT_NOT_ENOUGH_DATA: { statusCode: 409, description: 'The drift window holds too few predictions for the operation.' },
-  EXPLANATION_NOT_ADDITIVE: { statusCode: 500, description: 'SHAP values do not add up to the model output (an internal invariant).' },
+  EXPLANATION_NOT_ADDITIVE: {
+    statusCode: 500,
+    description: 'SHAP values do not add up to the model output (an internal invariant).',
+  },
   // HTTP surface
   REQUEST_INVALID: { statusCode: 400, description: 'The request body or query does not match its schema.' },
   REQUEST_MALFORMED_JSON: { statusCode: 400, description: 'The request body is not valid JSON.' },
   REQUEST_TOO_LARGE: { statusCode: 413, description: 'The request body or batch exceeds its limit.' },
-  REQUEST_MALFORMED_HTTP: { statusCode: 400, description: 'The HTTP request itself is malformed (request line, header syntax, framing).' },
+  REQUEST_MALFORMED_HTTP: {
+    statusCode: 400,
+    description: 'The HTTP request itself is malformed (request line, header syntax, framing).',
+  },
   REQUEST_HEADERS_TOO_LARGE: { statusCode: 431, description: 'The request line and headers exceed the server limit.' },
   REQUEST_TIMEOUT: { statusCode: 408, description: 'The client did not send the whole request in time.' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, description: 'The request body has a content type the route does not accept.' },

@@ -22,7 +22,9 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
     handle = await open(tmp, 'wx');
   } catch (e) {
     releaseTempPath(tmp);
-    throw new FraudlensError('INPUT_UNREADABLE', `cannot write output (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { file: path });
+    throw new FraudlensError('INPUT_UNREADABLE', `cannot write output (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      file: path,
+    });
   }
   let done = false;
   return {

@@ -89,10 +89,20 @@ export async function removeStaleTempFiles(path: string, nowMs: number = Date.no
     const pid = Number(match[1]);
     let stale = pid === process.pid ? !ownTempFiles.has(temp) : !processExists(pid);
     if (!stale) {
-      const modified = await stat(temp).then((s) => s.mtimeMs, () => undefined);
+      const modified = await stat(temp).then(
+        (s) => s.mtimeMs,
+        () => undefined,
+      );
       stale = modified !== undefined && nowMs - modified > STALE_TEMP_AGE_MS && !ownTempFiles.has(temp);
     }
-    if (stale && (await unlink(temp).then(() => true, () => false))) removed.push(temp);
+    if (
+      stale &&
+      (await unlink(temp).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(temp);
   }
   return removed;
 }
@@ -125,7 +135,11 @@ async function syncDirectory(dir: string): Promise<void> {
  * @param options permission bits
  * @example await writeFileAtomic('models/demo/model.json', serializeModel(model));
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   const mode = options.mode ?? (await modeOf(path)) ?? 0o644;
   await removeStaleTempFiles(path);

@@ -37,7 +37,11 @@ export async function loadBaseline(path: string, model?: FraudlensModel): Promis
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new FraudlensError('INPUT_UNREADABLE', `cannot read the drift baseline (${code}); build one with "fraudlens baseline"`, { file: path });
+    throw new FraudlensError(
+      'INPUT_UNREADABLE',
+      `cannot read the drift baseline (${code}); build one with "fraudlens baseline"`,
+      { file: path },
+    );
   }
   try {
     return parseBaseline(text, model);
@@ -74,7 +78,11 @@ export interface BaselineFromCsvOptions extends BaselineOptions {
  */
 export async function baselineFromCsv(options: BaselineFromCsvOptions): Promise<DriftBaseline> {
   const { model, dataPath, outPath, csv, ...baselineOptions } = options;
-  const table = await readCsv(dataPath, { ...csv, only: model.features.map((f) => f.name), types: featureColumnTypes(model.features) });
+  const table = await readCsv(dataPath, {
+    ...csv,
+    only: model.features.map((f) => f.name),
+    types: featureColumnTypes(model.features),
+  });
   const baseline = buildBaseline(table, model, baselineOptions);
   if (outPath !== undefined) await saveBaseline(outPath, baseline);
   return baseline;

@@ -115,7 +115,9 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
   const headerLine = (end >= 0 ? headText.slice(0, end) : headText).replace(/^\uFEFF/, '');
   const delimiter = options.delimiter ?? detectDelimiter(headerLine);
   if (options.delimiter === undefined && delimiter !== ',') {
-    options.onNote?.(`${path}: cells are separated by ${delimiterName(delimiter)} (detected from the header; --delimiter sets it)`);
+    options.onNote?.(
+      `${path}: cells are separated by ${delimiterName(delimiter)} (detected from the header; --delimiter sets it)`,
+    );
   }
 
   async function* replay(): AsyncGenerator<Buffer> {
@@ -153,7 +155,11 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
     const other = CSV_DELIMITERS.find((d) => d !== delimiter && names[0].includes(d));
     if (other !== undefined) {
       close();
-      throw new FraudlensError('INPUT_UNREADABLE', `the header parses as one column "${truncate(names[0])}" containing ${delimiterName(other)}: the cells look separated by ${delimiterName(other)}, not ${delimiterName(delimiter)}; pass --delimiter '${other === '\t' ? 'tab' : other}' or leave --delimiter out to detect it`, { file: path });
+      throw new FraudlensError(
+        'INPUT_UNREADABLE',
+        `the header parses as one column "${truncate(names[0])}" containing ${delimiterName(other)}: the cells look separated by ${delimiterName(other)}, not ${delimiterName(delimiter)}; pass --delimiter '${other === '\t' ? 'tab' : other}' or leave --delimiter out to detect it`,
+        { file: path },
+      );
     }
   }
 
@@ -166,7 +172,11 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
         row++;
         const record = next.value;
         if (record.length !== names.length) {
-          throw new FraudlensError('INPUT_RAGGED_ROW', `data row ${row} has ${record.length} cells, the header has ${names.length} (cells separated by ${delimiterName(delimiter)})`, { file: path, row });
+          throw new FraudlensError(
+            'INPUT_RAGGED_ROW',
+            `data row ${row} has ${record.length} cells, the header has ${names.length} (cells separated by ${delimiterName(delimiter)})`,
+            { file: path, row },
+          );
         }
         yield record;
       }
@@ -193,7 +203,10 @@ function translateError(path: string, e: unknown): FraudlensError {
   }
   if (err.code?.startsWith('Z_') || err.message?.includes('unexpected end')) {
     const truncated = err.code === 'Z_BUF_ERROR' || err.message?.includes('unexpected end');
-    return unreadable(path, truncated ? 'the file is truncated (unexpected end of compressed data)' : `cannot decompress: ${err.message}`);
+    return unreadable(
+      path,
+      truncated ? 'the file is truncated (unexpected end of compressed data)' : `cannot decompress: ${err.message}`,
+    );
   }
   return unreadable(path, `cannot read file: ${err.code ?? err.message ?? String(e)}`);
 }

@@ -127,7 +127,11 @@ export interface CsvChunk {
  * errors name the row in the file. A file with a header and no data row is INPUT_EMPTY.
  * @example for await (const { table, firstRow } of readCsvChunks('big.csv', 8192)) { … }
  */
-export async function* readCsvChunks(path: string, chunkRows: number, options: ReadCsvOptions = {}): AsyncGenerator<CsvChunk, void, undefined> {
+export async function* readCsvChunks(
+  path: string,
+  chunkRows: number,
+  options: ReadCsvOptions = {},
+): AsyncGenerator<CsvChunk, void, undefined> {
   const csv = await openCsvRows(path, options);
   let firstRow = 1;
   let chunk = new ChunkBuilder(path, csv.names, options, firstRow - 1);
@@ -153,10 +157,21 @@ class ChunkBuilder {
   private readonly builders: (ColumnBuilder | null)[];
 
   /** @param rowsBefore data rows of the file before this chunk (for error locations) */
-  constructor(private readonly path: string, private readonly names: readonly string[], options: ReadCsvOptions, private readonly rowsBefore = 0) {
+  constructor(
+    private readonly path: string,
+    private readonly names: readonly string[],
+    options: ReadCsvOptions,
+    private readonly rowsBefore = 0,
+  ) {
     const keep = options.only ? new Set(options.only) : null;
     if (keep) {
-      for (const k of keep) if (!names.includes(k)) throw new FraudlensError('INPUT_MISSING_COLUMN', `missing column "${k}" (the file has: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`, { file: path, column: k });
+      for (const k of keep)
+        if (!names.includes(k))
+          throw new FraudlensError(
+            'INPUT_MISSING_COLUMN',
+            `missing column "${k}" (the file has: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`,
+            { file: path, column: k },
+          );
     }
     const types = options.types ?? {};
     this.builders = names.map((n) => (keep === null || keep.has(n) ? new ColumnBuilder(types[n]) : null));
@@ -168,7 +183,11 @@ class ChunkBuilder {
     for (let j = 0; j < builders.length; j++) {
       const b = builders[j];
       if (b !== null && !b.push(record[j])) {
-        throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${truncate(record[j])}" is not a number`, { file: this.path, row: this.rowsBefore + this.rows, column: this.names[j] });
+        throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${truncate(record[j])}" is not a number`, {
+          file: this.path,
+          row: this.rowsBefore + this.rows,
+          column: this.names[j],
+        });
       }
     }
   }

@@ -19,11 +19,20 @@ export async function loadDefinitionsFile(path: string): Promise<FeatureDefiniti
   let text: string;
   try {
     const bytes = await readFile(path);
-    if (bytes.length > MAX_DEFINITIONS_BYTES) throw new FraudlensError('FEATURES_DEFINITION_INVALID', `the file holds ${bytes.length} bytes; definitions are at most ${MAX_DEFINITIONS_BYTES}`, { file: path });
+    if (bytes.length > MAX_DEFINITIONS_BYTES)
+      throw new FraudlensError(
+        'FEATURES_DEFINITION_INVALID',
+        `the file holds ${bytes.length} bytes; definitions are at most ${MAX_DEFINITIONS_BYTES}`,
+        { file: path },
+      );
     text = bytes.toString('utf8');
   } catch (e) {
     if (e instanceof FraudlensError) throw e;
-    throw new FraudlensError('INPUT_UNREADABLE', `cannot read feature definitions: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path });
+    throw new FraudlensError(
+      'INPUT_UNREADABLE',
+      `cannot read feature definitions: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      { file: path },
+    );
   }
   return parseDefinitionsText(text, path);
 }
@@ -35,7 +44,11 @@ export function parseDefinitionsText(text: string, file?: string): FeatureDefini
     value = parse(text, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (e) {
     const where = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : '';
-    throw new FraudlensError('FEATURES_DEFINITION_INVALID', `not valid YAML or JSON${where}: ${(e as Error).message.split('\n')[0]}`, { file });
+    throw new FraudlensError(
+      'FEATURES_DEFINITION_INVALID',
+      `not valid YAML or JSON${where}: ${(e as Error).message.split('\n')[0]}`,
+      { file },
+    );
   }
   try {
     return validateDefinitions(value);

@@ -48,7 +48,11 @@ export async function readModelFile(path: string, options: ReadModelOptions = {}
     bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FraudlensError('INPUT_UNREADABLE', code === 'ENOENT' ? 'no such model file' : `cannot read model file (${code ?? (e as Error).message})`, { file: path });
+    throw new FraudlensError(
+      'INPUT_UNREADABLE',
+      code === 'ENOENT' ? 'no such model file' : `cannot read model file (${code ?? (e as Error).message})`,
+      { file: path },
+    );
   }
   const model = parseModelText(bytes.toString('utf8'), path, options);
   return { model, path, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -61,9 +65,19 @@ function parseModelText(text: string, path: string, options: ReadModelOptions = 
     if (text.trim() === '') throw new FraudlensError('MODEL_INVALID', 'the model file is empty');
     const raw = parseXgboostJsonText(text);
     if (options.format === 'xgboost' || isXgboostModelJson(raw)) {
-      return importXgboost(raw, { featureNames, version: options.version, sourcePath: path, categories: options.categories?.names });
+      return importXgboost(raw, {
+        featureNames,
+        version: options.version,
+        sourcePath: path,
+        categories: options.categories?.names,
+      });
     }
-    if (featureNames) throw new FraudlensError('INPUT_INVALID', '--feature-names applies to XGBoost models only; fraudlens models carry their names', { field: 'feature-names' });
+    if (featureNames)
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        '--feature-names applies to XGBoost models only; fraudlens models carry their names',
+        { field: 'feature-names' },
+      );
     return modelFromJson(raw);
   } catch (e) {
     if (e instanceof FraudlensError && e.location.file === undefined) {
@@ -78,7 +92,9 @@ function parseModelText(text: string, path: string, options: ReadModelOptions = 
 export async function saveModelFile(target: string, model: FraudlensModel): Promise<string> {
   const path = target.endsWith('.json') ? target : join(target, MODEL_FILE_NAME);
   await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new FraudlensError('INPUT_UNREADABLE', `cannot create the output directory (${e.code ?? e.message})`, { file: dirname(path) });
+    throw new FraudlensError('INPUT_UNREADABLE', `cannot create the output directory (${e.code ?? e.message})`, {
+      file: dirname(path),
+    });
   });
   const writer = await openAtomicWriter(path);
   try {

@@ -88,7 +88,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
   const features = new Set(deps.model.model.features.map((f) => f.name));
   const strayPii = config.piiFields.find((f) => !features.has(f));
   if (strayPii !== undefined) {
-    throw new FraudlensError('CONFIG_INVALID', `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a feature of the model; masking it would protect nothing`, { field: 'FRAUDLENS_PII_FIELDS' });
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a feature of the model; masking it would protect nothing`,
+      { field: 'FRAUDLENS_PII_FIELDS' },
+    );
   }
   const models = new ModelHolder(deps.model, {
     batchLimit: config.batchLimit,
@@ -182,7 +186,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
         ...(shared !== undefined ? { store: shared.Store } : {}),
         max: config.rateLimitMax,
         timeWindow: config.rateLimitWindowMs,
-        errorResponseBuilder: (_request, c) => new FraudlensError('RATE_LIMITED', `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`),
+        errorResponseBuilder: (_request, c) =>
+          new FraudlensError(
+            'RATE_LIMITED',
+            `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`,
+          ),
       });
     }
     if (config.docs) {

@@ -32,8 +32,12 @@ function checker(apiKey: string): (request: FastifyRequest) => void {
   const expected = digest(apiKey);
   return (request) => {
     const given = presentedKey(request);
-    if (given === undefined) throw new FraudlensError('UNAUTHORIZED', 'this endpoint needs an API key (X-API-Key header or Authorization: Bearer)', { field: 'x-api-key' });
-    if (!timingSafeEqual(digest(given), expected)) throw new FraudlensError('UNAUTHORIZED', 'the API key is wrong', { field: 'x-api-key' });
+    if (given === undefined)
+      throw new FraudlensError('UNAUTHORIZED', 'this endpoint needs an API key (X-API-Key header or Authorization: Bearer)', {
+        field: 'x-api-key',
+      });
+    if (!timingSafeEqual(digest(given), expected))
+      throw new FraudlensError('UNAUTHORIZED', 'the API key is wrong', { field: 'x-api-key' });
   };
 }
 

@@ -51,20 +51,32 @@ export function toFraudlensError(err: unknown, bodyLimit: number, request?: Fast
   const e = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
   if (Array.isArray(e.validation) && e.validation.length > 0) {
     const context = e.validationContext ?? 'request';
-    const parts: Record<string, unknown> = request ? { body: request.body, querystring: request.query, params: request.params, headers: request.headers } : {};
+    const parts: Record<string, unknown> = request
+      ? { body: request.body, querystring: request.query, params: request.params, headers: request.headers }
+      : {};
     return validationError(e.validation[0], { context, data: parts[context] });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new FraudlensError('REQUEST_MALFORMED_JSON', 'the request body is not valid JSON (NaN and Infinity are not JSON: send null for a missing value)', { field: 'body' });
+      return new FraudlensError(
+        'REQUEST_MALFORMED_JSON',
+        'the request body is not valid JSON (NaN and Infinity are not JSON: send null for a missing value)',
+        { field: 'body' },
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new FraudlensError('REQUEST_MALFORMED_JSON', 'the request body is empty but its content type is application/json', { field: 'body' });
+      return new FraudlensError('REQUEST_MALFORMED_JSON', 'the request body is empty but its content type is application/json', {
+        field: 'body',
+      });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new FraudlensError('REQUEST_TOO_LARGE', `the request body exceeds ${bodyLimit} bytes`, { field: 'body' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new FraudlensError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be sent as application/json', { field: 'content-type' });
+      return new FraudlensError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be sent as application/json', {
+        field: 'content-type',
+      });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new FraudlensError('REQUEST_INVALID', 'the request body size does not match its Content-Length', { field: 'content-length' });
+      return new FraudlensError('REQUEST_INVALID', 'the request body size does not match its Content-Length', {
+        field: 'content-length',
+      });
     case 'FST_ERR_BAD_URL':
       return new FraudlensError('REQUEST_INVALID', 'the URL is not valid (bad percent-encoding)', { field: 'url' });
     case 'FST_ERR_MAX_PARAM_LENGTH':
@@ -89,7 +101,9 @@ class RouteTable {
     // Fastify patterns: ":name" is one segment, "*" the rest of the path.
     const source = url
       .split('/')
-      .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*$/, '.*')))
+      .map((seg) =>
+        seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\*$/, '.*'),
+      )
       .join('/');
     for (const method of ([] as string[]).concat(methods)) this.routes.push({ pattern: new RegExp(`^${source}/?$`), method });
   }
@@ -125,7 +139,11 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number, pi
     const allowed = table.methodsFor(path).filter((m) => m !== 'HEAD');
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       void reply.header('allow', allowed.join(', '));
-      const fe = new FraudlensError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`, { field: 'method' });
+      const fe = new FraudlensError(
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}`,
+        { field: 'method' },
+      );
       return reply.code(405).send(errorBody(fe));
     }
     const fe = new FraudlensError('NOT_FOUND', `no route ${request.method} ${path}`, { field: 'url' });
@@ -150,14 +168,24 @@ export function frameworkErrorHandler(bodyLimit: number) {
 /** What a failure of Node's HTTP parser or its timers becomes in the catalogue. */
 function clientErrorOf(err: NodeJS.ErrnoException, timeouts: { headersMs: number; requestMs: number }): FraudlensError {
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new FraudlensError('REQUEST_TIMEOUT', `the request was not received in time (headers within ${timeouts.headersMs} ms, the whole request within ${timeouts.requestMs} ms); the connection is closed`, { field: 'request' });
+    return new FraudlensError(
+      'REQUEST_TIMEOUT',
+      `the request was not received in time (headers within ${timeouts.headersMs} ms, the whole request within ${timeouts.requestMs} ms); the connection is closed`,
+      { field: 'request' },
+    );
   }
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    return new FraudlensError('REQUEST_HEADERS_TOO_LARGE', 'the request line and headers exceed the server limit; the connection is closed', { field: 'headers' });
+    return new FraudlensError(
+      'REQUEST_HEADERS_TOO_LARGE',
+      'the request line and headers exceed the server limit; the connection is closed',
+      { field: 'headers' },
+    );
   }
   // llhttp's codes (HPE_INVALID_METHOD…) are fixed names, safe to show and useful to whoever debugs the client.
   const detail = typeof err.code === 'string' && /^HPE_[A-Z_]+$/.test(err.code) ? ` (${err.code})` : '';
-  return new FraudlensError('REQUEST_MALFORMED_HTTP', `the HTTP request could not be parsed${detail}; the connection is closed`, { field: 'request' });
+  return new FraudlensError('REQUEST_MALFORMED_HTTP', `the HTTP request could not be parsed${detail}; the connection is closed`, {
+    field: 'request',
+  });
 }
 
 /** A complete HTTP/1.1 response in the catalogue's shape, with the security headers, closing the connection. */

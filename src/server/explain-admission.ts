@@ -32,7 +32,11 @@ export class ExplainAdmission {
   async run<T>(rows: number, explainOne: (i: number) => T, reply: FastifyReply): Promise<T[]> {
     if (this.inFlight > 0 && this.inFlight + rows > this.maxRows) {
       void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_S));
-      throw new FraudlensError('OVERLOADED', `${this.inFlight} rows are being explained and this batch adds ${rows}, over the limit of ${this.maxRows}; retry in ${OVERLOADED_RETRY_AFTER_S} s or send smaller batches`, { field: 'explain' });
+      throw new FraudlensError(
+        'OVERLOADED',
+        `${this.inFlight} rows are being explained and this batch adds ${rows}, over the limit of ${this.maxRows}; retry in ${OVERLOADED_RETRY_AFTER_S} s or send smaller batches`,
+        { field: 'explain' },
+      );
     }
     this.inFlight += rows;
     try {

@@ -45,7 +45,8 @@ abstract class BoundMetric<C> {
 
   /** The updater of one label set (values in labelNames order); keep it, it is the fast path. */
   labels(...values: string[]): C {
-    if (values.length !== this.labelNames.length) throw new Error(`metric ${this.name} takes ${this.labelNames.length} label values, got ${values.length}`);
+    if (values.length !== this.labelNames.length)
+      throw new Error(`metric ${this.name} takes ${this.labelNames.length} label values, got ${values.length}`);
     const key = values.join('\u0000');
     let b = this.bound.get(key);
     if (b === undefined) {
@@ -88,7 +89,13 @@ export class FastCounter extends BoundMetric<CounterChild> {
     child.value = 0;
   }
 
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: { labels: Record<string, string>; value: number }[] }> {
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: { labels: Record<string, string>; value: number }[];
+  }> {
     const values = [...this.bound.values()].map((b) => ({ labels: b.labels, value: b.child.value }));
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
@@ -133,13 +140,23 @@ export class FastHistogram extends BoundMetric<HistogramChild> {
     child.sum = 0;
   }
 
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: { labels: Record<string, string | number>; value: number; metricName: string }[] }> {
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: { labels: Record<string, string | number>; value: number; metricName: string }[];
+  }> {
     const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
     for (const { labels, child } of this.bound.values()) {
       let cumulative = 0;
       for (let i = 0; i <= this.bounds.length; i++) {
         cumulative += child.counts[i];
-        values.push({ labels: { le: i < this.bounds.length ? this.bounds[i] : '+Inf', ...labels }, value: cumulative, metricName: `${this.name}_bucket` });
+        values.push({
+          labels: { le: i < this.bounds.length ? this.bounds[i] : '+Inf', ...labels },
+          value: cumulative,
+          metricName: `${this.name}_bucket`,
+        });
       }
       values.push({ labels, value: child.sum, metricName: `${this.name}_sum` });
       values.push({ labels, value: cumulative, metricName: `${this.name}_count` });

@@ -10,7 +10,14 @@ export { runPrimary, startServer } from './start.js';
 
 export type { AppDeps } from './app.js';
 export type { ConfigSources, ServerConfig, SettingSpec } from './config.js';
-export type { ComponentHealth, FraudlensContext, FraudlensPlugin, HealthComponent, PluginRegistration, ScoreObserver } from './context.js';
+export type {
+  ComponentHealth,
+  FraudlensContext,
+  FraudlensPlugin,
+  HealthComponent,
+  PluginRegistration,
+  ScoreObserver,
+} from './context.js';
 export type { ModelFile } from '../io/model-file.js';
 export type { Transaction } from './model-state.js';
 export type { Explanation, Prediction } from '../contract/index.js';

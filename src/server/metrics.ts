@@ -37,7 +37,14 @@ export class ServerMetrics {
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
     const log = options.predictionLog;
-    new Gauge({ name: 'fraudlens_build_info', help: 'fraudlens version and deployment (value 1).', labelNames: ['version', 'env'], registers }).labels(VERSION, options.env).set(1);
+    new Gauge({
+      name: 'fraudlens_build_info',
+      help: 'fraudlens version and deployment (value 1).',
+      labelNames: ['version', 'env'],
+      registers,
+    })
+      .labels(VERSION, options.env)
+      .set(1);
     const registry = this.registry;
     this.requestDuration = new FastHistogram({
       name: 'fraudlens_http_request_duration_seconds',
@@ -47,7 +54,12 @@ export class ServerMetrics {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registry,
     });
-    this.predictions = new FastCounter({ name: 'fraudlens_predictions_total', help: 'Scored transactions by decision.', labelNames: ['decision'], registry });
+    this.predictions = new FastCounter({
+      name: 'fraudlens_predictions_total',
+      help: 'Scored transactions by decision.',
+      labelNames: ['decision'],
+      registry,
+    });
     this.score = new FastHistogram({
       name: 'fraudlens_prediction_score',
       help: 'Fraud probability of scored transactions.',
@@ -60,9 +72,23 @@ export class ServerMetrics {
       labelNames: ['feature'],
       registry,
     });
-    this.modelInfo = new Gauge({ name: 'fraudlens_model_info', help: 'The model being served (value 1).', labelNames: ['version', 'sha256', 'source'], registers });
-    this.reloads = new Counter({ name: 'fraudlens_model_reloads_total', help: 'Model reload attempts by result.', labelNames: ['result'], registers });
-    this.observerErrors = new Counter({ name: 'fraudlens_score_observer_errors_total', help: 'Exceptions thrown by onScored observers (plugins).', registers });
+    this.modelInfo = new Gauge({
+      name: 'fraudlens_model_info',
+      help: 'The model being served (value 1).',
+      labelNames: ['version', 'sha256', 'source'],
+      registers,
+    });
+    this.reloads = new Counter({
+      name: 'fraudlens_model_reloads_total',
+      help: 'Model reload attempts by result.',
+      labelNames: ['result'],
+      registers,
+    });
+    this.observerErrors = new Counter({
+      name: 'fraudlens_score_observer_errors_total',
+      help: 'Exceptions thrown by onScored observers (plugins).',
+      registers,
+    });
 
     new Gauge({
       name: 'fraudlens_prediction_log_buffered',
@@ -89,8 +115,16 @@ export class ServerMetrics {
         },
       });
     };
-    follow('fraudlens_prediction_log_dropped_total', 'Prediction records that will never be stored (buffer full, invalid, or lost at shutdown).', () => log.stats().dropped);
-    follow('fraudlens_prediction_log_written_total', 'Prediction records confirmed stored by the backend.', () => log.stats().written);
+    follow(
+      'fraudlens_prediction_log_dropped_total',
+      'Prediction records that will never be stored (buffer full, invalid, or lost at shutdown).',
+      () => log.stats().dropped,
+    );
+    follow(
+      'fraudlens_prediction_log_written_total',
+      'Prediction records confirmed stored by the backend.',
+      () => log.stats().written,
+    );
     // Whatever the backend: a store cut off from its server (Redis, PostgreSQL) reports 0.
     new Gauge({
       name: 'fraudlens_prediction_log_connected',

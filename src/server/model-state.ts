@@ -59,7 +59,10 @@ export async function loadServingModel(
   const worker = new Worker(MODEL_WORKER, { workerData: request });
   let reply: ModelWorkerReply;
   try {
-    const [message] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))])) as [ModelWorkerReply];
+    const [message] = (await Promise.race([
+      once(worker, 'message'),
+      once(worker, 'error').then(([err]) => Promise.reject(err as Error)),
+    ])) as [ModelWorkerReply];
     reply = message;
   } finally {
     void worker.terminate();
@@ -176,7 +179,11 @@ export class ServingModel {
     });
     const rowSchema = transactionSchema(this.features, options.requireAllFeatures, this.acceptsUnknownCategories);
     const same = prebuilt?.previous;
-    if (same !== undefined && same.batchLimit === options.batchLimit && JSON.stringify(same.rowSchema) === JSON.stringify(rowSchema)) {
+    if (
+      same !== undefined &&
+      same.batchLimit === options.batchLimit &&
+      JSON.stringify(same.rowSchema) === JSON.stringify(rowSchema)
+    ) {
       // A reload with the same request schema (a retrained model, the usual case) keeps the compiled
       // validators: compiling them is the longest step left on the event loop.
       this.rowSchema = same.rowSchema;
@@ -187,7 +194,14 @@ export class ServingModel {
       // One ajv per model so a reload does not grow a shared schema cache. No coercion, no
       // defaults, no removal: the body is checked exactly as sent; own properties only, so a
       // feature named like an Object method is not "present" in every body.
-      const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false, removeAdditional: false, ownProperties: true });
+      const ajv = new Ajv({
+        allErrors: false,
+        strict: true,
+        coerceTypes: false,
+        useDefaults: false,
+        removeAdditional: false,
+        ownProperties: true,
+      });
       this.validateRow = ajv.compile(this.rowSchema);
       this.validateBatch = ajv.compile(batchSchema(this.rowSchema, options.batchLimit));
     }
@@ -202,16 +216,28 @@ export class ServingModel {
    * feature called "instances". Throws the catalogue error naming the first bad field.
    */
   parseBody(body: unknown): ParsedBody {
-    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'instances' in body && !this.featureSet.has('instances')) {
+    if (
+      typeof body === 'object' &&
+      body !== null &&
+      !Array.isArray(body) &&
+      'instances' in body &&
+      !this.featureSet.has('instances')
+    ) {
       const instances = (body as { instances: unknown }).instances;
       // Counted before validating so an oversized batch costs nothing to refuse.
       if (Array.isArray(instances) && instances.length > this.batchLimit) {
-        throw new FraudlensError('REQUEST_TOO_LARGE', `body/instances holds ${instances.length} rows; at most ${this.batchLimit} are accepted per request`, { field: 'instances' });
+        throw new FraudlensError(
+          'REQUEST_TOO_LARGE',
+          `body/instances holds ${instances.length} rows; at most ${this.batchLimit} are accepted per request`,
+          { field: 'instances' },
+        );
       }
-      if (!this.validateBatch(body)) throw validationError(this.validateBatch.errors![0], { context: 'body', data: body, features: this.featureSet });
+      if (!this.validateBatch(body))
+        throw validationError(this.validateBatch.errors![0], { context: 'body', data: body, features: this.featureSet });
       return { kind: 'batch', rows: instances as Transaction[] };
     }
-    if (!this.validateRow(body)) throw validationError(this.validateRow.errors![0], { context: 'body', data: body, features: this.featureSet });
+    if (!this.validateRow(body))
+      throw validationError(this.validateRow.errors![0], { context: 'body', data: body, features: this.featureSet });
     return { kind: 'row', row: body as Transaction };
   }
 
@@ -297,7 +323,10 @@ export class ModelHolder {
   reload(path: string): Promise<{ previous: ServingModel; current: ServingModel }> {
     const run = async (): Promise<{ previous: ServingModel; current: ServingModel }> => {
       const read = this.options.read;
-      const next = read !== undefined ? new ServingModel(await read(path), this.options) : await loadServingModel(path, this.options, this.live);
+      const next =
+        read !== undefined
+          ? new ServingModel(await read(path), this.options)
+          : await loadServingModel(path, this.options, this.live);
       const previous = this.live;
       this.live = next;
       for (const l of this.listeners) l(next, previous);

@@ -38,8 +38,17 @@ interface StoreParams {
 
 // The library ships both stores as CommonJS files without type declarations.
 const require = createRequire(import.meta.url);
-const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, cacheSize?: number) => CountStore;
-const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, prefix: string) => CountStore;
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  cacheSize?: number,
+) => CountStore;
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  prefix: string,
+) => CountStore;
 
 /** Prefix of the counter keys in Redis; the client address follows. */
 export const RATE_LIMIT_KEY_PREFIX = 'fraudlens:ratelimit:';
@@ -87,7 +96,8 @@ export function sharedRateLimit(url: string, log: FastifyBaseLogger): SharedRate
 
   function failed(err: Error): void {
     state.failedAt = Date.now();
-    if (!state.remoteDown) log.warn({ err: err.message }, 'rate limit: Redis failed; each process counts its own requests until it answers again');
+    if (!state.remoteDown)
+      log.warn({ err: err.message }, 'rate limit: Redis failed; each process counts its own requests until it answers again');
     state.remoteDown = true;
   }
 
@@ -96,8 +106,11 @@ export function sharedRateLimit(url: string, log: FastifyBaseLogger): SharedRate
     private readonly local: CountStore;
 
     constructor(params: StoreParams | null, remote?: CountStore, local?: CountStore) {
-      this.remote = remote ?? new RedisStore(params?.continueExceeding === true, params?.exponentialBackoff === true, client, RATE_LIMIT_KEY_PREFIX);
-      this.local = local ?? new LocalStore(params?.continueExceeding === true, params?.exponentialBackoff === true, LOCAL_CLIENTS);
+      this.remote =
+        remote ??
+        new RedisStore(params?.continueExceeding === true, params?.exponentialBackoff === true, client, RATE_LIMIT_KEY_PREFIX);
+      this.local =
+        local ?? new LocalStore(params?.continueExceeding === true, params?.exponentialBackoff === true, LOCAL_CLIENTS);
     }
 
     incr(key: string, done: CountCallback, timeWindow: number, max: number): void {

@@ -37,11 +37,20 @@ export function featureValueSchema(f: FeatureSpec, acceptUnknown = false): JsonS
     return { type: ['number', 'null'], ...(description ? { description } : {}) };
   }
   if (f.encoding === 'codes') {
-    return { type: ['integer', 'null'], minimum: 0, maximum: MAX_CATEGORY_CODE, description: description ?? 'category code (integer)' };
+    return {
+      type: ['integer', 'null'],
+      minimum: 0,
+      maximum: MAX_CATEGORY_CODE,
+      description: description ?? 'category code (integer)',
+    };
   }
   if (acceptUnknown) {
     const known = f.categories ?? [];
-    const listed = known.slice(0, NAMES_LISTED).map((c) => JSON.stringify(c)).join(', ') + (known.length > NAMES_LISTED ? `, … (${known.length}; GET /model lists all)` : '');
+    const listed =
+      known
+        .slice(0, NAMES_LISTED)
+        .map((c) => JSON.stringify(c))
+        .join(', ') + (known.length > NAMES_LISTED ? `, … (${known.length}; GET /model lists all)` : '');
     return {
       type: ['string', 'null'],
       maxLength: MAX_CATEGORY_NAME_LENGTH,
@@ -147,7 +156,11 @@ export function validationError(err: ErrorObject, opts: ValidationOptions): Frau
       if (typeof value === 'number' && !Number.isFinite(value)) {
         code = 'INPUT_NOT_A_NUMBER';
         message = `${where} must be a finite number${types.includes('null') ? ' or null' : ''}, got ${show(value)}`;
-      } else if (typeof value === 'string' && NON_FINITE_TEXT.has(value.trim().toLowerCase()) && types.some((t) => t === 'number' || t === 'integer')) {
+      } else if (
+        typeof value === 'string' &&
+        NON_FINITE_TEXT.has(value.trim().toLowerCase()) &&
+        types.some((t) => t === 'number' || t === 'integer')
+      ) {
         code = 'INPUT_NOT_A_NUMBER';
         message = `${where} must be ${want}, got the string ${show(value)}${types.includes('null') ? ' (send null for a missing value)' : ''}`;
       } else {
@@ -158,8 +171,11 @@ export function validationError(err: ErrorObject, opts: ValidationOptions): Frau
     }
     case 'enum': {
       const allowed = (err.params.allowedValues as unknown[]) ?? [];
-      const listed = allowed.slice(0, NAMES_SHOWN).map(show).join(', ') + (allowed.length > NAMES_SHOWN ? `, … (${allowed.length} values)` : '');
-      code = typeof value === 'string' && isFeature ? 'INPUT_UNKNOWN_CATEGORY' : isFeature ? 'INPUT_WRONG_TYPE' : 'REQUEST_INVALID';
+      const listed =
+        allowed.slice(0, NAMES_SHOWN).map(show).join(', ') +
+        (allowed.length > NAMES_SHOWN ? `, … (${allowed.length} values)` : '');
+      code =
+        typeof value === 'string' && isFeature ? 'INPUT_UNKNOWN_CATEGORY' : isFeature ? 'INPUT_WRONG_TYPE' : 'REQUEST_INVALID';
       message = `${where} must be one of ${listed}, got ${show(value)}`;
       break;
     }

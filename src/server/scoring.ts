@@ -45,7 +45,11 @@ export interface ScoreOptions {
 /** The explanation of the row just scored, from the model's scratch buffers. */
 function explain(m: ServingModel, t: Transaction, margin: number, top: number): Explanation {
   if (m.explainer === null) {
-    throw new FraudlensError('MODEL_UNSUPPORTED', `explanations are not available for this model: ${m.explainerError ?? 'unsupported trees'}`, { field: 'explain' });
+    throw new FraudlensError(
+      'MODEL_UNSUPPORTED',
+      `explanations are not available for this model: ${m.explainerError ?? 'unsupported trees'}`,
+      { field: 'explain' },
+    );
   }
   const phi = m.explainer.explainRow(m.row, m.contribs);
   checkAdditivity(phi, margin);
@@ -73,9 +77,17 @@ export function explainUnrecorded(m: ServingModel, t: Transaction, top: number):
   const score = sigmoid(margin);
   const thresholds = m.model.thresholds;
   const decision = decide(score, thresholds);
-  const explained: Explained = { model_version: m.version, score, decision, risk_level: RISK[decision], thresholds, explanation: explain(m, t, margin, top) };
+  const explained: Explained = {
+    model_version: m.version,
+    score,
+    decision,
+    risk_level: RISK[decision],
+    thresholds,
+    explanation: explain(m, t, margin, top),
+  };
   // Flagged as /predict flags them, but not counted: a read changes no metric.
-  if (m.unknownCount > 0) explained.unknown_categories = Array.from(m.unknownFeatures.subarray(0, m.unknownCount), (j) => m.names[j]);
+  if (m.unknownCount > 0)
+    explained.unknown_categories = Array.from(m.unknownFeatures.subarray(0, m.unknownCount), (j) => m.names[j]);
   return explained;
 }
 

@@ -52,7 +52,9 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** One line of JSON on stderr, shaped like the server's pino lines, for the cluster primary. */
 function primaryLog(level: 'info' | 'warn' | 'error', msg: string, extra: Record<string, unknown> = {}): void {
   const levels = { info: 30, warn: 40, error: 50 };
-  process.stderr.write(`${JSON.stringify({ level: levels[level], time: Date.now(), pid: process.pid, role: 'primary', msg, ...extra })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: levels[level], time: Date.now(), pid: process.pid, role: 'primary', msg, ...extra })}\n`,
+  );
 }
 
 /** Starts one server process (or a cluster worker). */
@@ -65,7 +67,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await app.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      throw new FraudlensError('CONFIG_INVALID', `cannot listen on ${config.host}:${config.port} (${code}); choose another API_PORT or API_HOST`, { field: 'API_PORT' });
+      throw new FraudlensError(
+        'CONFIG_INVALID',
+        `cannot listen on ${config.host}:${config.port} (${code}); choose another API_PORT or API_HOST`,
+        { field: 'API_PORT' },
+      );
     }
     throw e;
   }
@@ -74,9 +80,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost}:${port}`;
   const ctx = app.fraudlens;
-  app.log.info({ url, model: ctx.models.current.version, sha256: ctx.models.current.sha256, config: redactConfig(config), version: VERSION }, 'fraudlens listening');
-  if (config.env === 'production' && config.apiKey === null) app.log.warn('ENV=production without API_KEY: /predict and /logs are open and admin routes are off');
-  if (config.env === 'production' && config.corsOrigins.includes('*')) app.log.warn('ENV=production with FRAUDLENS_CORS_ORIGINS=*: any web page may call this API');
+  app.log.info(
+    { url, model: ctx.models.current.version, sha256: ctx.models.current.sha256, config: redactConfig(config), version: VERSION },
+    'fraudlens listening',
+  );
+  if (config.env === 'production' && config.apiKey === null)
+    app.log.warn('ENV=production without API_KEY: /predict and /logs are open and admin routes are off');
+  if (config.env === 'production' && config.corsOrigins.includes('*'))
+    app.log.warn('ENV=production with FRAUDLENS_CORS_ORIGINS=*: any web page may call this API');
 
   let resolveClosed!: (outcome: ShutdownOutcome) => void;
   const closed = new Promise<ShutdownOutcome>((r) => (resolveClosed = r));

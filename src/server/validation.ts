@@ -15,7 +15,8 @@ const textAjv = new Ajv({ strict: false, coerceTypes: true, useDefaults: true, r
 type Compiler = FastifySchemaCompiler<FastifySchema>;
 
 /** The app-wide compiler. */
-export const validatorCompiler: Compiler = ({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+export const validatorCompiler: Compiler = ({ schema, httpPart }) =>
+  (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
 
 const accept = (): boolean => true;
 

@@ -112,8 +112,19 @@ describe('import graph of src/', () => {
       ['e.ts', ['e.ts']],
       ['f.ts', ['a.ts', 'missing.ts']],
     ]);
-    assert.deepEqual(importCycles(graph), [['e.ts', 'e.ts'], ['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
-    assert.deepEqual(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]])), []);
+    assert.deepEqual(importCycles(graph), [
+      ['e.ts', 'e.ts'],
+      ['a.ts', 'b.ts', 'c.ts', 'a.ts'],
+    ]);
+    assert.deepEqual(
+      importCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+      [],
+    );
   });
 
   it('reads imports, type-only imports and re-exports of the real sources', () => {
@@ -129,7 +140,9 @@ describe('import graph of src/', () => {
 
   it('keeps src/core pure: its modules import only other modules of src/core', () => {
     const core = `core${sep}`;
-    const outward = [...importGraph(SRC)].filter(([from]) => from.startsWith(core)).flatMap(([from, targets]) => targets.filter((to) => !to.startsWith(core)).map((to) => `${from} -> ${to}`));
+    const outward = [...importGraph(SRC)]
+      .filter(([from]) => from.startsWith(core))
+      .flatMap(([from, targets]) => targets.filter((to) => !to.startsWith(core)).map((to) => `${from} -> ${to}`));
     assert.deepEqual(outward, [], 'core does no I/O: move the import to io/, storage/ or server/, or what it needs into core');
   });
 

@@ -25,7 +25,15 @@ interface Report {
 
 test('baseline builds a file the drift command accepts; hold-out months show no dataset drift', async () => {
   const baseline = join(work, 'drift_baseline.json');
-  const b = await runCli(['baseline', '--model', model, '--data', join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz'), '--out', baseline]);
+  const b = await runCli([
+    'baseline',
+    '--model',
+    model,
+    '--data',
+    join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz'),
+    '--out',
+    baseline,
+  ]);
   assert.equal(b.code, 0, b.stderr);
   const saved = JSON.parse(readFileSync(baseline, 'utf8')) as { format: string; features: unknown[] };
   assert.equal(saved.format, 'fraudlens-drift-baseline');
@@ -41,15 +49,27 @@ test('amount × 1.5 flags amt and only amt; the HTML report is self-contained', 
   const lines = gunzipSync(readFileSync(holdout)).toString('utf8').trim().split('\n');
   const header = lines[0].split(',');
   const amt = header.indexOf('amt');
-  const shifted = [lines[0], ...lines.slice(1).map((l) => {
-    const cells = l.split(',');
-    cells[amt] = String(Number(cells[amt]) * 1.5);
-    return cells.join(',');
-  })].join('\n');
+  const shifted = [
+    lines[0],
+    ...lines.slice(1).map((l) => {
+      const cells = l.split(',');
+      cells[amt] = String(Number(cells[amt]) * 1.5);
+      return cells.join(',');
+    }),
+  ].join('\n');
   const data = join(work, 'shifted.csv');
   writeFileSync(data, `${shifted}\n`);
   const html = join(work, 'report.html');
-  const r = await runCli(['drift', '--baseline', join(REPO_ROOT, 'models', 'demo', 'drift_baseline.json'), '--data', data, '--json', '--html', html]);
+  const r = await runCli([
+    'drift',
+    '--baseline',
+    join(REPO_ROOT, 'models', 'demo', 'drift_baseline.json'),
+    '--data',
+    data,
+    '--json',
+    '--html',
+    html,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as Report;
   assert.deepEqual(report.drifted_features, ['amt']);

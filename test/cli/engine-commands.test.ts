@@ -36,7 +36,11 @@ function parseCsv(text: string): { header: string[]; rows: number[][] } {
   return { header: head.split(','), rows: body.map((l) => l.split(',').map(Number)) };
 }
 
-function assertOneLineError(r: { code: number | null; stderr: string; stdout: string }, code: string, ...mentions: string[]): void {
+function assertOneLineError(
+  r: { code: number | null; stderr: string; stdout: string },
+  code: string,
+  ...mentions: string[]
+): void {
   assert.notEqual(r.code, 0, 'exit code is non-zero');
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, `one line on stderr, got: ${r.stderr}`);
@@ -60,11 +64,36 @@ test('import writes DIR/model.json and info describes it', async () => {
 
 test('import takes feature names from a flag and checks their count', async () => {
   const names = fixture.feature_names.map((_, i) => `x${i}`);
-  const ok = await runCli(['import', '--from', 'xgboost', '--model', xgbModel, '--out', join(work, 'renamed'), '--feature-names', names.join(',')]);
+  const ok = await runCli([
+    'import',
+    '--from',
+    'xgboost',
+    '--model',
+    xgbModel,
+    '--out',
+    join(work, 'renamed'),
+    '--feature-names',
+    names.join(','),
+  ]);
   assert.equal(ok.code, 0, ok.stderr);
-  const info = JSON.parse((await runCli(['info', '--model', join(work, 'renamed', 'model.json'), '--json'])).stdout) as { features: { name: string }[] };
-  assert.deepEqual(info.features.map((f) => f.name), names);
-  const bad = await runCli(['import', '--from', 'xgboost', '--model', xgbModel, '--out', join(work, 'bad'), '--feature-names', 'a,b']);
+  const info = JSON.parse((await runCli(['info', '--model', join(work, 'renamed', 'model.json'), '--json'])).stdout) as {
+    features: { name: string }[];
+  };
+  assert.deepEqual(
+    info.features.map((f) => f.name),
+    names,
+  );
+  const bad = await runCli([
+    'import',
+    '--from',
+    'xgboost',
+    '--model',
+    xgbModel,
+    '--out',
+    join(work, 'bad'),
+    '--feature-names',
+    'a,b',
+  ]);
   assertOneLineError(bad, 'INPUT_INVALID', 'feature-names');
 });
 
@@ -78,7 +107,10 @@ test('predict on an XGBoost model gives XGBoost margins, and --explain columns a
   assert.deepEqual(plain.header, ['margin', 'score']);
   assert.equal(plain.rows.length, fixture.rows.length);
   plain.rows.forEach(([margin, score], i) => {
-    assert.ok(Math.abs(margin - fixture.expected.margin[i]) <= MARGIN_TOLERANCE, `row ${i}: margin ${margin} vs ${fixture.expected.margin[i]}`);
+    assert.ok(
+      Math.abs(margin - fixture.expected.margin[i]) <= MARGIN_TOLERANCE,
+      `row ${i}: margin ${margin} vs ${fixture.expected.margin[i]}`,
+    );
     assert.ok(Math.abs(score - 1 / (1 + Math.exp(-margin))) <= 1e-15);
   });
   const explained = join(work, 'explained.csv');
@@ -94,7 +126,15 @@ test('predict on an XGBoost model gives XGBoost margins, and --explain columns a
 
 test('predict with the bundled demo model reads categories by name', async () => {
   const out = join(work, 'demo.csv');
-  const r = await runCli(['predict', '--model', join(REPO_ROOT, 'models', 'demo', 'model.json'), '--data', join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'), '--out', out]);
+  const r = await runCli([
+    'predict',
+    '--model',
+    join(REPO_ROOT, 'models', 'demo', 'model.json'),
+    '--data',
+    join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'),
+    '--out',
+    out,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const { rows } = parseCsv(readFileSync(out, 'utf8'));
   assert.equal(rows.length, 14954);
@@ -115,7 +155,12 @@ test('bad input: missing column, text in a numeric column, ragged row', async ()
   const header = 'amt,category,gender,city_pop,age,hour,day_of_week,distance_km';
   const cases: [string, string, string, string[]][] = [
     ['missing.csv', 'amt,category\n1,grocery_pos\n', 'INPUT_MISSING_COLUMN', ['missing.csv', 'gender']],
-    ['text.csv', `${header}\n12.5,grocery_pos,F,1000,40,3,2,10\nabc,grocery_pos,F,1000,40,3,2,10\n`, 'INPUT_NOT_A_NUMBER', ['text.csv:2', 'column "amt"', 'abc']],
+    [
+      'text.csv',
+      `${header}\n12.5,grocery_pos,F,1000,40,3,2,10\nabc,grocery_pos,F,1000,40,3,2,10\n`,
+      'INPUT_NOT_A_NUMBER',
+      ['text.csv:2', 'column "amt"', 'abc'],
+    ],
     ['ragged.csv', `${header}\n12.5,grocery_pos,F,1000\n`, 'INPUT_RAGGED_ROW', ['ragged.csv:1']],
   ];
   for (const [name, text, code, mentions] of cases) {

@@ -21,7 +21,10 @@ import { SCORE_CHUNK_ROWS } from '../../src/cli/score-file.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-files-'));
 const demoModel = join(REPO_ROOT, 'models', 'demo', 'model.json');
-const holdoutLines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'))).toString('utf8').trim().split('\n');
+const holdoutLines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz')))
+  .toString('utf8')
+  .trim()
+  .split('\n');
 const HEADER = holdoutLines[0];
 
 /** The first `n` hold-out rows (repeated when n is larger), with the header. */
@@ -38,7 +41,10 @@ function write(name: string, lines: string[]): string {
 
 function assertOneLineError(r: { code: number | null; stderr: string }, code: string, ...mentions: string[]): void {
   assert.notEqual(r.code, 0, 'exit code is non-zero');
-  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('fraudlens: note:'));
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('fraudlens: note:'));
   assert.equal(lines.length, 1, `one error line on stderr, got: ${r.stderr}`);
   assert.match(lines[0], new RegExp(`^fraudlens: error ${code}: `));
   for (const m of mentions) assert.ok(lines[0].includes(m), `"${lines[0]}" mentions ${m}`);
@@ -53,7 +59,9 @@ async function wholeFileOutput(dataPath: string, explain: boolean): Promise<stri
   const margins = predictor.predictMargins(x, table.numRows);
   const m = model.features.length;
   const shap = explain ? new TreeExplainer(model.ensemble, predictor).explainBatch(x, table.numRows) : null;
-  const lines = [['margin', 'score', ...(explain ? [...model.features.map((f) => `shap_${f.name}`), 'shap_bias'] : [])].join(',')];
+  const lines = [
+    ['margin', 'score', ...(explain ? [...model.features.map((f) => `shap_${f.name}`), 'shap_bias'] : [])].join(','),
+  ];
   for (let i = 0; i < table.numRows; i++) {
     let line = `${margins[i]},${sigmoid(margins[i])}`;
     if (shap) for (let j = 0; j <= m; j++) line += `,${shap[i * (m + 1) + j]}`;
@@ -72,7 +80,10 @@ test('predict streams a file of several chunks and writes what scoring it whole 
     assert.match(r.stderr, new RegExp(`scored ${rows} rows`));
     const written = readFileSync(out, 'utf8');
     assert.equal(written.split('\n').length, rows + 2, 'header, one line per row, final newline');
-    assert.ok(written === (await wholeFileOutput(data, explain)), `predict${explain ? ' --explain' : ''} output equals the whole-file scores`);
+    assert.ok(
+      written === (await wholeFileOutput(data, explain)),
+      `predict${explain ? ' --explain' : ''} output equals the whole-file scores`,
+    );
   }
 });
 
@@ -84,10 +95,27 @@ test('errors in a later chunk name the row in the file, and leave no output', as
   const unknown = [...body];
   unknown[badRow - 1] = cells.join(',');
   const out = join(work, 'never.csv');
-  const u = await runCli(['predict', '--model', demoModel, '--data', write('unknown-late.csv', [HEADER, ...unknown]), '--out', out, '--strict-categories']);
+  const u = await runCli([
+    'predict',
+    '--model',
+    demoModel,
+    '--data',
+    write('unknown-late.csv', [HEADER, ...unknown]),
+    '--out',
+    out,
+    '--strict-categories',
+  ]);
   assertOneLineError(u, 'INPUT_UNKNOWN_CATEGORY', `unknown-late.csv:${badRow}`, 'column "category"', 'spaceships');
   // Without strict mode the same file is scored, and the unknown cell counted over all chunks.
-  const scored = await runCli(['predict', '--model', demoModel, '--data', join(work, 'unknown-late.csv'), '--out', join(work, 'unknown-late-scores.csv')]);
+  const scored = await runCli([
+    'predict',
+    '--model',
+    demoModel,
+    '--data',
+    join(work, 'unknown-late.csv'),
+    '--out',
+    join(work, 'unknown-late-scores.csv'),
+  ]);
   assert.equal(scored.code, 0, scored.stderr);
   assert.match(scored.stderr, /scored as missing values: category 1 row\n/);
   const text = [...body];
@@ -96,7 +124,15 @@ test('errors in a later chunk name the row in the file, and leave no output', as
   assertOneLineError(t, 'INPUT_NOT_A_NUMBER', `text-late.csv:${badRow}`, 'column "amt"', 'abc');
   const ragged = [...body];
   ragged[badRow - 1] = '1,2,3';
-  const g = await runCli(['predict', '--model', demoModel, '--data', write('ragged-late.csv', [HEADER, ...ragged]), '--out', out]);
+  const g = await runCli([
+    'predict',
+    '--model',
+    demoModel,
+    '--data',
+    write('ragged-late.csv', [HEADER, ...ragged]),
+    '--out',
+    out,
+  ]);
   assertOneLineError(g, 'INPUT_RAGGED_ROW', `ragged-late.csv:${badRow}`, 'has 3 cells, the header has 10');
   assert.throws(() => readFileSync(out), /ENOENT/, 'a failed predict writes no output');
 });
@@ -104,7 +140,15 @@ test('errors in a later chunk name the row in the file, and leave no output', as
 test('a header-only file is INPUT_EMPTY for predict, evaluate, baseline and drift', async () => {
   const empty = write('header-only.csv', [HEADER]);
   const baseline = join(work, 'demo-baseline.json');
-  const b = await runCli(['baseline', '--model', demoModel, '--data', write('small.csv', [HEADER, ...holdoutRows(200)]), '--out', baseline]);
+  const b = await runCli([
+    'baseline',
+    '--model',
+    demoModel,
+    '--data',
+    write('small.csv', [HEADER, ...holdoutRows(200)]),
+    '--out',
+    baseline,
+  ]);
   assert.equal(b.code, 0, b.stderr);
   const commands = [
     ['predict', '--model', demoModel, '--data', empty, '--out', join(work, 'empty-scores.csv')],
@@ -121,16 +165,39 @@ test('a header-only file is INPUT_EMPTY for predict, evaluate, baseline and drif
 
 test('a semicolon file is scored like the comma file, with a note; --delimiter forces one', async () => {
   const comma = write('comma.csv', [HEADER, ...holdoutRows(300)]);
-  const semi = write('semi.csv', [HEADER, ...holdoutRows(300)].map((l) => l.replaceAll(',', ';')));
+  const semi = write(
+    'semi.csv',
+    [HEADER, ...holdoutRows(300)].map((l) => l.replaceAll(',', ';')),
+  );
   const r1 = await runCli(['predict', '--model', demoModel, '--data', comma, '--out', join(work, 'comma.out')]);
   const r2 = await runCli(['predict', '--model', demoModel, '--data', semi, '--out', join(work, 'semi.out')]);
   assert.equal(r1.code, 0, r1.stderr);
   assert.equal(r2.code, 0, r2.stderr);
   assert.match(r2.stderr, /note: .*semi\.csv: cells are separated by ";" \(detected from the header/);
   assert.equal(readFileSync(join(work, 'semi.out'), 'utf8'), readFileSync(join(work, 'comma.out'), 'utf8'));
-  const forced = await runCli(['predict', '--model', demoModel, '--data', semi, '--out', join(work, 'forced.out'), '--delimiter', ',']);
+  const forced = await runCli([
+    'predict',
+    '--model',
+    demoModel,
+    '--data',
+    semi,
+    '--out',
+    join(work, 'forced.out'),
+    '--delimiter',
+    ',',
+  ]);
   assertOneLineError(forced, 'INPUT_UNREADABLE', 'semi.csv', 'one column', 'containing ";"', "--delimiter ';'");
-  const named = await runCli(['predict', '--model', demoModel, '--data', semi, '--out', join(work, 'named.out'), '--delimiter', 'semicolon']);
+  const named = await runCli([
+    'predict',
+    '--model',
+    demoModel,
+    '--data',
+    semi,
+    '--out',
+    join(work, 'named.out'),
+    '--delimiter',
+    'semicolon',
+  ]);
   assert.equal(named.code, 0, named.stderr);
   assert.doesNotMatch(named.stderr, /note:/, 'no note when the delimiter is given');
   const bad = await runCli(['predict', '--model', demoModel, '--data', semi, '--out', join(work, 'x.out'), '--delimiter', ':']);
@@ -150,7 +217,10 @@ test('info prints an undefined metric as n/a and counts as integers', async () =
 
 /** Demo training rows (trans_time first, is_fraud last), with the label written by `label`. */
 function trainingRows(n: number, label: (fraud: boolean) => string, extra?: (i: number) => string): string[] {
-  const lines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz'))).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const header = lines[0] + (extra ? ',txn_id' : '');
   const body = lines.slice(1, n + 1).map((l, i) => {
     const cells = l.split(',');
@@ -161,19 +231,55 @@ function trainingRows(n: number, label: (fraud: boolean) => string, extra?: (i: 
 }
 
 test('yes/no labels: the error names the values and suggests --positive-label, which matches without regard to case', async () => {
-  const data = write('yes-no.csv', trainingRows(3000, (f) => (f ? 'Yes' : 'No')));
-  const base = ['train', '--data', data, '--label', 'is_fraud', '--drop', 'trans_time', '--trees', '3', '--no-baseline', '--json'];
+  const data = write(
+    'yes-no.csv',
+    trainingRows(3000, (f) => (f ? 'Yes' : 'No')),
+  );
+  const base = [
+    'train',
+    '--data',
+    data,
+    '--label',
+    'is_fraud',
+    '--drop',
+    'trans_time',
+    '--trees',
+    '3',
+    '--no-baseline',
+    '--json',
+  ];
   const refused = await runCli([...base, '--out', join(work, 'yes-no-refused')]);
-  assertOneLineError(refused, 'INPUT_BAD_LABEL', 'yes-no.csv', 'column "is_fraud"', 'two values', '"No", "Yes"', '--positive-label Yes');
+  assertOneLineError(
+    refused,
+    'INPUT_BAD_LABEL',
+    'yes-no.csv',
+    'column "is_fraud"',
+    'two values',
+    '"No", "Yes"',
+    '--positive-label Yes',
+  );
   const trained = await runCli([...base, '--out', join(work, 'yes-no'), '--positive-label', 'yes']);
   assert.equal(trained.code, 0, trained.stderr);
-  const frauds = trainingRows(3000, (f) => (f ? '1' : '0')).slice(1).filter((l) => l.endsWith(',1')).length;
+  const frauds = trainingRows(3000, (f) => (f ? '1' : '0'))
+    .slice(1)
+    .filter((l) => l.endsWith(',1')).length;
   const model = join(work, 'yes-no', 'model.json');
   const trainedOn = (JSON.parse(readFileSync(model, 'utf8')) as { training: { data: { positives: number } } }).training.data;
   assert.equal(trainedOn.positives, frauds, '"yes" matched every "Yes" label in training');
   const evalRefused = await runCli(['evaluate', '--model', model, '--data', data, '--label', 'is_fraud']);
   assertOneLineError(evalRefused, 'INPUT_BAD_LABEL', '--positive-label Yes');
-  const evaluated = await runCli(['evaluate', '--model', model, '--data', data, '--label', 'is_fraud', '--positive-label', 'YES', '--json']);
+  const evaluated = await runCli([
+    'evaluate',
+    '--model',
+    model,
+    '--data',
+    data,
+    '--label',
+    'is_fraud',
+    '--positive-label',
+    'YES',
+    '--json',
+  ]);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   const report = JSON.parse(evaluated.stdout) as { rows: number; positives: number };
   assert.equal(report.rows, 3000);
@@ -181,12 +287,32 @@ test('yes/no labels: the error names the values and suggests --positive-label, w
 });
 
 test('train refuses identifier and date columns by name, with the --drop that fixes it', async () => {
-  const data = write('with-id.csv', trainingRows(3000, (f) => (f ? '1' : '0'), (i) => `C${(1e9 + i * 7919).toString(36)}`));
+  const data = write(
+    'with-id.csv',
+    trainingRows(
+      3000,
+      (f) => (f ? '1' : '0'),
+      (i) => `C${(1e9 + i * 7919).toString(36)}`,
+    ),
+  );
   const base = ['train', '--data', data, '--label', 'is_fraud', '--trees', '3', '--no-baseline', '--json'];
   const refused = await runCli([...base, '--out', join(work, 'with-id-refused')]);
-  assertOneLineError(refused, 'INPUT_UNSUITABLE_COLUMN', 'with-id.csv', '"trans_time" (dates or times such as "2019-', '"txn_id" (an identifier: 3000 distinct values in 3000 rows)', '--drop trans_time,txn_id');
+  assertOneLineError(
+    refused,
+    'INPUT_UNSUITABLE_COLUMN',
+    'with-id.csv',
+    '"trans_time" (dates or times such as "2019-',
+    '"txn_id" (an identifier: 3000 distinct values in 3000 rows)',
+    '--drop trans_time,txn_id',
+  );
   const dateOnly = await runCli([...base, '--out', join(work, 'with-id-refused'), '--drop', 'txn_id']);
-  assertOneLineError(dateOnly, 'INPUT_UNSUITABLE_COLUMN', 'column "trans_time"', '--drop txn_id,trans_time', 'hour and day_of_week');
+  assertOneLineError(
+    dateOnly,
+    'INPUT_UNSUITABLE_COLUMN',
+    'column "trans_time"',
+    '--drop txn_id,trans_time',
+    'hour and day_of_week',
+  );
   const trained = await runCli([...base, '--out', join(work, 'with-id'), '--drop', 'trans_time,txn_id']);
   assert.equal(trained.code, 0, trained.stderr);
 });

@@ -37,14 +37,34 @@ after(async () => {
 });
 
 async function driftServer(): Promise<{ app: FastifyInstance; url: string }> {
-  const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json') }, extraSettings: DRIFT_SETTINGS });
-  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
+  const config = loadConfig({
+    envFile: null,
+    env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json') },
+    extraSettings: DRIFT_SETTINGS,
+  });
+  const app = await buildApp(config, {
+    model: await readModelFile(config.modelPath),
+    plugins: [createDriftPlugin({ seed: 7 })],
+    processMetrics: false,
+    dashboardDir: null,
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url };
 }
 
 function options(target: string, extra: Partial<SimulateOptions> = {}): SimulateOptions {
-  return { target, rate: 2000, count: 400, data: HOLDOUT, drift: [], explain: false, concurrency: 16, apiKey: null, seed: DEFAULT_SEED, ...extra };
+  return {
+    target,
+    rate: 2000,
+    count: 400,
+    data: HOLDOUT,
+    drift: [],
+    explain: false,
+    concurrency: 16,
+    apiKey: null,
+    seed: DEFAULT_SEED,
+    ...extra,
+  };
 }
 
 describe('simulate', () => {
@@ -52,8 +72,16 @@ describe('simulate', () => {
     const a = replayOrder(1000, 0);
     assert.deepEqual(a, replayOrder(1000, 0));
     assert.notDeepEqual(a, replayOrder(1000, 1));
-    assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i), 'a permutation');
-    assert.notDeepEqual(a.subarray(0, 20), Int32Array.from({ length: 20 }, (_, i) => i), 'not file order');
+    assert.deepEqual(
+      [...a].sort((x, y) => x - y),
+      Array.from({ length: 1000 }, (_, i) => i),
+      'a permutation',
+    );
+    assert.notDeepEqual(
+      a.subarray(0, 20),
+      Int32Array.from({ length: 20 }, (_, i) => i),
+      'not file order',
+    );
   });
 
   for (const rows of RUNS) {

@@ -48,7 +48,10 @@ const ROWS_IN_TIME = makeRows();
 const POSITIVES = ROWS_IN_TIME.filter((r) => r.fraud === 1).length;
 const timeSorted = writeCsv('time-sorted.csv', ROWS_IN_TIME);
 // An export sorted by label: every fraud at the end (the failure in the issue).
-const labelSorted = writeCsv('label-sorted.csv', [...ROWS_IN_TIME].sort((a, b) => a.fraud - b.fraud));
+const labelSorted = writeCsv(
+  'label-sorted.csv',
+  [...ROWS_IN_TIME].sort((a, b) => a.fraud - b.fraud),
+);
 // Newest first: a time split must still hold out the latest rows.
 const newestFirst = writeCsv('newest-first.csv', [...ROWS_IN_TIME].reverse());
 
@@ -101,7 +104,17 @@ test('few validation positives: a warning on stderr and in the --json object', a
 
 test('--split time holds out the latest rows whatever the file order', async () => {
   const inOrder = await train(timeSorted, 't1', '--valid-fraction', '0.5', '--split', 'time', '--time-column', 'time', '--json');
-  const reversed = await train(newestFirst, 't2', '--valid-fraction', '0.5', '--split', 'time', '--time-column', 'time', '--json');
+  const reversed = await train(
+    newestFirst,
+    't2',
+    '--valid-fraction',
+    '0.5',
+    '--split',
+    'time',
+    '--time-column',
+    'time',
+    '--json',
+  );
   const lastRows = await train(timeSorted, 't3', '--valid-fraction', '0.5', '--split', 'last', '--json');
   for (const r of [inOrder, reversed, lastRows]) assert.equal(r.code, 0, r.stderr);
   const [a, b, c] = [inOrder, reversed, lastRows].map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!) as TrainReport);
@@ -119,12 +132,22 @@ test('flag combinations that cannot work are refused before reading the data', a
   assertRefused(await train(missing, 'x', '--time-column', 'time', '--valid-fraction', '0.2'), 'INPUT_INVALID', '--split time');
   assertRefused(await train(missing, 'x', '--split', 'stratified'), 'INPUT_INVALID', '--valid-fraction');
   assertRefused(await train(missing, 'x', '--split', 'last', '--valid', missing), 'INPUT_INVALID', 'no effect with --valid FILE');
-  assertRefused(await train(missing, 'x', '--split', 'random', '--valid-fraction', '0.2'), 'INPUT_INVALID', '--split', 'stratified, time, last');
+  assertRefused(
+    await train(missing, 'x', '--split', 'random', '--valid-fraction', '0.2'),
+    'INPUT_INVALID',
+    '--split',
+    'stratified, time, last',
+  );
 });
 
 test('a validation file of one class is refused', async () => {
   const negatives = writeCsv('negatives.csv', ROWS_IN_TIME.filter((r) => r.fraud === 0).slice(0, 100));
-  assertRefused(await train(timeSorted, 'v', '--valid', negatives), 'INPUT_ONE_CLASS', 'negatives.csv', 'are all 0 (0 positive, 100 negative)');
+  assertRefused(
+    await train(timeSorted, 'v', '--valid', negatives),
+    'INPUT_ONE_CLASS',
+    'negatives.csv',
+    'are all 0 (0 positive, 100 negative)',
+  );
 });
 
 test('--max-categories: the error names the flag, and raising it trains', async () => {
@@ -136,7 +159,19 @@ test('--max-categories: the error names the flag, and raising it trains', async 
 
 test('evaluate refuses labels of one class instead of printing NaN', async () => {
   const model = join(work, 'eval-model');
-  const trained = await runCli(['train', '--data', timeSorted, '--label', 'fraud', '--drop', 'time', '--out', model, ...FAST, '--no-baseline']);
+  const trained = await runCli([
+    'train',
+    '--data',
+    timeSorted,
+    '--label',
+    'fraud',
+    '--drop',
+    'time',
+    '--out',
+    model,
+    ...FAST,
+    '--no-baseline',
+  ]);
   assert.equal(trained.code, 0, trained.stderr);
   const allGood = writeCsv('all-good.csv', ROWS_IN_TIME.filter((r) => r.fraud === 0).slice(0, 50));
   for (const json of [[], ['--json']]) {
@@ -145,7 +180,11 @@ test('evaluate refuses labels of one class instead of printing NaN', async () =>
     assert.doesNotMatch(r.stdout, /NaN|null/);
   }
   const empty = writeCsv('empty.csv', []);
-  assertRefused(await runCli(['evaluate', '--model', join(model, 'model.json'), '--data', empty, '--label', 'fraud']), 'INPUT_EMPTY', 'empty.csv');
+  assertRefused(
+    await runCli(['evaluate', '--model', join(model, 'model.json'), '--data', empty, '--label', 'fraud']),
+    'INPUT_EMPTY',
+    'empty.csv',
+  );
   const both = await runCli(['evaluate', '--model', join(model, 'model.json'), '--data', timeSorted, '--label', 'fraud']);
   assert.equal(both.code, 0, both.stderr);
   assert.doesNotMatch(both.stdout, /NaN/);

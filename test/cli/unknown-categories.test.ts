@@ -28,7 +28,12 @@ test('predict scores unknown categories as missing values and counts them per fe
   assert.match(r.stderr, /categories the model does not know, scored as missing values: category 8 rows, gender 1 row/);
   // The same file with those cells left empty scores identically, row for row.
   const blanked = join(work, 'blanked.csv');
-  writeFileSync(blanked, readFileSync(DATA, 'utf8').replace(/,crypto_exchange,/g, ',,').replace(/,X,/g, ',,'));
+  writeFileSync(
+    blanked,
+    readFileSync(DATA, 'utf8')
+      .replace(/,crypto_exchange,/g, ',,')
+      .replace(/,X,/g, ',,'),
+  );
   const outBlank = join(work, 'blank-scored.csv');
   const b = await runCli(['predict', '--model', DEMO, '--data', blanked, '--out', outBlank]);
   assert.equal(b.code, 0, b.stderr);
@@ -43,7 +48,8 @@ test('predict --strict-categories stops at the first unknown category, naming ro
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0], /^fraudlens: error INPUT_UNKNOWN_CATEGORY: /);
-  for (const m of ['unseen-categories.csv:5', 'column "category"', 'crypto_exchange']) assert.ok(lines[0].includes(m), `${lines[0]} mentions ${m}`);
+  for (const m of ['unseen-categories.csv:5', 'column "category"', 'crypto_exchange'])
+    assert.ok(lines[0].includes(m), `${lines[0]} mentions ${m}`);
 });
 
 test('evaluate reports the unknown categories per feature (JSON and stderr); strict mode refuses', async () => {
@@ -61,7 +67,9 @@ test('evaluate reports the unknown categories per feature (JSON and stderr); str
 test('drift counts unknown categories as new categories, in JSON, text and HTML', async () => {
   const r = await runCli(['drift', '--baseline', BASELINE, '--model', DEMO, '--data', DATA, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { features: { feature: string; current: { counts: number[]; missing: number; new_categories?: number } }[] };
+  const report = JSON.parse(r.stdout) as {
+    features: { feature: string; current: { counts: number[]; missing: number; new_categories?: number } }[];
+  };
   const category = report.features.find((f) => f.feature === 'category')!;
   assert.equal(category.current.new_categories, 8);
   assert.equal(category.current.missing, 0);

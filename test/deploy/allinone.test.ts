@@ -12,7 +12,19 @@ import { describe, test } from 'node:test';
 
 import { Redis } from 'ioredis';
 
-import { API_ENTRY, apiEnv, deployPath, freePort, getJson, missing, postJson, Proc, sampleTransaction, tempDir, waitUntil } from './helpers.js';
+import {
+  API_ENTRY,
+  apiEnv,
+  deployPath,
+  freePort,
+  getJson,
+  missing,
+  postJson,
+  Proc,
+  sampleTransaction,
+  tempDir,
+  waitUntil,
+} from './helpers.js';
 
 const skip = missing({ 'redis-server': 'redis-server', bash: 'bash' });
 
@@ -31,7 +43,13 @@ async function startAllInOne(): Promise<AllInOne> {
   const dataDir = tempDir('allinone');
   const t0 = Date.now();
   const proc = new Proc('bash', [deployPath('start-allinone.sh'), process.execPath, API_ENTRY, 'serve'], {
-    env: apiEnv({ LOG_LEVEL: 'info', API_PORT: String(apiPort), REDIS_PORT: String(redisPort), REDIS_DATA_DIR: dataDir, REDIS_SERVER: 'redis-server' }),
+    env: apiEnv({
+      LOG_LEVEL: 'info',
+      API_PORT: String(apiPort),
+      REDIS_PORT: String(redisPort),
+      REDIS_DATA_DIR: dataDir,
+      REDIS_SERVER: 'redis-server',
+    }),
     cwd: dataDir,
   });
   await waitUntil(
@@ -79,7 +97,10 @@ describe('start-allinone.sh (Redis + API in one container)', { skip, timeout: 90
       assert.equal(health.body.logging_handler, 'redis');
       const p = await postJson(`${aio.url}/predict`, sampleTransaction());
       assert.equal(p.status, 200, JSON.stringify(p.body));
-      await waitUntil(async () => ((await getJson(`${aio.url}/logs?limit=5`)).body.count as number) >= 1, { timeoutMs: 5_000, message: 'the record did not reach Redis' });
+      await waitUntil(async () => ((await getJson(`${aio.url}/logs?limit=5`)).body.count as number) >= 1, {
+        timeoutMs: 5_000,
+        message: 'the record did not reach Redis',
+      });
       const client = new Redis({ host: '127.0.0.1', port: aio.redisPort, lazyConnect: true });
       await client.connect();
       assert.equal(await client.llen('api_logs'), 1);
@@ -132,7 +153,9 @@ describe('start-allinone.sh (Redis + API in one container)', { skip, timeout: 90
       // Redis 7 keeps its append-only file as a directory of parts; the records are in it.
       const aofDir = join(aio.dataDir, 'appendonlydir');
       assert.ok(existsSync(aofDir), 'Redis wrote an append-only file');
-      const aof = readdirSync(aofDir).map((f) => readFileSync(join(aofDir, f), 'latin1')).join('');
+      const aof = readdirSync(aofDir)
+        .map((f) => readFileSync(join(aofDir, f), 'latin1'))
+        .join('');
       assert.ok((aof.match(/api_logs/g) ?? []).length >= 1, 'the prediction records are in the append-only file');
     } finally {
       aio.proc.killAll();

@@ -33,7 +33,11 @@ type Service = {
   container_name?: string;
   profiles?: string[];
 };
-type Compose = { services: Record<string, Service>; networks: Record<string, { internal?: boolean }>; secrets?: Record<string, { file: string }> };
+type Compose = {
+  services: Record<string, Service>;
+  networks: Record<string, { internal?: boolean }>;
+  secrets?: Record<string, { file: string }>;
+};
 
 async function compose(file: string): Promise<Compose> {
   return (await parseYaml(readFileSync(deployPath(file), 'utf8'))) as Compose;
@@ -46,7 +50,8 @@ function composeCommand(): string[] | undefined {
   return undefined;
 }
 
-const noCompose = composeCommand() === undefined ? 'needs docker compose or docker-compose (Debian package docker-compose)' : false;
+const noCompose =
+  composeCommand() === undefined ? 'needs docker compose or docker-compose (Debian package docker-compose)' : false;
 
 describe('compose files', () => {
   for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
@@ -71,7 +76,10 @@ describe('compose files', () => {
     assert.match(redisCmd, /--maxmemory 256mb/);
     assert.match(redisCmd, /--maxmemory-policy allkeys-lru/);
     assert.match(redisCmd, /--appendonly yes/);
-    assert.ok(redis.volumes?.some((v) => v.endsWith(':/data')), 'Redis keeps its append-only file on a volume');
+    assert.ok(
+      redis.volumes?.some((v) => v.endsWith(':/data')),
+      'Redis keeps its append-only file on a volume',
+    );
     assert.equal(nginx.depends_on?.api.condition, 'service_healthy');
     assert.equal(prometheus.depends_on?.api.condition, 'service_healthy');
     assert.equal(c.networks.backend.internal, true);
@@ -122,7 +130,25 @@ describe('nginx', () => {
     const setup = writeNginxConfig({ file: 'fraudlens.prod.conf', upstreamPorts: [18001], httpPort: 18080, httpsPort: 18443 });
     const certs = join(setup.dir, 'certs');
     mkdirSync(certs, { recursive: true });
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(certs, 'privkey.pem'), '-out', join(certs, 'fullchain.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-keyout',
+        join(certs, 'privkey.pem'),
+        '-out',
+        join(certs, 'fullchain.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const r = run(nginxBinary(), ['-t', '-p', setup.dir, '-c', setup.conf, '-e', setup.errorLog]);
     assert.equal(r.status, 0, `nginx -t failed:\n${r.stderr}`);
   });
@@ -139,7 +165,14 @@ describe('CI workflow', () => {
   test('.github/workflows/ci.yml installs, type-checks, lints and tests on Node 20 and 24 with Redis, and builds the image', async () => {
     const wf = (await parseYaml(readFileSync(join(REPO, '.github', 'workflows', 'ci.yml'), 'utf8'))) as {
       on: unknown;
-      jobs: Record<string, { strategy?: { matrix?: { node?: number[] } }; services?: Record<string, { image: string }>; steps: { uses?: string; run?: string }[] }>;
+      jobs: Record<
+        string,
+        {
+          strategy?: { matrix?: { node?: number[] } };
+          services?: Record<string, { image: string }>;
+          steps: { uses?: string; run?: string }[];
+        }
+      >;
     };
     assert.ok(wf.on, 'the workflow has triggers');
     const test = Object.values(wf.jobs).find((j) => j.strategy?.matrix?.node !== undefined);
@@ -147,10 +180,14 @@ describe('CI workflow', () => {
     assert.deepEqual([...test.strategy!.matrix!.node!].sort(), [20, 24]);
     assert.match(test.services?.redis?.image ?? '', /^redis:7/);
     const runs = test.steps.map((s) => s.run ?? '').join('\n');
-    for (const step of ['npm ci', 'npm run typecheck', 'npm run lint', 'npm run test']) assert.ok(runs.includes(step), `the test job runs ${step}`);
+    for (const step of ['npm ci', 'npm run typecheck', 'npm run lint', 'npm run test'])
+      assert.ok(runs.includes(step), `the test job runs ${step}`);
     assert.match(runs, /apt-get install[^\n]*redis-server[^\n]*nginx[^\n]*prometheus/);
     const all = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ''));
-    assert.ok(all.some((r) => r.includes('deploy/verify-image.sh')), 'a job builds and runs the image');
+    assert.ok(
+      all.some((r) => r.includes('deploy/verify-image.sh')),
+      'a job builds and runs the image',
+    );
   });
 });
 
@@ -170,12 +207,16 @@ describe('images', () => {
   });
 
   test('.dockerignore keeps build output, dependencies and secrets out of the context', () => {
-    const ignored = readFileSync(join(REPO, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
-    for (const entry of ['.git', '**/node_modules', 'dist', '.env', 'deploy/secrets']) assert.ok(ignored.includes(entry), `.dockerignore lists ${entry}`);
+    const ignored = readFileSync(join(REPO, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const entry of ['.git', '**/node_modules', 'dist', '.env', 'deploy/secrets'])
+      assert.ok(ignored.includes(entry), `.dockerignore lists ${entry}`);
   });
 
   test('shell scripts parse (bash -n / sh -n)', () => {
-    for (const script of ['start-allinone.sh', 'verify-image.sh']) assert.equal(run('bash', ['-n', deployPath(script)]).status, 0, script);
+    for (const script of ['start-allinone.sh', 'verify-image.sh'])
+      assert.equal(run('bash', ['-n', deployPath(script)]).status, 0, script);
     assert.equal(run('sh', ['-n', deployPath('docker-entrypoint.sh')]).status, 0);
     assert.equal(run('bash', ['-n', join(REPO, 'scripts', 'node24.sh')]).status, 0);
   });
@@ -185,7 +226,9 @@ describe('images', () => {
     const keyFile = join(dir, 'api_key');
     execFileSync('sh', ['-c', `printf 'a-key-of-at-least-16-chars\\n' > '${keyFile}'`]);
     const env = { PATH: process.env.PATH, API_KEY_FILE: keyFile };
-    const ok = run('sh', [deployPath('docker-entrypoint.sh'), 'sh', '-c', 'printf "%s|%s" "$API_KEY" "${API_KEY_FILE:-unset}"'], { env });
+    const ok = run('sh', [deployPath('docker-entrypoint.sh'), 'sh', '-c', 'printf "%s|%s" "$API_KEY" "${API_KEY_FILE:-unset}"'], {
+      env,
+    });
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout, 'a-key-of-at-least-16-chars|unset');
     const both = run('sh', [deployPath('docker-entrypoint.sh'), 'true'], { env: { ...env, API_KEY: 'another-key-16-chars' } });
@@ -195,50 +238,78 @@ describe('images', () => {
 });
 
 describe('Makefile', () => {
-  test('has the deployment and local targets, and they expand to the expected commands', { skip: missing({ make: 'make' }) }, () => {
-    const targets = ['docker-build', 'docker-up', 'docker-down', 'docker-logs', 'docker-logs-api', 'docker-logs-redis', 'test', 'bench', 'up'];
-    const r = run('make', ['-n', ...targets], { env: { ...process.env, COMPOSE: 'docker compose' } });
-    assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout.split('\n');
-    assert.ok(lines.some((l) => /^docker build -f deploy\/Dockerfile -t fraudlens:latest\s+\.$/.test(l)), r.stdout);
-    assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml up -d --build --scale api=3'), r.stdout);
-    assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml down'));
-    assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml logs -f --tail=100 api'));
-    assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml logs -f --tail=100 redis'));
-    for (const cmd of ['npm test', 'npm run bench', 'npm ci', 'npm start']) assert.ok(lines.includes(cmd), `make runs ${cmd}`);
-  });
+  test(
+    'has the deployment and local targets, and they expand to the expected commands',
+    { skip: missing({ make: 'make' }) },
+    () => {
+      const targets = [
+        'docker-build',
+        'docker-up',
+        'docker-down',
+        'docker-logs',
+        'docker-logs-api',
+        'docker-logs-redis',
+        'test',
+        'bench',
+        'up',
+      ];
+      const r = run('make', ['-n', ...targets], { env: { ...process.env, COMPOSE: 'docker compose' } });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.split('\n');
+      assert.ok(
+        lines.some((l) => /^docker build -f deploy\/Dockerfile -t fraudlens:latest\s+\.$/.test(l)),
+        r.stdout,
+      );
+      assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml up -d --build --scale api=3'), r.stdout);
+      assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml down'));
+      assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml logs -f --tail=100 api'));
+      assert.ok(lines.includes('docker compose -p fraudlens -f deploy/docker-compose.yml logs -f --tail=100 redis'));
+      for (const cmd of ['npm test', 'npm run bench', 'npm ci', 'npm start']) assert.ok(lines.includes(cmd), `make runs ${cmd}`);
+    },
+  );
 });
 
 describe('Grafana dashboard', () => {
-  test('deploy/grafana/fraudlens.json queries only metrics a running server exports', { skip: missing({ 'redis-server': 'redis-server' }) }, async () => {
-    const dashboard = JSON.parse(readFileSync(deployPath('grafana', 'fraudlens.json'), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
-    const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-    assert.ok(exprs.length >= 10, 'the dashboard has its panels');
-    // The names come from /metrics of a real server with the Redis prediction log (which adds
-    // the Redis metrics) after one prediction.
-    const redis = await startRedisServer();
-    const api = await startApi({ LOGGING_HANDLER: 'redis', REDIS_URL: redis.url });
-    let text: string;
-    try {
-      assert.equal((await postJson(`${api.url}/predict`, sampleTransaction())).status, 200);
-      text = await (await fetch(`${api.url}/metrics`)).text();
-    } finally {
-      await api.proc.stop('SIGKILL');
-      await redis.dispose();
-    }
-    const exported = new Set<string>();
-    for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-      exported.add(name);
-      if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(name + suffix);
-    }
-    for (const expr of exprs) {
-      for (const [name] of expr.matchAll(/fraudlens_[a-z0-9_]+/g)) assert.ok(exported.has(name), `a panel queries ${name}, which the server does not export`);
-    }
-    const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-    for (const word of ['request rate', 'latency', 'decision', 'score', 'redis']) assert.ok(titles.includes(word), `a panel about ${word}`);
-    // Every drift metric the server exports has a panel.
-    for (const name of [...exported].filter((n) => n.includes('drift'))) {
-      assert.ok(exprs.some((e) => e.includes(name)), `no panel shows ${name}`);
-    }
-  });
+  test(
+    'deploy/grafana/fraudlens.json queries only metrics a running server exports',
+    { skip: missing({ 'redis-server': 'redis-server' }) },
+    async () => {
+      const dashboard = JSON.parse(readFileSync(deployPath('grafana', 'fraudlens.json'), 'utf8')) as {
+        panels: { title: string; targets?: { expr: string }[] }[];
+      };
+      const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+      assert.ok(exprs.length >= 10, 'the dashboard has its panels');
+      // The names come from /metrics of a real server with the Redis prediction log (which adds
+      // the Redis metrics) after one prediction.
+      const redis = await startRedisServer();
+      const api = await startApi({ LOGGING_HANDLER: 'redis', REDIS_URL: redis.url });
+      let text: string;
+      try {
+        assert.equal((await postJson(`${api.url}/predict`, sampleTransaction())).status, 200);
+        text = await (await fetch(`${api.url}/metrics`)).text();
+      } finally {
+        await api.proc.stop('SIGKILL');
+        await redis.dispose();
+      }
+      const exported = new Set<string>();
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+        exported.add(name);
+        if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(name + suffix);
+      }
+      for (const expr of exprs) {
+        for (const [name] of expr.matchAll(/fraudlens_[a-z0-9_]+/g))
+          assert.ok(exported.has(name), `a panel queries ${name}, which the server does not export`);
+      }
+      const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
+      for (const word of ['request rate', 'latency', 'decision', 'score', 'redis'])
+        assert.ok(titles.includes(word), `a panel about ${word}`);
+      // Every drift metric the server exports has a panel.
+      for (const name of [...exported].filter((n) => n.includes('drift'))) {
+        assert.ok(
+          exprs.some((e) => e.includes(name)),
+          `no panel shows ${name}`,
+        );
+      }
+    },
+  );
 });

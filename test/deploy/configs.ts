@@ -45,13 +45,23 @@ export function writeNginxConfig(options: NginxOptions): NginxSetup {
   chmodSync(dir, 0o755);
   const file = options.file ?? 'fraudlens.conf';
   let server = readFileSync(deployPath('nginx', file), 'utf8');
-  server = rewrite(server, /^([ \t]*)server api:8000([^;]*);/m, (g) => options.upstreamPorts.map((p) => `${g[1]}server 127.0.0.1:${p}${g[2]};`).join('\n'), 'upstream server api:8000');
+  server = rewrite(
+    server,
+    /^([ \t]*)server api:8000([^;]*);/m,
+    (g) => options.upstreamPorts.map((p) => `${g[1]}server 127.0.0.1:${p}${g[2]};`).join('\n'),
+    'upstream server api:8000',
+  );
   server = rewrite(server, /listen 80;/, () => `listen 127.0.0.1:${options.httpPort};`, 'listen 80');
   if (/listen 443 /.test(server)) {
     if (options.httpsPort === undefined) throw new Error(`${file} listens on 443: give httpsPort`);
     server = rewrite(server, /listen 443 /, () => `listen 127.0.0.1:${options.httpsPort} `, 'listen 443');
   }
-  server = rewrite(server, /include \/etc\/nginx\/fraudlens\/proxy\.conf;/, () => `include ${dir}/proxy.conf;`, 'include of proxy.conf');
+  server = rewrite(
+    server,
+    /include \/etc\/nginx\/fraudlens\/proxy\.conf;/,
+    () => `include ${dir}/proxy.conf;`,
+    'include of proxy.conf',
+  );
   server = server.replaceAll('/etc/nginx/certs/', `${dir}/certs/`);
   writeFileSync(join(dir, 'server.conf'), server);
   copyFileSync(deployPath('nginx', 'proxy.conf'), join(dir, 'proxy.conf'));
@@ -116,7 +126,10 @@ interface PromConfig {
  * its own scrape target moved to `selfPort`, and a 1 s scrape interval (so a test waits seconds,
  * not the shipped 15 s). Written as JSON, which Prometheus reads as YAML.
  */
-export async function writePrometheusConfig(apiPorts: readonly number[], selfPort: number): Promise<{ dir: string; file: string; shipped: PromConfig }> {
+export async function writePrometheusConfig(
+  apiPorts: readonly number[],
+  selfPort: number,
+): Promise<{ dir: string; file: string; shipped: PromConfig }> {
   const shipped = (await parseYaml(readFileSync(deployPath('prometheus.yml'), 'utf8'))) as PromConfig;
   const config = structuredClone(shipped);
   config.global.scrape_interval = '1s';
@@ -130,7 +143,10 @@ export async function writePrometheusConfig(apiPorts: readonly number[], selfPor
       job.static_configs = [{ targets: apiPorts.map((p) => `127.0.0.1:${p}`) }];
       rewritten += 1;
     } else if (job.static_configs !== undefined) {
-      job.static_configs = job.static_configs.map((s) => ({ ...s, targets: s.targets.map((t) => (t === 'localhost:9090' ? `127.0.0.1:${selfPort}` : t)) }));
+      job.static_configs = job.static_configs.map((s) => ({
+        ...s,
+        targets: s.targets.map((t) => (t === 'localhost:9090' ? `127.0.0.1:${selfPort}` : t)),
+      }));
     }
   }
   if (rewritten !== 1) throw new Error(`shipped config changed: expected one job discovering "api" by DNS, found ${rewritten}`);

@@ -93,7 +93,10 @@ export class Proc {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
-    this.exit = once(this.child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    this.exit = once(this.child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
   }
 
   /** SIGKILL to the whole process group (the process and everything it started). */
@@ -119,7 +122,10 @@ export class Proc {
   async exited(timeoutMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`process ${this.child.pid} still running after ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`process ${this.child.pid} still running after ${timeoutMs} ms:\n${this.output}`)),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([this.exit, timeout]);
@@ -129,7 +135,10 @@ export class Proc {
   }
 
   /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+    timeoutMs = 15_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (!this.running) return this.exit;
     this.child.kill(signal);
     try {
@@ -176,7 +185,10 @@ export async function waitHealthy(url: string, proc?: Proc, timeoutMs = 30_000):
 export async function startApi(settings: Record<string, string> = {}): Promise<ApiProcess> {
   const port = await freePort();
   // The working directory holds no .env file, so only the settings given here apply.
-  const proc = new Proc(process.execPath, [API_ENTRY, 'serve'], { env: apiEnv({ API_PORT: String(port), ...settings }), cwd: tempDir('api') });
+  const proc = new Proc(process.execPath, [API_ENTRY, 'serve'], {
+    env: apiEnv({ API_PORT: String(port), ...settings }),
+    cwd: tempDir('api'),
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url, proc);
   return { proc, port, url };
@@ -195,7 +207,11 @@ export function sampleTransaction(variant = 0): Record<string, number | string> 
   return tx;
 }
 
-export async function postJson(url: string, body: unknown, timeoutMs = 10_000): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  timeoutMs = 10_000,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const r = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -239,13 +255,29 @@ export async function parseYaml(text: string): Promise<unknown> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
   }
-  const r = spawnSync('python3', ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], { input: text, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`no YAML parser: neither the yaml package nor python3 with PyYAML (Debian python3-yaml) is available: ${r.stderr}`);
+  const r = spawnSync('python3', ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+    input: text,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0)
+    throw new Error(
+      `no YAML parser: neither the yaml package nor python3 with PyYAML (Debian python3-yaml) is available: ${r.stderr}`,
+    );
   return JSON.parse(r.stdout) as unknown;
 }
 
 /** Runs a command to completion; returns its status and output. */
-export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(command, args, { cwd: options.cwd ?? REPO, env: options.env ?? process.env, input: options.input, encoding: 'utf8', timeout: 60_000 });
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(command, args, {
+    cwd: options.cwd ?? REPO,
+    env: options.env ?? process.env,
+    input: options.input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }

@@ -16,7 +16,19 @@ import { Redis } from 'ioredis';
 
 import { startRedisServer, type RedisTestServer } from '../helpers/redis-server.js';
 import { startNginx, writeNginxConfig, writePrometheusConfig } from './configs.js';
-import { freePort, getJson, metricSum, missing, postJson, Proc, sampleTransaction, startApi, waitUntil, which, type ApiProcess } from './helpers.js';
+import {
+  freePort,
+  getJson,
+  metricSum,
+  missing,
+  postJson,
+  Proc,
+  sampleTransaction,
+  startApi,
+  waitUntil,
+  which,
+  type ApiProcess,
+} from './helpers.js';
 
 const skip = missing({ nginx: 'nginx', prometheus: 'prometheus', 'redis-server': 'redis-server' });
 
@@ -51,7 +63,9 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
 
   before(async () => {
     redis = await startRedisServer();
-    apis = await Promise.all([0, 1, 2].map(() => startApi({ LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, FRAUDLENS_TRUST_PROXY_HOPS: '1' })));
+    apis = await Promise.all(
+      [0, 1, 2].map(() => startApi({ LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, FRAUDLENS_TRUST_PROXY_HOPS: '1' })),
+    );
     const httpPort = await freePort();
     const setup = writeNginxConfig({ upstreamPorts: apis.map((a) => a.port), httpPort });
     nginxErrorLog = setup.errorLog;
@@ -73,14 +87,20 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
     assert.ok(results.every((r) => r.status === 200 && typeof r.body.score === 'number'));
     const perReplica = await Promise.all(apis.map(predictionsOf));
     t.diagnostic(`predictions per replica: ${perReplica.join(', ')}`);
-    assert.equal(perReplica.reduce((a, b) => a + b, 0), n);
+    assert.equal(
+      perReplica.reduce((a, b) => a + b, 0),
+      n,
+    );
     for (const count of perReplica) assert.ok(count >= n / 6, `each replica takes a share (${perReplica.join(', ')})`);
   });
 
   test('the replicas share one prediction log: every replica lists every record', async () => {
     const client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
     await client.connect();
-    await waitUntil(async () => (await client.llen('api_logs')) === sent.predictions, { timeoutMs: 5_000, message: `Redis did not hold ${sent.predictions} records` });
+    await waitUntil(async () => (await client.llen('api_logs')) === sent.predictions, {
+      timeoutMs: 5_000,
+      message: `Redis did not hold ${sent.predictions} records`,
+    });
     client.disconnect();
     for (const api of apis) {
       const logs = await getJson(`${api.url}/logs?limit=1000`);
@@ -138,7 +158,10 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
           const first = await reader.read();
           const firstMs = Date.now() - t0;
           assert.match(Buffer.from(first.value!).toString(), /first/);
-          assert.ok(firstMs < gapMs / 2, `${path}: the first line arrived after ${firstMs} ms, as if nginx held it until the end`);
+          assert.ok(
+            firstMs < gapMs / 2,
+            `${path}: the first line arrived after ${firstMs} ms, as if nginx held it until the end`,
+          );
           let rest = '';
           for (let c = await reader.read(); !c.done; c = await reader.read()) rest += Buffer.from(c.value).toString();
           assert.match(rest, /second/);
@@ -152,9 +175,17 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
 
   test('Prometheus with the shipped prometheus.yml scrapes every replica', async (t) => {
     const port = await freePort();
-    const { dir, file, shipped } = await writePrometheusConfig(apis.map((a) => a.port), port);
+    const { dir, file, shipped } = await writePrometheusConfig(
+      apis.map((a) => a.port),
+      port,
+    );
     const job = shipped.scrape_configs.find((j) => j.dns_sd_configs !== undefined)!.job_name;
-    prometheus = new Proc(which('prometheus')!, [`--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn']);
+    prometheus = new Proc(which('prometheus')!, [
+      `--config.file=${file}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ]);
     promUrl = `http://127.0.0.1:${port}`;
     const query = async (q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
       const r = await getJson(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
@@ -174,7 +205,9 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
       intervalMs: 250,
       message: `sum(fraudlens_predictions_total) did not reach ${sent.predictions}`,
     });
-    const latency = await query('histogram_quantile(0.99, sum by (le) (fraudlens_http_request_duration_seconds_bucket{route="/predict"}))');
+    const latency = await query(
+      'histogram_quantile(0.99, sum by (le) (fraudlens_http_request_duration_seconds_bucket{route="/predict"}))',
+    );
     assert.equal(latency.length, 1);
     // Drift: each replica has the demo baseline, and they share one window through Redis.
     assert.equal((await query('fraudlens_drift_baseline_loaded == 1')).length, 3);
@@ -184,11 +217,15 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
     await waitUntil(
       async () => {
         windowRows = await query('fraudlens_drift_window_rows');
-        return windowRows.length === 3 && windowRows.every((s) => s.value[1] === windowRows[0].value[1] && Number(s.value[1]) > 0);
+        return (
+          windowRows.length === 3 && windowRows.every((s) => s.value[1] === windowRows[0].value[1] && Number(s.value[1]) > 0)
+        );
       },
       { timeoutMs: 20_000, intervalMs: 250, message: 'the replicas did not report one shared drift window' },
     );
-    t.diagnostic(`Prometheus: up=1 on ${instances.join(', ')}; sum(fraudlens_predictions_total)=${sent.predictions}; p99 /predict ${(Number(latency[0].value[1]) * 1000).toFixed(2)} ms; drift window rows ${windowRows[0].value[1]} on every replica`);
+    t.diagnostic(
+      `Prometheus: up=1 on ${instances.join(', ')}; sum(fraudlens_predictions_total)=${sent.predictions}; p99 /predict ${(Number(latency[0].value[1]) * 1000).toFixed(2)} ms; drift window rows ${windowRows[0].value[1]} on every replica`,
+    );
   });
 
   test('a replica killed under load loses no request: nginx retries on the next one', async (t) => {
@@ -206,9 +243,13 @@ describe('nginx and Prometheus in front of three API replicas sharing one Redis'
     assert.equal(failed.length, 0, `${failed.length} of ${n} requests failed (statuses ${[...new Set(failed)].join(', ')})`);
     assert.equal(done, n);
     const errors = readFileSync(nginxErrorLog, 'utf8');
-    const upstreamErrors = errors.split('\n').filter((l) => l.includes(`127.0.0.1:${victim.port}`) && /failed|refused|prematurely/.test(l));
+    const upstreamErrors = errors
+      .split('\n')
+      .filter((l) => l.includes(`127.0.0.1:${victim.port}`) && /failed|refused|prematurely/.test(l));
     assert.ok(upstreamErrors.length > 0, 'nginx met the dead replica and moved on');
-    t.diagnostic(`replica killed after 100 of ${n} requests: ${n} answered 200; nginx logged ${upstreamErrors.length} upstream errors for it and retried`);
+    t.diagnostic(
+      `replica killed after 100 of ${n} requests: ${n} answered 200; nginx logged ${upstreamErrors.length} upstream errors for it and retried`,
+    );
     if (prometheus !== undefined) {
       await waitUntil(
         async () => {

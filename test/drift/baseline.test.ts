@@ -75,7 +75,10 @@ describe('buildBaseline', () => {
     assert.equal(baseline.created_at, CREATED);
     assert.equal(baseline.rows, 2000);
     assert.deepEqual(baseline.options, { bins: 10, reservoir_size: 1000, seed: 3, max_categories: 50 });
-    assert.deepEqual(baseline.features.map((f) => f.name), model.features.map((f) => f.name));
+    assert.deepEqual(
+      baseline.features.map((f) => f.name),
+      model.features.map((f) => f.name),
+    );
   });
 
   it('cuts a continuous feature at deciles and counts right-closed bins exactly', () => {
@@ -107,7 +110,10 @@ describe('buildBaseline', () => {
     assert.equal(velocity.missing, 2000 - values.length);
     assert.ok(velocity.missing > 100 && velocity.missing < 300, `about 10 % missing, got ${velocity.missing}`);
     assert.equal(velocity.missing_rate, velocity.missing / 2000);
-    assert.equal(velocity.counts.reduce((s, c) => s + c, 0), values.length);
+    assert.equal(
+      velocity.counts.reduce((s, c) => s + c, 0),
+      values.length,
+    );
     assert.equal(numeric(baseline, 'hour').distinct, 24);
   });
 
@@ -173,7 +179,10 @@ describe('buildBaseline', () => {
   it("describes the model's score distribution on the training rows", () => {
     const { scores } = encodeDemo(table, model);
     const s = baseline.score;
-    assert.equal(s.counts.reduce((a, c) => a + c, 0), 2000);
+    assert.equal(
+      s.counts.reduce((a, c) => a + c, 0),
+      2000,
+    );
     assert.equal(s.min, Math.min(...scores));
     assert.equal(s.max, Math.max(...scores));
     close(s.mean, scores.reduce((a, v) => a + v, 0) / scores.length, 'score mean');
@@ -198,7 +207,10 @@ describe('buildBaseline', () => {
     assert.throws(() => buildBaseline(table, model, { seed: 0.5 }), invalid);
     assert.throws(() => buildBaseline(table, model, { createdAt: 'yesterday' }), invalid);
     const empty = tableFromColumns('empty', { amount: [], hour: [], channel: [], is_new: [], velocity: [] });
-    assert.throws(() => buildBaseline(empty, model), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_EMPTY');
+    assert.throws(
+      () => buildBaseline(empty, model),
+      (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_EMPTY',
+    );
   });
 });
 
@@ -216,7 +228,12 @@ describe('serializeBaseline / parseBaseline', () => {
     assert.ok(amountLine !== undefined && amountLine.trimEnd().endsWith('],'), 'edges on one line');
     // 2000 cent amounts: their float32 values print as at most 2 decimals, not 17 digits.
     const sampleLine = text.split('\n').find((l) => l.trimStart().startsWith('"sample"'))!;
-    const longest = Math.max(...sampleLine.slice(sampleLine.indexOf('[') + 1, sampleLine.lastIndexOf(']')).split(', ').map((s) => s.length));
+    const longest = Math.max(
+      ...sampleLine
+        .slice(sampleLine.indexOf('[') + 1, sampleLine.lastIndexOf(']'))
+        .split(', ')
+        .map((s) => s.length),
+    );
     assert.ok(longest <= 9, `longest sample literal has ${longest} characters`);
     assert.ok(text.length < 200_000, `file is ${text.length} characters`);
   });
@@ -231,17 +248,29 @@ describe('serializeBaseline / parseBaseline', () => {
     ['no features', (b) => (b.features = []), 'features'],
     ['duplicate feature', (b) => (b.features[1].name = 'amount'), 'features[1].name'],
     ['unknown type', (b) => ((b.features[0] as unknown as Record<string, unknown>).type = 'text'), 'features[0].type'],
-    ['unsorted edges', (b) => ((b.features[0] as NumericFeatureBaseline).edges.reverse()), 'features[0].edges[1]'],
+    ['unsorted edges', (b) => (b.features[0] as NumericFeatureBaseline).edges.reverse(), 'features[0].edges[1]'],
     ['counts of the wrong length', (b) => (b.features[0] as NumericFeatureBaseline).counts.pop(), 'features[0].counts'],
     ['fractional count', (b) => ((b.features[0] as NumericFeatureBaseline).counts[0] += 0.5), 'features[0].counts[0]'],
     ['counts not adding up to rows', (b) => ((b.features[0] as NumericFeatureBaseline).counts[0] += 1), 'features[0].counts'],
     ['missing rate off', (b) => ((b.features[4] as NumericFeatureBaseline).missing_rate = 0.5), 'features[4].missing_rate'],
     ['std negative', (b) => ((b.features[0] as NumericFeatureBaseline).std = -1), 'features[0].std'],
     ['sample larger than the reservoir', (b) => (b.options.reservoir_size = 10), 'features[0].sample'],
-    ['sample value outside [min, max]', (b) => ((b.features[0] as NumericFeatureBaseline).sample[0] = -5), 'features[0].sample[0]'],
-    ['sample value not a number', (b) => ((b.features[0] as NumericFeatureBaseline).sample[3] = null as unknown as number), 'features[0].sample[3]'],
+    [
+      'sample value outside [min, max]',
+      (b) => ((b.features[0] as NumericFeatureBaseline).sample[0] = -5),
+      'features[0].sample[0]',
+    ],
+    [
+      'sample value not a number',
+      (b) => ((b.features[0] as NumericFeatureBaseline).sample[3] = null as unknown as number),
+      'features[0].sample[3]',
+    ],
     ['bad encoding', (b) => ((b.features[2] as unknown as Record<string, unknown>).encoding = 'latin1'), 'features[2].encoding'],
-    ['duplicate category', (b) => ((b.features[2] as CategoricalFeatureBaseline).categories[1] = 'web'), 'features[2].categories'],
+    [
+      'duplicate category',
+      (b) => ((b.features[2] as CategoricalFeatureBaseline).categories[1] = 'web'),
+      'features[2].categories',
+    ],
     ['duplicate code', (b) => ((b.features[2] as CategoricalFeatureBaseline).codes[1] = 0), 'features[2].codes'],
     ['codes of the wrong length', (b) => (b.features[2] as CategoricalFeatureBaseline).codes.pop(), 'features[2].codes'],
     ['score out of [0, 1]', (b) => (b.score.max = 1.5), 'score'],
@@ -298,7 +327,10 @@ describe('baseline files', () => {
         assert.equal(err.location.field, 'model_version');
         return true;
       });
-      await assert.rejects(loadBaseline(join(dir, 'absent.json')), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_UNREADABLE');
+      await assert.rejects(
+        loadBaseline(join(dir, 'absent.json')),
+        (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_UNREADABLE',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -311,7 +343,10 @@ describe('baseline files', () => {
       await writeFileAtomic(path, 'first');
       await writeFileAtomic(path, 'second, longer');
       assert.equal(await readFile(path, 'utf8'), 'second, longer');
-      await assert.rejects(writeFileAtomic(join(dir, 'missing-dir', 'x.txt'), 'data'), (err: NodeJS.ErrnoException) => err.code === 'ENOENT');
+      await assert.rejects(
+        writeFileAtomic(join(dir, 'missing-dir', 'x.txt'), 'data'),
+        (err: NodeJS.ErrnoException) => err.code === 'ENOENT',
+      );
       // Data that cannot be written (not a string or bytes) fails after the temp file exists.
       await assert.rejects(writeFileAtomic(path, 42 as unknown as string));
       assert.equal(await readFile(path, 'utf8'), 'second, longer');

@@ -22,7 +22,8 @@ import { sharedPath } from '../helpers/paths.js';
 const DATA = sharedPath('data', 'ulb_creditcard_balanced.csv.gz');
 const MODEL = sharedPath('peers', 'model', 'model.json');
 const missing = [DATA, MODEL].filter((p) => !existsSync(p));
-const skip = missing.length > 0 ? `real data not found (${missing.join(', ')}); set FRAUDLENS_SHARED to the shared folder to run it` : false;
+const skip =
+  missing.length > 0 ? `real data not found (${missing.join(', ')}); set FRAUDLENS_SHARED to the shared folder to run it` : false;
 
 /** The rows `index` of a table (every column copied). */
 function subset(table: Table, index: Int32Array, scaleColumn?: string, factor = 1): Table {

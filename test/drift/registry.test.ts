@@ -107,7 +107,10 @@ describe('runFeatureDrift', () => {
     const c = samplesToCounts(base, cur);
     assert.deepEqual([...c.values], [0, 1, 2, 4]);
     assert.deepEqual([...c.baseline], [134, 133, 133, 0]);
-    assert.equal(c.current.reduce((s, v) => s + v, 0), 90);
+    assert.equal(
+      c.current.reduce((s, v) => s + v, 0),
+      90,
+    );
   });
 
   it('threshold overrides apply to the chosen test', () => {
@@ -146,9 +149,7 @@ describe('not enough data', () => {
       assert.equal(r.pValue, null);
     }
     for (const stat of Object.values(DRIFT_STATISTICS)) {
-      const input: DriftInput = stat.accepts.includes('samples')
-        ? samples(base, far)
-        : counts([100, 200, 300], [tiny, 0, 0]);
+      const input: DriftInput = stat.accepts.includes('samples') ? samples(base, far) : counts([100, 200, 300], [tiny, 0, 0]);
       const r = stat.compute(input);
       assert.equal(r.notEnoughData, true, stat.name);
       assert.equal(r.drifted, false, stat.name);
@@ -170,7 +171,9 @@ describe('not enough data', () => {
   });
 
   it('minSampleSize can be lowered', () => {
-    const r = runFeatureDrift('numeric', samples(Float64Array.of(1, 2, 3, 4, 5), Float64Array.of(6, 7, 8, 9, 10)), { minSampleSize: 5 });
+    const r = runFeatureDrift('numeric', samples(Float64Array.of(1, 2, 3, 4, 5), Float64Array.of(6, 7, 8, 9, 10)), {
+      minSampleSize: 5,
+    });
     assert.equal(r.notEnoughData, undefined);
     assert.equal(r.drifted, true);
     assert.equal(r.pValue, 1 / 126); // exact: 2 / C(10, 5)

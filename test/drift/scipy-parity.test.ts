@@ -126,9 +126,17 @@ describe('Wasserstein distance', () => {
         const edges = f64(c.edges);
         const centres = new Float64Array(edges.length - 1);
         for (let i = 0; i < centres.length; i++) centres[i] = edges[i] + (edges[i + 1] - edges[i]) / 2;
-        assertScipyClose(wassersteinDistanceWeighted(centres, centres, f64(c.baseline), f64(c.current)), c.distance, `${c.name} distance`);
+        assertScipyClose(
+          wassersteinDistanceWeighted(centres, centres, f64(c.baseline), f64(c.current)),
+          c.distance,
+          `${c.name} distance`,
+        );
         assert.ok(c.normalized !== undefined);
-        assertScipyClose(normalizedWassersteinOfHistograms(edges, f64(c.baseline), f64(c.current)), c.normalized, `${c.name} normalised`);
+        assertScipyClose(
+          normalizedWassersteinOfHistograms(edges, f64(c.baseline), f64(c.current)),
+          c.normalized,
+          `${c.name} normalised`,
+        );
       } else {
         assert.ok(c.u && c.v && c.uw && c.vw);
         assertScipyClose(wassersteinDistanceWeighted(f64(c.u), f64(c.v), f64(c.uw), f64(c.vw)), c.distance, c.name);

@@ -34,10 +34,19 @@ import { demoModel, demoTable, encodeDemo, type DemoOptions } from '../storage/d
 const model = demoModel();
 
 /** Counts and a uniform sample of a whole table, as a window store would hold them. */
-function windowOf(baseline: DriftBaseline, rows: number, seed: number, options: DemoOptions = {}, sampleSize = 1000): { counts: WindowCounts; sample: WindowSample } {
+function windowOf(
+  baseline: DriftBaseline,
+  rows: number,
+  seed: number,
+  options: DemoOptions = {},
+  sampleSize = 1000,
+): { counts: WindowCounts; sample: WindowSample } {
   const { x, scores, m } = encodeDemo(demoTable(rows, seed, options), model);
   const layout = compileBaseline(baseline);
-  return { counts: countRows(layout, x, scores, rows), sample: sampleRows(x, scores, rows, m, sampleSize, new DriftRandom(seed)) };
+  return {
+    counts: countRows(layout, x, scores, rows),
+    sample: sampleRows(x, scores, rows, m, sampleSize, new DriftRandom(seed)),
+  };
 }
 
 function feature(report: DriftReport, name: string): DriftReport['features'][number] {
@@ -127,7 +136,10 @@ describe('DriftLayout', () => {
     assert.equal(counts.counts[newSlot], 1);
     const folded = layout.valueCounts(counts.counts, 2);
     assert.equal(folded[other], 2, 'new category + unkept code 99');
-    assert.equal(folded.reduce((a, b) => a + b, 0), 3);
+    assert.equal(
+      folded.reduce((a, b) => a + b, 0),
+      3,
+    );
     const report = buildDriftReport(baseline, { counts, sample: emptySample(5) });
     assert.equal(report.features[2].current.new_categories, 1);
     assert.equal(report.features[2].current.counts[other], 2);
@@ -178,7 +190,10 @@ describe('BottomKSample and mergeSamples', () => {
     assert.equal(s.size, 100);
     assert.equal(s.seen, 5000);
     const kept = Array.from(s.values.subarray(0, 100)).sort((a, b) => a - b);
-    const expected = Array.from(keys.keys()).sort((a, b) => keys[a] - keys[b]).slice(0, 100).sort((a, b) => a - b);
+    const expected = Array.from(keys.keys())
+      .sort((a, b) => keys[a] - keys[b])
+      .slice(0, 100)
+      .sort((a, b) => a - b);
     assert.deepEqual(kept, expected);
     assert.equal(s.threshold(), Math.max(...Array.from(s.keys)));
     const none = new BottomKSample(0, 1);
@@ -207,8 +222,15 @@ describe('BottomKSample and mergeSamples', () => {
     }
     const merged = mergeSamples(parts.map(sampleAsPart), 1, 60);
     assert.equal(merged.size, 60);
-    const expected = all.sort((a, b) => a.key - b.key).slice(0, 60).map((r) => r.value).sort((a, b) => a - b);
-    assert.deepEqual(Array.from(merged.values).sort((a, b) => a - b), expected);
+    const expected = all
+      .sort((a, b) => a.key - b.key)
+      .slice(0, 60)
+      .map((r) => r.value)
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      Array.from(merged.values).sort((a, b) => a - b),
+      expected,
+    );
   });
 
   it('when more rows are asked than parts keep, returns every row below the smallest cut-off', () => {
@@ -269,22 +291,35 @@ describe('buildDriftReport', () => {
     assert.equal(fromRows.rows, 3000);
     assert.equal(fromRows.window, null);
     // The sample size and generator reach the sample-based tests only; the counts cover every row.
-    const fewer = buildDriftReport(large, { values: x, scores, rows, sampleSize: 40, random: new DriftRandom(5) }, { share: 0.3 });
-    assert.deepEqual(fewer.features.map((f) => f.current), fromRows.features.map((f) => f.current));
+    const fewer = buildDriftReport(
+      large,
+      { values: x, scores, rows, sampleSize: 40, random: new DriftRandom(5) },
+      { share: 0.3 },
+    );
+    assert.deepEqual(
+      fewer.features.map((f) => f.current),
+      fromRows.features.map((f) => f.current),
+    );
     const amount = feature(fewer, 'amount');
     assert.equal(amount.method, 'samples');
-    assert.ok(amount.observations.current <= 40 && amount.observations.current >= 30, `${amount.observations.current} sampled amounts`);
+    assert.ok(
+      amount.observations.current <= 40 && amount.observations.current >= 30,
+      `${amount.observations.current} sampled amounts`,
+    );
   });
 
   it('small baseline: KS on samples for continuous features, chi-squared for the rest', () => {
     const report = buildDriftReport(small, windowOf(small, 400, 31));
-    assert.deepEqual(report.features.map((f) => [f.feature, f.test, f.method]), [
-      ['amount', 'ks', 'samples'],
-      ['hour', 'ks', 'samples'],
-      ['channel', 'chisquare', 'bins'],
-      ['is_new', 'chisquare', 'bins'],
-      ['velocity', 'ks', 'samples'],
-    ]);
+    assert.deepEqual(
+      report.features.map((f) => [f.feature, f.test, f.method]),
+      [
+        ['amount', 'ks', 'samples'],
+        ['hour', 'ks', 'samples'],
+        ['channel', 'chisquare', 'bins'],
+        ['is_new', 'chisquare', 'bins'],
+        ['velocity', 'ks', 'samples'],
+      ],
+    );
     assert.equal(report.dataset_drift.drifted, false);
     assert.equal(feature(report, 'amount').drifted, false);
   });
@@ -299,7 +334,10 @@ describe('buildDriftReport', () => {
   it('large baseline: a fresh sample shows no drift; amount x 1.5 flags amount and only it', () => {
     // A 2000-row window sample: large enough for the distances (see the registry's rule).
     const same = buildDriftReport(large, windowOf(large, 3000, 41, {}, 2000));
-    assert.deepEqual(same.features.map((f) => f.test), ['wasserstein', 'wasserstein', 'jensenshannon', 'jensenshannon', 'wasserstein']);
+    assert.deepEqual(
+      same.features.map((f) => f.test),
+      ['wasserstein', 'wasserstein', 'jensenshannon', 'jensenshannon', 'wasserstein'],
+    );
     assert.deepEqual(same.drifted_features, []);
     assert.equal(same.dataset_drift.drifted, false);
 
@@ -313,7 +351,10 @@ describe('buildDriftReport', () => {
 
   it('large baseline, window sample of 1000: p-value tests, same verdicts', () => {
     const same = buildDriftReport(large, windowOf(large, 3000, 41));
-    assert.deepEqual(same.features.map((f) => f.test), ['ks', 'ks', 'jensenshannon', 'chisquare', 'ks']);
+    assert.deepEqual(
+      same.features.map((f) => f.test),
+      ['ks', 'ks', 'jensenshannon', 'chisquare', 'ks'],
+    );
     assert.deepEqual(same.drifted_features, []);
     const shifted = buildDriftReport(large, windowOf(large, 3000, 41, { amountScale: 1.5 }));
     assert.deepEqual(shifted.drifted_features, ['amount']);
@@ -339,7 +380,14 @@ describe('buildDriftReport', () => {
         assert.equal(f.statistic, null);
         assert.equal(f.p_value, null);
       }
-      assert.deepEqual(report.dataset_drift, { drifted: false, share: 0.5, share_drifted: 0, drifted_features: 0, evaluated_features: 0, not_enough_data: true });
+      assert.deepEqual(report.dataset_drift, {
+        drifted: false,
+        share: 0.5,
+        share_drifted: 0,
+        drifted_features: 0,
+        evaluated_features: 0,
+        not_enough_data: true,
+      });
     }
   });
 
@@ -376,7 +424,11 @@ describe('buildDriftReport', () => {
 
   it('honours forced tests and threshold overrides, and rejects options that cannot apply', () => {
     const { counts, sample } = windowOf(large, 2000, 71, {}, 2000);
-    const report = buildDriftReport(large, { counts, sample }, { tests: { amount: 'psi', is_new: 'ks' }, scoreTest: 'ks', thresholds: { wasserstein: 0 } });
+    const report = buildDriftReport(
+      large,
+      { counts, sample },
+      { tests: { amount: 'psi', is_new: 'ks' }, scoreTest: 'ks', thresholds: { wasserstein: 0 } },
+    );
     assert.equal(feature(report, 'amount').test, 'psi');
     assert.equal(feature(report, 'is_new').test, 'ks');
     assert.equal(report.prediction_drift.test, 'ks');
@@ -391,7 +443,11 @@ describe('buildDriftReport', () => {
   });
 
   it('is plain JSON (no NaN, no undefined)', () => {
-    const empty = buildDriftReport(small, { counts: emptyCounts(compileBaseline(small)), sample: emptySample(5), window: { type: 'count', requested: 100, available: 0, source: 'memory' } });
+    const empty = buildDriftReport(small, {
+      counts: emptyCounts(compileBaseline(small)),
+      sample: emptySample(5),
+      window: { type: 'count', requested: 100, available: 0, source: 'memory' },
+    });
     const full = buildDriftReport(large, windowOf(large, 500, 81));
     for (const r of [empty, full]) assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
   });

@@ -51,7 +51,9 @@ async function bytesPerCall(fn: (i: number) => void): Promise<number> {
 function rowsFor(numFeatures: number): Float64Array[] {
   // Varied rows with missing values, so every branch (missing, categorical) is taken.
   return Array.from({ length: 64 }, (_, r) =>
-    Float64Array.from({ length: numFeatures }, (_, j) => ((r * 7 + j * 13) % 11 === 0 ? Number.NaN : Math.sin(r * 31 + j * 7) * 3 + ((r + j) % 4))),
+    Float64Array.from({ length: numFeatures }, (_, j) =>
+      (r * 7 + j * 13) % 11 === 0 ? Number.NaN : Math.sin(r * 31 + j * 7) * 3 + ((r + j) % 4),
+    ),
   );
 }
 

@@ -42,7 +42,11 @@ test("'missing' encodes an unknown category as NaN and counts it per feature", (
   assert.ok(Number.isNaN(x[CATEGORY]));
   assert.ok(Number.isNaN(x[2 * m + GENDER]));
   assert.equal(x[2 * m + CATEGORY], model.features[CATEGORY].categories!.indexOf('shopping_net'));
-  assert.deepEqual(Array.from(counts), model.features.map((_, j) => (j === CATEGORY || j === GENDER ? 1 : 0)), 'the empty cell is not counted');
+  assert.deepEqual(
+    Array.from(counts),
+    model.features.map((_, j) => (j === CATEGORY || j === GENDER ? 1 : 0)),
+    'the empty cell is not counted',
+  );
 });
 
 test('an unknown category scores and explains exactly like a missing value, and the explanation adds up', () => {
@@ -65,7 +69,15 @@ test('an unknown category scores and explains exactly like a missing value, and 
 });
 
 test("'error' names the row and column; 'other' marks the cell for drift and unknownAsMissing undoes it for scoring", () => {
-  assert.throws(() => encodeFeatures(table, model.features, 'error'), (e: unknown) => e instanceof FraudlensError && e.code === 'INPUT_UNKNOWN_CATEGORY' && /crypto_exchange/.test(e.message) && e.location.row === 1 && e.location.column === 'category');
+  assert.throws(
+    () => encodeFeatures(table, model.features, 'error'),
+    (e: unknown) =>
+      e instanceof FraudlensError &&
+      e.code === 'INPUT_UNKNOWN_CATEGORY' &&
+      /crypto_exchange/.test(e.message) &&
+      e.location.row === 1 &&
+      e.location.column === 'category',
+  );
   const marked = encodeFeatures(table, model.features, 'other');
   assert.equal(marked[CATEGORY], UNKNOWN_CATEGORY_CODE);
   const scored = unknownAsMissing(marked, model.features);

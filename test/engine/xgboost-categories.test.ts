@@ -41,7 +41,10 @@ function tableOf(rows: { r: (number | null)[] }[], named: Readonly<Record<string
   const data: Record<string, (string | null)[] | number[]> = {};
   fixture.feature_names.forEach((name, j) => {
     const names = named[name];
-    data[name] = names === undefined ? rows.map(({ r }) => (r[j] === null ? NaN : r[j]!)) : rows.map(({ r }) => (r[j] === null ? null : names[r[j]!]));
+    data[name] =
+      names === undefined
+        ? rows.map(({ r }) => (r[j] === null ? NaN : r[j]!))
+        : rows.map(({ r }) => (r[j] === null ? null : names[r[j]!]));
   });
   return tableFromColumns('rows', data);
 }
@@ -82,16 +85,27 @@ test('an unknown name scores as a missing value', () => {
 });
 
 test('an unknown name scores as XGBoost scores it through pandas (code -1: missing), on every categorical feature', () => {
-  const given = JSON.parse(readFileSync(fixturePath('xgboost', 'categorical.unknown_names.json'), 'utf8')) as { unknown: string[]; rows: (string | number | null)[][]; margin: number[] };
+  const given = JSON.parse(readFileSync(fixturePath('xgboost', 'categorical.unknown_names.json'), 'utf8')) as {
+    unknown: string[];
+    rows: (string | number | null)[][];
+    margin: number[];
+  };
   const byName = importXgboost(raw, { categories });
   const data: Record<string, (string | null)[] | number[]> = {};
   fixture.feature_names.forEach((name, j) => {
-    data[name] = categories[name] ? given.rows.map((r) => r[j] as string | null) : given.rows.map((r) => (r[j] === null ? NaN : (r[j] as number)));
+    data[name] = categories[name]
+      ? given.rows.map((r) => r[j] as string | null)
+      : given.rows.map((r) => (r[j] === null ? NaN : (r[j] as number)));
   });
   const counts = new Float64Array(byName.features.length);
   const x = encodeFeatures(tableFromColumns('unknown', data), byName.features, 'missing', counts);
   const margins = new Predictor(byName.ensemble).predictMargins(x, given.rows.length);
-  given.margin.forEach((expected, k) => assert.ok(Math.abs(margins[k] - expected) <= VS_XGBOOST_MARGIN, `row ${k} (${given.unknown[k]} unknown): ${margins[k]} vs XGBoost ${expected}`));
+  given.margin.forEach((expected, k) =>
+    assert.ok(
+      Math.abs(margins[k] - expected) <= VS_XGBOOST_MARGIN,
+      `row ${k} (${given.unknown[k]} unknown): ${margins[k]} vs XGBoost ${expected}`,
+    ),
+  );
   byName.features.forEach((f, j) => assert.equal(counts[j], given.unknown.filter((u) => u === f.name).length, f.name));
 });
 
@@ -105,31 +119,74 @@ test('names that cannot belong to the model are refused, naming the feature', ()
     [{ purpose: [...categories.purpose.slice(0, 9), null] }, 'categories.purpose', /must be a category name/],
   ];
   for (const [given, field, message] of cases) {
-    assert.throws(() => importXgboost(raw, { categories: given }), (e: unknown) => e instanceof FraudlensError && e.code === 'INPUT_INVALID' && e.location.field === field && message.test(e.message), JSON.stringify(given).slice(0, 80));
+    assert.throws(
+      () => importXgboost(raw, { categories: given }),
+      (e: unknown) =>
+        e instanceof FraudlensError && e.code === 'INPUT_INVALID' && e.location.field === field && message.test(e.message),
+      JSON.stringify(given).slice(0, 80),
+    );
   }
 });
 
 test('CLI: import --categories, then predict on names scores like predict on codes', async () => {
   const work = mkdtempSync(join(tmpdir(), 'fraudlens-xgb-cats-'));
-  const named = await runCli(['import', '--from', 'xgboost', '--model', MODEL_PATH, '--categories', CATEGORIES_PATH, '--out', join(work, 'named')]);
+  const named = await runCli([
+    'import',
+    '--from',
+    'xgboost',
+    '--model',
+    MODEL_PATH,
+    '--categories',
+    CATEGORIES_PATH,
+    '--out',
+    join(work, 'named'),
+  ]);
   assert.equal(named.code, 0, named.stderr);
   assert.match(named.stdout, /13 categorical by name/);
   const csv = (byName: boolean): string => {
     const lines = [fixture.feature_names.join(',')];
     for (const { r } of known) {
-      lines.push(r.map((v, j) => (v === null ? '' : byName && categories[fixture.feature_names[j]] ? categories[fixture.feature_names[j]][v] : String(v))).join(','));
+      lines.push(
+        r
+          .map((v, j) =>
+            v === null
+              ? ''
+              : byName && categories[fixture.feature_names[j]]
+                ? categories[fixture.feature_names[j]][v]
+                : String(v),
+          )
+          .join(','),
+      );
     }
     return `${lines.join('\n')}\n`;
   };
   writeFileSync(join(work, 'names.csv'), csv(true));
   writeFileSync(join(work, 'codes.csv'), csv(false));
-  const a = await runCli(['predict', '--model', join(work, 'named', 'model.json'), '--data', join(work, 'names.csv'), '--out', join(work, 'a.csv')]);
+  const a = await runCli([
+    'predict',
+    '--model',
+    join(work, 'named', 'model.json'),
+    '--data',
+    join(work, 'names.csv'),
+    '--out',
+    join(work, 'a.csv'),
+  ]);
   const b = await runCli(['predict', '--model', MODEL_PATH, '--data', join(work, 'codes.csv'), '--out', join(work, 'b.csv')]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   assert.equal(readFileSync(join(work, 'a.csv'), 'utf8'), readFileSync(join(work, 'b.csv'), 'utf8'));
   writeFileSync(join(work, 'bad.json'), JSON.stringify({ purpose: ['A40'] }));
-  const bad = await runCli(['import', '--from', 'xgboost', '--model', MODEL_PATH, '--categories', join(work, 'bad.json'), '--out', join(work, 'bad')]);
+  const bad = await runCli([
+    'import',
+    '--from',
+    'xgboost',
+    '--model',
+    MODEL_PATH,
+    '--categories',
+    join(work, 'bad.json'),
+    '--out',
+    join(work, 'bad'),
+  ]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^fraudlens: error INPUT_INVALID: .*bad\.json.*purpose/);
 });

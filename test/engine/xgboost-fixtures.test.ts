@@ -66,7 +66,11 @@ for (const set of sets) {
         const margin = predictor.predictRowMargin(row);
         assert.equal(margin, batchMargins[i], `row ${i}: single-row and batch margins agree`);
         const shap = explainer.explainRow(row);
-        assert.deepEqual(Array.from(shap), Array.from(batchShap.subarray(i * (m + 1), (i + 1) * (m + 1))), `row ${i}: single-row and batch SHAP agree`);
+        assert.deepEqual(
+          Array.from(shap),
+          Array.from(batchShap.subarray(i * (m + 1), (i + 1) * (m + 1))),
+          `row ${i}: single-row and batch SHAP agree`,
+        );
         checkAdditivity(shap, margin);
         worst = {
           margin: Math.max(worst.margin, Math.abs(margin - fx.expected.margin[i])),

@@ -43,7 +43,11 @@ function randomTree(rng: Rng, maxDepth: number): TreeNodes {
       // Few features for many levels: paths repeat features, as real trees do.
       const f = rng.int(FEATURES);
       feature[id] = f;
-      if (f === CATEGORICAL) categories.set(id, [0, 1, 2, 3, 4, 5].filter(() => rng.float() < 0.5));
+      if (f === CATEGORICAL)
+        categories.set(
+          id,
+          [0, 1, 2, 3, 4, 5].filter(() => rng.float() < 0.5),
+        );
       else threshold[id] = Math.fround(rng.float());
       value[id] = 0;
       const l = grow(depth + 1);
@@ -86,7 +90,12 @@ function expectation(e: TreeEnsemble, node: number, row: number[], known: number
     const v = row[f];
     let goLeft: boolean;
     if (Number.isNaN(v)) goLeft = e.defaultLeft[node] === 1;
-    else if (e.catStart[node] >= 0) goLeft = !(Number.isInteger(v) && v < 32 * e.catWords[node] && ((e.catBits[e.catStart[node] + (v >>> 5)] >>> (v & 31)) & 1) === 1);
+    else if (e.catStart[node] >= 0)
+      goLeft = !(
+        Number.isInteger(v) &&
+        v < 32 * e.catWords[node] &&
+        ((e.catBits[e.catStart[node] + (v >>> 5)] >>> (v & 31)) & 1) === 1
+      );
     else goLeft = v < e.threshold[node];
     return expectation(e, goLeft ? l : r, row, known);
   }
@@ -122,7 +131,11 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const rng = new Rng(20261121);
-const ensemble = buildEnsemble(FEATURES, -1.5, Array.from({ length: 4 }, () => randomTree(rng, 11)));
+const ensemble = buildEnsemble(
+  FEATURES,
+  -1.5,
+  Array.from({ length: 4 }, () => randomTree(rng, 11)),
+);
 const rows = randomRows(rng, 12);
 const predictor = new Predictor(ensemble);
 const reference = rows.map((r) => bruteForce(ensemble, r));
@@ -133,7 +146,10 @@ test('the random trees are deeper than the table keys and meet the cases they sh
   assert.ok(full.keyBits >= 6, `key width ${full.keyBits}`);
   assert.ok(full.directLeaves > 0, 'some leaves are beyond the key width and computed per row');
   assert.ok(full.tableBytes > 0);
-  assert.ok(rows.some((r) => r.some(Number.isNaN)), 'rows with missing values');
+  assert.ok(
+    rows.some((r) => r.some(Number.isNaN)),
+    'rows with missing values',
+  );
 });
 
 for (const keyBitsMax of [8, 4, 0]) {
@@ -145,7 +161,11 @@ for (const keyBitsMax of [8, 4, 0]) {
     rows.forEach((row, i) => {
       const phi = explainer.explainRow(row);
       assert.ok(maxAbsDiff(phi, reference[i]) <= VS_BRUTE_FORCE, `row ${i}: off by ${maxAbsDiff(phi, reference[i])}`);
-      assert.deepEqual(Array.from(batch.subarray(i * (FEATURES + 1), (i + 1) * (FEATURES + 1))), Array.from(phi), `row ${i}: batch equals single row`);
+      assert.deepEqual(
+        Array.from(batch.subarray(i * (FEATURES + 1), (i + 1) * (FEATURES + 1))),
+        Array.from(phi),
+        `row ${i}: batch equals single row`,
+      );
       checkAdditivity(phi, predictor.predictRowMargin(row));
     });
   });
@@ -154,7 +174,10 @@ for (const keyBitsMax of [8, 4, 0]) {
 test('a table budget too small for the widest key narrows it without changing the values', () => {
   const wide = new TreeExplainer(ensemble, predictor);
   const narrow = new TreeExplainer(ensemble, predictor, { tableBudgetBytes: Math.floor(wide.tableBytes / 4) });
-  assert.ok(narrow.keyBits < wide.keyBits, `key ${narrow.keyBits} bits under a quarter of the budget, ${wide.keyBits} with all of it`);
+  assert.ok(
+    narrow.keyBits < wide.keyBits,
+    `key ${narrow.keyBits} bits under a quarter of the budget, ${wide.keyBits} with all of it`,
+  );
   assert.ok(narrow.tableBytes <= wide.tableBytes / 4);
   for (const row of rows) assert.ok(maxAbsDiff(narrow.explainRow(row), wide.explainRow(row)) <= VS_BRUTE_FORCE);
 });
@@ -163,7 +186,15 @@ test(`a path through more than ${MAX_PATH_FEATURES} distinct features is refused
   // A chain: split k (node 2k) on feature k, its right child a leaf (2k + 1), its left child
   // the next split; the last split's left child is the final leaf (node 2·depth).
   const depth = MAX_PATH_FEATURES + 1;
-  const chain = { feature: [] as number[], threshold: [] as number[], left: [] as number[], right: [] as number[], defaultLeft: [] as boolean[], value: [] as number[], cover: [] as number[] };
+  const chain = {
+    feature: [] as number[],
+    threshold: [] as number[],
+    left: [] as number[],
+    right: [] as number[],
+    defaultLeft: [] as boolean[],
+    value: [] as number[],
+    cover: [] as number[],
+  };
   const node = (f: number, l: number, r: number, cover: number): void => {
     chain.feature.push(f);
     chain.threshold.push(0.5);

@@ -89,7 +89,10 @@ describe('fraudlens features', () => {
     const badTime = write('bad-time.csv', [SORTED[0], 't9,2024-13-01 10:00:00,A,m1,1,food,0']);
     let r = await runCli(['features', '--defs', defs, '--data', badTime, '--out', join(work, 'x.csv')]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /error INPUT_BAD_TIME: .*bad-time\.csv:2: column "ts": event time "2024-13-01 10:00:00" does not read as datetime/);
+    assert.match(
+      r.stderr,
+      /error INPUT_BAD_TIME: .*bad-time\.csv:2: column "ts": event time "2024-13-01 10:00:00" does not read as datetime/,
+    );
     const badNumber = write('bad-number.csv', [SORTED[0], 't9,2024-03-01 10:00:01,A,m1,12abc,food,0']);
     r = await runCli(['features', '--defs', defs, '--data', badNumber, '--out', join(work, 'x.csv')]);
     assert.equal(r.code, 2);
@@ -99,7 +102,13 @@ describe('fraudlens features', () => {
   it('refuses a missing raw field and a bad definitions file with its path', async () => {
     const data = write('raw2.csv', SORTED);
     const noCategory = join(work, 'defs-extra.yaml');
-    writeFileSync(noCategory, DEFS.replace('category: category }', 'category: category, channel: category }').replace('field: category }', 'field: channel }'));
+    writeFileSync(
+      noCategory,
+      DEFS.replace('category: category }', 'category: category, channel: category }').replace(
+        'field: category }',
+        'field: channel }',
+      ),
+    );
     let r = await runCli(['features', '--defs', noCategory, '--data', data, '--out', join(work, 'y.csv')]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /error INPUT_MISSING_COLUMN: .*the data lacks the raw field the feature definitions read: channel/);
@@ -107,6 +116,9 @@ describe('fraudlens features', () => {
     writeFileSync(bad, DEFS.replace('window: 1h }\n  - { name: card_amt', 'window: 45d }\n  - { name: card_amt'));
     r = await runCli(['features', '--defs', bad, '--data', data, '--out', join(work, 'y.csv')]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /error FEATURES_DEFINITION_INVALID: .*defs-bad\.yaml: aggregations\[0\]\.window: a window spans 1m to 30d/);
+    assert.match(
+      r.stderr,
+      /error FEATURES_DEFINITION_INVALID: .*defs-bad\.yaml: aggregations\[0\]\.window: a window spans 1m to 30d/,
+    );
   });
 });

@@ -35,8 +35,10 @@ describe('feature definitions', () => {
   });
 
   it('hashes equal definitions equally, whatever the key order or format', () => {
-    const yaml = 'version: 1\nevent: {id: id, time: {format: unix_seconds, field: t}}\nfields: {c: key}\nentities: {card: c}\naggregations: [{name: n, op: count, entity: card}]\n';
-    const json = '{"fields":{"c":"key"},"version":1,"event":{"time":{"field":"t","format":"unix_seconds"},"id":"id","timezone":"UTC"},"entities":{"card":["c"]},"aggregations":[{"entity":"card","name":"n","op":"count","window":"all"}]}';
+    const yaml =
+      'version: 1\nevent: {id: id, time: {format: unix_seconds, field: t}}\nfields: {c: key}\nentities: {card: c}\naggregations: [{name: n, op: count, entity: card}]\n';
+    const json =
+      '{"fields":{"c":"key"},"version":1,"event":{"time":{"field":"t","format":"unix_seconds"},"id":"id","timezone":"UTC"},"entities":{"card":["c"]},"aggregations":[{"entity":"card","name":"n","op":"count","window":"all"}]}';
     assert.equal(definitionsHash(parseDefinitionsText(yaml)), definitionsHash(parseDefinitionsText(json)));
     const other = parseDefinitionsText(yaml.replace('op: count', 'op: count, window: 1h'));
     assert.notEqual(definitionsHash(other), definitionsHash(parseDefinitionsText(yaml)));
@@ -55,15 +57,39 @@ describe('feature definitions', () => {
     ['field given to count', (d) => (d.aggregations[0].field = 'amt'), 'aggregations[0].field: count reads no field'],
     ['sum of a category', (d) => (d.aggregations[1].field = 'category'), 'aggregations[1].field: field "category" is a category'],
     ['distinct of a number', (d) => (d.aggregations[5].field = 'amt'), 'aggregations[5].field: field "amt" is a number'],
-    ['unknown row kind', (d) => (d.row_features[2].kind = 'minute'), 'row_features[2].kind: must be one of value, hour_of_day, day_of_week, age_years, distance_km, got "minute"'],
+    [
+      'unknown row kind',
+      (d) => (d.row_features[2].kind = 'minute'),
+      'row_features[2].kind: must be one of value, hour_of_day, day_of_week, age_years, distance_km, got "minute"',
+    ],
     ['extra key in a row feature', (d) => (d.row_features[2].field = 'amt'), 'row_features[2]: unknown key "field"'],
-    ['birth date not a date', (d) => (d.row_features[4].birth_date = 'amt'), 'row_features[4].birth_date: field "amt" is a number'],
-    ['distance over a category', (d) => (d.row_features[5].to[1] = 'gender'), 'row_features[5].to[1]: field "gender" is a category'],
+    [
+      'birth date not a date',
+      (d) => (d.row_features[4].birth_date = 'amt'),
+      'row_features[4].birth_date: field "amt" is a number',
+    ],
+    [
+      'distance over a category',
+      (d) => (d.row_features[5].to[1] = 'gender'),
+      'row_features[5].to[1]: field "gender" is a category',
+    ],
     ['unknown field type', (d) => (d.fields.amt = 'float'), 'fields.amt: must be one of'],
     ['entity over a number', (d) => (d.entities.card = 'amt'), 'entities.card: field "amt" is a number'],
-    ['entity pair member unknown', (d) => (d.entities.card_merchant = ['cc_num', 'shop']), 'entities.card_merchant[1]: unknown field "shop"'],
-    ['duplicate name', (d) => (d.aggregations[1].name = 'card_count_1h'), 'aggregations[1].name: feature "card_count_1h" is defined twice'],
-    ['ratio over a later feature', (d) => d.ratios.unshift({ name: 'r0', numerator: 'amt', denominator: 'amt_over_card_mean' }), 'ratios[0].denominator: "amt_over_card_mean" is not a feature declared before'],
+    [
+      'entity pair member unknown',
+      (d) => (d.entities.card_merchant = ['cc_num', 'shop']),
+      'entities.card_merchant[1]: unknown field "shop"',
+    ],
+    [
+      'duplicate name',
+      (d) => (d.aggregations[1].name = 'card_count_1h'),
+      'aggregations[1].name: feature "card_count_1h" is defined twice',
+    ],
+    [
+      'ratio over a later feature',
+      (d) => d.ratios.unshift({ name: 'r0', numerator: 'amt', denominator: 'amt_over_card_mean' }),
+      'ratios[0].denominator: "amt_over_card_mean" is not a feature declared before',
+    ],
     ['ratio over a category', (d) => (d.ratios[0].numerator = 'category'), 'ratios[0].numerator: "category" is not numeric'],
     ['bad time format', (d) => (d.event.time.format = 'epoch'), 'event.time.format: must be one of'],
     ['unknown time zone', (d) => (d.event.timezone = 'Mars/Olympus'), 'event.timezone: unknown time zone'],
@@ -79,6 +105,13 @@ describe('feature definitions', () => {
   }
 
   it('refuses text that is not YAML, naming the line', () => {
-    assert.throws(() => parseDefinitionsText('version: 1\nevent: [unclosed\n', 'defs.yaml'), (e: unknown) => e instanceof FraudlensError && e.code === 'FEATURES_DEFINITION_INVALID' && /line \d/.test(e.message) && e.location.file === 'defs.yaml');
+    assert.throws(
+      () => parseDefinitionsText('version: 1\nevent: [unclosed\n', 'defs.yaml'),
+      (e: unknown) =>
+        e instanceof FraudlensError &&
+        e.code === 'FEATURES_DEFINITION_INVALID' &&
+        /line \d/.test(e.message) &&
+        e.location.file === 'defs.yaml',
+    );
   });
 });

@@ -2,7 +2,19 @@
 export const EXAMPLE_DEFINITIONS = {
   version: 1,
   event: { time: { field: 'unix_time', format: 'unix_seconds' }, id: 'trans_num', timezone: 'UTC' },
-  fields: { cc_num: 'key', merchant: 'key', amt: 'number', category: 'category', gender: 'category', city_pop: 'number', lat: 'number', long: 'number', merch_lat: 'number', merch_long: 'number', dob: 'date' },
+  fields: {
+    cc_num: 'key',
+    merchant: 'key',
+    amt: 'number',
+    category: 'category',
+    gender: 'category',
+    city_pop: 'number',
+    lat: 'number',
+    long: 'number',
+    merch_lat: 'number',
+    merch_long: 'number',
+    dob: 'date',
+  },
   entities: { card: 'cc_num', card_merchant: ['cc_num', 'merchant'] },
   row_features: [
     { name: 'amt', kind: 'value', field: 'amt' },

@@ -23,7 +23,21 @@ const modelPath = join(work, 'model', 'model.json');
 
 describe('models with feature definitions', () => {
   before(async () => {
-    const r = await runCli(['train', '--features', defs, '--data', raw, '--label', 'is_fraud', '--out', join(work, 'model'), '--trees', '8', '--json', '--no-baseline']);
+    const r = await runCli([
+      'train',
+      '--features',
+      defs,
+      '--data',
+      raw,
+      '--label',
+      'is_fraud',
+      '--out',
+      join(work, 'model'),
+      '--trees',
+      '8',
+      '--json',
+      '--no-baseline',
+    ]);
     assert.equal(r.code, 0, r.stderr);
   });
 
@@ -33,7 +47,8 @@ describe('models with feature definitions', () => {
     assert.equal(json.feature_definitions.definitions.event.timezone, 'America/New_York');
     const names = json.features.map((f: { name: string }) => f.name);
     assert.ok(names.includes('card_count_1h') && names.includes('amt_over_card_mean'));
-    for (const identifier of ['trans_num', 'unix_time', 'cc_num', 'is_fraud']) assert.ok(!names.includes(identifier), `${identifier} is not a feature`);
+    for (const identifier of ['trans_num', 'unix_time', 'cc_num', 'is_fraud'])
+      assert.ok(!names.includes(identifier), `${identifier} is not a feature`);
     const model = parseModel(readFileSync(modelPath, 'utf8'));
     assert.equal(model.featureDefinitions?.hash, json.feature_definitions.hash);
   });
@@ -64,13 +79,24 @@ describe('models with feature definitions', () => {
   it('refuses a model whose definitions were edited without their hash', () => {
     const json = JSON.parse(readFileSync(modelPath, 'utf8'));
     json.feature_definitions.definitions.aggregations[0].window = '2m';
-    assert.throws(() => parseModel(JSON.stringify(json)), (e: unknown) => e instanceof FraudlensError && e.code === 'MODEL_INVALID' && e.message.startsWith('feature_definitions.hash:'));
+    assert.throws(
+      () => parseModel(JSON.stringify(json)),
+      (e: unknown) =>
+        e instanceof FraudlensError && e.code === 'MODEL_INVALID' && e.message.startsWith('feature_definitions.hash:'),
+    );
     const bad = JSON.parse(readFileSync(modelPath, 'utf8'));
     bad.feature_definitions.definitions.aggregations[0].window = '99d';
-    assert.throws(() => parseModel(JSON.stringify(bad)), (e: unknown) => e instanceof FraudlensError && e.code === 'MODEL_INVALID' && e.message.includes('aggregations[0].window'));
+    assert.throws(
+      () => parseModel(JSON.stringify(bad)),
+      (e: unknown) => e instanceof FraudlensError && e.code === 'MODEL_INVALID' && e.message.includes('aggregations[0].window'),
+    );
     const renamed = JSON.parse(readFileSync(modelPath, 'utf8'));
     renamed.features[0].name = 'not_derived';
     writeFileSync(join(work, 'renamed.json'), JSON.stringify(renamed));
-    assert.throws(() => parseModel(JSON.stringify(renamed)), (e: unknown) => e instanceof FraudlensError && e.code === 'MODEL_INVALID' && /derive no feature named not_derived/.test(e.message));
+    assert.throws(
+      () => parseModel(JSON.stringify(renamed)),
+      (e: unknown) =>
+        e instanceof FraudlensError && e.code === 'MODEL_INVALID' && /derive no feature named not_derived/.test(e.message),
+    );
   });
 });

@@ -19,7 +19,17 @@ const PARITY_ABS_FLOOR = 1e-12;
 
 it('fraudlens features matches the pandas reference on the parity fixture', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'fraudlens-parity-')), 'features.csv');
-  const r = await runCli(['features', '--defs', fixturePath('features', 'definitions.yaml'), '--data', fixturePath('features', 'raw.csv'), '--out', out, '--keep', 'is_fraud']);
+  const r = await runCli([
+    'features',
+    '--defs',
+    fixturePath('features', 'definitions.yaml'),
+    '--data',
+    fixturePath('features', 'raw.csv'),
+    '--out',
+    out,
+    '--keep',
+    'is_fraud',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const ours = parse(readFileSync(out, 'utf8')) as string[][];
   const reference = parse(readFileSync(fixturePath('features', 'features.csv'), 'utf8')) as string[][];
@@ -35,8 +45,14 @@ it('fraudlens features matches the pandas reference on the parity fixture', asyn
       const x = Number(a);
       const y = Number(b);
       // Only number formatting may differ ("13208" vs pandas' "13208.0"); missing must match.
-      assert.ok(a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y), `${what}: ${JSON.stringify(a)} vs reference ${JSON.stringify(b)}`);
-      assert.ok(Math.abs(x - y) <= Math.max(PARITY_ABS_FLOOR, PARITY_REL_TOLERANCE * Math.abs(y)), `${what}: ${a} vs reference ${b}`);
+      assert.ok(
+        a !== '' && b !== '' && Number.isFinite(x) && Number.isFinite(y),
+        `${what}: ${JSON.stringify(a)} vs reference ${JSON.stringify(b)}`,
+      );
+      assert.ok(
+        Math.abs(x - y) <= Math.max(PARITY_ABS_FLOOR, PARITY_REL_TOLERANCE * Math.abs(y)),
+        `${what}: ${a} vs reference ${b}`,
+      );
       floats++;
     }
   }

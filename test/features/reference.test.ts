@@ -81,7 +81,8 @@ function randomEvents(n: number, seed: number): RawEvent[] {
 
 function reference(events: RawEvent[], i: number, entity: string, op: AggregationOp, window: string): number {
   const e = events[i];
-  const keyOf = (x: RawEvent) => (entity === 'card' ? (x.card === '' ? '' : x.card) : x.card === '' || x.merchant === '' ? '' : `${x.card}|${x.merchant}`);
+  const keyOf = (x: RawEvent) =>
+    entity === 'card' ? (x.card === '' ? '' : x.card) : x.card === '' || x.merchant === '' ? '' : `${x.card}|${x.merchant}`;
   const key = keyOf(e);
   if (key === '') return NaN;
   const w = parseWindow(window);
@@ -125,7 +126,10 @@ function close(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: expected ${expected}, got ${actual}`);
 }
 
-function replay(events: RawEvent[], onRow: (i: number, numbers: Float64Array, names: readonly string[]) => void): MemoryStateStore {
+function replay(
+  events: RawEvent[],
+  onRow: (i: number, numbers: Float64Array, names: readonly string[]) => void,
+): MemoryStateStore {
   const plan = compilePlan(definitions());
   const store = new MemoryStateStore(plan);
   const engine = new FeatureEngine(plan, store);
@@ -169,14 +173,19 @@ describe('aggregations against a brute-force reference', () => {
     const base = randomEvents(400, 9);
     const shuffled = [...base];
     // Reverse every run of equal times: the features of each event must not change.
-    for (let i = 0; i < shuffled.length; ) {
+    for (let i = 0; i < shuffled.length;) {
       let j = i;
       while (j < shuffled.length && shuffled[j].time === shuffled[i].time) j++;
       shuffled.splice(i, j - i, ...shuffled.slice(i, j).reverse());
       i = j;
     }
     const byId = new Map<string, number[]>();
-    replay(base, (i, numbers, names) => byId.set(base[i].id, names.map((n, f) => (n.includes('_last_') ? NaN : numbers[f]))));
+    replay(base, (i, numbers, names) =>
+      byId.set(
+        base[i].id,
+        names.map((n, f) => (n.includes('_last_') ? NaN : numbers[f])),
+      ),
+    );
     replay(shuffled, (i, numbers, names) => {
       const first = byId.get(shuffled[i].id)!;
       names.forEach((n, f) => {

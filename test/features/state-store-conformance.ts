@@ -25,7 +25,10 @@ const DEFINITIONS = validateDefinitions({
   ],
 });
 
-export function runStateStoreConformance(backend: string, makeStore: (plan: FeaturePlan) => Promise<EntityStateStore> | EntityStateStore): void {
+export function runStateStoreConformance(
+  backend: string,
+  makeStore: (plan: FeaturePlan) => Promise<EntityStateStore> | EntityStateStore,
+): void {
   const plan = compilePlan(DEFINITIONS);
   const at = (name: string) => plan.names.indexOf(name);
 
@@ -54,12 +57,30 @@ export function runStateStoreConformance(backend: string, makeStore: (plan: Feat
         ['c', 60, 'c', 'm1', 5], // sees a (exactly 60 s before: inside) and b
         ['d', 61, 'c', 'm1', 1], // a left the window
       ]);
-      assert.deepEqual(r.map((x) => x.values.count_1m), [0, 1, 2, 2]);
-      assert.deepEqual(r.map((x) => x.values.sum_1m), [0, 10, 30, 25]);
-      assert.deepEqual(r.map((x) => x.values.merchants_1m), [0, 1, 2, 2]);
-      assert.deepEqual(r.map((x) => x.values.max_all), [NaN, 10, 20, 20]);
-      assert.deepEqual(r.map((x) => x.values.since_last), [NaN, 30, 30, 1]);
-      assert.deepEqual(r.map((x) => x.values.pair_count), [0, 0, 1, 2]);
+      assert.deepEqual(
+        r.map((x) => x.values.count_1m),
+        [0, 1, 2, 2],
+      );
+      assert.deepEqual(
+        r.map((x) => x.values.sum_1m),
+        [0, 10, 30, 25],
+      );
+      assert.deepEqual(
+        r.map((x) => x.values.merchants_1m),
+        [0, 1, 2, 2],
+      );
+      assert.deepEqual(
+        r.map((x) => x.values.max_all),
+        [NaN, 10, 20, 20],
+      );
+      assert.deepEqual(
+        r.map((x) => x.values.since_last),
+        [NaN, 30, 30, 1],
+      );
+      assert.deepEqual(
+        r.map((x) => x.values.pair_count),
+        [0, 0, 1, 2],
+      );
     });
 
     it('equal times do not see each other', async () => {
@@ -68,8 +89,14 @@ export function runStateStoreConformance(backend: string, makeStore: (plan: Feat
         ['b', 100, 'c', 'm', 2],
         ['c', 101, 'c', 'm', 3],
       ]);
-      assert.deepEqual(r.map((x) => x.values.count_1m), [0, 0, 2]);
-      assert.deepEqual(r.map((x) => x.values.pair_count), [0, 0, 2]);
+      assert.deepEqual(
+        r.map((x) => x.values.count_1m),
+        [0, 0, 2],
+      );
+      assert.deepEqual(
+        r.map((x) => x.values.pair_count),
+        [0, 0, 2],
+      );
     });
 
     it('a missing key gives missing aggregations and is not added', async () => {
@@ -93,7 +120,10 @@ export function runStateStoreConformance(backend: string, makeStore: (plan: Feat
         ['a', 5, 'c', 'm', 1],
         ['b', 10, 'c', 'm', 1],
       ]);
-      assert.deepEqual(r.map((x) => x.outcome), ['added', 'duplicate', 'added']);
+      assert.deepEqual(
+        r.map((x) => x.outcome),
+        ['added', 'duplicate', 'added'],
+      );
       assert.equal(r[1].values.count_1m, 1);
       assert.equal(r[2].values.count_1m, 1);
       assert.deepEqual(await store.entityCounts(), [1, 1]);

@@ -69,7 +69,11 @@ export async function freePort(): Promise<number> {
  */
 export async function waitUntil(
   condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 10_000, intervalMs = 20, message = 'condition not met' }: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
+  {
+    timeoutMs = 10_000,
+    intervalMs = 20,
+    message = 'condition not met',
+  }: { timeoutMs?: number; intervalMs?: number; message?: string } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -146,13 +150,20 @@ export class RedisTestServer {
     if (!existsSync(this.binary)) throw new Error(`redis-server binary not found at ${this.binary} (set REDIS_SERVER_BIN)`);
     installExitHook();
     const args = [
-      '--port', String(this.port),
-      '--bind', '127.0.0.1',
-      '--dir', this.dir,
-      '--save', '',
-      '--appendonly', 'no',
-      '--daemonize', 'no',
-      '--logfile', '',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
       ...this.extraArgs,
     ];
     const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -176,7 +187,9 @@ export class RedisTestServer {
       if (await answersPing(this.port)) return;
       if (Date.now() >= deadline) {
         await this.stop('SIGKILL');
-        throw new Error(`redis-server on port ${this.port} did not answer PING within ${this.startTimeoutMs} ms:\n${this.output}`);
+        throw new Error(
+          `redis-server on port ${this.port} did not answer PING within ${this.startTimeoutMs} ms:\n${this.output}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }

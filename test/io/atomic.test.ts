@@ -46,7 +46,7 @@ async function listing(): Promise<string[]> {
 }
 
 describe('writeFileAtomic cleans up orphaned temporary files of its target', () => {
-  it('removes those of a dead process and of an earlier process with this pid, keeps a live writer\'s', async () => {
+  it("removes those of a dead process and of an earlier process with this pid, keeps a live writer's", async () => {
     const target = join(dir, 'model.json');
     const ofDead = await orphan('model.json', deadPid, 'a1b2c3d4e5f6');
     const ofEarlierSelf = await orphan('model.json', process.pid, '0badc0ffee00');
@@ -54,10 +54,10 @@ describe('writeFileAtomic cleans up orphaned temporary files of its target', () 
     const otherTarget = await orphan('other.json', deadPid, 'aabbccddeeff');
     await writeFileAtomic(target, '{"ok":true}');
     const files = await listing();
-    assert.ok(!files.includes(ofDead), 'the dead writer\'s temporary file is gone');
+    assert.ok(!files.includes(ofDead), "the dead writer's temporary file is gone");
     assert.ok(!files.includes(ofEarlierSelf), 'a file with this pid that this process is not writing is an orphan');
-    assert.ok(files.includes(ofLive), 'a live writer\'s temporary file is untouched');
-    assert.ok(files.includes(otherTarget), 'other targets are not this write\'s business');
+    assert.ok(files.includes(ofLive), "a live writer's temporary file is untouched");
+    assert.ok(files.includes(otherTarget), "other targets are not this write's business");
     assert.equal(await readFile(target, 'utf8'), '{"ok":true}');
   });
 
@@ -73,7 +73,7 @@ describe('writeFileAtomic cleans up orphaned temporary files of its target', () 
     assert.ok(files.includes(fresh));
   });
 
-  it('the streaming writer cleans up too, and leaves this process\'s own write in progress alone', async () => {
+  it("the streaming writer cleans up too, and leaves this process's own write in progress alone", async () => {
     const target = join(dir, 'scores.csv');
     const ofDead = await orphan('scores.csv', deadPid, '1234567890ab');
     const writer = await openAtomicWriter(target);
@@ -86,6 +86,9 @@ describe('writeFileAtomic cleans up orphaned temporary files of its target', () 
     assert.ok((await listing()).includes(inProgress[0]), 'a write in progress in this process is not an orphan');
     await writer.commit();
     assert.equal(await readFile(target, 'utf8'), 'a,b\n');
-    assert.deepEqual((await listing()).filter((f) => f.startsWith('.scores.csv.')), []);
+    assert.deepEqual(
+      (await listing()).filter((f) => f.startsWith('.scores.csv.')),
+      [],
+    );
   });
 });

@@ -25,7 +25,11 @@ function rows(n: number, sep = ','): string[] {
   return Array.from({ length: n }, (_, i) => [i + 1, (i * 0.5).toFixed(1), `c${i % 3}`].join(sep));
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string, check: (e: FraudlensError) => void = () => undefined): Promise<void> {
+async function rejectsWith(
+  p: Promise<unknown>,
+  code: string,
+  check: (e: FraudlensError) => void = () => undefined,
+): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
     assert.ok(e instanceof FraudlensError, `a FraudlensError, got ${String(e)}`);
     assert.equal(e.code, code, e.message);
@@ -62,9 +66,15 @@ test('the delimiter is detected from the header line, outside quotes', () => {
 
 test('semicolon, tab and pipe files read like the comma file, and the detection is told', async () => {
   const comma = await readCsv(write('comma.csv', ['a,b,c', ...rows(100)].join('\n')));
-  for (const [name, sep] of [['semi.csv', ';'], ['tab.tsv', '\t'], ['pipe.csv', '|']] as const) {
+  for (const [name, sep] of [
+    ['semi.csv', ';'],
+    ['tab.tsv', '\t'],
+    ['pipe.csv', '|'],
+  ] as const) {
     const notes: string[] = [];
-    const table = await readCsv(write(name, [['a', 'b', 'c'].join(sep), ...rows(100, sep)].join('\n')), { onNote: (m) => notes.push(m) });
+    const table = await readCsv(write(name, [['a', 'b', 'c'].join(sep), ...rows(100, sep)].join('\n')), {
+      onNote: (m) => notes.push(m),
+    });
     assert.deepEqual(table, { ...comma, source: join(work, name) });
     assert.equal(notes.length, 1);
     assert.ok(notes[0].includes(name) && notes[0].includes('detected'), notes[0]);
@@ -88,9 +98,12 @@ test('a forced delimiter that leaves one header column holding another delimiter
 test('a header without data rows is INPUT_EMPTY, whole or in chunks', async () => {
   const path = write('header-only.csv', 'a,b,c\n');
   await rejectsWith(readCsv(path), 'INPUT_EMPTY', (e) => assert.match(e.message, /header but no data rows/));
-  await rejectsWith((async () => {
-    for await (const _ of readCsvChunks(path, 10)) void _;
-  })(), 'INPUT_EMPTY');
+  await rejectsWith(
+    (async () => {
+      for await (const _ of readCsvChunks(path, 10)) void _;
+    })(),
+    'INPUT_EMPTY',
+  );
   await rejectsWith(readCsv(write('nothing.csv', '')), 'INPUT_EMPTY');
 });
 
@@ -105,15 +118,22 @@ test('chunks cover every row once, in order, and errors name the row in the file
     assert.equal(a.kind, 'numeric');
     if (a.kind === 'numeric') seen.push(...a.values);
   }
-  assert.deepEqual(firsts, Array.from({ length: 11 }, (_, i) => 1 + 100 * i));
+  assert.deepEqual(
+    firsts,
+    Array.from({ length: 11 }, (_, i) => 1 + 100 * i),
+  );
   assert.deepEqual(seen, Array.from((whole.columns[0] as { values: Float64Array }).values));
   const body = rows(1003);
   body[456] = '457,abc,c1';
   const bad = write('chunk-bad.csv', ['a,b,c', ...body].join('\n'));
-  await rejectsWith((async () => {
-    for await (const _ of readCsvChunks(bad, 100, { types: { b: 'numeric' } })) void _;
-  })(), 'INPUT_NOT_A_NUMBER', (e) => {
-    assert.equal(e.location.row, 457);
-    assert.equal(e.location.column, 'b');
-  });
+  await rejectsWith(
+    (async () => {
+      for await (const _ of readCsvChunks(bad, 100, { types: { b: 'numeric' } })) void _;
+    })(),
+    'INPUT_NOT_A_NUMBER',
+    (e) => {
+      assert.equal(e.location.row, 457);
+      assert.equal(e.location.column, 'b');
+    },
+  );
 });

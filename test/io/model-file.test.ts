@@ -41,24 +41,38 @@ describe('readModelFile', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const [what, path, source] of [['a fraudlens model', DEMO, 'fraudlens train'], ['an XGBoost model', XGB, 'xgboost import']] as const) {
+  for (const [what, path, source] of [
+    ['a fraudlens model', DEMO, 'fraudlens train'],
+    ['an XGBoost model', XGB, 'xgboost import'],
+  ] as const) {
     it(`reads ${what} and fingerprints the file's bytes`, async () => {
       const read = await readModelFile(path);
       assert.equal(read.path, path);
       assert.equal(read.model.training.source, source);
-      assert.equal(read.sha256, createHash('sha256').update(await readFile(path)).digest('hex'));
+      assert.equal(
+        read.sha256,
+        createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex'),
+      );
     });
   }
 
   it('takes an empty feature-name list as "the names in the file" (the server default)', async () => {
     const named = await readModelFile(DEMO, { featureNames: [] });
-    assert.deepEqual(named.model.features.map((f) => f.name), (await readModelFile(DEMO)).model.features.map((f) => f.name));
+    assert.deepEqual(
+      named.model.features.map((f) => f.name),
+      (await readModelFile(DEMO)).model.features.map((f) => f.name),
+    );
   });
 
   it('renames an XGBoost model, and refuses names for a fraudlens model', async () => {
     const plain = await readModelFile(XGB);
     const names = plain.model.features.map((_, i) => `x${i}`);
-    assert.deepEqual((await readModelFile(XGB, { featureNames: names })).model.features.map((f) => f.name), names);
+    assert.deepEqual(
+      (await readModelFile(XGB, { featureNames: names })).model.features.map((f) => f.name),
+      names,
+    );
     const e = await rejectsWith(readModelFile(DEMO, { featureNames: ['a'] }), 'INPUT_INVALID', DEMO);
     assert.equal(e.location.field, 'feature-names');
   });
@@ -81,10 +95,21 @@ describe('readModelFile', () => {
 
   it('blames the category-names file, not the model, for a bad category list', async () => {
     const categories = { names: { purpose: ['A40'] }, file: join(dir, 'categories.json') };
-    const e = await rejectsWith(readModelFile(XGB_CATEGORICAL, { format: 'xgboost', categories }), 'INPUT_INVALID', categories.file);
+    const e = await rejectsWith(
+      readModelFile(XGB_CATEGORICAL, { format: 'xgboost', categories }),
+      'INPUT_INVALID',
+      categories.file,
+    );
     assert.match(e.location.field ?? '', /^categories/);
-    const named = JSON.parse(await readFile(fixturePath('xgboost', 'categorical.categories.json'), 'utf8')) as Record<string, string[]>;
-    const read = await readModelFile(XGB_CATEGORICAL, { format: 'xgboost', version: 'named-1', categories: { names: named, file: categories.file } });
+    const named = JSON.parse(await readFile(fixturePath('xgboost', 'categorical.categories.json'), 'utf8')) as Record<
+      string,
+      string[]
+    >;
+    const read = await readModelFile(XGB_CATEGORICAL, {
+      format: 'xgboost',
+      version: 'named-1',
+      categories: { names: named, file: categories.file },
+    });
     assert.equal(read.model.version, 'named-1');
     assert.equal(read.model.features.filter((f) => f.categories !== undefined).length, Object.keys(named).length);
   });

@@ -39,7 +39,11 @@ describe('API key configured', () => {
   const protectedRoutes = [
     { method: 'POST' as const, url: '/predict', payload: {} },
     { method: 'GET' as const, url: '/logs' },
-    { method: 'POST' as const, url: '/v2/models/fraudlens/infer', payload: { inputs: [{ name: 'Amount', shape: [1], datatype: 'FP64', data: [1] }] } },
+    {
+      method: 'POST' as const,
+      url: '/v2/models/fraudlens/infer',
+      payload: { inputs: [{ name: 'Amount', shape: [1], datatype: 'FP64', data: [1] }] },
+    },
     { method: 'POST' as const, url: '/admin/reload' },
   ];
 
@@ -64,12 +68,27 @@ describe('API key configured', () => {
   });
 
   it('checks the key before the body (a bad body without key is 401, not 400)', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/predict', payload: '{broken', headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/predict',
+      payload: '{broken',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(json(res).code, 'UNAUTHORIZED');
   });
 
   it('leaves health, model, metrics, docs and V2 metadata open', async () => {
-    for (const url of ['/health', '/health/live', '/health/ready', '/model', '/metrics', '/docs/json', '/v2', '/v2/models/fraudlens', '/v2/health/ready']) {
+    for (const url of [
+      '/health',
+      '/health/live',
+      '/health/ready',
+      '/model',
+      '/metrics',
+      '/docs/json',
+      '/v2',
+      '/v2/models/fraudlens',
+      '/v2/health/ready',
+    ]) {
       assert.equal((await t.app.inject({ url })).statusCode, 200, url);
     }
   });
@@ -91,7 +110,9 @@ describe('POST /admin/reload', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const version = async (): Promise<string> => json<{ model_version: string }>(await t.app.inject({ method: 'POST', url: '/predict', payload: ulbSample(), headers })).model_version;
+  const version = async (): Promise<string> =>
+    json<{ model_version: string }>(await t.app.inject({ method: 'POST', url: '/predict', payload: ulbSample(), headers }))
+      .model_version;
 
   it('swaps in a good file (new version, new schema) and reports it', async () => {
     const before = await version();
@@ -100,8 +121,17 @@ describe('POST /admin/reload', () => {
     await writeFile(modelPath, JSON.stringify(text));
     const res = await t.app.inject({ method: 'POST', url: '/admin/reload', headers });
     assert.equal(res.statusCode, 200, res.body);
-    const out = json<{ reloaded: boolean; previous_version: string; model_version: string; features_changed: boolean; sha256: string }>(res);
-    assert.deepEqual([out.reloaded, out.previous_version, out.model_version, out.features_changed], [true, before, 'reloaded-2', true]);
+    const out = json<{
+      reloaded: boolean;
+      previous_version: string;
+      model_version: string;
+      features_changed: boolean;
+      sha256: string;
+    }>(res);
+    assert.deepEqual(
+      [out.reloaded, out.previous_version, out.model_version, out.features_changed],
+      [true, before, 'reloaded-2', true],
+    );
     assert.match(out.sha256, /^[0-9a-f]{64}$/);
     // Requests are now validated against the new model's features.
     const old = await t.app.inject({ method: 'POST', url: '/predict', payload: { Amount: 1 }, headers });
@@ -127,8 +157,21 @@ describe('POST /admin/reload', () => {
     assert.equal(after.statusCode, 200);
     assert.equal(json(after).model_version, live);
     // Structurally valid JSON that is not a model.
-    await writeFile(modelPath, JSON.stringify({ format: 'fraudlens-model', format_version: 1, version: 'bad', objective: 'binary:logistic', base_margin: 0, features: [], thresholds: {}, training: {}, trees: [] }));
-    assert.equal(json((await t.app.inject({ method: 'POST', url: '/admin/reload', headers }))).code, 'MODEL_INVALID');
+    await writeFile(
+      modelPath,
+      JSON.stringify({
+        format: 'fraudlens-model',
+        format_version: 1,
+        version: 'bad',
+        objective: 'binary:logistic',
+        base_margin: 0,
+        features: [],
+        thresholds: {},
+        training: {},
+        trees: [],
+      }),
+    );
+    assert.equal(json(await t.app.inject({ method: 'POST', url: '/admin/reload', headers })).code, 'MODEL_INVALID');
     await rm(modelPath);
     const missing = await t.app.inject({ method: 'POST', url: '/admin/reload', headers });
     assert.equal(missing.statusCode, 400);

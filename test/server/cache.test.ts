@@ -20,15 +20,33 @@ const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
 describe('Cache-Control', () => {
   let t: TestApp;
   before(async () => {
-    const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: DEMO_MODEL, API_KEY: KEY }, extraSettings: DRIFT_SETTINGS });
-    const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
+    const config = loadConfig({
+      envFile: null,
+      env: { LOG_LEVEL: 'silent', MODEL_PATH: DEMO_MODEL, API_KEY: KEY },
+      extraSettings: DRIFT_SETTINGS,
+    });
+    const app = await buildApp(config, {
+      model: await readModelFile(config.modelPath),
+      plugins: [createDriftPlugin({ seed: 7 })],
+      processMetrics: false,
+      dashboardDir: null,
+    });
     t = { app, config };
   });
   after(() => t.app.close());
 
   it('is no-store on predictions, logs, drift baselines, the model and errors', async () => {
     const headers = { 'x-api-key': KEY };
-    const transaction = { amt: 12.5, category: 'grocery_pos', gender: 'F', city_pop: 1000, age: 40, hour: 13, day_of_week: 2, distance_km: 3 };
+    const transaction = {
+      amt: 12.5,
+      category: 'grocery_pos',
+      gender: 'F',
+      city_pop: 1000,
+      age: 40,
+      hour: 13,
+      day_of_week: 2,
+      distance_km: 3,
+    };
     const responses = {
       predict: await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers, payload: transaction }),
       logs: await t.app.inject({ url: '/logs', headers }),

@@ -36,11 +36,16 @@ const ROWS = 60;
 type Row = Record<string, number | string>;
 
 async function holdoutRows(n: number): Promise<Row[]> {
-  const lines = gunzipSync(await readFile(HOLDOUT)).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(await readFile(HOLDOUT))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const header = lines[0].split(',');
   return lines.slice(1, n + 1).map((line) => {
     const cells = line.split(',');
-    return Object.fromEntries(FEATURES.map((f) => [f, CATEGORICAL.has(f) ? cells[header.indexOf(f)] : Number(cells[header.indexOf(f)])]));
+    return Object.fromEntries(
+      FEATURES.map((f) => [f, CATEGORICAL.has(f) ? cells[header.indexOf(f)] : Number(cells[header.indexOf(f)])]),
+    );
   });
 }
 
@@ -59,7 +64,10 @@ function validatorOf(schema: object): ValidateFunction {
 /** Asserts that `body` matches `schema`, naming the call and Ajv's errors otherwise. */
 function assertMatches(schema: object, body: unknown, what: string): void {
   const validate = validatorOf(schema);
-  assert.ok(validate(body), `${what}: the response does not match its contract schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 400)}`);
+  assert.ok(
+    validate(body),
+    `${what}: the response does not match its contract schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 400)}`,
+  );
 }
 
 interface Call {
@@ -85,8 +93,17 @@ describe('every response matches the HTTP contract', () => {
     await copyFile(join(DEMO, 'model.json'), join(dir, 'model.json'));
     await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
     baselineText = await readFile(join(dir, 'drift_baseline.json'), 'utf8');
-    const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY }, extraSettings: DRIFT_SETTINGS });
-    const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 11 })], processMetrics: false, dashboardDir: null });
+    const config = loadConfig({
+      envFile: null,
+      env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY },
+      extraSettings: DRIFT_SETTINGS,
+    });
+    const app = await buildApp(config, {
+      model: await readModelFile(config.modelPath),
+      plugins: [createDriftPlugin({ seed: 11 })],
+      processMetrics: false,
+      dashboardDir: null,
+    });
     t = { app, config };
     rows = await holdoutRows(ROWS);
   });
@@ -100,26 +117,112 @@ describe('every response matches the HTTP contract', () => {
     const one = rows[0];
     const unknown = { ...rows[1], category: 'a_merchant_category_never_seen' };
     const name = t.config.modelName;
-    const tensors = { inputs: FEATURES.map((f) => ({ name: f, shape: [2], datatype: CATEGORICAL.has(f) ? 'BYTES' : 'FP64', data: [rows[2][f], rows[3][f]] })) };
+    const tensors = {
+      inputs: FEATURES.map((f) => ({
+        name: f,
+        shape: [2],
+        datatype: CATEGORICAL.has(f) ? 'BYTES' : 'FP64',
+        data: [rows[2][f], rows[3][f]],
+      })),
+    };
     const e = contract.ErrorResponse;
     return [
       { method: 'GET', route: '/health', url: '/health', status: 200, schema: contract.HealthReport },
       { method: 'GET', route: '/health/live', url: '/health/live', status: 200, schema: contract.LiveResponse },
       { method: 'GET', route: '/health/ready', url: '/health/ready', status: 200, schema: contract.ReadyResponse },
       { method: 'GET', route: '/model', url: '/model', status: 200, schema: contract.ModelReport },
-      { method: 'POST', route: '/admin/reload', url: '/admin/reload', headers: AUTH, status: 200, schema: contract.ReloadResponse },
+      {
+        method: 'POST',
+        route: '/admin/reload',
+        url: '/admin/reload',
+        headers: AUTH,
+        status: 200,
+        schema: contract.ReloadResponse,
+      },
       { method: 'POST', route: '/admin/reload', url: '/admin/reload', status: 401, schema: e },
-      { method: 'POST', route: '/predict', url: '/predict', headers: AUTH, payload: one, status: 200, schema: contract.PredictResponse },
-      { method: 'POST', route: '/predict', url: '/predict?explain=true&top=3', headers: AUTH, payload: one, status: 200, schema: contract.PredictResponse },
-      { method: 'POST', route: '/predict', url: '/predict', headers: AUTH, payload: unknown, status: 200, schema: contract.PredictResponse },
-      { method: 'POST', route: '/predict', url: '/predict', headers: AUTH, payload: { instances: rows.slice(0, 3) }, status: 200, schema: contract.PredictResponse },
-      { method: 'POST', route: '/predict', url: '/predict?explain=true', headers: AUTH, payload: { instances: rows.slice(0, 3) }, status: 200, schema: contract.PredictResponse },
-      { method: 'POST', route: '/predict', url: '/predict', headers: AUTH, payload: { ...one, amt: 'a lot' }, status: 400, schema: e },
-      { method: 'POST', route: '/predict', url: '/predict', headers: AUTH, payload: { ...one, colour: 'red' }, status: 400, schema: e },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict',
+        headers: AUTH,
+        payload: one,
+        status: 200,
+        schema: contract.PredictResponse,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict?explain=true&top=3',
+        headers: AUTH,
+        payload: one,
+        status: 200,
+        schema: contract.PredictResponse,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict',
+        headers: AUTH,
+        payload: unknown,
+        status: 200,
+        schema: contract.PredictResponse,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict',
+        headers: AUTH,
+        payload: { instances: rows.slice(0, 3) },
+        status: 200,
+        schema: contract.PredictResponse,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict?explain=true',
+        headers: AUTH,
+        payload: { instances: rows.slice(0, 3) },
+        status: 200,
+        schema: contract.PredictResponse,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict',
+        headers: AUTH,
+        payload: { ...one, amt: 'a lot' },
+        status: 400,
+        schema: e,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict',
+        headers: AUTH,
+        payload: { ...one, colour: 'red' },
+        status: 400,
+        schema: e,
+      },
       { method: 'POST', route: '/predict', url: '/predict?explain=maybe', headers: AUTH, payload: one, status: 400, schema: e },
       { method: 'POST', route: '/predict', url: '/predict', payload: one, status: 401, schema: e },
-      { method: 'POST', route: '/explain', url: '/explain', headers: AUTH, payload: one, status: 200, schema: contract.ExplainResponse },
-      { method: 'POST', route: '/explain', url: '/explain?top=2', headers: AUTH, payload: { instances: [rows[0], unknown] }, status: 200, schema: contract.ExplainResponse },
+      {
+        method: 'POST',
+        route: '/explain',
+        url: '/explain',
+        headers: AUTH,
+        payload: one,
+        status: 200,
+        schema: contract.ExplainResponse,
+      },
+      {
+        method: 'POST',
+        route: '/explain',
+        url: '/explain?top=2',
+        headers: AUTH,
+        payload: { instances: [rows[0], unknown] },
+        status: 200,
+        schema: contract.ExplainResponse,
+      },
       { method: 'POST', route: '/explain', url: '/explain', headers: AUTH, payload: { instances: [] }, status: 400, schema: e },
       { method: 'GET', route: '/logs', url: '/logs?limit=5', headers: AUTH, status: 200, schema: contract.LogsResponse },
       { method: 'GET', route: '/logs', url: '/logs?limit=0', headers: AUTH, status: 400, schema: e },
@@ -127,26 +230,106 @@ describe('every response matches the HTTP contract', () => {
       { method: 'GET', route: '/drift', url: '/drift?window=1h', headers: AUTH, status: 200, schema: driftReportSchema },
       { method: 'GET', route: '/drift', url: '/drift?window=100', headers: AUTH, status: 200, schema: driftReportSchema },
       { method: 'GET', route: '/drift', url: '/drift?window=2w', headers: AUTH, status: 400, schema: e },
-      { method: 'GET', route: '/drift/baseline', url: '/drift/baseline', headers: AUTH, status: 200, schema: contract.BaselineBody },
-      { method: 'PUT', route: '/drift/baseline', url: '/drift/baseline', headers: AUTH, payload: JSON.parse(baselineText), status: 200, schema: contract.BaselineSaved },
-      { method: 'PUT', route: '/drift/baseline', url: '/drift/baseline', headers: AUTH, payload: { format: 'something else' }, status: 422, schema: e },
-      { method: 'POST', route: '/drift/baseline/from-window', url: '/drift/baseline/from-window?window=1h', headers: AUTH, status: 200, schema: contract.BaselineSaved },
+      {
+        method: 'GET',
+        route: '/drift/baseline',
+        url: '/drift/baseline',
+        headers: AUTH,
+        status: 200,
+        schema: contract.BaselineBody,
+      },
+      {
+        method: 'PUT',
+        route: '/drift/baseline',
+        url: '/drift/baseline',
+        headers: AUTH,
+        payload: JSON.parse(baselineText),
+        status: 200,
+        schema: contract.BaselineSaved,
+      },
+      {
+        method: 'PUT',
+        route: '/drift/baseline',
+        url: '/drift/baseline',
+        headers: AUTH,
+        payload: { format: 'something else' },
+        status: 422,
+        schema: e,
+      },
+      {
+        method: 'POST',
+        route: '/drift/baseline/from-window',
+        url: '/drift/baseline/from-window?window=1h',
+        headers: AUTH,
+        status: 200,
+        schema: contract.BaselineSaved,
+      },
       { method: 'GET', route: '/v2', url: '/v2', status: 200, schema: contract.V2ServerMetadata },
       { method: 'GET', route: '/v2/health/live', url: '/v2/health/live', status: 200, schema: contract.V2Live },
       { method: 'GET', route: '/v2/health/ready', url: '/v2/health/ready', status: 200, schema: contract.V2Ready },
       { method: 'GET', route: '/v2/models/{name}', url: `/v2/models/${name}`, status: 200, schema: contract.V2ModelMetadata },
       { method: 'GET', route: '/v2/models/{name}', url: '/v2/models/not-this-one', status: 404, schema: e },
-      { method: 'GET', route: '/v2/models/{name}/versions/{version}', url: `/v2/models/${name}/versions/nope`, status: 404, schema: e },
-      { method: 'GET', route: '/v2/models/{name}/ready', url: `/v2/models/${name}/ready`, status: 200, schema: contract.V2ModelReady },
-      { method: 'GET', route: '/v2/models/{name}/versions/{version}/ready', url: `/v2/models/${name}/versions/nope/ready`, status: 404, schema: e },
-      { method: 'POST', route: '/v2/models/{name}/infer', url: `/v2/models/${name}/infer`, headers: AUTH, payload: tensors, status: 200, schema: contract.V2InferResponse },
-      { method: 'POST', route: '/v2/models/{name}/infer', url: `/v2/models/${name}/infer`, headers: AUTH, payload: { inputs: [] }, status: 400, schema: e },
-      { method: 'POST', route: '/v2/models/{name}/versions/{version}/infer', url: `/v2/models/${name}/versions/nope/infer`, headers: AUTH, payload: tensors, status: 404, schema: e },
+      {
+        method: 'GET',
+        route: '/v2/models/{name}/versions/{version}',
+        url: `/v2/models/${name}/versions/nope`,
+        status: 404,
+        schema: e,
+      },
+      {
+        method: 'GET',
+        route: '/v2/models/{name}/ready',
+        url: `/v2/models/${name}/ready`,
+        status: 200,
+        schema: contract.V2ModelReady,
+      },
+      {
+        method: 'GET',
+        route: '/v2/models/{name}/versions/{version}/ready',
+        url: `/v2/models/${name}/versions/nope/ready`,
+        status: 404,
+        schema: e,
+      },
+      {
+        method: 'POST',
+        route: '/v2/models/{name}/infer',
+        url: `/v2/models/${name}/infer`,
+        headers: AUTH,
+        payload: tensors,
+        status: 200,
+        schema: contract.V2InferResponse,
+      },
+      {
+        method: 'POST',
+        route: '/v2/models/{name}/infer',
+        url: `/v2/models/${name}/infer`,
+        headers: AUTH,
+        payload: { inputs: [] },
+        status: 400,
+        schema: e,
+      },
+      {
+        method: 'POST',
+        route: '/v2/models/{name}/versions/{version}/infer',
+        url: `/v2/models/${name}/versions/nope/infer`,
+        headers: AUTH,
+        payload: tensors,
+        status: 404,
+        schema: e,
+      },
     ];
   }
 
   it('the contract compiles under strict Ajv, and its validators reject what breaks a closed shape', () => {
-    const p = { id: 'x', model_version: 'v', score: 0.1, decision: 'approve', risk_level: 'low', thresholds: { review: 0.5, decline: 0.8 }, latency_ms: 1 };
+    const p = {
+      id: 'x',
+      model_version: 'v',
+      score: 0.1,
+      decision: 'approve',
+      risk_level: 'low',
+      thresholds: { review: 0.5, decline: 0.8 },
+      latency_ms: 1,
+    };
     assert.ok(validatorOf(contract.PredictResponse)(p));
     assert.equal(validatorOf(contract.PredictResponse)({ ...p, extra: 1 }), false, 'an undeclared field');
     assert.equal(validatorOf(contract.PredictResponse)({ ...p, risk_level: 'severe' }), false, 'a value outside the enum');
@@ -160,7 +343,12 @@ describe('every response matches the HTTP contract', () => {
 
     const covered = new Set<string>();
     for (const c of calls()) {
-      const res = await t.app.inject({ method: c.method, url: c.url, ...(c.headers ? { headers: c.headers } : {}), ...(c.payload !== undefined ? { payload: c.payload as object } : {}) });
+      const res = await t.app.inject({
+        method: c.method,
+        url: c.url,
+        ...(c.headers ? { headers: c.headers } : {}),
+        ...(c.payload !== undefined ? { payload: c.payload as object } : {}),
+      });
       const what = `${c.method} ${c.url} -> ${res.statusCode}`;
       assert.equal(res.statusCode, c.status, `${what}: ${res.body.slice(0, 300)}`);
       assert.match(String(res.headers['content-type']), /^application\/json/, what);
@@ -173,7 +361,9 @@ describe('every response matches the HTTP contract', () => {
     // Every route the API documents is called above, except those that do not answer JSON.
     const notJson = new Set(['GET /metrics']);
     const doc = t.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const missing = documented.filter((r) => !covered.has(r) && !notJson.has(r));
     assert.deepEqual(missing, [], `routes with no contract check: ${missing.join(', ')}`);
   });

@@ -13,7 +13,10 @@ import { json, makeApp } from './helpers.js';
 function builtDashboard(): string {
   const root = mkdtempSync(join(tmpdir(), 'fraudlens-dash-'));
   mkdirSync(join(root, 'assets'));
-  writeFileSync(join(root, 'index.html'), '<!doctype html><title>fraudlens</title><script type="module" src="/assets/app-1a2b.js"></script>');
+  writeFileSync(
+    join(root, 'index.html'),
+    '<!doctype html><title>fraudlens</title><script type="module" src="/assets/app-1a2b.js"></script>',
+  );
   writeFileSync(join(root, 'assets', 'app-1a2b.js'), 'console.log("dashboard")');
   return root;
 }

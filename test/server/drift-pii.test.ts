@@ -40,7 +40,10 @@ type Row = Record<string, number | string>;
 
 /** Hold-out rows whose PII fields carry distinctive values (exact in float32). */
 async function markedRows(): Promise<{ rows: Row[]; markers: number[] }> {
-  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'))).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const header = lines[0].split(',');
   const rows: Row[] = [];
   const markers: number[] = [];
@@ -95,7 +98,14 @@ async function piiApp(values: Record<string, string> = {}): Promise<PiiApp> {
   await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
   const config = loadConfig({
     envFile: null,
-    env: { LOG_LEVEL: 'debug', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY, FRAUDLENS_PII_FIELDS: PII.join(','), FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0', ...values },
+    env: {
+      LOG_LEVEL: 'debug',
+      MODEL_PATH: join(dir, 'model.json'),
+      API_KEY: KEY,
+      FRAUDLENS_PII_FIELDS: PII.join(','),
+      FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0',
+      ...values,
+    },
     extraSettings: DRIFT_SETTINGS,
   });
   const logs: string[] = [];
@@ -116,7 +126,12 @@ async function piiApp(values: Record<string, string> = {}): Promise<PiiApp> {
 
 async function predictAll(t: TestApp, rows: readonly Row[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 50) {
-    const res = await t.app.inject({ method: 'POST', url: '/predict', headers: AUTH, payload: { instances: rows.slice(i, i + 50) } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/predict',
+      headers: AUTH,
+      payload: { instances: rows.slice(i, i + 50) },
+    });
     assert.equal(res.statusCode, 200, res.body);
   }
 }
@@ -146,7 +161,17 @@ for (const backend of ['memory', 'redis'] as const) {
 
     before(async () => {
       ({ rows, markers } = await markedRows());
-      t = await piiApp(backend === 'redis' ? { FRAUDLENS_DRIFT_BACKEND: 'redis', LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, FRAUDLENS_DRIFT_REDIS_PREFIX: prefix, REDIS_LOGS_KEY: `${prefix}log` } : {});
+      t = await piiApp(
+        backend === 'redis'
+          ? {
+              FRAUDLENS_DRIFT_BACKEND: 'redis',
+              LOGGING_HANDLER: 'redis',
+              REDIS_URL: redis.url,
+              FRAUDLENS_DRIFT_REDIS_PREFIX: prefix,
+              REDIS_LOGS_KEY: `${prefix}log`,
+            }
+          : {},
+      );
       await predictAll(t, rows);
     });
     after(async () => {
@@ -189,7 +214,11 @@ for (const backend of ['memory', 'redis'] as const) {
         assertMaskedEntry(shown, name, 'GET /drift/baseline');
         assert.ok(numericEntry(training, name).sample.length > 0, 'the training file did hold a sample');
       }
-      assert.deepEqual(numericEntry(shown, 'amt').sample, numericEntry(training, 'amt').sample, 'unmasked features are shown whole');
+      assert.deepEqual(
+        numericEntry(shown, 'amt').sample,
+        numericEntry(training, 'amt').sample,
+        'unmasked features are shown whole',
+      );
     });
 
     it('POST /drift/baseline/from-window writes a file without a value of theirs; a count window is refused', async () => {
@@ -217,11 +246,18 @@ for (const backend of ['memory', 'redis'] as const) {
       assert.equal(json<{ field: string }>(bad).field, 'age');
       assert.ok(!bad.body.includes(secret), bad.body);
       // The same mistake on an unmasked field is shown: the hiding is specific to PII fields.
-      const shownAmt = await t.app.inject({ method: 'POST', url: '/predict', headers: AUTH, payload: { ...rows[0], amt: 'secret-amt-4242' } });
+      const shownAmt = await t.app.inject({
+        method: 'POST',
+        url: '/predict',
+        headers: AUTH,
+        payload: { ...rows[0], amt: 'secret-amt-4242' },
+      });
       assert.ok(shownAmt.body.includes('secret-amt-4242'), shownAmt.body);
 
       // An upload whose age sample holds a value outside its own [min, max].
-      const upload = JSON.parse(serializeBaseline(parseBaseline(await readFile(join(DEMO, 'drift_baseline.json'), 'utf8')))) as DriftBaseline;
+      const upload = JSON.parse(
+        serializeBaseline(parseBaseline(await readFile(join(DEMO, 'drift_baseline.json'), 'utf8'))),
+      ) as DriftBaseline;
       const age = upload.features.findIndex((f) => f.name === 'age');
       const leaked = 123.4375;
       (upload.features[age] as NumericFeatureBaseline).sample[0] = leaked;
@@ -242,11 +278,20 @@ for (const backend of ['memory', 'redis'] as const) {
         const raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
         try {
           const keys = await raw.keys(`${prefix}*`);
-          assert.ok(keys.some((k) => k.includes(':s:')) && keys.some((k) => k.endsWith('recent')), `drift keys written: ${keys.join(', ')}`);
+          assert.ok(
+            keys.some((k) => k.includes(':s:')) && keys.some((k) => k.endsWith('recent')),
+            `drift keys written: ${keys.join(', ')}`,
+          );
           for (const key of keys) {
             const type = await raw.type(key);
             const items: string[] =
-              type === 'hash' ? Object.entries(await raw.hgetall(key)).flat() : type === 'zset' ? await raw.zrange(key, '0', '-1', 'WITHSCORES') : type === 'list' ? await raw.lrange(key, 0, -1) : [await raw.get(key) ?? ''];
+              type === 'hash'
+                ? Object.entries(await raw.hgetall(key)).flat()
+                : type === 'zset'
+                  ? await raw.zrange(key, '0', '-1', 'WITHSCORES')
+                  : type === 'list'
+                    ? await raw.lrange(key, 0, -1)
+                    : [(await raw.get(key)) ?? ''];
             const text = items.join('\n');
             assert.deepEqual(markersIn(text, markers), [], `${key} (${type}) shows a raw PII value`);
             const bytes = Buffer.concat(items.map((s) => Buffer.from(s, 'base64')));

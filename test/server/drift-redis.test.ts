@@ -45,7 +45,10 @@ interface Health {
 
 /** The first `n` hold-out rows of the demo data, as /predict bodies. */
 async function holdoutRows(n: number): Promise<Row[]> {
-  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'))).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz')))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const header = lines[0].split(',');
   return lines.slice(1, n + 1).map((line) => {
     const cells = line.split(',');
@@ -61,7 +64,14 @@ async function holdoutRows(n: number): Promise<Row[]> {
 /** A `fraudlens serve` child on a free port; resolves once it logs that it listens. */
 async function serve(name: string, env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, [CLI_ENTRY, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      API_HOST: '127.0.0.1',
+      API_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -88,7 +98,11 @@ async function drift(r: Replica, window = '1h'): Promise<DriftReport> {
 }
 
 async function predict(r: Replica, rows: readonly Row[]): Promise<void> {
-  const res = await fetch(`${r.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: rows }) });
+  const res = await fetch(`${r.url}/predict`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ instances: rows }),
+  });
   assert.equal(res.status, 200, `${r.name} /predict: ${await res.text()}`);
 }
 
@@ -120,8 +134,16 @@ describe('two replicas sharing one Redis drift window', () => {
     dir = await mkdtemp(join(tmpdir(), 'fraudlens-drift-redis-'));
     await copyFile(join(DEMO, 'model.json'), join(dir, 'model.json'));
     await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
-    const env = { MODEL_PATH: join(dir, 'model.json'), REDIS_URL: redis.url, FRAUDLENS_DRIFT_REDIS_PREFIX: PREFIX, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0' };
-    [a, b] = await Promise.all([serve('A', { ...env, LOGGING_HANDLER: 'redis' }), serve('B', { ...env, LOGGING_HANDLER: 'memory', FRAUDLENS_DRIFT_BACKEND: 'redis' })]);
+    const env = {
+      MODEL_PATH: join(dir, 'model.json'),
+      REDIS_URL: redis.url,
+      FRAUDLENS_DRIFT_REDIS_PREFIX: PREFIX,
+      FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0',
+    };
+    [a, b] = await Promise.all([
+      serve('A', { ...env, LOGGING_HANDLER: 'redis' }),
+      serve('B', { ...env, LOGGING_HANDLER: 'memory', FRAUDLENS_DRIFT_BACKEND: 'redis' }),
+    ]);
   });
 
   after(async () => {
@@ -130,9 +152,11 @@ describe('two replicas sharing one Redis drift window', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('shows predictions sent to one replica in the other\'s /drift', async () => {
+  it("shows predictions sent to one replica in the other's /drift", async () => {
     for (const r of [a, b]) {
-      await waitUntil(async () => (await metric(r, 'fraudlens_drift_window_connected{backend="redis"}')) === 1, { message: `${r.name}: drift window connected to Redis` });
+      await waitUntil(async () => (await metric(r, 'fraudlens_drift_window_connected{backend="redis"}')) === 1, {
+        message: `${r.name}: drift window connected to Redis`,
+      });
     }
     assert.equal((await drift(b)).rows, 0);
 
@@ -163,11 +187,17 @@ describe('two replicas sharing one Redis drift window', () => {
     await redis.kill();
     await predict(a, rows.slice(300, 350));
     for (let i = 0; i < 10; i++) {
-      const res = await fetch(`${a.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rows[350 + i]) });
+      const res = await fetch(`${a.url}/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rows[350 + i]),
+      });
       assert.equal(res.status, 200);
     }
     for (const r of [a, b]) {
-      await waitUntil(async () => (await getJson<{ status: string }>(r, '/health')).body.status === 'degraded', { message: `${r.name}: /health degraded` });
+      await waitUntil(async () => (await getJson<{ status: string }>(r, '/health')).body.status === 'degraded', {
+        message: `${r.name}: /health degraded`,
+      });
     }
     const health = (await getJson<Health>(b, '/health')).body;
     assert.equal(health.logging_handler, 'memory');
@@ -187,13 +217,20 @@ describe('two replicas sharing one Redis drift window', () => {
 
     // Same port, empty data: the rows that waited in A are sent, and B sees them.
     await redis.start();
-    await waitUntil(async () => (await metric(a, 'fraudlens_drift_window_pending{backend="redis"}')) === 0, { message: 'A sent its waiting rows' });
-    await waitUntil(async () => {
-      const r = await drift(b);
-      return r.window?.source === 'redis' && r.rows === 60;
-    }, { message: 'B sees the 60 rows A kept through the outage' });
+    await waitUntil(async () => (await metric(a, 'fraudlens_drift_window_pending{backend="redis"}')) === 0, {
+      message: 'A sent its waiting rows',
+    });
+    await waitUntil(
+      async () => {
+        const r = await drift(b);
+        return r.window?.source === 'redis' && r.rows === 60;
+      },
+      { message: 'B sees the 60 rows A kept through the outage' },
+    );
     for (const r of [a, b]) {
-      await waitUntil(async () => (await getJson<{ status: string }>(r, '/health')).body.status === 'healthy', { message: `${r.name} healthy again` });
+      await waitUntil(async () => (await getJson<{ status: string }>(r, '/health')).body.status === 'healthy', {
+        message: `${r.name} healthy again`,
+      });
     }
     const back = (await getJson<Health>(b, '/health')).body;
     assert.deepEqual([back.redis_connected, back.components.drift.status], [true, 'ok']);

@@ -38,7 +38,10 @@ type Row = Record<string, number | string>;
 
 /** 1000 hold-out rows spread evenly over its six months (every 14th row). */
 async function holdoutRows(): Promise<Row[]> {
-  const lines = gunzipSync(await readFile(HOLDOUT)).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(await readFile(HOLDOUT))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const header = lines[0].split(',');
   const rows: Row[] = [];
   for (let i = 1; i < lines.length && rows.length < 1000; i += 14) {
@@ -73,10 +76,20 @@ async function modelDir(withBaseline = true): Promise<string> {
 async function driftApp(dir: string, values: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({
     envFile: null,
-    env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0', ...values },
+    env: {
+      LOG_LEVEL: 'silent',
+      MODEL_PATH: join(dir, 'model.json'),
+      API_KEY: KEY,
+      FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0',
+      ...values,
+    },
     extraSettings: DRIFT_SETTINGS,
   });
-  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false });
+  const app = await buildApp(config, {
+    model: await readModelFile(config.modelPath),
+    plugins: [createDriftPlugin({ seed: 7 })],
+    processMetrics: false,
+  });
   return { app, config };
 }
 
@@ -97,7 +110,12 @@ function feature(r: DriftReport, name: string): FeatureDriftReport {
   return f;
 }
 
-function assertError(res: { statusCode: number; body: string }, status: number, code: string, field?: string): { message: string } {
+function assertError(
+  res: { statusCode: number; body: string },
+  status: number,
+  code: string,
+  field?: string,
+): { message: string } {
   const body = json<{ code: string; statusCode: number; field?: string; message: string }>(res);
   assert.equal(res.statusCode, status, res.body);
   assert.equal(body.code, code, res.body);
@@ -133,7 +151,10 @@ describe('GET /drift', () => {
     assert.equal(r.window?.type, 'time');
     assert.equal(r.window?.source, 'memory');
     assert.equal(r.baseline_rows, 70416);
-    const health = JSON.parse((await t.app.inject({ url: '/health' })).body) as { status: string; components: Record<string, unknown> };
+    const health = JSON.parse((await t.app.inject({ url: '/health' })).body) as {
+      status: string;
+      components: Record<string, unknown>;
+    };
     assert.equal(health.status, 'healthy');
     assert.deepEqual(health.components.drift, { status: 'ok', redis_connected: null });
   });
@@ -169,7 +190,10 @@ describe('GET /drift', () => {
     // Per feature: the test, its threshold, and both histograms on the baseline's bins.
     assert.equal(amt.baseline.counts.length, amt.baseline.edges!.length + 1);
     assert.equal(amt.current.counts.length, amt.baseline.counts.length);
-    assert.equal(amt.current.counts.reduce((a, b) => a + b, 0), 1000);
+    assert.equal(
+      amt.current.counts.reduce((a, b) => a + b, 0),
+      1000,
+    );
     assert.deepEqual(feature(shifted, 'category').baseline.categories?.at(-1), '__other__');
     assert.equal((await drift(t, '2000')).rows, 2000);
   });
@@ -214,8 +238,12 @@ describe('drift settings', () => {
     holdout = await holdoutRows();
   });
 
-  it('takes the dataset share, threshold overrides and the gauges\' window from the configuration', async () => {
-    const t = await driftApp(await modelDir(), { FRAUDLENS_DRIFT_SHARE: '0.1', FRAUDLENS_DRIFT_THRESHOLDS: 'ks=0.01,chisquare=0.001', FRAUDLENS_DRIFT_METRICS_WINDOW: '500' });
+  it("takes the dataset share, threshold overrides and the gauges' window from the configuration", async () => {
+    const t = await driftApp(await modelDir(), {
+      FRAUDLENS_DRIFT_SHARE: '0.1',
+      FRAUDLENS_DRIFT_THRESHOLDS: 'ks=0.01,chisquare=0.001',
+      FRAUDLENS_DRIFT_METRICS_WINDOW: '500',
+    });
     try {
       await post(t, tripled(holdout));
       const r = await drift(t, '1000');
@@ -246,7 +274,11 @@ describe('drift settings', () => {
       [{ FRAUDLENS_DRIFT_BASLINE_PATH: '/tmp/x.json' }, 'FRAUDLENS_DRIFT_BASLINE_PATH'],
     ];
     for (const [values, field] of bad) {
-      await assert.rejects(driftApp(dir, values), (e: { code?: string; location?: { field?: string } }) => e.code === 'CONFIG_INVALID' && e.location?.field === field, JSON.stringify(values));
+      await assert.rejects(
+        driftApp(dir, values),
+        (e: { code?: string; location?: { field?: string } }) => e.code === 'CONFIG_INVALID' && e.location?.field === field,
+        JSON.stringify(values),
+      );
     }
   });
 
@@ -263,10 +295,20 @@ describe('drift settings', () => {
     for (const m of section.matchAll(/^\| `(FRAUDLENS_DRIFT_[A-Z_]+)` \| ([^|]*) \|/gm)) rows.set(m[1], m[2].trim());
     for (const s of DRIFT_SETTINGS) {
       assert.ok(rows.has(s.key), `docs/api.md lacks ${s.key}`);
-      const shown = s.default === null ? '(unset)' : Array.isArray(s.default) ? (s.default.length === 0 ? '(empty)' : s.default.join(',')) : String(s.default);
+      const shown =
+        s.default === null
+          ? '(unset)'
+          : Array.isArray(s.default)
+            ? s.default.length === 0
+              ? '(empty)'
+              : s.default.join(',')
+            : String(s.default);
       assert.equal(rows.get(s.key), shown, `${s.key}: default in docs/api.md`);
     }
-    assert.deepEqual([...rows.keys()].filter((k) => !DRIFT_SETTINGS.some((s) => s.key === k)), []);
+    assert.deepEqual(
+      [...rows.keys()].filter((k) => !DRIFT_SETTINGS.some((s) => s.key === k)),
+      [],
+    );
   });
 });
 
@@ -296,7 +338,12 @@ describe('the drift baseline routes', () => {
     const body = await readFile(join(dir, 'drift_baseline.json'), 'utf8');
     const open = await driftApp(dir, { API_KEY: '' });
     try {
-      const put = { method: 'PUT' as const, url: '/drift/baseline', headers: { 'content-type': 'application/json', ...AUTH }, payload: body };
+      const put = {
+        method: 'PUT' as const,
+        url: '/drift/baseline',
+        headers: { 'content-type': 'application/json', ...AUTH },
+        payload: body,
+      };
       assertError(await open.app.inject(put), 403, 'FORBIDDEN');
       assertError(await open.app.inject({ method: 'POST', url: '/drift/baseline/from-window', headers: AUTH }), 403, 'FORBIDDEN');
       // Reading stays open when no key is configured, like /logs.
@@ -306,7 +353,16 @@ describe('the drift baseline routes', () => {
     }
     const t = await driftApp(dir);
     try {
-      assertError(await t.app.inject({ method: 'PUT', url: '/drift/baseline', headers: { 'content-type': 'application/json' }, payload: body }), 401, 'UNAUTHORIZED');
+      assertError(
+        await t.app.inject({
+          method: 'PUT',
+          url: '/drift/baseline',
+          headers: { 'content-type': 'application/json' },
+          payload: body,
+        }),
+        401,
+        'UNAUTHORIZED',
+      );
     } finally {
       await t.app.close();
     }
@@ -319,7 +375,13 @@ describe('the drift baseline routes', () => {
     const good = JSON.parse(before) as DriftBaseline;
     const t = await driftApp(dir);
     try {
-      const put = (payload: unknown) => t.app.inject({ method: 'PUT', url: '/drift/baseline', headers: { 'content-type': 'application/json', ...AUTH }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+      const put = (payload: unknown) =>
+        t.app.inject({
+          method: 'PUT',
+          url: '/drift/baseline',
+          headers: { 'content-type': 'application/json', ...AUTH },
+          payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+        });
       assertError(await put('{"format": "fraudlens-drift-baseline", '), 400, 'REQUEST_MALFORMED_JSON');
       assertError(await put('[1, 2]'), 400, 'REQUEST_INVALID');
       const counts = structuredClone(good);
@@ -352,12 +414,25 @@ describe('the drift baseline routes', () => {
     const t = await driftApp(dir);
     try {
       await post(t, holdout.slice(0, 100));
-      const put = (b: DriftBaseline) => t.app.inject({ method: 'PUT', url: '/drift/baseline', headers: { 'content-type': 'application/json', ...AUTH }, payload: serializeBaseline(b) });
+      const put = (b: DriftBaseline) =>
+        t.app.inject({
+          method: 'PUT',
+          url: '/drift/baseline',
+          headers: { 'content-type': 'application/json', ...AUTH },
+          payload: serializeBaseline(b),
+        });
 
       const renewed: DriftBaseline = { ...good, created_at: '2030-01-02T03:04:05.000Z' };
       const res = await put(renewed);
       assert.equal(res.statusCode, 200, res.body);
-      assert.deepEqual(json(res), { saved: true, path, model_version: good.model_version, created_at: renewed.created_at, rows: good.rows, window_kept: true });
+      assert.deepEqual(json(res), {
+        saved: true,
+        path,
+        model_version: good.model_version,
+        created_at: renewed.created_at,
+        rows: good.rows,
+        window_kept: true,
+      });
       assert.deepEqual(parseBaseline(await readFile(path, 'utf8')), renewed);
       const r = await drift(t);
       assert.equal(r.baseline_created_at, renewed.created_at);
@@ -368,7 +443,10 @@ describe('the drift baseline routes', () => {
       assert.equal(amt.type, 'numeric');
       if (amt.type !== 'numeric') return;
       const merged = amt.counts.slice(0, -2).concat(amt.counts.at(-2)! + amt.counts.at(-1)!);
-      const coarser: DriftBaseline = { ...good, features: [{ ...amt, edges: amt.edges.slice(0, -1), counts: merged }, ...good.features.slice(1)] };
+      const coarser: DriftBaseline = {
+        ...good,
+        features: [{ ...amt, edges: amt.edges.slice(0, -1), counts: merged }, ...good.features.slice(1)],
+      };
       const res2 = await put(coarser);
       assert.equal(res2.statusCode, 200, res2.body);
       assert.equal(json<{ window_kept: boolean }>(res2).window_kept, false);
@@ -381,21 +459,29 @@ describe('the drift baseline routes', () => {
     }
   });
 
-  it('POST /drift/baseline/from-window re-baselines on the window\'s rows, saves it, and the window goes on', async () => {
+  it("POST /drift/baseline/from-window re-baselines on the window's rows, saves it, and the window goes on", async () => {
     const dir = await modelDir();
     const path = join(dir, 'drift_baseline.json');
     const t = await driftApp(dir);
     try {
       const empty = await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window', headers: AUTH });
       assertError(empty, 409, 'DRIFT_NOT_ENOUGH_DATA', 'window');
-      assertError(await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window?window=2h', headers: AUTH }), 400, 'REQUEST_INVALID', 'window');
+      assertError(
+        await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window?window=2h', headers: AUTH }),
+        400,
+        'REQUEST_INVALID',
+        'window',
+      );
 
       await post(t, tripled(holdout));
       assert.ok((await drift(t, '1000')).drifted_features.includes('amt'));
       const res = await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window?window=1000', headers: AUTH });
       assert.equal(res.statusCode, 200, res.body);
       const answer = json<{ saved: boolean; rows: number; window_kept: boolean; source: string; path: string }>(res);
-      assert.deepEqual([answer.saved, answer.rows, answer.window_kept, answer.source, answer.path], [true, 1000, true, 'memory', path]);
+      assert.deepEqual(
+        [answer.saved, answer.rows, answer.window_kept, answer.source, answer.path],
+        [true, 1000, true, 'memory', path],
+      );
 
       const model = await readModelFile(join(dir, 'model.json'));
       const saved = parseBaseline(await readFile(path, 'utf8'), model.model);
@@ -404,7 +490,10 @@ describe('the drift baseline routes', () => {
       assert.ok(amt.type === 'numeric' && amt.sample.length === 1000);
       // Tripled amounts are now the reference: their mean is three times the hold-out's.
       const mean = holdout.reduce((s, r) => s + (r.amt as number), 0) / holdout.length;
-      assert.ok(amt.type === 'numeric' && Math.abs(amt.mean! - 3 * mean) < 1e-3 * mean, `mean ${amt.type === 'numeric' ? amt.mean : ''}`);
+      assert.ok(
+        amt.type === 'numeric' && Math.abs(amt.mean! - 3 * mean) < 1e-3 * mean,
+        `mean ${amt.type === 'numeric' ? amt.mean : ''}`,
+      );
 
       const after = await drift(t, '1000');
       assert.equal(after.rows, 1000, 'the window was kept');
@@ -435,16 +524,28 @@ describe('without a usable baseline', () => {
       const body = assertError(res, 409, 'DRIFT_NO_BASELINE', 'baseline');
       assert.match(body.message, /drift_baseline\.json \(ENOENT\)/);
       assertError(await t.app.inject({ url: '/drift/baseline', headers: AUTH }), 409, 'DRIFT_NO_BASELINE');
-      assertError(await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window', headers: AUTH }), 409, 'DRIFT_NO_BASELINE');
+      assertError(
+        await t.app.inject({ method: 'POST', url: '/drift/baseline/from-window', headers: AUTH }),
+        409,
+        'DRIFT_NO_BASELINE',
+      );
       assert.equal(await metric(t, 'fraudlens_drift_baseline_loaded'), 0);
       assert.equal(await metric(t, 'fraudlens_drift_statistic{feature="amt",test="wasserstein"}'), undefined);
-      const health = JSON.parse((await t.app.inject({ url: '/health' })).body) as { status: string; components: Record<string, { status: string; detail?: string }> };
+      const health = JSON.parse((await t.app.inject({ url: '/health' })).body) as {
+        status: string;
+        components: Record<string, { status: string; detail?: string }>;
+      };
       assert.equal(health.status, 'healthy', 'drift being off does not degrade scoring');
       assert.equal(health.components.drift.status, 'off');
       assert.match(health.components.drift.detail ?? '', /drift_baseline\.json \(ENOENT\)/);
 
       const upload = await readFile(join(DEMO, 'drift_baseline.json'), 'utf8');
-      const put = await t.app.inject({ method: 'PUT', url: '/drift/baseline', headers: { 'content-type': 'application/json', ...AUTH }, payload: upload });
+      const put = await t.app.inject({
+        method: 'PUT',
+        url: '/drift/baseline',
+        headers: { 'content-type': 'application/json', ...AUTH },
+        payload: upload,
+      });
       assert.equal(put.statusCode, 200, put.body);
       assert.deepEqual(parseBaseline(await readFile(join(dir, 'drift_baseline.json'), 'utf8')), parseBaseline(upload));
       await post(t, holdout.slice(0, 40));
@@ -462,7 +563,12 @@ describe('without a usable baseline', () => {
     const t = await driftApp(dir);
     try {
       assert.equal((await t.app.inject({ method: 'POST', url: '/predict', headers: AUTH, payload: holdout[0] })).statusCode, 200);
-      const body = assertError(await t.app.inject({ url: '/drift', headers: AUTH }), 409, 'DRIFT_NO_BASELINE', 'features[0].counts');
+      const body = assertError(
+        await t.app.inject({ url: '/drift', headers: AUTH }),
+        409,
+        'DRIFT_NO_BASELINE',
+        'features[0].counts',
+      );
       assert.match(body.message, /BASELINE_INVALID/);
     } finally {
       await t.app.close();
@@ -503,7 +609,9 @@ describe('OpenAPI', () => {
   it('documents the drift routes', async () => {
     const t = await driftApp(await modelDir());
     try {
-      const doc = json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>(await t.app.inject({ url: '/docs/json' }));
+      const doc = json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>(
+        await t.app.inject({ url: '/docs/json' }),
+      );
       assert.ok(doc.paths['/drift']?.get, 'GET /drift');
       assert.ok(doc.paths['/drift']!.get.responses['200']);
       assert.ok(doc.paths['/drift/baseline']?.get && doc.paths['/drift/baseline']?.put, 'GET and PUT /drift/baseline');

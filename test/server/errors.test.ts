@@ -17,7 +17,12 @@ interface ErrorBody {
   field?: string;
 }
 
-function assertError(res: { statusCode: number; body: string; headers: Record<string, unknown> }, code: keyof typeof ERROR_CATALOGUE, field?: string, message?: RegExp): ErrorBody {
+function assertError(
+  res: { statusCode: number; body: string; headers: Record<string, unknown> },
+  code: keyof typeof ERROR_CATALOGUE,
+  field?: string,
+  message?: RegExp,
+): ErrorBody {
   const body = json<ErrorBody>(res);
   assert.equal(body.code, code, res.body);
   assert.equal(res.statusCode, ERROR_CATALOGUE[code].statusCode, res.body);
@@ -116,7 +121,11 @@ describe('input errors on /predict', () => {
   });
 
   it('non-JSON content type → UNSUPPORTED_MEDIA_TYPE (415)', async () => {
-    assertError(await post(t, 'Amount=1', '/predict', { 'content-type': 'application/x-www-form-urlencoded' }), 'UNSUPPORTED_MEDIA_TYPE', 'content-type');
+    assertError(
+      await post(t, 'Amount=1', '/predict', { 'content-type': 'application/x-www-form-urlencoded' }),
+      'UNSUPPORTED_MEDIA_TYPE',
+      'content-type',
+    );
     assertError(await post(t, '{"Amount": 1}', '/predict', { 'content-type': 'text/plain' }), 'UNSUPPORTED_MEDIA_TYPE');
   });
 });
@@ -151,7 +160,8 @@ describe('rate limit', () => {
   it('answers RATE_LIMITED (429) past the limit; health stays open', async () => {
     const t = await makeApp({ FRAUDLENS_RATE_LIMIT_MAX: '2' });
     try {
-      for (let i = 0; i < 2; i++) assert.equal((await t.app.inject({ method: 'POST', url: '/predict', payload: {} })).statusCode, 200);
+      for (let i = 0; i < 2; i++)
+        assert.equal((await t.app.inject({ method: 'POST', url: '/predict', payload: {} })).statusCode, 200);
       const res = await t.app.inject({ method: 'POST', url: '/predict', payload: {} });
       assertError(res, 'RATE_LIMITED');
       assert.ok(res.headers['retry-after'] !== undefined);
@@ -196,9 +206,15 @@ describe('hostile shapes', () => {
     const t = await makeApp({ FRAUDLENS_BODY_LIMIT: '1048576' }, { model: { model, path: ULB_MODEL, sha256: '0'.repeat(64) } });
     try {
       const absent = json<{ score: number }>(await t.app.inject({ method: 'POST', url: '/predict', payload: { f0: 1 } }));
-      const nulls = json<{ score: number }>(await t.app.inject({ method: 'POST', url: '/predict', payload: { f0: 1, toString: null, constructor: null } }));
+      const nulls = json<{ score: number }>(
+        await t.app.inject({ method: 'POST', url: '/predict', payload: { f0: 1, toString: null, constructor: null } }),
+      );
       assert.equal(absent.score, nulls.score);
-      const given = await t.app.inject({ method: 'POST', url: '/predict?explain=true', payload: { toString: 5, constructor: 7 } });
+      const given = await t.app.inject({
+        method: 'POST',
+        url: '/predict?explain=true',
+        payload: { toString: 5, constructor: 7 },
+      });
       assert.equal(given.statusCode, 200, given.body);
     } finally {
       await t.app.close();
@@ -212,7 +228,21 @@ describe('no 500 from input', () => {
     const rand = rng(20261121);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
     const scalars = [null, 0, -1, 1.5, 1e308, 'A11', 'A43', '', 'x', true, false, [], {}, [1, 2], { a: 1 }, 2 ** 40];
-    const keys = ['checking_status', 'purpose', 'job', 'age_years', 'credit_amount', 'instances', 'inputs', 'name', 'shape', 'datatype', 'data', '__proto__', 'constructor'];
+    const keys = [
+      'checking_status',
+      'purpose',
+      'job',
+      'age_years',
+      'credit_amount',
+      'instances',
+      'inputs',
+      'name',
+      'shape',
+      'datatype',
+      'data',
+      '__proto__',
+      'constructor',
+    ];
     const value = (depth: number): unknown => {
       if (depth > 2 || rand() < 0.6) return pick(scalars);
       if (rand() < 0.5) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));

@@ -23,7 +23,9 @@ describe('explained batches under load', () => {
     const batch = { instances: Array.from({ length: BATCH_ROWS }, (_, i) => ({ ...ulbSample(), Amount: i })) };
     const finished: string[] = [];
     const track = <T>(name: string, p: Promise<T>): Promise<T> => p.then((r) => (finished.push(name), r));
-    let during: Promise<[{ statusCode: number; body: string; headers: Record<string, unknown> }, { statusCode: number; body: string }]> | undefined;
+    let during:
+      | Promise<[{ statusCode: number; body: string; headers: Record<string, unknown> }, { statusCode: number; body: string }]>
+      | undefined;
     // Once the first batch has started scoring, send the others: they arrive while it is in progress.
     t.app.fraudlens.onScored.push(() => {
       if (during !== undefined) return;

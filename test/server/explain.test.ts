@@ -37,7 +37,10 @@ interface Explained {
 }
 
 async function holdoutRows(count: number): Promise<Row[]> {
-  const lines = gunzipSync(await readFile(HOLDOUT)).toString('utf8').trim().split('\n');
+  const lines = gunzipSync(await readFile(HOLDOUT))
+    .toString('utf8')
+    .trim()
+    .split('\n');
   const header = lines[0].split(',');
   const step = Math.floor((lines.length - 1) / count);
   const rows: Row[] = [];
@@ -60,8 +63,17 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fraudlens-explain-'));
   await copyFile(join(DEMO, 'model.json'), join(dir, 'model.json'));
   await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
-  const config = loadConfig({ envFile: null, env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY }, extraSettings: DRIFT_SETTINGS });
-  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false, dashboardDir: null });
+  const config = loadConfig({
+    envFile: null,
+    env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY },
+    extraSettings: DRIFT_SETTINGS,
+  });
+  const app = await buildApp(config, {
+    model: await readModelFile(config.modelPath),
+    plugins: [createDriftPlugin({ seed: 7 })],
+    processMetrics: false,
+    dashboardDir: null,
+  });
   t = { app, config };
   rows = await holdoutRows(SAMPLE_ROWS);
 });
@@ -81,13 +93,19 @@ async function measured(): Promise<{ logs: string; drift: string; decisions: str
   delete report.generated_at;
   delete report.window?.to;
   const metrics = (await t.app.inject({ url: '/metrics' })).body;
-  return { logs: logs.body, drift: JSON.stringify(report), decisions: metrics.split('\n').filter((l) => l.startsWith('fraudlens_predictions_total') || l.startsWith('fraudlens_score')) };
+  return {
+    logs: logs.body,
+    drift: JSON.stringify(report),
+    decisions: metrics.split('\n').filter((l) => l.startsWith('fraudlens_predictions_total') || l.startsWith('fraudlens_score')),
+  };
 }
 
 describe('POST /explain', () => {
   it('answers what /predict?explain=true answers, without id and latency', async () => {
     const row = rows[0];
-    const predicted = json<Explained & { id: string }>(await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers: AUTH, payload: row }));
+    const predicted = json<Explained & { id: string }>(
+      await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers: AUTH, payload: row }),
+    );
     const res = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: row });
     assert.equal(res.statusCode, 200, res.body);
     const explained = json<Explained & Record<string, unknown>>(res);
@@ -96,7 +114,14 @@ describe('POST /explain', () => {
     assert.deepEqual(explained.explanation, predicted.explanation);
     assert.equal(explained.id, undefined, 'no log id: nothing was logged');
     assert.equal(explained.latency_ms, undefined);
-    assert.deepEqual(Object.keys(explained).sort(), ['decision', 'explanation', 'model_version', 'risk_level', 'score', 'thresholds']);
+    assert.deepEqual(Object.keys(explained).sort(), [
+      'decision',
+      'explanation',
+      'model_version',
+      'risk_level',
+      'score',
+      'thresholds',
+    ]);
 
     const limited = json<Explained>(await t.app.inject({ method: 'POST', url: '/explain?top=2', headers: AUTH, payload: row }));
     assert.equal(limited.explanation.top.length, 2);
@@ -104,7 +129,12 @@ describe('POST /explain', () => {
 
   it("the dashboard's importance read (a batch of 240) leaves the log, the drift window and the counters unchanged", async () => {
     // Some traffic first, so "unchanged" is about a window that holds something.
-    const traffic = await t.app.inject({ method: 'POST', url: '/predict', headers: AUTH, payload: { instances: rows.slice(0, 50) } });
+    const traffic = await t.app.inject({
+      method: 'POST',
+      url: '/predict',
+      headers: AUTH,
+      payload: { instances: rows.slice(0, 50) },
+    });
     assert.equal(traffic.statusCode, 200, traffic.body);
     const before = await measured();
     assert.equal(JSON.parse(before.drift).rows, 51, 'the window holds the earlier predictions');
@@ -128,13 +158,28 @@ describe('POST /explain', () => {
     const body = json<{ code: string; field?: string }>(typo);
     assert.equal(body.code, 'REQUEST_INVALID');
     assert.equal(body.field, 'amount');
-    const badCategory = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: 5 } });
+    const badCategory = await t.app.inject({
+      method: 'POST',
+      url: '/explain',
+      headers: AUTH,
+      payload: { ...rows[0], category: 5 },
+    });
     assert.equal(badCategory.statusCode, 400, badCategory.body);
     assert.equal(json<{ field?: string }>(badCategory).field, 'category');
     // A category the model never saw is explained as a missing value and flagged, as /predict does.
-    const newCategory = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: 'opened_this_week' } });
+    const newCategory = await t.app.inject({
+      method: 'POST',
+      url: '/explain',
+      headers: AUTH,
+      payload: { ...rows[0], category: 'opened_this_week' },
+    });
     assert.equal(newCategory.statusCode, 200, newCategory.body);
-    const asMissing = await t.app.inject({ method: 'POST', url: '/explain', headers: AUTH, payload: { ...rows[0], category: null } });
+    const asMissing = await t.app.inject({
+      method: 'POST',
+      url: '/explain',
+      headers: AUTH,
+      payload: { ...rows[0], category: null },
+    });
     assert.deepEqual(json<{ unknown_categories?: string[] }>(newCategory).unknown_categories, ['category']);
     assert.equal(json<Explained>(newCategory).score, json<Explained>(asMissing).score);
   });

@@ -22,10 +22,22 @@ const OBSERVATIONS: [string, string, number][] = [
 test('FastHistogram and FastCounter expose the same text as prom-client', async () => {
   const reference = new Registry();
   const fast = new Registry();
-  const refHistogram = new Histogram({ name: 'demo_seconds', help: 'Demo durations.', labelNames: ['method', 'status'], buckets: BUCKETS, registers: [reference] });
+  const refHistogram = new Histogram({
+    name: 'demo_seconds',
+    help: 'Demo durations.',
+    labelNames: ['method', 'status'],
+    buckets: BUCKETS,
+    registers: [reference],
+  });
   const refCounter = new Counter({ name: 'demo_total', help: 'Demo count.', labelNames: ['method'], registers: [reference] });
   const refPlain = new Histogram({ name: 'demo_score', help: 'Unlabelled.', buckets: [0.5], registers: [reference] });
-  const fastHistogram = new FastHistogram({ name: 'demo_seconds', help: 'Demo durations.', labelNames: ['method', 'status'], buckets: BUCKETS, registry: fast });
+  const fastHistogram = new FastHistogram({
+    name: 'demo_seconds',
+    help: 'Demo durations.',
+    labelNames: ['method', 'status'],
+    buckets: BUCKETS,
+    registry: fast,
+  });
   const fastCounter = new FastCounter({ name: 'demo_total', help: 'Demo count.', labelNames: ['method'], registry: fast });
   const fastPlain = new FastHistogram({ name: 'demo_score', help: 'Unlabelled.', buckets: [0.5], registry: fast });
 

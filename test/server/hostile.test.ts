@@ -111,7 +111,11 @@ describe('hostile traffic over a real socket', () => {
   it('answers a malformed request line with 400 REQUEST_MALFORMED_HTTP', async () => {
     assertCatalogue(await exchange(server.port, ['G@T /health HTTP/1.1\r\nHost: x\r\n\r\n']), 400, 'REQUEST_MALFORMED_HTTP');
     assertCatalogue(await exchange(server.port, ['GET /health HTTP/9.9\r\nHost: x\r\n\r\n']), 400, 'REQUEST_MALFORMED_HTTP');
-    assertCatalogue(await exchange(server.port, ['GET /health HTTP/1.1\r\nBad Header: x\r\n\r\n']), 400, 'REQUEST_MALFORMED_HTTP');
+    assertCatalogue(
+      await exchange(server.port, ['GET /health HTTP/1.1\r\nBad Header: x\r\n\r\n']),
+      400,
+      'REQUEST_MALFORMED_HTTP',
+    );
   });
 
   it('answers oversized headers with 431 REQUEST_HEADERS_TOO_LARGE', async () => {

@@ -54,11 +54,22 @@ describe('POST /predict (numeric XGBoost model)', () => {
     assert.equal(res.statusCode, 200);
     const p = json<PredictionBody>(res);
     const { model } = await loadCached(ULB_MODEL);
-    const expected = await engineScore(ULB_MODEL, model.features.map((f) => body[f.name]));
+    const expected = await engineScore(
+      ULB_MODEL,
+      model.features.map((f) => body[f.name]),
+    );
     assert.ok(Math.abs(p.score - expected) <= SCORE_EXACT, `${p.score} vs ${expected}`);
     assert.match(p.id, /^[0-9a-f-]{36}$/);
     assert.equal(p.model_version, model.version);
-    assert.deepEqual(Object.keys(p).sort(), ['decision', 'id', 'latency_ms', 'model_version', 'risk_level', 'score', 'thresholds']);
+    assert.deepEqual(Object.keys(p).sort(), [
+      'decision',
+      'id',
+      'latency_ms',
+      'model_version',
+      'risk_level',
+      'score',
+      'thresholds',
+    ]);
     assert.equal(p.thresholds.review, model.thresholds.review);
     assert.ok(p.latency_ms >= 0);
     const want = p.score >= p.thresholds.decline ? 'decline' : p.score >= p.thresholds.review ? 'review' : 'approve';
@@ -73,11 +84,22 @@ describe('POST /predict (numeric XGBoost model)', () => {
     const res = await t.app.inject({ method: 'POST', url: '/predict', payload: body });
     assert.equal(res.statusCode, 200);
     const { model } = await loadCached(ULB_MODEL);
-    const expected = await engineScore(ULB_MODEL, model.features.map((f) => (f.name in body ? body[f.name] : null)));
+    const expected = await engineScore(
+      ULB_MODEL,
+      model.features.map((f) => (f.name in body ? body[f.name] : null)),
+    );
     assert.ok(Math.abs(json<PredictionBody>(res).score - expected) <= SCORE_EXACT);
     const empty = await t.app.inject({ method: 'POST', url: '/predict', payload: {} });
     assert.equal(empty.statusCode, 200);
-    assert.ok(Math.abs(json<PredictionBody>(empty).score - (await engineScore(ULB_MODEL, model.features.map(() => null)))) <= SCORE_EXACT);
+    assert.ok(
+      Math.abs(
+        json<PredictionBody>(empty).score -
+          (await engineScore(
+            ULB_MODEL,
+            model.features.map(() => null),
+          )),
+      ) <= SCORE_EXACT,
+    );
   });
 
   it('explains on request: contributions + base_value = margin, top sorted by |contribution|', async () => {
@@ -110,8 +132,15 @@ describe('POST /predict (numeric XGBoost model)', () => {
     assert.equal(res.statusCode, 200);
     const out = json<{ predictions: PredictionBody[]; count: number }>(res);
     assert.equal(out.count, 3);
-    const singles = await Promise.all([a, b, {}].map(async (x) => json<PredictionBody>(await t.app.inject({ method: 'POST', url: '/predict', payload: x })).score));
-    assert.deepEqual(out.predictions.map((p) => p.score), singles);
+    const singles = await Promise.all(
+      [a, b, {}].map(
+        async (x) => json<PredictionBody>(await t.app.inject({ method: 'POST', url: '/predict', payload: x })).score,
+      ),
+    );
+    assert.deepEqual(
+      out.predictions.map((p) => p.score),
+      singles,
+    );
     assert.equal(new Set(out.predictions.map((p) => p.id)).size, 3);
     assert.ok(out.predictions.every((p) => p.explanation !== undefined));
   });
@@ -150,21 +179,32 @@ describe('POST /predict (categorical model: names and codes)', () => {
       const res = await t.app.inject({ method: 'POST', url: '/predict?explain=true', payload: body });
       assert.equal(res.statusCode, 200, res.body);
       const p = json<PredictionBody>(res);
-      assert.ok(Math.abs(p.explanation!.margin - fx.expected.margin[r]) <= XGB_MARGIN_TOL, `row ${r}: ${p.explanation!.margin} vs ${fx.expected.margin[r]}`);
+      assert.ok(
+        Math.abs(p.explanation!.margin - fx.expected.margin[r]) <= XGB_MARGIN_TOL,
+        `row ${r}: ${p.explanation!.margin} vs ${fx.expected.margin[r]}`,
+      );
       checked++;
     }
     assert.ok(checked >= 20, `only ${checked} rows checked`);
   });
 
   it('uses the model thresholds (review 0.3, decline 0.7)', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/predict', payload: { checking_status: 'A11', duration_months: 48, credit_amount: 9000 } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/predict',
+      payload: { checking_status: 'A11', duration_months: 48, credit_amount: 9000 },
+    });
     const p = json<PredictionBody>(res);
     assert.deepEqual([p.thresholds.review, p.thresholds.decline], [0.3, 0.7]);
     assert.equal(p.model_version, 'credit-names-1');
   });
 
   it('shows category names as sent in explanation.top', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/predict?explain=true&top=20', payload: { checking_status: 'A14', purpose: 'A43', job: 2 } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/predict?explain=true&top=20',
+      payload: { checking_status: 'A14', purpose: 'A43', job: 2 },
+    });
     const top = json<PredictionBody>(res).explanation!.top;
     assert.equal(top.find((x) => x.feature === 'checking_status')?.value, 'A14');
     assert.equal(top.find((x) => x.feature === 'job')?.value, 2);

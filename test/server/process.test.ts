@@ -45,9 +45,22 @@ function readReply(res: IncomingMessage): Promise<Reply> {
 /** One request on a fresh connection (no keep-alive), so cluster workers take turns. */
 function call(url: string, method = 'GET', body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent: false, headers: { ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      readReply(res).then(resolve, reject);
-    });
+    const req = request(
+      url,
+      {
+        method,
+        agent: false,
+        headers: {
+          ...(body !== undefined
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+            : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        readReply(res).then(resolve, reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -82,7 +95,13 @@ async function inFlightPredict(url: string, body: string): Promise<{ send: () =>
 describe('startServer on a real socket', () => {
   let server: RunningServer;
   before(async () => {
-    const config = configFromValues({ LOG_LEVEL: 'silent', MODEL_PATH: ULB_MODEL, API_HOST: '127.0.0.1', API_PORT: '0', FRAUDLENS_BODY_LIMIT: '2048' });
+    const config = configFromValues({
+      LOG_LEVEL: 'silent',
+      MODEL_PATH: ULB_MODEL,
+      API_HOST: '127.0.0.1',
+      API_PORT: '0',
+      FRAUDLENS_BODY_LIMIT: '2048',
+    });
     server = await startServer(config, { handleSignals: false });
   });
   after(() => server.shutdown('test end'));
@@ -116,7 +135,11 @@ describe('startServer on a real socket', () => {
 });
 
 /** A `fraudlens serve` child; resolves once its "listening" line names the URL. */
-async function spawnServe(args: string[], env: Record<string, string>, cwd: string): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
+async function spawnServe(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ child: ChildProcess; url: string; stdout: () => string; stderr: () => string }> {
   const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -128,7 +151,10 @@ async function spawnServe(args: string[], env: Record<string, string>, cwd: stri
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.setEncoding('utf8').on('data', (c: string) => {
       err += c;
-      const m = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"fraudlens listening"|"msg":"fraudlens listening"[^\n]*"url":"(http:\/\/[^"]+)"/.exec(err);
+      const m =
+        /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"fraudlens listening"|"msg":"fraudlens listening"[^\n]*"url":"(http:\/\/[^"]+)"/.exec(
+          err,
+        );
       if (m) resolve(m[1] ?? m[2]);
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${err}`)));
@@ -136,8 +162,16 @@ async function spawnServe(args: string[], env: Record<string, string>, cwd: stri
   return { child, url, stdout: () => out, stderr: () => err };
 }
 
-async function runServe(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+async function runServe(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -152,7 +186,11 @@ describe('fraudlens serve (child process)', () => {
   after(() => rm(cwd, { recursive: true, force: true }));
 
   it('on SIGTERM finishes the in-flight request, flushes its record and exits 0', async () => {
-    const s = await spawnServe(['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0'], { LOGGING_HANDLER: 'stdout', LOG_LEVEL: 'info' }, cwd);
+    const s = await spawnServe(
+      ['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0'],
+      { LOGGING_HANDLER: 'stdout', LOG_LEVEL: 'info' },
+      cwd,
+    );
     const exited = once(s.child, 'exit');
     const first = await call(`${s.url}/predict`, 'POST', JSON.stringify(ulbSample()));
     assert.equal(first.status, 200);
@@ -163,7 +201,11 @@ describe('fraudlens serve (child process)', () => {
     const [code, signal] = (await exited) as [number | null, string | null];
     assert.equal(signal, null, s.stderr());
     assert.equal(code, 0, s.stderr());
-    const records = s.stdout().trim().split('\n').map((l) => JSON.parse(l) as { id: string; features: Record<string, number> });
+    const records = s
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; features: Record<string, number> });
     const ids = records.map((r) => r.id);
     assert.ok(ids.includes((JSON.parse(first.body) as { id: string }).id));
     assert.ok(ids.includes((JSON.parse(last.body) as { id: string }).id), 'the in-flight prediction was flushed before exit');
@@ -172,7 +214,11 @@ describe('fraudlens serve (child process)', () => {
 
   it('on SIGTERM answers follow-ups on open keep-alive connections with 503 NOT_READY and Connection: close', async () => {
     // A long grace so the follow-ups land inside it however slow the machine; it ends early once every client has gone.
-    const s = await spawnServe(['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0'], { LOG_LEVEL: 'info', FRAUDLENS_SHUTDOWN_GRACE_MS: '30000' }, cwd);
+    const s = await spawnServe(
+      ['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0'],
+      { LOG_LEVEL: 'info', FRAUDLENS_SHUTDOWN_GRACE_MS: '30000' },
+      cwd,
+    );
     const exited = once(s.child, 'exit');
     const agent = new Agent({ keepAlive: true, maxSockets: KEEP_ALIVE_CLIENTS });
     const get = (path: string): Promise<Reply> =>
@@ -207,7 +253,10 @@ describe('fraudlens serve (child process)', () => {
     const [code] = (await exited) as [number | null];
     assert.equal(code, 0, s.stderr());
     // Refusals are routine during a drain: logged at info (30), without a stack.
-    const refusals = s.stderr().split('\n').filter((l) => l.includes('"request refused"'));
+    const refusals = s
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('"request refused"'));
     assert.ok(refusals.length >= KEEP_ALIVE_CLIENTS, s.stderr());
     for (const line of refusals) {
       const entry = JSON.parse(line) as { level: number; err?: unknown };
@@ -218,21 +267,32 @@ describe('fraudlens serve (child process)', () => {
 
   it('with Redis unreachable, exits within the shutdown timeout and logs the records it could not flush as dropped', async () => {
     const nobody = await freePort();
-    const s = await spawnServe(['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0', '--logging-handler', 'redis'], {
-      LOG_LEVEL: 'info',
-      REDIS_URL: `redis://127.0.0.1:${nobody}/0`,
-      FRAUDLENS_SHUTDOWN_TIMEOUT_MS: String(SHORT_SHUTDOWN_TIMEOUT_MS),
-    }, cwd);
+    const s = await spawnServe(
+      ['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0', '--logging-handler', 'redis'],
+      {
+        LOG_LEVEL: 'info',
+        REDIS_URL: `redis://127.0.0.1:${nobody}/0`,
+        FRAUDLENS_SHUTDOWN_TIMEOUT_MS: String(SHORT_SHUTDOWN_TIMEOUT_MS),
+      },
+      cwd,
+    );
     const exited = once(s.child, 'exit');
     const predictions = 3;
-    for (let i = 0; i < predictions; i++) assert.equal((await call(`${s.url}/predict`, 'POST', JSON.stringify(ulbSample()))).status, 200);
+    for (let i = 0; i < predictions; i++)
+      assert.equal((await call(`${s.url}/predict`, 'POST', JSON.stringify(ulbSample()))).status, 200);
     const started = Date.now();
     s.child.kill('SIGTERM');
     const [code] = (await exited) as [number | null];
     const took = Date.now() - started;
     assert.equal(code, 0, s.stderr());
-    assert.ok(took < SHORT_SHUTDOWN_TIMEOUT_MS + EXIT_SLACK_MS, `shutdown took ${took} ms with a ${SHORT_SHUTDOWN_TIMEOUT_MS} ms timeout`);
-    const timeout = s.stderr().split('\n').find((l) => l.includes('shutdown timeout'));
+    assert.ok(
+      took < SHORT_SHUTDOWN_TIMEOUT_MS + EXIT_SLACK_MS,
+      `shutdown took ${took} ms with a ${SHORT_SHUTDOWN_TIMEOUT_MS} ms timeout`,
+    );
+    const timeout = s
+      .stderr()
+      .split('\n')
+      .find((l) => l.includes('shutdown timeout'));
     assert.ok(timeout !== undefined, s.stderr());
     const entry = JSON.parse(timeout) as { unflushed: number; dropped: number; msg: string };
     assert.ok(entry.unflushed >= predictions, timeout);
@@ -240,12 +300,17 @@ describe('fraudlens serve (child process)', () => {
   });
 
   it('runs --workers 2 sharing one port and stops them all on SIGTERM', async () => {
-    const s = await spawnServe(['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0', '--workers', '2'], { LOG_LEVEL: 'info' }, cwd);
+    const s = await spawnServe(
+      ['--model', ULB_MODEL, '--host', '127.0.0.1', '--port', '0', '--workers', '2'],
+      { LOG_LEVEL: 'info' },
+      cwd,
+    );
     // listen(0) in cluster workers shares one random port. The second worker may still be
     // starting when the first reports, so ask until both have answered (bounded attempts).
     const exited = once(s.child, 'exit');
     const pids = new Set<number>();
-    for (let i = 0; i < 400 && pids.size < 2; i++) pids.add((JSON.parse((await call(`${s.url}/health`)).body) as { pid: number }).pid);
+    for (let i = 0; i < 400 && pids.size < 2; i++)
+      pids.add((JSON.parse((await call(`${s.url}/health`)).body) as { pid: number }).pid);
     assert.equal(pids.size, 2, 'both workers answered on the shared port');
     assert.ok(!pids.has(s.child.pid!), 'requests are served by workers, not the primary');
     s.child.kill('SIGTERM');

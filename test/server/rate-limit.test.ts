@@ -42,7 +42,11 @@ describe('rate limit: whose address counts', () => {
       for (let i = 0; i < MAX; i++) assert.equal(await status(t, { 'x-forwarded-for': `203.0.113.${i}, 192.0.2.10` }), 200);
       assert.equal(await status(t, { 'x-forwarded-for': '198.51.100.7, 192.0.2.10' }), 429);
       assert.equal(await status(t, { 'x-forwarded-for': '192.0.2.10' }), 429);
-      assert.equal(await status(t, { 'x-forwarded-for': '203.0.113.0, 192.0.2.11' }), 200, 'another real client has its own budget');
+      assert.equal(
+        await status(t, { 'x-forwarded-for': '203.0.113.0, 192.0.2.11' }),
+        200,
+        'another real client has its own budget',
+      );
     } finally {
       await t.app.close();
     }
@@ -62,9 +66,13 @@ describe('rate limit shared through Redis', () => {
   async function connected(n: number): Promise<void> {
     const raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     try {
-      await waitUntil(async () => ((await raw.client('LIST')) as string).split('\n').filter((l) => l.includes('name=fraudlens-rate-limit')).length >= n, {
-        message: `${n} rate-limit clients connected`,
-      });
+      await waitUntil(
+        async () =>
+          ((await raw.client('LIST')) as string).split('\n').filter((l) => l.includes('name=fraudlens-rate-limit')).length >= n,
+        {
+          message: `${n} rate-limit clients connected`,
+        },
+      );
     } finally {
       await raw.quit();
     }
@@ -87,7 +95,12 @@ describe('rate limit shared through Redis', () => {
   });
 
   it('LOGGING_HANDLER=redis shares the counts without more settings', async () => {
-    const t = await makeApp({ ...LIMITED, LOGGING_HANDLER: 'redis', REDIS_URL: redis.url, REDIS_LOGS_KEY: 'rate-limit-test-log' });
+    const t = await makeApp({
+      ...LIMITED,
+      LOGGING_HANDLER: 'redis',
+      REDIS_URL: redis.url,
+      REDIS_LOGS_KEY: 'rate-limit-test-log',
+    });
     try {
       assert.equal(t.config.rateLimitStore, 'redis');
     } finally {

@@ -52,7 +52,10 @@ describe('README quick start', () => {
       assert.ok(Math.abs(answer.score - Number(score[1])) <= SCORE_ROUNDING, `score ${answer.score} vs README ${score[1]}`);
 
       const exp = answer.explanation;
-      for (const [field, value] of [['base_value', exp.base_value], ['margin', exp.margin]] as const) {
+      for (const [field, value] of [
+        ['base_value', exp.base_value],
+        ['margin', exp.margin],
+      ] as const) {
         const m = new RegExp(`"${field}": (-?[\\d.]+)`).exec(shown);
         assert.ok(m, `the shown answer has ${field}`);
         assert.ok(Math.abs(value - Number(m[1])) <= CONTRIBUTION_ROUNDING, `${field} ${value} vs README ${m[1]}`);
@@ -60,11 +63,20 @@ describe('README quick start', () => {
       const listed = [.../"contributions": \{([^}]*)\}/.exec(shown)![1].matchAll(/"(\w+)": (-?[\d.]+)/g)];
       assert.ok(listed.length > 0, 'the shown answer lists contributions');
       for (const [, feature, value] of listed) {
-        assert.ok(Math.abs(exp.contributions[feature] - Number(value)) <= CONTRIBUTION_ROUNDING, `contribution of ${feature}: ${exp.contributions[feature]} vs README ${value}`);
+        assert.ok(
+          Math.abs(exp.contributions[feature] - Number(value)) <= CONTRIBUTION_ROUNDING,
+          `contribution of ${feature}: ${exp.contributions[feature]} vs README ${value}`,
+        );
       }
       // Listed as the largest, in order: the prose names them as the reasons.
-      const largest = Object.entries(exp.contributions).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, listed.length).map(([f]) => f);
-      assert.deepEqual(listed.map(([, f]) => f), largest);
+      const largest = Object.entries(exp.contributions)
+        .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+        .slice(0, listed.length)
+        .map(([f]) => f);
+      assert.deepEqual(
+        listed.map(([, f]) => f),
+        largest,
+      );
     } finally {
       await app.close();
     }

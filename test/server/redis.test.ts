@@ -59,7 +59,9 @@ describe('LOGGING_HANDLER=redis', () => {
       await waitUntil(async () => (await llen(server)) === 5, { message: '5 records in Redis' });
 
       // Redis dies while 100 predictions are in flight: every one still answers 200.
-      const burst = Array.from({ length: 100 }, (_, i) => t.app.inject({ method: 'POST', url: '/predict', payload: { ...ulbSample(), V3: i } }));
+      const burst = Array.from({ length: 100 }, (_, i) =>
+        t.app.inject({ method: 'POST', url: '/predict', payload: { ...ulbSample(), V3: i } }),
+      );
       await server.kill();
       const answers = await Promise.all(burst);
       assert.deepEqual([...new Set(answers.map((r) => r.statusCode))], [200]);
@@ -116,13 +118,26 @@ describe('LOGGING_HANDLER=redis', () => {
   it('uses REDIS_LOGS_KEY and the REDIS_HOST/REDIS_PORT/REDIS_DB form', async () => {
     const server = await startRedisServer();
     servers.push(server);
-    const t = await makeApp({ LOGGING_HANDLER: 'redis', REDIS_HOST: '127.0.0.1', REDIS_PORT: String(server.port), REDIS_DB: '0', REDIS_LOGS_KEY: 'fraudlens_test_logs' });
+    const t = await makeApp({
+      LOGGING_HANDLER: 'redis',
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(server.port),
+      REDIS_DB: '0',
+      REDIS_LOGS_KEY: 'fraudlens_test_logs',
+    });
     try {
       await predict(t, 3);
-      await waitUntil(async () => (await llen(server, 'fraudlens_test_logs')) === 3, { message: 'records under the configured key' });
-      const logs = json<{ logs: { features: Record<string, number> }[]; backend: string }>(await t.app.inject({ url: '/logs?limit=3' }));
+      await waitUntil(async () => (await llen(server, 'fraudlens_test_logs')) === 3, {
+        message: 'records under the configured key',
+      });
+      const logs = json<{ logs: { features: Record<string, number> }[]; backend: string }>(
+        await t.app.inject({ url: '/logs?limit=3' }),
+      );
       assert.equal(logs.backend, 'redis');
-      assert.deepEqual(logs.logs.map((l) => l.features.V2), [2, 1, 0]);
+      assert.deepEqual(
+        logs.logs.map((l) => l.features.V2),
+        [2, 1, 0],
+      );
     } finally {
       await t.app.close();
     }

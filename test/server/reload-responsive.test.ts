@@ -32,7 +32,10 @@ describe('POST /admin/reload of a big model', () => {
     dir = await mkdtemp(join(tmpdir(), 'fraudlens-reload-fifo-'));
     fifo = join(dir, 'model.json');
     execFileSync('mkfifo', [fifo]);
-    const demo = JSON.parse(await readFile(join(REPO_ROOT, 'models', 'demo', 'model.json'), 'utf8')) as { trees: unknown[]; version: string };
+    const demo = JSON.parse(await readFile(join(REPO_ROOT, 'models', 'demo', 'model.json'), 'utf8')) as {
+      trees: unknown[];
+      version: string;
+    };
     demo.trees = Array.from({ length: TREE_COPIES }, () => demo.trees).flat();
     demo.version = 'demo-big';
     bigModel = JSON.stringify(demo);

@@ -57,12 +57,22 @@ describe('GET /logs', () => {
     try {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await t.app.inject({ method: 'POST', url: '/predict?explain=true&top=30', payload: { ...ulbSample(), V1: i } });
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/predict?explain=true&top=30',
+          payload: { ...ulbSample(), V1: i },
+        });
         ids.push(json<{ id: string }>(res).id);
       }
-      const out = json<{ logs: { id: string; features: Record<string, unknown>; explanation: { top: { feature: string; value: unknown }[] } }[]; count: number }>(await t.app.inject({ url: '/logs?limit=2' }));
+      const out = json<{
+        logs: { id: string; features: Record<string, unknown>; explanation: { top: { feature: string; value: unknown }[] } }[];
+        count: number;
+      }>(await t.app.inject({ url: '/logs?limit=2' }));
       assert.equal(out.count, 2);
-      assert.deepEqual(out.logs.map((l) => l.id), [ids[2], ids[1]]);
+      assert.deepEqual(
+        out.logs.map((l) => l.id),
+        [ids[2], ids[1]],
+      );
       const rec = out.logs[0];
       assert.equal(rec.features.Amount, '***');
       assert.equal(rec.features.Time, '***');
@@ -75,7 +85,10 @@ describe('GET /logs', () => {
   });
 
   it('refuses PII fields that are not features (a typo would leave data unmasked)', async () => {
-    await assert.rejects(makeApp({ FRAUDLENS_PII_FIELDS: 'amount' }), (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && /"amount"/.test(e.message));
+    await assert.rejects(
+      makeApp({ FRAUDLENS_PII_FIELDS: 'amount' }),
+      (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && /"amount"/.test(e.message),
+    );
   });
 });
 
@@ -83,7 +96,11 @@ describe('GET /metrics', () => {
   it('exports request durations, predictions by decision, scores, model info and log counters', async () => {
     const t = await makeApp({ MODEL_PATH: CREDIT_MODEL });
     try {
-      await t.app.inject({ method: 'POST', url: '/predict', payload: { checking_status: 'A11', duration_months: 48, credit_amount: 12000 } });
+      await t.app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: { checking_status: 'A11', duration_months: 48, credit_amount: 12000 },
+      });
       await t.app.inject({ method: 'POST', url: '/predict', payload: { checking_status: 'A14' } });
       await t.app.inject({ method: 'POST', url: '/predict', payload: { purpose: 3 } });
       await t.app.inject({ url: '/v2/models/nope' });
@@ -95,7 +112,10 @@ describe('GET /metrics', () => {
       assert.match(text, /fraudlens_http_request_duration_seconds_count\{method="POST",route="\/predict",status_code="400"\} 1/);
       assert.match(text, /route="\/v2\/models\/:name",status_code="404"/);
       assert.match(text, /route="unmatched",status_code="404"/);
-      const decisions = [...text.matchAll(/fraudlens_predictions_total\{decision="(\w+)"\} (\d+)/g)].reduce((s, m) => s + Number(m[2]), 0);
+      const decisions = [...text.matchAll(/fraudlens_predictions_total\{decision="(\w+)"\} (\d+)/g)].reduce(
+        (s, m) => s + Number(m[2]),
+        0,
+      );
       assert.equal(decisions, 2);
       assert.match(text, /fraudlens_prediction_score_count 2/);
       assert.match(text, /fraudlens_model_info\{version="credit-names-1",sha256="[0-9a-f]{64}",source="xgboost import"\} 1/);
@@ -113,9 +133,12 @@ describe('docs and headers', () => {
   it('serves the OpenAPI document with the model-derived request schema at /docs', async () => {
     const t = await makeApp({ MODEL_PATH: CREDIT_MODEL, API_KEY: 'k'.repeat(20) });
     try {
-      const doc = json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown }>> }>(await t.app.inject({ url: '/docs/json' }));
+      const doc = json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown }>> }>(
+        await t.app.inject({ url: '/docs/json' }),
+      );
       assert.equal(doc.openapi, '3.0.3');
-      for (const p of ['/predict', '/health', '/model', '/logs', '/metrics', '/admin/reload', '/v2/models/{name}/infer']) assert.ok(p in doc.paths, p);
+      for (const p of ['/predict', '/health', '/model', '/logs', '/metrics', '/admin/reload', '/v2/models/{name}/infer'])
+        assert.ok(p in doc.paths, p);
       const text = JSON.stringify(doc.paths['/predict'].post.requestBody);
       assert.match(text, /A410/, 'the category names are shown');
       assert.ok(doc.paths['/predict'].post.security !== undefined);
@@ -144,7 +167,11 @@ describe('docs and headers', () => {
       assert.equal(ok.headers['access-control-allow-origin'], 'https://dash.example.com');
       const other = await open.app.inject({ url: '/health', headers: { origin: 'https://evil.example.com' } });
       assert.notEqual(other.headers['access-control-allow-origin'], 'https://evil.example.com');
-      const pre = await open.app.inject({ method: 'OPTIONS', url: '/predict', headers: { origin: 'https://dash.example.com', 'access-control-request-method': 'POST' } });
+      const pre = await open.app.inject({
+        method: 'OPTIONS',
+        url: '/predict',
+        headers: { origin: 'https://dash.example.com', 'access-control-request-method': 'POST' },
+      });
       assert.equal(pre.statusCode, 204);
     } finally {
       await closed.app.close();
@@ -161,8 +188,14 @@ describe('extension points', () => {
     };
     const t = await makeApp({ MODEL_PATH: CREDIT_MODEL }, { plugins: [plugin] });
     try {
-      const p = json<{ score: number }>(await t.app.inject({ method: 'POST', url: '/predict', payload: { checking_status: 'A13', duration_months: 6 } }));
-      await t.app.inject({ method: 'POST', url: '/v2/models/fraudlens/infer', payload: { inputs: [{ name: 'age_years', shape: [2], datatype: 'FP64', data: [30, 40] }] } });
+      const p = json<{ score: number }>(
+        await t.app.inject({ method: 'POST', url: '/predict', payload: { checking_status: 'A13', duration_months: 6 } }),
+      );
+      await t.app.inject({
+        method: 'POST',
+        url: '/v2/models/fraudlens/infer',
+        payload: { inputs: [{ name: 'age_years', shape: [2], datatype: 'FP64', data: [30, 40] }] },
+      });
       assert.equal(seen.length, 3);
       assert.equal(seen[0].score, p.score);
       assert.equal(seen[0].row[0], 2); // A13 is code 2
@@ -175,13 +208,20 @@ describe('extension points', () => {
   });
 
   it('counts a throwing observer without failing the prediction', async () => {
-    const t = await makeApp({}, {
-      plugins: [(_app, ctx) => void ctx.onScored.push(() => {
-        throw new Error('observer bug');
-      })],
-    });
+    const t = await makeApp(
+      {},
+      {
+        plugins: [
+          (_app, ctx) =>
+            void ctx.onScored.push(() => {
+              throw new Error('observer bug');
+            }),
+        ],
+      },
+    );
     try {
-      for (let i = 0; i < 2; i++) assert.equal((await t.app.inject({ method: 'POST', url: '/predict', payload: {} })).statusCode, 200);
+      for (let i = 0; i < 2; i++)
+        assert.equal((await t.app.inject({ method: 'POST', url: '/predict', payload: {} })).statusCode, 200);
       assert.match((await t.app.inject({ url: '/metrics' })).body, /fraudlens_score_observer_errors_total 2/);
     } finally {
       await t.app.close();
@@ -194,7 +234,16 @@ describe('extension points', () => {
       throw new Error('plugin cannot start');
     };
     await assert.rejects(makeApp({}, { predictionLog: log, plugins: [failing] }), /plugin cannot start/);
-    log.append({ id: 'x', timestamp: new Date().toISOString(), model_version: 'v', score: 0.1, decision: 'approve', risk_level: 'low', latency_ms: 1, features: {} });
+    log.append({
+      id: 'x',
+      timestamp: new Date().toISOString(),
+      model_version: 'v',
+      score: 0.1,
+      decision: 'approve',
+      risk_level: 'low',
+      latency_ms: 1,
+      features: {},
+    });
     assert.equal(log.stats().dropped, 1, 'the log was closed');
   });
 
@@ -209,7 +258,13 @@ describe('extension points', () => {
     try {
       assert.equal(json(await t.app.inject({ url: '/drift' })).code, 'UNAUTHORIZED');
       const r = await t.app.inject({ url: '/drift', headers: { 'x-api-key': 'z'.repeat(16) } });
-      assert.deepEqual(json(r), { error: 'Bad Request', code: 'INPUT_INVALID', message: 'window must be 1h', statusCode: 400, field: 'window' });
+      assert.deepEqual(json(r), {
+        error: 'Bad Request',
+        code: 'INPUT_INVALID',
+        message: 'window must be 1h',
+        statusCode: 400,
+        field: 'window',
+      });
       assert.equal(json(await t.app.inject({ method: 'POST', url: '/drift' })).code, 'METHOD_NOT_ALLOWED');
     } finally {
       await t.app.close();

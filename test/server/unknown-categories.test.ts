@@ -28,7 +28,16 @@ const ADDITIVITY_TOLERANCE = 1e-9;
 
 type Row = Record<string, number | string | null>;
 
-const KNOWN: Row = { amt: 412.5, category: 'shopping_net', gender: 'F', city_pop: 1200, age: 34, hour: 23, day_of_week: 5, distance_km: 71 };
+const KNOWN: Row = {
+  amt: 412.5,
+  category: 'shopping_net',
+  gender: 'F',
+  city_pop: 1200,
+  age: 34,
+  hour: 23,
+  day_of_week: 5,
+  distance_km: 71,
+};
 const NEW_MERCHANT: Row = { ...KNOWN, category: 'crypto_exchange' };
 const AS_MISSING: Row = { ...KNOWN, category: null };
 
@@ -44,7 +53,11 @@ async function demoApp(values: Record<string, string> = {}): Promise<TestApp> {
     env: { LOG_LEVEL: 'silent', MODEL_PATH: DEMO_MODEL, API_KEY: KEY, FRAUDLENS_DRIFT_METRICS_MAX_AGE_MS: '0', ...values },
     extraSettings: DRIFT_SETTINGS,
   });
-  const app = await buildApp(config, { model: await readModelFile(config.modelPath), plugins: [createDriftPlugin({ seed: 7 })], processMetrics: false });
+  const app = await buildApp(config, {
+    model: await readModelFile(config.modelPath),
+    plugins: [createDriftPlugin({ seed: 7 })],
+    processMetrics: false,
+  });
   return { app, config };
 }
 
@@ -102,7 +115,11 @@ describe('unknown categories, default rule: scored as missing and reported', () 
       await predict(fresh, { instances: [NEW_MERCHANT, KNOWN, { ...KNOWN, gender: 'X' }] });
       assert.equal(await metric(fresh, 'fraudlens_unknown_category_total{feature="category"}'), 2);
       assert.equal(await metric(fresh, 'fraudlens_unknown_category_total{feature="gender"}'), 1);
-      assert.equal(await metric(fresh, 'fraudlens_unknown_category_total{feature="amt"}'), undefined, 'no series for numeric features');
+      assert.equal(
+        await metric(fresh, 'fraudlens_unknown_category_total{feature="amt"}'),
+        undefined,
+        'no series for numeric features',
+      );
     } finally {
       await fresh.app.close();
     }
@@ -125,10 +142,14 @@ describe('unknown categories, default rule: scored as missing and reported', () 
     const body = json<{ outputs: { data: number[] }[]; parameters?: { unknown_categories: string } }>(res);
     assert.equal(body.outputs[0].data[0], body.outputs[0].data[1], 'unknown name = missing');
     assert.deepEqual(body.parameters, { unknown_categories: 'category' });
-    const plain = json<Record<string, unknown>>(await t.app.inject({
-      method: 'POST', url: '/v2/models/fraudlens/infer', headers: AUTH,
-      payload: { inputs: [{ name: 'category', shape: [1], datatype: 'BYTES', data: ['grocery_pos'] }] },
-    }));
+    const plain = json<Record<string, unknown>>(
+      await t.app.inject({
+        method: 'POST',
+        url: '/v2/models/fraudlens/infer',
+        headers: AUTH,
+        payload: { inputs: [{ name: 'category', shape: [1], datatype: 'BYTES', data: ['grocery_pos'] }] },
+      }),
+    );
     assert.equal('parameters' in plain, false);
   });
 
@@ -164,7 +185,10 @@ describe('unknown categories, default rule: scored as missing and reported', () 
 describe('an XGBoost model imported with its category names', () => {
   it('takes names over HTTP, scoring like the code-encoded import; unknown names follow the rule', async () => {
     const raw = parseXgboostJsonText(readFileSync(fixturePath('xgboost', 'categorical.model.json'), 'utf8'));
-    const categories = JSON.parse(readFileSync(fixturePath('xgboost', 'categorical.categories.json'), 'utf8')) as Record<string, string[]>;
+    const categories = JSON.parse(readFileSync(fixturePath('xgboost', 'categorical.categories.json'), 'utf8')) as Record<
+      string,
+      string[]
+    >;
     const loaded = (model: FraudlensModel) => ({ model, path: 'imported.json', sha256: '0'.repeat(64) });
     const named = await makeApp({}, { model: loaded(importXgboost(raw, { categories })) });
     const coded = await makeApp({}, { model: loaded(importXgboost(raw)) });
@@ -175,7 +199,12 @@ describe('an XGBoost model imported with its category names', () => {
         return json<Prediction>(res);
       };
       const byName = await send(named, { purpose: 'A43', checking_status: 'A14', duration_months: 24, credit_amount: 4000 });
-      const byCode = await send(coded, { purpose: categories.purpose.indexOf('A43'), checking_status: categories.checking_status.indexOf('A14'), duration_months: 24, credit_amount: 4000 });
+      const byCode = await send(coded, {
+        purpose: categories.purpose.indexOf('A43'),
+        checking_status: categories.checking_status.indexOf('A14'),
+        duration_months: 24,
+        credit_amount: 4000,
+      });
       assert.equal(byName.score, byCode.score);
       const fresh = await send(named, { purpose: 'A4711', checking_status: 'A14', duration_months: 24, credit_amount: 4000 });
       const missing = await send(named, { checking_status: 'A14', duration_months: 24, credit_amount: 4000 });
@@ -204,7 +233,9 @@ describe('unknown categories, strict rule (FRAUDLENS_UNKNOWN_CATEGORIES=reject)'
       assert.match(json<{ message: string }>(res).message, /"crypto_exchange"/);
     }
     const v2 = await t.app.inject({
-      method: 'POST', url: '/v2/models/fraudlens/infer', headers: AUTH,
+      method: 'POST',
+      url: '/v2/models/fraudlens/infer',
+      headers: AUTH,
       payload: { inputs: [{ name: 'category', shape: [1], datatype: 'BYTES', data: ['crypto_exchange'] }] },
     });
     assert.equal(v2.statusCode, 400, v2.body);
@@ -214,6 +245,9 @@ describe('unknown categories, strict rule (FRAUDLENS_UNKNOWN_CATEGORIES=reject)'
   });
 
   it('is a validated setting', () => {
-    assert.throws(() => loadConfig({ envFile: null, env: { FRAUDLENS_UNKNOWN_CATEGORIES: 'ignore' } }), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID' && /FRAUDLENS_UNKNOWN_CATEGORIES/.test(e.message));
+    assert.throws(
+      () => loadConfig({ envFile: null, env: { FRAUDLENS_UNKNOWN_CATEGORIES: 'ignore' } }),
+      (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID' && /FRAUDLENS_UNKNOWN_CATEGORIES/.test(e.message),
+    );
   });
 });

@@ -48,13 +48,16 @@ describe('a model with all-zero covers', () => {
 
   it('is refused by the explainer, naming the tree, node and field', async () => {
     const { model } = await readModelFile(zeroPath);
-    assert.throws(() => new TreeExplainer(model.ensemble), (e: unknown) => {
-      assert.ok(e instanceof FraudlensError);
-      assert.equal(e.code, 'MODEL_UNSUPPORTED');
-      assert.equal(e.location.field, 'cover');
-      assert.match(e.message, /tree 0, node 0: .*cover/);
-      return true;
-    });
+    assert.throws(
+      () => new TreeExplainer(model.ensemble),
+      (e: unknown) => {
+        assert.ok(e instanceof FraudlensError);
+        assert.equal(e.code, 'MODEL_UNSUPPORTED');
+        assert.equal(e.location.field, 'cover');
+        assert.match(e.message, /tree 0, node 0: .*cover/);
+        return true;
+      },
+    );
   });
 
   it('after /admin/reload scores, says explanations are off, and answers explain with 422', async () => {
@@ -63,7 +66,10 @@ describe('a model with all-zero covers', () => {
     const t: TestApp = await makeApp({ MODEL_PATH: live, API_KEY: KEY });
     try {
       const headers = { 'x-api-key': KEY };
-      assert.equal((await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers, payload: ulbSample() })).statusCode, 200);
+      assert.equal(
+        (await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers, payload: ulbSample() })).statusCode,
+        200,
+      );
       await writeFile(live, await readFile(zeroPath));
       const reload = await t.app.inject({ method: 'POST', url: '/admin/reload', headers });
       assert.equal(reload.statusCode, 200, reload.body);
@@ -75,7 +81,14 @@ describe('a model with all-zero covers', () => {
       assert.equal(model.explain.available, false);
       assert.match(model.explain.reason ?? '', /cover \(sum_hessian\) 0/);
       assertUnsupported(await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers, payload: ulbSample() }));
-      assertUnsupported(await t.app.inject({ method: 'POST', url: '/predict?explain=true', headers, payload: { instances: [ulbSample(), ulbSample()] } }));
+      assertUnsupported(
+        await t.app.inject({
+          method: 'POST',
+          url: '/predict?explain=true',
+          headers,
+          payload: { instances: [ulbSample(), ulbSample()] },
+        }),
+      );
     } finally {
       await t.app.close();
     }

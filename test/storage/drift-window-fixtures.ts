@@ -83,7 +83,7 @@ export function demoTable(rows: number, seed: number, options: DemoOptions = {})
   const velocity = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     // Rounded to cents, as real amounts are: many ties, some of them on quantile edges.
-    amount[i] = Math.round(Math.exp(3.5 + 1.1 * normal(rng)) * 100) / 100 * scale;
+    amount[i] = (Math.round(Math.exp(3.5 + 1.1 * normal(rng)) * 100) / 100) * scale;
     hour[i] = Math.floor(rng.next() * 24);
     let u = rng.next();
     let c = 0;
@@ -96,7 +96,10 @@ export function demoTable(rows: number, seed: number, options: DemoOptions = {})
 }
 
 /** The encoded rows (what the predictor and the window see) and the model's scores. */
-export function encodeDemo(table: Table, model: FraudlensModel): { x: Float32Array; scores: Float64Array; rows: number; m: number } {
+export function encodeDemo(
+  table: Table,
+  model: FraudlensModel,
+): { x: Float32Array; scores: Float64Array; rows: number; m: number } {
   const x = encodeFeatures(table, model.features, 'missing');
   const scores = new Predictor(model.ensemble).predictProba(x, table.numRows);
   return { x, scores, rows: table.numRows, m: model.features.length };

@@ -6,7 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  binColumns, categoricalBinning, fitBinnings, numericBin, numericBinning, quantileEdges, type FeatureValues, type NumericBinning,
+  binColumns,
+  categoricalBinning,
+  fitBinnings,
+  numericBin,
+  numericBinning,
+  quantileEdges,
+  type FeatureValues,
+  type NumericBinning,
 } from '../../src/core/training/binning.js';
 import { Rng } from '../../src/core/training/random.js';
 
@@ -56,9 +63,16 @@ test('bin < k routes exactly like x < edges[k-1] on float32 inputs', () => {
 
 test('the bucketed lookup agrees with binary search on extreme values', () => {
   const values = Float64Array.of(-Infinity, -3.4e38, -1e-30, -1e-45, 0, 1e-45, 1e-30, 1, 1.0000001, 65536, 3.4e38, Infinity, NaN);
-  const binning: NumericBinning = { kind: 'numeric', edges: Float32Array.of(-1e-30, 0, 1e-45, 1, 1.0000001, 65536), numValueBins: 7 };
+  const binning: NumericBinning = {
+    kind: 'numeric',
+    edges: Float32Array.of(-1e-30, 0, 1e-45, 1, 1.0000001, 65536),
+    numValueBins: 7,
+  };
   const binned = binColumns([{ kind: 'numeric', values }], [binning]);
-  assert.deepEqual(Array.from(binned.data), Array.from(values, (v) => numericBin(binning, v)));
+  assert.deepEqual(
+    Array.from(binned.data),
+    Array.from(values, (v) => numericBin(binning, v)),
+  );
   assert.deepEqual(Array.from(binned.data), [0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 6, 6, 7]);
 });
 
@@ -84,7 +98,10 @@ test('categorical binning: rare categories share the "other" bin', () => {
   assert.deepEqual(Array.from(b.codeToBin), [0, 2, 1]);
   assert.equal(b.otherBin, 2);
   assert.equal(b.numValueBins, 3);
-  assert.deepEqual(b.binCodes.map((c) => Array.from(c)), [[0], [2], [1]]);
+  assert.deepEqual(
+    b.binCodes.map((c) => Array.from(c)),
+    [[0], [2], [1]],
+  );
 });
 
 test('categorical binning: the bin cap keeps the most frequent categories', () => {

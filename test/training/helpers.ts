@@ -54,7 +54,9 @@ export function syntheticTable(rows: number, seed: number): Table {
 /** Rows [from, to) of a table, sharing its column buffers. */
 export function sliceTable(table: Table, from: number, to: number): Table {
   const columns: Column[] = table.columns.map((c) =>
-    c.kind === 'numeric' ? { kind: 'numeric', values: c.values.subarray(from, to) } : { kind: 'categorical', codes: c.codes.subarray(from, to), categories: c.categories },
+    c.kind === 'numeric'
+      ? { kind: 'numeric', values: c.values.subarray(from, to) }
+      : { kind: 'categorical', codes: c.codes.subarray(from, to), categories: c.categories },
   );
   return { source: table.source, names: table.names, numRows: to - from, columns };
 }

@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binColumns, fitBinnings, type BinnedMatrix, type FeatureValues } from '../../src/core/training/binning.js';
 import {
-  buildHistogram, HistogramPool, packGradients, packQuantised, subtractHistogram, unpackGrad, unpackHess,
+  buildHistogram,
+  HistogramPool,
+  packGradients,
+  packQuantised,
+  subtractHistogram,
+  unpackGrad,
+  unpackHess,
 } from '../../src/core/training/histogram.js';
 import { Rng } from '../../src/core/training/random.js';
 
@@ -20,7 +26,10 @@ function randomMatrix(rows: number, features: number, seed: number): BinnedMatri
   const rng = new Rng(seed);
   const cols: FeatureValues[] = [];
   for (let f = 0; f < features; f++) {
-    cols.push({ kind: 'numeric', values: Float64Array.from({ length: rows }, () => (rng.float() < 0.1 ? NaN : rng.int(20 + f))) });
+    cols.push({
+      kind: 'numeric',
+      values: Float64Array.from({ length: rows }, () => (rng.float() < 0.1 ? NaN : rng.int(20 + f))),
+    });
   }
   return binColumns(cols, fitBinnings(cols, {}, new Rng(0)));
 }
@@ -33,7 +42,14 @@ function gradients(rows: number, seed: number): { grad: Float64Array; hess: Floa
 }
 
 test('packed values decode to their quantised parts, sums included', () => {
-  for (const [gq, hq] of [[0, 0], [5, 7], [-5, 7], [-1, 0], [-(2 ** 25), 2 ** 26 - 1], [2 ** 25, 3]]) {
+  for (const [gq, hq] of [
+    [0, 0],
+    [5, 7],
+    [-5, 7],
+    [-1, 0],
+    [-(2 ** 25), 2 ** 26 - 1],
+    [2 ** 25, 3],
+  ]) {
     const p = packQuantised(gq, hq);
     assert.equal(unpackGrad(p), gq);
     assert.equal(unpackHess(p), hq);
@@ -81,7 +97,11 @@ test('histograms equal naive per-bin sums for every kernel width', () => {
       const f = features[j];
       const expected = new Float64Array(binned.offsets[f + 1] - binned.offsets[f]);
       for (const r of rows) expected[binned.data[f * n + r]] += packed[r];
-      assert.deepEqual(Array.from(hist.subarray(binned.offsets[f], binned.offsets[f + 1])), Array.from(expected), `feature ${f} of ${numActive}`);
+      assert.deepEqual(
+        Array.from(hist.subarray(binned.offsets[f], binned.offsets[f + 1])),
+        Array.from(expected),
+        `feature ${f} of ${numActive}`,
+      );
     }
   }
 });

@@ -8,7 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromColumns } from '../../src/core/data/table.js';
 import { modelToJson } from '../../src/core/engine/model.js';
-import { lastRowsHoldOut, MIN_VALIDATION_POSITIVES, readTimes, reorderRows, stratifiedHoldOut, timeHoldOut, type HeldOut } from '../../src/core/training/holdout.js';
+import {
+  lastRowsHoldOut,
+  MIN_VALIDATION_POSITIVES,
+  readTimes,
+  reorderRows,
+  stratifiedHoldOut,
+  timeHoldOut,
+  type HeldOut,
+} from '../../src/core/training/holdout.js';
 import type { TrainOptions } from '../../src/core/training/options.js';
 import { Rng } from '../../src/core/training/random.js';
 import { trainModel } from '../../src/core/training/train.js';
@@ -84,13 +92,21 @@ test('time columns: numbers as they are, ISO 8601 text as instants, bad cells na
   assert.equal(iso[2] - iso[1], 86_400_000);
   assert.equal(iso[1] - iso[3], 3_600_000);
   const bad = tableFromColumns('b.csv', { when: ['2019-01-01', 'yesterday'] });
-  expectError(() => readTimes(bad, 'when', 'timeColumn'), 'INPUT_INVALID', (e) => {
-    assert.equal(e.location.row, 2);
-    assert.equal(e.location.column, 'when');
-    assert.match(e.message, /"yesterday", neither a number nor an ISO 8601 date-time/);
-  });
+  expectError(
+    () => readTimes(bad, 'when', 'timeColumn'),
+    'INPUT_INVALID',
+    (e) => {
+      assert.equal(e.location.row, 2);
+      assert.equal(e.location.column, 'when');
+      assert.match(e.message, /"yesterday", neither a number nor an ISO 8601 date-time/);
+    },
+  );
   const missing = tableFromColumns('m.csv', { when: [1, NaN] });
-  expectError(() => readTimes(missing, 'when', 'timeColumn'), 'INPUT_INVALID', (e) => assert.equal(e.location.row, 2));
+  expectError(
+    () => readTimes(missing, 'when', 'timeColumn'),
+    'INPUT_INVALID',
+    (e) => assert.equal(e.location.row, 2),
+  );
 });
 
 test('reorderRows copies the kept columns in the new order', () => {
@@ -99,7 +115,10 @@ test('reorderRows copies the kept columns in the new order', () => {
   assert.deepEqual(Array.from(labelsOf(r, 'x')), [30, 10, 20]);
   const c = r.columns[1];
   assert.equal(c.kind, 'categorical');
-  assert.deepEqual(Array.from(c.codes, (k) => c.categories[k]), ['a', 'a', 'b']);
+  assert.deepEqual(
+    Array.from(c.codes, (k) => c.categories[k]),
+    ['a', 'a', 'b'],
+  );
   const onlyC = reorderRows(t, Int32Array.of(1, 2, 0), ['c']);
   assert.deepEqual(onlyC.names, ['c']);
   assert.equal(onlyC.columns.length, 1);
@@ -117,10 +136,17 @@ test('trainModel: a last-rows split of a label-sorted file is refused with the c
   const sorted = labelSorted(2000);
   const positives = labelsOf(sorted, 'fraud').reduce((a, b) => a + b, 0);
   assert.ok(positives > 100 && positives < 400, `${positives} positives`);
-  expectError(() => trainModel(sorted, { ...BASE, validFraction: 0.1, validSplit: 'last' }), 'INPUT_ONE_CLASS', (e) => {
-    assert.equal(e.location.field, 'validFraction');
-    assert.match(e.message, /the 200 validation rows held out by validFraction \(--valid-fraction\) 0\.1 with the last split are all 1 \(200 positive, 0 negative\)/);
-  });
+  expectError(
+    () => trainModel(sorted, { ...BASE, validFraction: 0.1, validSplit: 'last' }),
+    'INPUT_ONE_CLASS',
+    (e) => {
+      assert.equal(e.location.field, 'validFraction');
+      assert.match(
+        e.message,
+        /the 200 validation rows held out by validFraction \(--valid-fraction\) 0\.1 with the last split are all 1 \(200 positive, 0 negative\)/,
+      );
+    },
+  );
   const { summary, model } = trainModel(sorted, { ...BASE, validFraction: 0.1 });
   assert.equal(summary.validPositives, Math.round(positives * 0.1));
   assert.equal(summary.validRows, Math.round(positives * 0.1) + Math.round((2000 - positives) * 0.1));
@@ -132,7 +158,9 @@ test('trainModel: a last-rows split of a label-sorted file is refused with the c
 
 test('trainModel: the time split of a time-sorted file holds out what the last-rows split does', () => {
   const t = syntheticTable(1500, 5);
-  const time = Array.from({ length: 1500 }, (_, i) => new Date(Date.UTC(2019, 0, 1) + i * 60_000).toISOString().replace('T', ' ').slice(0, 19));
+  const time = Array.from({ length: 1500 }, (_, i) =>
+    new Date(Date.UTC(2019, 0, 1) + i * 60_000).toISOString().replace('T', ' ').slice(0, 19),
+  );
   const timeColumn = tableFromColumns('time', { time }).columns[0];
   const withTime = { ...t, names: [...t.names, 'time'], columns: [...t.columns, timeColumn] };
   // Shuffled rows: the time split must put them back in time order.
@@ -146,35 +174,66 @@ test('trainModel: the time split of a time-sorted file holds out what the last-r
     assert.ok(Math.abs(byTime.summary.validation![key] - byLast.summary.validation![key]) < SUM_ORDER_TOLERANCE, key);
   }
   // On the file already in time order, the two splits are the same split: the same model.
-  const sortedByTime = trainModel(withTime, { ...BASE, drop: ['time'], validFraction: 0.2, validSplit: 'time', timeColumn: 'time' });
+  const sortedByTime = trainModel(withTime, {
+    ...BASE,
+    drop: ['time'],
+    validFraction: 0.2,
+    validSplit: 'time',
+    timeColumn: 'time',
+  });
   assert.deepEqual(modelToJson(sortedByTime.model).trees, modelToJson(byLast.model).trees);
   assert.deepEqual(sortedByTime.model.thresholds, byLast.model.thresholds);
   assert.equal(byTime.model.training.parameters?.timeColumn, 'time');
-  expectError(() => trainModel(shuffled, { ...BASE, drop: ['time'], validFraction: 0.2, validSplit: 'time' }), 'INPUT_INVALID', (e) => assert.equal(e.location.field, 'timeColumn'));
-  expectError(() => trainModel(shuffled, { ...BASE, validFraction: 0.2, timeColumn: 'time' }), 'INPUT_INVALID', (e) => assert.equal(e.location.field, 'timeColumn'));
-  expectError(() => trainModel(shuffled, { ...BASE, validFraction: 0.2, validSplit: 'time', timeColumn: 'when' }), 'INPUT_MISSING_COLUMN');
+  expectError(
+    () => trainModel(shuffled, { ...BASE, drop: ['time'], validFraction: 0.2, validSplit: 'time' }),
+    'INPUT_INVALID',
+    (e) => assert.equal(e.location.field, 'timeColumn'),
+  );
+  expectError(
+    () => trainModel(shuffled, { ...BASE, validFraction: 0.2, timeColumn: 'time' }),
+    'INPUT_INVALID',
+    (e) => assert.equal(e.location.field, 'timeColumn'),
+  );
+  expectError(
+    () => trainModel(shuffled, { ...BASE, validFraction: 0.2, validSplit: 'time', timeColumn: 'when' }),
+    'INPUT_MISSING_COLUMN',
+  );
 });
 
 test('trainModel: a validation table of one class is refused; few validation positives warn', () => {
   const t = syntheticTable(1200, 9);
-  const negatives = reorderRows(t, Int32Array.from(Array.from({ length: 1200 }, (_, i) => i).filter((i) => labelsOf(t, 'fraud')[i] === 0)));
-  expectError(() => trainModel(t, { ...BASE, valid: negatives }), 'INPUT_ONE_CLASS', (e) => {
-    assert.equal(e.location.field, 'valid');
-    assert.match(e.message, /validation labels of synthetic are all 0 \(0 positive, \d+ negative\)/);
-  });
+  const negatives = reorderRows(
+    t,
+    Int32Array.from(Array.from({ length: 1200 }, (_, i) => i).filter((i) => labelsOf(t, 'fraud')[i] === 0)),
+  );
+  expectError(
+    () => trainModel(t, { ...BASE, valid: negatives }),
+    'INPUT_ONE_CLASS',
+    (e) => {
+      assert.equal(e.location.field, 'valid');
+      assert.match(e.message, /validation labels of synthetic are all 0 \(0 positive, \d+ negative\)/);
+    },
+  );
   // 1200 rows, about 10 % positive: a 10 % hold-out has about 12 positives.
   const few = trainModel(t, { ...BASE, validFraction: 0.1 });
   assert.ok(few.summary.validPositives < MIN_VALIDATION_POSITIVES);
   assert.equal(few.summary.warnings.length, 1);
-  assert.match(few.summary.warnings[0], new RegExp(`only ${few.summary.validPositives} positive validation row\\(s\\), fewer than ${MIN_VALIDATION_POSITIVES}`));
+  assert.match(
+    few.summary.warnings[0],
+    new RegExp(`only ${few.summary.validPositives} positive validation row\\(s\\), fewer than ${MIN_VALIDATION_POSITIVES}`),
+  );
   const enough = trainModel(syntheticTable(4000, 9), { ...BASE, validFraction: 0.25 });
   assert.ok(enough.summary.validPositives >= MIN_VALIDATION_POSITIVES);
   assert.deepEqual(enough.summary.warnings, []);
 });
 
 test('trainModel: early stopping without validation rows is refused, naming the option', () => {
-  expectError(() => trainModel(syntheticTable(300, 1), { ...BASE, earlyStopping: 5 }), 'INPUT_INVALID', (e) => {
-    assert.equal(e.location.field, 'earlyStopping');
-    assert.match(e.message, /earlyStopping \(--early-stopping\) needs validation rows/);
-  });
+  expectError(
+    () => trainModel(syntheticTable(300, 1), { ...BASE, earlyStopping: 5 }),
+    'INPUT_INVALID',
+    (e) => {
+      assert.equal(e.location.field, 'earlyStopping');
+      assert.match(e.message, /earlyStopping \(--early-stopping\) needs validation rows/);
+    },
+  );
 });

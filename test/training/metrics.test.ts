@@ -7,7 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  averagePrecision, brierScore, calibrationTable, confusionAt, evaluateScores, logLoss, rocAuc,
+  averagePrecision,
+  brierScore,
+  calibrationTable,
+  confusionAt,
+  evaluateScores,
+  logLoss,
+  rocAuc,
 } from '../../src/core/training/metrics.js';
 import { fixturePath } from '../helpers/paths.js';
 
@@ -29,10 +35,16 @@ interface ReferenceCase {
   calibration_prob_pred: number[];
 }
 
-const reference = JSON.parse(readFileSync(fixturePath('training', 'metrics_reference.json'), 'utf8')) as { threshold: number; cases: ReferenceCase[] };
+const reference = JSON.parse(readFileSync(fixturePath('training', 'metrics_reference.json'), 'utf8')) as {
+  threshold: number;
+  cases: ReferenceCase[];
+};
 
 function close(actual: number, expected: number, what: string): void {
-  assert.ok(Math.abs(actual - expected) <= METRIC_TOLERANCE * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs scikit-learn ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= METRIC_TOLERANCE * Math.max(1, Math.abs(expected)),
+    `${what}: ${actual} vs scikit-learn ${expected}`,
+  );
 }
 
 for (const c of reference.cases) {

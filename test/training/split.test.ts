@@ -128,7 +128,16 @@ test('many categories (the library sort path) split as cleanly as a few', () => 
       g.push(c % 2 === 1 ? -1 : 1);
     }
   }
-  const s = best(node({ kind: 'categorical', codes: Int32Array.from(codes), numCategories: 40 }, g, g.map(() => 1)))!;
+  const s = best(
+    node(
+      { kind: 'categorical', codes: Int32Array.from(codes), numCategories: 40 },
+      g,
+      g.map(() => 1),
+    ),
+  )!;
   assert.equal(s.categorical, true);
-  assert.deepEqual(Array.from(s.rightBins.subarray(0, 40)), Array.from({ length: 40 }, (_, c) => c % 2));
+  assert.deepEqual(
+    Array.from(s.rightBins.subarray(0, 40)),
+    Array.from({ length: 40 }, (_, c) => c % 2),
+  );
 });

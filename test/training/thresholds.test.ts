@@ -82,7 +82,10 @@ test('equal recall below the target precision cut: the higher cut wins, and revi
   assert.equal(t.decline, 0.7);
   assert.match(t.rule!, /precision 75\.0%, recall 75\.0%, 1 false positive\b/);
   assert.equal(t.review, 0.7);
-  assert.match(t.rule!, /review = highest score with recall ≥ 75\.0% on validation \(precision 75\.0%, recall 75\.0%, 1 false positive\)/);
+  assert.match(
+    t.rule!,
+    /review = highest score with recall ≥ 75\.0% on validation \(precision 75\.0%, recall 75\.0%, 1 false positive\)/,
+  );
   // Precision 4/7 ≈ 0.57 at 0.1 reaches recall 1: lower, but it buys recall.
   assert.equal(chooseThresholds(scores, labels, { targetPrecision: 0.5 }).decline, 0.1);
 });

@@ -96,10 +96,18 @@ test('categorical splits send the risky merchants together', () => {
   const cats = model.features[merchant].categories!;
   const sets: string[][] = [];
   for (let node = 0; node < e.numNodes; node++) {
-    if (e.feature[node] === merchant) sets.push(nodeCategories(e, node).map((c) => cats[c]).sort());
+    if (e.feature[node] === merchant)
+      sets.push(
+        nodeCategories(e, node)
+          .map((c) => cats[c])
+          .sort(),
+      );
   }
   assert.ok(sets.length > 0, 'no split on merchant');
-  assert.ok(sets.some((s) => s.join() === 'gaming,jewellery,travel'), `sets: ${JSON.stringify(sets)}`);
+  assert.ok(
+    sets.some((s) => s.join() === 'gaming,jewellery,travel'),
+    `sets: ${JSON.stringify(sets)}`,
+  );
 });
 
 test('a numeric column named in `categorical` becomes a categorical feature', () => {
@@ -140,7 +148,10 @@ test('early stopping keeps the best round', () => {
 test('progress is reported once per round with validation metrics', () => {
   const seen: [number, number, number][] = [];
   trainModel(TABLE, { ...BASE, trees: 7, validFraction: 0.2 }, (round, total, m) => seen.push([round, total, m.valid_logloss]));
-  assert.deepEqual(seen.map((s) => s[0]), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    seen.map((s) => s[0]),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
   assert.ok(seen.every((s) => s[1] === 7 && s[2] > 0));
 });
 
@@ -157,7 +168,7 @@ test('GOSS and scalePosWeight train working models', () => {
   assert.ok(rocAuc(predictTable(weighted.model, test), y) > 0.8);
 });
 
-test('the first tree on rare positives is XGBoost 1.7\'s: base score 0.5, not the positive rate', () => {
+test("the first tree on rare positives is XGBoost 1.7's: base score 0.5, not the positive rate", () => {
   // 990 legitimate rows at x = 0, 10 frauds at x = 1, one split. XGBoost 1.7.4 (hist, depth 1,
   // eta 0.1, defaults otherwise) gives leaves -0.19919518 and 0.14285715: every row starts at
   // p = 0.5, h = 0.25. Started at the 1 % positive rate instead, the fraud leaf's hessian is
@@ -172,37 +183,82 @@ test('the first tree on rare positives is XGBoost 1.7\'s: base score 0.5, not th
   assert.equal(e.value[e.left[0]], Math.fround(-0.19919518));
   assert.equal(e.value[e.right[0]], Math.fround(0.14285715));
   // An explicit baseScore still sets the start.
-  assert.ok(Math.abs(trainModel(table, { label: 'fraud', trees: 1, baseScore: 0.01, createdAt: CREATED_AT }).summary.baseMargin - Math.log(0.01 / 0.99)) < 1e-12);
+  assert.ok(
+    Math.abs(
+      trainModel(table, { label: 'fraud', trees: 1, baseScore: 0.01, createdAt: CREATED_AT }).summary.baseMargin -
+        Math.log(0.01 / 0.99),
+    ) < 1e-12,
+  );
 });
 
 test('bad data fails with located error codes', () => {
-  expectError(() => trainModel(TABLE, { ...BASE, label: 'is_fraud' }), 'INPUT_MISSING_COLUMN', (e) => assert.equal(e.location.column, 'is_fraud'));
+  expectError(
+    () => trainModel(TABLE, { ...BASE, label: 'is_fraud' }),
+    'INPUT_MISSING_COLUMN',
+    (e) => assert.equal(e.location.column, 'is_fraud'),
+  );
   expectError(() => trainModel(TABLE, { ...BASE, drop: ['nope'] }), 'INPUT_MISSING_COLUMN');
   const bad = tableFromColumns('bad.csv', { x: [1, 2, 3, 4], fraud: [0, 1, 2, 0] });
-  expectError(() => trainModel(bad, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => {
-    assert.equal(e.location.row, 3);
-    assert.equal(e.location.file, 'bad.csv');
-    assert.match(e.message, /label 2/);
-  });
+  expectError(
+    () => trainModel(bad, { label: 'fraud' }),
+    'INPUT_BAD_LABEL',
+    (e) => {
+      assert.equal(e.location.row, 3);
+      assert.equal(e.location.file, 'bad.csv');
+      assert.match(e.message, /label 2/);
+    },
+  );
   const text = tableFromColumns('text.csv', { x: [1, 2, 3], fraud: ['0', 'yes', '1'] });
-  expectError(() => trainModel(text, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => assert.equal(e.location.row, 2));
+  expectError(
+    () => trainModel(text, { label: 'fraud' }),
+    'INPUT_BAD_LABEL',
+    (e) => assert.equal(e.location.row, 2),
+  );
   const missingLabel = tableFromColumns('m.csv', { x: [1, 2, 3], fraud: [0, NaN, 1] });
-  expectError(() => trainModel(missingLabel, { label: 'fraud' }), 'INPUT_BAD_LABEL', (e) => assert.match(e.message, /missing/));
-  const empty: Table = { source: 'empty.csv', names: ['x', 'fraud'], numRows: 0, columns: [{ kind: 'numeric', values: new Float64Array(0) }, { kind: 'numeric', values: new Float64Array(0) }] };
+  expectError(
+    () => trainModel(missingLabel, { label: 'fraud' }),
+    'INPUT_BAD_LABEL',
+    (e) => assert.match(e.message, /missing/),
+  );
+  const empty: Table = {
+    source: 'empty.csv',
+    names: ['x', 'fraud'],
+    numRows: 0,
+    columns: [
+      { kind: 'numeric', values: new Float64Array(0) },
+      { kind: 'numeric', values: new Float64Array(0) },
+    ],
+  };
   expectError(() => trainModel(empty, { label: 'fraud' }), 'INPUT_EMPTY');
   const allMissing = tableFromColumns('am.csv', { x: [1, 2, 3, 4], blank: [NaN, NaN, NaN, NaN], fraud: [0, 1, 0, 1] });
-  expectError(() => trainModel(allMissing, { label: 'fraud' }), 'INPUT_ALL_MISSING', (e) => assert.equal(e.location.column, 'blank'));
+  expectError(
+    () => trainModel(allMissing, { label: 'fraud' }),
+    'INPUT_ALL_MISSING',
+    (e) => assert.equal(e.location.column, 'blank'),
+  );
   const oneClass = tableFromColumns('one.csv', { x: [1, 2, 3], fraud: [0, 0, 0] });
-  expectError(() => trainModel(oneClass, { label: 'fraud' }), 'INPUT_ONE_CLASS', (e) => {
-    assert.match(e.message, /the 3 training labels are all 0 \(0 positive, 3 negative\); training needs both classes/);
-    assert.equal(e.location.column, 'fraud');
-  });
-  expectError(() => trainModel(TABLE, { ...BASE, learningRate: 0 }), 'INPUT_INVALID', (e) => assert.equal(e.location.field, 'learningRate'));
+  expectError(
+    () => trainModel(oneClass, { label: 'fraud' }),
+    'INPUT_ONE_CLASS',
+    (e) => {
+      assert.match(e.message, /the 3 training labels are all 0 \(0 positive, 3 negative\); training needs both classes/);
+      assert.equal(e.location.column, 'fraud');
+    },
+  );
+  expectError(
+    () => trainModel(TABLE, { ...BASE, learningRate: 0 }),
+    'INPUT_INVALID',
+    (e) => assert.equal(e.location.field, 'learningRate'),
+  );
   expectError(() => trainModel(TABLE, { ...BASE, maxDepth: 2.5 }), 'INPUT_INVALID');
-  expectError(() => trainModel(TABLE, { ...BASE, maxCategories: 5 }), 'INPUT_INVALID', (e) => {
-    assert.equal(e.location.column, 'merchant');
-    assert.match(e.message, /8 distinct values, more than the 5 allowed.*raise maxCategories \(--max-categories\)/);
-  });
+  expectError(
+    () => trainModel(TABLE, { ...BASE, maxCategories: 5 }),
+    'INPUT_INVALID',
+    (e) => {
+      assert.equal(e.location.column, 'merchant');
+      assert.match(e.message, /8 distinct values, more than the 5 allowed.*raise maxCategories \(--max-categories\)/);
+    },
+  );
 });
 
 test('validation categories the model never saw are routed like missing values, as at inference', () => {

@@ -95,5 +95,12 @@ const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif
 
 /** Axis defaults shared by every chart (readable font, light grid). */
 export function axis(extra: uPlot.Axis = {}): uPlot.Axis {
-  return { stroke: COLORS.axis, font: AXIS_FONT, labelFont: AXIS_FONT, grid: { stroke: COLORS.grid, width: 1 }, ticks: { stroke: COLORS.grid, width: 1 }, ...extra };
+  return {
+    stroke: COLORS.axis,
+    font: AXIS_FONT,
+    labelFont: AXIS_FONT,
+    grid: { stroke: COLORS.grid, width: 1 },
+    ticks: { stroke: COLORS.grid, width: 1 },
+    ...extra,
+  };
 }

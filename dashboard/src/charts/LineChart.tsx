@@ -38,7 +38,22 @@ export interface LineChartProps {
   children?: ReactNode;
 }
 
-export function LineChart({ label, x, series, xLabel, yLabel, xRange, yRange, time = false, formatX, formatY, height = 220, legend = true, testId, children }: LineChartProps) {
+export function LineChart({
+  label,
+  x,
+  series,
+  xLabel,
+  yLabel,
+  xRange,
+  yRange,
+  time = false,
+  formatX,
+  formatY,
+  height = 220,
+  legend = true,
+  testId,
+  children,
+}: LineChartProps) {
   const data = [x, ...series.map((s) => s.values)] as uPlot.AlignedData;
   return (
     <Chart
@@ -53,7 +68,10 @@ export function LineChart({ label, x, series, xLabel, yLabel, xRange, yRange, ti
         },
         legend: { show: legend },
         series: [
-          { label: xLabel ?? (time ? 'Time' : 'x'), ...(formatX ? { value: (_u: uPlot, v: number | null) => (v == null ? '' : formatX(v)) } : {}) },
+          {
+            label: xLabel ?? (time ? 'Time' : 'x'),
+            ...(formatX ? { value: (_u: uPlot, v: number | null) => (v == null ? '' : formatX(v)) } : {}),
+          },
           ...series.map((s) => ({
             label: s.label,
             stroke: s.stroke,
@@ -66,11 +84,15 @@ export function LineChart({ label, x, series, xLabel, yLabel, xRange, yRange, ti
           })),
         ],
         axes: [
-          axis({ ...(xLabel ? { label: xLabel } : {}), ...(formatX && !time ? { values: (_u: uPlot, splits: number[]) => splits.map(formatX) } : {}) }),
+          axis({
+            ...(xLabel ? { label: xLabel } : {}),
+            ...(formatX && !time ? { values: (_u: uPlot, splits: number[]) => splits.map(formatX) } : {}),
+          }),
           axis({
             ...(yLabel ? { label: yLabel } : {}),
             // Room for the longest tick label (units such as "MiB" make them wide).
-            size: (_u: uPlot, values: string[] | null) => Math.max(44, 14 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
+            size: (_u: uPlot, values: string[] | null) =>
+              Math.max(44, 14 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
             ...(formatY ? { values: (_u: uPlot, splits: number[]) => splits.map(formatY) } : {}),
           }),
         ],

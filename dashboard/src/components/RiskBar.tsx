@@ -26,9 +26,20 @@ export function RiskBar({ score, decision, thresholds }: RiskBarProps) {
           <strong>{formatPercent(score, 2)}</strong> fraud probability <span className="muted">({RISK_WORDS[decision]})</span>
         </span>
       </div>
-      <div className="risk-track" role="meter" aria-valuemin={0} aria-valuemax={1} aria-valuenow={score} aria-valuetext={text} aria-label="Fraud score">
+      <div
+        className="risk-track"
+        role="meter"
+        aria-valuemin={0}
+        aria-valuemax={1}
+        aria-valuenow={score}
+        aria-valuetext={text}
+        aria-label="Fraud score"
+      >
         <div className="risk-zone zone-approve" style={{ left: 0, width: pct(thresholds.review) }} />
-        <div className="risk-zone zone-review" style={{ left: pct(thresholds.review), width: pct(thresholds.decline - thresholds.review) }} />
+        <div
+          className="risk-zone zone-review"
+          style={{ left: pct(thresholds.review), width: pct(thresholds.decline - thresholds.review) }}
+        />
         <div className="risk-zone zone-decline" style={{ left: pct(thresholds.decline), width: pct(1 - thresholds.decline) }} />
         <div className={`risk-fill fill-${decision}`} style={{ width: pct(score) }} />
         <div className="risk-marker" style={{ left: pct(score) }} aria-hidden="true" />

@@ -44,8 +44,20 @@ export function errorHeadline(error: unknown): string {
   }
 }
 
-export function ErrorState({ error, what, onRetry, compact = false }: { error: unknown; what: string; onRetry?: () => void; compact?: boolean }) {
-  const detail = isApiError(error) ? `${error.code}${error.status > 0 ? ` (HTTP ${error.status})` : ''}: ${error.message}` : String((error as Error)?.message ?? error);
+export function ErrorState({
+  error,
+  what,
+  onRetry,
+  compact = false,
+}: {
+  error: unknown;
+  what: string;
+  onRetry?: () => void;
+  compact?: boolean;
+}) {
+  const detail = isApiError(error)
+    ? `${error.code}${error.status > 0 ? ` (HTTP ${error.status})` : ''}: ${error.message}`
+    : String((error as Error)?.message ?? error);
   const hint = isApiError(error)
     ? error.code === 'NETWORK'
       ? 'Check that `fraudlens serve` is running and that this page points at it (the api_url parameter).'

@@ -39,22 +39,45 @@ function tickStep(lo: number, hi: number, count: number): number {
   return (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
 }
 
-export function waterfallSteps(explanation: Explanation, values: Transaction, features: readonly FeatureSpec[], maxRows: number): Step[] {
+export function waterfallSteps(
+  explanation: Explanation,
+  values: Transaction,
+  features: readonly FeatureSpec[],
+  maxRows: number,
+): Step[] {
   const specs = new Map(features.map((f) => [f.name, f]));
   const names = Object.keys(explanation.contributions);
-  const order = names.map((name, i) => ({ name, i, c: explanation.contributions[name] })).sort((a, b) => Math.abs(b.c) - Math.abs(a.c) || a.i - b.i);
+  const order = names
+    .map((name, i) => ({ name, i, c: explanation.contributions[name] }))
+    .sort((a, b) => Math.abs(b.c) - Math.abs(a.c) || a.i - b.i);
   const shown = order.length > maxRows ? order.slice(0, maxRows - 1) : order;
   const pooled = order.length > maxRows ? order.slice(maxRows - 1) : [];
   const steps: Step[] = [];
   let at = explanation.base_value;
   for (const { name, c } of shown) {
-    steps.push({ key: name, label: featureLabel(name, specs.get(name)), value: formatValue(name, values[name]), contribution: c, from: at, to: at + c, features: [name] });
+    steps.push({
+      key: name,
+      label: featureLabel(name, specs.get(name)),
+      value: formatValue(name, values[name]),
+      contribution: c,
+      from: at,
+      to: at + c,
+      features: [name],
+    });
     at += c;
   }
   if (pooled.length > 0) {
     let sum = 0;
     for (const p of pooled) sum += p.c;
-    steps.push({ key: '__other__', label: `${pooled.length} other features`, value: '', contribution: sum, from: at, to: at + sum, features: pooled.map((p) => p.name) });
+    steps.push({
+      key: '__other__',
+      label: `${pooled.length} other features`,
+      value: '',
+      contribution: sum,
+      from: at,
+      to: at + sum,
+      features: pooled.map((p) => p.name),
+    });
   }
   return steps;
 }
@@ -81,8 +104,9 @@ export function Waterfall({ explanation, values, features, maxRows = 12 }: Water
     <div className="waterfall-wrap">
       <table className="waterfall" data-testid="waterfall" data-base={String(base)} data-margin={String(out)}>
         <caption>
-          Why this score: starting from the model’s average output ({formatFixed(base, 3)} log-odds, {formatPercent(sigmoid(base), 2)}), each feature pushes the
-          transaction <span className="up">towards fraud</span> or <span className="down">towards legitimate</span>, ending at {formatFixed(out, 3)} log-odds ={' '}
+          Why this score: starting from the model’s average output ({formatFixed(base, 3)} log-odds,{' '}
+          {formatPercent(sigmoid(base), 2)}), each feature pushes the transaction <span className="up">towards fraud</span> or{' '}
+          <span className="down">towards legitimate</span>, ending at {formatFixed(out, 3)} log-odds ={' '}
           {formatPercent(sigmoid(out), 2)}.
         </caption>
         <thead>

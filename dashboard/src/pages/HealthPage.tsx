@@ -52,7 +52,11 @@ function find(h: HealthInfo, ...keys: string[]): unknown {
 function HealthWords({ h }: { h: HealthInfo }) {
   const status = String(h.status ?? 'unknown');
   const lower = status.toLowerCase();
-  const level = ['ok', 'up', 'healthy', 'ready', 'pass'].includes(lower) ? 'stable' : lower === 'degraded' ? 'degraded' : 'drifted';
+  const level = ['ok', 'up', 'healthy', 'ready', 'pass'].includes(lower)
+    ? 'stable'
+    : lower === 'degraded'
+      ? 'degraded'
+      : 'drifted';
   const version = find(h, 'model_version', 'model.version');
   const uptime = find(h, 'uptime_s', 'uptime_seconds', 'uptime');
   const logBackend = find(h, 'logging_handler', 'prediction_log.backend');
@@ -63,8 +67,12 @@ function HealthWords({ h }: { h: HealthInfo }) {
   const drift = find(h, 'components.drift.status');
   const driftDetail = find(h, 'components.drift.detail');
   const impaired: string[] = [];
-  if (logConnected === false) impaired.push(`the ${typeof logBackend === 'string' ? `${logBackend} ` : ''}prediction log is disconnected and records wait in a bounded buffer`);
-  if (drift === 'degraded') impaired.push(`the drift window is impaired${typeof driftDetail === 'string' ? ` (${driftDetail})` : ''}`);
+  if (logConnected === false)
+    impaired.push(
+      `the ${typeof logBackend === 'string' ? `${logBackend} ` : ''}prediction log is disconnected and records wait in a bounded buffer`,
+    );
+  if (drift === 'degraded')
+    impaired.push(`the drift window is impaired${typeof driftDetail === 'string' ? ` (${driftDetail})` : ''}`);
   const headline =
     level === 'stable'
       ? 'The API is up and answering.'
@@ -84,7 +92,10 @@ function HealthWords({ h }: { h: HealthInfo }) {
 }
 
 function decisionRows(m: Metrics): { decision: string; count: number }[] {
-  return DECISIONS.map((d) => ({ decision: d, count: total(m, 'fraudlens_predictions_total', 'fraudlens_predictions_total', { decision: d }) ?? 0 }));
+  return DECISIONS.map((d) => ({
+    decision: d,
+    count: total(m, 'fraudlens_predictions_total', 'fraudlens_predictions_total', { decision: d }) ?? 0,
+  }));
 }
 
 export function HealthPage() {
@@ -110,7 +121,8 @@ export function HealthPage() {
   const rates = history.slice(1).map((p, i) => {
     const prev = history[i];
     const dt = p.t - prev.t;
-    const rate = (a: number | null, b: number | null): number | null => (a !== null && b !== null && dt > 0 && a >= b ? (a - b) / dt : null);
+    const rate = (a: number | null, b: number | null): number | null =>
+      a !== null && b !== null && dt > 0 && a >= b ? (a - b) / dt : null;
     return { t: p.t, requests: rate(p.requests, prev.requests), predictions: rate(p.predictions, prev.predictions) };
   });
 
@@ -127,9 +139,13 @@ export function HealthPage() {
       <div className="page-grid health-grid">
         <section className="card" aria-labelledby="health-title">
           <h2 id="health-title">Service</h2>
-          {health.error !== undefined ? <ErrorState error={health.error} what="GET /health" compact={health.data !== undefined} /> : null}
+          {health.error !== undefined ? (
+            <ErrorState error={health.error} what="GET /health" compact={health.data !== undefined} />
+          ) : null}
           {health.data === undefined ? (
-            health.loading ? <Loading what="health" /> : null
+            health.loading ? (
+              <Loading what="health" />
+            ) : null
           ) : (
             <>
               <HealthWords h={health.data} />
@@ -149,9 +165,13 @@ export function HealthPage() {
 
         <section className="card" aria-labelledby="process-title">
           <h2 id="process-title">Process</h2>
-          {metrics.error !== undefined ? <ErrorState error={metrics.error} what="GET /metrics" compact={m !== undefined} /> : null}
+          {metrics.error !== undefined ? (
+            <ErrorState error={metrics.error} what="GET /metrics" compact={m !== undefined} />
+          ) : null}
           {m === undefined ? (
-            metrics.loading ? <Loading what="metrics" /> : null
+            metrics.loading ? (
+              <Loading what="metrics" />
+            ) : null
           ) : (
             <dl className="facts" data-testid="process-facts">
               <div>
@@ -176,12 +196,17 @@ export function HealthPage() {
               </div>
               <div>
                 <dt>/predict latency</dt>
-                <dd data-testid="predict-latency">{predictLatency ? `p50 ${ms(quantile(predictLatency, 0.5))}, p95 ${ms(quantile(predictLatency, 0.95))}, p99 ${ms(quantile(predictLatency, 0.99))}` : 'no requests yet'}</dd>
+                <dd data-testid="predict-latency">
+                  {predictLatency
+                    ? `p50 ${ms(quantile(predictLatency, 0.5))}, p95 ${ms(quantile(predictLatency, 0.95))}, p99 ${ms(quantile(predictLatency, 0.99))}`
+                    : 'no requests yet'}
+                </dd>
               </div>
               <div>
                 <dt>Prediction log</dt>
                 <dd>
-                  {formatCount(total(m, 'fraudlens_prediction_log_written_total'))} written, {formatCount(gauge(m, 'fraudlens_prediction_log_buffered'))} waiting,{' '}
+                  {formatCount(total(m, 'fraudlens_prediction_log_written_total'))} written,{' '}
+                  {formatCount(gauge(m, 'fraudlens_prediction_log_buffered'))} waiting,{' '}
                   {formatCount(total(m, 'fraudlens_prediction_log_dropped_total'))} dropped
                   {gauge(m, 'fraudlens_prediction_log_connected') === 0 ? ' — backend disconnected' : ''}
                 </dd>
@@ -220,7 +245,15 @@ export function HealthPage() {
                 <Histogram
                   label="Share of predictions per score bucket since the server started"
                   binLabels={bucketCounts(scoreBuckets, (v) => formatNumber(v, 2)).labels}
-                  series={[{ label: 'Predictions', values: shares(bucketCounts(scoreBuckets, (v) => formatNumber(v, 2)).counts), stroke: COLORS.current, fill: COLORS.currentFill, size: 0.8 }]}
+                  series={[
+                    {
+                      label: 'Predictions',
+                      values: shares(bucketCounts(scoreBuckets, (v) => formatNumber(v, 2)).counts),
+                      stroke: COLORS.current,
+                      fill: COLORS.currentFill,
+                      size: 0.8,
+                    },
+                  ]}
                   height={180}
                   testId="score-buckets"
                 />

@@ -57,7 +57,8 @@ function Confusion({ name, m }: { name: string; m: ConfusionMatrix }) {
   return (
     <table className="confusion" data-testid={`confusion-${name}`}>
       <caption>
-        At the {name} threshold ({formatFixed(m.threshold, 4)}): precision {formatPercent(precision)}, recall {formatPercent(recall)}
+        At the {name} threshold ({formatFixed(m.threshold, 4)}): precision {formatPercent(precision)}, recall{' '}
+        {formatPercent(recall)}
       </caption>
       <thead>
         <tr>
@@ -143,7 +144,9 @@ function ShapImportance({ model }: { model: ModelInfo }) {
     setBusy(true);
     try {
       const records = await api.logs(500);
-      const usable = records.filter((r) => r.model_version === model.version && !Object.values(r.features).includes('***')).map((r) => r.features);
+      const usable = records
+        .filter((r) => r.model_version === model.version && !Object.values(r.features).includes('***'))
+        .map((r) => r.features);
       if (usable.length === 0) throw new Error('the prediction log holds no usable transactions of this model yet');
       await compute(usable);
     } catch (e) {
@@ -157,7 +160,18 @@ function ShapImportance({ model }: { model: ModelInfo }) {
       <h2 id="shap-title">Global feature importance (mean |SHAP|)</h2>
       {rows !== null ? (
         <>
-          <Bars rows={rows.map((r) => ({ ...r, feature: featureLabel(r.feature, model.features.find((f) => f.name === r.feature)) }))} unit="mean |SHAP| (log-odds)" testId="shap-importance" label="Mean absolute SHAP value per feature" />
+          <Bars
+            rows={rows.map((r) => ({
+              ...r,
+              feature: featureLabel(
+                r.feature,
+                model.features.find((f) => f.name === r.feature),
+              ),
+            }))}
+            unit="mean |SHAP| (log-odds)"
+            testId="shap-importance"
+            label="Mean absolute SHAP value per feature"
+          />
           <p className="muted small">
             {`Average size of each feature's contribution (log-odds) over ${formatCount(count)} transactions${sample !== null && count === sample.length ? ` of ${DEMO_SOURCE} (every ${IMPORTANCE_SAMPLE.every}th row and all ${IMPORTANCE_SAMPLE.frauds} frauds)` : ' from the prediction log'}.`}
           </p>
@@ -165,8 +179,8 @@ function ShapImportance({ model }: { model: ModelInfo }) {
       ) : (
         <Empty title={busy ? 'Computing…' : 'Not computed yet'}>
           <p>
-            The dashboard averages the size of each feature's contribution over real transactions explained by <code>POST /explain</code>, which logs nothing and leaves the drift windows as
-            they are.
+            The dashboard averages the size of each feature's contribution over real transactions explained by{' '}
+            <code>POST /explain</code>, which logs nothing and leaves the drift windows as they are.
           </p>
         </Empty>
       )}
@@ -193,7 +207,17 @@ export function ModelPage({ model }: { model: ModelInfo }) {
   const curves = modelCurves(model);
   const calibration = (t?.extra?.calibration ?? []).filter((b) => b.count > 0).sort((a, b) => a.meanPredicted - b.meanPredicted);
   const gain = t?.extra?.importance ?? [];
-  const paramKeys = ['trees', 'maxDepth', 'learningRate', 'lambda', 'minChildWeight', 'subsample', 'colsample', 'earlyStopping', 'seed'].filter((k) => params[k] !== undefined && params[k] !== null);
+  const paramKeys = [
+    'trees',
+    'maxDepth',
+    'learningRate',
+    'lambda',
+    'minChildWeight',
+    'subsample',
+    'colsample',
+    'earlyStopping',
+    'seed',
+  ].filter((k) => params[k] !== undefined && params[k] !== null);
 
   return (
     <div className="page-stack">
@@ -250,13 +274,13 @@ export function ModelPage({ model }: { model: ModelInfo }) {
               <Fact term="Data">{data?.path ? <code>{data.path}</code> : '—'}</Fact>
               <Fact term="Rows">
                 {formatCount(data?.rows)}
-                {data?.positives !== undefined && data.rows ? ` (${formatCount(data.positives)} frauds, ${formatPercent(data.positives / data.rows, 2)})` : ''}
+                {data?.positives !== undefined && data.rows
+                  ? ` (${formatCount(data.positives)} frauds, ${formatPercent(data.positives / data.rows, 2)})`
+                  : ''}
               </Fact>
               <Fact term="Label">{data?.label ?? '—'}</Fact>
               {paramKeys.length > 0 ? (
-                <Fact term="Parameters">
-                  {paramKeys.map((k) => `${k} ${String(params[k])}`).join(' · ')}
-                </Fact>
+                <Fact term="Parameters">{paramKeys.map((k) => `${k} ${String(params[k])}`).join(' · ')}</Fact>
               ) : null}
             </dl>
           )}
@@ -315,8 +339,10 @@ export function ModelPage({ model }: { model: ModelInfo }) {
           ) : (
             <Empty title="Not in the model metadata">
               <p>
-                This model file keeps ROC-AUC and PR-AUC but not the curves (fraudlens train stores them; imported models do not have them). They are drawn once <code>training.extra.curves</code> carries <code>roc: {'{fpr, tpr, thresholds}'}</code> and{' '}
-                <code>pr: {'{precision, recall, thresholds}'}</code> (validation points).
+                This model file keeps ROC-AUC and PR-AUC but not the curves (fraudlens train stores them; imported models do not
+                have them). They are drawn once <code>training.extra.curves</code> carries{' '}
+                <code>roc: {'{fpr, tpr, thresholds}'}</code> and <code>pr: {'{precision, recall, thresholds}'}</code> (validation
+                points).
               </p>
             </Empty>
           )}
@@ -329,7 +355,8 @@ export function ModelPage({ model }: { model: ModelInfo }) {
           ) : (
             <Empty title="Not in the model metadata">
               <p>
-                Drawn once <code>training.extra.curves.confusion</code> carries <code>review</code> and <code>decline</code>, each <code>{'{threshold, tp, fp, tn, fn}'}</code> on the validation rows.
+                Drawn once <code>training.extra.curves.confusion</code> carries <code>review</code> and <code>decline</code>, each{' '}
+                <code>{'{threshold, tp, fp, tn, fn}'}</code> on the validation rows.
               </p>
             </Empty>
           )}
@@ -393,12 +420,23 @@ export function ModelPage({ model }: { model: ModelInfo }) {
           {gain.length > 0 ? (
             <>
               <Bars
-                rows={[...gain].sort((a, b) => b.gain - a.gain).map((g) => ({ feature: featureLabel(g.feature, model.features.find((f) => f.name === g.feature)), value: g.gain }))}
+                rows={[...gain]
+                  .sort((a, b) => b.gain - a.gain)
+                  .map((g) => ({
+                    feature: featureLabel(
+                      g.feature,
+                      model.features.find((f) => f.name === g.feature),
+                    ),
+                    value: g.gain,
+                  }))}
                 unit="total gain"
                 testId="gain-importance"
                 label="Total split gain per feature"
               />
-              <p className="muted small">Total loss reduction of the splits on each feature: how much the trees use it, not how much it moves a given score.</p>
+              <p className="muted small">
+                Total loss reduction of the splits on each feature: how much the trees use it, not how much it moves a given
+                score.
+              </p>
             </>
           ) : (
             <p className="muted">The model metadata has no split statistics.</p>

@@ -31,7 +31,8 @@ type SortKey = 'feature' | 'type' | 'test' | 'statistic' | 'p_value' | 'threshol
 
 /** Labels of a feature's bins: numeric ranges from the cut points, or category names. */
 export function binLabels(r: FeatureDriftReport): string[] {
-  if (r.baseline.categories !== undefined) return r.baseline.categories.map((c) => (c === '__other__' ? 'other' : c.replace(/_/g, ' ')));
+  if (r.baseline.categories !== undefined)
+    return r.baseline.categories.map((c) => (c === '__other__' ? 'other' : c.replace(/_/g, ' ')));
   const edges = r.baseline.edges ?? [];
   if (edges.length === 0) return ['all values'];
   const f = formatCompact;
@@ -95,7 +96,13 @@ function FeatureHistogram({ r, model, height }: { r: FeatureDriftReport; model: 
       height={height}
       testId={`histogram-${r.feature}`}
       series={[
-        { label: 'Training baseline', values: shares(r.baseline.counts), stroke: COLORS.baseline, fill: COLORS.baselineFill, size: 0.86 },
+        {
+          label: 'Training baseline',
+          values: shares(r.baseline.counts),
+          stroke: COLORS.baseline,
+          fill: COLORS.baselineFill,
+          size: 0.86,
+        },
         {
           label: 'Current window',
           values: shares(r.current.counts),
@@ -114,24 +121,42 @@ function Verdict({ report }: { report: DriftReport }) {
   // Below the dataset verdict, a drifted feature or a moved score distribution is still news.
   const scoreDrifted = report.prediction_drift.drifted;
   const some = state === 'stable' && (d.drifted_features > 0 || scoreDrifted);
-  const what = [d.drifted_features > 0 ? `${d.drifted_features} feature${d.drifted_features === 1 ? '' : 's'}` : '', scoreDrifted ? 'the score distribution' : ''].filter(Boolean).join(' and ');
-  const headline = state === 'drifted' ? 'Dataset drift detected' : state === 'nodata' ? 'Not enough data yet' : some ? `No dataset drift, but ${what} drifted` : 'No dataset drift';
+  const what = [
+    d.drifted_features > 0 ? `${d.drifted_features} feature${d.drifted_features === 1 ? '' : 's'}` : '',
+    scoreDrifted ? 'the score distribution' : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const headline =
+    state === 'drifted'
+      ? 'Dataset drift detected'
+      : state === 'nodata'
+        ? 'Not enough data yet'
+        : some
+          ? `No dataset drift, but ${what} drifted`
+          : 'No dataset drift';
   const w = report.window;
   return (
-    <section className={`card verdict verdict-${some ? 'partial' : state}`} aria-labelledby="verdict-title" data-testid="drift-verdict" data-state={state}>
+    <section
+      className={`card verdict verdict-${some ? 'partial' : state}`}
+      aria-labelledby="verdict-title"
+      data-testid="drift-verdict"
+      data-state={state}
+    >
       <h2 id="verdict-title">{headline}</h2>
       <p>
         {state === 'nodata' ? (
           <>
-            The tests need at least {formatCount(report.settings.min_sample_size)} rows per feature; this window holds {formatCount(report.rows)}.
+            The tests need at least {formatCount(report.settings.min_sample_size)} rows per feature; this window holds{' '}
+            {formatCount(report.rows)}.
           </>
         ) : (
           <>
             <strong>
               {d.drifted_features} of {d.evaluated_features}
             </strong>{' '}
-            features drifted ({formatPercent(d.share_drifted, 0)}); the dataset counts as drifted from {formatPercent(d.share, 0)}.
-            {report.drifted_features.length > 0 ? ` Drifted: ${report.drifted_features.join(', ')}.` : ''}
+            features drifted ({formatPercent(d.share_drifted, 0)}); the dataset counts as drifted from {formatPercent(d.share, 0)}
+            .{report.drifted_features.length > 0 ? ` Drifted: ${report.drifted_features.join(', ')}.` : ''}
           </>
         )}
       </p>
@@ -179,18 +204,40 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
     if (report === undefined) return [];
     const list = [...report.features];
     // Ties keep the model's feature order.
-    const label = (name: string): string => featureLabel(name, model?.features.find((f) => f.name === name));
-    return list.sort((a, b) => compare(a, b, sort.key, label) * sort.dir || report.features.indexOf(a) - report.features.indexOf(b));
+    const label = (name: string): string =>
+      featureLabel(
+        name,
+        model?.features.find((f) => f.name === name),
+      );
+    return list.sort(
+      (a, b) => compare(a, b, sort.key, label) * sort.dir || report.features.indexOf(a) - report.features.indexOf(b),
+    );
   }, [report, sort, model]);
 
   const withPValues = report?.features.some((f) => f.p_value !== null) ?? false;
-  const selected = report === undefined ? undefined : (report.features.find((f) => f.feature === chosen) ?? report.features.find((f) => f.drifted) ?? report.features[0]);
+  const selected =
+    report === undefined
+      ? undefined
+      : (report.features.find((f) => f.feature === chosen) ?? report.features.find((f) => f.drifted) ?? report.features[0]);
 
   function header(key: SortKey, text: string, numeric = false) {
     const active = sort.key === key;
     return (
-      <th scope="col" aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={numeric ? 'num' : undefined}>
-        <button type="button" className="sort" onClick={() => setSort({ key, dir: active ? (sort.dir === 1 ? -1 : 1) : key === 'feature' || key === 'type' || key === 'test' ? 1 : -1 })}>
+      <th
+        scope="col"
+        aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+        className={numeric ? 'num' : undefined}
+      >
+        <button
+          type="button"
+          className="sort"
+          onClick={() =>
+            setSort({
+              key,
+              dir: active ? (sort.dir === 1 ? -1 : 1) : key === 'feature' || key === 'type' || key === 'test' ? 1 : -1,
+            })
+          }
+        >
           {text}
           <span aria-hidden="true" className="sort-mark">
             {active ? (sort.dir === 1 ? '▲' : '▼') : '↕'}
@@ -213,7 +260,9 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
           ))}
         </fieldset>
         <span className="muted small" aria-live="polite">
-          {drift.updatedAt !== null ? `Updated ${formatTime(new Date(drift.updatedAt).toISOString())}, every ${POLL_MS / 1000} s` : ''}
+          {drift.updatedAt !== null
+            ? `Updated ${formatTime(new Date(drift.updatedAt).toISOString())}, every ${POLL_MS / 1000} s`
+            : ''}
         </span>
         <button type="button" className="button" onClick={drift.reload}>
           Refresh
@@ -223,20 +272,27 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
       {drift.error !== undefined ? (
         isApiError(drift.error) && (drift.error.code === 'NOT_FOUND' || drift.error.code === 'METHOD_NOT_ALLOWED') ? (
           <Empty title="No drift data: this API does not report drift">
-            <p>GET /drift answered “{drift.error.message}”. Drift monitoring needs a baseline (drift_baseline.json beside the model) and a server that offers /drift.</p>
+            <p>
+              GET /drift answered “{drift.error.message}”. Drift monitoring needs a baseline (drift_baseline.json beside the
+              model) and a server that offers /drift.
+            </p>
           </Empty>
         ) : (
           <ErrorState error={drift.error} what="loading the drift report" onRetry={drift.reload} compact={report !== undefined} />
         )
       ) : null}
       {report === undefined ? (
-        drift.loading ? <Loading what="the drift report" /> : null
+        drift.loading ? (
+          <Loading what="the drift report" />
+        ) : null
       ) : report.rows === 0 ? (
         <>
           <Verdict report={report} />
           <Empty title="No drift data yet: no predictions in this window">
             <p>
-              Send traffic to the API, for instance <code>fraudlens simulate --target {api.baseUrl || pageOrigin()} --rate 20 --duration 120</code>, then watch this page fill in.
+              Send traffic to the API, for instance{' '}
+              <code>fraudlens simulate --target {api.baseUrl || pageOrigin()} --rate 20 --duration 120</code>, then watch this
+              page fill in.
             </p>
           </Empty>
         </>
@@ -248,7 +304,9 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
               <h2 id="features-title">Features</h2>
               <div className="table-scroll">
                 <table className="data-table" data-testid="drift-table">
-                  <caption className="visually-hidden">Drift test per feature. The column buttons sort the table; a feature's name shows its histogram.</caption>
+                  <caption className="visually-hidden">
+                    Drift test per feature. The column buttons sort the table; a feature's name shows its histogram.
+                  </caption>
                   <thead>
                     <tr>
                       {header('feature', 'Feature')}
@@ -261,10 +319,23 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
                   </thead>
                   <tbody>
                     {rows.map((r) => (
-                      <tr key={r.feature} data-feature={r.feature} data-drifted={String(r.drifted)} className={selected?.feature === r.feature ? 'selected' : undefined}>
+                      <tr
+                        key={r.feature}
+                        data-feature={r.feature}
+                        data-drifted={String(r.drifted)}
+                        className={selected?.feature === r.feature ? 'selected' : undefined}
+                      >
                         <th scope="row">
-                          <button type="button" className="link-button feature-button" aria-pressed={selected?.feature === r.feature} onClick={() => setChosen(r.feature)}>
-                            {featureLabel(r.feature, model?.features.find((f) => f.name === r.feature))}
+                          <button
+                            type="button"
+                            className="link-button feature-button"
+                            aria-pressed={selected?.feature === r.feature}
+                            onClick={() => setChosen(r.feature)}
+                          >
+                            {featureLabel(
+                              r.feature,
+                              model?.features.find((f) => f.name === r.feature),
+                            )}
                             <span className="field-name">{r.feature}</span>
                           </button>
                         </th>
@@ -284,13 +355,22 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
             {selected !== undefined ? (
               <section className="card" aria-labelledby="hist-title">
                 <h2 id="hist-title">
-                  {featureLabel(selected.feature, model?.features.find((f) => f.name === selected.feature))}: baseline vs current <DriftBadge r={selected} />
+                  {featureLabel(
+                    selected.feature,
+                    model?.features.find((f) => f.name === selected.feature),
+                  )}
+                  : baseline vs current <DriftBadge r={selected} />
                 </h2>
                 <FeatureHistogram r={selected} model={model} />
                 <p className="muted small">
-                  {TEST_LABELS[selected.test] ?? selected.test} on {selected.method === 'samples' ? 'samples of the raw values' : 'the bin counts'} ({formatCount(selected.observations.baseline)} training and{' '}
-                  {formatCount(selected.observations.current)} current observations); bars are the shares of all rows per training bin
-                  {selected.baseline.missing + selected.current.missing > 0 ? `; missing values (not tested): ${formatCount(selected.baseline.missing)} in training, ${formatCount(selected.current.missing)} now` : ''}.
+                  {TEST_LABELS[selected.test] ?? selected.test} on{' '}
+                  {selected.method === 'samples' ? 'samples of the raw values' : 'the bin counts'} (
+                  {formatCount(selected.observations.baseline)} training and {formatCount(selected.observations.current)} current
+                  observations); bars are the shares of all rows per training bin
+                  {selected.baseline.missing + selected.current.missing > 0
+                    ? `; missing values (not tested): ${formatCount(selected.baseline.missing)} in training, ${formatCount(selected.current.missing)} now`
+                    : ''}
+                  .
                 </p>
               </section>
             ) : null}

@@ -53,7 +53,11 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
       {thresholds !== null ? <RiskBar score={record.score} decision={record.decision} thresholds={thresholds} /> : null}
       {explanation !== undefined ? (
         <>
-          {record.explanation === undefined ? <p className="muted small">Explanation computed now from the logged values, without logging them again (score {formatFixed(fresh?.score, 4)}).</p> : null}
+          {record.explanation === undefined ? (
+            <p className="muted small">
+              Explanation computed now from the logged values, without logging them again (score {formatFixed(fresh?.score, 4)}).
+            </p>
+          ) : null}
           <Waterfall explanation={explanation} values={record.features} features={features} />
         </>
       ) : (
@@ -61,7 +65,12 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
           <dl className="facts">
             {Object.entries(record.features).map(([k, v]) => (
               <div key={k}>
-                <dt>{featureLabel(k, features.find((f) => f.name === k))}</dt>
+                <dt>
+                  {featureLabel(
+                    k,
+                    features.find((f) => f.name === k),
+                  )}
+                </dt>
                 <dd>{formatValue(k, v)}</dd>
               </div>
             ))}
@@ -137,18 +146,28 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
           {announce}
         </span>
       </div>
-      {logs.error !== undefined ? <ErrorState error={logs.error} what="loading the prediction log" onRetry={logs.reload} compact={records !== undefined} /> : null}
+      {logs.error !== undefined ? (
+        <ErrorState error={logs.error} what="loading the prediction log" onRetry={logs.reload} compact={records !== undefined} />
+      ) : null}
       {records === undefined ? (
-        logs.loading ? <Loading what="the latest predictions" /> : null
+        logs.loading ? (
+          <Loading what="the latest predictions" />
+        ) : null
       ) : records.length === 0 ? (
         <Empty title="No predictions yet">
-          <p>Score a transaction on the Score page, or replay the hold-out data with <code>fraudlens simulate</code>; new predictions appear here by themselves.</p>
+          <p>
+            Score a transaction on the Score page, or replay the hold-out data with <code>fraudlens simulate</code>; new
+            predictions appear here by themselves.
+          </p>
         </Empty>
       ) : (
         <div className="page-grid predictions-grid">
           <section className="card" aria-labelledby="latest-title">
             <h2 id="latest-title">
-              Latest predictions <span className="muted small">({formatCount(shown.length)} shown of the newest {formatCount(records.length)})</span>
+              Latest predictions{' '}
+              <span className="muted small">
+                ({formatCount(shown.length)} shown of the newest {formatCount(records.length)})
+              </span>
             </h2>
             <div className="table-scroll tall">
               <table className="data-table" data-testid="predictions-table">
@@ -172,17 +191,31 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
                 </thead>
                 <tbody>
                   {shown.map((r) => (
-                    <tr key={r.id} data-id={r.id} data-decision={r.decision} className={[fresh.has(r.id) ? 'new' : '', selected?.id === r.id ? 'selected' : ''].join(' ').trim() || undefined}>
+                    <tr
+                      key={r.id}
+                      data-id={r.id}
+                      data-decision={r.decision}
+                      className={
+                        [fresh.has(r.id) ? 'new' : '', selected?.id === r.id ? 'selected' : ''].join(' ').trim() || undefined
+                      }
+                    >
                       <td>{formatTime(r.timestamp)}</td>
                       <td className="num">{formatFixed(r.score, 4)}</td>
                       <td>
-                        <span className={`decision decision-${r.decision} small`}>{DECISION_LABEL[r.decision] ?? r.decision}</span>
+                        <span className={`decision decision-${r.decision} small`}>
+                          {DECISION_LABEL[r.decision] ?? r.decision}
+                        </span>
                       </td>
                       {columns.map((f) => (
                         <td key={f.name}>{formatValue(f.name, r.features[f.name])}</td>
                       ))}
                       <td>
-                        <button type="button" className="link-button" aria-pressed={selected?.id === r.id} onClick={() => setSelected(r)}>
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-pressed={selected?.id === r.id}
+                          onClick={() => setSelected(r)}
+                        >
                           Explain<span className="visually-hidden"> prediction {r.id.slice(0, 8)}</span>
                         </button>
                       </td>
@@ -190,7 +223,12 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
                   ))}
                 </tbody>
               </table>
-              {shown.length === 0 ? <p className="muted pad">No {DECISION_LABEL[filter as Decision]?.toLowerCase()} decisions among the newest {formatCount(records.length)} predictions.</p> : null}
+              {shown.length === 0 ? (
+                <p className="muted pad">
+                  No {DECISION_LABEL[filter as Decision]?.toLowerCase()} decisions among the newest {formatCount(records.length)}{' '}
+                  predictions.
+                </p>
+              ) : null}
             </div>
           </section>
           {selected !== null ? (

@@ -38,7 +38,8 @@ function toTransaction(texts: Texts, features: readonly FeatureSpec[]): { values
     } else if (f.type === 'numeric' || f.encoding === 'codes') {
       const v = Number(text);
       if (!Number.isFinite(v)) errors[f.name] = 'Enter a number, or leave empty for a missing value.';
-      else if (f.encoding === 'codes' && (!Number.isInteger(v) || v < 0)) errors[f.name] = 'Enter a category code (a whole number ≥ 0).';
+      else if (f.encoding === 'codes' && (!Number.isInteger(v) || v < 0))
+        errors[f.name] = 'Enter a category code (a whole number ≥ 0).';
       else values[f.name] = v;
     } else {
       values[f.name] = text;
@@ -51,7 +52,8 @@ function rangeHint(f: FeatureSpec): string {
   const s = f.stats;
   if (f.type !== 'numeric' || s === undefined) return f.encoding === 'codes' ? 'category code' : '';
   const parts: string[] = [];
-  if (typeof s.min === 'number' && typeof s.max === 'number') parts.push(`training range ${formatNumber(s.min, 6)} – ${formatNumber(s.max, 6)}`);
+  if (typeof s.min === 'number' && typeof s.max === 'number')
+    parts.push(`training range ${formatNumber(s.min, 6)} – ${formatNumber(s.max, 6)}`);
   if (typeof s.mean === 'number') parts.push(`mean ${formatNumber(s.mean, 4)}`);
   return parts.join(', ');
 }
@@ -78,7 +80,10 @@ export function ScorePage({ model }: { model: ModelInfo }) {
   };
   const [texts, setTexts] = useState<Texts>(() => toTexts(initial.values, features));
   // The example the form was last filled with, and its values as the form shows them.
-  const [loaded, setLoaded] = useState<{ example: Example; texts: Texts }>(() => ({ example: initial, texts: toTexts(initial.values, features) }));
+  const [loaded, setLoaded] = useState<{ example: Example; texts: Texts }>(() => ({
+    example: initial,
+    texts: toTexts(initial.values, features),
+  }));
   const edited = features.some((f) => (texts[f.name] ?? '') !== (loaded.texts[f.name] ?? ''));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [scored, setScored] = useState<Scored | null>(null);
@@ -96,7 +101,8 @@ export function ScorePage({ model }: { model: ModelInfo }) {
       setScored({ prediction, values });
     } catch (e) {
       setError(e);
-      if (isApiError(e) && e.field !== undefined && features.some((f) => f.name === e.field)) setFieldErrors({ [e.field]: e.message });
+      if (isApiError(e) && e.field !== undefined && features.some((f) => f.name === e.field))
+        setFieldErrors({ [e.field]: e.message });
     } finally {
       setBusy(false);
     }
@@ -114,17 +120,34 @@ export function ScorePage({ model }: { model: ModelInfo }) {
     void score(texts);
   }
 
-  const exampleReason = demo === null ? (logged.loading ? 'looking for examples in the prediction log…' : 'no approved and declined predictions in the log yet') : '';
+  const exampleReason =
+    demo === null
+      ? logged.loading
+        ? 'looking for examples in the prediction log…'
+        : 'no approved and declined predictions in the log yet'
+      : '';
 
   return (
     <div className="page-grid score-grid">
       <section className="card" aria-labelledby="tx-title">
         <h2 id="tx-title">Transaction</h2>
         <div className="button-row">
-          <button type="button" className="button" disabled={examples.legitimate === null || busy} onClick={() => examples.legitimate && load(examples.legitimate)} title={examples.legitimate ? examples.legitimate.source : exampleReason}>
+          <button
+            type="button"
+            className="button"
+            disabled={examples.legitimate === null || busy}
+            onClick={() => examples.legitimate && load(examples.legitimate)}
+            title={examples.legitimate ? examples.legitimate.source : exampleReason}
+          >
             Load a typical legitimate one
           </button>
-          <button type="button" className="button" disabled={examples.fraudulent === null || busy} onClick={() => examples.fraudulent && load(examples.fraudulent)} title={examples.fraudulent ? examples.fraudulent.source : exampleReason}>
+          <button
+            type="button"
+            className="button"
+            disabled={examples.fraudulent === null || busy}
+            onClick={() => examples.fraudulent && load(examples.fraudulent)}
+            title={examples.fraudulent ? examples.fraudulent.source : exampleReason}
+          >
             Load a typical fraudulent one
           </button>
         </div>
@@ -149,7 +172,14 @@ export function ScorePage({ model }: { model: ModelInfo }) {
                   {featureLabel(f.name, f)} <span className="field-name">{f.name}</span>
                 </label>
                 {isSelect ? (
-                  <select id={id} name={f.name} value={texts[f.name] ?? ''} onChange={(e) => setTexts({ ...texts, [f.name]: e.target.value })} aria-describedby={described} aria-invalid={err ? true : undefined}>
+                  <select
+                    id={id}
+                    name={f.name}
+                    value={texts[f.name] ?? ''}
+                    onChange={(e) => setTexts({ ...texts, [f.name]: e.target.value })}
+                    aria-describedby={described}
+                    aria-invalid={err ? true : undefined}
+                  >
                     <option value="">(missing)</option>
                     {(f.categories ?? []).map((c) => (
                       <option key={c} value={c}>
@@ -202,9 +232,14 @@ export function ScorePage({ model }: { model: ModelInfo }) {
           ) : null
         ) : (
           <div className={busy ? 'stale' : ''}>
-            <RiskBar score={scored.prediction.score} decision={scored.prediction.decision} thresholds={scored.prediction.thresholds} />
+            <RiskBar
+              score={scored.prediction.score}
+              decision={scored.prediction.decision}
+              thresholds={scored.prediction.thresholds}
+            />
             <p className="muted small">
-              Model {scored.prediction.model_version} · answered in {formatFixed(scored.prediction.latency_ms, 2)} ms · prediction {scored.prediction.id}
+              Model {scored.prediction.model_version} · answered in {formatFixed(scored.prediction.latency_ms, 2)} ms · prediction{' '}
+              {scored.prediction.id}
             </p>
             {scored.prediction.explanation ? (
               <Waterfall explanation={scored.prediction.explanation} values={scored.values} features={features} />

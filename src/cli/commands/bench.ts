@@ -94,7 +94,14 @@ function best(repeats: number, run: () => void): number {
 }
 
 /** Per-call latency percentiles (µs), cycling through the data's rows, after a warm-up. */
-function latencies(calls: number, rows: number, m: number, x: Float32Array, row: Float64Array, call: () => void): { p50: number; p99: number } {
+function latencies(
+  calls: number,
+  rows: number,
+  m: number,
+  x: Float32Array,
+  row: Float64Array,
+  call: () => void,
+): { p50: number; p99: number } {
   const times = new Float64Array(calls);
   for (let i = 0; i < calls; i++) {
     const r = i % rows;

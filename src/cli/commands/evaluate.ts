@@ -11,7 +11,13 @@ import { Predictor } from '../../core/engine/predict.js';
 import { calibrationTable, confusionAt, evaluateScores } from '../../core/training/index.js';
 import { requireColumn, type Table } from '../../core/data/table.js';
 import { readModelFile } from '../../io/model-file.js';
-import { addStrictCategoriesOption, loadScoringData, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
+import {
+  addStrictCategoriesOption,
+  loadScoringData,
+  reportUnknownCategories,
+  unknownCategoryRule,
+  unknownCategorySummary,
+} from '../data.js';
 import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
 import { csvReadOptions, delimiterOption, type DelimiterFlag } from '../options.js';
 import { deriveToTemporaryFile } from '../feature-file.js';
@@ -21,19 +27,43 @@ export function registerEvaluate(program: Command): void {
     .command('evaluate')
     .description('measure a model on labelled data')
     .requiredOption('--model <file>', 'a fraudlens model or an XGBoost JSON model')
-    .requiredOption('--data <file>', 'CSV or CSV.gz with the model features and the label (raw events, sorted by time, for a model with feature definitions)')
+    .requiredOption(
+      '--data <file>',
+      'CSV or CSV.gz with the model features and the label (raw events, sorted by time, for a model with feature definitions)',
+    )
     .requiredOption('--label <col>', 'the 0/1 label column')
     .option('--positive-label <value>', POSITIVE_LABEL_HELP)
     .option('--json', 'print one JSON object')
     .addOption(delimiterOption());
-  addStrictCategoriesOption(command)
-    .action(async (opts: { model: string; data: string; label: string; positiveLabel?: string; json?: boolean; strictCategories?: boolean } & DelimiterFlag) => {
+  addStrictCategoriesOption(command).action(
+    async (
+      opts: {
+        model: string;
+        data: string;
+        label: string;
+        positiveLabel?: string;
+        json?: boolean;
+        strictCategories?: boolean;
+      } & DelimiterFlag,
+    ) => {
       const { model } = await readModelFile(opts.model);
       // A model with feature definitions reads raw events: derive its features first, as training did.
-      const derived = model.featureDefinitions ? await deriveToTemporaryFile(model.featureDefinitions.definitions, { data: opts.data, keep: [opts.label], csv: csvReadOptions(opts) }) : undefined;
+      const derived = model.featureDefinitions
+        ? await deriveToTemporaryFile(model.featureDefinitions.definitions, {
+            data: opts.data,
+            keep: [opts.label],
+            csv: csvReadOptions(opts),
+          })
+        : undefined;
       let data;
       try {
-        data = await loadScoringData(derived?.path ?? opts.data, model, [opts.label], unknownCategoryRule(opts), derived ? {} : csvReadOptions(opts));
+        data = await loadScoringData(
+          derived?.path ?? opts.data,
+          model,
+          [opts.label],
+          unknownCategoryRule(opts),
+          derived ? {} : csvReadOptions(opts),
+        );
       } finally {
         await derived?.remove();
       }
@@ -66,10 +96,16 @@ export function registerEvaluate(program: Command): void {
         `at review ≥ ${review.toPrecision(4)}: precision ${pct(report.at_review.precision)}, recall ${pct(report.at_review.recall)}, F1 ${report.at_review.f1.toFixed(3)} (${report.at_review.tp + report.at_review.fp} flagged)`,
         `at decline ≥ ${decline.toPrecision(4)}: precision ${pct(report.at_decline.precision)}, recall ${pct(report.at_decline.recall)}, F1 ${report.at_decline.f1.toFixed(3)} (${report.at_decline.tp + report.at_decline.fp} flagged)`,
         'calibration (score bin: rows, mean score, fraud rate):',
-        ...report.calibration.filter((b) => b.count > 0).map((b) => `  ${b.lower.toFixed(1)}–${b.upper.toFixed(1)}: ${String(b.count).padStart(7)}  ${b.meanPredicted!.toFixed(4)}  ${b.observedRate!.toFixed(4)}`),
+        ...report.calibration
+          .filter((b) => b.count > 0)
+          .map(
+            (b) =>
+              `  ${b.lower.toFixed(1)}–${b.upper.toFixed(1)}: ${String(b.count).padStart(7)}  ${b.meanPredicted!.toFixed(4)}  ${b.observedRate!.toFixed(4)}`,
+          ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
-    });
+    },
+  );
 }
 
 /**
@@ -81,7 +117,11 @@ function requireBothClasses(labels: Uint8Array, file: string, column: string): v
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i];
   if (positives === 0 || positives === labels.length) {
-    throw new FraudlensError('INPUT_ONE_CLASS', `the ${labels.length} labels are all ${positives === 0 ? '0' : '1'} (${positives} positive, ${labels.length - positives} negative); ROC-AUC, PR-AUC and recall need both classes (fraudlens predict scores without labels)`, { file, column });
+    throw new FraudlensError(
+      'INPUT_ONE_CLASS',
+      `the ${labels.length} labels are all ${positives === 0 ? '0' : '1'} (${positives} positive, ${labels.length - positives} negative); ROC-AUC, PR-AUC and recall need both classes (fraudlens predict scores without labels)`,
+      { file, column },
+    );
   }
 }
 
@@ -93,7 +133,11 @@ export function readLabels(table: Table, name: string): Uint8Array {
     const v = col.kind === 'numeric' ? col.values[i] : Number(col.codes[i] < 0 ? NaN : col.categories[col.codes[i]]);
     if (v !== 0 && v !== 1) {
       const shown = col.kind === 'numeric' ? String(col.values[i]) : col.codes[i] < 0 ? '(empty)' : col.categories[col.codes[i]];
-      throw new FraudlensError('INPUT_BAD_LABEL', `label "${shown}" is not 0 or 1`, { file: table.source, row: i + 1, column: name });
+      throw new FraudlensError('INPUT_BAD_LABEL', `label "${shown}" is not 0 or 1`, {
+        file: table.source,
+        row: i + 1,
+        column: name,
+      });
     }
     out[i] = v;
   }

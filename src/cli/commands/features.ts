@@ -31,15 +31,26 @@ export function registerFeatures(program: Command): void {
     .option('--json', 'print the summary as one JSON object')
     .addOption(delimiterOption())
     .action(async (flags: FeaturesFlags) => {
-      if (flags.out === flags.data) throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
+      if (flags.out === flags.data)
+        throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
       const defs = await loadDefinitionsFile(flags.defs);
-      const summary = await writeFeatureFile(defs, { data: flags.data, out: flags.out, keep: flags.keep, sort: flags.sort, csv: csvReadOptions(flags) });
+      const summary = await writeFeatureFile(defs, {
+        data: flags.data,
+        out: flags.out,
+        keep: flags.keep,
+        sort: flags.sort,
+        csv: csvReadOptions(flags),
+      });
       const rate = Math.round(summary.rows / Math.max(summary.seconds, 1e-9));
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ out: flags.out, rows: summary.rows, duplicates: summary.duplicates, entities: summary.entities, features: summary.columns.length - 2 - (flags.keep?.length ?? 0), seconds: summary.seconds, rows_per_second: rate })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ out: flags.out, rows: summary.rows, duplicates: summary.duplicates, entities: summary.entities, features: summary.columns.length - 2 - (flags.keep?.length ?? 0), seconds: summary.seconds, rows_per_second: rate })}\n`,
+        );
         return;
       }
-      const entities = Object.entries(summary.entities).map(([name, n]) => `${n} ${name}`).join(', ');
+      const entities = Object.entries(summary.entities)
+        .map(([name, n]) => `${n} ${name}`)
+        .join(', ');
       process.stderr.write(
         `derived ${summary.columns.length - 2 - (flags.keep?.length ?? 0)} features for ${summary.rows} rows in ${summary.seconds.toFixed(2)} s (${rate} rows/s; entities: ${entities || 'none'})` +
           `${summary.duplicates > 0 ? `; ${summary.duplicates} duplicate event ids written but not counted again` : ''} → ${flags.out}\n`,

@@ -36,13 +36,22 @@ export function registerInfo(program: Command): void {
         `trees ${info.trees}, max depth ${info.max_depth}, nodes ${info.nodes}, leaves ${info.leaves}`,
         `thresholds: review ≥ ${info.thresholds.review}, decline ≥ ${info.thresholds.decline}${info.thresholds.rule ? ` (${info.thresholds.rule})` : ''}`,
         `features (${info.features.length}):`,
-        ...info.features.map((f) => `  ${f.name.padEnd(24)} ${f.type}${f.type === 'categorical' ? ` (${f.categories} categories)` : ''}`),
+        ...info.features.map(
+          (f) => `  ${f.name.padEnd(24)} ${f.type}${f.type === 'categorical' ? ` (${f.categories} categories)` : ''}`,
+        ),
       ];
       if (info.derived_features) {
-        lines.push(`derived features (${info.derived_features.features.length}, definitions ${info.derived_features.hash.slice(0, 12)}; raw events in):`);
+        lines.push(
+          `derived features (${info.derived_features.features.length}, definitions ${info.derived_features.hash.slice(0, 12)}; raw events in):`,
+        );
         for (const f of info.derived_features.features) lines.push(`  ${f.name.padEnd(24)} ${f.how}`);
       }
-      if (info.metrics) lines.push(`metrics: ${Object.entries(info.metrics).map(([k, v]) => `${k} ${formatMetric(k, v)}`).join(', ')}`);
+      if (info.metrics)
+        lines.push(
+          `metrics: ${Object.entries(info.metrics)
+            .map(([k, v]) => `${k} ${formatMetric(k, v)}`)
+            .join(', ')}`,
+        );
       if (info.created_at) lines.push(`created ${info.created_at}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -36,7 +36,11 @@ export function registerServe(program: Command): void {
       if (v !== undefined) flags[s.key] = v;
     }
     // A configuration mistake surfaces as CONFIG_INVALID, which the CLI reports with exit code 2.
-    const config = loadConfig({ flags, extraSettings: pluginSettings(), ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}) });
+    const config = loadConfig({
+      flags,
+      extraSettings: pluginSettings(),
+      ...(opts.envFile !== undefined ? { envFile: opts.envFile } : {}),
+    });
     if (config.workers > 1 && cluster.isPrimary) {
       const code = await runPrimary(config);
       if (code !== 0) throw new CommanderError(code, 'fraudlens.workers', 'workers failed');

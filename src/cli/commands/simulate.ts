@@ -50,7 +50,6 @@ const PROGRESS_EVERY_S = 10;
  */
 export const DEFAULT_SEED = 35;
 
-
 interface DriftShift {
   feature: string;
   factor: number;
@@ -118,7 +117,9 @@ function driftOption(text: string, previous: DriftShift[] = []): DriftShift[] {
   const m = /^([^:]+):(.+)$/.exec(text.trim());
   const factor = m ? Number(m[2]) : NaN;
   if (!m || !Number.isFinite(factor)) {
-    throw new FraudlensError('INPUT_INVALID', `--drift must be feature:factor with a finite number, e.g. amt:3, got "${text}"`, { field: '--drift' });
+    throw new FraudlensError('INPUT_INVALID', `--drift must be feature:factor with a finite number, e.g. amt:3, got "${text}"`, {
+      field: '--drift',
+    });
   }
   return [...previous, { feature: m[1].trim(), factor }];
 }
@@ -130,7 +131,8 @@ function targetOption(text: string): string {
   } catch {
     throw new FraudlensError('INPUT_INVALID', `--target must be an http(s) URL, got "${text}"`, { field: '--target' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FraudlensError('INPUT_INVALID', `--target must be an http(s) URL, got "${text}"`, { field: '--target' });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new FraudlensError('INPUT_INVALID', `--target must be an http(s) URL, got "${text}"`, { field: '--target' });
   return url.href.replace(/\/+$/, '');
 }
 
@@ -145,20 +147,34 @@ function headers(apiKey: string | null, json: boolean): Record<string, string> {
 async function targetFeatures(target: string, apiKey: string | null): Promise<ModelFeature[]> {
   let body: unknown;
   try {
-    const res = await fetch(`${target}/model`, { headers: headers(apiKey, false), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(`${target}/model`, {
+      headers: headers(apiKey, false),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     body = await res.json();
     if (!res.ok) {
       const b = body as { code?: string; message?: string };
-      throw new FraudlensError('INPUT_INVALID', `GET ${target}/model answered HTTP ${res.status}${b.code ? ` ${b.code}: ${b.message ?? ''}` : ''}`, { field: '--target' });
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `GET ${target}/model answered HTTP ${res.status}${b.code ? ` ${b.code}: ${b.message ?? ''}` : ''}`,
+        { field: '--target' },
+      );
     }
   } catch (e) {
     if (e instanceof FraudlensError) throw e;
     const err = e as Error & { cause?: { code?: string } };
     const why = err.cause?.code ?? (err.name === 'TimeoutError' ? 'no answer in time' : err.message);
-    throw new FraudlensError('INPUT_INVALID', `cannot read the model of ${target} (GET /model): ${why}; is \`fraudlens serve\` running there?`, { field: '--target' });
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `cannot read the model of ${target} (GET /model): ${why}; is \`fraudlens serve\` running there?`,
+      { field: '--target' },
+    );
   }
   const features = (body as { features?: unknown }).features;
-  if (!Array.isArray(features) || !features.every((f) => typeof f === 'object' && f !== null && typeof (f as ModelFeature).name === 'string')) {
+  if (
+    !Array.isArray(features) ||
+    !features.every((f) => typeof f === 'object' && f !== null && typeof (f as ModelFeature).name === 'string')
+  ) {
     throw new FraudlensError('INPUT_INVALID', `GET ${target}/model did not list the model's features`, { field: '--target' });
   }
   return features as ModelFeature[];
@@ -168,7 +184,11 @@ async function targetFeatures(target: string, apiKey: string | null): Promise<Mo
  * Turns table rows into request bodies on demand (with the drift shifts applied), so a large file
  * is not held twice in memory.
  */
-function rowReader(table: Table, features: readonly ModelFeature[], drift: readonly DriftShift[]): (row: number) => Record<string, Value> {
+function rowReader(
+  table: Table,
+  features: readonly ModelFeature[],
+  drift: readonly DriftShift[],
+): (row: number) => Record<string, Value> {
   const factors = new Map(drift.map((d) => [d.feature, d.factor]));
   const columns = features.map((f) => ({ name: f.name, column: requireColumn(table, f.name), factor: factors.get(f.name) }));
   return (row) => {
@@ -206,8 +226,16 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
   const byName = new Map(features.map((f) => [f.name, f]));
   for (const d of options.drift) {
     const f = byName.get(d.feature);
-    if (f === undefined) throw new FraudlensError('INPUT_INVALID', `--drift names "${d.feature}", which is not a feature of the target's model (${features.map((x) => x.name).join(', ')})`, { field: '--drift' });
-    if (f.type !== 'numeric') throw new FraudlensError('INPUT_INVALID', `--drift can only shift a numeric feature; "${d.feature}" is categorical`, { field: '--drift' });
+    if (f === undefined)
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `--drift names "${d.feature}", which is not a feature of the target's model (${features.map((x) => x.name).join(', ')})`,
+        { field: '--drift' },
+      );
+    if (f.type !== 'numeric')
+      throw new FraudlensError('INPUT_INVALID', `--drift can only shift a numeric feature; "${d.feature}" is categorical`, {
+        field: '--drift',
+      });
   }
   const types: Record<string, 'numeric' | 'categorical'> = {};
   for (const f of features) types[f.name] = f.type === 'numeric' || f.encoding === 'codes' ? 'numeric' : 'categorical';
@@ -241,8 +269,18 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
   const send = async (body: Record<string, Value>): Promise<void> => {
     const t0 = performance.now();
     try {
-      const res = await fetch(url, { method: 'POST', headers: requestHeaders, body: JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-      const answer = (await res.json().catch(() => null)) as { score?: number; decision?: string; code?: string; message?: string } | null;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: requestHeaders,
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const answer = (await res.json().catch(() => null)) as {
+        score?: number;
+        decision?: string;
+        code?: string;
+        message?: string;
+      } | null;
       latencies.push(performance.now() - t0);
       if (res.ok && answer !== null && typeof answer.score === 'number') {
         ok++;
@@ -324,7 +362,11 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
     skipped,
     decisions,
     mean_score: ok > 0 ? scoreSum / ok : null,
-    latency_ms: { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted.length > 0 ? sorted[sorted.length - 1] : null },
+    latency_ms: {
+      p50: percentile(sorted, 0.5),
+      p95: percentile(sorted, 0.95),
+      max: sorted.length > 0 ? sorted[sorted.length - 1] : null,
+    },
     errors,
     drift: options.drift,
     stopped_by: stoppedBy,
@@ -336,11 +378,18 @@ function formatSummary(s: SimulateSummary): string {
   const ms = (v: number | null): string => (v === null ? '-' : v.toFixed(1));
   const lines = [
     `simulate: ${s.sent} requests in ${s.elapsed_s.toFixed(1)} s (${s.rate_per_s.toFixed(1)}/s) to ${s.target}: ${s.ok} ok, ${s.failed} failed`,
-    `  decisions: ${Object.entries(s.decisions).map(([d, n]) => `${d} ${n}`).join(', ') || 'none'}; mean score ${s.mean_score === null ? '-' : s.mean_score.toFixed(4)}`,
+    `  decisions: ${
+      Object.entries(s.decisions)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', ') || 'none'
+    }; mean score ${s.mean_score === null ? '-' : s.mean_score.toFixed(4)}`,
     `  latency (ms, as seen by this client): p50 ${ms(s.latency_ms.p50)}, p95 ${ms(s.latency_ms.p95)}, max ${ms(s.latency_ms.max)}`,
   ];
   if (s.drift.length > 0) lines.push(`  drift: ${s.drift.map((d) => `${d.feature} x ${d.factor}`).join(', ')}`);
-  if (s.skipped > 0) lines.push(`  skipped: ${s.skipped} scheduled requests (the API was slower than the rate; raise --concurrency or lower --rate)`);
+  if (s.skipped > 0)
+    lines.push(
+      `  skipped: ${s.skipped} scheduled requests (the API was slower than the rate; raise --concurrency or lower --rate)`,
+    );
   for (const [code, e] of Object.entries(s.errors)) lines.push(`  error ${code}: ${e.count} (e.g. ${e.example})`);
   if (s.stopped_by === 'signal') lines.push('  stopped early by a signal');
   return lines.join('\n') + '\n';
@@ -349,10 +398,16 @@ function formatSummary(s: SimulateSummary): string {
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
-    .description('replay held-out transactions against a running API (POST /predict) at a steady rate; optionally shift a numeric feature to show drift')
+    .description(
+      'replay held-out transactions against a running API (POST /predict) at a steady rate; optionally shift a numeric feature to show drift',
+    )
     .requiredOption('--target <url>', 'base URL of the API, e.g. http://localhost:8000', targetOption)
     .requiredOption('--rate <n>', 'requests per second', numberIn('--rate', 0, MAX_RATE, { minExclusive: true }))
-    .option('--duration <s>', `stop after this many seconds (default ${DEFAULT_DURATION_S} unless --count is given)`, numberIn('--duration', 0, 7 * 86_400, { minExclusive: true }))
+    .option(
+      '--duration <s>',
+      `stop after this many seconds (default ${DEFAULT_DURATION_S} unless --count is given)`,
+      numberIn('--duration', 0, 7 * 86_400, { minExclusive: true }),
+    )
     .option('--count <n>', 'stop after this many requests', positiveInt('--count'))
     .option('--drift <feature:factor>', 'multiply a numeric feature by factor in every request (repeatable)', driftOption)
     .option('--data <file>', 'CSV or CSV.gz of transactions (default: the bundled demo hold-out set)')
@@ -360,26 +415,43 @@ export function registerSimulate(program: Command): void {
     .option('--concurrency <n>', 'most requests awaiting an answer at once', positiveInt('--concurrency'), 16)
     .option('--seed <n>', `seed of the shuffled replay order (default ${DEFAULT_SEED})`, nonNegativeInt('--seed'), DEFAULT_SEED)
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { target: string; rate: number; duration?: number; count?: number; drift?: DriftShift[]; data?: string; explain?: boolean; concurrency: number; seed: number; json?: boolean }) => {
-      const summary = await runSimulation(
-        {
-          target: opts.target,
-          rate: opts.rate,
-          ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
-          ...(opts.count !== undefined ? { count: opts.count } : {}),
-          data: opts.data !== undefined ? resolve(opts.data) : DEFAULT_DATA,
-          drift: opts.drift ?? [],
-          explain: opts.explain === true,
-          concurrency: opts.concurrency,
-          seed: opts.seed,
-          apiKey: process.env.API_KEY || null,
-        },
-        (line) => process.stderr.write(`${line}\n`),
-      );
-      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-      if (summary.sent > 0 && summary.ok === 0) {
-        const first = Object.entries(summary.errors)[0];
-        throw new FraudlensError('INPUT_INVALID', `none of the ${summary.sent} requests to ${summary.target} succeeded${first ? ` (${first[0]}: ${first[1].example})` : ''}`, { field: '--target' });
-      }
-    });
+    .action(
+      async (opts: {
+        target: string;
+        rate: number;
+        duration?: number;
+        count?: number;
+        drift?: DriftShift[];
+        data?: string;
+        explain?: boolean;
+        concurrency: number;
+        seed: number;
+        json?: boolean;
+      }) => {
+        const summary = await runSimulation(
+          {
+            target: opts.target,
+            rate: opts.rate,
+            ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+            ...(opts.count !== undefined ? { count: opts.count } : {}),
+            data: opts.data !== undefined ? resolve(opts.data) : DEFAULT_DATA,
+            drift: opts.drift ?? [],
+            explain: opts.explain === true,
+            concurrency: opts.concurrency,
+            seed: opts.seed,
+            apiKey: process.env.API_KEY || null,
+          },
+          (line) => process.stderr.write(`${line}\n`),
+        );
+        process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+        if (summary.sent > 0 && summary.ok === 0) {
+          const first = Object.entries(summary.errors)[0];
+          throw new FraudlensError(
+            'INPUT_INVALID',
+            `none of the ${summary.sent} requests to ${summary.target} succeeded${first ? ` (${first[0]}: ${first[1].example})` : ''}`,
+            { field: '--target' },
+          );
+        }
+      },
+    );
 }

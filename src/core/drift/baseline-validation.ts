@@ -44,7 +44,8 @@ function stringAt(v: unknown, field: string): string {
 }
 
 function countAt(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(field, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    fail(field, `must be a non-negative integer, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -70,7 +71,8 @@ function countsAt(v: unknown, field: string, length: number): number[] {
 function edgesAt(v: unknown, field: string): number[] {
   const edges = numbersAt(v, field, MAX_BASELINE_BINS);
   for (let i = 1; i < edges.length; i++) {
-    if (!(edges[i] > edges[i - 1])) fail(`${field}[${i}]`, `edges must be strictly increasing (${edges[i - 1]} then ${edges[i]})`);
+    if (!(edges[i] > edges[i - 1]))
+      fail(`${field}[${i}]`, `edges must be strictly increasing (${edges[i - 1]} then ${edges[i]})`);
   }
   return edges;
 }
@@ -84,7 +86,8 @@ function sum(values: readonly number[]): number {
 function rateAt(v: unknown, field: string, missing: number, rows: number): number {
   const rate = finiteAt(v, field);
   const expected = rows > 0 ? missing / rows : 0;
-  if (Math.abs(rate - expected) > RATE_TOLERANCE) fail(field, `is ${rate} but ${missing} of ${rows} rows are missing (${expected})`);
+  if (Math.abs(rate - expected) > RATE_TOLERANCE)
+    fail(field, `is ${rate} but ${missing} of ${rows} rows are missing (${expected})`);
   return rate;
 }
 
@@ -107,28 +110,42 @@ function statsAt(raw: Record<string, unknown>, where: string, observed: number):
 }
 
 /** Bins, stats and sample shared by numeric features and the score. */
-function binnedAt(raw: Record<string, unknown>, where: string, reservoirSize: number, float32Sample: boolean): Summary & { observed: number } {
+function binnedAt(
+  raw: Record<string, unknown>,
+  where: string,
+  reservoirSize: number,
+  float32Sample: boolean,
+): Summary & { observed: number } {
   const edges = edgesAt(raw.edges, `${where}.edges`);
   const counts = countsAt(raw.counts, `${where}.counts`, edges.length + 1);
   const observed = sum(counts);
   const stats = statsAt(raw, where, observed);
   const distinct = countAt(raw.distinct, `${where}.distinct`);
-  if (distinct > observed || (observed > 0 && distinct === 0)) fail(`${where}.distinct`, `${distinct} distinct values is impossible with ${observed} observations`);
+  if (distinct > observed || (observed > 0 && distinct === 0))
+    fail(`${where}.distinct`, `${distinct} distinct values is impossible with ${observed} observations`);
   const sampleRaw = numbersAt(raw.sample, `${where}.sample`, Math.min(reservoirSize, observed));
   // Feature values are float32 (what the model sees); the file keeps their shortest decimals.
   const sample = Float64Array.from(sampleRaw, float32Sample ? Math.fround : (v) => v);
   if (stats.min !== null && stats.max !== null) {
     for (let i = 0; i < sample.length; i++) {
-      if (sample[i] < stats.min || sample[i] > stats.max) fail(`${where}.sample[${i}]`, `value ${sample[i]} lies outside [min, max] = [${stats.min}, ${stats.max}]`);
+      if (sample[i] < stats.min || sample[i] > stats.max)
+        fail(`${where}.sample[${i}]`, `value ${sample[i]} lies outside [min, max] = [${stats.min}, ${stats.max}]`);
     }
   }
   return { edges, counts, ...stats, distinct, sample, observed };
 }
 
-function parseNumericFeature(f: Record<string, unknown>, where: string, name: string, rows: number, reservoirSize: number): NumericFeatureBaseline {
+function parseNumericFeature(
+  f: Record<string, unknown>,
+  where: string,
+  name: string,
+  rows: number,
+  reservoirSize: number,
+): NumericFeatureBaseline {
   const b = binnedAt(f, where, reservoirSize, true);
   const missing = countAt(f.missing, `${where}.missing`);
-  if (b.observed + missing !== rows) fail(`${where}.counts`, `counts (${b.observed}) plus missing (${missing}) must equal rows (${rows})`);
+  if (b.observed + missing !== rows)
+    fail(`${where}.counts`, `counts (${b.observed}) plus missing (${missing}) must equal rows (${rows})`);
   return {
     name,
     type: 'numeric',
@@ -145,26 +162,37 @@ function parseNumericFeature(f: Record<string, unknown>, where: string, name: st
   };
 }
 
-function parseCategoricalFeature(f: Record<string, unknown>, where: string, name: string, rows: number, maxCategories: number): CategoricalFeatureBaseline {
+function parseCategoricalFeature(
+  f: Record<string, unknown>,
+  where: string,
+  name: string,
+  rows: number,
+  maxCategories: number,
+): CategoricalFeatureBaseline {
   const encoding = f.encoding;
-  if (encoding !== 'names' && encoding !== 'codes') fail(`${where}.encoding`, `must be "names" or "codes", got ${JSON.stringify(encoding)}`);
+  if (encoding !== 'names' && encoding !== 'codes')
+    fail(`${where}.encoding`, `must be "names" or "codes", got ${JSON.stringify(encoding)}`);
   if (!Array.isArray(f.categories)) fail(`${where}.categories`, 'must be an array of strings');
-  if (f.categories.length > maxCategories) fail(`${where}.categories`, `has ${f.categories.length} entries, more than options.max_categories (${maxCategories})`);
+  if (f.categories.length > maxCategories)
+    fail(`${where}.categories`, `has ${f.categories.length} entries, more than options.max_categories (${maxCategories})`);
   const categories = f.categories.map((c, i) => {
     if (typeof c !== 'string') fail(`${where}.categories[${i}]`, `must be a string, got ${JSON.stringify(c)}`);
     return c;
   });
   if (new Set(categories).size !== categories.length) fail(`${where}.categories`, 'lists a category twice');
   const codes = numbersAt(f.codes, `${where}.codes`, MAX_CATEGORIES_LIMIT);
-  if (codes.length !== categories.length) fail(`${where}.codes`, `has ${codes.length} entries, expected one per category (${categories.length})`);
+  if (codes.length !== categories.length)
+    fail(`${where}.codes`, `has ${codes.length} entries, expected one per category (${categories.length})`);
   codes.forEach((c, i) => {
     if (!Number.isSafeInteger(c) || c < 0) fail(`${where}.codes[${i}]`, `must be a non-negative integer, got ${c}`);
-    if (encoding === 'codes' && categories[i] !== String(c)) fail(`${where}.categories[${i}]`, `a code-encoded category is labelled by its code (${c}), got "${categories[i]}"`);
+    if (encoding === 'codes' && categories[i] !== String(c))
+      fail(`${where}.categories[${i}]`, `a code-encoded category is labelled by its code (${c}), got "${categories[i]}"`);
   });
   if (new Set(codes).size !== codes.length) fail(`${where}.codes`, 'lists a code twice');
   const counts = countsAt(f.counts, `${where}.counts`, categories.length + 1);
   const missing = countAt(f.missing, `${where}.missing`);
-  if (sum(counts) + missing !== rows) fail(`${where}.counts`, `counts (${sum(counts)}) plus missing (${missing}) must equal rows (${rows})`);
+  if (sum(counts) + missing !== rows)
+    fail(`${where}.counts`, `counts (${sum(counts)}) plus missing (${missing}) must equal rows (${rows})`);
   return {
     name,
     type: 'categorical',
@@ -188,7 +216,10 @@ export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBas
   const root = objectAt(raw, '(root)');
   if (root.format !== BASELINE_FORMAT) fail('format', `expected "${BASELINE_FORMAT}", got ${JSON.stringify(root.format)}`);
   if (root.format_version !== BASELINE_FORMAT_VERSION) {
-    fail('format_version', `version ${JSON.stringify(root.format_version)} is not supported (this fraudlens reads version ${BASELINE_FORMAT_VERSION}); rebuild it with "fraudlens baseline"`);
+    fail(
+      'format_version',
+      `version ${JSON.stringify(root.format_version)} is not supported (this fraudlens reads version ${BASELINE_FORMAT_VERSION}); rebuild it with "fraudlens baseline"`,
+    );
   }
   const modelVersion = stringAt(root.model_version, 'model_version');
   const createdAt = stringAt(root.created_at, 'created_at');
@@ -198,11 +229,13 @@ export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBas
   const bins = countAt(opts.bins, 'options.bins');
   if (bins < 2 || bins > MAX_BASELINE_BINS) fail('options.bins', `must be from 2 to ${MAX_BASELINE_BINS}, got ${bins}`);
   const reservoirSize = countAt(opts.reservoir_size, 'options.reservoir_size');
-  if (reservoirSize > MAX_RESERVOIR_SIZE) fail('options.reservoir_size', `must be at most ${MAX_RESERVOIR_SIZE}, got ${reservoirSize}`);
+  if (reservoirSize > MAX_RESERVOIR_SIZE)
+    fail('options.reservoir_size', `must be at most ${MAX_RESERVOIR_SIZE}, got ${reservoirSize}`);
   const seed = finiteAt(opts.seed, 'options.seed');
   if (!Number.isSafeInteger(seed)) fail('options.seed', `must be an integer, got ${seed}`);
   const maxCategories = countAt(opts.max_categories, 'options.max_categories');
-  if (maxCategories < 1 || maxCategories > MAX_CATEGORIES_LIMIT) fail('options.max_categories', `must be from 1 to ${MAX_CATEGORIES_LIMIT}, got ${maxCategories}`);
+  if (maxCategories < 1 || maxCategories > MAX_CATEGORIES_LIMIT)
+    fail('options.max_categories', `must be from 1 to ${MAX_CATEGORIES_LIMIT}, got ${maxCategories}`);
 
   if (!Array.isArray(root.features) || root.features.length === 0) fail('features', 'must be a non-empty array');
   const seen = new Set<string>();
@@ -220,7 +253,8 @@ export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBas
   const scoreRaw = objectAt(root.score, 'score');
   const s = binnedAt(scoreRaw, 'score', reservoirSize, false);
   if (s.observed !== rows) fail('score.counts', `score counts (${s.observed}) must equal rows (${rows})`);
-  if ((s.min !== null && s.min < 0) || (s.max !== null && s.max > 1)) fail('score', `scores are probabilities in [0, 1], got min ${s.min} and max ${s.max}`);
+  if ((s.min !== null && s.min < 0) || (s.max !== null && s.max > 1))
+    fail('score', `scores are probabilities in [0, 1], got min ${s.min} and max ${s.max}`);
 
   const baseline: DriftBaseline = {
     format: BASELINE_FORMAT,
@@ -230,7 +264,16 @@ export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBas
     rows,
     options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
     features,
-    score: { edges: s.edges, counts: s.counts, mean: s.mean, std: s.std, min: s.min, max: s.max, distinct: s.distinct, sample: Array.from(s.sample) },
+    score: {
+      edges: s.edges,
+      counts: s.counts,
+      mean: s.mean,
+      std: s.std,
+      min: s.min,
+      max: s.max,
+      distinct: s.distinct,
+      sample: Array.from(s.sample),
+    },
   };
   if (model !== undefined) checkBaselineFitsModel(baseline, model);
   return baseline;
@@ -247,7 +290,9 @@ export function parseBaseline(text: string, model?: FraudlensModel): DriftBaseli
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new FraudlensError('BASELINE_INVALID', `drift baseline is not valid JSON (${(e as Error).message})`, { field: '(root)' });
+    throw new FraudlensError('BASELINE_INVALID', `drift baseline is not valid JSON (${(e as Error).message})`, {
+      field: '(root)',
+    });
   }
   return baselineFromJson(raw, model);
 }
@@ -261,7 +306,10 @@ export function parseBaseline(text: string, model?: FraudlensModel): DriftBaseli
  */
 export function checkBaselineFitsModel(baseline: DriftBaseline, model: FraudlensModel): void {
   if (baseline.model_version !== model.version) {
-    fail('model_version', `the baseline was built for model "${baseline.model_version}" but the model is "${model.version}"; rebuild it with "fraudlens baseline"`);
+    fail(
+      'model_version',
+      `the baseline was built for model "${baseline.model_version}" but the model is "${model.version}"; rebuild it with "fraudlens baseline"`,
+    );
   }
   if (baseline.features.length !== model.features.length) {
     fail('features', `the baseline has ${baseline.features.length} features but the model has ${model.features.length}`);
@@ -273,7 +321,8 @@ export function checkBaselineFitsModel(baseline: DriftBaseline, model: Fraudlens
     if (f.type !== spec.type) fail(`${where}.type`, `is ${f.type} but the model's feature "${spec.name}" is ${spec.type}`);
     if (f.type !== 'categorical') return;
     const encoding = spec.encoding ?? 'names';
-    if (f.encoding !== encoding) fail(`${where}.encoding`, `is "${f.encoding}" but the model encodes "${spec.name}" as ${encoding}`);
+    if (f.encoding !== encoding)
+      fail(`${where}.encoding`, `is "${f.encoding}" but the model encodes "${spec.name}" as ${encoding}`);
     if (encoding !== 'names') return;
     const known = spec.categories ?? [];
     f.categories.forEach((c, k) => {

@@ -135,7 +135,11 @@ export interface BaselineOptions {
 function optionInt(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new FraudlensError('INPUT_INVALID', `Baseline option ${name} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field: name });
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `Baseline option ${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
+      { field: name },
+    );
   }
   return value;
 }
@@ -242,7 +246,16 @@ function summarise(observed: Float64Array, bins: number, reservoirSize: number, 
   };
 }
 
-function numericBaseline(spec: FeatureSpec, x: Float32Array, j: number, m: number, rows: number, bins: number, reservoirSize: number, rng: DriftRandom): NumericFeatureBaseline {
+function numericBaseline(
+  spec: FeatureSpec,
+  x: Float32Array,
+  j: number,
+  m: number,
+  rows: number,
+  bins: number,
+  reservoirSize: number,
+  rng: DriftRandom,
+): NumericFeatureBaseline {
   let observedCount = 0;
   for (let i = 0; i < rows; i++) if (x[i * m + j] === x[i * m + j]) observedCount++;
   const observed = new Float64Array(observedCount);
@@ -269,7 +282,15 @@ function numericBaseline(spec: FeatureSpec, x: Float32Array, j: number, m: numbe
   };
 }
 
-function categoricalBaseline(table: Table, spec: FeatureSpec, x: Float32Array, j: number, m: number, rows: number, maxCategories: number): CategoricalFeatureBaseline {
+function categoricalBaseline(
+  table: Table,
+  spec: FeatureSpec,
+  x: Float32Array,
+  j: number,
+  m: number,
+  rows: number,
+  maxCategories: number,
+): CategoricalFeatureBaseline {
   const encoding = spec.encoding ?? 'names';
   const col = requireColumn(table, spec.name);
   const perCode = new Map<number, number>();
@@ -321,16 +342,21 @@ export function buildBaseline(table: Table, model: FraudlensModel, options: Base
   }
   const createdAt = options.createdAt === undefined ? new Date() : new Date(options.createdAt);
   if (Number.isNaN(createdAt.getTime())) {
-    throw new FraudlensError('INPUT_INVALID', `Baseline option createdAt is not a valid date: ${String(options.createdAt)}.`, { field: 'createdAt' });
+    throw new FraudlensError('INPUT_INVALID', `Baseline option createdAt is not a valid date: ${String(options.createdAt)}.`, {
+      field: 'createdAt',
+    });
   }
   const rows = table.numRows;
-  if (rows === 0) throw new FraudlensError('INPUT_EMPTY', 'A drift baseline needs at least one data row.', { file: table.source });
+  if (rows === 0)
+    throw new FraudlensError('INPUT_EMPTY', 'A drift baseline needs at least one data row.', { file: table.source });
 
   const m = model.features.length;
   const x = encodeFeatures(table, model.features, 'missing');
   const rng = new DriftRandom(seed);
   const features = model.features.map((spec, j): FeatureBaseline =>
-    spec.type === 'numeric' ? numericBaseline(spec, x, j, m, rows, bins, reservoirSize, rng) : categoricalBaseline(table, spec, x, j, m, rows, maxCategories),
+    spec.type === 'numeric'
+      ? numericBaseline(spec, x, j, m, rows, bins, reservoirSize, rng)
+      : categoricalBaseline(table, spec, x, j, m, rows, maxCategories),
   );
   const scores = new Predictor(model.ensemble).predictProba(x, rows);
   const s = summarise(scores, bins, reservoirSize, rng);
@@ -342,7 +368,16 @@ export function buildBaseline(table: Table, model: FraudlensModel, options: Base
     rows,
     options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
     features,
-    score: { edges: s.edges, counts: s.counts, mean: s.mean, std: s.std, min: s.min, max: s.max, distinct: s.distinct, sample: Array.from(s.sample) },
+    score: {
+      edges: s.edges,
+      counts: s.counts,
+      mean: s.mean,
+      std: s.std,
+      min: s.min,
+      max: s.max,
+      distinct: s.distinct,
+      sample: Array.from(s.sample),
+    },
   };
 }
 
@@ -362,5 +397,13 @@ export function serializeBaseline(baseline: DriftBaseline): string {
   const text = JSON.stringify(compact, null, 2);
   // Only arrays whose content is numbers (and null) are folded; strings are left alone, since a
   // category name may contain brackets.
-  return `${text.replace(/\[\s+([-+0-9.eE,\s]|null)+?\s*\]/g, (match) => `[${match.slice(1, -1).trim().split(/\s*,\s*/).join(', ')}]`)}\n`;
+  return `${text.replace(
+    /\[\s+([-+0-9.eE,\s]|null)+?\s*\]/g,
+    (match) =>
+      `[${match
+        .slice(1, -1)
+        .trim()
+        .split(/\s*,\s*/)
+        .join(', ')}]`,
+  )}\n`;
 }

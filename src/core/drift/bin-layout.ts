@@ -83,7 +83,10 @@ export class DriftLayout {
 
   constructor(baseline: DriftBaseline) {
     const m = baseline.features.length;
-    const all: (FeatureBaseline | (ScoreBaseline & { type: 'numeric' }))[] = [...baseline.features, { ...baseline.score, type: 'numeric' }];
+    const all: (FeatureBaseline | (ScoreBaseline & { type: 'numeric' }))[] = [
+      ...baseline.features,
+      { ...baseline.score, type: 'numeric' },
+    ];
     this.baseline = baseline;
     this.numFeatures = m;
     this.names = baseline.features.map((f) => f.name);

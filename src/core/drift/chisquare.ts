@@ -16,7 +16,16 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import { checkCounts, CompensatedSum, isDrifted, notEnoughData, resolveMinSize, resolveThreshold, totalOf, unsupportedForm } from './common.js';
+import {
+  checkCounts,
+  CompensatedSum,
+  isDrifted,
+  notEnoughData,
+  resolveMinSize,
+  resolveThreshold,
+  totalOf,
+  unsupportedForm,
+} from './common.js';
 import { chiSquaredSf } from './gamma.js';
 import type { DriftComputeOptions, DriftInput, DriftStatistic, DriftTestResult } from './types.js';
 
@@ -113,6 +122,12 @@ export const chiSquareTest: DriftStatistic = {
     checkCounts(input.baseline, input.current, 'chisquare');
     if (totalOf(input.baseline) < minSize || totalOf(input.current) < minSize) return notEnoughData('chisquare', threshold);
     const r = chiSquareAgainstBaseline(input.baseline, input.current);
-    return { test: 'chisquare', statistic: r.statistic, pValue: r.pValue, threshold, drifted: isDrifted('p_value', r.pValue, threshold) };
+    return {
+      test: 'chisquare',
+      statistic: r.statistic,
+      pValue: r.pValue,
+      threshold,
+      drifted: isDrifted('p_value', r.pValue, threshold),
+    };
   },
 };

@@ -5,14 +5,7 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import type {
-  DriftComputeOptions,
-  DriftInput,
-  DriftStatistic,
-  DriftTestKind,
-  DriftTestName,
-  DriftTestResult,
-} from './types.js';
+import type { DriftComputeOptions, DriftInput, DriftStatistic, DriftTestKind, DriftTestName, DriftTestResult } from './types.js';
 
 /**
  * Fewer observations than this on either side (rows for samples, total count for counts) give
@@ -47,7 +40,10 @@ function checkNonNegative(counts: Float64Array, what: string, side: string): voi
     const c = counts[i];
     // Written so that NaN fails too.
     if (!(c >= 0 && c < Infinity)) {
-      throw new FraudlensError('INPUT_INVALID', `${what}: ${side} count at bin ${i} is ${c}; counts must be finite and non-negative.`);
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `${what}: ${side} count at bin ${i} is ${c}; counts must be finite and non-negative.`,
+      );
     }
   }
 }
@@ -168,5 +164,8 @@ export function isDrifted(kind: DriftTestKind, value: number, threshold: number)
  * @param input the rejected input
  */
 export function unsupportedForm(test: DriftTestName, input: DriftInput): never {
-  throw new FraudlensError('INPUT_INVALID', `${test}: input form "${String((input as { form?: unknown }).form)}" is not supported by this test.`);
+  throw new FraudlensError(
+    'INPUT_INVALID',
+    `${test}: input form "${String((input as { form?: unknown }).form)}" is not supported by this test.`,
+  );
 }

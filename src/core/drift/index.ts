@@ -28,7 +28,12 @@ export {
   chiSquareGoodnessOfFit,
   chiSquareTest,
 } from './chisquare.js';
-export { JENSEN_SHANNON_DEFAULT_THRESHOLD, JENSEN_SHANNON_DRIFT_BASE, jensenShannonDistance, jensenShannonTest } from './jensen-shannon.js';
+export {
+  JENSEN_SHANNON_DEFAULT_THRESHOLD,
+  JENSEN_SHANNON_DRIFT_BASE,
+  jensenShannonDistance,
+  jensenShannonTest,
+} from './jensen-shannon.js';
 export {
   WASSERSTEIN_DEFAULT_THRESHOLD,
   WASSERSTEIN_MIN_SCALE,
@@ -81,7 +86,15 @@ export type { SamplePart, WindowSample } from './window-sample.js';
 export { BottomKSample, emptySample, mergeSamples, sampleAsPart, sampleRows } from './window-sample.js';
 export type { DriftReportOptions, ScoredRows, WindowContents } from './report-builder.js';
 export { buildDriftReport, windowFromRows } from './report-builder.js';
-export type { BaselineBins, CurrentBins, DatasetDriftReport, DriftMethod, DriftReport, FeatureDriftReport, WindowInfo } from './report.js';
+export type {
+  BaselineBins,
+  CurrentBins,
+  DatasetDriftReport,
+  DriftMethod,
+  DriftReport,
+  FeatureDriftReport,
+  WindowInfo,
+} from './report.js';
 export { OTHER_CATEGORY } from './report.js';
 export { DriftRandom } from './random.js';
 export { hideNumbersAfterField, maskBaseline } from './masking.js';

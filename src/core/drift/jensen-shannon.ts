@@ -9,7 +9,16 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import { checkCounts, CompensatedSum, isDrifted, notEnoughData, resolveMinSize, resolveThreshold, totalOf, unsupportedForm } from './common.js';
+import {
+  checkCounts,
+  CompensatedSum,
+  isDrifted,
+  notEnoughData,
+  resolveMinSize,
+  resolveThreshold,
+  totalOf,
+  unsupportedForm,
+} from './common.js';
 import type { DriftComputeOptions, DriftInput, DriftStatistic, DriftTestResult } from './types.js';
 
 /** Distance (base 2) at or above which the drift test signals drift. */

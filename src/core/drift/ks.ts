@@ -173,6 +173,12 @@ export const ksTest: DriftStatistic = {
     } else {
       return unsupportedForm('ks', input);
     }
-    return { test: 'ks', statistic: r.statistic, pValue: r.pValue, threshold, drifted: isDrifted('p_value', r.pValue, threshold) };
+    return {
+      test: 'ks',
+      statistic: r.statistic,
+      pValue: r.pValue,
+      threshold,
+      drifted: isDrifted('p_value', r.pValue, threshold),
+    };
   },
 };

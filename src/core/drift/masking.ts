@@ -49,7 +49,10 @@ export function maskBaseline(baseline: DriftBaseline, masked: Iterable<string>):
   if (names.size === 0) return baseline;
   const known = new Set(baseline.features.map((f) => f.name));
   for (const name of names) {
-    if (!known.has(name)) throw new FraudlensError('CONFIG_INVALID', `PII field "${name}" is not a feature of the drift baseline.`, { field: 'FRAUDLENS_PII_FIELDS' });
+    if (!known.has(name))
+      throw new FraudlensError('CONFIG_INVALID', `PII field "${name}" is not a feature of the drift baseline.`, {
+        field: 'FRAUDLENS_PII_FIELDS',
+      });
   }
   return { ...baseline, features: baseline.features.map((f) => (names.has(f.name) ? maskFeature(f) : f)) };
 }

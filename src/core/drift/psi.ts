@@ -10,7 +10,16 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import { checkCounts, CompensatedSum, isDrifted, notEnoughData, resolveMinSize, resolveThreshold, totalOf, unsupportedForm } from './common.js';
+import {
+  checkCounts,
+  CompensatedSum,
+  isDrifted,
+  notEnoughData,
+  resolveMinSize,
+  resolveThreshold,
+  totalOf,
+  unsupportedForm,
+} from './common.js';
 import type { DriftComputeOptions, DriftInput, DriftStatistic, DriftTestResult } from './types.js';
 
 /** Proportion that stands in for an empty bin (0.01 %). */

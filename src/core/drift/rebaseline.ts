@@ -106,7 +106,13 @@ function countsOf(layout: DriftLayout, window: WindowCounts, j: number): { count
  * @param masked PII feature names: no sample, statistics from the bins
  * @example const next = baselineFromWindow(baseline, await store.read(spec), model, new Date());
  */
-export function baselineFromWindow(current: DriftBaseline, contents: WindowContents, model: FraudlensModel, createdAt: Date, masked: ReadonlySet<string> = new Set()): DriftBaseline {
+export function baselineFromWindow(
+  current: DriftBaseline,
+  contents: WindowContents,
+  model: FraudlensModel,
+  createdAt: Date,
+  masked: ReadonlySet<string> = new Set(),
+): DriftBaseline {
   const { counts: window, sample } = contents;
   const layout = compileBaseline(current);
   const m = layout.numFeatures;
@@ -117,19 +123,34 @@ export function baselineFromWindow(current: DriftBaseline, contents: WindowConte
   const score = countsOf(layout, window, m);
   const rows = sumOf(score.counts);
   if (rows < MIN_DRIFT_SAMPLE_SIZE) {
-    throw new FraudlensError('DRIFT_NOT_ENOUGH_DATA', `the window holds ${rows} predictions; a baseline needs at least ${MIN_DRIFT_SAMPLE_SIZE}`, { field: 'window' });
+    throw new FraudlensError(
+      'DRIFT_NOT_ENOUGH_DATA',
+      `the window holds ${rows} predictions; a baseline needs at least ${MIN_DRIFT_SAMPLE_SIZE}`,
+      { field: 'window' },
+    );
   }
   const reservoir = current.options.reservoir_size;
 
   const features = current.features.map((f, j): FeatureBaseline => {
     const { counts, missing } = countsOf(layout, window, j);
     if (sumOf(counts) + missing !== rows) {
-      throw new FraudlensError('INTERNAL', `the window's counts of "${f.name}" (${sumOf(counts) + missing}) disagree with its row count (${rows})`);
+      throw new FraudlensError(
+        'INTERNAL',
+        `the window's counts of "${f.name}" (${sumOf(counts) + missing}) disagree with its row count (${rows})`,
+      );
     }
     const missingRate = missing / rows;
     if (f.type === 'categorical') {
       const codes = sampleColumn(sample, j, Infinity);
-      return { ...f, categories: [...f.categories], codes: [...f.codes], counts, missing, missing_rate: missingRate, distinct: Math.max(distinctOf(codes), nonEmpty(counts)) };
+      return {
+        ...f,
+        categories: [...f.categories],
+        codes: [...f.codes],
+        counts,
+        missing,
+        missing_rate: missingRate,
+        distinct: Math.max(distinctOf(codes), nonEmpty(counts)),
+      };
     }
     const values = masked.has(f.name) ? new Float64Array(0) : sampleColumn(sample, j, reservoir);
     const moments = values.length > 0 ? momentsOf(values) : momentsOfBins(layout, j, counts);

@@ -31,7 +31,14 @@ import { countObserved, sortedWithoutNaN, totalOf } from './common.js';
 import { jensenShannonTest } from './jensen-shannon.js';
 import { ksTest } from './ks.js';
 import { psiTest } from './psi.js';
-import type { DriftComputeOptions, DriftFeatureKind, DriftInput, DriftStatistic, DriftTestName, DriftTestResult } from './types.js';
+import type {
+  DriftComputeOptions,
+  DriftFeatureKind,
+  DriftInput,
+  DriftStatistic,
+  DriftTestName,
+  DriftTestResult,
+} from './types.js';
 import { wassersteinTest } from './wasserstein.js';
 
 /** Baselines with at most this many rows are "small" (p-value tests); larger ones use distances. */
@@ -62,7 +69,10 @@ export const DRIFT_STATISTICS: Readonly<Record<DriftTestName, DriftStatistic>> =
  */
 export function getDriftStatistic(name: string): DriftStatistic {
   if (!Object.prototype.hasOwnProperty.call(DRIFT_STATISTICS, name)) {
-    throw new FraudlensError('INPUT_INVALID', `Unknown drift test "${name}"; known: ${Object.keys(DRIFT_STATISTICS).join(', ')}.`);
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `Unknown drift test "${name}"; known: ${Object.keys(DRIFT_STATISTICS).join(', ')}.`,
+    );
   }
   return DRIFT_STATISTICS[name as DriftTestName];
 }
@@ -88,8 +98,11 @@ export function selectDriftTest(profile: FeatureProfile): DriftTestName {
   if (!(baselineRows >= 0)) {
     throw new FraudlensError('INPUT_INVALID', `baselineRows must be a non-negative number (got ${baselineRows}).`);
   }
-  const small = baselineRows <= SMALL_BASELINE_MAX_ROWS || (profile.currentRows !== undefined && profile.currentRows <= SMALL_CURRENT_MAX_ROWS);
-  const lowCardinality = type === 'numeric' && profile.distinctValues !== undefined && profile.distinctValues <= LOW_CARDINALITY_MAX_DISTINCT;
+  const small =
+    baselineRows <= SMALL_BASELINE_MAX_ROWS ||
+    (profile.currentRows !== undefined && profile.currentRows <= SMALL_CURRENT_MAX_ROWS);
+  const lowCardinality =
+    type === 'numeric' && profile.distinctValues !== undefined && profile.distinctValues <= LOW_CARDINALITY_MAX_DISTINCT;
   if (type === 'categorical' || lowCardinality) return small ? 'chisquare' : 'jensenshannon';
   if (type === 'numeric') return small ? 'ks' : 'wasserstein';
   throw new FraudlensError('INPUT_INVALID', `Unknown feature type "${String(type)}"; expected numeric or categorical.`);
@@ -136,11 +149,14 @@ function distinctUpTo(a: Float64Array, b: Float64Array, cap: number): number {
  * @param baseline baseline values
  * @param current current values
  */
-export function samplesToCounts(baseline: Float64Array, current: Float64Array): { values: Float64Array; baseline: Float64Array; current: Float64Array } {
+export function samplesToCounts(
+  baseline: Float64Array,
+  current: Float64Array,
+): { values: Float64Array; baseline: Float64Array; current: Float64Array } {
   const a = sortedWithoutNaN(baseline);
   const b = sortedWithoutNaN(current);
   let distinct = 0;
-  for (let i = 0, j = 0; i < a.length || j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length || j < b.length;) {
     const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i] : b[j];
     while (i < a.length && a[i] === x) i++;
     while (j < b.length && b[j] === x) j++;

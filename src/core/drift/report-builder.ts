@@ -114,12 +114,22 @@ function total(values: Float64Array): number {
 function checkForcedTest(name: string, test: DriftTestName, type: DriftFeatureKind): void {
   const stat = getDriftStatistic(test);
   if (type === 'categorical' && !stat.appliesTo.includes('categorical')) {
-    throw new FraudlensError('INPUT_INVALID', `Drift test "${test}" cannot be used for the categorical feature "${name}".`, { field: name });
+    throw new FraudlensError('INPUT_INVALID', `Drift test "${test}" cannot be used for the categorical feature "${name}".`, {
+      field: name,
+    });
   }
 }
 
 /** The report entry of feature j (j = numFeatures: the score). */
-function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sample: WindowSample, options: DriftReportOptions, minSampleSize: number, forced: DriftTestName | undefined): FeatureDriftReport {
+function featureReport(
+  layout: DriftLayout,
+  j: number,
+  counts: WindowCounts,
+  sample: WindowSample,
+  options: DriftReportOptions,
+  minSampleSize: number,
+  forced: DriftTestName | undefined,
+): FeatureDriftReport {
   const m = layout.numFeatures;
   const isScore = j === m;
   const f = isScore ? null : layout.baseline.features[j];
@@ -136,7 +146,14 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
   // ones) on the counts of every row: the test is chosen for the observations it will see.
   const windowRows = total(currentCounts);
   const currentRows = type === 'numeric' && sample.size >= minSampleSize ? Math.min(windowRows, sample.size) : windowRows;
-  const test = forced ?? selectDriftTest({ type, baselineRows: baselineObserved, distinctValues: type === 'numeric' ? distinct : undefined, currentRows });
+  const test =
+    forced ??
+    selectDriftTest({
+      type,
+      baselineRows: baselineObserved,
+      distinctValues: type === 'numeric' ? distinct : undefined,
+      currentRows,
+    });
   const stat = getDriftStatistic(test);
 
   let input: DriftInput;
@@ -164,7 +181,11 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
   const baselineBins =
     f !== null && f.type === 'categorical'
       ? { categories: [...f.categories, OTHER_CATEGORY], counts: f.counts.slice(), missing: f.missing }
-      : { edges: (f ?? layout.baseline.score).edges.slice(), counts: (f ?? layout.baseline.score).counts.slice(), missing: f === null ? 0 : f.missing };
+      : {
+          edges: (f ?? layout.baseline.score).edges.slice(),
+          counts: (f ?? layout.baseline.score).counts.slice(),
+          missing: f === null ? 0 : f.missing,
+        };
   return {
     feature: f === null ? 'score' : f.name,
     type,
@@ -177,7 +198,11 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
     method,
     observations,
     baseline: baselineBins,
-    current: { counts: Array.from(currentCounts), missing: currentMissing, ...(newSlot >= 0 ? { new_categories: counts.counts[newSlot] } : {}) },
+    current: {
+      counts: Array.from(currentCounts),
+      missing: currentMissing,
+      ...(newSlot >= 0 ? { new_categories: counts.counts[newSlot] } : {}),
+    },
   };
 }
 
@@ -191,25 +216,40 @@ function featureReport(layout: DriftLayout, j: number, counts: WindowCounts, sam
  * @example const report = buildDriftReport(baseline, await store.read(parseWindowSpec('1h')), { share: 0.5 });
  * @example const report = buildDriftReport(baseline, { values: matrix, scores, rows });
  */
-export function buildDriftReport(baseline: DriftBaseline, source: WindowContents | ScoredRows, options: DriftReportOptions = {}): DriftReport {
+export function buildDriftReport(
+  baseline: DriftBaseline,
+  source: WindowContents | ScoredRows,
+  options: DriftReportOptions = {},
+): DriftReport {
   const layout = compileBaseline(baseline);
   const m = layout.numFeatures;
   const { counts, sample, window } = 'counts' in source ? source : windowFromRows(layout, source);
   if (!(counts.counts instanceof Float64Array) || counts.counts.length !== layout.numSlots) {
-    throw new FraudlensError('INPUT_INVALID', `Window counts have ${counts.counts?.length} slots but this baseline needs ${layout.numSlots}; they were built for another baseline.`);
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `Window counts have ${counts.counts?.length} slots but this baseline needs ${layout.numSlots}; they were built for another baseline.`,
+    );
   }
   if (sample.numFeatures !== m || sample.values.length < sample.size * m || sample.scores.length < sample.size) {
-    throw new FraudlensError('INPUT_INVALID', `The window sample has ${sample.numFeatures} features per row but the baseline has ${m}.`);
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `The window sample has ${sample.numFeatures} features per row but the baseline has ${m}.`,
+    );
   }
   const share = options.share ?? DATASET_DRIFT_SHARE;
   const minSampleSize = options.minSampleSize ?? MIN_DRIFT_SAMPLE_SIZE;
   if (!Number.isFinite(minSampleSize) || minSampleSize < 1) {
-    throw new FraudlensError('INPUT_INVALID', `minSampleSize ${minSampleSize} must be a finite number of at least 1.`, { field: 'minSampleSize' });
+    throw new FraudlensError('INPUT_INVALID', `minSampleSize ${minSampleSize} must be a finite number of at least 1.`, {
+      field: 'minSampleSize',
+    });
   }
   const tests = options.tests ?? {};
   for (const name of Object.keys(tests)) {
     const j = layout.names.indexOf(name);
-    if (j < 0) throw new FraudlensError('INPUT_INVALID', `A drift test is set for "${name}", which is not a feature of the baseline.`, { field: name });
+    if (j < 0)
+      throw new FraudlensError('INPUT_INVALID', `A drift test is set for "${name}", which is not a feature of the baseline.`, {
+        field: name,
+      });
     checkForcedTest(name, tests[name], layout.types[j]);
   }
   if (options.scoreTest !== undefined) checkForcedTest('score', options.scoreTest, 'numeric');
@@ -221,7 +261,14 @@ export function buildDriftReport(baseline: DriftBaseline, source: WindowContents
   }
   const prediction = featureReport(layout, m, counts, sample, options, minSampleSize, options.scoreTest);
   const verdict = datasetDrift(
-    features.map((f) => ({ test: f.test, statistic: f.statistic ?? Number.NaN, pValue: f.p_value, threshold: f.threshold, drifted: f.drifted, notEnoughData: f.not_enough_data })),
+    features.map((f) => ({
+      test: f.test,
+      statistic: f.statistic ?? Number.NaN,
+      pValue: f.p_value,
+      threshold: f.threshold,
+      drifted: f.drifted,
+      notEnoughData: f.not_enough_data,
+    })),
     share,
   );
   return {
@@ -244,4 +291,3 @@ export function buildDriftReport(baseline: DriftBaseline, source: WindowContents
     settings: { min_sample_size: minSampleSize, share, thresholds: { ...(options.thresholds ?? {}) } },
   };
 }
-

@@ -10,7 +10,18 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import { CompensatedSum, checkCounts, countObserved, isDrifted, notEnoughData, resolveMinSize, resolveThreshold, sortedWithoutNaN, totalOf, unsupportedForm } from './common.js';
+import {
+  CompensatedSum,
+  checkCounts,
+  countObserved,
+  isDrifted,
+  notEnoughData,
+  resolveMinSize,
+  resolveThreshold,
+  sortedWithoutNaN,
+  totalOf,
+  unsupportedForm,
+} from './common.js';
 import type { DriftComputeOptions, DriftInput, DriftStatistic, DriftTestResult } from './types.js';
 
 /** Normalised distance at or above which the drift test signals drift (a tenth of a baseline std). */
@@ -26,7 +37,10 @@ function checkFinite(values: Float64Array, what: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === Infinity || v === -Infinity) {
-      throw new FraudlensError('INPUT_NOT_A_NUMBER', `${what}: value ${i} is infinite; the Wasserstein distance needs finite values.`);
+      throw new FraudlensError(
+        'INPUT_NOT_A_NUMBER',
+        `${what}: value ${i} is infinite; the Wasserstein distance needs finite values.`,
+      );
     }
   }
 }
@@ -75,7 +89,10 @@ function sortWeighted(values: Float64Array, weights: Float64Array, what: string)
   if (values.length === 0) throw new FraudlensError('INPUT_INVALID', `${what}: no values.`);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
-      throw new FraudlensError('INPUT_NOT_A_NUMBER', `${what}: value ${i} is ${values[i]}; weighted Wasserstein needs finite values.`);
+      throw new FraudlensError(
+        'INPUT_NOT_A_NUMBER',
+        `${what}: value ${i} is ${values[i]}; weighted Wasserstein needs finite values.`,
+      );
     }
     const w = weights[i];
     if (!(w >= 0 && w < Infinity)) {
@@ -164,14 +181,20 @@ function weightedStd(values: Float64Array, weights: Float64Array): number {
 /** Bin centres of ascending, finite edges (length bins + 1). */
 function binCentres(edges: Float64Array, bins: number): Float64Array {
   if (edges.length !== bins + 1) {
-    throw new FraudlensError('INPUT_INVALID', `Wasserstein on histograms: ${bins} bins need ${bins + 1} edges, got ${edges.length}.`);
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `Wasserstein on histograms: ${bins} bins need ${bins + 1} edges, got ${edges.length}.`,
+    );
   }
   const centres = new Float64Array(bins);
   for (let i = 0; i < bins; i++) {
     const lo = edges[i];
     const hi = edges[i + 1];
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) {
-      throw new FraudlensError('INPUT_INVALID', `Wasserstein on histograms: edges must be finite and strictly increasing (bin ${i}).`);
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `Wasserstein on histograms: edges must be finite and strictly increasing (bin ${i}).`,
+      );
     }
     centres[i] = lo + (hi - lo) / 2;
   }
@@ -201,7 +224,11 @@ export function normalizedWasserstein(baseline: Float64Array, current: Float64Ar
  * @param baselineCounts baseline counts per bin
  * @param currentCounts current counts per bin
  */
-export function normalizedWassersteinOfHistograms(edges: Float64Array, baselineCounts: Float64Array, currentCounts: Float64Array): number {
+export function normalizedWassersteinOfHistograms(
+  edges: Float64Array,
+  baselineCounts: Float64Array,
+  currentCounts: Float64Array,
+): number {
   checkCounts(baselineCounts, currentCounts, 'Wasserstein on histograms');
   const centres = binCentres(edges, baselineCounts.length);
   const d = wassersteinDistanceWeighted(centres, centres, baselineCounts, currentCounts);

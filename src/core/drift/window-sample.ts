@@ -49,7 +49,8 @@ export class BottomKSample {
    * @param numFeatures values per row
    */
   constructor(capacity: number, numFeatures: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 0) throw new FraudlensError('INPUT_INVALID', `Sample capacity must be a non-negative integer, got ${capacity}.`);
+    if (!Number.isSafeInteger(capacity) || capacity < 0)
+      throw new FraudlensError('INPUT_INVALID', `Sample capacity must be a non-negative integer, got ${capacity}.`);
     this.capacity = capacity;
     this.numFeatures = numFeatures;
     this.keys = new Float64Array(capacity);
@@ -208,7 +209,14 @@ export function sampleAsPart(s: BottomKSample): SamplePart {
  * @param size rows wanted
  * @param rng the seeded generator
  */
-export function sampleRows(values: ArrayLike<number>, scores: ArrayLike<number>, rows: number, numFeatures: number, size: number, rng: DriftRandom): WindowSample {
+export function sampleRows(
+  values: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  rows: number,
+  numFeatures: number,
+  size: number,
+  rng: DriftRandom,
+): WindowSample {
   const m = numFeatures;
   const take = Math.max(0, Math.min(rows, size));
   const index = new Int32Array(rows);

@@ -36,9 +36,20 @@ export function describeModel(model: FraudlensModel): ModelSummary {
     leaves,
     base_margin: e.baseMargin,
     thresholds: model.thresholds,
-    features: model.features.map((f) => ({ name: f.name, type: f.type, ...(f.type === 'categorical' ? { categories: f.categories?.length ?? 0 } : {}) })),
+    features: model.features.map((f) => ({
+      name: f.name,
+      type: f.type,
+      ...(f.type === 'categorical' ? { categories: f.categories?.length ?? 0 } : {}),
+    })),
     ...(model.training.metrics ? { metrics: model.training.metrics } : {}),
-    ...(model.featureDefinitions ? { derived_features: { hash: model.featureDefinitions.hash, features: describeDerived(model.featureDefinitions.definitions) } } : {}),
+    ...(model.featureDefinitions
+      ? {
+          derived_features: {
+            hash: model.featureDefinitions.hash,
+            features: describeDerived(model.featureDefinitions.definitions),
+          },
+        }
+      : {}),
     training: model.training,
   };
 }
@@ -48,9 +59,19 @@ function describeDerived(defs: FeatureDefinitions): { name: string; how: string 
   return [
     ...defs.row_features.map((f) => ({
       name: f.name,
-      how: f.kind === 'value' ? `value of ${f.field}` : f.kind === 'age_years' ? `age in years from ${f.birth_date}` : f.kind === 'distance_km' ? `km from (${f.from.join(', ')}) to (${f.to.join(', ')})` : `${f.kind.replace(/_/g, ' ')} (${defs.event.timezone})`,
+      how:
+        f.kind === 'value'
+          ? `value of ${f.field}`
+          : f.kind === 'age_years'
+            ? `age in years from ${f.birth_date}`
+            : f.kind === 'distance_km'
+              ? `km from (${f.from.join(', ')}) to (${f.to.join(', ')})`
+              : `${f.kind.replace(/_/g, ' ')} (${defs.event.timezone})`,
     })),
-    ...defs.aggregations.map((a) => ({ name: a.name, how: `${a.op}${a.field ? ` of ${a.field}` : ''} per ${a.entity} over ${a.window === 'all' ? 'all time' : a.window}` })),
+    ...defs.aggregations.map((a) => ({
+      name: a.name,
+      how: `${a.op}${a.field ? ` of ${a.field}` : ''} per ${a.entity} over ${a.window === 'all' ? 'all time' : a.window}`,
+    })),
     ...defs.ratios.map((r) => ({ name: r.name, how: `${r.numerator} / ${r.denominator}` })),
   ];
 }

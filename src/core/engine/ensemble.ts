@@ -149,14 +149,20 @@ function invalid(message: string): never {
 function validateEnsemble(e: EnsembleArrays): number {
   const n = e.feature.length;
   const lengths: [string, number][] = [
-    ['threshold', e.threshold.length], ['left', e.left.length], ['right', e.right.length],
-    ['defaultLeft', e.defaultLeft.length], ['value', e.value.length], ['cover', e.cover.length],
-    ['catStart', e.catStart.length], ['catWords', e.catWords.length],
+    ['threshold', e.threshold.length],
+    ['left', e.left.length],
+    ['right', e.right.length],
+    ['defaultLeft', e.defaultLeft.length],
+    ['value', e.value.length],
+    ['cover', e.cover.length],
+    ['catStart', e.catStart.length],
+    ['catWords', e.catWords.length],
   ];
   for (const [name, len] of lengths) {
     if (len !== n) invalid(`node array "${name}" has ${len} entries, expected ${n}`);
   }
-  if (!Number.isInteger(e.numFeatures) || e.numFeatures < 1) invalid(`numFeatures must be a positive integer, got ${e.numFeatures}`);
+  if (!Number.isInteger(e.numFeatures) || e.numFeatures < 1)
+    invalid(`numFeatures must be a positive integer, got ${e.numFeatures}`);
   if (!Number.isFinite(e.baseMargin)) invalid(`base margin must be finite, got ${e.baseMargin}`);
   const numTrees = e.treeStart.length - 1;
   if (numTrees < 1) invalid('the ensemble has no trees');
@@ -188,7 +194,8 @@ function validateEnsemble(e: EnsembleArrays): number {
       if (l < lo || l >= hi || r < lo || r >= hi) invalid(`tree ${t}: node ${node - lo} has a child outside its tree`);
       const cs = e.catStart[node];
       if (cs >= 0) {
-        if (cs + e.catWords[node] > e.catBits.length || e.catWords[node] < 1) invalid(`tree ${t}: node ${node - lo} has a category set outside the bitset table`);
+        if (cs + e.catWords[node] > e.catBits.length || e.catWords[node] < 1)
+          invalid(`tree ${t}: node ${node - lo} has a category set outside the bitset table`);
       } else if (Number.isNaN(e.threshold[node])) {
         invalid(`tree ${t}: node ${node - lo} has a NaN threshold`);
       }
@@ -240,7 +247,14 @@ export function buildEnsemble(numFeatures: number, baseMargin: number, trees: re
   trees.forEach((t, ti) => {
     const n = t.feature.length;
     treeStart[ti] = base;
-    for (const [name, arr] of Object.entries({ threshold: t.threshold, left: t.left, right: t.right, defaultLeft: t.defaultLeft, value: t.value, cover: t.cover })) {
+    for (const [name, arr] of Object.entries({
+      threshold: t.threshold,
+      left: t.left,
+      right: t.right,
+      defaultLeft: t.defaultLeft,
+      value: t.value,
+      cover: t.cover,
+    })) {
       if (arr.length !== n) invalid(`tree ${ti}: "${name}" has ${arr.length} entries, expected ${n}`);
     }
     for (let i = 0; i < n; i++) {
@@ -272,7 +286,21 @@ export function buildEnsemble(numFeatures: number, baseMargin: number, trees: re
     base += n;
   });
   treeStart[trees.length] = base;
-  return new TreeEnsemble({ numFeatures, baseMargin, treeStart, feature, threshold, left, right, defaultLeft, value, cover, catStart, catWords, catBits });
+  return new TreeEnsemble({
+    numFeatures,
+    baseMargin,
+    treeStart,
+    feature,
+    threshold,
+    left,
+    right,
+    defaultLeft,
+    value,
+    cover,
+    catStart,
+    catWords,
+    catBits,
+  });
 }
 
 function wordsFor(codes: ArrayLike<number>): number {

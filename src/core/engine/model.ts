@@ -20,7 +20,11 @@ export interface DecisionThresholds {
   rule?: string;
 }
 
-export const DEFAULT_THRESHOLDS: DecisionThresholds = { review: 0.5, decline: 0.8, rule: 'default cut-offs (no validation data)' };
+export const DEFAULT_THRESHOLDS: DecisionThresholds = {
+  review: 0.5,
+  decline: 0.8,
+  rule: 'default cut-offs (no validation data)',
+};
 
 export interface TrainingMetadata {
   /** Where the model came from: "fraudlens train" or "xgboost import". */
@@ -123,7 +127,9 @@ export function modelToJson(model: FraudlensModel): ModelJson {
     features: model.features,
     thresholds: model.thresholds,
     training: model.training,
-    ...(model.featureDefinitions ? { feature_definitions: { hash: model.featureDefinitions.hash, definitions: model.featureDefinitions.definitions } } : {}),
+    ...(model.featureDefinitions
+      ? { feature_definitions: { hash: model.featureDefinitions.hash, definitions: model.featureDefinitions.definitions } }
+      : {}),
     trees,
   };
 }
@@ -145,7 +151,8 @@ function numberArray(v: unknown, field: string, integer: boolean): number[] {
   if (!Array.isArray(v)) fail(field, 'must be an array of numbers');
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (typeof x !== 'number' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) fail(`${field}[${i}]`, `must be a finite ${integer ? 'integer' : 'number'}, got ${JSON.stringify(x)}`);
+    if (typeof x !== 'number' || !Number.isFinite(x) || (integer && !Number.isInteger(x)))
+      fail(`${field}[${i}]`, `must be a finite ${integer ? 'integer' : 'number'}, got ${JSON.stringify(x)}`);
   }
   return v as number[];
 }
@@ -159,9 +166,11 @@ function parseFeatures(v: unknown): FeatureSpec[] {
     if (typeof f.name !== 'string' || f.name === '') fail(`${where}.name`, 'must be a non-empty string');
     if (seen.has(f.name)) fail(`${where}.name`, `duplicate feature name "${f.name}"`);
     seen.add(f.name);
-    if (f.type !== 'numeric' && f.type !== 'categorical') fail(`${where}.type`, `must be "numeric" or "categorical", got ${JSON.stringify(f.type)}`);
+    if (f.type !== 'numeric' && f.type !== 'categorical')
+      fail(`${where}.type`, `must be "numeric" or "categorical", got ${JSON.stringify(f.type)}`);
     if (f.type === 'categorical') {
-      if (!Array.isArray(f.categories) || f.categories.some((c) => typeof c !== 'string')) fail(`${where}.categories`, 'a categorical feature needs an array of category names');
+      if (!Array.isArray(f.categories) || f.categories.some((c) => typeof c !== 'string'))
+        fail(`${where}.categories`, 'a categorical feature needs an array of category names');
     }
     if (f.stats !== undefined && !isObject(f.stats)) fail(`${where}.stats`, 'must be an object');
     return f as unknown as FeatureSpec;
@@ -171,8 +180,10 @@ function parseFeatures(v: unknown): FeatureSpec[] {
 function parseThresholds(v: unknown): DecisionThresholds {
   if (!isObject(v)) fail('thresholds', 'must be an object with review and decline');
   const { review, decline } = v;
-  if (typeof review !== 'number' || !(review >= 0 && review <= 1)) fail('thresholds.review', `must be a probability in [0, 1], got ${JSON.stringify(review)}`);
-  if (typeof decline !== 'number' || !(decline >= 0 && decline <= 1)) fail('thresholds.decline', `must be a probability in [0, 1], got ${JSON.stringify(decline)}`);
+  if (typeof review !== 'number' || !(review >= 0 && review <= 1))
+    fail('thresholds.review', `must be a probability in [0, 1], got ${JSON.stringify(review)}`);
+  if (typeof decline !== 'number' || !(decline >= 0 && decline <= 1))
+    fail('thresholds.decline', `must be a probability in [0, 1], got ${JSON.stringify(decline)}`);
   if (review > decline) fail('thresholds', `review (${review}) must not exceed decline (${decline})`);
   return { review, decline, ...(typeof v.rule === 'string' ? { rule: v.rule } : {}) };
 }
@@ -192,10 +203,18 @@ export function modelFromJson(raw: unknown): FraudlensModel {
   if (!isObject(raw)) fail('(root)', 'must be a JSON object');
   if (raw.format !== MODEL_FORMAT) fail('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(raw.format)}`);
   if (raw.format_version !== MODEL_FORMAT_VERSION) {
-    throw new FraudlensError('MODEL_UNSUPPORTED', `format_version ${JSON.stringify(raw.format_version)} is not supported (this fraudlens reads version ${MODEL_FORMAT_VERSION})`, { field: 'format_version' });
+    throw new FraudlensError(
+      'MODEL_UNSUPPORTED',
+      `format_version ${JSON.stringify(raw.format_version)} is not supported (this fraudlens reads version ${MODEL_FORMAT_VERSION})`,
+      { field: 'format_version' },
+    );
   }
   if (raw.objective !== 'binary:logistic') {
-    throw new FraudlensError('MODEL_UNSUPPORTED', `objective ${JSON.stringify(raw.objective)} is not supported (only binary:logistic)`, { field: 'objective' });
+    throw new FraudlensError(
+      'MODEL_UNSUPPORTED',
+      `objective ${JSON.stringify(raw.objective)} is not supported (only binary:logistic)`,
+      { field: 'objective' },
+    );
   }
   if (typeof raw.version !== 'string' || raw.version === '') fail('version', 'must be a non-empty string');
   if (typeof raw.base_margin !== 'number' || !Number.isFinite(raw.base_margin)) fail('base_margin', 'must be a finite number');
@@ -219,7 +238,8 @@ export function modelFromJson(raw: unknown): FraudlensModel {
       if (!Array.isArray(t.categories)) fail(`${where}.categories`, 'must be an array of [node, codes] pairs');
       const map = new Map<number, number[]>();
       t.categories.forEach((pair, k) => {
-        if (!Array.isArray(pair) || pair.length !== 2 || !Number.isInteger(pair[0])) fail(`${where}.categories[${k}]`, 'must be a [node, codes] pair');
+        if (!Array.isArray(pair) || pair.length !== 2 || !Number.isInteger(pair[0]))
+          fail(`${where}.categories[${k}]`, 'must be a [node, codes] pair');
         map.set(pair[0] as number, numberArray(pair[1], `${where}.categories[${k}][1]`, true));
       });
       nodes.categories = map;
@@ -234,7 +254,8 @@ export function modelFromJson(raw: unknown): FraudlensModel {
     throw e;
   }
   checkSplitsMatchSchema(ensemble, features);
-  const featureDefinitions = raw.feature_definitions === undefined ? undefined : parseFeatureDefinitions(raw.feature_definitions, features);
+  const featureDefinitions =
+    raw.feature_definitions === undefined ? undefined : parseFeatureDefinitions(raw.feature_definitions, features);
   return {
     version: raw.version,
     objective: 'binary:logistic',
@@ -260,7 +281,11 @@ export function parseFeatureDefinitions(v: unknown, features: readonly FeatureSp
     throw e;
   }
   const hash = definitionsHash(definitions);
-  if (v.hash !== hash) fail('feature_definitions.hash', `${JSON.stringify(v.hash)} is not the hash of the definitions (${hash}); the file was edited by hand`);
+  if (v.hash !== hash)
+    fail(
+      'feature_definitions.hash',
+      `${JSON.stringify(v.hash)} is not the hash of the definitions (${hash}); the file was edited by hand`,
+    );
   const derived = new Set(featureNames(definitions));
   const underived = features.filter((f) => !derived.has(f.name)).map((f) => f.name);
   if (underived.length > 0) fail('feature_definitions', `the definitions derive no feature named ${underived.join(', ')}`);
@@ -274,7 +299,10 @@ export function checkSplitsMatchSchema(e: TreeEnsemble, features: readonly Featu
     if (f < 0) continue;
     const categorical = e.catStart[g] >= 0;
     if (categorical !== (features[f].type === 'categorical')) {
-      fail('trees', `node ${g} makes a ${categorical ? 'categorical' : 'numeric'} split on ${features[f].type} feature "${features[f].name}"`);
+      fail(
+        'trees',
+        `node ${g} makes a ${categorical ? 'categorical' : 'numeric'} split on ${features[f].type} feature "${features[f].name}"`,
+      );
     }
   }
 }

@@ -212,7 +212,17 @@ export function buildCompleteTrees(L: Layout, numFeatures: number, mirrored: boo
       }
     }
   }
-  return { depth, nodeStart, leafStart, feat, thr, source, leaf, mirrored, block: new Float64Array(mirrored ? blockRows * 2 * m : 0) };
+  return {
+    depth,
+    nodeStart,
+    leafStart,
+    feat,
+    thr,
+    source,
+    leaf,
+    mirrored,
+    block: new Float64Array(mirrored ? blockRows * 2 * m : 0),
+  };
 }
 
 const NEXT_UP_F32 = new Float32Array(1);

@@ -50,7 +50,10 @@ export function parseXgboostJsonText(text: string): unknown {
       else if (ch === 34 /* " */) inString = false;
       continue;
     }
-    if (ch === 34) { inString = true; continue; }
+    if (ch === 34) {
+      inString = true;
+      continue;
+    }
     let len = 0;
     if (ch === 78 /* N */ && text.startsWith('NaN', i)) len = 3;
     else if (ch === 73 /* I */ && text.startsWith('Infinity', i)) len = 8;
@@ -81,12 +84,25 @@ export function isXgboostModelJson(raw: unknown): boolean {
 export function parseBaseScore(v: unknown): number {
   let s = v;
   if (typeof s === 'string' && s.trim().startsWith('[')) {
-    const inner = s.trim().slice(1, -1).split(',').map((x) => x.trim()).filter((x) => x !== '');
-    if (inner.length !== 1) unsupported(`base_score ${JSON.stringify(v)} has ${inner.length} values; only single-target models are supported`, 'learner.learner_model_param.base_score');
+    const inner = s
+      .trim()
+      .slice(1, -1)
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+    if (inner.length !== 1)
+      unsupported(
+        `base_score ${JSON.stringify(v)} has ${inner.length} values; only single-target models are supported`,
+        'learner.learner_model_param.base_score',
+      );
     s = inner[0];
   }
   const x = typeof s === 'number' ? s : typeof s === 'string' ? Number(s) : NaN;
-  if (!(x > 0 && x < 1)) invalid(`must be a probability strictly between 0 and 1 for binary:logistic, got ${JSON.stringify(v)}`, 'learner.learner_model_param.base_score');
+  if (!(x > 0 && x < 1))
+    invalid(
+      `must be a probability strictly between 0 and 1 for binary:logistic, got ${JSON.stringify(v)}`,
+      'learner.learner_model_param.base_score',
+    );
   return Math.fround(x);
 }
 
@@ -138,16 +154,26 @@ function checkCategoryNames(
   maxCode: Int32Array,
 ): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) badCategories('the category names must be an object: feature name → list of names in code order');
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    badCategories('the category names must be an object: feature name → list of names in code order');
   for (const [feature, list] of Object.entries(given)) {
     const j = names.indexOf(feature);
-    if (j < 0) badCategories(`"${feature}" is not a feature of the model (it has ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`, feature);
-    if (!isCategorical(j)) badCategories(`"${feature}" is a numeric feature of the model; only categorical features take names`, feature);
-    if (!Array.isArray(list) || list.length === 0) badCategories(`"${feature}" needs a non-empty list of category names`, feature);
+    if (j < 0)
+      badCategories(
+        `"${feature}" is not a feature of the model (it has ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`,
+        feature,
+      );
+    if (!isCategorical(j))
+      badCategories(`"${feature}" is a numeric feature of the model; only categorical features take names`, feature);
+    if (!Array.isArray(list) || list.length === 0)
+      badCategories(`"${feature}" needs a non-empty list of category names`, feature);
     const text = list.map((v, k) => {
       if (typeof v === 'string' && v !== '') return v;
       if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-      return badCategories(`"${feature}"[${k}] must be a category name (non-empty text or a number), got ${JSON.stringify(v)}`, feature);
+      return badCategories(
+        `"${feature}"[${k}] must be a category name (non-empty text or a number), got ${JSON.stringify(v)}`,
+        feature,
+      );
     });
     const seen = new Set<string>();
     for (const v of text) {
@@ -155,7 +181,10 @@ function checkCategoryNames(
       seen.add(v);
     }
     if (maxCode[j] >= text.length) {
-      badCategories(`"${feature}" lists ${text.length} names but the model's splits use code ${maxCode[j]}: the names do not belong to this model (export them from the data it was trained on)`, feature);
+      badCategories(
+        `"${feature}" lists ${text.length} names but the model's splits use code ${maxCode[j]}: the names do not belong to this model (export them from the data it was trained on)`,
+        feature,
+      );
     }
     out.set(feature, text);
   }
@@ -170,16 +199,21 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
   const root = obj(raw, '(root)');
   const learner = obj(root.learner, 'learner');
   const objective = obj(learner.objective, 'learner.objective');
-  if (objective.name !== 'binary:logistic') unsupported(`objective ${JSON.stringify(objective.name)} is not supported (only binary:logistic)`, 'learner.objective.name');
+  if (objective.name !== 'binary:logistic')
+    unsupported(`objective ${JSON.stringify(objective.name)} is not supported (only binary:logistic)`, 'learner.objective.name');
   const booster = obj(learner.gradient_booster, 'learner.gradient_booster');
-  if (booster.name !== 'gbtree') unsupported(`booster ${JSON.stringify(booster.name)} is not supported (only gbtree)`, 'learner.gradient_booster.name');
+  if (booster.name !== 'gbtree')
+    unsupported(`booster ${JSON.stringify(booster.name)} is not supported (only gbtree)`, 'learner.gradient_booster.name');
   const params = obj(learner.learner_model_param, 'learner.learner_model_param');
   const numClass = Number(params.num_class ?? '0');
-  if (numClass > 1) unsupported(`num_class ${numClass}: multi-class models are not supported`, 'learner.learner_model_param.num_class');
+  if (numClass > 1)
+    unsupported(`num_class ${numClass}: multi-class models are not supported`, 'learner.learner_model_param.num_class');
   const numTarget = Number(params.num_target ?? '1');
-  if (numTarget > 1) unsupported(`num_target ${numTarget}: multi-target models are not supported`, 'learner.learner_model_param.num_target');
+  if (numTarget > 1)
+    unsupported(`num_target ${numTarget}: multi-target models are not supported`, 'learner.learner_model_param.num_target');
   const numFeature = Number(params.num_feature);
-  if (!Number.isInteger(numFeature) || numFeature < 1) invalid(`must be a positive integer, got ${JSON.stringify(params.num_feature)}`, 'learner.learner_model_param.num_feature');
+  if (!Number.isInteger(numFeature) || numFeature < 1)
+    invalid(`must be a positive integer, got ${JSON.stringify(params.num_feature)}`, 'learner.learner_model_param.num_feature');
   const baseScore = parseBaseScore(params.base_score);
   const baseMargin = -Math.log(1 / baseScore - 1);
 
@@ -187,7 +221,11 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
   let names: string[];
   if (options.featureNames) {
     if (options.featureNames.length !== numFeature) {
-      throw new FraudlensError('INPUT_INVALID', `--feature-names gives ${options.featureNames.length} names but the model has ${numFeature} features`, { field: 'feature-names' });
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `--feature-names gives ${options.featureNames.length} names but the model has ${numFeature} features`,
+        { field: 'feature-names' },
+      );
     }
     names = [...options.featureNames];
   } else if (modelNames.length === numFeature && modelNames.every((n) => typeof n === 'string')) {
@@ -195,14 +233,16 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
   } else {
     names = Array.from({ length: numFeature }, (_, i) => `f${i}`);
   }
-  if (new Set(names).size !== names.length) throw new FraudlensError('INPUT_INVALID', 'feature names must be unique', { field: 'feature-names' });
+  if (new Set(names).size !== names.length)
+    throw new FraudlensError('INPUT_INVALID', 'feature names must be unique', { field: 'feature-names' });
   const types = Array.isArray(learner.feature_types) ? (learner.feature_types as unknown[]) : [];
 
   const model = obj(booster.model, 'learner.gradient_booster.model');
   const treesJson = arr(model.trees, 'learner.gradient_booster.model.trees');
   if (treesJson.length === 0) invalid('the model has no trees', 'learner.gradient_booster.model.trees');
   const treeInfo = Array.isArray(model.tree_info) ? (model.tree_info as unknown[]) : [];
-  if (treeInfo.some((g) => g !== 0)) unsupported('trees for more than one output group', 'learner.gradient_booster.model.tree_info');
+  if (treeInfo.some((g) => g !== 0))
+    unsupported('trees for more than one output group', 'learner.gradient_booster.model.tree_info');
 
   const maxCode = new Int32Array(numFeature).fill(-1);
   const categoricalSplitOn = new Uint8Array(numFeature);
@@ -225,7 +265,8 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
         continue;
       }
       if (left[i] < 0 || left[i] >= n || right[i] < 0 || right[i] >= n) invalid(`node ${i} has a child outside the tree`, where);
-      if (feature[i] < 0 || feature[i] >= numFeature) invalid(`node ${i} splits on feature ${feature[i]} of ${numFeature}`, `${where}.split_indices`);
+      if (feature[i] < 0 || feature[i] >= numFeature)
+        invalid(`node ${i} splits on feature ${feature[i]} of ${numFeature}`, `${where}.split_indices`);
     }
     const nodes: TreeNodes = { feature, threshold, left, right, defaultLeft, value, cover };
     const catNodes = t.categories_nodes === undefined ? [] : ints(t.categories_nodes, `${where}.categories_nodes`);
@@ -235,10 +276,12 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
       const cats = ints(t.categories, `${where}.categories`);
       const map = new Map<number, number[]>();
       catNodes.forEach((node, k) => {
-        if (splitType[node] !== 1) invalid(`node ${node} lists categories but is not a categorical split`, `${where}.categories_nodes`);
+        if (splitType[node] !== 1)
+          invalid(`node ${node} lists categories but is not a categorical split`, `${where}.categories_nodes`);
         const seg = segments[k];
         const size = sizes[k];
-        if (seg < 0 || size < 0 || seg + size > cats.length) invalid(`node ${node}: category segment outside the list`, `${where}.categories_segments`);
+        if (seg < 0 || size < 0 || seg + size > cats.length)
+          invalid(`node ${node}: category segment outside the list`, `${where}.categories_segments`);
         const codes = cats.slice(seg, seg + size);
         const f = feature[node];
         categoricalSplitOn[f] = 1;
@@ -248,7 +291,8 @@ export function importXgboost(raw: unknown, options: XgboostImportOptions = {}):
       nodes.categories = map;
     }
     for (let i = 0; i < n; i++) {
-      if (splitType[i] === 1 && left[i] !== -1 && !nodes.categories?.has(i)) invalid(`node ${i} is a categorical split without categories`, `${where}.categories_nodes`);
+      if (splitType[i] === 1 && left[i] !== -1 && !nodes.categories?.has(i))
+        invalid(`node ${i} is a categorical split without categories`, `${where}.categories_nodes`);
     }
     return nodes;
   });

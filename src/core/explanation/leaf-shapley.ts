@@ -41,7 +41,15 @@ export class LeafShapley {
    * @param z zero fractions at z[zOffset..zOffset + D)
    * @param satisfied bit k set when path feature k is satisfied
    */
-  values(v: number, z: ArrayLike<number>, zOffset: number, D: number, satisfied: number, out: Float64Array, outOffset: number): void {
+  values(
+    v: number,
+    z: ArrayLike<number>,
+    zOffset: number,
+    D: number,
+    satisfied: number,
+    out: Float64Array,
+    outOffset: number,
+  ): void {
     const e = this.e;
     const q = this.q;
     const w = this.weights;

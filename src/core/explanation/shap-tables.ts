@@ -117,7 +117,11 @@ function checkSplitCovers(ensemble: TreeEnsemble, L: Layout, cover: Float64Array
     for (let i = L.roots[t]; i < L.roots[t + 1]; i++) {
       if (L.feat[i] >= 0 && !(cover[i] > 0)) {
         const node = L.sourceGlobal[i] - ensemble.treeStart[t];
-        throw new FraudlensError('MODEL_UNSUPPORTED', `tree ${t}, node ${node}: a split with cover (sum_hessian) 0; TreeSHAP weighs each branch by its share of its parent's cover, so explanations need a positive cover at every split (re-export the model with its covers)`, { field: 'cover' });
+        throw new FraudlensError(
+          'MODEL_UNSUPPORTED',
+          `tree ${t}, node ${node}: a split with cover (sum_hessian) 0; TreeSHAP weighs each branch by its share of its parent's cover, so explanations need a positive cover at every split (re-export the model with its covers)`,
+          { field: 'cover' },
+        );
       }
     }
   }
@@ -153,7 +157,10 @@ function tracePaths(L: Layout, cover: Float64Array, maxDepth: number): Paths {
           zero[c * width + bit] *= ratio;
         }
         if (length[c] > MAX_PATH_FEATURES) {
-          throw new FraudlensError('MODEL_UNSUPPORTED', `a path splits on ${length[c]} distinct features; TreeSHAP supports at most ${MAX_PATH_FEATURES}`);
+          throw new FraudlensError(
+            'MODEL_UNSUPPORTED',
+            `a path splits on ${length[c]} distinct features; TreeSHAP supports at most ${MAX_PATH_FEATURES}`,
+          );
         }
       }
     }
@@ -230,7 +237,11 @@ export interface ShapTableLimits {
   tableBudgetBytes: number;
 }
 
-export function buildShapTables(ensemble: TreeEnsemble, L: Layout, limits: ShapTableLimits = { keyBitsMax: KEY_BITS_MAX, tableBudgetBytes: TABLE_BUDGET_BYTES }): ShapTables {
+export function buildShapTables(
+  ensemble: TreeEnsemble,
+  L: Layout,
+  limits: ShapTableLimits = { keyBitsMax: KEY_BITS_MAX, tableBudgetBytes: TABLE_BUDGET_BYTES },
+): ShapTables {
   const n = L.feat.length;
   const T = L.roots.length - 1;
   const cover = new Float64Array(n);
@@ -477,4 +488,3 @@ function expectedTreeValues(L: Layout, cover: Float64Array): number {
   }
   return sum;
 }
-

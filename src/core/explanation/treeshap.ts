@@ -36,7 +36,16 @@ export interface TreeExplainerOptions {
  * part to phi, the leaves computed per row to direct[directOffset..], which the caller adds to
  * phi once the row is done, so single rows and batches sum in the same order.
  */
-type Accumulate = (t0: number, t1: number, x: ArrayLike<number>, offset: number, phi: Float64Array, phiOffset: number, direct: Float64Array, directOffset: number) => void;
+type Accumulate = (
+  t0: number,
+  t1: number,
+  x: ArrayLike<number>,
+  offset: number,
+  phi: Float64Array,
+  phiOffset: number,
+  direct: Float64Array,
+  directOffset: number,
+) => void;
 
 export class TreeExplainer {
   readonly numFeatures: number;
@@ -58,10 +67,12 @@ export class TreeExplainer {
    * @param predictor the traversal layout (reuse the one the model serves with)
    */
   constructor(ensemble: TreeEnsemble, predictor: Predictor = new Predictor(ensemble), options: TreeExplainerOptions = {}) {
-    const tables = options.tables ?? buildShapTables(ensemble, predictor, {
-      keyBitsMax: options.keyBitsMax ?? KEY_BITS_MAX,
-      tableBudgetBytes: options.tableBudgetBytes ?? TABLE_BUDGET_BYTES,
-    });
+    const tables =
+      options.tables ??
+      buildShapTables(ensemble, predictor, {
+        keyBitsMax: options.keyBitsMax ?? KEY_BITS_MAX,
+        tableBudgetBytes: options.tableBudgetBytes ?? TABLE_BUDGET_BYTES,
+      });
     this.numFeatures = ensemble.numFeatures;
     this.numTrees = tables.numTrees;
     this.bias = tables.bias;
@@ -202,7 +213,8 @@ function rowPass(S: ShapTables, L: Layout, childOf: ChildOf, Shapley: typeof Lea
     for (let g = g0; g < g1; g++) {
       const at = key[g];
       key[g] = 0;
-      for (let k = 0, f = groupFeatureOffset[g], w = groupWidth[g]; k < w; k++) phi[phiOffset + groupFeatures[f + k]] += table[at + k];
+      for (let k = 0, f = groupFeatureOffset[g], w = groupWidth[g]; k < w; k++)
+        phi[phiOffset + groupFeatures[f + k]] += table[at + k];
     }
 
     for (let d = deepStart[t0], end = deepStart[t1]; d < end; d++) {
@@ -231,6 +243,9 @@ export function checkAdditivity(contribs: ArrayLike<number>, margin: number, tol
   let sum = 0;
   for (let j = 0; j < contribs.length; j++) sum += contribs[j];
   if (!(Math.abs(sum - margin) <= tolerance * Math.max(1, Math.abs(margin)))) {
-    throw new FraudlensError('EXPLANATION_NOT_ADDITIVE', `SHAP values sum to ${sum} but the model margin is ${margin} (difference ${sum - margin}); the model's covers are probably inconsistent — re-export it with its sum_hessian values`);
+    throw new FraudlensError(
+      'EXPLANATION_NOT_ADDITIVE',
+      `SHAP values sum to ${sum} but the model margin is ${margin} (difference ${sum - margin}); the model's covers are probably inconsistent — re-export it with its sum_hessian values`,
+    );
   }
 }

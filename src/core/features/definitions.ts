@@ -250,11 +250,14 @@ export function validateDefinitions(input: unknown): FeatureDefinitions {
     ratios?: RatioDefinition[];
   };
   const timezone = raw.event.timezone ?? 'UTC';
-  if (!checkTimezone(timezone)) throw invalid('event.timezone', `unknown time zone "${timezone}" (an IANA name such as UTC or Europe/Paris)`);
+  if (!checkTimezone(timezone))
+    throw invalid('event.timezone', `unknown time zone "${timezone}" (an IANA name such as UTC or Europe/Paris)`);
   const fields = { ...raw.fields };
   const eventFields = new Set([raw.event.time.field, raw.event.id]);
-  if (raw.event.time.field === raw.event.id) throw invalid('event.id', 'the event id and the event time must be different fields');
-  for (const f of eventFields) if (f in fields) throw invalid(`fields.${f}`, 'the event id and time fields are declared under event, not under fields');
+  if (raw.event.time.field === raw.event.id)
+    throw invalid('event.id', 'the event id and the event time must be different fields');
+  for (const f of eventFields)
+    if (f in fields) throw invalid(`fields.${f}`, 'the event id and time fields are declared under event, not under fields');
 
   const fieldOfType = (path: string, name: string, allowed: readonly FieldType[]): void => {
     const type = fields[name];
@@ -265,7 +268,9 @@ export function validateDefinitions(input: unknown): FeatureDefinitions {
   const entities: Record<string, string[]> = {};
   for (const [name, keys] of Object.entries(raw.entities ?? {})) {
     const list = typeof keys === 'string' ? [keys] : [...keys];
-    list.forEach((k, i) => fieldOfType(Array.isArray(keys) ? `entities.${name}[${i}]` : `entities.${name}`, k, ['key', 'category']));
+    list.forEach((k, i) =>
+      fieldOfType(Array.isArray(keys) ? `entities.${name}[${i}]` : `entities.${name}`, k, ['key', 'category']),
+    );
     if (list.length === 2 && list[0] === list[1]) throw invalid(`entities.${name}`, 'a key pair needs two different fields');
     entities[name] = list;
   }
@@ -314,7 +319,9 @@ export function validateDefinitions(input: unknown): FeatureDefinitions {
       throw invalid(`${path}.window`, `a window spans 1m to 30d (or "all"), got "${window}"`);
     }
     declare(path, a.name, true);
-    return a.field === undefined ? { name: a.name, entity: a.entity, op: a.op, window } : { name: a.name, entity: a.entity, op: a.op, field: a.field, window };
+    return a.field === undefined
+      ? { name: a.name, entity: a.entity, op: a.op, window }
+      : { name: a.name, entity: a.entity, op: a.op, field: a.field, window };
   });
 
   const ratios: RatioDefinition[] = (raw.ratios ?? []).map((r, i) => {
@@ -349,7 +356,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+    return `{${Object.keys(obj)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -43,7 +43,10 @@ export class FeatureEngine {
   private lastBirthText = '';
   private lastBirthTime = NaN;
 
-  constructor(readonly plan: FeaturePlan, readonly store: EntityStateStore) {
+  constructor(
+    readonly plan: FeaturePlan,
+    readonly store: EntityStateStore,
+  ) {
     this.clock = new ZoneClock(plan.definitions.event.timezone);
   }
 

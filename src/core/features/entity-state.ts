@@ -165,7 +165,10 @@ export class EntityState {
   private readonly maxes: (MonotonicDeque | null)[];
   private readonly distinct: (Map<string, number> | null)[];
 
-  constructor(private readonly plan: EntityGroupPlan, json?: EntityStateJson) {
+  constructor(
+    private readonly plan: EntityGroupPlan,
+    json?: EntityStateJson,
+  ) {
     const nw = plan.windows.length;
     const nv = plan.valueSlots.length;
     const nd = plan.distinctSlots.length;

@@ -19,12 +19,21 @@ export class CellEventReader {
    * @param columns the header of the input
    * @throws FraudlensError INPUT_MISSING_COLUMN naming every raw field the definitions need and the header lacks
    */
-  constructor(private readonly plan: FeaturePlan, private readonly columns: readonly string[], private readonly clock: ZoneClock, private readonly file?: string) {
+  constructor(
+    private readonly plan: FeaturePlan,
+    private readonly columns: readonly string[],
+    private readonly clock: ZoneClock,
+    private readonly file?: string,
+  ) {
     const defs = plan.definitions;
     const needed = [defs.event.time.field, defs.event.id, ...plan.numberFields, ...plan.stringFields];
     const missing = [...new Set(needed.filter((f) => !columns.includes(f)))];
     if (missing.length > 0) {
-      throw new FraudlensError('INPUT_MISSING_COLUMN', `the data lacks the raw field${missing.length > 1 ? 's' : ''} the feature definitions read: ${missing.join(', ')}`, { file, column: missing[0] });
+      throw new FraudlensError(
+        'INPUT_MISSING_COLUMN',
+        `the data lacks the raw field${missing.length > 1 ? 's' : ''} the feature definitions read: ${missing.join(', ')}`,
+        { file, column: missing[0] },
+      );
     }
     this.timeColumn = columns.indexOf(defs.event.time.field);
     this.idColumn = columns.indexOf(defs.event.id);
@@ -38,7 +47,11 @@ export class CellEventReader {
     const t = parseEventTime(cells[this.timeColumn], this.plan.definitions.event.time.format, this.clock);
     if (Number.isNaN(t)) {
       const column = this.columns[this.timeColumn];
-      throw new FraudlensError('INPUT_BAD_TIME', `event time "${cells[this.timeColumn]}" does not read as ${this.plan.definitions.event.time.format}`, { file: this.file, row, column });
+      throw new FraudlensError(
+        'INPUT_BAD_TIME',
+        `event time "${cells[this.timeColumn]}" does not read as ${this.plan.definitions.event.time.format}`,
+        { file: this.file, row, column },
+      );
     }
     return t;
   }
@@ -57,7 +70,12 @@ export class CellEventReader {
         v = Number(cell);
         if (!Number.isFinite(v) || cell.trim() === '') {
           if (cell.trim() === '') v = NaN;
-          else throw new FraudlensError('INPUT_NOT_A_NUMBER', `"${cell}" is not a number`, { file: this.file, row, column: this.plan.numberFields[i] });
+          else
+            throw new FraudlensError('INPUT_NOT_A_NUMBER', `"${cell}" is not a number`, {
+              file: this.file,
+              row,
+              column: this.plan.numberFields[i],
+            });
         }
       }
       event.numbers[i] = v;
@@ -65,7 +83,11 @@ export class CellEventReader {
     for (let i = 0; i < this.stringColumns.length; i++) {
       const cell = cells[this.stringColumns[i]].trim();
       if (this.isDate[i] && cell !== '' && Number.isNaN(parseDateWall(cell))) {
-        throw new FraudlensError('INPUT_BAD_TIME', `date "${cell}" does not read as YYYY-MM-DD`, { file: this.file, row, column: this.plan.stringFields[i] });
+        throw new FraudlensError('INPUT_BAD_TIME', `date "${cell}" does not read as YYYY-MM-DD`, {
+          file: this.file,
+          row,
+          column: this.plan.stringFields[i],
+        });
       }
       event.strings[i] = cell;
     }

@@ -1,7 +1,27 @@
 /** Entity features: definitions, the compiled plan, entity state and the engine. */
 
-export { validateDefinitions, definitionsHash, featureNames, parseWindow, DEFINITIONS_SCHEMA, AGGREGATION_OPS, FIELD_TYPES, ROW_FEATURE_KINDS, TIME_FORMATS, MIN_WINDOW_SECONDS, MAX_WINDOW_SECONDS } from './definitions.js';
-export type { FeatureDefinitions, AggregationDefinition, RowFeatureDefinition, RatioDefinition, FieldType, TimeFormat, AggregationOp } from './definitions.js';
+export {
+  validateDefinitions,
+  definitionsHash,
+  featureNames,
+  parseWindow,
+  DEFINITIONS_SCHEMA,
+  AGGREGATION_OPS,
+  FIELD_TYPES,
+  ROW_FEATURE_KINDS,
+  TIME_FORMATS,
+  MIN_WINDOW_SECONDS,
+  MAX_WINDOW_SECONDS,
+} from './definitions.js';
+export type {
+  FeatureDefinitions,
+  AggregationDefinition,
+  RowFeatureDefinition,
+  RatioDefinition,
+  FieldType,
+  TimeFormat,
+  AggregationOp,
+} from './definitions.js';
 export { compilePlan, newEventRecord, MIN_DEDUPE_HORIZON_SECONDS } from './plan.js';
 export type { FeaturePlan, EventRecord, EntityGroupPlan } from './plan.js';
 export { EntityState } from './entity-state.js';

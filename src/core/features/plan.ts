@@ -43,7 +43,14 @@ export interface EntityGroupPlan {
   readonly aggOut: Int32Array;
 }
 
-export const ROW_KIND = { value_number: 0, value_string: 1, hour_of_day: 2, day_of_week: 3, age_years: 4, distance_km: 5 } as const;
+export const ROW_KIND = {
+  value_number: 0,
+  value_string: 1,
+  hour_of_day: 2,
+  day_of_week: 3,
+  age_years: 4,
+  distance_km: 5,
+} as const;
 
 export interface FeaturePlan {
   readonly definitions: FeatureDefinitions;
@@ -80,7 +87,12 @@ export interface EventRecord {
 }
 
 export function newEventRecord(plan: FeaturePlan): EventRecord {
-  return { time: NaN, id: '', numbers: new Float64Array(plan.numberFields.length), strings: new Array<string>(plan.stringFields.length).fill('') };
+  return {
+    time: NaN,
+    id: '',
+    numbers: new Float64Array(plan.numberFields.length),
+    strings: new Array<string>(plan.stringFields.length).fill(''),
+  };
 }
 
 /**

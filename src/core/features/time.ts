@@ -23,7 +23,16 @@ export class ZoneClock {
     this.utc = zone === 'UTC' || zone === 'Etc/UTC';
     this.format = this.utc
       ? undefined
-      : new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      : new Intl.DateTimeFormat('en-US', {
+          timeZone: zone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: 'numeric',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: 'numeric',
+          second: 'numeric',
+        });
   }
 
   /** Wall-clock time minus UTC, in seconds, at the instant `t` (seconds since the epoch). */

@@ -32,8 +32,7 @@ export const DEFAULT_MAX_CATEGORY_BINS = 1024;
 
 /** One feature's values for binning: numeric (NaN = missing) or category codes (-1 = missing). */
 export type FeatureValues =
-  | { kind: 'numeric'; values: Float64Array }
-  | { kind: 'categorical'; codes: Int32Array; numCategories: number };
+  { kind: 'numeric'; values: Float64Array } | { kind: 'categorical'; codes: Int32Array; numCategories: number };
 
 export interface NumericBinning {
   kind: 'numeric';
@@ -186,7 +185,8 @@ export function quantileEdges(sorted: ArrayLike<number>, maxValueBins: number): 
 }
 
 function resolvedMaxBins(maxBins: number, name: string): number {
-  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 65536) throw new RangeError(`${name} must be an integer in [2, 65536], got ${maxBins}`);
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 65536)
+    throw new RangeError(`${name} must be an integer in [2, 65536], got ${maxBins}`);
   return maxBins;
 }
 
@@ -226,7 +226,12 @@ export function numericBinning(values: Float64Array, sample: Int32Array | null, 
  * @param minCount rows a category needs for its own bin
  * @example categoricalBinning(Int32Array.of(0, 0, 1, 2, 2, 2), 3, 8, 2).codeToBin // [0, 2, 1]
  */
-export function categoricalBinning(codes: Int32Array, numCategories: number, maxValueBins: number, minCount: number): CategoricalBinning {
+export function categoricalBinning(
+  codes: Int32Array,
+  numCategories: number,
+  maxValueBins: number,
+  minCount: number,
+): CategoricalBinning {
   const counts = new Float64Array(numCategories);
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i];
@@ -293,7 +298,14 @@ export function numericBin(binning: NumericBinning, x: number): number {
  * 16 bits of each value's key narrows the edge search to the few edges sharing them, so most
  * values need no search step at all.
  */
-function binNumericInto(values: Float64Array, binning: NumericBinning, out: Uint8Array | Uint16Array, offset: number, f32: Float32Array, bucket: Int32Array): void {
+function binNumericInto(
+  values: Float64Array,
+  binning: NumericBinning,
+  out: Uint8Array | Uint16Array,
+  offset: number,
+  f32: Float32Array,
+  bucket: Int32Array,
+): void {
   const n = values.length;
   const numEdges = binning.edges.length;
   const edgeKeys = new Int32Array(numEdges);

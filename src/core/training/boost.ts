@@ -84,7 +84,13 @@ function logit(p: number): number {
 }
 
 /** Logistic-loss gradient pairs of every row from e^(−margin). */
-function computeGradients(labels: Uint8Array, expNeg: Float64Array, scalePosWeight: number, grad: Float64Array, hess: Float64Array): void {
+function computeGradients(
+  labels: Uint8Array,
+  expNeg: Float64Array,
+  scalePosWeight: number,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
   const n = labels.length;
   for (let r = 0; r < n; r++) {
     const prob = 1 / (1 + expNeg[r]);
@@ -117,7 +123,14 @@ function sigmoidInto(margin: Float64Array, prob: Float64Array): void {
  * @param onProgress called after every round
  * @example const out = boost(binned, labels, params, new Rng(0));
  */
-export function boost(train: BinnedMatrix, labels: Uint8Array, params: BoostParams, rng: Rng, valid: ValidationSet | null = null, onProgress?: ProgressCallback): BoostResult {
+export function boost(
+  train: BinnedMatrix,
+  labels: Uint8Array,
+  params: BoostParams,
+  rng: Rng,
+  valid: ValidationSet | null = null,
+  onProgress?: ProgressCallback,
+): BoostResult {
   const n = train.numRows;
   const numFeatures = train.numFeatures;
   const rowRng = rng.fork(1);

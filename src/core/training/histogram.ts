@@ -38,7 +38,13 @@ export interface GradientScales {
  * @returns the scales needed to turn histogram sums back into real sums
  * @example const s = packGradients(g, h, rows, n, packed); const G = unpackGrad(hist[i]) / s.grad;
  */
-export function packGradients(grad: Float64Array, hess: Float64Array, rows: Int32Array, count: number, packed: Float64Array): GradientScales {
+export function packGradients(
+  grad: Float64Array,
+  hess: Float64Array,
+  rows: Int32Array,
+  count: number,
+  packed: Float64Array,
+): GradientScales {
   if (count > MAX_PACKED_ROWS) throw new RangeError(`at most ${MAX_PACKED_ROWS} rows per round can be packed, got ${count}`);
   const sumAbsG = sumAbs(grad, rows, count);
   const sumH = sumAbs(hess, rows, count);
@@ -57,7 +63,15 @@ function sumAbs(values: Float64Array, rows: Int32Array, count: number): number {
   return sum;
 }
 
-function packRows(grad: Float64Array, hess: Float64Array, rows: Int32Array, count: number, gs: number, hs: number, packed: Float64Array): void {
+function packRows(
+  grad: Float64Array,
+  hess: Float64Array,
+  rows: Int32Array,
+  count: number,
+  gs: number,
+  hs: number,
+  packed: Float64Array,
+): void {
   for (let k = 0; k < count; k++) {
     const r = rows[k];
     // floor(x + 0.5) rounds like Math.round, which V8 does not inline here (ten times slower);
@@ -132,8 +146,16 @@ export function buildHistogram(
 const REMAINDER_PASSES: readonly (readonly number[])[] = [[], [1], [1, 1], [3], [4], [5], [3, 3], [4, 3], [8], [5, 4]];
 
 function accumulate10(
-  hist: Float64Array, data: Uint8Array | Uint16Array, n: number, off: Int32Array, features: Int32Array, j: number,
-  rows: Int32Array, start: number, end: number, packed: Float64Array,
+  hist: Float64Array,
+  data: Uint8Array | Uint16Array,
+  n: number,
+  off: Int32Array,
+  features: Int32Array,
+  j: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  packed: Float64Array,
 ): void {
   const c0 = features[j] * n;
   const c1 = features[j + 1] * n;
@@ -172,8 +194,16 @@ function accumulate10(
 }
 
 function accumulate8(
-  hist: Float64Array, data: Uint8Array | Uint16Array, n: number, off: Int32Array, features: Int32Array, j: number,
-  rows: Int32Array, start: number, end: number, packed: Float64Array,
+  hist: Float64Array,
+  data: Uint8Array | Uint16Array,
+  n: number,
+  off: Int32Array,
+  features: Int32Array,
+  j: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  packed: Float64Array,
 ): void {
   const c0 = features[j] * n;
   const c1 = features[j + 1] * n;
@@ -206,8 +236,16 @@ function accumulate8(
 }
 
 function accumulate5(
-  hist: Float64Array, data: Uint8Array | Uint16Array, n: number, off: Int32Array, features: Int32Array, j: number,
-  rows: Int32Array, start: number, end: number, packed: Float64Array,
+  hist: Float64Array,
+  data: Uint8Array | Uint16Array,
+  n: number,
+  off: Int32Array,
+  features: Int32Array,
+  j: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  packed: Float64Array,
 ): void {
   const c0 = features[j] * n;
   const c1 = features[j + 1] * n;
@@ -231,8 +269,16 @@ function accumulate5(
 }
 
 function accumulate4(
-  hist: Float64Array, data: Uint8Array | Uint16Array, n: number, off: Int32Array, features: Int32Array, j: number,
-  rows: Int32Array, start: number, end: number, packed: Float64Array,
+  hist: Float64Array,
+  data: Uint8Array | Uint16Array,
+  n: number,
+  off: Int32Array,
+  features: Int32Array,
+  j: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  packed: Float64Array,
 ): void {
   const c0 = features[j] * n;
   const c1 = features[j + 1] * n;
@@ -253,8 +299,16 @@ function accumulate4(
 }
 
 function accumulate3(
-  hist: Float64Array, data: Uint8Array | Uint16Array, n: number, off: Int32Array, features: Int32Array, j: number,
-  rows: Int32Array, start: number, end: number, packed: Float64Array,
+  hist: Float64Array,
+  data: Uint8Array | Uint16Array,
+  n: number,
+  off: Int32Array,
+  features: Int32Array,
+  j: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  packed: Float64Array,
 ): void {
   const c0 = features[j] * n;
   const c1 = features[j + 1] * n;
@@ -271,7 +325,16 @@ function accumulate3(
   }
 }
 
-function accumulate1(hist: Float64Array, data: Uint8Array | Uint16Array, c0: number, h0: number, rows: Int32Array, start: number, end: number, packed: Float64Array): void {
+function accumulate1(
+  hist: Float64Array,
+  data: Uint8Array | Uint16Array,
+  c0: number,
+  h0: number,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  packed: Float64Array,
+): void {
   for (let k = start; k < end; k++) {
     const r = rows[k];
     hist[h0 + data[c0 + r]] += packed[r];
@@ -285,7 +348,13 @@ function accumulate1(hist: Float64Array, data: Uint8Array | Uint16Array, c0: num
  * @param parent the parent's histogram, overwritten with the sibling's
  * @param child the histogram built from the child's rows
  */
-export function subtractHistogram(parent: Float64Array, child: Float64Array, binned: BinnedMatrix, features: Int32Array, numActive: number): void {
+export function subtractHistogram(
+  parent: Float64Array,
+  child: Float64Array,
+  binned: BinnedMatrix,
+  features: Int32Array,
+  numActive: number,
+): void {
   const off = binned.offsets;
   for (let j = 0; j < numActive; j++) {
     const f = features[j];

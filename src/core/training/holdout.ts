@@ -127,7 +127,11 @@ export function readTimes(table: Table, name: string, field: string): Float64Arr
   const col: Column = table.columns[table.names.indexOf(name)];
   const out = new Float64Array(table.numRows);
   const bad = (row: number, shown: string): never => {
-    throw new FraudlensError('INPUT_INVALID', `time column "${name}" (${field}) has ${shown}, neither a number nor an ISO 8601 date-time such as 2019-01-31 23:59:00`, { file: table.source, row: row + 1, column: name });
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `time column "${name}" (${field}) has ${shown}, neither a number nor an ISO 8601 date-time such as 2019-01-31 23:59:00`,
+      { file: table.source, row: row + 1, column: name },
+    );
   };
   if (col.kind === 'numeric') {
     for (let i = 0; i < out.length; i++) {

@@ -10,7 +10,18 @@ export { TRAIN_DEFAULTS, DEFAULT_GOSS, GOSS_AUTO_MIN_ROWS } from './options.js';
 export type { TrainOptions } from './options.js';
 export type { ProgressCallback, RoundMetrics, StoppingMetric } from './boost.js';
 export type { GossParams } from './sampling.js';
-export { rocAuc, averagePrecision, logLoss, brierScore, confusionAt, calibrationTable, evaluateScores, validationCurves, CURVE_POINTS, LOGLOSS_EPSILON } from './metrics.js';
+export {
+  rocAuc,
+  averagePrecision,
+  logLoss,
+  brierScore,
+  confusionAt,
+  calibrationTable,
+  evaluateScores,
+  validationCurves,
+  CURVE_POINTS,
+  LOGLOSS_EPSILON,
+} from './metrics.js';
 export type { BinaryMetrics, CalibrationBin, ConfusionAt, Curves } from './metrics.js';
 export { chooseThresholds, DEFAULT_TARGET_PRECISION, DEFAULT_TARGET_RECALL } from './thresholds.js';
 export type { ThresholdOptions } from './thresholds.js';

@@ -19,7 +19,8 @@ export const LOGLOSS_EPSILON = Number.EPSILON;
 export const CALIBRATION_BINS = 10;
 
 function checkLengths(scores: ArrayLike<number>, labels: ArrayLike<number>): void {
-  if (scores.length !== labels.length) throw new RangeError(`scores and labels differ in length (${scores.length} vs ${labels.length})`);
+  if (scores.length !== labels.length)
+    throw new RangeError(`scores and labels differ in length (${scores.length} vs ${labels.length})`);
 }
 
 function sortedPositives(scores: ArrayLike<number>, labels: ArrayLike<number>): Float64Array {
@@ -206,7 +207,11 @@ export interface CalibrationBin {
  *
  * @param bins number of bins (default 10)
  */
-export function calibrationTable(scores: ArrayLike<number>, labels: ArrayLike<number>, bins = CALIBRATION_BINS): CalibrationBin[] {
+export function calibrationTable(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  bins = CALIBRATION_BINS,
+): CalibrationBin[] {
   checkLengths(scores, labels);
   const step = 1 / bins;
   // Edge values as numpy's linspace computes them (i · step), so ties on edges match.
@@ -287,7 +292,7 @@ export function validationCurves(scores: ArrayLike<number>, labels: ArrayLike<nu
   const thresholds: number[] = [];
   let tp = 0;
   let fp = 0;
-  for (let k = 0; k < n; ) {
+  for (let k = 0; k < n;) {
     const s = scores[order[k]];
     while (k < n && scores[order[k]] === s) {
       if (labels[order[k]] === 1) tp++;
@@ -306,7 +311,9 @@ export function validationCurves(scores: ArrayLike<number>, labels: ArrayLike<nu
     roc: {
       fpr: fpr.filter((_, i) => i === 0 || keep(i - 1, thresholds.length)),
       tpr: tpr.filter((_, i) => i === 0 || keep(i - 1, thresholds.length)),
-      thresholds: [Infinity, ...thresholds].filter((_, i) => i === 0 || keep(i - 1, thresholds.length)).map((t) => (t === Infinity ? 1 : t)),
+      thresholds: [Infinity, ...thresholds]
+        .filter((_, i) => i === 0 || keep(i - 1, thresholds.length))
+        .map((t) => (t === Infinity ? 1 : t)),
     },
     pr: {
       precision: precision.filter((_, i) => keep(i, thresholds.length)),

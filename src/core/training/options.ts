@@ -187,8 +187,10 @@ export function resolveGoss(goss: TrainOptions['goss'], trainRows: number): Goss
   if (goss === undefined || goss === 'auto') return trainRows >= GOSS_AUTO_MIN_ROWS ? DEFAULT_GOSS : null;
   if (goss === false) return null;
   const g = goss === true ? DEFAULT_GOSS : goss;
-  if (typeof g !== 'object' || g === null) invalid('goss', `must be 'auto', true, false or { topRate, otherRate }, got ${JSON.stringify(goss)}`);
+  if (typeof g !== 'object' || g === null)
+    invalid('goss', `must be 'auto', true, false or { topRate, otherRate }, got ${JSON.stringify(goss)}`);
   if (!(g.topRate > 0 && g.topRate < 1)) invalid('goss.topRate', `must be in (0, 1), got ${g.topRate}`);
-  if (!(g.otherRate > 0 && g.topRate + g.otherRate <= 1)) invalid('goss.otherRate', `must be positive with topRate + otherRate ≤ 1, got ${g.otherRate}`);
+  if (!(g.otherRate > 0 && g.topRate + g.otherRate <= 1))
+    invalid('goss.otherRate', `must be positive with topRate + otherRate ≤ 1, got ${g.otherRate}`);
   return { topRate: g.topRate, otherRate: g.otherRate };
 }

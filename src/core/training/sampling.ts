@@ -28,7 +28,16 @@ function geometricSkip(rng: Rng, logMiss: number): number {
  * and h multiplied by `amplify`) and the rest; returns the sample size. Drawing the gap to the
  * next drawn row (geometric) costs one random number per drawn row, not per row.
  */
-function gossRows(grad: Float64Array, hess: Float64Array, cut: number, q: number, amplify: number, rng: Rng, rows: Int32Array, others: Int32Array): number {
+function gossRows(
+  grad: Float64Array,
+  hess: Float64Array,
+  cut: number,
+  q: number,
+  amplify: number,
+  rng: Rng,
+  rows: Int32Array,
+  others: Int32Array,
+): number {
   const logMiss = Math.log(1 - q);
   let skip = geometricSkip(rng, logMiss);
   let count = 0;
@@ -75,7 +84,15 @@ function countAbsPrefixes(grad: Float64Array, stride: number, counts: Int32Array
  * `topRate` give or take a few tenths of a percent. Returns how many rows were taken (the rest
  * go to `others`).
  */
-export function gossSelect(grad: Float64Array, hess: Float64Array, counts: Int32Array, goss: GossParams, rng: Rng, rows: Int32Array, others: Int32Array): number {
+export function gossSelect(
+  grad: Float64Array,
+  hess: Float64Array,
+  counts: Int32Array,
+  goss: GossParams,
+  rng: Rng,
+  rows: Int32Array,
+  others: Int32Array,
+): number {
   const m = countAbsPrefixes(grad, Math.max(1, Math.ceil(grad.length / GOSS_CUT_SAMPLE)), counts);
   const wantTop = Math.ceil(goss.topRate * m);
   let prefix = counts.length - 1;
@@ -85,7 +102,16 @@ export function gossSelect(grad: Float64Array, hess: Float64Array, counts: Int32
     if (acc >= wantTop) break;
   }
   CUT_BITS[0] = prefix << 16;
-  return gossRows(grad, hess, CUT_F32[0], goss.otherRate / (1 - goss.topRate), (1 - goss.topRate) / goss.otherRate, rng, rows, others);
+  return gossRows(
+    grad,
+    hess,
+    CUT_F32[0],
+    goss.otherRate / (1 - goss.topRate),
+    (1 - goss.topRate) / goss.otherRate,
+    rng,
+    rows,
+    others,
+  );
 }
 
 /** Bernoulli row sample; returns how many rows were taken (the rest go to `others`). */

@@ -139,7 +139,14 @@ export class SplitFinder {
    * @param out receives the best split
    * @returns whether a split passing every constraint exists
    */
-  find(hist: Float64Array, features: Int32Array, numActive: number, total: number, scales: GradientScales, out: SplitResult): boolean {
+  find(
+    hist: Float64Array,
+    features: Int32Array,
+    numActive: number,
+    total: number,
+    scales: GradientScales,
+    out: SplitResult,
+  ): boolean {
     out.gain = 0;
     out.feature = -1;
     const { lambda, gamma } = this.params;
@@ -152,9 +159,10 @@ export class SplitFinder {
     let best = minGain;
     for (let j = 0; j < numActive; j++) {
       const f = features[j];
-      const gain = this.binned.binnings[f].kind === 'numeric'
-        ? this.numeric(hist, f, total, parentScore, scales, best, out)
-        : this.categorical(hist, f, total, parentScore, scales, best, out);
+      const gain =
+        this.binned.binnings[f].kind === 'numeric'
+          ? this.numeric(hist, f, total, parentScore, scales, best, out)
+          : this.categorical(hist, f, total, parentScore, scales, best, out);
       if (gain > best) best = gain;
     }
     if (out.feature < 0) return false;
@@ -163,7 +171,15 @@ export class SplitFinder {
   }
 
   /** Scans one numeric feature; updates `out` and returns the best gain when it beats `best`. */
-  private numeric(hist: Float64Array, f: number, total: number, parentScore: number, scales: GradientScales, best: number, out: SplitResult): number {
+  private numeric(
+    hist: Float64Array,
+    f: number,
+    total: number,
+    parentScore: number,
+    scales: GradientScales,
+    best: number,
+    out: SplitResult,
+  ): number {
     const o = this.binned.offsets[f];
     const nv = this.binned.binnings[f].numValueBins;
     const lambda = this.params.lambda;
@@ -211,7 +227,15 @@ export class SplitFinder {
   }
 
   /** Scans one categorical feature over cuts of its categories sorted by G / (H + λ). */
-  private categorical(hist: Float64Array, f: number, total: number, parentScore: number, scales: GradientScales, best: number, out: SplitResult): number {
+  private categorical(
+    hist: Float64Array,
+    f: number,
+    total: number,
+    parentScore: number,
+    scales: GradientScales,
+    best: number,
+    out: SplitResult,
+  ): number {
     const o = this.binned.offsets[f];
     const nv = this.binned.binnings[f].numValueBins;
     const { lambda, maxCatThreshold } = this.params;

@@ -53,10 +53,15 @@ function outcome(c: Cut): string {
  * @param options target precision for declines and target recall for reviews
  * @example chooseThresholds(probs, labels).decline
  */
-export function chooseThresholds(scores: ArrayLike<number>, labels: ArrayLike<number>, options: ThresholdOptions = {}): DecisionThresholds {
+export function chooseThresholds(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  options: ThresholdOptions = {},
+): DecisionThresholds {
   const targetPrecision = options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const targetRecall = options.targetRecall ?? DEFAULT_TARGET_RECALL;
-  if (!(targetPrecision > 0 && targetPrecision <= 1)) throw new RangeError(`targetPrecision must be in (0, 1], got ${targetPrecision}`);
+  if (!(targetPrecision > 0 && targetPrecision <= 1))
+    throw new RangeError(`targetPrecision must be in (0, 1], got ${targetPrecision}`);
   if (!(targetRecall > 0 && targetRecall <= 1)) throw new RangeError(`targetRecall must be in (0, 1], got ${targetRecall}`);
   const n = labels.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
@@ -86,7 +91,8 @@ export function chooseThresholds(scores: ArrayLike<number>, labels: ArrayLike<nu
     declineRule = `decline = highest recall with precision ≥ ${pct(targetPrecision)} on validation, at the highest score giving it (${outcome(decline)})`;
   } else {
     let best = cuts[0];
-    for (const c of cuts) if (c.precision > best.precision || (c.precision === best.precision && c.recall > best.recall)) best = c;
+    for (const c of cuts)
+      if (c.precision > best.precision || (c.precision === best.precision && c.recall > best.recall)) best = c;
     decline = best;
     declineRule = `decline = best precision on validation, since ${pct(targetPrecision)} is not reached, with the highest recall at that precision (${outcome(best)})`;
   }
@@ -103,5 +109,9 @@ export function chooseThresholds(scores: ArrayLike<number>, labels: ArrayLike<nu
     review = decline;
     reviewRule = 'review = decline (the recall target is met above the decline cut-off)';
   }
-  return { review: review.threshold, decline: decline.threshold, rule: `${declineRule}; ${reviewRule}; ${n} validation rows, ${P} positive` };
+  return {
+    review: review.threshold,
+    decline: decline.threshold,
+    rule: `${declineRule}; ${reviewRule}; ${n} validation rows, ${P} positive`,
+  };
 }

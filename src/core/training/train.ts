@@ -20,11 +20,28 @@ import type { Column, Table } from '../data/table.js';
 import { binColumns, fitBinnings, type FeatureValues } from './binning.js';
 import { MAX_PACKED_ROWS } from './histogram.js';
 import { boost, type BoostParams, type ProgressCallback, type RoundMetrics } from './boost.js';
-import { calibrationTable, confusionAt, evaluateScores, validationCurves, type BinaryMetrics, type CalibrationBin, type ConfusionAt, type Curves } from './metrics.js';
+import {
+  calibrationTable,
+  confusionAt,
+  evaluateScores,
+  validationCurves,
+  type BinaryMetrics,
+  type CalibrationBin,
+  type ConfusionAt,
+  type Curves,
+} from './metrics.js';
 import { DEFAULT_BASE_SCORE, invalid, optionName, resolveGoss, resolveNumbers, type TrainOptions } from './options.js';
 import { Rng } from './random.js';
 import {
-  DEFAULT_VALID_SPLIT, lastRowsHoldOut, MIN_VALIDATION_POSITIVES, readTimes, reorderRows, stratifiedHoldOut, timeHoldOut, VALID_SPLITS, type HeldOut,
+  DEFAULT_VALID_SPLIT,
+  lastRowsHoldOut,
+  MIN_VALIDATION_POSITIVES,
+  readTimes,
+  reorderRows,
+  stratifiedHoldOut,
+  timeHoldOut,
+  VALID_SPLITS,
+  type HeldOut,
 } from './holdout.js';
 import { chooseThresholds } from './thresholds.js';
 
@@ -64,11 +81,20 @@ export interface ConfusionSummary {
 }
 
 /** INPUT_ONE_CLASS unless `labels` hold both classes; `what` names the rows, `field` the option. */
-function requireBothClasses(labels: Uint8Array, what: string, advice: string, location: { file: string; column: string; field?: string }): number {
+function requireBothClasses(
+  labels: Uint8Array,
+  what: string,
+  advice: string,
+  location: { file: string; column: string; field?: string },
+): number {
   let positives = 0;
   for (let i = 0; i < labels.length; i++) positives += labels[i];
   if (positives === 0 || positives === labels.length) {
-    throw new FraudlensError('INPUT_ONE_CLASS', `the ${labels.length} ${what} are all ${positives === 0 ? '0' : '1'} (${positives} positive, ${labels.length - positives} negative); ${advice}`, location);
+    throw new FraudlensError(
+      'INPUT_ONE_CLASS',
+      `the ${labels.length} ${what} are all ${positives === 0 ? '0' : '1'} (${positives} positive, ${labels.length - positives} negative); ${advice}`,
+      location,
+    );
   }
   return positives;
 }
@@ -77,7 +103,10 @@ function requireNamed(table: Table, name: string, what: string): number {
   const i = table.names.indexOf(name);
   if (i < 0) {
     const shown = table.names.slice(0, 12).join(', ') + (table.names.length > 12 ? ', …' : '');
-    throw new FraudlensError('INPUT_MISSING_COLUMN', `missing ${what} column "${name}" (the file has: ${shown})`, { file: table.source, column: name });
+    throw new FraudlensError('INPUT_MISSING_COLUMN', `missing ${what} column "${name}" (the file has: ${shown})`, {
+      file: table.source,
+      column: name,
+    });
   }
   return i;
 }
@@ -87,7 +116,11 @@ function readLabels(table: Table, name: string, from: number, to: number): Uint8
   const col = table.columns[requireNamed(table, name, 'label')];
   const out = new Uint8Array(to - from);
   const bad = (row: number, shown: string): never => {
-    throw new FraudlensError('INPUT_BAD_LABEL', `label ${shown} is not 0 or 1`, { file: table.source, row: row + 1, column: name });
+    throw new FraudlensError('INPUT_BAD_LABEL', `label ${shown} is not 0 or 1`, {
+      file: table.source,
+      row: row + 1,
+      column: name,
+    });
   };
   if (col.kind === 'numeric') {
     for (let i = from; i < to; i++) {
@@ -170,10 +203,20 @@ function firstText(col: Column): string {
   return '';
 }
 
-function prepareFeature(table: Table, name: string, nTrain: number, forceCategorical: boolean, maxCategories: number): PreparedFeature {
+function prepareFeature(
+  table: Table,
+  name: string,
+  nTrain: number,
+  forceCategorical: boolean,
+  maxCategories: number,
+): PreparedFeature {
   const col = table.columns[table.names.indexOf(name)];
   const allMissing = (): never => {
-    throw new FraudlensError('INPUT_ALL_MISSING', `feature column "${name}" has no value in the ${nTrain} training rows (drop it or fill it)`, { file: table.source, column: name });
+    throw new FraudlensError(
+      'INPUT_ALL_MISSING',
+      `feature column "${name}" has no value in the ${nTrain} training rows (drop it or fill it)`,
+      { file: table.source, column: name },
+    );
   };
   if (col.kind === 'numeric' && !forceCategorical) {
     const values = col.values.subarray(0, nTrain);
@@ -184,7 +227,11 @@ function prepareFeature(table: Table, name: string, nTrain: number, forceCategor
       train: { kind: 'numeric', values },
       forValid: (vcol, vtable) => {
         if (vcol.kind !== 'numeric') {
-          throw new FraudlensError('INPUT_NOT_A_NUMBER', `value "${firstText(vcol)}" of numeric feature "${name}" is not a number`, { file: vtable.source, column: name });
+          throw new FraudlensError(
+            'INPUT_NOT_A_NUMBER',
+            `value "${firstText(vcol)}" of numeric feature "${name}" is not a number`,
+            { file: vtable.source, column: name },
+          );
         }
         return { kind: 'numeric', values: vcol.values };
       },
@@ -217,7 +264,11 @@ function prepareFeature(table: Table, name: string, nTrain: number, forceCategor
     }
   }
   if (categories.length > maxCategories) {
-    throw new FraudlensError('INPUT_INVALID', `categorical feature "${name}" has ${categories.length} distinct values, more than the ${maxCategories} allowed; an identifier? drop it (--drop) or raise ${optionName('maxCategories')}`, { file: table.source, column: name });
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `categorical feature "${name}" has ${categories.length} distinct values, more than the ${maxCategories} allowed; an identifier? drop it (--drop) or raise ${optionName('maxCategories')}`,
+      { file: table.source, column: name },
+    );
   }
   const trainCodes = codes.subarray(0, nTrain);
   const stats = categoricalStats(trainCodes, categories.length);
@@ -231,7 +282,8 @@ function prepareFeature(table: Table, name: string, nTrain: number, forceCategor
       // Categories unknown to the model become missing, as they do at inference in "missing" mode.
       const out = new Int32Array(vcol.kind === 'numeric' ? vcol.values.length : vcol.codes.length);
       if (vcol.kind === 'numeric') {
-        for (let i = 0; i < out.length; i++) out[i] = Number.isNaN(vcol.values[i]) ? -1 : index.get(String(vcol.values[i])) ?? -1;
+        for (let i = 0; i < out.length; i++)
+          out[i] = Number.isNaN(vcol.values[i]) ? -1 : (index.get(String(vcol.values[i])) ?? -1);
       } else {
         const translate = vcol.categories.map((c) => index.get(c) ?? -1);
         for (let i = 0; i < out.length; i++) out[i] = vcol.codes[i] < 0 ? -1 : translate[vcol.codes[i]];
@@ -271,13 +323,19 @@ function fingerprint(parts: readonly ArrayLike<number>[]): string {
  *   const table = await readCsv('transactions.csv.gz');
  *   const { model, summary } = trainModel(table, { label: 'Class', validFraction: 0.2, earlyStopping: 20 });
  */
-export function trainModel(data: Table, options: TrainOptions, progress?: ProgressCallback): { model: FraudlensModel; summary: TrainSummary } {
+export function trainModel(
+  data: Table,
+  options: TrainOptions,
+  progress?: ProgressCallback,
+): { model: FraudlensModel; summary: TrainSummary } {
   const num = resolveNumbers(options);
   // The held-out split may reorder the rows (training rows first); everything below reads `table`.
   let table = data;
   const stoppingMetric = options.stoppingMetric ?? 'logloss';
-  if (stoppingMetric !== 'logloss' && stoppingMetric !== 'pr_auc') invalid('stoppingMetric', `must be "logloss" or "pr_auc", got ${JSON.stringify(stoppingMetric)}`);
-  if (options.baseScore !== undefined && !(options.baseScore > 0 && options.baseScore < 1)) invalid('baseScore', `must be a probability in (0, 1), got ${options.baseScore}`);
+  if (stoppingMetric !== 'logloss' && stoppingMetric !== 'pr_auc')
+    invalid('stoppingMetric', `must be "logloss" or "pr_auc", got ${JSON.stringify(stoppingMetric)}`);
+  if (options.baseScore !== undefined && !(options.baseScore > 0 && options.baseScore < 1))
+    invalid('baseScore', `must be a probability in (0, 1), got ${options.baseScore}`);
   if (typeof options.label !== 'string' || options.label === '') invalid('label', 'must name the label column');
 
   if (table.numRows === 0) throw new FraudlensError('INPUT_EMPTY', 'the table holds no data rows', { file: table.source });
@@ -287,19 +345,27 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
   const forceCat = new Set(options.categorical ?? []);
   for (const c of forceCat) requireNamed(table, c, 'categorical');
   const featureNames = table.names.filter((n) => n !== options.label && !drop.has(n));
-  if (featureNames.length === 0) throw new FraudlensError('INPUT_INVALID', 'no feature columns are left once the label and dropped columns are removed', { file: table.source });
+  if (featureNames.length === 0)
+    throw new FraudlensError('INPUT_INVALID', 'no feature columns are left once the label and dropped columns are removed', {
+      file: table.source,
+    });
 
   const validSplit = options.validSplit ?? DEFAULT_VALID_SPLIT;
-  if (!VALID_SPLITS.includes(validSplit)) invalid('validSplit', `must be one of ${VALID_SPLITS.join(', ')}, got ${JSON.stringify(validSplit)}`);
+  if (!VALID_SPLITS.includes(validSplit))
+    invalid('validSplit', `must be one of ${VALID_SPLITS.join(', ')}, got ${JSON.stringify(validSplit)}`);
   if (validSplit === 'time' && options.valid === undefined && num.validFraction > 0) {
-    if (typeof options.timeColumn !== 'string' || options.timeColumn === '') invalid('timeColumn', 'must name the time column when validSplit is "time"');
+    if (typeof options.timeColumn !== 'string' || options.timeColumn === '')
+      invalid('timeColumn', 'must name the time column when validSplit is "time"');
     requireNamed(table, options.timeColumn, 'time');
   } else if (options.timeColumn !== undefined) {
     invalid('timeColumn', `${optionName('timeColumn')} is used only by validSplit "time" with a validFraction`);
   }
   const hasValidation = options.valid !== undefined || num.validFraction > 0;
   if (num.earlyStopping > 0 && !hasValidation) {
-    invalid('earlyStopping', `${optionName('earlyStopping')} needs validation rows: give ${optionName('valid')} or ${optionName('validFraction')}`);
+    invalid(
+      'earlyStopping',
+      `${optionName('earlyStopping')} needs validation rows: give ${optionName('valid')} or ${optionName('validFraction')}`,
+    );
   }
   const rng = new Rng(num.seed);
 
@@ -311,24 +377,48 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
     if (validSplit === 'last') heldOut = lastRowsHoldOut(table.numRows, fraction);
     else {
       const allLabels = readLabels(table, options.label, 0, table.numRows);
-      requireBothClasses(allLabels, `labels of ${table.source}`, 'training needs both classes', { file: table.source, column: options.label });
-      heldOut = validSplit === 'stratified' ? stratifiedHoldOut(allLabels, fraction, rng.fork(30)) : timeHoldOut(readTimes(table, options.timeColumn!, optionName('timeColumn')), fraction);
+      requireBothClasses(allLabels, `labels of ${table.source}`, 'training needs both classes', {
+        file: table.source,
+        column: options.label,
+      });
+      heldOut =
+        validSplit === 'stratified'
+          ? stratifiedHoldOut(allLabels, fraction, rng.fork(30))
+          : timeHoldOut(readTimes(table, options.timeColumn!, optionName('timeColumn')), fraction);
       table = reorderRows(table, heldOut.order, [options.label, ...featureNames]);
     }
   }
   const nValidHere = heldOut?.validRows ?? 0;
   const nTrain = table.numRows - nValidHere;
-  if (nTrain < 2) throw new FraudlensError('INPUT_EMPTY', `only ${nTrain} training row(s) remain after holding out validation rows`, { file: table.source });
+  if (nTrain < 2)
+    throw new FraudlensError('INPUT_EMPTY', `only ${nTrain} training row(s) remain after holding out validation rows`, {
+      file: table.source,
+    });
   if (heldOut !== null && nValidHere < 1) {
-    throw new FraudlensError('INPUT_EMPTY', `validFraction ${num.validFraction} of ${table.numRows} rows leaves no validation row`, { file: table.source });
+    throw new FraudlensError(
+      'INPUT_EMPTY',
+      `validFraction ${num.validFraction} of ${table.numRows} rows leaves no validation row`,
+      { file: table.source },
+    );
   }
 
   if (nTrain > MAX_PACKED_ROWS) {
-    throw new FraudlensError('INPUT_INVALID', `${nTrain} training rows is more than the ${MAX_PACKED_ROWS} one model can learn from; sample the data`, { file: table.source });
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `${nTrain} training rows is more than the ${MAX_PACKED_ROWS} one model can learn from; sample the data`,
+      { file: table.source },
+    );
   }
   const goss = resolveGoss(options.goss, nTrain);
   const labels = readLabels(table, options.label, 0, nTrain);
-  const positives = requireBothClasses(labels, heldOut !== null ? `training labels left after holding out ${nValidHere} validation rows (${validSplit} split)` : 'training labels', 'training needs both classes', { file: table.source, column: options.label });
+  const positives = requireBothClasses(
+    labels,
+    heldOut !== null
+      ? `training labels left after holding out ${nValidHere} validation rows (${validSplit} split)`
+      : 'training labels',
+    'training needs both classes',
+    { file: table.source, column: options.label },
+  );
 
   const prepared = featureNames.map((name) => prepareFeature(table, name, nTrain, forceCat.has(name), num.maxCategories));
 
@@ -341,13 +431,23 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
     const vt = options.valid;
     if (vt.numRows === 0) throw new FraudlensError('INPUT_EMPTY', 'the validation table holds no data rows', { file: vt.source });
     validLabels = readLabels(vt, options.label, 0, vt.numRows);
-    validPositives = requireBothClasses(validLabels, `validation labels of ${vt.source}`, 'validation metrics and the decision thresholds need both classes', { file: vt.source, column: options.label, field: 'valid' });
+    validPositives = requireBothClasses(
+      validLabels,
+      `validation labels of ${vt.source}`,
+      'validation metrics and the decision thresholds need both classes',
+      { file: vt.source, column: options.label, field: 'valid' },
+    );
     validColumns = prepared.map((p) => p.forValid(vt.columns[requireNamed(vt, p.spec.name, 'feature')], vt));
   } else if (nValidHere > 0) {
     validLabels = readLabels(table, options.label, nTrain, table.numRows);
-    validPositives = requireBothClasses(validLabels, `validation rows held out by ${optionName('validFraction')} ${num.validFraction} with the ${validSplit} split`,
-      validSplit === 'stratified' ? `raise ${optionName('validFraction')} or give ${optionName('valid')}` : `use validSplit "stratified" (--split stratified), or give ${optionName('valid')}`,
-      { file: table.source, column: options.label, field: 'validFraction' });
+    validPositives = requireBothClasses(
+      validLabels,
+      `validation rows held out by ${optionName('validFraction')} ${num.validFraction} with the ${validSplit} split`,
+      validSplit === 'stratified'
+        ? `raise ${optionName('validFraction')} or give ${optionName('valid')}`
+        : `use validSplit "stratified" (--split stratified), or give ${optionName('valid')}`,
+      { file: table.source, column: options.label, field: 'validFraction' },
+    );
     validColumns = prepared.map((p) => {
       const whole = p.forValid(table.columns[table.names.indexOf(p.spec.name)], table);
       return whole.kind === 'numeric'
@@ -357,11 +457,25 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
   }
 
   if (validLabels !== null && validPositives < MIN_VALIDATION_POSITIVES) {
-    warnings.push(`only ${validPositives} positive validation row(s), fewer than ${MIN_VALIDATION_POSITIVES}: the validation metrics and the thresholds chosen on them are noisy`);
+    warnings.push(
+      `only ${validPositives} positive validation row(s), fewer than ${MIN_VALIDATION_POSITIVES}: the validation metrics and the thresholds chosen on them are noisy`,
+    );
   }
 
-  const binnings = fitBinnings(prepared.map((p) => p.train), { maxBins: num.maxBins, maxCategoryBins: num.maxCategoryBins, sampleRows: num.binSampleRows, minCategoryCount: num.minCategoryCount }, rng.fork(10));
-  const binned = binColumns(prepared.map((p) => p.train), binnings);
+  const binnings = fitBinnings(
+    prepared.map((p) => p.train),
+    {
+      maxBins: num.maxBins,
+      maxCategoryBins: num.maxCategoryBins,
+      sampleRows: num.binSampleRows,
+      minCategoryCount: num.minCategoryCount,
+    },
+    rng.fork(10),
+  );
+  const binned = binColumns(
+    prepared.map((p) => p.train),
+    binnings,
+  );
   const validBinned = validColumns !== null ? binColumns(validColumns, binnings) : null;
 
   const params: BoostParams = {
@@ -380,7 +494,14 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
     goss,
     maxCatThreshold: num.maxCatThreshold,
   };
-  const result = boost(binned, labels, params, rng.fork(20), validBinned !== null && validLabels !== null ? { binned: validBinned, labels: validLabels } : null, progress);
+  const result = boost(
+    binned,
+    labels,
+    params,
+    rng.fork(20),
+    validBinned !== null && validLabels !== null ? { binned: validBinned, labels: validLabels } : null,
+    progress,
+  );
   const ensemble = buildEnsemble(prepared.length, result.baseMargin, result.trees);
 
   let thresholds: DecisionThresholds = DEFAULT_THRESHOLDS;
@@ -400,7 +521,13 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
     validation = { ...metrics, review: at(thresholds.review), decline: at(thresholds.decline) };
     calibration = calibrationTable(probs, validLabels);
     // For the dashboard's ROC / PR charts and confusion matrices.
-    curves = { ...validationCurves(probs, validLabels), confusion: { review: confusionAt(probs, validLabels, thresholds.review), decline: confusionAt(probs, validLabels, thresholds.decline) } };
+    curves = {
+      ...validationCurves(probs, validLabels),
+      confusion: {
+        review: confusionAt(probs, validLabels, thresholds.review),
+        decline: confusionAt(probs, validLabels, thresholds.decline),
+      },
+    };
   }
 
   const importance: FeatureImportance[] = prepared
@@ -426,9 +553,25 @@ export function trainModel(data: Table, options: TrainOptions, progress?: Progre
   const training: TrainingMetadata = {
     source: 'fraudlens train',
     createdAt: createdIso,
-    data: { ...(options.dataPath !== undefined ? { path: options.dataPath } : {}), rows: nTrain, positives, label: options.label },
+    data: {
+      ...(options.dataPath !== undefined ? { path: options.dataPath } : {}),
+      rows: nTrain,
+      positives,
+      label: options.label,
+    },
     parameters,
-    ...(validation !== undefined ? { metrics: { roc_auc: validation.roc_auc, pr_auc: validation.pr_auc, logloss: validation.logloss, brier: validation.brier, rows: validation.rows, positives: validation.positives } } : {}),
+    ...(validation !== undefined
+      ? {
+          metrics: {
+            roc_auc: validation.roc_auc,
+            pr_auc: validation.pr_auc,
+            logloss: validation.logloss,
+            brier: validation.brier,
+            rows: validation.rows,
+            positives: validation.positives,
+          },
+        }
+      : {}),
     extra: {
       roundsRun: result.roundsRun,
       trees: result.bestRound,

@@ -47,7 +47,15 @@ export interface GrownTree {
  * part starts. Branch-free: both destinations are written every time and only the counters
  * move, because which side a row takes is a coin flip the CPU cannot predict.
  */
-function partitionRange(rows: Int32Array, scratch: Int32Array, data: Uint8Array | Uint16Array, col: number, goLeft: Int32Array, start: number, end: number): number {
+function partitionRange(
+  rows: Int32Array,
+  scratch: Int32Array,
+  data: Uint8Array | Uint16Array,
+  col: number,
+  goLeft: Int32Array,
+  start: number,
+  end: number,
+): number {
   let nl = start;
   let nr = 0;
   for (let k = start; k < end; k++) {
@@ -68,9 +76,18 @@ function partitionRange(rows: Int32Array, scratch: Int32Array, data: Uint8Array 
  * to `mids`.
  */
 function partitionPair(
-  a: Int32Array, scratchA: Int32Array, startA: number, endA: number,
-  b: Int32Array, scratchB: Int32Array, startB: number, endB: number,
-  data: Uint8Array | Uint16Array, col: number, goLeft: Int32Array, mids: Int32Array,
+  a: Int32Array,
+  scratchA: Int32Array,
+  startA: number,
+  endA: number,
+  b: Int32Array,
+  scratchB: Int32Array,
+  startB: number,
+  endB: number,
+  data: Uint8Array | Uint16Array,
+  col: number,
+  goLeft: Int32Array,
+  mids: Int32Array,
 ): void {
   let la = startA;
   let ra = 0;
@@ -129,8 +146,15 @@ function sumPacked(rows: Int32Array, count: number, packed: Float64Array): numbe
  * could leave a tiny right hessian at zero or below).
  */
 function sumBySide(
-  rows: Int32Array, start: number, end: number, data: Uint8Array | Uint16Array, col: number, goLeft: Int32Array,
-  grad: Float64Array, hess: Float64Array, out: Float64Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  data: Uint8Array | Uint16Array,
+  col: number,
+  goLeft: Int32Array,
+  grad: Float64Array,
+  hess: Float64Array,
+  out: Float64Array,
 ): void {
   let gl = 0;
   let hl = 0;
@@ -154,7 +178,16 @@ function sumBySide(
 }
 
 /** Multiplies e^(−margin) of rows[start … end) by factor[1] if the split sends them left, else factor[0]. */
-function scaleBySide(rows: Int32Array, start: number, end: number, data: Uint8Array | Uint16Array, col: number, goLeft: Int32Array, factor: Float64Array, expNeg: Float64Array): void {
+function scaleBySide(
+  rows: Int32Array,
+  start: number,
+  end: number,
+  data: Uint8Array | Uint16Array,
+  col: number,
+  goLeft: Int32Array,
+  factor: Float64Array,
+  expNeg: Float64Array,
+): void {
   for (let k = start; k < end; k++) {
     const r = rows[k];
     expNeg[r] *= factor[goLeft[data[col + r]]];
@@ -162,7 +195,16 @@ function scaleBySide(rows: Int32Array, start: number, end: number, data: Uint8Ar
 }
 
 /** Adds value[1] to the margins of rows the split sends left, value[0] to the others. */
-function addBySide(rows: Int32Array, start: number, end: number, data: Uint8Array | Uint16Array, col: number, goLeft: Int32Array, value: Float64Array, margin: Float64Array): void {
+function addBySide(
+  rows: Int32Array,
+  start: number,
+  end: number,
+  data: Uint8Array | Uint16Array,
+  col: number,
+  goLeft: Int32Array,
+  value: Float64Array,
+  margin: Float64Array,
+): void {
   for (let k = start; k < end; k++) {
     const r = rows[k];
     margin[r] += value[goLeft[data[col + r]]];
@@ -236,15 +278,32 @@ export class TreeGrower {
    * @param validMargin per validation row margin, updated
    */
   grow(
-    lists: RowLists, packed: Float64Array, scales: GradientScales, grad: Float64Array, hess: Float64Array,
-    features: Int32Array, numActive: number, expNeg: Float64Array, validMargin: Float64Array | null,
+    lists: RowLists,
+    packed: Float64Array,
+    scales: GradientScales,
+    grad: Float64Array,
+    hess: Float64Array,
+    features: Int32Array,
+    numActive: number,
+    expNeg: Float64Array,
+    validMargin: Float64Array | null,
   ): GrownTree {
     const p = this.params;
     const binned = this.binned;
     const n = binned.numRows;
     const rows = this.rows;
     const mcwQ = p.minChildWeight * scales.hess;
-    const tree: GrownTree = { feature: [], left: [], right: [], defaultLeft: [], bin: [], value: [], cover: [], gain: [], rightBins: [] };
+    const tree: GrownTree = {
+      feature: [],
+      left: [],
+      right: [],
+      defaultLeft: [],
+      bin: [],
+      value: [],
+      cover: [],
+      gain: [],
+      rightBins: [],
+    };
     // Per node: ranges in the three row lists, depth, packed gradient total, histogram.
     const start: number[] = [];
     const end: number[] = [];
@@ -285,7 +344,8 @@ export class TreeGrower {
       tree.rightBins.push(null);
       return id;
     };
-    const splittable = (id: number): boolean => depth[id] < p.maxDepth && end[id] - start[id] >= 2 && unpackHess(total[id]) >= 2 * mcwQ;
+    const splittable = (id: number): boolean =>
+      depth[id] < p.maxDepth && end[id] - start[id] >= 2 && unpackHess(total[id]) >= 2 * mcwQ;
     const search = (id: number): void => {
       const h = hist[id]!;
       if (this.finder.find(h, features, numActive, total[id], scales, result)) {
@@ -333,13 +393,45 @@ export class TreeGrower {
         done[r] = 1;
         tree.left[id] = l;
         tree.right[id] = r;
-        this.leafPair(tree, l, r, f, goLeft, start[id], end[id], ostart[id], oend[id], vstart[id], vend[id], grad, hess, expNeg, validMargin);
+        this.leafPair(
+          tree,
+          l,
+          r,
+          f,
+          goLeft,
+          start[id],
+          end[id],
+          ostart[id],
+          oend[id],
+          vstart[id],
+          vend[id],
+          grad,
+          hess,
+          expNeg,
+          validMargin,
+        );
         continue;
       }
-      partitionPair(rows, this.scratch, start[id], end[id], this.others, this.scratch2, ostart[id], oend[id], binned.data, f * n, goLeft, this.mids);
+      partitionPair(
+        rows,
+        this.scratch,
+        start[id],
+        end[id],
+        this.others,
+        this.scratch2,
+        ostart[id],
+        oend[id],
+        binned.data,
+        f * n,
+        goLeft,
+        this.mids,
+      );
       const mid = this.mids[0];
       const omid = this.mids[1];
-      const vmid = this.valid !== null ? partitionRange(this.validRows, this.scratch, this.valid.data, f * this.valid.numRows, goLeft, vstart[id], vend[id]) : 0;
+      const vmid =
+        this.valid !== null
+          ? partitionRange(this.validRows, this.scratch, this.valid.data, f * this.valid.numRows, goLeft, vstart[id], vend[id])
+          : 0;
       const l = addNode(start[id], mid, ostart[id], omid, vstart[id], vmid, childDepth, leftPacked);
       const r = addNode(mid, end[id], omid, oend[id], vmid, vend[id], childDepth, total[id] - leftPacked);
       tree.left[id] = l;
@@ -357,8 +449,16 @@ export class TreeGrower {
 
   /** Builds the children's histograms: the smaller one from its rows, the other by subtraction. */
   private childHistograms(
-    parent: number, l: number, r: number, hist: (Float64Array | null)[], start: number[], end: number[],
-    splittable: (id: number) => boolean, features: Int32Array, numActive: number, packed: Float64Array,
+    parent: number,
+    l: number,
+    r: number,
+    hist: (Float64Array | null)[],
+    start: number[],
+    end: number[],
+    splittable: (id: number) => boolean,
+    features: Int32Array,
+    numActive: number,
+    packed: Float64Array,
   ): void {
     const parentHist = hist[parent]!;
     hist[parent] = null;
@@ -395,8 +495,21 @@ export class TreeGrower {
    * all three row lists without partitioning them.
    */
   private leafPair(
-    tree: GrownTree, l: number, r: number, f: number, goLeft: Int32Array, s: number, e: number, os: number, oe: number,
-    vs: number, ve: number, grad: Float64Array, hess: Float64Array, expNeg: Float64Array, validMargin: Float64Array | null,
+    tree: GrownTree,
+    l: number,
+    r: number,
+    f: number,
+    goLeft: Int32Array,
+    s: number,
+    e: number,
+    os: number,
+    oe: number,
+    vs: number,
+    ve: number,
+    grad: Float64Array,
+    hess: Float64Array,
+    expNeg: Float64Array,
+    validMargin: Float64Array | null,
   ): void {
     const data = this.binned.data;
     const col = f * this.binned.numRows;

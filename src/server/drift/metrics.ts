@@ -99,7 +99,8 @@ export function registerDriftMetrics(registry: Registry, monitor: DriftMonitor):
     async collect() {
       const r = await monitor.metricsReport();
       this.reset();
-      if (r !== null && r.prediction_drift.statistic !== null) this.labels(r.prediction_drift.test).set(r.prediction_drift.statistic);
+      if (r !== null && r.prediction_drift.statistic !== null)
+        this.labels(r.prediction_drift.test).set(r.prediction_drift.statistic);
     },
   });
   new Gauge({
@@ -152,6 +153,14 @@ export function registerDriftMetrics(registry: Registry, monitor: DriftMonitor):
     });
   };
   follow('fraudlens_drift_window_updates_total', 'Scored rows handed to the drift window.', () => monitor.stats().updates);
-  follow('fraudlens_drift_window_written_total', 'Scored rows whose counts the drift window backend holds.', () => monitor.stats().written);
-  follow('fraudlens_drift_window_dropped_total', 'Scored rows the drift window never counted (invalid, too old, lost while writing stopped, or at shutdown).', () => monitor.stats().dropped);
+  follow(
+    'fraudlens_drift_window_written_total',
+    'Scored rows whose counts the drift window backend holds.',
+    () => monitor.stats().written,
+  );
+  follow(
+    'fraudlens_drift_window_dropped_total',
+    'Scored rows the drift window never counted (invalid, too old, lost while writing stopped, or at shutdown).',
+    () => monitor.stats().dropped,
+  );
 }

@@ -21,7 +21,16 @@ import { readFileSync } from 'node:fs';
 
 import type { FastifyBaseLogger } from 'fastify';
 
-import { baselineFromWindow, buildDriftReport, checkBaselineFitsModel, hideNumbersAfterField, maskBaseline, parseBaseline, type DriftBaseline, type DriftReport } from '../../core/drift/index.js';
+import {
+  baselineFromWindow,
+  buildDriftReport,
+  checkBaselineFitsModel,
+  hideNumbersAfterField,
+  maskBaseline,
+  parseBaseline,
+  type DriftBaseline,
+  type DriftReport,
+} from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import { saveBaseline } from '../../io/baseline-file.js';
 import { createDriftWindow, type DriftWindowBackend, type DriftWindowSpec, type DriftWindowStore } from '../../storage/index.js';
@@ -66,7 +75,12 @@ interface Unavailable {
 /** Same slots (bins and kept category codes), sample size and Redis namespace: one window serves both. */
 function sameWindowShape(a: DriftBaseline, b: DriftBaseline): boolean {
   const shape = (x: DriftBaseline): string =>
-    JSON.stringify([x.model_version, x.options.reservoir_size, x.score.edges, x.features.map((f) => (f.type === 'numeric' ? ['n', f.name, f.edges] : ['c', f.name, f.codes]))]);
+    JSON.stringify([
+      x.model_version,
+      x.options.reservoir_size,
+      x.score.edges,
+      x.features.map((f) => (f.type === 'numeric' ? ['n', f.name, f.edges] : ['c', f.name, f.codes])),
+    ]);
   return shape(a) === shape(b);
 }
 
@@ -152,7 +166,10 @@ export class DriftMonitor {
   async report(spec: DriftWindowSpec): Promise<DriftReport> {
     const a = this.require();
     // The baseline in force, not the store's: a re-baseline with the same bins keeps the store.
-    return buildDriftReport(a.baseline, await a.store.read(spec), { share: this.settings.share, thresholds: this.settings.thresholds });
+    return buildDriftReport(a.baseline, await a.store.read(spec), {
+      share: this.settings.share,
+      thresholds: this.settings.thresholds,
+    });
   }
 
   /**
@@ -188,7 +205,11 @@ export class DriftMonitor {
       const masked = this.settings.maskedFeatures;
       if (spec.type === 'count' && masked.length > 0) {
         // A count window keeps rows, and rows keep no PII value: those features would look empty.
-        throw new FraudlensError('REQUEST_INVALID', `querystring/window: PII fields (${masked.join(', ')}) are only counted in time windows; re-baseline from 15m, 1h or 24h`, { field: 'window' });
+        throw new FraudlensError(
+          'REQUEST_INVALID',
+          `querystring/window: PII fields (${masked.join(', ')}) are only counted in time windows; re-baseline from 15m, 1h or 24h`,
+          { field: 'window' },
+        );
       }
       const snapshot = await a.store.read(spec);
       const baseline = this.masked(baselineFromWindow(a.baseline, snapshot, a.model.model, new Date(), new Set(masked)));
@@ -207,7 +228,8 @@ export class DriftMonitor {
     if (a === null) return Promise.resolve(null);
     if (this.metricsPending !== undefined) return this.metricsPending;
     const cached = this.metricsCache;
-    if (cached !== undefined && cached.active === a && Date.now() - cached.at < this.settings.metricsMaxAgeMs) return Promise.resolve(cached.report);
+    if (cached !== undefined && cached.active === a && Date.now() - cached.at < this.settings.metricsMaxAgeMs)
+      return Promise.resolve(cached.report);
     const pending = this.report(this.settings.metricsWindow).then(
       (report) => {
         this.metricsCache = { active: a, at: Date.now(), report };
@@ -285,9 +307,13 @@ export class DriftMonitor {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       this.log.error({ err, path: this.settings.baselinePath }, 'drift baseline not saved');
-      throw new FraudlensError('BASELINE_SAVE_FAILED', `the drift baseline could not be written to ${this.settings.baselinePath} (${code}); the previous baseline stays in use`, {
-        field: 'FRAUDLENS_DRIFT_BASELINE_PATH',
-      });
+      throw new FraudlensError(
+        'BASELINE_SAVE_FAILED',
+        `the drift baseline could not be written to ${this.settings.baselinePath} (${code}); the previous baseline stays in use`,
+        {
+          field: 'FRAUDLENS_DRIFT_BASELINE_PATH',
+        },
+      );
     }
   }
 
@@ -301,7 +327,10 @@ export class DriftMonitor {
       checkBaselineFitsModel(baseline, model.model);
     } catch (err) {
       if (!isFraudlensError(err)) throw err;
-      this.disable({ message: `${why}: the baseline was saved but the model reloaded meanwhile does not fit it: ${err.message}`, field: err.location.field ?? 'baseline' });
+      this.disable({
+        message: `${why}: the baseline was saved but the model reloaded meanwhile does not fit it: ${err.message}`,
+        field: err.location.field ?? 'baseline',
+      });
       return false;
     }
     return this.install(baseline, model, why);
@@ -330,7 +359,10 @@ export class DriftMonitor {
       const err = this.withoutMaskedValues(caught);
       if (!isFraudlensError(err)) throw err;
       if (this.keepIfFits(model, why)) return;
-      this.disable({ message: `the drift baseline ${path} does not fit model "${model.version}" (${err.code}): ${err.message}`, field: err.location.field ?? 'baseline' });
+      this.disable({
+        message: `the drift baseline ${path} does not fit model "${model.version}" (${err.code}): ${err.message}`,
+        field: err.location.field ?? 'baseline',
+      });
       return;
     }
     this.install(baseline, model, why);
@@ -346,7 +378,10 @@ export class DriftMonitor {
       return false;
     }
     this.active = { ...a, model };
-    this.log.warn({ path: this.settings.baselinePath }, `${why}: the baseline file is unusable; the baseline in force still fits the model and is kept`);
+    this.log.warn(
+      { path: this.settings.baselinePath },
+      `${why}: the baseline file is unusable; the baseline in force still fits the model and is kept`,
+    );
     return true;
   }
 
@@ -355,7 +390,10 @@ export class DriftMonitor {
     const a = this.active;
     if (a !== null && sameWindowShape(a.store.baseline, baseline)) {
       this.active = { baseline, store: a.store, model, scratch: a.scratch };
-      this.log.info({ model: model.version, rows: baseline.rows }, `${why}: drift baseline in force (same bins: the window goes on)`);
+      this.log.info(
+        { model: model.version, rows: baseline.rows },
+        `${why}: drift baseline in force (same bins: the window goes on)`,
+      );
       return true;
     }
     const store = createDriftWindow(baseline, {
@@ -367,7 +405,10 @@ export class DriftMonitor {
     });
     if (a !== null) this.retire(a.store);
     this.active = { baseline, store, model, scratch: new Float32Array(baseline.features.length) };
-    this.log.info({ model: model.version, rows: baseline.rows, backend: store.backend }, `${why}: drift baseline in force (new window)`);
+    this.log.info(
+      { model: model.version, rows: baseline.rows, backend: store.backend },
+      `${why}: drift baseline in force (new window)`,
+    );
     return false;
   }
 

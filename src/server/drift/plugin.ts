@@ -59,9 +59,18 @@ function driftHealth(monitor: DriftMonitor): ComponentHealth {
   const s = monitor.stats();
   const backend = driftWindowBackend(s.backend);
   const redis = backend?.service === 'redis' ? s.connected : null;
-  if (s.dropping) return { status: 'degraded', redis_connected: redis, detail: `the drift window is dropping rows (${s.dropped} dropped so far; ${s.pending} wait)` };
+  if (s.dropping)
+    return {
+      status: 'degraded',
+      redis_connected: redis,
+      detail: `the drift window is dropping rows (${s.dropped} dropped so far; ${s.pending} wait)`,
+    };
   if (s.connected) return { status: 'ok', redis_connected: redis };
-  return { status: 'degraded', redis_connected: redis, detail: `${backend?.title ?? s.backend} unreachable: /drift answers from this process's rows; ${s.pending} rows wait to be sent` };
+  return {
+    status: 'degraded',
+    redis_connected: redis,
+    detail: `${backend?.title ?? s.backend} unreachable: /drift answers from this process's rows; ${s.pending} rows wait to be sent`,
+  };
 }
 
 /** The plugin `fraudlens serve` loads. */

@@ -14,7 +14,13 @@ import type { BaselineSaved, DriftReport as DriftReportBody } from '../../contra
 
 import { baselineFromJson, serializeBaseline, type DriftBaseline } from '../../core/drift/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
-import { DRIFT_WINDOW_BACKENDS, driftWindowBackend, parseWindowSpec, type DriftWindowBackend, type DriftWindowSpec } from '../../storage/index.js';
+import {
+  DRIFT_WINDOW_BACKENDS,
+  driftWindowBackend,
+  parseWindowSpec,
+  type DriftWindowBackend,
+  type DriftWindowSpec,
+} from '../../storage/index.js';
 import { requireAdmin, requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
@@ -69,63 +75,88 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
   const backendNote = windowNote(monitor.settings.backend);
 
   // The handler's type is the contract's report: what the engine builds must fit what clients are promised.
-  app.get<WindowQuery>('/drift', {
-    onRequest: requireApiKey(apiKey),
-    schema: {
-      tags: ['drift'],
-      summary: 'Drift report of a window of recent predictions against the baseline',
-      description: `Per feature: the statistic chosen for its type and the baseline size, its p-value or distance, the threshold, the verdict, and both histograms; then the dataset verdict (FRAUDLENS_DRIFT_SHARE) and the drift of the score. A window with too few predictions answers 200 with not_enough_data. ${backendNote} 409 DRIFT_NO_BASELINE without a baseline that fits the model.`,
-      querystring: windowQuerySchema,
-      response: { 200: driftReportSchema, ...errors },
-      ...securityOf(apiKey),
+  app.get<WindowQuery>(
+    '/drift',
+    {
+      onRequest: requireApiKey(apiKey),
+      schema: {
+        tags: ['drift'],
+        summary: 'Drift report of a window of recent predictions against the baseline',
+        description: `Per feature: the statistic chosen for its type and the baseline size, its p-value or distance, the threshold, the verdict, and both histograms; then the dataset verdict (FRAUDLENS_DRIFT_SHARE) and the drift of the score. A window with too few predictions answers 200 with not_enough_data. ${backendNote} 409 DRIFT_NO_BASELINE without a baseline that fits the model.`,
+        querystring: windowQuerySchema,
+        response: { 200: driftReportSchema, ...errors },
+        ...securityOf(apiKey),
+      },
     },
-  }, async (request): Promise<DriftReportBody> => monitor.report(windowOf(request.query.window)));
+    async (request): Promise<DriftReportBody> => monitor.report(windowOf(request.query.window)),
+  );
 
-  app.get('/drift/baseline', {
-    onRequest: requireApiKey(apiKey),
-    schema: {
-      tags: ['drift'],
-      summary: 'The drift baseline in force, as drift_baseline.json',
-      response: { 200: baselineBodySchema, ...errors },
-      ...securityOf(apiKey),
+  app.get(
+    '/drift/baseline',
+    {
+      onRequest: requireApiKey(apiKey),
+      schema: {
+        tags: ['drift'],
+        summary: 'The drift baseline in force, as drift_baseline.json',
+        response: { 200: baselineBodySchema, ...errors },
+        ...securityOf(apiKey),
+      },
     },
-  }, async (_request, reply) => {
-    const text = serializeBaseline(monitor.baseline());
-    return reply.type('application/json; charset=utf-8').header('content-disposition', 'attachment; filename="drift_baseline.json"').send(text);
-  });
+    async (_request, reply) => {
+      const text = serializeBaseline(monitor.baseline());
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="drift_baseline.json"')
+        .send(text);
+    },
+  );
 
-  app.put<{ Body: unknown }>('/drift/baseline', {
-    onRequest: requireAdmin(apiKey),
-    bodyLimit: Math.max(ctx.config.bodyLimit, BASELINE_BODY_LIMIT),
-    schema: {
-      tags: ['drift'],
-      summary: 'Replace the drift baseline',
-      description:
-        'Disabled (403 FORBIDDEN) unless API_KEY is set. The baseline must parse and fit the served model (same version, features, categories); otherwise 422 BASELINE_INVALID names the field and nothing changes. It is saved atomically to the baseline path (beside the model unless FRAUDLENS_DRIFT_BASELINE_PATH says otherwise) before it is put in force. Other replicas read it on their next POST /admin/reload or restart.',
-      body: baselineBodySchema,
-      response: { 200: baselineSavedSchema, ...errors },
-      ...securityOf(''),
+  app.put<{ Body: unknown }>(
+    '/drift/baseline',
+    {
+      onRequest: requireAdmin(apiKey),
+      bodyLimit: Math.max(ctx.config.bodyLimit, BASELINE_BODY_LIMIT),
+      schema: {
+        tags: ['drift'],
+        summary: 'Replace the drift baseline',
+        description:
+          'Disabled (403 FORBIDDEN) unless API_KEY is set. The baseline must parse and fit the served model (same version, features, categories); otherwise 422 BASELINE_INVALID names the field and nothing changes. It is saved atomically to the baseline path (beside the model unless FRAUDLENS_DRIFT_BASELINE_PATH says otherwise) before it is put in force. Other replicas read it on their next POST /admin/reload or restart.',
+        body: baselineBodySchema,
+        response: { 200: baselineSavedSchema, ...errors },
+        ...securityOf(''),
+      },
     },
-  }, async (request) => {
-    const r = await monitor.replaceBaseline((model) => baselineFromJson(request.body, model.model));
-    request.log.info({ model: r.baseline.model_version, rows: r.baseline.rows, path: monitor.baselinePath }, 'drift baseline replaced');
-    return saved(monitor, r);
-  });
+    async (request) => {
+      const r = await monitor.replaceBaseline((model) => baselineFromJson(request.body, model.model));
+      request.log.info(
+        { model: r.baseline.model_version, rows: r.baseline.rows, path: monitor.baselinePath },
+        'drift baseline replaced',
+      );
+      return saved(monitor, r);
+    },
+  );
 
-  app.post<WindowQuery>('/drift/baseline/from-window', {
-    onRequest: requireAdmin(apiKey),
-    schema: {
-      tags: ['drift'],
-      summary: 'Re-baseline from a window of recent predictions',
-      description:
-        'Disabled (403 FORBIDDEN) unless API_KEY is set. The new baseline keeps the current bins and takes the window\'s counts on them (every row), its missing counts and its row sample (at most the reservoir size) for the sample-based tests; mean, std, min, max and distinct come from that sample. It is saved like PUT /drift/baseline and the window goes on. 409 DRIFT_NOT_ENOUGH_DATA below 30 predictions.',
-      querystring: windowQuerySchema,
-      response: { 200: baselineSavedSchema, ...errors },
-      ...securityOf(''),
+  app.post<WindowQuery>(
+    '/drift/baseline/from-window',
+    {
+      onRequest: requireAdmin(apiKey),
+      schema: {
+        tags: ['drift'],
+        summary: 'Re-baseline from a window of recent predictions',
+        description:
+          "Disabled (403 FORBIDDEN) unless API_KEY is set. The new baseline keeps the current bins and takes the window's counts on them (every row), its missing counts and its row sample (at most the reservoir size) for the sample-based tests; mean, std, min, max and distinct come from that sample. It is saved like PUT /drift/baseline and the window goes on. 409 DRIFT_NOT_ENOUGH_DATA below 30 predictions.",
+        querystring: windowQuerySchema,
+        response: { 200: baselineSavedSchema, ...errors },
+        ...securityOf(''),
+      },
     },
-  }, async (request) => {
-    const r = await monitor.rebaselineFromWindow(windowOf(request.query.window));
-    request.log.info({ rows: r.baseline.rows, window: request.query.window, path: monitor.baselinePath }, 'drift baseline rebuilt from the window');
-    return saved(monitor, r, r.source);
-  });
+    async (request) => {
+      const r = await monitor.rebaselineFromWindow(windowOf(request.query.window));
+      request.log.info(
+        { rows: r.baseline.rows, window: request.query.window, path: monitor.baselinePath },
+        'drift baseline rebuilt from the window',
+      );
+      return saved(monitor, r, r.source);
+    },
+  );
 }

@@ -50,7 +50,8 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     schema: { type: 'string', minLength: 1 },
     default: null,
-    reason: 'The drift baseline file. Unset: drift_baseline.json beside MODEL_PATH, where training and "fraudlens baseline" write it. PUT /drift/baseline saves here too.',
+    reason:
+      'The drift baseline file. Unset: drift_baseline.json beside MODEL_PATH, where training and "fraudlens baseline" write it. PUT /drift/baseline saves here too.',
   },
   {
     key: 'FRAUDLENS_DRIFT_BACKEND',
@@ -66,7 +67,8 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     schema: { type: 'string', minLength: 1, maxLength: 200 },
     default: DEFAULT_DRIFT_KEY_PREFIX,
-    reason: 'Prefix of the drift window keys in Redis (the model version and a fingerprint of the bins follow it), so two deployments can share one Redis without mixing windows.',
+    reason:
+      'Prefix of the drift window keys in Redis (the model version and a fingerprint of the bins follow it), so two deployments can share one Redis without mixing windows.',
   },
   {
     key: 'FRAUDLENS_DRIFT_SHARE',
@@ -80,9 +82,14 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
     key: 'FRAUDLENS_DRIFT_THRESHOLDS',
     prop: 'driftThresholds',
     kind: 'list',
-    schema: { type: 'array', items: { type: 'string', pattern: `^(?:${DRIFT_TEST_NAMES.join('|')})=${DECIMAL}$` }, maxItems: DRIFT_TEST_NAMES.length },
+    schema: {
+      type: 'array',
+      items: { type: 'string', pattern: `^(?:${DRIFT_TEST_NAMES.join('|')})=${DECIMAL}$` },
+      maxItems: DRIFT_TEST_NAMES.length,
+    },
     default: [],
-    reason: 'Threshold overrides by statistic, e.g. ks=0.01,wasserstein=0.2 (p-value below it, or distance at or above it, is drift). Empty: each statistic\'s default (0.05 for p-values, 0.1 for distances).',
+    reason:
+      "Threshold overrides by statistic, e.g. ks=0.01,wasserstein=0.2 (p-value below it, or distance at or above it, is drift). Empty: each statistic's default (0.05 for p-values, 0.1 for distances).",
   },
   {
     key: 'FRAUDLENS_DRIFT_METRICS_WINDOW',
@@ -98,7 +105,8 @@ export const DRIFT_SETTINGS: readonly SettingSpec[] = [
     kind: 'integer',
     schema: { type: 'integer', minimum: 0, maximum: 3_600_000 },
     default: 10_000,
-    reason: 'A scrape reuses the drift gauges computed less than this long ago, so several Prometheus servers scraping often cost one report per interval; 0 computes on every scrape.',
+    reason:
+      'A scrape reuses the drift gauges computed less than this long ago, so several Prometheus servers scraping often cost one report per interval; 0 computes on every scrape.',
   },
 ];
 
@@ -142,7 +150,10 @@ export function resolveDriftSettings(config: ServerConfig): DriftSettings {
     const value = Number(text);
     // p-values live in [0, 1]; distances are non-negative, and a zero threshold would flag everything.
     if (!(value > 0) || (test.kind === 'p_value' && value >= 1)) {
-      invalid('FRAUDLENS_DRIFT_THRESHOLDS', `sets ${name} to ${text}; a ${test.kind === 'p_value' ? 'p-value threshold must be in (0, 1)' : 'distance threshold must be positive'}`);
+      invalid(
+        'FRAUDLENS_DRIFT_THRESHOLDS',
+        `sets ${name} to ${text}; a ${test.kind === 'p_value' ? 'p-value threshold must be in (0, 1)' : 'distance threshold must be positive'}`,
+      );
     }
     if (Object.hasOwn(thresholds, test.name)) invalid('FRAUDLENS_DRIFT_THRESHOLDS', `sets ${name} twice`);
     thresholds[test.name] = value;

@@ -46,40 +46,58 @@ export function healthReport(ctx: FraudlensContext): HealthReport {
     logging_handler: ctx.predictionLog.backend,
     uptime_s: Math.round((Date.now() - ctx.state.startedAt) / 10) / 100,
     pid: process.pid,
-    prediction_log: { buffered: stats.buffered, dropped: stats.dropped, written: stats.written, connected: stats.connected, dropping: stats.dropping },
+    prediction_log: {
+      buffered: stats.buffered,
+      dropped: stats.dropped,
+      written: stats.written,
+      connected: stats.connected,
+      dropping: stats.dropping,
+    },
     components,
   };
 }
 
 export function registerHealth(app: FastifyInstance, ctx: FraudlensContext): void {
   const noLimit = { rateLimit: false as const };
-  app.get('/health', {
-    config: noLimit,
-    schema: {
-      tags: ['health'],
-      summary: 'Service health',
-      description: '200 when healthy or degraded (Redis away: predictions still answer), 503 when unhealthy (shutting down).',
-      response: { 200: HealthReport, 503: HealthReport },
+  app.get(
+    '/health',
+    {
+      config: noLimit,
+      schema: {
+        tags: ['health'],
+        summary: 'Service health',
+        description: '200 when healthy or degraded (Redis away: predictions still answer), 503 when unhealthy (shutting down).',
+        response: { 200: HealthReport, 503: HealthReport },
+      },
     },
-  }, async (_request, reply) => {
-    const report = healthReport(ctx);
-    return reply.code(report.status === 'unhealthy' ? 503 : 200).send(report);
-  });
-
-  app.get('/health/live', {
-    config: noLimit,
-    schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: LiveResponse } },
-  }, async () => ({ status: 'alive' }));
-
-  app.get('/health/ready', {
-    config: noLimit,
-    schema: {
-      tags: ['health'],
-      summary: 'Readiness: a model is loaded and the server is not shutting down',
-      response: { 200: ReadyResponse, 503: errorResponseSchema },
+    async (_request, reply) => {
+      const report = healthReport(ctx);
+      return reply.code(report.status === 'unhealthy' ? 503 : 200).send(report);
     },
-  }, async () => {
-    if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');
-    return { status: 'ready', model_version: ctx.models.current.version };
-  });
+  );
+
+  app.get(
+    '/health/live',
+    {
+      config: noLimit,
+      schema: { tags: ['health'], summary: 'Liveness: the process answers', response: { 200: LiveResponse } },
+    },
+    async () => ({ status: 'alive' }),
+  );
+
+  app.get(
+    '/health/ready',
+    {
+      config: noLimit,
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: a model is loaded and the server is not shutting down',
+        response: { 200: ReadyResponse, 503: errorResponseSchema },
+      },
+    },
+    async () => {
+      if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');
+      return { status: 'ready', model_version: ctx.models.current.version };
+    },
+  );
 }

@@ -5,16 +5,21 @@ import type { FastifyInstance } from 'fastify';
 import type { FraudlensContext } from '../context.js';
 
 export function registerMetrics(app: FastifyInstance, ctx: FraudlensContext): void {
-  app.get('/metrics', {
-    config: { rateLimit: false as const },
-    schema: {
-      tags: ['health'],
-      summary: 'Prometheus metrics',
-      description: 'Request durations by route and status, predictions by decision, score histogram, model info, Redis connection state, prediction-log buffered/dropped/written, process metrics. Per process: with --workers N each worker keeps its own.',
-      response: { 200: { type: 'string' } },
+  app.get(
+    '/metrics',
+    {
+      config: { rateLimit: false as const },
+      schema: {
+        tags: ['health'],
+        summary: 'Prometheus metrics',
+        description:
+          'Request durations by route and status, predictions by decision, score histogram, model info, Redis connection state, prediction-log buffered/dropped/written, process metrics. Per process: with --workers N each worker keeps its own.',
+        response: { 200: { type: 'string' } },
+      },
     },
-  }, async (_request, reply) => {
-    const text = await ctx.metrics.registry.metrics();
-    return reply.type(ctx.metrics.registry.contentType).send(text);
-  });
+    async (_request, reply) => {
+      const text = await ctx.metrics.registry.metrics();
+      return reply.type(ctx.metrics.registry.contentType).send(text);
+    },
+  );
 }

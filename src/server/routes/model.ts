@@ -35,40 +35,60 @@ export function modelReport(m: ServingModel): ModelReport {
 }
 
 export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void {
-  app.get('/model', {
-    schema: {
-      tags: ['model'],
-      summary: 'The model being served',
-      response: { 200: ModelReport },
-    },
-  }, async () => modelReport(ctx.models.current));
-
-  app.post('/admin/reload', {
-    onRequest: requireAdmin(ctx.config.apiKey),
-    schema: {
-      tags: ['admin'],
-      summary: 'Reload the model file (MODEL_PATH) atomically',
-      description: 'Disabled (403 FORBIDDEN) unless API_KEY is set. A corrupt or unreadable file is refused (MODEL_INVALID, INPUT_UNREADABLE…) and the previous model keeps serving.',
-      response: {
-        200: ReloadResponse,
-        '4xx': errorResponseSchema,
-        '5xx': errorResponseSchema,
+  app.get(
+    '/model',
+    {
+      schema: {
+        tags: ['model'],
+        summary: 'The model being served',
+        response: { 200: ModelReport },
       },
-      ...securityOf(''),
     },
-  }, async (request) => {
-    try {
-      const { previous, current } = await ctx.models.reload(ctx.config.modelPath);
-      ctx.metrics.recordReload(true);
-      const featuresChanged = previous.names.join('\u0000') !== current.names.join('\u0000');
-      request.log.info({ previous: previous.version, current: current.version, sha256: current.sha256 }, 'model reloaded');
-      return { reloaded: true, previous_version: previous.version, model_version: current.version, sha256: current.sha256, features_changed: featuresChanged };
-    } catch (e) {
-      ctx.metrics.recordReload(false);
-      request.log.warn({ err: isFraudlensError(e) ? e.describe() : e }, 'model reload refused; the previous model keeps serving');
-      if (!isFraudlensError(e)) throw e;
-      // Admin-only route: naming the file and the failing field helps whoever fixes it.
-      throw new FraudlensError(e.code, `the model file was refused and the previous model keeps serving: ${e.describe()}`, { field: e.location.field ?? 'MODEL_PATH' });
-    }
-  });
+    async () => modelReport(ctx.models.current),
+  );
+
+  app.post(
+    '/admin/reload',
+    {
+      onRequest: requireAdmin(ctx.config.apiKey),
+      schema: {
+        tags: ['admin'],
+        summary: 'Reload the model file (MODEL_PATH) atomically',
+        description:
+          'Disabled (403 FORBIDDEN) unless API_KEY is set. A corrupt or unreadable file is refused (MODEL_INVALID, INPUT_UNREADABLE…) and the previous model keeps serving.',
+        response: {
+          200: ReloadResponse,
+          '4xx': errorResponseSchema,
+          '5xx': errorResponseSchema,
+        },
+        ...securityOf(''),
+      },
+    },
+    async (request) => {
+      try {
+        const { previous, current } = await ctx.models.reload(ctx.config.modelPath);
+        ctx.metrics.recordReload(true);
+        const featuresChanged = previous.names.join('\u0000') !== current.names.join('\u0000');
+        request.log.info({ previous: previous.version, current: current.version, sha256: current.sha256 }, 'model reloaded');
+        return {
+          reloaded: true,
+          previous_version: previous.version,
+          model_version: current.version,
+          sha256: current.sha256,
+          features_changed: featuresChanged,
+        };
+      } catch (e) {
+        ctx.metrics.recordReload(false);
+        request.log.warn(
+          { err: isFraudlensError(e) ? e.describe() : e },
+          'model reload refused; the previous model keeps serving',
+        );
+        if (!isFraudlensError(e)) throw e;
+        // Admin-only route: naming the file and the failing field helps whoever fixes it.
+        throw new FraudlensError(e.code, `the model file was refused and the previous model keeps serving: ${e.describe()}`, {
+          field: e.location.field ?? 'MODEL_PATH',
+        });
+      }
+    },
+  );
 }

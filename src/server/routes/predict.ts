@@ -45,7 +45,11 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
     async (request: FastifyRequest<{ Querystring: PredictQuery }>, reply: FastifyReply) => {
       const m = ctx.models.current;
       const parsed = m.parseBody(request.body);
-      const opts = { explain: request.query.explain === true, top: request.query.top ?? config.explainTop, elapsed: () => reply.elapsedTime };
+      const opts = {
+        explain: request.query.explain === true,
+        top: request.query.top ?? config.explainTop,
+        elapsed: () => reply.elapsedTime,
+      };
       if (parsed.kind === 'row') return scorer.score(m, parsed.row, opts);
       if (opts.explain) {
         const rows = parsed.rows;

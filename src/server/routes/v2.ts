@@ -48,16 +48,34 @@ const NUMERIC_TYPES = new Set(['FP64', 'FP32', 'INT64', 'INT32', 'INT16', 'INT8'
 const OUTPUTS = ['score', 'decision', 'risk_level', 'id'] as const;
 type OutputName = (typeof OUTPUTS)[number];
 
-function fail(code: 'REQUEST_INVALID' | 'INPUT_INVALID' | 'INPUT_WRONG_TYPE' | 'INPUT_NOT_A_NUMBER' | 'INPUT_UNKNOWN_CATEGORY' | 'REQUEST_TOO_LARGE' | 'INPUT_MISSING_COLUMN', message: string, field: string): never {
+function fail(
+  code:
+    | 'REQUEST_INVALID'
+    | 'INPUT_INVALID'
+    | 'INPUT_WRONG_TYPE'
+    | 'INPUT_NOT_A_NUMBER'
+    | 'INPUT_UNKNOWN_CATEGORY'
+    | 'REQUEST_TOO_LARGE'
+    | 'INPUT_MISSING_COLUMN',
+  message: string,
+  field: string,
+): never {
   throw new FraudlensError(code, message, { field });
 }
 
 /** The model a /v2/models/{name}[/versions/{version}] path designates, or 404. */
 function resolveModel(ctx: FraudlensContext, params: ModelParams): ServingModel {
   const m = ctx.models.current;
-  if (params.name !== ctx.config.modelName) throw new FraudlensError('NOT_FOUND', `no model named "${params.name}"; this server serves "${ctx.config.modelName}"`, { field: 'name' });
+  if (params.name !== ctx.config.modelName)
+    throw new FraudlensError('NOT_FOUND', `no model named "${params.name}"; this server serves "${ctx.config.modelName}"`, {
+      field: 'name',
+    });
   if (params.version !== undefined && params.version !== m.version) {
-    throw new FraudlensError('NOT_FOUND', `model "${params.name}" has no version "${params.version}"; the live version is "${m.version}"`, { field: 'version' });
+    throw new FraudlensError(
+      'NOT_FOUND',
+      `model "${params.name}" has no version "${params.version}"; the live version is "${m.version}"`,
+      { field: 'version' },
+    );
   }
   return m;
 }
@@ -85,40 +103,77 @@ function metadata(ctx: FraudlensContext, m: ServingModel): V2ModelMetadata {
 function flatten(t: InferTensor, where: string, columns: number): unknown[] {
   const rows = t.shape[0];
   const cols = t.shape.length === 2 ? t.shape[1] : 1;
-  if (cols !== columns) fail('REQUEST_INVALID', `${where}.shape must be [n${columns === 1 ? '' : `, ${columns}`}]${columns === 1 ? ' or [n, 1]' : ''}, got ${JSON.stringify(t.shape)}`, 'shape');
+  if (cols !== columns)
+    fail(
+      'REQUEST_INVALID',
+      `${where}.shape must be [n${columns === 1 ? '' : `, ${columns}`}]${columns === 1 ? ' or [n, 1]' : ''}, got ${JSON.stringify(t.shape)}`,
+      'shape',
+    );
   // Nested data ([[...], [...]]) is accepted as well as flat, as the protocol allows.
   const data = t.data.length > 0 && Array.isArray(t.data[0]) ? (t.data as unknown[][]).flat() : t.data;
-  if (data.length !== rows * cols) fail('REQUEST_INVALID', `${where}.data holds ${data.length} values but shape ${JSON.stringify(t.shape)} needs ${rows * cols}`, 'data');
+  if (data.length !== rows * cols)
+    fail(
+      'REQUEST_INVALID',
+      `${where}.data holds ${data.length} values but shape ${JSON.stringify(t.shape)} needs ${rows * cols}`,
+      'data',
+    );
   return data;
 }
 
 /** A checked value for feature j of model m, as a Transaction holds it. */
-function cellValue(m: ServingModel, j: number, v: unknown, datatype: string, where: string, matrix: boolean): string | number | null {
+function cellValue(
+  m: ServingModel,
+  j: number,
+  v: unknown,
+  datatype: string,
+  where: string,
+  matrix: boolean,
+): string | number | null {
   const name = m.names[j];
   if (v === null) return null;
   const kind = m.kindOf(j);
   if (kind === 'names' && !matrix) {
-    if (datatype !== 'BYTES') fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" is categorical; send its category names as BYTES, got ${datatype}`, name);
-    if (typeof v !== 'string') fail('INPUT_WRONG_TYPE', `${where} must be a category name (string) or null, got ${show(v)}`, name);
+    if (datatype !== 'BYTES')
+      fail(
+        'INPUT_WRONG_TYPE',
+        `${where}: feature "${name}" is categorical; send its category names as BYTES, got ${datatype}`,
+        name,
+      );
+    if (typeof v !== 'string')
+      fail('INPUT_WRONG_TYPE', `${where} must be a category name (string) or null, got ${show(v)}`, name);
     // An unknown name is scored as missing (toRow flags it) unless the server rejects them.
-    if (!m.acceptsUnknownCategories && m.codeOf(j, v) === undefined) fail('INPUT_UNKNOWN_CATEGORY', `${where}: ${show(v)} is not a category of "${name}"`, name);
-    if (v.length > MAX_CATEGORY_NAME_LENGTH) fail('INPUT_INVALID', `${where} must not be longer than ${MAX_CATEGORY_NAME_LENGTH} characters`, name);
+    if (!m.acceptsUnknownCategories && m.codeOf(j, v) === undefined)
+      fail('INPUT_UNKNOWN_CATEGORY', `${where}: ${show(v)} is not a category of "${name}"`, name);
+    if (v.length > MAX_CATEGORY_NAME_LENGTH)
+      fail('INPUT_INVALID', `${where} must not be longer than ${MAX_CATEGORY_NAME_LENGTH} characters`, name);
     return v;
   }
-  if (!NUMERIC_TYPES.has(datatype)) fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" takes numbers (FP64), got datatype ${datatype}`, name);
+  if (!NUMERIC_TYPES.has(datatype))
+    fail('INPUT_WRONG_TYPE', `${where}: feature "${name}" takes numbers (FP64), got datatype ${datatype}`, name);
   if (typeof v !== 'number') fail('INPUT_WRONG_TYPE', `${where} must be a number or null, got ${show(v)}`, name);
   if (!Number.isFinite(v)) fail('INPUT_NOT_A_NUMBER', `${where} must be a finite number or null, got ${v}`, name);
   if (kind === 'numeric') return v;
-  if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY_CODE) fail('INPUT_UNKNOWN_CATEGORY', `${where}: feature "${name}" takes category codes (integers from 0), got ${v}`, name);
+  if (!Number.isInteger(v) || v < 0 || v > MAX_CATEGORY_CODE)
+    fail('INPUT_UNKNOWN_CATEGORY', `${where}: feature "${name}" takes category codes (integers from 0), got ${v}`, name);
   if (kind === 'codes') return v;
   // A matrix carries codes; the transaction (and the log) use the name.
   const label = m.categoryName(j, v);
-  if (label === null) fail('INPUT_UNKNOWN_CATEGORY', `${where}: code ${v} is not a category of "${name}" (it has ${m.features[j].categories?.length ?? 0})`, name);
+  if (label === null)
+    fail(
+      'INPUT_UNKNOWN_CATEGORY',
+      `${where}: code ${v} is not a category of "${name}" (it has ${m.features[j].categories?.length ?? 0})`,
+      name,
+    );
   return label;
 }
 
 /** Turns the request's tensors into validated transactions. */
-export function transactionsFromTensors(m: ServingModel, req: InferRequest, batchLimit: number, requireAll: boolean): Transaction[] {
+export function transactionsFromTensors(
+  m: ServingModel,
+  req: InferRequest,
+  batchLimit: number,
+  requireAll: boolean,
+): Transaction[] {
   const nFeatures = m.names.length;
   const first = req.inputs[0];
   const matrix = req.inputs.length === 1 && !m.featureSet.has(first.name);
@@ -127,8 +182,18 @@ export function transactionsFromTensors(m: ServingModel, req: InferRequest, batc
   if (n === 0) fail('REQUEST_INVALID', 'inputs hold no rows (shape[0] is 0)', 'shape');
   const rows: Transaction[] = Array.from({ length: n }, () => ({}));
   if (matrix) {
-    if (!NUMERIC_TYPES.has(first.datatype)) fail('INPUT_WRONG_TYPE', `inputs[0] ("${first.name}") is a [n, ${nFeatures}] matrix and must be FP64, got ${first.datatype}`, first.name);
-    if (first.shape.length !== 2) fail('REQUEST_INVALID', `inputs[0] ("${first.name}") is not a feature; a single matrix input must have shape [n, ${nFeatures}], got ${JSON.stringify(first.shape)}`, first.name);
+    if (!NUMERIC_TYPES.has(first.datatype))
+      fail(
+        'INPUT_WRONG_TYPE',
+        `inputs[0] ("${first.name}") is a [n, ${nFeatures}] matrix and must be FP64, got ${first.datatype}`,
+        first.name,
+      );
+    if (first.shape.length !== 2)
+      fail(
+        'REQUEST_INVALID',
+        `inputs[0] ("${first.name}") is not a feature; a single matrix input must have shape [n, ${nFeatures}], got ${JSON.stringify(first.shape)}`,
+        first.name,
+      );
     const data = flatten(first, 'inputs[0]', nFeatures);
     for (let r = 0; r < n; r++) {
       for (let j = 0; j < nFeatures; j++) {
@@ -141,10 +206,16 @@ export function transactionsFromTensors(m: ServingModel, req: InferRequest, batc
   const seen = new Set<string>();
   req.inputs.forEach((t, i) => {
     const j = m.index.get(t.name);
-    if (j === undefined) fail('REQUEST_INVALID', `inputs[${i}].name "${t.name}" is not a feature of the model (GET /v2/models/${'{name}'} lists them)`, t.name);
+    if (j === undefined)
+      fail(
+        'REQUEST_INVALID',
+        `inputs[${i}].name "${t.name}" is not a feature of the model (GET /v2/models/${'{name}'} lists them)`,
+        t.name,
+      );
     if (seen.has(t.name)) fail('REQUEST_INVALID', `inputs[${i}]: feature "${t.name}" is given twice`, t.name);
     seen.add(t.name);
-    if (t.shape[0] !== n) fail('REQUEST_INVALID', `inputs[${i}] ("${t.name}") has ${t.shape[0]} rows but inputs[0] has ${n}`, t.name);
+    if (t.shape[0] !== n)
+      fail('REQUEST_INVALID', `inputs[${i}] ("${t.name}") has ${t.shape[0]} rows but inputs[0] has ${n}`, t.name);
     const data = flatten(t, `inputs[${i}]`, 1);
     for (let r = 0; r < n; r++) {
       const v = cellValue(m, j, data[r], t.datatype, `inputs[${i}].data[${r}]`, false);
@@ -192,19 +263,31 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
     return reply;
   };
 
-  app.get('/v2', {
-    schema: { tags, summary: 'Server metadata', response: { 200: V2ServerMetadata } },
-  }, async () => ({ name: 'fraudlens', version: VERSION, extensions: [] }));
+  app.get(
+    '/v2',
+    {
+      schema: { tags, summary: 'Server metadata', response: { 200: V2ServerMetadata } },
+    },
+    async () => ({ name: 'fraudlens', version: VERSION, extensions: [] }),
+  );
 
-  app.get('/v2/health/live', { config: noLimit, schema: { tags, summary: 'Server liveness', response: { 200: V2Live } } }, async () => ({ live: true }));
+  app.get(
+    '/v2/health/live',
+    { config: noLimit, schema: { tags, summary: 'Server liveness', response: { 200: V2Live } } },
+    async () => ({ live: true }),
+  );
 
-  app.get('/v2/health/ready', {
-    config: noLimit,
-    schema: { tags, summary: 'Server readiness', response: { 200: V2Ready, 503: errorResponseSchema } },
-  }, async (_request, reply) => {
-    ready(reply);
-    return { ready: true };
-  });
+  app.get(
+    '/v2/health/ready',
+    {
+      config: noLimit,
+      schema: { tags, summary: 'Server readiness', response: { 200: V2Ready, 503: errorResponseSchema } },
+    },
+    async (_request, reply) => {
+      ready(reply);
+      return { ready: true };
+    },
+  );
 
   const metaOpts = {
     schema: {
@@ -217,7 +300,8 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       },
     },
   };
-  const metaHandler = async (request: { params: ModelParams }): Promise<V2ModelMetadata> => metadata(ctx, resolveModel(ctx, request.params));
+  const metaHandler = async (request: { params: ModelParams }): Promise<V2ModelMetadata> =>
+    metadata(ctx, resolveModel(ctx, request.params));
   app.get<{ Params: ModelParams }>('/v2/models/:name', metaOpts, metaHandler);
   app.get<{ Params: ModelParams }>('/v2/models/:name/versions/:version', metaOpts, metaHandler);
 
@@ -250,12 +334,16 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       ...securityOf(config.apiKey),
     },
   };
-  const inferHandler = async (request: { params: ModelParams; body: InferRequest }, reply: FastifyReply): Promise<V2InferResponse> => {
+  const inferHandler = async (
+    request: { params: ModelParams; body: InferRequest },
+    reply: FastifyReply,
+  ): Promise<V2InferResponse> => {
     const m = resolveModel(ctx, request.params);
     const body = request.body;
     const wanted: OutputName[] = [];
     for (const [i, o] of (body.outputs ?? []).entries()) {
-      if (!(OUTPUTS as readonly string[]).includes(o.name)) fail('REQUEST_INVALID', `outputs[${i}].name "${o.name}" is not an output; use ${OUTPUTS.join(', ')}`, 'outputs');
+      if (!(OUTPUTS as readonly string[]).includes(o.name))
+        fail('REQUEST_INVALID', `outputs[${i}].name "${o.name}" is not an output; use ${OUTPUTS.join(', ')}`, 'outputs');
       wanted.push(o.name as OutputName);
     }
     const rows = transactionsFromTensors(m, body, config.batchLimit, config.requireAllFeatures);

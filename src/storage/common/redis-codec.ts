@@ -102,7 +102,14 @@ export function encodeSampleRow(key: number, score: number, values: ArrayLike<nu
  * Decodes a sample-set member into row `at` of the given arrays; false (nothing written) for a
  * member of another shape. The key inside equals the member's score in the set (the same double).
  */
-export function decodeSampleRow(raw: string, m: number, keys: Float64Array, scores: Float64Array, values: Float32Array, at: number): boolean {
+export function decodeSampleRow(
+  raw: string,
+  m: number,
+  keys: Float64Array,
+  scores: Float64Array,
+  values: Float32Array,
+  at: number,
+): boolean {
   const buf = Buffer.from(raw, 'base64');
   if (buf.length !== SAMPLE_HEADER + 4 * m) return false;
   keys[at] = buf.readDoubleLE(0);

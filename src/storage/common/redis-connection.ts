@@ -55,14 +55,24 @@ const DEFAULT_RECONNECT_MAX_DELAY_MS = 2_000;
  */
 export function resolveRedisConnectionOptions(options: RedisConnectionOptions, subject: string): RedisConnectionSettings {
   const flushTimeoutMs = positiveIntegerOption('flushTimeoutMs', options.flushTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS, subject);
-  const commandTimeoutMs = positiveIntegerOption('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, subject);
+  const commandTimeoutMs = positiveIntegerOption(
+    'commandTimeoutMs',
+    options.commandTimeoutMs,
+    DEFAULT_COMMAND_TIMEOUT_MS,
+    subject,
+  );
   const reconnectMaxDelayMs = positiveIntegerOption(
     'reconnectMaxDelayMs',
     options.reconnectMaxDelayMs,
     DEFAULT_RECONNECT_MAX_DELAY_MS,
     subject,
   );
-  const connectTimeoutMs = positiveIntegerOption('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, subject);
+  const connectTimeoutMs = positiveIntegerOption(
+    'connectTimeoutMs',
+    options.connectTimeoutMs,
+    DEFAULT_CONNECT_TIMEOUT_MS,
+    subject,
+  );
 
   const url = options.url ?? DEFAULT_REDIS_URL;
   let parsed: URL | undefined;
@@ -81,7 +91,11 @@ export function resolveRedisConnectionOptions(options: RedisConnectionOptions, s
 
 /** The batching writer's timing for a Redis store: a failed batch is retried on the reconnect backoff. */
 export function redisBatchingSettings(settings: RedisConnectionSettings): BatchingSettings {
-  return { flushTimeoutMs: settings.flushTimeoutMs, retryMaxDelayMs: settings.reconnectMaxDelayMs, writeTimeoutMs: settings.commandTimeoutMs };
+  return {
+    flushTimeoutMs: settings.flushTimeoutMs,
+    retryMaxDelayMs: settings.reconnectMaxDelayMs,
+    writeTimeoutMs: settings.commandTimeoutMs,
+  };
 }
 
 export class RedisConnection implements WriterConnection {

@@ -120,7 +120,11 @@ const MAX_SAMPLE = 100_000;
 function integerOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new FraudlensError('CONFIG_INVALID', `Drift window option ${name} must be an integer from ${min} to ${max}, got ${String(value)}.`, { field: name });
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `Drift window option ${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
+      { field: name },
+    );
   }
   return value;
 }
@@ -149,13 +153,29 @@ function maskedColumns(names: readonly string[] | undefined, baseline: DriftBase
   const columns = new Set<number>();
   for (const name of names) {
     const j = baseline.features.findIndex((f) => f.name === name);
-    if (j < 0) throw new FraudlensError('CONFIG_INVALID', `Drift window option maskedFeatures names "${name}", which is not a feature of the baseline.`, { field: 'maskedFeatures' });
+    if (j < 0)
+      throw new FraudlensError(
+        'CONFIG_INVALID',
+        `Drift window option maskedFeatures names "${name}", which is not a feature of the baseline.`,
+        { field: 'maskedFeatures' },
+      );
     columns.add(j);
   }
   return [...columns].sort((a, b) => a - b);
 }
 
 /** A row the stores accept: an array or typed array of the right length, a probability as score. */
-export function isValidUpdate(row: ArrayLike<number> | null | undefined, score: number, timeMs: number, numFeatures: number): boolean {
-  return (Array.isArray(row) || ArrayBuffer.isView(row)) && row.length === numFeatures && score >= 0 && score <= 1 && Number.isFinite(timeMs);
+export function isValidUpdate(
+  row: ArrayLike<number> | null | undefined,
+  score: number,
+  timeMs: number,
+  numFeatures: number,
+): boolean {
+  return (
+    (Array.isArray(row) || ArrayBuffer.isView(row)) &&
+    row.length === numFeatures &&
+    score >= 0 &&
+    score <= 1 &&
+    Number.isFinite(timeMs)
+  );
 }

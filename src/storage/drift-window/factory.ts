@@ -68,7 +68,11 @@ export function createDriftWindow(baseline: DriftBaseline, config: DriftWindowCo
   const { backend = DRIFT_WINDOW_BACKENDS[0].name, ...rest } = config;
   const entry = driftWindowBackend(backend);
   if (entry === undefined) {
-    throw new FraudlensError('CONFIG_INVALID', `Unknown drift window backend "${String(backend)}"; use ${nameList(DRIFT_WINDOW_BACKENDS)}.`, { field: 'backend' });
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `Unknown drift window backend "${String(backend)}"; use ${nameList(DRIFT_WINDOW_BACKENDS)}.`,
+      { field: 'backend' },
+    );
   }
   return entry.create(baseline, rest);
 }

@@ -11,7 +11,15 @@
  */
 
 import type { DriftBaseline, DriftLayout, SamplePart, WindowCounts } from '../../core/drift/index.js';
-import { BottomKSample, DriftRandom, compileBaseline, countRows, mergeSamples, sampleAsPart, sampleRows } from '../../core/drift/index.js';
+import {
+  BottomKSample,
+  DriftRandom,
+  compileBaseline,
+  countRows,
+  mergeSamples,
+  sampleAsPart,
+  sampleRows,
+} from '../../core/drift/index.js';
 import {
   isValidUpdate,
   resolveDriftWindowOptions,
@@ -150,7 +158,12 @@ export class MemoryDriftWindow implements DriftWindowStore {
     let bucket = this.buckets.get(start);
     if (bucket === undefined) {
       if (start < this.oldestKept()) return undefined;
-      bucket = { start, rows: 0, counts: new Float64Array(this.layout.numSlots), sample: new BottomKSample(bucketSampleSize, this.layout.numFeatures) };
+      bucket = {
+        start,
+        rows: 0,
+        counts: new Float64Array(this.layout.numSlots),
+        sample: new BottomKSample(bucketSampleSize, this.layout.numFeatures),
+      };
       this.buckets.set(start, bucket);
       if (start > this.newestStart) {
         this.newestStart = start;
@@ -164,7 +177,9 @@ export class MemoryDriftWindow implements DriftWindowStore {
 
   /** Buckets starting before this are outside the retention of the newest bucket seen. */
   private oldestKept(): number {
-    return this.newestStart === -Infinity ? -Infinity : bucketStart(this.newestStart - this.options.retentionMs, this.options.bucketMs);
+    return this.newestStart === -Infinity
+      ? -Infinity
+      : bucketStart(this.newestStart - this.options.retentionMs, this.options.bucketMs);
   }
 
   read(spec: DriftWindowSpec, nowMs: number = Date.now()): Promise<DriftWindowSnapshot> {

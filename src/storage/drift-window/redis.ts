@@ -31,7 +31,15 @@
 import { createHash } from 'node:crypto';
 
 import type { DriftBaseline, DriftLayout, SamplePart } from '../../core/drift/index.js';
-import { BottomKSample, DRIFT_LAYOUT_VERSION, DriftRandom, compileBaseline, countRows, mergeSamples, sampleRows } from '../../core/drift/index.js';
+import {
+  BottomKSample,
+  DRIFT_LAYOUT_VERSION,
+  DriftRandom,
+  compileBaseline,
+  countRows,
+  mergeSamples,
+  sampleRows,
+} from '../../core/drift/index.js';
 import { FraudlensError } from '../../core/errors.js';
 import { BatchingWriter, type BatchOutcome } from '../common/batching-writer.js';
 import {
@@ -162,7 +170,8 @@ export class RedisDriftWindow implements DriftWindowStore {
     this.recentScores = new Float64Array(this.options.recentSize);
 
     const prefix = options.keyPrefix ?? DEFAULT_DRIFT_KEY_PREFIX;
-    if (typeof prefix !== 'string') throw new FraudlensError('CONFIG_INVALID', 'The drift key prefix must be a string.', { field: 'keyPrefix' });
+    if (typeof prefix !== 'string')
+      throw new FraudlensError('CONFIG_INVALID', 'The drift key prefix must be a string.', { field: 'keyPrefix' });
     this.namespace = `${prefix}${baseline.model_version}:${fingerprint(baseline, this.options)}:`;
 
     // The pending deltas and the recent ring are the only place rows wait for Redis.
@@ -188,7 +197,10 @@ export class RedisDriftWindow implements DriftWindowStore {
     try {
       const m = this.layout.numFeatures;
       // Masked (PII) features are NaN in what is kept; their bins are in the slots.
-      const kept = this.writer.isClosing || !isValidUpdate(row, score, timeMs, m) ? undefined : this.local.record(row, score, timeMs, this.scratch);
+      const kept =
+        this.writer.isClosing || !isValidUpdate(row, score, timeMs, m)
+          ? undefined
+          : this.local.record(row, score, timeMs, this.scratch);
       if (kept === undefined) {
         this.refused++;
         return;
@@ -217,7 +229,12 @@ export class RedisDriftWindow implements DriftWindowStore {
   private pendingBucket(start: number): PendingBucket {
     let bucket = this.pending.get(start);
     if (bucket === undefined) {
-      bucket = { start, rows: 0, counts: new Float64Array(this.layout.numSlots), candidates: new BottomKSample(this.options.bucketSampleSize, this.layout.numFeatures) };
+      bucket = {
+        start,
+        rows: 0,
+        counts: new Float64Array(this.layout.numSlots),
+        candidates: new BottomKSample(this.options.bucketSampleSize, this.layout.numFeatures),
+      };
       this.pending.set(start, bucket);
     }
     this.lastPending = bucket;
@@ -421,7 +438,14 @@ export class RedisDriftWindow implements DriftWindowStore {
 
   stats(): DriftWindowStats {
     const w = this.writer;
-    return { updates: this.updates, written: w.written, pending: w.pending, dropped: this.refused + w.dropped, connected: w.connected, dropping: w.dropping };
+    return {
+      updates: this.updates,
+      written: w.written,
+      pending: w.pending,
+      dropped: this.refused + w.dropped,
+      connected: w.connected,
+      dropping: w.dropping,
+    };
   }
 
   flush(): Promise<void> {

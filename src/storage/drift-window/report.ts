@@ -17,6 +17,11 @@ import type { DriftWindowSpec } from './windows.js';
  * @param nowMs end of a time window (default now)
  * @example const report = await readDriftReport(store, parseWindowSpec('1h'));
  */
-export async function readDriftReport(store: DriftWindowStore, spec: DriftWindowSpec, options: DriftReportOptions = {}, nowMs?: number): Promise<DriftReport> {
+export async function readDriftReport(
+  store: DriftWindowStore,
+  spec: DriftWindowSpec,
+  options: DriftReportOptions = {},
+  nowMs?: number,
+): Promise<DriftReport> {
   return buildDriftReport(store.baseline, await store.read(spec, nowMs), options);
 }

@@ -25,12 +25,17 @@ export const MAX_COUNT_WINDOW = 1_000_000;
  * @example parseWindowSpec('1h') // { type: 'time', durationMs: 3_600_000 }
  */
 export function parseWindowSpec(text: string): DriftWindowSpec {
-  if (Object.prototype.hasOwnProperty.call(TIME_WINDOWS, text)) return { type: 'time', durationMs: TIME_WINDOWS[text as TimeWindowName] };
+  if (Object.prototype.hasOwnProperty.call(TIME_WINDOWS, text))
+    return { type: 'time', durationMs: TIME_WINDOWS[text as TimeWindowName] };
   if (/^[1-9][0-9]{0,6}$/.test(text)) {
     const rows = Number(text);
     if (rows <= MAX_COUNT_WINDOW) return { type: 'count', rows };
   }
-  throw new FraudlensError('INPUT_INVALID', `Unknown drift window "${text}"; use 15m, 1h, 24h or a number of recent predictions (1 to ${MAX_COUNT_WINDOW}).`, { field: 'window' });
+  throw new FraudlensError(
+    'INPUT_INVALID',
+    `Unknown drift window "${text}"; use 15m, 1h, 24h or a number of recent predictions (1 to ${MAX_COUNT_WINDOW}).`,
+    { field: 'window' },
+  );
 }
 
 /** Start of the bucket holding time t (buckets aligned on multiples of bucketMs since the epoch). */
@@ -53,16 +58,27 @@ export function bucketsInWindow(durationMs: number, nowMs: number, bucketMs: num
  * @param retentionMs the store's retention
  */
 export function checkWindowSpec(spec: DriftWindowSpec, retentionMs: number): void {
-  if (spec === null || typeof spec !== 'object') throw new FraudlensError('INPUT_INVALID', 'A drift window must be a time or count window.', { field: 'window' });
+  if (spec === null || typeof spec !== 'object')
+    throw new FraudlensError('INPUT_INVALID', 'A drift window must be a time or count window.', { field: 'window' });
   if (spec.type === 'time') {
     if (!Number.isSafeInteger(spec.durationMs) || spec.durationMs < 1 || spec.durationMs > retentionMs) {
-      throw new FraudlensError('INPUT_INVALID', `A time window must last from 1 ms to the retention (${retentionMs} ms), got ${String(spec.durationMs)}.`, { field: 'window' });
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `A time window must last from 1 ms to the retention (${retentionMs} ms), got ${String(spec.durationMs)}.`,
+        { field: 'window' },
+      );
     }
   } else if (spec.type === 'count') {
     if (!Number.isSafeInteger(spec.rows) || spec.rows < 1 || spec.rows > MAX_COUNT_WINDOW) {
-      throw new FraudlensError('INPUT_INVALID', `A count window must hold from 1 to ${MAX_COUNT_WINDOW} rows, got ${String(spec.rows)}.`, { field: 'window' });
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `A count window must hold from 1 to ${MAX_COUNT_WINDOW} rows, got ${String(spec.rows)}.`,
+        { field: 'window' },
+      );
     }
   } else {
-    throw new FraudlensError('INPUT_INVALID', `Unknown drift window type "${String((spec as { type: unknown }).type)}".`, { field: 'window' });
+    throw new FraudlensError('INPUT_INVALID', `Unknown drift window type "${String((spec as { type: unknown }).type)}".`, {
+      field: 'window',
+    });
   }
 }

@@ -37,9 +37,13 @@ export function resolveCommonOptions(options: PredictionLogOptions): ResolvedCom
 /** Rejects a `latest()` limit that is not a non-negative integer; caps it at the retention size. */
 export function checkLimit(limit: unknown, maxSize: number): number {
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
-    throw new FraudlensError('INPUT_INVALID', `The number of log records to read must be a non-negative integer, got ${String(limit)}.`, {
-      field: 'limit',
-    });
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      `The number of log records to read must be a non-negative integer, got ${String(limit)}.`,
+      {
+        field: 'limit',
+      },
+    );
   }
   return Math.min(limit, maxSize);
 }
@@ -115,7 +119,10 @@ function isStorable(features: Record<string, FeatureValue>): boolean {
 }
 
 /** A frozen copy with masked values replaced and non-finite numbers as null; undefined if a value is not a feature value. */
-function copyFeatures(features: Record<string, FeatureValue>, masked: ReadonlySet<string>): Record<string, FeatureValue> | undefined {
+function copyFeatures(
+  features: Record<string, FeatureValue>,
+  masked: ReadonlySet<string>,
+): Record<string, FeatureValue> | undefined {
   // for-in, not Object.entries: no [name, value] pair to allocate per property.
   const copy: Record<string, FeatureValue> = {};
   for (const name in features) {
@@ -150,7 +157,8 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (!isPlainObject(features)) return undefined;
   if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
 
-  const stored = masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
+  const stored =
+    masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
   if (stored === undefined) return undefined;
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;

@@ -158,7 +158,13 @@ export class RedisPredictionLog implements PredictionLog {
 
   stats(): PredictionLogStats {
     const w = this.writer;
-    return { buffered: w.pending, dropped: this.refused + w.dropped, written: w.written, connected: w.connected, dropping: w.dropping || this.pending.isFull };
+    return {
+      buffered: w.pending,
+      dropped: this.refused + w.dropped,
+      written: w.written,
+      connected: w.connected,
+      dropping: w.dropping || this.pending.isFull,
+    };
   }
 
   flush(): Promise<void> {

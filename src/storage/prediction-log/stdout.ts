@@ -152,7 +152,13 @@ export class StdoutPredictionLog implements PredictionLog {
   }
 
   stats(): PredictionLogStats {
-    return { buffered: this.pending, dropped: this.dropped, written: this.written, connected: this.usable, dropping: this.lostSinceDrain || this.pending >= this.bufferSize };
+    return {
+      buffered: this.pending,
+      dropped: this.dropped,
+      written: this.written,
+      connected: this.usable,
+      dropping: this.lostSinceDrain || this.pending >= this.bufferSize,
+    };
   }
 
   async flush(): Promise<void> {

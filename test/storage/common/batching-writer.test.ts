@@ -9,7 +9,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { BatchingWriter, type BatchOutcome, type ConnectionListener, type WriterConnection } from '../../../src/storage/common/batching-writer.js';
+import {
+  BatchingWriter,
+  type BatchOutcome,
+  type ConnectionListener,
+  type WriterConnection,
+} from '../../../src/storage/common/batching-writer.js';
 import { waitUntil } from '../../helpers/redis-server.js';
 
 /** A server in the process: it stores batches while up, refuses them while `failing`, and can hold answers. */
@@ -98,7 +103,10 @@ describe('BatchingWriter over a non-Redis connection', () => {
     add(5, 30);
     await writer.flush();
     assert.deepEqual(server.stored, [range(0, 30), range(30, 35)]);
-    assert.deepEqual([writer.written, writer.pending, writer.dropped, writer.dropping, writer.connected], [35, 0, 0, false, true]);
+    assert.deepEqual(
+      [writer.written, writer.pending, writer.dropped, writer.dropping, writer.connected],
+      [35, 0, 0, false, true],
+    );
     await writer.close();
     assert.equal(writer.connected, false);
   });

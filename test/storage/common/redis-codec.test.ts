@@ -39,7 +39,10 @@ describe('Redis codec: prediction-log records', () => {
   it('round-trips a stored record, explanation included', async () => {
     // What a store keeps is the prepared (masked, JSON-safe, frozen) record: take it from one.
     const log = new MemoryPredictionLog({ maskFields: ['merchant_category'] });
-    log.append({ ...makeRecord(3), explanation: { base_value: -2.5, contributions: [{ feature: 'amount', value: 13.5, shap: 0.25 }] } });
+    log.append({
+      ...makeRecord(3),
+      explanation: { base_value: -2.5, contributions: [{ feature: 'amount', value: 13.5, shap: 0.25 }] },
+    });
     const [prepared] = await log.latest(1);
     const raw = encodeRecord(prepared);
     assert.equal(typeof raw, 'string');
@@ -105,7 +108,11 @@ describe('Redis codec: drift-window rows', () => {
     const out = new Float32Array(M);
     const otherWidth = encodeRecentRow(0.5, ROW, 0, M - 1);
     assert.equal(decodeRecentRow(otherWidth, M, scores, out, 0), false);
-    assert.equal(decodeSampleRow(encodeRecentRow(0.5, ROW, 0, M), M, keys, scores, out, 0), false, 'a recent item is not a sample member');
+    assert.equal(
+      decodeSampleRow(encodeRecentRow(0.5, ROW, 0, M), M, keys, scores, out, 0),
+      false,
+      'a recent item is not a sample member',
+    );
     assert.equal(decodeSampleRow('not a row', M, keys, scores, out, 0), false);
     assert.deepEqual([scores[0], keys[0], ...out], new Array<number>(M + 2).fill(0));
   });

@@ -151,10 +151,16 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       // Counted exactly like any feature: the bins are what drift of a PII feature is judged on.
       assert.deepEqual(time.counts.counts, expectedCounts(fresh, 0, 500));
       const count = await store.read({ type: 'count', rows: 300 }, now);
-      for (const [what, sample] of [['time sample', time.sample], ['count sample', count.sample]] as const) {
+      for (const [what, sample] of [
+        ['time sample', time.sample],
+        ['count sample', count.sample],
+      ] as const) {
         assert.ok(sample.size > 0, what);
         for (let r = 0; r < sample.size; r++) {
-          assert.ok(Number.isNaN(sample.values[r * M + masked]), `${what} row ${r} keeps the masked value ${sample.values[r * M + masked]}`);
+          assert.ok(
+            Number.isNaN(sample.values[r * M + masked]),
+            `${what} row ${r} keeps the masked value ${sample.values[r * M + masked]}`,
+          );
           assert.ok(!Number.isNaN(sample.values[r * M]), `${what} row ${r} keeps the unmasked amount`);
         }
       }
@@ -162,7 +168,10 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       const start = layout.slotStart[masked];
       const bins = layout.valueBins[masked];
       assert.equal(count.counts.counts[start + bins], 300, 'every kept row is missing the masked feature');
-      await assert.rejects(open({ maskedFeatures: ['no_such_feature'] }), (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && /no_such_feature/.test(e.message));
+      await assert.rejects(
+        open({ maskedFeatures: ['no_such_feature'] }),
+        (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && /no_such_feature/.test(e.message),
+      );
     });
 
     it('time windows cover the buckets they overlap, and no others', async () => {
@@ -172,13 +181,19 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       feed(store, fresh, 20, 50, now - 30 * MINUTE);
       feed(store, fresh, 50, 90, now);
       await store.flush();
-      const rows = async (durationMs: number): Promise<number> => (await store.read({ type: 'time', durationMs }, now)).counts.rows;
+      const rows = async (durationMs: number): Promise<number> =>
+        (await store.read({ type: 'time', durationMs }, now)).counts.rows;
       assert.equal(await rows(15 * MINUTE), 40);
       assert.equal(await rows(HOUR), 70);
       assert.equal(await rows(24 * HOUR), 90);
       const snap = await store.read({ type: 'time', durationMs: HOUR }, now);
       assert.deepEqual(snap.counts.counts, expectedCounts(fresh, 20, 90));
-      assert.ok(snap.window.type === 'time' && snap.window.from <= now - HOUR && snap.window.from > now - HOUR - MINUTE && snap.window.to === now);
+      assert.ok(
+        snap.window.type === 'time' &&
+          snap.window.from <= now - HOUR &&
+          snap.window.from > now - HOUR - MINUTE &&
+          snap.window.to === now,
+      );
       // Reading at another "now" moves the window.
       assert.equal((await store.read({ type: 'time', durationMs: HOUR }, now - 2.5 * HOUR)).counts.rows, 20);
     });
@@ -204,7 +219,10 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
       await store.flush();
       assert.deepEqual(store.stats(), { updates: 7, written: 5, pending: 0, dropped: 2, connected: true, dropping: false });
       assert.equal((await store.read({ type: 'time', durationMs: HOUR }, now)).counts.rows, 5);
-      await assert.rejects(store.read({ type: 'time', durationMs: 2 * HOUR }, now), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID');
+      await assert.rejects(
+        store.read({ type: 'time', durationMs: 2 * HOUR }, now),
+        (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID',
+      );
     });
 
     it('counts invalid updates as dropped, never throws', async () => {
@@ -232,7 +250,14 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
         assertAccounted(store);
       }
       await store.flush();
-      assert.deepEqual(store.stats(), { updates: valid + invalid.length, written: valid, pending: 0, dropped: invalid.length, connected: true, dropping: false });
+      assert.deepEqual(store.stats(), {
+        updates: valid + invalid.length,
+        written: valid,
+        pending: 0,
+        dropped: invalid.length,
+        connected: true,
+        dropping: false,
+      });
       // Missing values and unknown codes are not invalid: they have their own slots.
       store.update([Number.NaN, Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NaN], 0.5, now);
       await store.flush();
@@ -261,12 +286,28 @@ export function runDriftWindowConformance(name: string, makeStore: MakeDriftStor
 
     it('rejects invalid options (CONFIG_INVALID) and invalid windows (INPUT_INVALID)', async () => {
       const config = (err: unknown): boolean => err instanceof FraudlensError && err.code === 'CONFIG_INVALID';
-      for (const bad of [{ bucketMs: 0 }, { bucketMs: 1.5 }, { retentionMs: 30_000 }, { recentSize: 0 }, { bucketSampleSize: -1 }, { seed: 0.5 }]) {
-        await assert.rejects(async () => makeStore({ namespace: freshNamespace(), baseline, options: { bucketMs: MINUTE, ...bad } }), config, JSON.stringify(bad));
+      for (const bad of [
+        { bucketMs: 0 },
+        { bucketMs: 1.5 },
+        { retentionMs: 30_000 },
+        { recentSize: 0 },
+        { bucketSampleSize: -1 },
+        { seed: 0.5 },
+      ]) {
+        await assert.rejects(
+          async () => makeStore({ namespace: freshNamespace(), baseline, options: { bucketMs: MINUTE, ...bad } }),
+          config,
+          JSON.stringify(bad),
+        );
       }
       const store = await open();
       const input = (err: unknown): boolean => err instanceof FraudlensError && err.code === 'INPUT_INVALID';
-      for (const spec of [{ type: 'count', rows: 0 }, { type: 'count', rows: 2.5 }, { type: 'time', durationMs: 0 }, { type: 'hours', rows: 1 }]) {
+      for (const spec of [
+        { type: 'count', rows: 0 },
+        { type: 'count', rows: 2.5 },
+        { type: 'time', durationMs: 0 },
+        { type: 'hours', rows: 1 },
+      ]) {
         await assert.rejects(store.read(spec as never), input, JSON.stringify(spec));
       }
     });

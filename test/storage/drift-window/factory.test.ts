@@ -20,8 +20,14 @@ describe('createDriftWindow and parseWindowSpec', () => {
     const redis = createDriftWindow(baseline, { backend: 'redis', redisUrl: 'redis://127.0.0.1:1', seed: 1, flushTimeoutMs: 50 });
     assert.ok(redis instanceof RedisDriftWindow);
     await redis.close();
-    assert.throws(() => createDriftWindow(baseline, { backend: 'disk' as 'memory' }), (err: unknown) => err instanceof FraudlensError && err.code === 'CONFIG_INVALID');
-    assert.throws(() => createDriftWindow(baseline, { backend: 'redis', redisUrl: 'http://x' }), (err: unknown) => err instanceof FraudlensError && err.code === 'CONFIG_INVALID');
+    assert.throws(
+      () => createDriftWindow(baseline, { backend: 'disk' as 'memory' }),
+      (err: unknown) => err instanceof FraudlensError && err.code === 'CONFIG_INVALID',
+    );
+    assert.throws(
+      () => createDriftWindow(baseline, { backend: 'redis', redisUrl: 'http://x' }),
+      (err: unknown) => err instanceof FraudlensError && err.code === 'CONFIG_INVALID',
+    );
   });
 
   it('parses the window names of the CLI and the API', () => {
@@ -30,7 +36,11 @@ describe('createDriftWindow and parseWindowSpec', () => {
     assert.deepEqual(parseWindowSpec('24h'), { type: 'time', durationMs: 86_400_000 });
     assert.deepEqual(parseWindowSpec('500'), { type: 'count', rows: 500 });
     for (const bad of ['', '0', '-5', '1.5', '2h', 'hour', '01', '99999999', 'constructor']) {
-      assert.throws(() => parseWindowSpec(bad), (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID', bad);
+      assert.throws(
+        () => parseWindowSpec(bad),
+        (err: unknown) => err instanceof FraudlensError && err.code === 'INPUT_INVALID',
+        bad,
+      );
     }
   });
 });

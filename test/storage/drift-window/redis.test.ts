@@ -26,9 +26,13 @@ after(async () => {
   await server.dispose();
 });
 
-runDriftWindowConformance('redis', (spec) => new RedisDriftWindow(spec.baseline, { ...spec.options, url: server.url, keyPrefix: `${spec.namespace}:` }), {
-  sharedStorage: true,
-});
+runDriftWindowConformance(
+  'redis',
+  (spec) => new RedisDriftWindow(spec.baseline, { ...spec.options, url: server.url, keyPrefix: `${spec.namespace}:` }),
+  {
+    sharedStorage: true,
+  },
+);
 
 const MINUTE = 60_000;
 const model = demoModel();
@@ -68,7 +72,16 @@ function faultOptions(url: string, prefix: string, extra: RedisDriftWindowOption
 
 describe('RedisDriftWindow wire format', () => {
   it('HINCRBYs per-bucket hashes, trims the sample set, caps the recent list, and sets expiries', async () => {
-    const store = track(new RedisDriftWindow(baseline, { url: server.url, keyPrefix: 'wire:', bucketMs: MINUTE, bucketSampleSize: 40, recentSize: 25, seed: 1 }));
+    const store = track(
+      new RedisDriftWindow(baseline, {
+        url: server.url,
+        keyPrefix: 'wire:',
+        bucketMs: MINUTE,
+        bucketSampleSize: 40,
+        recentSize: 25,
+        seed: 1,
+      }),
+    );
     assert.match(store.namespace, /^wire:demo-test-1:[0-9a-f]{16}:$/);
     const now = Date.now();
     const start = now - (now % MINUTE);
@@ -83,7 +96,10 @@ describe('RedisDriftWindow wire format', () => {
       assert.equal(await raw.zcard(`${store.namespace}s:${start}`), 40);
       assert.equal(await raw.llen(`${store.namespace}recent`), 25);
       const ttl = await raw.pttl(`${store.namespace}c:${start}`);
-      assert.ok(ttl > 24 * 60 * MINUTE && ttl <= 24 * 60 * MINUTE + MINUTE, `counts expire after the retention plus a bucket (pttl ${ttl})`);
+      assert.ok(
+        ttl > 24 * 60 * MINUTE && ttl <= 24 * 60 * MINUTE + MINUTE,
+        `counts expire after the retention plus a bucket (pttl ${ttl})`,
+      );
       assert.ok((await raw.pttl(`${store.namespace}s:${start}`)) > 0);
       assert.ok((await raw.pttl(`${store.namespace}recent`)) > 0);
     });
@@ -102,7 +118,8 @@ describe('RedisDriftWindow wire format', () => {
     const snap = await a.read({ type: 'time', durationMs: MINUTE }, now);
     assert.equal(snap.counts.rows, 3000);
     assert.equal(snap.sample.size, 100);
-    const key = (values: ArrayLike<number>, r: number, score: number): string => `${score}|${Array.from({ length: m }, (_, k) => values[r * m + k]).join(',')}`;
+    const key = (values: ArrayLike<number>, r: number, score: number): string =>
+      `${score}|${Array.from({ length: m }, (_, k) => values[r * m + k]).join(',')}`;
     const fromB = new Set(Array.from({ length: 1000 }, (_, i) => key(data.x, 2000 + i, data.scores[2000 + i])));
     let hits = 0;
     for (let r = 0; r < 100; r++) if (fromB.has(key(snap.sample.values, r, snap.sample.scores[r]))) hits++;
@@ -113,7 +130,17 @@ describe('RedisDriftWindow wire format', () => {
 
   it('keeps no value of a masked (PII) feature in any key: every stored row has it as NaN', async () => {
     const masked = model.features.findIndex((f) => f.name === 'amount');
-    const store = track(new RedisDriftWindow(baseline, { url: server.url, keyPrefix: 'pii:', bucketMs: MINUTE, bucketSampleSize: 40, recentSize: 25, seed: 1, maskedFeatures: ['amount'] }));
+    const store = track(
+      new RedisDriftWindow(baseline, {
+        url: server.url,
+        keyPrefix: 'pii:',
+        bucketMs: MINUTE,
+        bucketSampleSize: 40,
+        recentSize: 25,
+        seed: 1,
+        maskedFeatures: ['amount'],
+      }),
+    );
     const unmasked = track(new RedisDriftWindow(baseline, { url: server.url, keyPrefix: 'pii:', bucketMs: MINUTE, seed: 2 }));
     assert.notEqual(store.namespace, unmasked.namespace, 'a replica keeping the values never writes where the masking one reads');
     feed(store, 0, 300, Date.now());
@@ -126,10 +153,17 @@ describe('RedisDriftWindow wire format', () => {
         const type = await raw.type(key);
         // Rows: sample set members (key, score, values) and recent list items (score, values).
         const [members, offset] =
-          type === 'zset' ? [await raw.zrange(key, '0', '-1'), 16] : type === 'list' ? [await raw.lrange(key, 0, -1), 8] : [[] as string[], 0];
+          type === 'zset'
+            ? [await raw.zrange(key, '0', '-1'), 16]
+            : type === 'list'
+              ? [await raw.lrange(key, 0, -1), 8]
+              : [[] as string[], 0];
         for (const member of members) {
           const value = Buffer.from(member, 'base64').readFloatLE(offset + 4 * masked);
-          assert.ok(Number.isNaN(value), `${key} keeps the masked value ${value}${amounts.has(value) ? ' (a raw amount sent)' : ''}`);
+          assert.ok(
+            Number.isNaN(value),
+            `${key} keeps the masked value ${value}${amounts.has(value) ? ' (a raw amount sent)' : ''}`,
+          );
           rowsSeen++;
         }
         if (type === 'hash') {
@@ -140,7 +174,11 @@ describe('RedisDriftWindow wire format', () => {
       assert.equal(rowsSeen, 40 + 25, 'the bucket sample and the recent list were both checked');
     });
     const snap = await store.read({ type: 'time', durationMs: MINUTE });
-    assert.deepEqual(snap.counts.counts, countRows(layout, data.x.subarray(0, 300 * m), data.scores.subarray(0, 300), 300).counts, 'counted on its bins all the same');
+    assert.deepEqual(
+      snap.counts.counts,
+      countRows(layout, data.x.subarray(0, 300 * m), data.scores.subarray(0, 300), 300).counts,
+      'counted on its bins all the same',
+    );
     await store.close();
   });
 
@@ -215,13 +253,18 @@ describe('RedisDriftWindow faults', () => {
       assert.equal(local.counts.rows, down.updates);
 
       await victim.start();
-      await waitUntil(() => store.stats().pending === 0 && store.stats().connected, { message: 'pending rows were not written after the restart' });
+      await waitUntil(() => store.stats().pending === 0 && store.stats().connected, {
+        message: 'pending rows were not written after the restart',
+      });
       assert.deepEqual(store.stats(), { updates: next, written: next, pending: 0, dropped: 0, connected: true, dropping: false });
       // The killed server lost its data (no persistence); the restarted one holds every row that
       // was still pending at the kill, and never more rows than were updated.
       const remote = await store.read({ type: 'time', durationMs: MINUTE }, now);
       assert.equal(remote.window.source, 'redis');
-      assert.ok(remote.counts.rows >= next - atKill && remote.counts.rows <= next, `${remote.counts.rows} rows in Redis after ${next} updates, ${atKill} before the kill`);
+      assert.ok(
+        remote.counts.rows >= next - atKill && remote.counts.rows <= next,
+        `${remote.counts.rows} rows in Redis after ${next} updates, ${atKill} before the kill`,
+      );
       // Their sample is complete too: the old server's cut-off did not thin it.
       assert.equal(remote.sample.size, Math.min(250, remote.counts.rows));
     } finally {

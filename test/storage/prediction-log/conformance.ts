@@ -87,7 +87,10 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
     it('returns appended records newest first, unchanged, without an explicit flush', async () => {
       const store = await open();
       const records = [0, 1, 2, 3, 4].map((i) => makeRecord(i));
-      records[2] = { ...records[2], explanation: { base_value: -2.1, contributions: [{ feature: 'amount', value: 12.5, shap: 0.4 }] } };
+      records[2] = {
+        ...records[2],
+        explanation: { base_value: -2.1, contributions: [{ feature: 'amount', value: 12.5, shap: 0.4 }] },
+      };
       for (const r of records) store.append(r);
       assert.deepEqual(await store.latest(10), records.map(stored).reverse());
     });
@@ -242,8 +245,14 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
           const all = ids(await reader.latest(1000));
           assert.equal(all.length, 80);
           const expect = (p: string): string[] => Array.from({ length: 40 }, (_, i) => `${p}-${39 - i}`);
-          assert.deepEqual(all.filter((id) => id.startsWith('a-')), expect('a'));
-          assert.deepEqual(all.filter((id) => id.startsWith('b-')), expect('b'));
+          assert.deepEqual(
+            all.filter((id) => id.startsWith('a-')),
+            expect('a'),
+          );
+          assert.deepEqual(
+            all.filter((id) => id.startsWith('b-')),
+            expect('b'),
+          );
         }
       });
 

@@ -35,7 +35,11 @@ describe('createPredictionLog', () => {
     assert.match(chunks.join(''), / - api - INFO - Prédiction effectuée: 1 \(prob=0\.01\)\n$/);
 
     // Nothing listens on this port; the store must still be created and closable.
-    const redis = createPredictionLog({ handler: 'redis', redisUrl: `redis://127.0.0.1:${await freePort()}`, flushTimeoutMs: 50 });
+    const redis = createPredictionLog({
+      handler: 'redis',
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      flushTimeoutMs: 50,
+    });
     assert.ok(redis instanceof RedisPredictionLog);
     assert.equal(redis.backend, 'redis');
     await Promise.all([memory.close(), stdout.close(), redis.close()]);

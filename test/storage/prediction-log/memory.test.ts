@@ -26,7 +26,10 @@ describe('MemoryPredictionLog', () => {
     const store = new MemoryPredictionLog({ maxSize: 1 });
     store.append(makeRecord(0));
     store.append(makeRecord(1));
-    assert.deepEqual((await store.latest(5)).map((r) => r.id), ['p-1']);
+    assert.deepEqual(
+      (await store.latest(5)).map((r) => r.id),
+      ['p-1'],
+    );
   });
 
   it('rejects invalid options with CONFIG_INVALID', () => {

@@ -81,7 +81,10 @@ describe('RedisPredictionLog wire format', () => {
     await store.flush();
     await withRaw(server.url, (c) => c.lpush('mixed', 'not json', '[1,2]'));
     store.append(makeRecord(1));
-    assert.deepEqual((await store.latest(10)).map((r) => r.id), ['p-1', 'p-0']);
+    assert.deepEqual(
+      (await store.latest(10)).map((r) => r.id),
+      ['p-1', 'p-0'],
+    );
     await store.close();
   });
 });
@@ -94,7 +97,10 @@ describe('RedisPredictionLog faults', () => {
       for (let i = 0; i < 20; i += 1) store.append(makeRecord(i));
       assert.deepEqual(store.stats(), { buffered: 20, dropped: 0, written: 0, connected: false, dropping: false });
       // Reads fall back to what the process holds instead of failing.
-      assert.deepEqual((await store.latest(5)).map((r) => r.id), ['p-19', 'p-18', 'p-17', 'p-16', 'p-15']);
+      assert.deepEqual(
+        (await store.latest(5)).map((r) => r.id),
+        ['p-19', 'p-18', 'p-17', 'p-16', 'p-15'],
+      );
 
       await idle.start();
       await waitUntil(() => store.stats().written === 20, { message: 'buffered records were not written after Redis came up' });
@@ -178,7 +184,10 @@ describe('RedisPredictionLog faults', () => {
       await victim.kill();
       await waitUntil(() => !store.stats().connected, { message: 'store did not notice the kill' });
       store.append(makeRecord(3));
-      assert.deepEqual((await store.latest(10)).map((r) => r.id), ['p-3', 'p-2', 'p-1', 'p-0']);
+      assert.deepEqual(
+        (await store.latest(10)).map((r) => r.id),
+        ['p-3', 'p-2', 'p-1', 'p-0'],
+      );
       await store.close();
     } finally {
       await victim.dispose();

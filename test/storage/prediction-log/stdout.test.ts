@@ -21,7 +21,14 @@ function collector(): { stream: Writable; lines: () => string[] } {
       callback();
     },
   });
-  return { stream, lines: () => chunks.join('').split('\n').filter((l) => l.length > 0) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.length > 0),
+  };
 }
 
 for (const format of ['json', 'text'] as const) {
