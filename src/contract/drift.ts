@@ -27,6 +27,7 @@ function featureDriftSchema(names: readonly string[] | null) {
       feature: Type.String({ description: '"score" for the prediction drift entry.' }),
       type: StringEnum(['numeric', 'categorical']),
       test: testSchema(names),
+      test_title: Type.String({ description: 'Display name of the statistic.' }),
       statistic: NullableNumber({ description: 'Test statistic or distance; null when there was not enough data.' }),
       p_value: NullableNumber({
         description: 'p-value of p-value tests; null for distances and when there was not enough data.',

@@ -23,7 +23,7 @@ import {
 import { FraudlensError } from '../../src/core/errors.js';
 import { writeFileAtomic } from '../../src/io/atomic.js';
 import { baselineFromCsv, baselinePathFor, loadBaseline, saveBaseline } from '../../src/io/baseline-file.js';
-import { demoModel, demoTable, encodeDemo } from '../storage/drift-window-fixtures.js';
+import { demoModel, demoTable, encodeDemo } from '../helpers/drift-window-fixtures.js';
 
 /** Relative tolerance for means and standard deviations computed two ways. */
 const STAT_TOLERANCE = 1e-9;

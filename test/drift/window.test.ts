@@ -29,7 +29,7 @@ import {
 } from '../../src/core/drift/index.js';
 import { UNKNOWN_CATEGORY_CODE } from '../../src/core/data/table.js';
 import { FraudlensError } from '../../src/core/errors.js';
-import { demoModel, demoTable, encodeDemo, type DemoOptions } from '../storage/drift-window-fixtures.js';
+import { demoModel, demoTable, encodeDemo, type DemoOptions } from '../helpers/drift-window-fixtures.js';
 
 const model = demoModel();
 

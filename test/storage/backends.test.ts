@@ -20,7 +20,7 @@ import {
 } from '../../src/storage/index.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { freePort } from '../helpers/redis-server.js';
-import { demoModel, demoTable } from './drift-window-fixtures.js';
+import { demoModel, demoTable } from '../helpers/drift-window-fixtures.js';
 
 const enumOf = (specs: readonly { key: string; schema: Record<string, unknown> }[], key: string): unknown =>
   specs.find((s) => s.key === key)?.schema.enum;

@@ -15,18 +15,6 @@ import { featureLabel, formatCompact, formatCount, formatDateTime, formatNumber,
 import { useApi, useResource } from '../hooks';
 
 const POLL_MS = 10_000;
-/**
- * Display names of the statistics the server reports by id. Not a list of which exist: the report
- * says that, and a statistic missing here is shown by its id.
- */
-const TEST_LABELS: Partial<Record<string, string>> = {
-  ks: 'Kolmogorov–Smirnov',
-  chisquare: 'Chi-squared',
-  psi: 'PSI',
-  jensenshannon: 'Jensen–Shannon',
-  wasserstein: 'Wasserstein',
-};
-
 type SortKey = 'feature' | 'type' | 'test' | 'statistic' | 'p_value' | 'threshold' | 'drifted';
 
 /** Labels of a feature's bins: numeric ranges from the cut points, or category names. */
@@ -184,7 +172,7 @@ function Verdict({ report }: { report: DriftReport }) {
         <div>
           <dt>Score distribution</dt>
           <dd>
-            <DriftBadge r={report.prediction_drift} /> {TEST_LABELS[report.prediction_drift.test] ?? report.prediction_drift.test}
+            <DriftBadge r={report.prediction_drift} /> {report.prediction_drift.test_title}
           </dd>
         </div>
       </dl>
@@ -339,7 +327,7 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
                             <span className="field-name">{r.feature}</span>
                           </button>
                         </th>
-                        <td>{TEST_LABELS[r.test] ?? r.test}</td>
+                        <td>{r.test_title}</td>
                         <td className="num">{r.statistic === null ? '—' : formatNumber(r.statistic, 3)}</td>
                         {withPValues ? <td className="num">{pValueText(r.p_value)}</td> : null}
                         <td className="num">{thresholdText(r)}</td>
@@ -363,8 +351,7 @@ export function MonitoringPage({ model }: { model: ModelInfo | undefined }) {
                 </h2>
                 <FeatureHistogram r={selected} model={model} />
                 <p className="muted small">
-                  {TEST_LABELS[selected.test] ?? selected.test} on{' '}
-                  {selected.method === 'samples' ? 'samples of the raw values' : 'the bin counts'} (
+                  {selected.test_title} on {selected.method === 'samples' ? 'samples of the raw values' : 'the bin counts'} (
                   {formatCount(selected.observations.baseline)} training and {formatCount(selected.observations.current)} current
                   observations); bars are the shares of all rows per training bin
                   {selected.baseline.missing + selected.current.missing > 0

@@ -111,6 +111,7 @@ export function chiSquareAgainstBaseline(baselineCounts: Float64Array, currentCo
 /** The chi-squared drift test: categorical counts. */
 export const chiSquareTest: DriftStatistic = {
   name: 'chisquare',
+  title: 'Chi-squared',
   appliesTo: ['categorical'],
   defaultThreshold: CHI_SQUARE_DEFAULT_THRESHOLD,
   kind: 'p_value',

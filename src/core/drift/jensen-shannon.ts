@@ -67,6 +67,7 @@ export function jensenShannonDistance(baselineCounts: Float64Array, currentCount
 /** The Jensen-Shannon drift test (base 2): binned numeric or categorical counts. */
 export const jensenShannonTest: DriftStatistic = {
   name: 'jensenshannon',
+  title: 'Jensen–Shannon',
   appliesTo: ['numeric', 'categorical'],
   defaultThreshold: JENSEN_SHANNON_DEFAULT_THRESHOLD,
   kind: 'distance',

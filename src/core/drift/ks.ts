@@ -153,6 +153,7 @@ export function ksFromHistograms(baselineCounts: Float64Array, currentCounts: Fl
 /** The KS drift test: numeric features, raw samples (exact) or binned counts (approximate). */
 export const ksTest: DriftStatistic = {
   name: 'ks',
+  title: 'Kolmogorov–Smirnov',
   appliesTo: ['numeric'],
   defaultThreshold: KS_DEFAULT_THRESHOLD,
   kind: 'p_value',

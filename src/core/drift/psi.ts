@@ -63,6 +63,7 @@ export function populationStabilityIndex(
 /** The PSI drift test: binned numeric or categorical counts. */
 export const psiTest: DriftStatistic = {
   name: 'psi',
+  title: 'PSI',
   appliesTo: ['numeric', 'categorical'],
   defaultThreshold: PSI_DEFAULT_THRESHOLD,
   kind: 'distance',

@@ -28,7 +28,14 @@ import type { DriftBaseline } from './baseline.js';
 import { compileBaseline, type DriftLayout } from './bin-layout.js';
 import { MIN_DRIFT_SAMPLE_SIZE } from './common.js';
 import { DriftRandom } from './random.js';
-import { DATASET_DRIFT_SHARE, datasetDrift, getDriftStatistic, runFeatureDrift, selectDriftTest } from './registry.js';
+import {
+  DATASET_DRIFT_SHARE,
+  DRIFT_STATISTICS,
+  datasetDrift,
+  getDriftStatistic,
+  runFeatureDrift,
+  selectDriftTest,
+} from './registry.js';
 import { OTHER_CATEGORY, type DriftReport, type FeatureDriftReport, type WindowInfo } from './report.js';
 import type { DriftFeatureKind, DriftInput, DriftTestName } from './types.js';
 import { countRows, type WindowCounts } from './window-counts.js';
@@ -190,6 +197,7 @@ function featureReport(
     feature: f === null ? 'score' : f.name,
     type,
     test: r.test,
+    test_title: DRIFT_STATISTICS[r.test].title,
     statistic: notEnough || !Number.isFinite(r.statistic) ? null : r.statistic,
     p_value: notEnough ? null : r.pValue,
     threshold: r.threshold,

@@ -44,6 +44,8 @@ export interface FeatureDriftReport {
   feature: string;
   type: DriftFeatureKind;
   test: DriftTestName;
+  /** The statistic's display name (`title` in DRIFT_STATISTICS). */
+  test_title: string;
   /** Test statistic or distance; null when there was not enough data. */
   statistic: number | null;
   /** p-value of p-value tests; null for distances and when there was not enough data. */

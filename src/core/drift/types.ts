@@ -61,6 +61,8 @@ export interface DriftComputeOptions {
 /** A drift statistic as a small declarative object. */
 export interface DriftStatistic {
   readonly name: DriftTestName;
+  /** How people read the name: what reports and the dashboard show. */
+  readonly title: string;
   readonly appliesTo: readonly DriftFeatureKind[];
   readonly defaultThreshold: number;
   readonly kind: DriftTestKind;

@@ -238,6 +238,7 @@ export function normalizedWassersteinOfHistograms(
 /** The normalised Wasserstein drift test: numeric samples, or histograms with edges. */
 export const wassersteinTest: DriftStatistic = {
   name: 'wasserstein',
+  title: 'Wasserstein',
   appliesTo: ['numeric'],
   defaultThreshold: WASSERSTEIN_DEFAULT_THRESHOLD,
   kind: 'distance',

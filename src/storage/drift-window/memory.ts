@@ -15,10 +15,9 @@ import {
   BottomKSample,
   DriftRandom,
   compileBaseline,
-  countRows,
   mergeSamples,
   sampleAsPart,
-  sampleRows,
+  windowFromRows,
 } from '../../core/drift/index.js';
 import {
   isValidUpdate,
@@ -223,10 +222,17 @@ export class MemoryDriftWindow implements DriftWindowStore {
       values.set(this.recentValues.subarray(p * m, (p + 1) * m), r * m);
       scores[r] = this.recentScores[p];
     }
+    const window = { type: 'count' as const, requested: spec.rows, available: n, source };
     return {
-      window: { type: 'count', requested: spec.rows, available: n, source },
-      counts: countRows(this.layout, values, scores, n),
-      sample: sampleRows(values, scores, n, m, this.options.sampleSize, this.reads),
+      ...windowFromRows(this.layout, {
+        values,
+        scores,
+        rows: n,
+        sampleSize: this.options.sampleSize,
+        random: this.reads,
+        window,
+      }),
+      window,
     };
   }
 

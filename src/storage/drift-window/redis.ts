@@ -36,9 +36,8 @@ import {
   DRIFT_LAYOUT_VERSION,
   DriftRandom,
   compileBaseline,
-  countRows,
   mergeSamples,
-  sampleRows,
+  windowFromRows,
 } from '../../core/drift/index.js';
 import { FraudlensError } from '../../core/errors.js';
 import { BatchingWriter, type BatchOutcome } from '../common/batching-writer.js';
@@ -396,10 +395,17 @@ export class RedisDriftWindow implements DriftWindowStore {
       for (let i = list.length - 1; i >= 0; i--) {
         if (decodeRecentRow(list[i], m, scores, values, rows)) rows++;
       }
+      const window = { type: 'count' as const, requested: spec.rows, available: rows, source: 'redis' as const };
       return {
-        window: { type: 'count', requested: spec.rows, available: rows, source: 'redis' },
-        counts: countRows(this.layout, values, scores, rows),
-        sample: sampleRows(values, scores, rows, m, this.options.sampleSize, this.reads),
+        ...windowFromRows(this.layout, {
+          values,
+          scores,
+          rows,
+          sampleSize: this.options.sampleSize,
+          random: this.reads,
+          window,
+        }),
+        window,
       };
     }
     const starts = bucketsInWindow(spec.durationMs, nowMs, this.options.bucketMs);

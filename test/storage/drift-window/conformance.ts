@@ -11,7 +11,7 @@ import { buildBaseline, compileBaseline, countRows, type DriftBaseline } from '.
 import { FraudlensError } from '../../../src/core/errors.js';
 import { readDriftReport, type DriftWindowOptions, type DriftWindowStore } from '../../../src/storage/index.js';
 import { waitUntil } from '../../helpers/redis-server.js';
-import { demoModel, demoTable, encodeDemo } from '../drift-window-fixtures.js';
+import { demoModel, demoTable, encodeDemo } from '../../helpers/drift-window-fixtures.js';
 
 export interface DriftStoreSpec {
   /**

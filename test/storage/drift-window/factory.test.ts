@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { buildBaseline } from '../../../src/core/drift/index.js';
 import { FraudlensError } from '../../../src/core/errors.js';
 import { createDriftWindow, MemoryDriftWindow, RedisDriftWindow, parseWindowSpec } from '../../../src/storage/index.js';
-import { demoModel, demoTable } from '../drift-window-fixtures.js';
+import { demoModel, demoTable } from '../../helpers/drift-window-fixtures.js';
 
 const baseline = buildBaseline(demoTable(500, 1), demoModel(), { seed: 1 });
 

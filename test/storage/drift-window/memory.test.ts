@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { buildBaseline, compileBaseline, countRows } from '../../../src/core/drift/index.js';
 import { MemoryDriftWindow } from '../../../src/storage/index.js';
 import { runDriftWindowConformance } from './conformance.js';
-import { demoModel, demoTable, encodeDemo } from '../drift-window-fixtures.js';
+import { demoModel, demoTable, encodeDemo } from '../../helpers/drift-window-fixtures.js';
 
 runDriftWindowConformance('memory', (spec) => new MemoryDriftWindow(spec.baseline, spec.options));
 

@@ -14,7 +14,7 @@ import { buildBaseline, compileBaseline, countRows } from '../../../src/core/dri
 import { RedisDriftWindow, type RedisDriftWindowOptions } from '../../../src/storage/index.js';
 import { createRedisServer, startRedisServer, waitUntil, type RedisTestServer } from '../../helpers/redis-server.js';
 import { runDriftWindowConformance } from './conformance.js';
-import { demoModel, demoTable, encodeDemo } from '../drift-window-fixtures.js';
+import { demoModel, demoTable, encodeDemo } from '../../helpers/drift-window-fixtures.js';
 
 let server: RedisTestServer;
 
