@@ -9,6 +9,7 @@
 import type { FraudlensModel } from '../engine/model.js';
 import { FraudlensError } from '../errors.js';
 import {
+  baselineDocument,
   BASELINE_FORMAT,
   BASELINE_FORMAT_VERSION,
   MAX_BASELINE_BINS,
@@ -256,25 +257,8 @@ export function baselineFromJson(raw: unknown, model?: FraudlensModel): DriftBas
   if ((s.min !== null && s.min < 0) || (s.max !== null && s.max > 1))
     fail('score', `scores are probabilities in [0, 1], got min ${s.min} and max ${s.max}`);
 
-  const baseline: DriftBaseline = {
-    format: BASELINE_FORMAT,
-    format_version: BASELINE_FORMAT_VERSION,
-    model_version: modelVersion,
-    created_at: createdAt,
-    rows,
-    options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
-    features,
-    score: {
-      edges: s.edges,
-      counts: s.counts,
-      mean: s.mean,
-      std: s.std,
-      min: s.min,
-      max: s.max,
-      distinct: s.distinct,
-      sample: Array.from(s.sample),
-    },
-  };
+  const options = { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories };
+  const baseline = baselineDocument(modelVersion, createdAt, rows, options, features, s);
   if (model !== undefined) checkBaselineFitsModel(baseline, model);
   return baseline;
 }

@@ -360,24 +360,29 @@ export function buildBaseline(table: Table, model: FraudlensModel, options: Base
   );
   const scores = new Predictor(model.ensemble).predictProba(x, rows);
   const s = summarise(scores, bins, reservoirSize, rng);
+  const stored = { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories };
+  return baselineDocument(model.version, createdAt.toISOString(), rows, stored, features, s);
+}
+
+/** The baseline document from its parts: one shape whether built from data or read from JSON. */
+export function baselineDocument(
+  modelVersion: string,
+  createdAt: string,
+  rows: number,
+  options: DriftBaseline['options'],
+  features: FeatureBaseline[],
+  score: Omit<Summary, 'sample'> & { sample: ArrayLike<number> },
+): DriftBaseline {
+  const { edges, counts, mean, std, min, max, distinct } = score;
   return {
     format: BASELINE_FORMAT,
     format_version: BASELINE_FORMAT_VERSION,
-    model_version: model.version,
-    created_at: createdAt.toISOString(),
+    model_version: modelVersion,
+    created_at: createdAt,
     rows,
-    options: { bins, reservoir_size: reservoirSize, seed, max_categories: maxCategories },
+    options,
     features,
-    score: {
-      edges: s.edges,
-      counts: s.counts,
-      mean: s.mean,
-      std: s.std,
-      min: s.min,
-      max: s.max,
-      distinct: s.distinct,
-      sample: Array.from(s.sample),
-    },
+    score: { edges, counts, mean, std, min, max, distinct, sample: Array.from(score.sample) },
   };
 }
 
