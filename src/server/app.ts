@@ -24,6 +24,7 @@ import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import type { FraudlensContext, FraudlensPlugin } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { EntityFeatures, memoryStateStore, type StateStoreProvider } from './entity-features.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
@@ -54,6 +55,11 @@ export interface AppDeps {
   readModel?: (path: string) => Promise<ModelFile>;
   /** Export process metrics (CPU, memory, event loop); default true. */
   processMetrics?: boolean;
+  /**
+   * Where the entity state of a model with feature definitions lives, made per set of definitions
+   * (default: in this process's memory). The app closes it on close.
+   */
+  entityStateStore?: StateStoreProvider;
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
   dashboardDir?: string | null;
 }
@@ -144,6 +150,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       predictionLog,
       metrics,
       onScored: [],
+      entityFeatures: new EntityFeatures(deps.entityStateStore ?? memoryStateStore, metrics),
       healthComponents: [],
       state: { draining: false, startedAt: Date.now() },
     };
@@ -166,6 +173,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     });
     app.addHook('onClose', async () => {
       await predictionLog.close();
+      await context.entityFeatures.close();
     });
 
     if (config.corsOrigins.length > 0) {
