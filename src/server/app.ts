@@ -18,6 +18,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { FraudlensError } from '../core/errors.js';
+import { featureNames } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
 import { createPredictionLog, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
@@ -91,12 +92,14 @@ export function predictionLogFromConfig(config: ServerConfig): PredictionLog {
  *   const res = await app.inject({ method: 'POST', url: '/predict', payload: { amount: 12 } });
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const features = new Set(deps.model.model.features.map((f) => f.name));
+  // A model with feature definitions logs every derived feature, used by the model or not.
+  const definitions = deps.model.model.featureDefinitions?.definitions;
+  const features = new Set(definitions ? featureNames(definitions) : deps.model.model.features.map((f) => f.name));
   const strayPii = config.piiFields.find((f) => !features.has(f));
   if (strayPii !== undefined) {
     throw new FraudlensError(
       'CONFIG_INVALID',
-      `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a feature of the model; masking it would protect nothing`,
+      `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a${definitions ? ' derived' : ''} feature of the model; masking it would protect nothing`,
       { field: 'FRAUDLENS_PII_FIELDS' },
     );
   }

@@ -101,7 +101,8 @@ export class EntityFeatures {
       const previous = this.live;
       const plan = compilePlan(defs.definitions);
       this.live = new DefinitionsState(defs.hash, plan, this.provide(plan));
-      void previous?.store.close?.();
+      // The old store is released in the background; a failure to close it fails no request.
+      previous?.store.close?.().catch(() => undefined);
     }
     return this.live;
   }
@@ -142,15 +143,13 @@ export class EntityFeatures {
       return event;
     });
     const s = state.take();
-    const own = s.event;
     try {
       for (let i = 0; i < events.length; i++) {
-        const scratch = { event: events[i], row: s.row };
-        const one = this.compute(state, scratch, add);
+        const one = this.compute(state, { event: events[i], row: s.row }, add);
         out[i] = isPromise(one) ? await one : one;
       }
     } finally {
-      state.give({ event: own, row: s.row });
+      state.give(s);
     }
     return out;
   }
@@ -164,27 +163,32 @@ export class EntityFeatures {
     }
   }
 
+  /** Derives one read transaction; no closure or promise on the in-process store's path. */
   private compute(state: DefinitionsState, s: Scratch, add: boolean): DerivedTransaction | Promise<DerivedTransaction> {
     const started = performance.now();
-    const finish = (outcome: AddOutcome | 'read'): DerivedTransaction => {
-      this.metrics.recordRawTransaction(outcome, (performance.now() - started) / 1000);
-      return { features: state.toFeatures(s.row), transactionId: s.event.id, duplicate: outcome === 'duplicate' };
-    };
-    const failed = (e: unknown): never => {
-      this.metrics.recordFeatureError('state');
-      if (e instanceof FraudlensError) throw e;
-      throw new FraudlensError('FEATURES_STATE_UNAVAILABLE', `the entity state could not be read: ${(e as Error).message}`);
-    };
+    let outcome: AddOutcome | void | Promise<AddOutcome | void>;
     try {
-      if (add) {
-        const outcome = state.engine.compute(s.event, s.row);
-        return isPromise(outcome) ? outcome.then(finish, failed) : finish(outcome);
-      }
-      const done = state.engine.peek(s.event, s.row);
-      return isPromise(done) ? done.then(() => finish('read'), failed) : finish('read');
+      outcome = add ? state.engine.compute(s.event, s.row) : state.engine.peek(s.event, s.row);
     } catch (e) {
-      return failed(e);
+      return this.failed(e);
     }
+    if (isPromise(outcome))
+      return outcome.then(
+        (o) => this.finish(state, s, o ?? 'read', started),
+        (e) => this.failed(e),
+      );
+    return this.finish(state, s, outcome ?? 'read', started);
+  }
+
+  private finish(state: DefinitionsState, s: Scratch, outcome: AddOutcome | 'read', started: number): DerivedTransaction {
+    this.metrics.recordRawTransaction(outcome, (performance.now() - started) / 1000);
+    return { features: state.toFeatures(s.row), transactionId: s.event.id, duplicate: outcome === 'duplicate' };
+  }
+
+  private failed(e: unknown): never {
+    this.metrics.recordFeatureError('state');
+    if (e instanceof FraudlensError) throw e;
+    throw new FraudlensError('FEATURES_STATE_UNAVAILABLE', `the entity state failed: ${(e as Error).message}`);
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,7 @@ export async function predictRaw(
 ): Promise<Prediction | Batch<Prediction>> {
   const parsed = m.parseRawBody(body);
   const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
+  if (opts.explain && parsed.kind === 'batch') admission.check(rows.length, reply);
   const derived = await ctx.entityFeatures.derive(m, rows, true, parsed.kind === 'row' ? rowWhere : batchWhere);
   const one = (d: DerivedTransaction): Prediction => {
     const scoring: ScoreOptions = {

@@ -13,6 +13,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 
 import * as contract from '../../src/contract/index.js';
+import type { FeaturePlan } from '../../src/core/features/plan.js';
+import { MemoryStateStore, type AddOutcome } from '../../src/core/features/state-store.js';
 import { json, makeApp, ULB_MODEL, ulbSample } from './helpers.js';
 import { RAW_MODEL } from './raw-parity.js';
 
@@ -232,6 +234,71 @@ describe('raw transactions in', () => {
     assert.equal(value('fraudlens_feature_errors_total{stage="state"}'), 0);
     assert.ok(value('fraudlens_feature_compute_seconds_count') >= 10);
     assert.ok(value('fraudlens_feature_compute_seconds_sum') > 0);
+  });
+});
+
+describe('the entity state behind raw transactions', () => {
+  it('survives a reload of a model with the same definitions', async () => {
+    const key = { 'x-api-key': 'raw-transactions-test-key-0123' };
+    const { app } = await makeApp({ MODEL_PATH: RAW_MODEL, API_KEY: key['x-api-key'] });
+    try {
+      await app.inject({ method: 'POST', url: '/predict', payload: tx('k1', T0), headers: key });
+      const reload = await app.inject({ method: 'POST', url: '/admin/reload', headers: key });
+      assert.equal(reload.statusCode, 200, reload.body);
+      const res = await app.inject({ method: 'POST', url: '/predict?features=true', payload: tx('k2', T0 + 60), headers: key });
+      assert.equal(json<Pred>(res).features!.card_count_1h, 1, 'k1 is still in the card history');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is made by the provider given to buildApp, and a failing store is a 503 counted as a state error', async () => {
+    const made: FeaturePlan[] = [];
+    class FailingStore extends MemoryStateStore {
+      override readThenAdd(): AddOutcome {
+        throw new Error('connection refused');
+      }
+    }
+    const { app } = await makeApp(
+      { MODEL_PATH: RAW_MODEL },
+      {
+        entityStateStore: (plan) => {
+          made.push(plan);
+          return new FailingStore(plan);
+        },
+      },
+    );
+    try {
+      const res = await app.inject({ method: 'POST', url: '/predict', payload: tx('f1', T0) });
+      assert.equal(res.statusCode, 503, res.body);
+      assert.equal(json<{ code: string }>(res).code, 'FEATURES_STATE_UNAVAILABLE');
+      assert.equal(made.length, 1);
+      assert.equal(made[0].names.length, 39);
+      const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, /^fraudlens_feature_errors_total\{stage="state"\} 1$/m);
+      const logs = json<{ logs: unknown[] }>(await app.inject({ method: 'GET', url: '/logs' })).logs;
+      assert.equal(logs.length, 0, 'nothing scored, nothing logged');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('PII fields with raw transactions', () => {
+  it('masks derived features named in FRAUDLENS_PII_FIELDS in the log, used by the model or not', async () => {
+    const { app } = await makeApp({ MODEL_PATH: RAW_MODEL, FRAUDLENS_PII_FIELDS: 'amt,card_last_amt' });
+    try {
+      await app.inject({ method: 'POST', url: '/predict', payload: tx('p1', T0) });
+      await app.inject({ method: 'POST', url: '/predict', payload: tx('p2', T0 + 5) });
+      const logs = json<{ logs: { features: Record<string, unknown> }[] }>(
+        await app.inject({ method: 'GET', url: '/logs' }),
+      ).logs;
+      assert.equal(logs[0].features.amt, '***');
+      assert.equal(logs[0].features.card_last_amt, '***');
+      assert.equal(logs[0].features.card_count_1h, 1);
+    } finally {
+      await app.close();
+    }
   });
 });
 
