@@ -208,6 +208,19 @@ describe('raw transactions in', () => {
     assert.equal(next.features!.card_count_1h, 7, 'the reads added nothing, and the read far ahead evicted nothing');
   });
 
+  it('reads a late event against the windows as they stand and adds it at the newest time', async () => {
+    const card = { cc_num: 'late-card' };
+    const send = async (id: string, t: number) => json<Pred>(await post('/predict?features=true', tx(id, t, card))).features!;
+    await send('l0', T0);
+    await send('l1', T0 + 4000); // l0 leaves the 1 h window
+    const late = await send('l2', T0 + 100);
+    assert.equal(late.card_count_1h, 0, 'l0 was evicted at 4000 s and does not come back');
+    assert.equal(late.card_count_all, 1, 'l0 only: l1 (not earlier than the newest read) is not admitted');
+    const next = await send('l3', T0 + 4001);
+    assert.equal(next.card_count_1h, 2, 'l1 and l2, added at the newest time (4000 s)');
+    assert.equal(next.card_count_all, 3);
+  });
+
   it('GET /model describes the raw request shape', async () => {
     const res = await app.inject({ method: 'GET', url: '/model' });
     const schema = json<{
