@@ -94,7 +94,11 @@ export class EntityFeatures {
     private readonly metrics: ServerMetrics,
   ) {}
 
-  /** The state for the model's definitions; a model with new definitions gets a new store. */
+  /**
+   * The state for the model's definitions; a model with new definitions gets a new store. Called
+   * in the same turn as the route reads `models.current`, so it always sees the live model (an
+   * old snapshot never swaps the store back).
+   */
   private stateFor(m: ServingModel): DefinitionsState {
     const defs = m.model.featureDefinitions!;
     if (this.live?.hash !== defs.hash) {
