@@ -47,6 +47,7 @@ export {
   type BatchPrediction,
   type Transaction,
 } from './prediction.js';
+export { rawTransactionSchema, requiredRawFields } from './raw-transaction.js';
 export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery, type FeatureDriftReport } from './drift.js';
 export {
   V2InferRequest,

@@ -35,8 +35,17 @@ export type Thresholds = Static<typeof Thresholds>;
 export const TopContribution = Type.Object(
   {
     feature: Type.String(),
-    value: Type.Unsafe<FeatureValue>({ type: ['number', 'string', 'null'], description: 'The value sent (null: missing).' }),
+    value: Type.Unsafe<FeatureValue>({
+      type: ['number', 'string', 'null'],
+      description: 'The value sent, or derived from a raw transaction (null: missing).',
+    }),
     contribution: Type.Number(),
+    description: Type.Optional(
+      Type.String({
+        description:
+          'For a feature derived from a raw transaction: what it is, in words ("transactions of this card in the last hour").',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -66,6 +75,18 @@ const predictionFields = {
   risk_level: RiskLevel,
   thresholds: Thresholds,
   latency_ms: Type.Number({ description: 'Time spent in the server until the answer was ready.' }),
+  transaction_id: Type.Optional(Type.String({ description: 'The id of a raw transaction (models with feature definitions).' })),
+  duplicate: Type.Optional(
+    Type.Boolean({
+      description:
+        'True when a raw transaction with this id was already seen within the dedupe horizon: scored again, counted once in the entity state.',
+    }),
+  ),
+  features: Type.Optional(
+    MapOf(FeatureValue, {
+      description: 'With ?features=true on a raw transaction: every derived feature (name -> value, null: missing).',
+    }),
+  ),
   unknown_categories: Type.Optional(
     Type.Array(Type.String(), {
       description:
@@ -134,7 +155,10 @@ export const PredictionRecord = Type.Object(
     decision: Decision,
     risk_level: RiskLevel,
     latency_ms: Type.Number(),
-    features: MapOf(FeatureValue),
+    transaction_id: Type.Optional(Type.String({ description: 'The id of a raw transaction (models with feature definitions).' })),
+    features: MapOf(FeatureValue, {
+      description: 'The features scored: for a raw transaction, the derived features (never its raw fields).',
+    }),
     explanation: Type.Optional(Explanation),
   },
   { additionalProperties: false },
@@ -154,14 +178,20 @@ export type LogsResponse = Static<typeof LogsResponse>;
 /** Most features an explanation lists in `top`. */
 export const MAX_TOP = 10_000;
 
+const FEATURES_FLAG = Type.Boolean({
+  default: false,
+  description: 'For a model with feature definitions: add `features`, the derived features of each raw transaction.',
+});
+
 /**
- * `?explain=&top=` of POST /predict.
+ * `?explain=&top=&features=` of POST /predict.
  * @param defaultTop features listed when `top` is absent (the server's setting), for the description
  */
 export function predictQuerySchema(defaultTop: number) {
   return Type.Object(
     {
       explain: Type.Optional(Type.Boolean({ default: false, description: 'Add exact TreeSHAP contributions.' })),
+      features: Type.Optional(FEATURES_FLAG),
       top: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -186,6 +216,7 @@ export function explainQuerySchema(defaultTop: number) {
           description: `Features listed in explanation.top (default ${defaultTop}).`,
         }),
       ),
+      features: Type.Optional(FEATURES_FLAG),
     },
     { additionalProperties: false },
   );

@@ -6,7 +6,10 @@
 
 export const ERROR_CATALOGUE = {
   // Input data (CSV files, request bodies)
-  INPUT_MISSING_COLUMN: { statusCode: 400, description: 'A feature or label column the model needs is absent.' },
+  INPUT_MISSING_COLUMN: {
+    statusCode: 400,
+    description: 'A feature or label column the model needs is absent, or a raw transaction lacks its time, id or an entity key.',
+  },
   INPUT_NOT_A_NUMBER: { statusCode: 400, description: 'A numeric feature holds a value that is not a finite number.' },
   INPUT_UNKNOWN_CATEGORY: { statusCode: 400, description: 'A categorical feature holds a category the model does not know.' },
   INPUT_WRONG_TYPE: { statusCode: 400, description: 'A value has the wrong JSON type for its feature.' },
@@ -28,6 +31,10 @@ export const ERROR_CATALOGUE = {
   INPUT_BAD_TIME: { statusCode: 400, description: 'An event time or a date cannot be read in its declared format.' },
   // Feature definitions
   FEATURES_DEFINITION_INVALID: { statusCode: 422, description: 'A feature definitions file is malformed or inconsistent.' },
+  FEATURES_STATE_UNAVAILABLE: {
+    statusCode: 503,
+    description: 'The entity state store failed while deriving the features of a raw transaction.',
+  },
   // Models and baselines
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },

@@ -18,12 +18,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import { FraudlensError } from '../core/errors.js';
+import { featureNames } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
 import { createPredictionLog, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import type { FraudlensContext, FraudlensPlugin } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { EntityFeatures, memoryStateStore, type StateStoreProvider } from './entity-features.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
@@ -54,6 +56,11 @@ export interface AppDeps {
   readModel?: (path: string) => Promise<ModelFile>;
   /** Export process metrics (CPU, memory, event loop); default true. */
   processMetrics?: boolean;
+  /**
+   * Where the entity state of a model with feature definitions lives, made per set of definitions
+   * (default: in this process's memory). The app closes it on close.
+   */
+  entityStateStore?: StateStoreProvider;
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
   dashboardDir?: string | null;
 }
@@ -85,12 +92,14 @@ export function predictionLogFromConfig(config: ServerConfig): PredictionLog {
  *   const res = await app.inject({ method: 'POST', url: '/predict', payload: { amount: 12 } });
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<FastifyInstance> {
-  const features = new Set(deps.model.model.features.map((f) => f.name));
+  // A model with feature definitions logs every derived feature, used by the model or not.
+  const definitions = deps.model.model.featureDefinitions?.definitions;
+  const features = new Set(definitions ? featureNames(definitions) : deps.model.model.features.map((f) => f.name));
   const strayPii = config.piiFields.find((f) => !features.has(f));
   if (strayPii !== undefined) {
     throw new FraudlensError(
       'CONFIG_INVALID',
-      `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a feature of the model; masking it would protect nothing`,
+      `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a${definitions ? ' derived' : ''} feature of the model; masking it would protect nothing`,
       { field: 'FRAUDLENS_PII_FIELDS' },
     );
   }
@@ -144,6 +153,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       predictionLog,
       metrics,
       onScored: [],
+      entityFeatures: new EntityFeatures(deps.entityStateStore ?? memoryStateStore, metrics),
       healthComponents: [],
       state: { draining: false, startedAt: Date.now() },
     };
@@ -166,6 +176,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     });
     app.addHook('onClose', async () => {
       await predictionLog.close();
+      await context.entityFeatures.close();
     });
 
     if (config.corsOrigins.length > 0) {

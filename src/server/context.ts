@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ComponentHealth } from '../contract/index.js';
 import type { PredictionLog } from '../storage/index.js';
 import type { ServerConfig, SettingSpec } from './config.js';
+import type { EntityFeatures } from './entity-features.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHolder, ServingModel } from './model-state.js';
 
@@ -41,6 +42,8 @@ export interface FraudlensContext {
   readonly predictionLog: PredictionLog;
   readonly metrics: ServerMetrics;
   readonly onScored: ScoreObserver[];
+  /** Feature derivation for models with feature definitions: the entity state and its engine. */
+  readonly entityFeatures: EntityFeatures;
   readonly healthComponents: HealthComponent[];
   readonly state: {
     /** Set on SIGTERM: readiness fails and new requests are refused while in-flight ones finish. */

@@ -30,14 +30,7 @@ export class ExplainAdmission {
    * @throws FraudlensError OVERLOADED (Retry-After set on `reply`) when the budget is taken
    */
   async run<T>(rows: number, explainOne: (i: number) => T, reply: FastifyReply): Promise<T[]> {
-    if (this.inFlight > 0 && this.inFlight + rows > this.maxRows) {
-      void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_S));
-      throw new FraudlensError(
-        'OVERLOADED',
-        `${this.inFlight} rows are being explained and this batch adds ${rows}, over the limit of ${this.maxRows}; retry in ${OVERLOADED_RETRY_AFTER_S} s or send smaller batches`,
-        { field: 'explain' },
-      );
-    }
+    this.check(rows, reply);
     this.inFlight += rows;
     try {
       const out: T[] = new Array(rows);
@@ -48,6 +41,21 @@ export class ExplainAdmission {
       return out;
     } finally {
       this.inFlight -= rows;
+    }
+  }
+
+  /**
+   * Throws what run would throw for `rows` rows now. Raw transactions check before their features
+   * are derived, so a batch refused for load has not been added to the entity state.
+   */
+  check(rows: number, reply: FastifyReply): void {
+    if (this.inFlight > 0 && this.inFlight + rows > this.maxRows) {
+      void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_S));
+      throw new FraudlensError(
+        'OVERLOADED',
+        `${this.inFlight} rows are being explained and this batch adds ${rows}, over the limit of ${this.maxRows}; retry in ${OVERLOADED_RETRY_AFTER_S} s or send smaller batches`,
+        { field: 'explain' },
+      );
     }
   }
 }

@@ -33,6 +33,11 @@ export class ServerMetrics {
   private readonly decisionChildren = new Map<Decision, CounterChild>();
   private readonly unknownCategories: FastCounter;
   private readonly unknownCategoryChildren = new Map<string, CounterChild>();
+  private readonly rawAdded: CounterChild;
+  private readonly rawDuplicates: CounterChild;
+  private readonly rawExplained: CounterChild;
+  private readonly featureErrors: FastCounter;
+  private readonly featureSeconds: HistogramChild;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -72,6 +77,29 @@ export class ServerMetrics {
       labelNames: ['feature'],
       registry,
     });
+    const raw = new FastCounter({
+      name: 'fraudlens_raw_transactions_total',
+      help: 'Raw transactions whose features were derived from entity state, by outcome: added to the state, duplicate (id already seen: scored, counted once), or read (POST /explain: state unchanged).',
+      labelNames: ['outcome'],
+      registry,
+    });
+    this.rawAdded = raw.labels('added');
+    this.rawDuplicates = raw.labels('duplicate');
+    this.rawExplained = raw.labels('read');
+    this.featureErrors = new FastCounter({
+      name: 'fraudlens_feature_errors_total',
+      help: 'Raw transactions whose features could not be computed, by stage: input (refused with a 400 naming the field) or state (the entity state store failed).',
+      labelNames: ['stage'],
+      registry,
+    });
+    this.featureErrors.labels('input');
+    this.featureErrors.labels('state');
+    this.featureSeconds = new FastHistogram({
+      name: 'fraudlens_feature_compute_seconds',
+      help: 'Time to derive the features of one raw transaction (reading it, row features, entity state read and update, ratios).',
+      buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.1],
+      registry,
+    }).labels();
     this.modelInfo = new Gauge({
       name: 'fraudlens_model_info',
       help: 'The model being served (value 1).',
@@ -191,6 +219,16 @@ export class ServerMetrics {
     });
     this.modelInfo.reset();
     this.modelInfo.labels(m.version, m.sha256, m.model.training.source ?? 'unknown').set(1);
+  }
+
+  /** Counts one raw transaction by what the entity state did with it. */
+  recordRawTransaction(outcome: 'added' | 'duplicate' | 'read', seconds: number): void {
+    (outcome === 'added' ? this.rawAdded : outcome === 'duplicate' ? this.rawDuplicates : this.rawExplained).inc();
+    this.featureSeconds.observe(seconds);
+  }
+
+  recordFeatureError(stage: 'input' | 'state'): void {
+    this.featureErrors.labels(stage).inc();
   }
 
   recordReload(ok: boolean): void {

@@ -17,7 +17,10 @@ import { Predictor } from '../core/engine/predict.js';
 import { FraudlensError, type ErrorCode, type ErrorLocation } from '../core/errors.js';
 import type { ShapTables } from '../core/explanation/shap-tables.js';
 import { TreeExplainer } from '../core/explanation/treeshap.js';
+import { describeFeatures } from '../core/features/describe.js';
+import type { FeatureDefinitions } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
+import { rawTransactionSchema } from '../contract/raw-transaction.js';
 import type { FeatureValue } from '../storage/index.js';
 import { batchSchema, transactionSchema, validationError, type JsonSchema } from './schemas.js';
 
@@ -90,6 +93,10 @@ export type Transaction = Record<string, FeatureValue>;
 
 export type ParsedBody = { kind: 'row'; row: Transaction } | { kind: 'batch'; rows: Transaction[] };
 
+/** A raw transaction as it arrives (models with feature definitions): any JSON object. */
+export type RawBody = Readonly<Record<string, unknown>>;
+export type ParsedRawBody = { kind: 'row'; row: RawBody } | { kind: 'batch'; rows: RawBody[] };
+
 export interface ServingOptions {
   batchLimit: number;
   requireAllFeatures: boolean;
@@ -113,6 +120,13 @@ export class ServingModel {
   readonly index: ReadonlyMap<string, number>;
   readonly rowSchema: JsonSchema;
   readonly batchLimit: number;
+  /**
+   * The model's feature definitions, when it has them: it then takes raw transactions (rowSchema
+   * describes them) and its features are derived by the server (entity-features.ts).
+   */
+  readonly definitions: FeatureDefinitions | null;
+  /** Per model feature, its description in words (derived features only; null otherwise). */
+  readonly descriptions: readonly string[] | null;
   /** Scratch row reused by every request (filled and consumed synchronously). */
   readonly row: Float64Array;
   /** Scratch SHAP output (numFeatures + 1). */
@@ -129,8 +143,8 @@ export class ServingModel {
   /** Features whose name an object inherits (toString, constructor…): read as own properties only. */
   private readonly inherited: Uint8Array;
   private readonly categoryCodes: (ReadonlyMap<string, number> | null)[];
-  private readonly validateRow: ValidateFunction;
-  private readonly validateBatch: ValidateFunction;
+  private readonly validateRow: ValidateFunction | null;
+  private readonly validateBatch: ValidateFunction | null;
 
   /**
    * @param prebuilt predictor and explainer already built for `loaded` (loadServingModel); built here when absent
@@ -177,6 +191,17 @@ export class ServingModel {
       this.kinds[j] = KIND_NAMES;
       return new Map((f.categories ?? []).map((c, k) => [c, k]));
     });
+    this.definitions = loaded.model.featureDefinitions?.definitions ?? null;
+    if (this.definitions !== null) {
+      const how = new Map(describeFeatures(this.definitions).map((d) => [d.name, d.how]));
+      this.descriptions = this.names.map((n) => how.get(n) ?? n);
+      // Raw bodies are read field by field (JsonEventReader), which names the field at fault.
+      this.rowSchema = rawTransactionSchema(this.definitions);
+      this.validateRow = null;
+      this.validateBatch = null;
+      return;
+    }
+    this.descriptions = null;
     const rowSchema = transactionSchema(this.features, options.requireAllFeatures, this.acceptsUnknownCategories);
     const same = prebuilt?.previous;
     if (
@@ -232,13 +257,47 @@ export class ServingModel {
           { field: 'instances' },
         );
       }
-      if (!this.validateBatch(body))
-        throw validationError(this.validateBatch.errors![0], { context: 'body', data: body, features: this.featureSet });
+      if (!this.validateBatch!(body))
+        throw validationError(this.validateBatch!.errors![0], { context: 'body', data: body, features: this.featureSet });
       return { kind: 'batch', rows: instances as Transaction[] };
     }
-    if (!this.validateRow(body))
-      throw validationError(this.validateRow.errors![0], { context: 'body', data: body, features: this.featureSet });
+    if (!this.validateRow!(body))
+      throw validationError(this.validateRow!.errors![0], { context: 'body', data: body, features: this.featureSet });
     return { kind: 'row', row: body as Transaction };
+  }
+
+  /**
+   * Splits a raw body (models with definitions): one transaction, or `{"instances": [...]}` when
+   * no raw field is called "instances". Only the shape is checked here; the fields are read by
+   * JsonEventReader, which names the one at fault.
+   */
+  parseRawBody(body: unknown): ParsedRawBody {
+    const defs = this.definitions!;
+    if (!isPlainObject(body)) throw new FraudlensError('REQUEST_INVALID', 'body must be a JSON object (a raw transaction)');
+    const batch = Object.hasOwn(body, 'instances') && !Object.hasOwn(defs.fields, 'instances') && defs.event.id !== 'instances';
+    if (!batch) return { kind: 'row', row: body };
+    const instances = body.instances;
+    if (!Array.isArray(instances) || instances.length === 0)
+      throw new FraudlensError('REQUEST_INVALID', 'body/instances must be a non-empty array of raw transactions', {
+        field: 'instances',
+      });
+    if (instances.length > this.batchLimit) {
+      throw new FraudlensError(
+        'REQUEST_TOO_LARGE',
+        `body/instances holds ${instances.length} rows; at most ${this.batchLimit} are accepted per request`,
+        { field: 'instances' },
+      );
+    }
+    const extra = Object.keys(body).find((k) => k !== 'instances');
+    if (extra !== undefined)
+      throw new FraudlensError('REQUEST_INVALID', `body has an unknown field "${extra}" beside instances`, { field: extra });
+    for (let i = 0; i < instances.length; i++) {
+      if (!isPlainObject(instances[i]))
+        throw new FraudlensError('REQUEST_INVALID', `body/instances/${i} must be a JSON object (a raw transaction)`, {
+          field: 'instances',
+        });
+    }
+    return { kind: 'batch', rows: instances as RawBody[] };
   }
 
   /**
@@ -287,6 +346,10 @@ export class ServingModel {
     const k = this.kinds[j];
     return k === KIND_NUMERIC ? 'numeric' : k === KIND_CODES ? 'codes' : 'names';
   }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export interface ModelHolderOptions extends ServingOptions {

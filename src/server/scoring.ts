@@ -40,6 +40,8 @@ export interface ScoreOptions {
   top: number;
   /** Milliseconds since the request started (reply.elapsedTime). */
   elapsed: () => number;
+  /** The id of a raw transaction (models with feature definitions): answered and logged. */
+  transactionId?: string;
 }
 
 /** The explanation of the row just scored, from the model's scratch buffers. */
@@ -62,6 +64,7 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
   for (let i = 0; i < k; i++) {
     const j = order[i];
     list[i] = { feature: m.names[j], value: m.displayValue(t, j), contribution: phi[j] };
+    if (m.descriptions !== null) list[i].description = m.descriptions[j];
   }
   return { base_value: phi[n], margin, units: 'log-odds', contributions, top: list };
 }
@@ -121,6 +124,7 @@ export class Scorer {
       thresholds,
       latency_ms: opts.elapsed(),
     };
+    if (opts.transactionId !== undefined) prediction.transaction_id = opts.transactionId;
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
     this.record(m, t, row, prediction);
@@ -158,6 +162,7 @@ export class Scorer {
       // writes to it once validated).
       features: Object.freeze(t),
     };
+    if (p.transaction_id !== undefined) record.transaction_id = p.transaction_id;
     if (p.explanation !== undefined) record.explanation = p.explanation;
     ctx.predictionLog.append(record);
     const observers = ctx.onScored;

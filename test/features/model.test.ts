@@ -57,7 +57,7 @@ describe('models with feature definitions', () => {
     const r = await runCli(['info', '--model', modelPath]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /derived features \(39, definitions [0-9a-f]{12}; raw events in\)/);
-    assert.match(r.stdout, /card_merchants_7d +distinct_count of merchant per card over 7d/);
+    assert.match(r.stdout, /card_merchants_7d +distinct merchant values of this card in the last 7 days/);
     const json = JSON.parse((await runCli(['info', '--model', modelPath, '--json'])).stdout);
     assert.equal(json.derived_features.features.length, 39);
   });

@@ -129,6 +129,32 @@ export function runStateStoreConformance(
       assert.deepEqual(await store.entityCounts(), [1, 1]);
     });
 
+    it('read writes the aggregations and changes nothing, even at a later time', async () => {
+      const store = await makeStore(plan);
+      await send(store, [['a', 0, 'c', 'm', 7]]);
+      const record = newEventRecord(plan);
+      const out = new Float64Array(plan.names.length);
+      record.id = 'probe';
+      record.time = 30;
+      record.strings[plan.stringFields.indexOf('card')] = 'c';
+      record.strings[plan.stringFields.indexOf('merchant')] = 'new';
+      record.numbers[plan.numberFields.indexOf('amt')] = 1;
+      await store.read(record, out);
+      assert.equal(out[at('count_1m')], 1);
+      assert.equal(out[at('pair_count')], 0);
+      record.time = 500; // past every finite window of event a
+      await store.read(record, out);
+      assert.equal(out[at('count_1m')], 0);
+      assert.deepEqual(await store.entityCounts(), [1, 1], 'no entity created by a read');
+      const r = await send(store, [
+        ['probe', 40, 'c', 'm', 2], // the probe's id was not remembered: added
+        ['b', 45, 'c', 'm', 3],
+      ]);
+      assert.equal(r[0].outcome, 'added');
+      assert.equal(r[1].values.count_1m, 2, 'a (45 s earlier) still in the window after the read at 500');
+      assert.equal(r[1].values.pair_count, 2);
+    });
+
     it('exports an entity state as JSON, and nothing for an unknown entity', async () => {
       const store = await makeStore(plan);
       await send(store, [['a', 0, 'c', 'm', 7]]);

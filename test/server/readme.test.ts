@@ -2,7 +2,7 @@
  * The README's quick-start example says what the demo model answers: the transaction of its curl
  * command is scored by the served demo model, and the decision, score and leading contributions
  * printed under it must be that answer. Parsed from README.md itself, so editing either side alone
- * fails here.
+ * fails here. The same for the raw-transaction example and the fixture model.
  */
 
 import assert from 'node:assert/strict';
@@ -12,12 +12,23 @@ import { describe, it } from 'node:test';
 
 import { REPO_ROOT } from '../helpers/paths.js';
 import { json, makeApp } from './helpers.js';
+import { RAW_MODEL } from './raw-parity.js';
 
 const README = join(REPO_ROOT, 'README.md');
 const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
 /** The README rounds the score to 5 decimals and contributions to 3. */
 const SCORE_ROUNDING = 5e-6;
 const CONTRIBUTION_ROUNDING = 5e-4;
+/** Derived features are shown with at most 3 decimals (relative to values above 1). */
+const FEATURE_ROUNDING = 5e-4;
+
+interface RawAnswer {
+  score: number;
+  decision: string;
+  transaction_id: string;
+  duplicate: boolean;
+  features: Record<string, number | string | null>;
+}
 
 interface Answer {
   score: number;
@@ -77,6 +88,42 @@ describe('README quick start', () => {
         listed.map(([, f]) => f),
         largest,
       );
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('shows the answer the fixture model gives to its raw-transaction example', async () => {
+    const text = readFileSync(README, 'utf8');
+    const curl = /curl -X POST '[^']*\/predict\?features=true'[^]*?-d '([^']+)'/.exec(text);
+    assert.ok(curl, 'README.md has a curl POST /predict?features=true with a -d body');
+    const shown = /```text\n([^]*?)```/.exec(text.slice(curl.index + curl[0].length));
+    assert.ok(shown, 'README.md shows the answer in a text block after the curl command');
+    const { app } = await makeApp({ MODEL_PATH: RAW_MODEL });
+    try {
+      const res = await app.inject({ method: 'POST', url: '/predict?features=true', payload: JSON.parse(curl[1]) as object });
+      assert.equal(res.statusCode, 200, res.body);
+      const answers = json<{ predictions: RawAnswer[] }>(res).predictions;
+      const blocks = shown[1].split('{"score": ').slice(1);
+      assert.equal(blocks.length, answers.length, 'one shown prediction per transaction sent');
+      blocks.forEach((block, i) => {
+        const got = answers[i];
+        assert.ok(Math.abs(got.score - Number(/^[\d.]+/.exec(block)![0])) <= SCORE_ROUNDING, `score of ${got.transaction_id}`);
+        assert.equal(/"decision": "(\w+)"/.exec(block)![1], got.decision);
+        assert.equal(/"transaction_id": "([^"]+)"/.exec(block)![1], got.transaction_id);
+        assert.equal(/"duplicate": (\w+)/.exec(block)![1], String(got.duplicate));
+        const features = [.../"features": \{([^}]*)\}/.exec(block)![1].matchAll(/"(\w+)": (null|-?[\d.]+)/g)];
+        assert.ok(features.length >= 4, 'the shown answer lists features');
+        for (const [, name, value] of features) {
+          const actual = got.features[name];
+          if (value === 'null') assert.equal(actual, null, name);
+          else
+            assert.ok(
+              typeof actual === 'number' && Math.abs(actual - Number(value)) <= FEATURE_ROUNDING * Math.max(1, Math.abs(actual)),
+              `${got.transaction_id} ${name}: ${actual} vs README ${value}`,
+            );
+        }
+      });
     } finally {
       await app.close();
     }

@@ -1,7 +1,7 @@
 /** A plain summary of a model, shared by `fraudlens info` and `GET /model`. */
 
 import type { FraudlensModel } from './model.js';
-import type { FeatureDefinitions } from '../features/definitions.js';
+import { describeFeatures } from '../features/describe.js';
 
 export interface ModelSummary {
   version: string;
@@ -46,32 +46,10 @@ export function describeModel(model: FraudlensModel): ModelSummary {
       ? {
           derived_features: {
             hash: model.featureDefinitions.hash,
-            features: describeDerived(model.featureDefinitions.definitions),
+            features: describeFeatures(model.featureDefinitions.definitions),
           },
         }
       : {}),
     training: model.training,
   };
-}
-
-/** One line of words per derived feature: `count of card over 1h`, `amt / card_amt_mean`. */
-function describeDerived(defs: FeatureDefinitions): { name: string; how: string }[] {
-  return [
-    ...defs.row_features.map((f) => ({
-      name: f.name,
-      how:
-        f.kind === 'value'
-          ? `value of ${f.field}`
-          : f.kind === 'age_years'
-            ? `age in years from ${f.birth_date}`
-            : f.kind === 'distance_km'
-              ? `km from (${f.from.join(', ')}) to (${f.to.join(', ')})`
-              : `${f.kind.replace(/_/g, ' ')} (${defs.event.timezone})`,
-    })),
-    ...defs.aggregations.map((a) => ({
-      name: a.name,
-      how: `${a.op}${a.field ? ` of ${a.field}` : ''} per ${a.entity} over ${a.window === 'all' ? 'all time' : a.window}`,
-    })),
-    ...defs.ratios.map((r) => ({ name: r.name, how: `${r.numerator} / ${r.denominator}` })),
-  ];
 }

@@ -67,6 +67,17 @@ export class FeatureEngine {
     });
   }
 
+  /**
+   * Fills `row` like compute, without adding the event or remembering its id (POST /explain).
+   * Returns a promise only when the store is remote.
+   */
+  peek(event: EventRecord, row: FeatureRow): void | Promise<void> {
+    this.rowFeatures(event, row);
+    const done = this.store.read(event, row.numbers);
+    if (done === undefined) return this.ratios(row.numbers);
+    return done.then(() => this.ratios(row.numbers));
+  }
+
   /** Birth date (YYYY-MM-DD, midnight in the event time zone) → seconds, or NaN. */
   birthTime(text: string): number {
     if (text !== this.lastBirthText) {

@@ -20,6 +20,11 @@ export interface EntityStateStore {
    * Synchronous for the in-process store; a remote store returns a promise.
    */
   readThenAdd(event: EventRecord, out: Float64Array): AddOutcome | Promise<AddOutcome>;
+  /**
+   * Writes the aggregations of `event` as readThenAdd would, and changes nothing: the event is not
+   * added and its id not remembered (POST /explain looks without recording).
+   */
+  read(event: EventRecord, out: Float64Array): void | Promise<void>;
   /** Number of entities held, per entity name in plan order. */
   entityCounts(): number[] | Promise<number[]>;
   /** The JSON state of one entity (undefined when unknown), for export, tests and warm starts. */
@@ -92,6 +97,21 @@ export class MemoryStateStore implements EntityStateStore {
 
   readThenAdd(event: EventRecord, out: Float64Array): AddOutcome {
     const duplicate = event.id !== '' && this.recent.seen(event.id, event.time);
+    this.visit(event, out, !duplicate);
+    return duplicate ? 'duplicate' : 'added';
+  }
+
+  read(event: EventRecord, out: Float64Array): void {
+    this.visit(event, out, false);
+  }
+
+  /**
+   * Reads every entity of the event into `out`; with `add`, also adds the event (creating the
+   * entities it is the first of). Without, an unknown entity is read as a new, empty one, and a
+   * known one through a copy: advancing it to a later time would evict events that a late event
+   * still sees. Reads without adding are rare (POST /explain), so the copy costs nothing that matters.
+   */
+  private visit(event: EventRecord, out: Float64Array, add: boolean): void {
     const groups = this.plan.groups;
     const strings = event.strings;
     for (let g = 0; g < groups.length; g++) {
@@ -108,24 +128,24 @@ export class MemoryStateStore implements EntityStateStore {
         let inner = this.maps[g].get(first) as Map<string, EntityState> | undefined;
         if (inner === undefined) {
           inner = new Map();
-          if (!duplicate) this.maps[g].set(first, inner);
+          if (add) this.maps[g].set(first, inner);
         }
         map = inner;
         key = second;
       }
       let state = map.get(key);
+      if (state !== undefined && !add) state = new EntityState(group, state.toJSON());
       if (state === undefined) {
         state = new EntityState(group);
-        if (!duplicate) {
+        if (add) {
           map.set(key, state);
           this.counts[g]++;
         }
       }
       state.advance(event.time);
       state.read(event.time, out);
-      if (!duplicate) state.add(event);
+      if (add) state.add(event);
     }
-    return duplicate ? 'duplicate' : 'added';
   }
 
   entityCounts(): number[] {

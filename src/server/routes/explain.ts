@@ -16,6 +16,7 @@ import type { ExplainAdmission } from '../explain-admission.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
 import { explainUnrecorded } from '../scoring.js';
 import { docsOnlyBody } from '../validation.js';
+import { explainRaw } from '../raw-scoring.js';
 
 export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, admission: ExplainAdmission): void {
   const { config } = ctx;
@@ -40,8 +41,11 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
     async (request, reply) => {
       // The snapshot validated against is the one explained with, as in /predict.
       const m = ctx.models.current;
-      const parsed = m.parseBody(request.body);
       const top = request.query.top ?? config.explainTop;
+      // A raw transaction is read against the entity state as it stands, which it does not change.
+      if (m.definitions !== null)
+        return explainRaw(ctx, m, request.body, { top, features: request.query.features === true }, admission, reply);
+      const parsed = m.parseBody(request.body);
       if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top);
       const rows = parsed.rows;
       const predictions: Explained[] = await admission.run(rows.length, (i) => explainUnrecorded(m, rows[i], top), reply);

@@ -20,6 +20,7 @@ import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
 import type { Scorer } from '../scoring.js';
 import type { ExplainAdmission } from '../explain-admission.js';
+import { predictRaw } from '../raw-scoring.js';
 
 export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer, admission: ExplainAdmission): void {
   const { config } = ctx;
@@ -34,7 +35,8 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
         description:
           'Body: the transaction as a JSON object of features (null or absent = missing value), or `{"instances": [...]}` with at most ' +
           `${config.batchLimit} transactions. With \`?explain=true\` each prediction carries \`explanation\`: \`base_value\` and \`contributions\` ` +
-          'are in margin (log-odds) units and add up to `margin`; `score` = sigmoid(margin). The body schema shown is the model served at start-up; GET /model shows the live one.',
+          'are in margin (log-odds) units and add up to `margin`; `score` = sigmoid(margin). The body schema shown is the model served at start-up; GET /model shows the live one. ' +
+          'A model with feature definitions takes raw transactions instead (event time, id, raw fields; other fields ignored): the server derives the features from the entity state, and `?features=true` answers them.',
         querystring: predictQuerySchema(config.explainTop),
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
         response: { 200: PredictResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
@@ -44,6 +46,14 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
     },
     async (request: FastifyRequest<{ Querystring: PredictQuery }>, reply: FastifyReply) => {
       const m = ctx.models.current;
+      if (m.definitions !== null) {
+        const raw = {
+          explain: request.query.explain === true,
+          top: request.query.top ?? config.explainTop,
+          features: request.query.features === true,
+        };
+        return predictRaw(ctx, m, request.body, raw, scorer, admission, reply);
+      }
       const parsed = m.parseBody(request.body);
       const opts = {
         explain: request.query.explain === true,

@@ -148,7 +148,7 @@ function isInstant(timestamp: string): boolean {
 
 function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
   if (!isPlainObject(record)) return undefined;
-  const { id, timestamp, model_version, score, decision, risk_level, latency_ms, features, explanation } = record;
+  const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
   if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return undefined;
   if (typeof timestamp !== 'string' || !isInstant(timestamp)) return undefined;
   if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
@@ -156,11 +156,13 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (typeof decision !== 'string' || !DECISIONS.has(decision)) return undefined;
   if (!isPlainObject(features)) return undefined;
   if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
+  if (transaction_id !== undefined && typeof transaction_id !== 'string') return undefined;
 
   const stored =
     masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
   if (stored === undefined) return undefined;
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
+  if (transaction_id !== undefined) out.transaction_id = transaction_id;
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
 }

@@ -1,0 +1,201 @@
+/**
+ * Raw transactions in: for a model with feature definitions, /predict and /explain receive raw
+ * transactions and the features are derived here, from the event and the entity state, with the
+ * same core code (FeatureEngine) as `fraudlens features` offline. Then the usual scoring follows
+ * (scoring.ts), with the derived features as the transaction.
+ *
+ * The entity state outlives a model reload when the definitions stay the same (same hash): a
+ * retrained model keeps every card's history. New definitions start a new store. Where the state
+ * lives is one seam, `StateStoreProvider` (AppDeps.entityStateStore): in process by default.
+ *
+ * Order of work for one transaction: read it (a 400 naming the field leaves the state untouched),
+ * read the aggregations as they stood before it, add it (unless its id is a duplicate), then
+ * score. A batch is read whole before any of it touches the state, then derived in order, so each
+ * transaction sees the ones before it.
+ */
+
+import { FraudlensError } from '../core/errors.js';
+import { FeatureEngine, newFeatureRow, type FeatureRow } from '../core/features/engine.js';
+import { JsonEventReader } from '../core/features/json-event-reader.js';
+import { compilePlan, newEventRecord, type EventRecord, type FeaturePlan } from '../core/features/plan.js';
+import { MemoryStateStore, type AddOutcome, type EntityStateStore } from '../core/features/state-store.js';
+import type { FeatureValue } from '../storage/index.js';
+import type { ServerMetrics } from './metrics.js';
+import type { RawBody, ServingModel, Transaction } from './model-state.js';
+
+/** An entity state store the app closes when it closes (a Redis store has a connection to end). */
+export type ServedStateStore = EntityStateStore & { close?: () => Promise<void> };
+
+/** Makes the store for a set of definitions (compiled): in process now, Redis later. */
+export type StateStoreProvider = (plan: FeaturePlan) => ServedStateStore;
+
+/** The embedded default: this process's memory. */
+export const memoryStateStore: StateStoreProvider = (plan) => new MemoryStateStore(plan);
+
+/** The features of one raw transaction, as scoring and the response take them. */
+export interface DerivedTransaction {
+  /** Every derived feature, name → value (null: missing); frozen, logged as it is. */
+  features: Transaction;
+  transactionId: string;
+  duplicate: boolean;
+}
+
+interface Scratch {
+  event: EventRecord;
+  row: FeatureRow;
+}
+
+/** Everything one set of definitions needs: the compiled plan, its store, the engine over them. */
+class DefinitionsState {
+  readonly plan: FeaturePlan;
+  readonly engine: FeatureEngine;
+  readonly reader: JsonEventReader;
+  /** Scratch records for concurrent transactions (a remote store awaits between read and score). */
+  private readonly free: Scratch[] = [];
+
+  constructor(
+    readonly hash: string,
+    plan: FeaturePlan,
+    readonly store: ServedStateStore,
+  ) {
+    this.plan = plan;
+    this.engine = new FeatureEngine(plan, store);
+    this.reader = new JsonEventReader(plan, this.engine.clock);
+  }
+
+  take(): Scratch {
+    return this.free.pop() ?? { event: newEventRecord(this.plan), row: newFeatureRow(this.plan) };
+  }
+
+  give(s: Scratch): void {
+    this.free.push(s);
+  }
+
+  /** The row as a frozen name → value object (NaN and '' become null). */
+  toFeatures(row: FeatureRow): Transaction {
+    const names = this.plan.names;
+    const isText = this.plan.isText;
+    const out: Record<string, FeatureValue> = {};
+    for (let i = 0; i < names.length; i++) {
+      if (isText[i]) out[names[i]] = row.texts[i] === '' ? null : row.texts[i];
+      else out[names[i]] = Number.isNaN(row.numbers[i]) ? null : row.numbers[i];
+    }
+    return Object.freeze(out);
+  }
+}
+
+const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
+
+export class EntityFeatures {
+  private live: DefinitionsState | undefined;
+
+  constructor(
+    private readonly provide: StateStoreProvider,
+    private readonly metrics: ServerMetrics,
+  ) {}
+
+  /**
+   * The state for the model's definitions; a model with new definitions gets a new store. Called
+   * in the same turn as the route reads `models.current`, so it always sees the live model (an
+   * old snapshot never swaps the store back).
+   */
+  private stateFor(m: ServingModel): DefinitionsState {
+    const defs = m.model.featureDefinitions!;
+    if (this.live?.hash !== defs.hash) {
+      const previous = this.live;
+      const plan = compilePlan(defs.definitions);
+      this.live = new DefinitionsState(defs.hash, plan, this.provide(plan));
+      // The old store is released in the background; a failure to close it fails no request.
+      previous?.store.close?.().catch(() => undefined);
+    }
+    return this.live;
+  }
+
+  /** The live store, if one was made (tests and warm starts look into it). */
+  get store(): ServedStateStore | undefined {
+    return this.live?.store;
+  }
+
+  /**
+   * Derives the features of raw transactions, in order.
+   * @param add false for POST /explain: read the state, change nothing
+   * @param where message prefix per row (`body`, `body/instances/3`)
+   */
+  async derive(
+    m: ServingModel,
+    rows: readonly RawBody[],
+    add: boolean,
+    where: (i: number) => string,
+  ): Promise<DerivedTransaction[]> {
+    const state = this.stateFor(m);
+    const out: DerivedTransaction[] = new Array(rows.length);
+    if (rows.length === 1) {
+      const s = state.take();
+      try {
+        this.read(state, rows[0], s.event, where(0));
+        const one = this.compute(state, s, add);
+        out[0] = isPromise(one) ? await one : one;
+      } finally {
+        state.give(s);
+      }
+      return out;
+    }
+    // A batch is read whole first: a bad row refuses the batch before any row touches the state.
+    const events = rows.map((r, i) => {
+      const event = newEventRecord(state.plan);
+      this.read(state, r, event, where(i));
+      return event;
+    });
+    const s = state.take();
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const one = this.compute(state, { event: events[i], row: s.row }, add);
+        out[i] = isPromise(one) ? await one : one;
+      }
+    } finally {
+      state.give(s);
+    }
+    return out;
+  }
+
+  private read(state: DefinitionsState, body: RawBody, event: EventRecord, where: string): void {
+    try {
+      state.reader.read(body, event, where);
+    } catch (e) {
+      this.metrics.recordFeatureError('input');
+      throw e;
+    }
+  }
+
+  /** Derives one read transaction; no closure or promise on the in-process store's path. */
+  private compute(state: DefinitionsState, s: Scratch, add: boolean): DerivedTransaction | Promise<DerivedTransaction> {
+    const started = performance.now();
+    let outcome: AddOutcome | void | Promise<AddOutcome | void>;
+    try {
+      outcome = add ? state.engine.compute(s.event, s.row) : state.engine.peek(s.event, s.row);
+    } catch (e) {
+      return this.failed(e);
+    }
+    if (isPromise(outcome))
+      return outcome.then(
+        (o) => this.finish(state, s, o ?? 'read', started),
+        (e) => this.failed(e),
+      );
+    return this.finish(state, s, outcome ?? 'read', started);
+  }
+
+  private finish(state: DefinitionsState, s: Scratch, outcome: AddOutcome | 'read', started: number): DerivedTransaction {
+    this.metrics.recordRawTransaction(outcome, (performance.now() - started) / 1000);
+    return { features: state.toFeatures(s.row), transactionId: s.event.id, duplicate: outcome === 'duplicate' };
+  }
+
+  private failed(e: unknown): never {
+    this.metrics.recordFeatureError('state');
+    if (e instanceof FraudlensError) throw e;
+    throw new FraudlensError('FEATURES_STATE_UNAVAILABLE', `the entity state failed: ${(e as Error).message}`);
+  }
+
+  async close(): Promise<void> {
+    await this.live?.store.close?.();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * /predict and /explain for a model with feature definitions: the body is a raw transaction (or a
+ * batch of them); entity-features.ts derives the features, then the same scoring as for
+ * precomputed features runs on them (scoring.ts), so the log, the metrics, the drift observers
+ * and the explanations see the derived features, never the raw fields.
+ */
+
+import type { FastifyReply } from 'fastify';
+
+import type { Explained, Prediction } from '../contract/index.js';
+import type { FraudlensContext } from './context.js';
+import type { DerivedTransaction } from './entity-features.js';
+import type { ExplainAdmission } from './explain-admission.js';
+import type { ServingModel } from './model-state.js';
+import { explainUnrecorded, type Scorer, type ScoreOptions } from './scoring.js';
+
+export interface RawOptions {
+  explain: boolean;
+  top: number;
+  /** ?features=true: answer the derived features too. */
+  features: boolean;
+}
+
+type Batch<P> = { predictions: P[]; count: number; model_version: string };
+
+const rowWhere = (): string => 'body';
+const batchWhere = (i: number): string => `body/instances/${i}`;
+
+/** POST /predict with a raw body: derive (adding each transaction to the entity state), score, record. */
+export async function predictRaw(
+  ctx: FraudlensContext,
+  m: ServingModel,
+  body: unknown,
+  opts: RawOptions,
+  scorer: Scorer,
+  admission: ExplainAdmission,
+  reply: FastifyReply,
+): Promise<Prediction | Batch<Prediction>> {
+  const parsed = m.parseRawBody(body);
+  const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
+  if (opts.explain && parsed.kind === 'batch') admission.check(rows.length, reply);
+  const derived = await ctx.entityFeatures.derive(m, rows, true, parsed.kind === 'row' ? rowWhere : batchWhere);
+  const one = (d: DerivedTransaction): Prediction => {
+    const scoring: ScoreOptions = {
+      explain: opts.explain,
+      top: opts.top,
+      elapsed: () => reply.elapsedTime,
+      transactionId: d.transactionId,
+    };
+    const p = scorer.score(m, d.features, scoring);
+    p.duplicate = d.duplicate;
+    if (opts.features) p.features = d.features;
+    return p;
+  };
+  if (parsed.kind === 'row') return one(derived[0]);
+  const predictions = opts.explain
+    ? await admission.run(derived.length, (i) => one(derived[i]), reply)
+    : derived.map((d) => one(d));
+  return { predictions, count: predictions.length, model_version: m.version };
+}
+
+/** POST /explain with a raw body: derive from the state as it stands (changing nothing), explain, record nothing. */
+export async function explainRaw(
+  ctx: FraudlensContext,
+  m: ServingModel,
+  body: unknown,
+  opts: Omit<RawOptions, 'explain'>,
+  admission: ExplainAdmission,
+  reply: FastifyReply,
+): Promise<Explained | Batch<Explained>> {
+  const parsed = m.parseRawBody(body);
+  const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
+  const derived = await ctx.entityFeatures.derive(m, rows, false, parsed.kind === 'row' ? rowWhere : batchWhere);
+  const one = (d: DerivedTransaction): Explained => {
+    const e = explainUnrecorded(m, d.features, opts.top);
+    e.transaction_id = d.transactionId;
+    if (opts.features) e.features = d.features;
+    return e;
+  };
+  if (parsed.kind === 'row') return one(derived[0]);
+  const predictions = await admission.run(derived.length, (i) => one(derived[i]), reply);
+  return { predictions, count: predictions.length, model_version: m.version };
+}
