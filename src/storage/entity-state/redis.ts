@@ -1,0 +1,403 @@
+/**
+ * Redis entity state: every replica reads and updates the same per-entity states.
+ *
+ * Layout (common/redis-codec.ts): one list per entity key holding a head (an EntityState JSON
+ * with the number of events folded into it) followed by the events added since, in the order
+ * Redis applied them; plus one key per event id for the duplicate rule.
+ *
+ * One round trip per transaction: a Lua script (EVALSHA) over the event's entity lists and its
+ * id key sets the id key (SET NX PX: a duplicate across replicas), returns each list as it stands,
+ * appends the event to each (unless a duplicate) and renews the lists' expiry, atomically. This
+ * process then rebuilds each state with core's own code (EntityState.fromJSON, then advance and
+ * add for every event after the head, exactly what the in-process store did when those events
+ * arrived), reads the aggregations at the event's time and adds the event: the aggregations are
+ * those of the in-process store for the order in which Redis applied the events, with no
+ * aggregation re-implemented in Lua. Because Redis serialises the scripts, concurrent replicas
+ * never lose an update and the counts stay exact.
+ *
+ * The lists stay short: when one holds COMPACT_AFTER events after its head, the process that just
+ * rebuilt the state folds them into a new head (a second script, sent without waiting, off the
+ * request path). The fold is a compare-and-set: it applies only if the head is still the one it
+ * started from and the last folded event is still at its place, so concurrent folds, an expired
+ * key or a restarted server never lose events; a fold that does not apply is simply retried by a
+ * later event. Every write renews the list's expiry (the largest finite window, or the dedupe
+ * horizon of a day, plus a margin), so an entity idle for longer is forgotten and memory stays
+ * bounded. Event ids expire after the dedupe horizon, counted from when Redis saw them.
+ *
+ * Redis unavailable (not connected, an error, or no answer within `commandTimeoutMs`): the event
+ * is read from the last state this process rebuilt for each entity (a bounded cache) or from an
+ * empty state, is not added, resolves 'unapplied' and is counted as dropped. An answer lost after
+ * Redis applied the script counts as dropped although Redis holds the event (at most once).
+ */
+
+import { createHash } from 'node:crypto';
+
+import { FraudlensError } from '../../core/errors.js';
+import {
+  EntityState,
+  KEY_SEPARATOR,
+  definitionsHash,
+  entityKey,
+  newEventRecord,
+  type AddOutcome,
+  type EntityGroupPlan,
+  type EntityStateJson,
+  type EventRecord,
+  type FeaturePlan,
+} from '../../core/features/index.js';
+import {
+  EMPTY_ENTITY_HEAD,
+  decodeEntityEvent,
+  decodeEntityHead,
+  encodeEntityEvent,
+  encodeEntityHead,
+  entityStateListKey,
+  entityStateListPattern,
+  eventIdKey,
+} from '../common/redis-codec.js';
+import { RedisConnection, resolveRedisConnectionOptions, type RedisConnectionOptions } from '../common/redis-connection.js';
+import { positiveIntegerOption } from '../common/options.js';
+import type { EntityStateBackendStore, EntityStateStats } from './contract.js';
+
+export interface RedisEntityStateOptions extends RedisConnectionOptions {
+  /** Prefix of every key (default 'fraudlens:state:'); a fingerprint of the definitions follows it. */
+  keyPrefix?: string | undefined;
+  /** Entities per entity name whose last rebuilt state is kept for the fallback (default 10,000). */
+  lastKnownSize?: number | undefined;
+  /** Events after a list's head that make the process fold them into a new head (default 16). */
+  compactAfter?: number | undefined;
+}
+
+export const DEFAULT_ENTITY_STATE_KEY_PREFIX = 'fraudlens:state:';
+/** Past the horizon, how much longer an idle entity's list is kept (seconds). */
+export const ENTITY_STATE_EXPIRY_MARGIN_SECONDS = 86_400;
+/** The request path waits this long for Redis by default before answering from the fallback. */
+export const DEFAULT_ENTITY_STATE_TIMEOUT_MS = 250;
+const DEFAULT_LAST_KNOWN_SIZE = 10_000;
+const DEFAULT_COMPACT_AFTER = 16;
+/** Entity states written per pipelined batch when importing. */
+const IMPORT_BATCH = 500;
+
+/**
+ * KEYS[1]: the event id key; KEYS[2..]: the event's entity lists.
+ * ARGV[1]: '1' when the event has an id; ARGV[2]: id expiry (ms); ARGV[3]: list expiry (ms);
+ * ARGV[4]: the head of a new list; ARGV[4 + i]: the event as an item of list KEYS[1 + i].
+ * Returns {duplicate (0|1), list 1, list 2, ...}, each list as it stood before the event.
+ */
+const READ_THEN_ADD_LUA = `
+local duplicate = 0
+if ARGV[1] == '1' and not redis.call('SET', KEYS[1], '1', 'PX', ARGV[2], 'NX') then duplicate = 1 end
+local out = {duplicate}
+for i = 2, #KEYS do
+  local items = redis.call('LRANGE', KEYS[i], 0, -1)
+  out[i] = items
+  if duplicate == 0 then
+    if #items == 0 then redis.call('RPUSH', KEYS[i], ARGV[4], ARGV[3 + i])
+    else redis.call('RPUSH', KEYS[i], ARGV[3 + i]) end
+    redis.call('PEXPIRE', KEYS[i], ARGV[3])
+  end
+end
+return out
+`;
+
+/**
+ * KEYS[1]: an entity list. ARGV[1]: the base its head must have; ARGV[2]: k, events folded;
+ * ARGV[3]: the item that must be at index k (the last folded event); ARGV[4]: the new head;
+ * ARGV[5]: list expiry (ms). Replaces the head and its k events by the new head; 1 when applied.
+ */
+const FOLD_LUA = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if not head or string.match(head, '^S(%d+)|') ~= ARGV[1] then return 0 end
+local k = tonumber(ARGV[2])
+if redis.call('LINDEX', KEYS[1], k) ~= ARGV[3] then return 0 end
+redis.call('LTRIM', KEYS[1], k + 1, -1)
+redis.call('LPUSH', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
+
+/** A Lua script with its SHA-1, run by EVALSHA (EVAL when the server does not know it yet). */
+class Script {
+  readonly sha: string;
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(connection: RedisConnection, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const client = connection.client;
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      // A restarted server has an empty script cache.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const READ_THEN_ADD = new Script(READ_THEN_ADD_LUA);
+const FOLD = new Script(FOLD_LUA);
+
+/** The list (head and events) rebuilt into a state, with the facts the fold needs. */
+interface Rebuilt {
+  state: EntityState;
+  base: number;
+  /** Events after the head. */
+  tail: number;
+}
+
+/** A Map kept in use order, bounded: the oldest-used entry goes first. */
+class LastKnown {
+  private readonly map = new Map<string, EntityState>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): EntityState | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, state: EntityState): void {
+    this.map.delete(key);
+    this.map.set(key, state);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+export class RedisEntityStateStore implements EntityStateBackendStore {
+  readonly backend: string = 'redis';
+  /** Prefix of this store's keys: <keyPrefix><fingerprint of the definitions>: */
+  readonly namespace: string;
+  private readonly plan: FeaturePlan;
+  private readonly connection: RedisConnection;
+  private readonly idTtlMs: string;
+  private readonly listTtlMs: string;
+  private readonly compactAfter: number;
+  private readonly lastKnown: LastKnown[];
+  /** Replayed events are decoded into this record (only each entity's own slots are read). */
+  private readonly scratch: EventRecord;
+  private closed = false;
+  private updates = 0;
+  private written = 0;
+  private duplicates = 0;
+  private pending = 0;
+  private dropped = 0;
+  private dropping = false;
+
+  /**
+   * @param plan the compiled definitions whose entities the store keeps
+   * @param options Redis connection, key prefix, timeouts
+   */
+  constructor(plan: FeaturePlan, options: RedisEntityStateOptions = {}) {
+    this.plan = plan;
+    const settings = resolveRedisConnectionOptions(
+      { ...options, commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_ENTITY_STATE_TIMEOUT_MS },
+      'Entity state',
+    );
+    const prefix = options.keyPrefix ?? DEFAULT_ENTITY_STATE_KEY_PREFIX;
+    if (typeof prefix !== 'string')
+      throw new FraudlensError('CONFIG_INVALID', 'The entity state key prefix must be a string.', { field: 'keyPrefix' });
+    this.namespace = `${prefix}${definitionsHash(plan.definitions).slice(0, 16)}:`;
+    const lastKnownSize = positiveIntegerOption('lastKnownSize', options.lastKnownSize, DEFAULT_LAST_KNOWN_SIZE, 'Entity state');
+    this.compactAfter = positiveIntegerOption('compactAfter', options.compactAfter, DEFAULT_COMPACT_AFTER, 'Entity state');
+    this.lastKnown = plan.groups.map(() => new LastKnown(lastKnownSize));
+    // The dedupe horizon is the largest finite window, and at least a day (plan.dedupeHorizon).
+    this.idTtlMs = String(plan.dedupeHorizon * 1000);
+    this.listTtlMs = String((plan.dedupeHorizon + ENTITY_STATE_EXPIRY_MARGIN_SECONDS) * 1000);
+    this.scratch = newEventRecord(plan);
+    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-entity-state' });
+  }
+
+  /** How long an idle entity's list lives, in ms (the horizon plus a margin). */
+  get listExpiryMs(): number {
+    return Number(this.listTtlMs);
+  }
+
+  readThenAdd(event: EventRecord, out: Float64Array): Promise<AddOutcome> {
+    this.updates++;
+    const groups = this.plan.groups;
+    const t = event.time;
+    // Everything the answer needs is taken from the event now: the caller may reuse its record.
+    const keys = [eventIdKey(this.namespace, event.id)];
+    const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs, EMPTY_ENTITY_HEAD];
+    const active: number[] = [];
+    const entityKeys: string[] = [];
+    for (let g = 0; g < groups.length; g++) {
+      const key = entityKey(groups[g].keySlots, event.strings);
+      if (key === undefined) {
+        for (let i = 0; i < groups[g].aggOut.length; i++) out[groups[g].aggOut[i]] = NaN;
+        continue;
+      }
+      active.push(g);
+      entityKeys.push(key);
+      keys.push(entityStateListKey(this.namespace, groups[g].name, key));
+      args.push(encodeEntityEvent(groups[g], event));
+    }
+    if (this.closed || !this.connection.ready) return Promise.resolve(this.fallback(active, entityKeys, t, out));
+    this.pending++;
+    return READ_THEN_ADD.run(this.connection, keys, args).then(
+      (reply) => {
+        this.pending--;
+        try {
+          return this.apply(reply, active, entityKeys, keys, args, t, out);
+        } catch {
+          // A list of another shape (another writer's): the event was added, but not read here.
+          return this.fallback(active, entityKeys, t, out);
+        }
+      },
+      () => {
+        this.pending--;
+        return this.fallback(active, entityKeys, t, out);
+      },
+    );
+  }
+
+  /** Rebuilds each entity from the script's reply, reads it, adds the event and folds long lists. */
+  private apply(
+    reply: unknown,
+    active: readonly number[],
+    entityKeys: readonly string[],
+    keys: readonly string[],
+    args: readonly string[],
+    t: number,
+    out: Float64Array,
+  ): AddOutcome {
+    const lists = reply as [number, ...string[][]];
+    const duplicate = lists[0] === 1;
+    for (let i = 0; i < active.length; i++) {
+      const group = this.plan.groups[active[i]];
+      const own = args[4 + i];
+      const rebuilt = this.rebuild(group, lists[i + 1] as string[]);
+      const state = rebuilt.state;
+      state.advance(t);
+      state.read(t, out);
+      if (!duplicate) {
+        if (!decodeEntityEvent(group, own, this.scratch)) throw new Error('unreadable own event');
+        state.add(this.scratch);
+        // A new list got its head and the event: the event is at index tail + 1 either way.
+        const folded = rebuilt.tail + 1;
+        if (folded >= this.compactAfter) this.fold(keys[i + 1], rebuilt.base, folded, own, state);
+      }
+      this.lastKnown[active[i]].set(entityKeys[i], state);
+    }
+    if (duplicate) {
+      this.duplicates++;
+      return 'duplicate';
+    }
+    this.written++;
+    this.dropping = false;
+    return 'added';
+  }
+
+  /** The state a list holds: its head's state with every event after it replayed. */
+  private rebuild(group: EntityGroupPlan, items: readonly string[]): Rebuilt {
+    if (items.length === 0) return { state: new EntityState(group), base: 0, tail: 0 };
+    const head = decodeEntityHead(items[0]);
+    if (head === undefined) throw new Error('not an entity list');
+    const state =
+      head.stateJson === '' ? new EntityState(group) : EntityState.fromJSON(group, JSON.parse(head.stateJson) as EntityStateJson);
+    const scratch = this.scratch;
+    for (let j = 1; j < items.length; j++) {
+      if (!decodeEntityEvent(group, items[j], scratch)) throw new Error('not an entity event');
+      // What the in-process store did when this event arrived, minus the read.
+      state.advance(scratch.time);
+      state.add(scratch);
+    }
+    return { state, base: head.base, tail: items.length - 1 };
+  }
+
+  /** Folds a list's first `k` events into a new head, if nobody changed its start meanwhile. Not awaited. */
+  private fold(listKey: string, base: number, k: number, lastItem: string, state: EntityState): void {
+    const head = encodeEntityHead(base + k, JSON.stringify(state.toJSON()));
+    // A fold that fails or does not apply leaves the list longer; a later event folds it.
+    void FOLD.run(this.connection, [listKey], [String(base), String(k), lastItem, head, this.listTtlMs]).catch(() => undefined);
+  }
+
+  /** Reads the entities from what this process last knew (or empty states); the event is not added. */
+  private fallback(active: readonly number[], entityKeys: readonly string[], t: number, out: Float64Array): AddOutcome {
+    for (let i = 0; i < active.length; i++) {
+      const group = this.plan.groups[active[i]];
+      const state = this.lastKnown[active[i]].get(entityKeys[i]) ?? new EntityState(group);
+      state.advance(t);
+      state.read(t, out);
+    }
+    this.dropped++;
+    this.dropping = true;
+    return 'unapplied';
+  }
+
+  /** Entities held in Redis per entity name (a SCAN per entity: for tools and tests, not the request path). */
+  async entityCounts(): Promise<number[]> {
+    const counts: number[] = [];
+    for (const group of this.plan.groups) {
+      let n = 0;
+      let cursor = '0';
+      do {
+        const [next, found] = await this.connection.client.scan(
+          cursor,
+          'MATCH',
+          entityStateListPattern(this.namespace, group.name),
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        n += found.length;
+      } while (cursor !== '0');
+      counts.push(n);
+    }
+    return counts;
+  }
+
+  async exportEntity(entity: string, key: readonly string[]): Promise<EntityStateJson | undefined> {
+    const group = this.plan.groups.find((p) => p.name === entity);
+    if (group === undefined || key.length !== group.keySlots.length) return undefined;
+    const items = await this.connection.client.lrange(entityStateListKey(this.namespace, entity, key.join(KEY_SEPARATOR)), 0, -1);
+    return items.length === 0 ? undefined : this.rebuild(group, items).state.toJSON();
+  }
+
+  /**
+   * Writes whole entity states (a warm start from history), replacing what Redis holds for those
+   * entities: pipelined, IMPORT_BATCH states per round trip. Returns the number written.
+   * @param states entity name, key (one or two parts) and the state's JSON
+   */
+  async importStates(states: Iterable<{ entity: string; key: readonly string[]; state: EntityStateJson }>): Promise<number> {
+    const client = this.connection.client;
+    let written = 0;
+    let pipe = client.pipeline();
+    let queued = 0;
+    const send = async (): Promise<void> => {
+      const replies = await pipe.exec();
+      if (replies === null) throw new Error('Redis discarded the pipeline');
+      for (const [err] of replies) if (err) throw err;
+      written += queued;
+      pipe = client.pipeline();
+      queued = 0;
+    };
+    for (const { entity, key, state } of states) {
+      const listKey = entityStateListKey(this.namespace, entity, key.join(KEY_SEPARATOR));
+      pipe.del(listKey);
+      pipe.rpush(listKey, encodeEntityHead(0, JSON.stringify(state)));
+      pipe.pexpire(listKey, this.listTtlMs);
+      if (++queued >= IMPORT_BATCH) await send();
+    }
+    if (queued > 0) await send();
+    return written;
+  }
+
+  stats(): EntityStateStats {
+    return {
+      updates: this.updates,
+      written: this.written,
+      duplicates: this.duplicates,
+      pending: this.pending,
+      dropped: this.dropped,
+      connected: !this.closed && this.connection.ready,
+      dropping: this.dropping,
+    };
+  }
+
+  /** Stops using Redis: later events are read from the fallback and counted as dropped. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.connection.close();
+  }
+}
