@@ -109,6 +109,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     http: fromModule('http.js'),
     drift: fromModule('drift-http.js'),
     features: fromModule('features.js'),
+    state: fromModule('entity-state.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);
