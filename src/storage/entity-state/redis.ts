@@ -15,6 +15,13 @@
  * aggregation re-implemented in Lua. Because Redis serialises the scripts, concurrent replicas
  * never lose an update and the counts stay exact.
  *
+ * The process keeps the states it rebuilt (a bounded cache per entity name), each with the number
+ * of list events it has seen and the item of the last one; the script then returns only the items
+ * after that one when it is still in place (checked by exact comparison, so an expired or
+ * restarted list is never mistaken for it), and the state is brought up to date with them. The
+ * head's JSON crosses the wire only for an entity this process does not hold or whose known
+ * events were folded since.
+ *
  * The lists stay short: when one holds COMPACT_AFTER events after its head, the process that just
  * rebuilt the state folds them into a new head (a second script, sent without waiting, off the
  * request path). The fold is a compare-and-set: it applies only if the head is still the one it
@@ -81,19 +88,35 @@ const IMPORT_BATCH = 500;
 /**
  * KEYS[1]: the event id key; KEYS[2..]: the event's entity lists.
  * ARGV[1]: '1' when the event has an id; ARGV[2]: id expiry (ms); ARGV[3]: list expiry (ms);
- * ARGV[4]: the head of a new list; ARGV[4 + i]: the event as an item of list KEYS[1 + i].
- * Returns {duplicate (0|1), list 1, list 2, ...}, each list as it stood before the event.
+ * ARGV[4]: the head of a new list; then per list three values: the event as an item of it, and
+ * what this process already holds of it: the number of events its state has seen and the item of
+ * the last of them ('' and '': nothing).
+ * Returns {duplicate (0|1), reply 1, reply 2, ...}, each the list as it stood before the event:
+ * the whole list, or, when the known item is still at its place after the head, "D<base>"
+ * followed by the items after it (what this process has not seen).
  */
 const READ_THEN_ADD_LUA = `
 local duplicate = 0
 if ARGV[1] == '1' and not redis.call('SET', KEYS[1], '1', 'PX', ARGV[2], 'NX') then duplicate = 1 end
 local out = {duplicate}
 for i = 2, #KEYS do
-  local items = redis.call('LRANGE', KEYS[i], 0, -1)
+  local a = 5 + 3 * (i - 2)
+  local items = nil
+  if ARGV[a + 1] ~= '' then
+    local head = redis.call('LINDEX', KEYS[i], 0)
+    local base = head and tonumber(string.match(head, '^S(%d+)|'))
+    if base then
+      local at = tonumber(ARGV[a + 1]) - base
+      if at >= 1 and redis.call('LINDEX', KEYS[i], at) == ARGV[a + 2] then
+        items = redis.call('LRANGE', KEYS[i], at + 1, -1)
+        table.insert(items, 1, 'D' .. base)
+      end
+    end
+  end
+  if not items then items = redis.call('LRANGE', KEYS[i], 0, -1) end
   out[i] = items
   if duplicate == 0 then
-    if #items == 0 then redis.call('RPUSH', KEYS[i], ARGV[4], ARGV[3 + i])
-    else redis.call('RPUSH', KEYS[i], ARGV[3 + i]) end
+    if redis.call('RPUSHX', KEYS[i], ARGV[a]) == 0 then redis.call('RPUSH', KEYS[i], ARGV[4], ARGV[a]) end
     redis.call('PEXPIRE', KEYS[i], ARGV[3])
   end
 end
@@ -146,18 +169,35 @@ interface Rebuilt {
   tail: number;
 }
 
+/**
+ * What this process holds of one entity: the state after `count` events of its list (the last
+ * being `lastItem`), the list's base when last seen. `busy` while a call asking only for what
+ * came after it is in flight: such a reply is applied to this very state, so only one at a time.
+ */
+interface Known {
+  state: EntityState;
+  count: number;
+  lastItem: string;
+  base: number;
+  busy: boolean;
+}
+
 /** A Map kept in use order, bounded: the oldest-used entry goes first. */
 class LastKnown {
-  private readonly map = new Map<string, EntityState>();
+  private readonly map = new Map<string, Known>();
   constructor(private readonly capacity: number) {}
 
-  get(key: string): EntityState | undefined {
+  get(key: string): Known | undefined {
     return this.map.get(key);
   }
 
-  set(key: string, state: EntityState): void {
+  delete(key: string): void {
     this.map.delete(key);
-    this.map.set(key, state);
+  }
+
+  set(key: string, known: Known): void {
+    this.map.delete(key);
+    this.map.set(key, known);
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
   }
 }
@@ -220,6 +260,9 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs, EMPTY_ENTITY_HEAD];
     const active: number[] = [];
     const entityKeys: string[] = [];
+    const own: string[] = [];
+    const asked: (Known | undefined)[] = [];
+    const offline = this.closed || !this.connection.ready;
     for (let g = 0; g < groups.length; g++) {
       const key = entityKey(groups[g].keySlots, event.strings);
       if (key === undefined) {
@@ -228,55 +271,101 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
       }
       active.push(g);
       entityKeys.push(key);
+      const item = encodeEntityEvent(groups[g], event);
+      own.push(item);
       keys.push(entityStateListKey(this.namespace, groups[g].name, key));
-      args.push(encodeEntityEvent(groups[g], event));
+      // Ask only for what came after the state this process holds, unless a call doing so is in flight.
+      const known = offline ? undefined : this.lastKnown[g].get(key);
+      if (known !== undefined && !known.busy) {
+        known.busy = true;
+        asked.push(known);
+        args.push(item, String(known.count), known.lastItem);
+      } else {
+        asked.push(undefined);
+        args.push(item, '', '');
+      }
     }
-    if (this.closed || !this.connection.ready) return Promise.resolve(this.fallback(active, entityKeys, t, out));
+    if (offline) return Promise.resolve(this.fallback(active, entityKeys, asked, t, out));
     this.pending++;
     return READ_THEN_ADD.run(this.connection, keys, args).then(
       (reply) => {
         this.pending--;
         try {
-          return this.apply(reply, active, entityKeys, keys, args, t, out);
+          return this.apply(reply, active, entityKeys, keys, own, asked, t, out);
         } catch {
           // A list of another shape (another writer's): the event was added, but not read here.
-          return this.fallback(active, entityKeys, t, out);
+          // A state may have been half brought up to date: forget them all.
+          for (let i = 0; i < active.length; i++) this.lastKnown[active[i]].delete(entityKeys[i]);
+          return this.fallback(active, entityKeys, asked, t, out);
         }
       },
       () => {
         this.pending--;
-        return this.fallback(active, entityKeys, t, out);
+        return this.fallback(active, entityKeys, asked, t, out);
       },
     );
   }
 
-  /** Rebuilds each entity from the script's reply, reads it, adds the event and folds long lists. */
+  /** Rebuilds (or brings up to date) each entity from the script's reply, reads it, adds the event and folds long lists. */
   private apply(
     reply: unknown,
     active: readonly number[],
     entityKeys: readonly string[],
     keys: readonly string[],
-    args: readonly string[],
+    own: readonly string[],
+    asked: readonly (Known | undefined)[],
     t: number,
     out: Float64Array,
   ): AddOutcome {
     const lists = reply as [number, ...string[][]];
     const duplicate = lists[0] === 1;
+    // Every entity's state first: a reply that cannot be read leaves the cached states untouched.
+    const known: Known[] = [];
     for (let i = 0; i < active.length; i++) {
       const group = this.plan.groups[active[i]];
-      const own = args[4 + i];
-      const rebuilt = this.rebuild(group, lists[i + 1] as string[]);
-      const state = rebuilt.state;
-      state.advance(t);
-      state.read(t, out);
-      if (!duplicate) {
-        if (!decodeEntityEvent(group, own, this.scratch)) throw new Error('unreadable own event');
-        state.add(this.scratch);
-        // A new list got its head and the event: the event is at index tail + 1 either way.
-        const folded = rebuilt.tail + 1;
-        if (folded >= this.compactAfter) this.fold(keys[i + 1], rebuilt.base, folded, own, state);
+      const items = lists[i + 1] as string[];
+      const previous = asked[i];
+      if (items.length > 0 && items[0].charCodeAt(0) === 68 /* D */) {
+        // Only the events after the state this process asked from.
+        if (previous === undefined) throw new Error('a partial reply to a whole-list request');
+        const base = Number(items[0].slice(1));
+        const k: Known = { state: previous.state, count: previous.count, lastItem: previous.lastItem, base, busy: false };
+        for (let j = 1; j < items.length; j++) this.replay(group, k.state, items[j]);
+        k.count += items.length - 1;
+        if (items.length > 1) k.lastItem = items[items.length - 1];
+        known.push(k);
+      } else {
+        if (previous !== undefined) previous.busy = false;
+        const rebuilt = this.rebuild(group, items);
+        known.push({
+          state: rebuilt.state,
+          count: rebuilt.base + rebuilt.tail,
+          lastItem: rebuilt.tail > 0 ? items[items.length - 1] : '',
+          base: rebuilt.base,
+          busy: false,
+        });
       }
-      this.lastKnown[active[i]].set(entityKeys[i], state);
+    }
+    for (let i = 0; i < active.length; i++) {
+      const group = this.plan.groups[active[i]];
+      const k = known[i];
+      k.state.advance(t);
+      k.state.read(t, out);
+      if (!duplicate) {
+        if (!decodeEntityEvent(group, own[i], this.scratch)) throw new Error('unreadable own event');
+        k.state.add(this.scratch);
+        // The event now sits after the last one this process knew, so k.count - k.base after the head.
+        k.count++;
+        k.lastItem = own[i];
+        const after = k.count - k.base;
+        if (after >= this.compactAfter) {
+          this.fold(keys[i + 1], k.base, after, own[i], k.state);
+          // If the fold applies, the next call finds the known item folded and asks for the whole list.
+        }
+      }
+      if (asked[i] !== undefined) asked[i]!.busy = false;
+      // The delta path kept the same state object: store the entry anew (fields updated).
+      this.lastKnown[active[i]].set(entityKeys[i], k);
     }
     if (duplicate) {
       this.duplicates++;
@@ -287,6 +376,13 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     return 'added';
   }
 
+  /** Replays one list item into a state: what the in-process store did when it arrived, minus the read. */
+  private replay(group: EntityGroupPlan, state: EntityState, item: string): void {
+    if (!decodeEntityEvent(group, item, this.scratch)) throw new Error('not an entity event');
+    state.advance(this.scratch.time);
+    state.add(this.scratch);
+  }
+
   /** The state a list holds: its head's state with every event after it replayed. */
   private rebuild(group: EntityGroupPlan, items: readonly string[]): Rebuilt {
     if (items.length === 0) return { state: new EntityState(group), base: 0, tail: 0 };
@@ -294,13 +390,7 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     if (head === undefined) throw new Error('not an entity list');
     const state =
       head.stateJson === '' ? new EntityState(group) : EntityState.fromJSON(group, JSON.parse(head.stateJson) as EntityStateJson);
-    const scratch = this.scratch;
-    for (let j = 1; j < items.length; j++) {
-      if (!decodeEntityEvent(group, items[j], scratch)) throw new Error('not an entity event');
-      // What the in-process store did when this event arrived, minus the read.
-      state.advance(scratch.time);
-      state.add(scratch);
-    }
+    for (let j = 1; j < items.length; j++) this.replay(group, state, items[j]);
     return { state, base: head.base, tail: items.length - 1 };
   }
 
@@ -312,10 +402,17 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
   }
 
   /** Reads the entities from what this process last knew (or empty states); the event is not added. */
-  private fallback(active: readonly number[], entityKeys: readonly string[], t: number, out: Float64Array): AddOutcome {
+  private fallback(
+    active: readonly number[],
+    entityKeys: readonly string[],
+    asked: readonly (Known | undefined)[],
+    t: number,
+    out: Float64Array,
+  ): AddOutcome {
     for (let i = 0; i < active.length; i++) {
       const group = this.plan.groups[active[i]];
-      const state = this.lastKnown[active[i]].get(entityKeys[i]) ?? new EntityState(group);
+      if (asked[i] !== undefined) asked[i]!.busy = false;
+      const state = this.lastKnown[active[i]].get(entityKeys[i])?.state ?? new EntityState(group);
       state.advance(t);
       state.read(t, out);
     }

@@ -141,6 +141,22 @@ describe('RedisEntityStateStore wire format', () => {
     assert.deepEqual(exported?.counts, reference.exportEntity('card', ['c'])?.counts);
   });
 
+  it('sends a process only the events after the state it holds: the head is read once', async () => {
+    const a = open(server.url, 'delta:', { compactAfter: 1000 });
+    const b = open(server.url, 'delta:', { compactAfter: 1000 });
+    await waitUntil(() => a.stats().connected && b.stats().connected, { message: 'stores did not connect' });
+    const record = newEventRecord(plan);
+    const out = new Float64Array(plan.names.length);
+    for (let i = 0; i < 5; i++) await a.readThenAdd(event(record, `d${i}`, 100 + i, 'c', 'm', 1), out);
+    // Spoil the head's state: only a process that reads the whole list can notice.
+    await withRaw(server.url, (raw) => raw.lset(`${a.namespace}e:card:c`, 0, 'S0|{not json'));
+    assert.equal(await a.readThenAdd(event(record, 'd5', 105, 'c', 'm', 1), out), 'added');
+    assert.equal(out[COUNT_ALL], 5, 'a brought its own state up to date without the head');
+    assert.equal(await b.readThenAdd(event(record, 'd6', 106, 'c', 'm', 1), out), 'unapplied', 'b must read the whole list');
+    assert.equal(await a.readThenAdd(event(record, 'd7', 107, 'c', 'm', 1), out), 'added');
+    assert.equal(out[COUNT_ALL], 7, "b's event (added in Redis though b could not read) reached a as a delta");
+  });
+
   it('keeps states of different definitions apart', async () => {
     const other = compilePlan(validateDefinitions({ ...DEFINITIONS, aggregations: DEFINITIONS.aggregations.slice(0, 3) }));
     const a = open(server.url, 'apart:');
