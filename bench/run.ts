@@ -2,7 +2,8 @@
  * `npm run bench`: runs fraudlens and the Python peer (XGBoost, the seed servers) side by side on
  * the same models and data in one run, and prints ratios (ours / theirs, > 1 means fraudlens is
  * faster or better). Sections: predict (batch, TreeSHAP, single row), train (parity on every
- * labelled dataset), http (wrk against our server and the seed servers), drift (window cost).
+ * labelled dataset), http (wrk against our server and the seed servers), drift (window cost),
+ * features (offline replay against pandas), state (entity state per transaction, state load).
  *
  *   npm run bench                     every section
  *   npm run bench -- predict train    chosen sections
@@ -109,6 +110,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     http: fromModule('http.js'),
     drift: fromModule('drift-http.js'),
     features: fromModule('features.js'),
+    state: fromModule('entity-state.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);

@@ -16,6 +16,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerDrift } from './commands/drift.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerFeatures } from './commands/features.js';
+import { registerState } from './commands/state.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerDrift(program);
   registerSimulate(program);
   registerFeatures(program);
+  registerState(program);
   return program;
 }
 

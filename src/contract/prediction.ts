@@ -82,6 +82,12 @@ const predictionFields = {
         'True when a raw transaction with this id was already seen within the dedupe horizon: scored again, counted once in the entity state.',
     }),
   ),
+  state_fallback: Type.Optional(
+    Type.Boolean({
+      description:
+        'Present (true) when the shared entity state could not take this raw transaction (Redis away or slow): its features come from the last state this replica knew, and the update is counted as dropped.',
+    }),
+  ),
   features: Type.Optional(
     MapOf(FeatureValue, {
       description: 'With ?features=true on a raw transaction: every derived feature (name -> value, null: missing).',

@@ -68,6 +68,7 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: { statusCode: 429, description: 'Too many requests from this client.' },
   NOT_READY: { statusCode: 503, description: 'The service has no model loaded or is shutting down.' },
   OVERLOADED: { statusCode: 503, description: 'Too much explanation work is in progress; retry after Retry-After.' },
+  STORAGE_UNAVAILABLE: { statusCode: 503, description: 'A storage backend an operation needs (Redis) cannot be reached.' },
   INTERNAL: { statusCode: 500, description: 'An unexpected failure (a bug); details are in the server log.' },
   // Configuration
   CONFIG_INVALID: { statusCode: 500, description: 'A configuration value is missing, unknown or out of range.' },

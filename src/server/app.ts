@@ -20,12 +20,13 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { FraudlensError } from '../core/errors.js';
 import { featureNames } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
-import { createPredictionLog, type PredictionLog } from '../storage/index.js';
+import { createPredictionLog, entityStateBackend, type EntityStateBackendStore, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
-import type { FraudlensContext, FraudlensPlugin } from './context.js';
+import type { ComponentHealth, FraudlensContext, FraudlensPlugin } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
-import { EntityFeatures, memoryStateStore, type StateStoreProvider } from './entity-features.js';
+import { backendStore, configuredStateStore, EntityFeatures, type StateStoreProvider } from './entity-features.js';
+import { entityStateHealth, registerEntityStateMetrics } from './entity-state-metrics.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
@@ -153,11 +154,15 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       predictionLog,
       metrics,
       onScored: [],
-      entityFeatures: new EntityFeatures(deps.entityStateStore ?? memoryStateStore, metrics),
+      entityFeatures: new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics),
       healthComponents: [],
       state: { draining: false, startedAt: Date.now() },
     };
     app.decorate('fraudlens', context);
+    // The entity state of raw transactions, once a model with feature definitions made one.
+    const entityStore = () => backendStore(context.entityFeatures.store);
+    registerEntityStateMetrics(metrics.registry, entityStore);
+    context.healthComponents.push({ name: 'entity_state', report: () => entityStateComponent(entityStore()) });
 
     // One hook for both (each hook is a step of Fastify's runner on every request): security
     // headers first, so the draining refusal carries them too.
@@ -242,4 +247,22 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     await predictionLog.close();
     throw e;
   }
+}
+
+/** /health's view of the entity state: degraded when the shared store is cut off or dropping updates. */
+function entityStateComponent(store: EntityStateBackendStore | undefined): ComponentHealth {
+  if (store === undefined) return { status: 'off', redis_connected: null, detail: 'the served model takes precomputed features' };
+  const h = entityStateHealth(store);
+  const redis = entityStateBackend(h.backend)?.service === 'redis' ? h.connected : null;
+  if (!h.connected || h.dropping)
+    return {
+      status: 'degraded',
+      redis_connected: redis,
+      detail: `${h.backend} entity state ${h.connected ? 'is dropping updates' : 'unreachable'}: raw transactions are scored from the last known state (${h.dropped} updates dropped so far)`,
+    };
+  return {
+    status: 'ok',
+    redis_connected: redis,
+    detail: `${h.backend}: ${h.written} transactions added, ${h.duplicates} duplicates`,
+  };
 }

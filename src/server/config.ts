@@ -16,7 +16,16 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
 
 import { FraudlensError } from '../core/errors.js';
-import { describeBackends, PREDICTION_LOG_BACKENDS, type PredictionLogHandler } from '../storage/index.js';
+import {
+  DEFAULT_ENTITY_STATE_KEY_PREFIX,
+  DEFAULT_ENTITY_STATE_TIMEOUT_MS,
+  describeBackends,
+  ENTITY_STATE_BACKENDS,
+  PREDICTION_LOG_BACKENDS,
+  type EntityStateBackend,
+  type EntityStateConfig,
+  type PredictionLogHandler,
+} from '../storage/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** A prediction-log backend of the storage registry (PREDICTION_LOG_BACKENDS). */
@@ -68,6 +77,10 @@ export interface ServerConfig {
   readonly connectionTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly explainMaxRows: number;
+  /** Where the entity state of derived features lives (ENTITY_STATE_BACKENDS). */
+  readonly entityState: EntityStateBackend;
+  readonly entityStateRedisPrefix: string;
+  readonly entityStateTimeoutMs: number;
   /** Values of settings contributed by plugins (see `loadConfig`'s `extraSettings`), by key. */
   readonly extensions: Readonly<Record<string, unknown>>;
   /** Where each setting's value came from. */
@@ -454,7 +467,43 @@ export const SETTINGS: readonly SettingSpec[] = [
     reason:
       'Rows with ?explain=true being explained at once (all requests together). A request that would go beyond it while others are explaining gets 503 OVERLOADED with Retry-After; explanation costs far more than scoring, and this keeps single predictions fast. Two full batches by default.',
   },
+  {
+    key: 'FRAUDLENS_ENTITY_STATE',
+    prop: 'entityState',
+    kind: 'string',
+    schema: { enum: ENTITY_STATE_BACKENDS.map((b) => b.name) },
+    default: ENTITY_STATE_BACKENDS[0].name,
+    reason: `Where the entity state of derived features lives (per card, merchant, … for a model with feature definitions): ${describeBackends(ENTITY_STATE_BACKENDS)}. Memory by default so the service starts with nothing else running; replicas need redis to see each other's transactions.`,
+  },
+  {
+    key: 'FRAUDLENS_ENTITY_STATE_REDIS_PREFIX',
+    prop: 'entityStateRedisPrefix',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+    default: DEFAULT_ENTITY_STATE_KEY_PREFIX,
+    reason:
+      'Prefix of the entity state keys in Redis (a fingerprint of the feature definitions follows it, so changed definitions start afresh); `fraudlens state load --key-prefix` writes under the same one.',
+  },
+  {
+    key: 'FRAUDLENS_ENTITY_STATE_TIMEOUT_MS',
+    prop: 'entityStateTimeoutMs',
+    kind: 'integer',
+    schema: int(1, 60_000),
+    default: DEFAULT_ENTITY_STATE_TIMEOUT_MS,
+    reason:
+      'Longest a prediction waits for the Redis entity state; past it (or with Redis away) the features come from the last state this process knew, the response is flagged degraded and the update is counted as dropped, never a 5xx.',
+  },
 ];
+
+/** The entity-state store settings of a configuration, for createEntityStateStore(plan, ...). */
+export function entityStateConfig(config: ServerConfig): EntityStateConfig {
+  return {
+    backend: config.entityState,
+    redisUrl: config.redisUrl,
+    redisKeyPrefix: config.entityStateRedisPrefix,
+    timeoutMs: config.entityStateTimeoutMs,
+  };
+}
 
 /** FRAUDLENS_ names read by other parts of fraudlens; accepted here and ignored. */
 const FOREIGN_KEYS: ReadonlySet<string> = new Set([
@@ -684,6 +733,9 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     connectionTimeoutMs: get('FRAUDLENS_CONNECTION_TIMEOUT_MS'),
     keepAliveTimeoutMs: get('FRAUDLENS_KEEP_ALIVE_TIMEOUT_MS'),
     explainMaxRows: get('FRAUDLENS_EXPLAIN_MAX_ROWS'),
+    entityState: get('FRAUDLENS_ENTITY_STATE'),
+    entityStateRedisPrefix: get('FRAUDLENS_ENTITY_STATE_REDIS_PREFIX'),
+    entityStateTimeoutMs: get('FRAUDLENS_ENTITY_STATE_TIMEOUT_MS'),
     extensions,
     sources: origin,
   };

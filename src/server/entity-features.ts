@@ -19,7 +19,8 @@ import { FeatureEngine, newFeatureRow, type FeatureRow } from '../core/features/
 import { JsonEventReader } from '../core/features/json-event-reader.js';
 import { compilePlan, newEventRecord, type EventRecord, type FeaturePlan } from '../core/features/plan.js';
 import { MemoryStateStore, type AddOutcome, type EntityStateStore } from '../core/features/state-store.js';
-import type { FeatureValue } from '../storage/index.js';
+import { createEntityStateStore, type EntityStateBackendStore, type FeatureValue } from '../storage/index.js';
+import { entityStateConfig, type ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
 import type { RawBody, ServingModel, Transaction } from './model-state.js';
 
@@ -32,12 +33,24 @@ export type StateStoreProvider = (plan: FeaturePlan) => ServedStateStore;
 /** The embedded default: this process's memory. */
 export const memoryStateStore: StateStoreProvider = (plan) => new MemoryStateStore(plan);
 
+/** The store the settings choose (FRAUDLENS_ENTITY_STATE: memory or redis), from the storage registry. */
+export function configuredStateStore(config: ServerConfig): StateStoreProvider {
+  return (plan) => createEntityStateStore(plan, entityStateConfig(config));
+}
+
+/** The stats of a store that reports them (every storage backend does). */
+export function backendStore(store: ServedStateStore | undefined): EntityStateBackendStore | undefined {
+  return store !== undefined && 'stats' in store && 'backend' in store ? (store as EntityStateBackendStore) : undefined;
+}
+
 /** The features of one raw transaction, as scoring and the response take them. */
 export interface DerivedTransaction {
   /** Every derived feature, name → value (null: missing); frozen, logged as it is. */
   features: Transaction;
   transactionId: string;
   duplicate: boolean;
+  /** The shared state could not take the event (Redis away or slow): features from the last known state. */
+  stateFallback: boolean;
 }
 
 interface Scratch {
@@ -186,7 +199,12 @@ export class EntityFeatures {
 
   private finish(state: DefinitionsState, s: Scratch, outcome: AddOutcome | 'read', started: number): DerivedTransaction {
     this.metrics.recordRawTransaction(outcome, (performance.now() - started) / 1000);
-    return { features: state.toFeatures(s.row), transactionId: s.event.id, duplicate: outcome === 'duplicate' };
+    return {
+      features: state.toFeatures(s.row),
+      transactionId: s.event.id,
+      duplicate: outcome === 'duplicate',
+      stateFallback: outcome === 'unapplied',
+    };
   }
 
   private failed(e: unknown): never {

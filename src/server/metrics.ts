@@ -9,6 +9,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 import type { Decision } from '../core/engine/model.js';
+import type { AddOutcome } from '../core/features/state-store.js';
 import { predictionLogBackend, type PredictionLog } from '../storage/index.js';
 import { VERSION } from '../version.js';
 import { FastCounter, FastHistogram, type CounterChild, type HistogramChild } from './fast-metrics.js';
@@ -36,6 +37,7 @@ export class ServerMetrics {
   private readonly rawAdded: CounterChild;
   private readonly rawDuplicates: CounterChild;
   private readonly rawExplained: CounterChild;
+  private readonly rawUnapplied: CounterChild;
   private readonly featureErrors: FastCounter;
   private readonly featureSeconds: HistogramChild;
 
@@ -86,6 +88,7 @@ export class ServerMetrics {
     this.rawAdded = raw.labels('added');
     this.rawDuplicates = raw.labels('duplicate');
     this.rawExplained = raw.labels('read');
+    this.rawUnapplied = raw.labels('unapplied');
     this.featureErrors = new FastCounter({
       name: 'fraudlens_feature_errors_total',
       help: 'Raw transactions whose features could not be computed, by stage: input (refused with a 400 naming the field) or state (the entity state store failed).',
@@ -222,8 +225,16 @@ export class ServerMetrics {
   }
 
   /** Counts one raw transaction by what the entity state did with it. */
-  recordRawTransaction(outcome: 'added' | 'duplicate' | 'read', seconds: number): void {
-    (outcome === 'added' ? this.rawAdded : outcome === 'duplicate' ? this.rawDuplicates : this.rawExplained).inc();
+  recordRawTransaction(outcome: AddOutcome | 'read', seconds: number): void {
+    const counter =
+      outcome === 'added'
+        ? this.rawAdded
+        : outcome === 'duplicate'
+          ? this.rawDuplicates
+          : outcome === 'unapplied'
+            ? this.rawUnapplied
+            : this.rawExplained;
+    counter.inc();
     this.featureSeconds.observe(seconds);
   }
 

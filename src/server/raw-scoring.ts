@@ -49,6 +49,7 @@ export async function predictRaw(
     };
     const p = scorer.score(m, d.features, scoring);
     p.duplicate = d.duplicate;
+    if (d.stateFallback) p.state_fallback = true;
     if (opts.features) p.features = d.features;
     return p;
   };

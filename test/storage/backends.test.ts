@@ -12,10 +12,14 @@ import { describe, it } from 'node:test';
 import { buildBaseline } from '../../src/core/drift/index.js';
 import { SETTINGS } from '../../src/server/config.js';
 import { DRIFT_SETTINGS, autoDriftBackend } from '../../src/server/drift/settings.js';
+import { compilePlan } from '../../src/core/features/plan.js';
+import { validateDefinitions } from '../../src/core/features/definitions.js';
 import {
   DRIFT_WINDOW_BACKENDS,
+  ENTITY_STATE_BACKENDS,
   PREDICTION_LOG_BACKENDS,
   createDriftWindow,
+  createEntityStateStore,
   createPredictionLog,
 } from '../../src/storage/index.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -41,6 +45,16 @@ describe('storage backend registries', () => {
         DRIFT_SETTINGS.find((s) => s.key === 'FRAUDLENS_DRIFT_BACKEND')?.reason.includes(`${b.name} (${b.description})`),
         b.name,
       );
+    assert.deepEqual(
+      enumOf(SETTINGS, 'FRAUDLENS_ENTITY_STATE'),
+      ENTITY_STATE_BACKENDS.map((b) => b.name),
+    );
+    assert.equal(SETTINGS.find((s) => s.key === 'FRAUDLENS_ENTITY_STATE')?.default, ENTITY_STATE_BACKENDS[0].name);
+    for (const b of ENTITY_STATE_BACKENDS)
+      assert.ok(
+        SETTINGS.find((s) => s.key === 'FRAUDLENS_ENTITY_STATE')?.reason.includes(`${b.name} (${b.description})`),
+        b.name,
+      );
   });
 
   it('resolve FRAUDLENS_DRIFT_BACKEND=auto to the shared window of the same name as the log, else memory', () => {
@@ -62,12 +76,21 @@ describe('storage backend registries', () => {
       assert.equal(window.backend, b.name);
       await window.close();
     }
+    const plan = compilePlan(
+      validateDefinitions({ version: 1, event: { time: { field: 't', format: 'unix_seconds' }, id: 'id' }, fields: {} }),
+    );
+    for (const b of ENTITY_STATE_BACKENDS) {
+      const store = createEntityStateStore(plan, { backend: b.name, redisUrl: url });
+      assert.equal(store.backend, b.name);
+      await store.close();
+    }
   });
 
   it('have one conformance run per entry: test/storage/<wing>/<backend>.test.ts calls the wing suite', () => {
     const wings = [
       { dir: 'prediction-log', suite: 'runPredictionLogConformance', backends: PREDICTION_LOG_BACKENDS },
       { dir: 'drift-window', suite: 'runDriftWindowConformance', backends: DRIFT_WINDOW_BACKENDS },
+      { dir: 'entity-state', suite: 'runStateStoreConformance', backends: ENTITY_STATE_BACKENDS },
     ];
     for (const { dir, suite, backends } of wings) {
       for (const b of backends) {
@@ -80,7 +103,7 @@ describe('storage backend registries', () => {
 
   it('are what docs/storage.md lists and what docs/api.md says each setting accepts', () => {
     const storage = readFileSync(join(REPO_ROOT, 'docs', 'storage.md'), 'utf8');
-    const rows = [...storage.matchAll(/^\| (prediction log|drift window) \| `([a-z]+)` \| (.+) \|$/gm)].map((m) => [
+    const rows = [...storage.matchAll(/^\| (prediction log|drift window|entity state) \| `([a-z]+)` \| (.+) \|$/gm)].map((m) => [
       m[1],
       m[2],
       m[3],
@@ -88,11 +111,13 @@ describe('storage backend registries', () => {
     assert.deepEqual(rows, [
       ...PREDICTION_LOG_BACKENDS.map((b) => ['prediction log', b.name, b.description]),
       ...DRIFT_WINDOW_BACKENDS.map((b) => ['drift window', b.name, b.description]),
+      ...ENTITY_STATE_BACKENDS.map((b) => ['entity state', b.name, b.description]),
     ]);
     const api = readFileSync(join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
     for (const spec of [
       SETTINGS.find((s) => s.key === 'LOGGING_HANDLER'),
       DRIFT_SETTINGS.find((s) => s.key === 'FRAUDLENS_DRIFT_BACKEND'),
+      SETTINGS.find((s) => s.key === 'FRAUDLENS_ENTITY_STATE'),
     ]) {
       assert.ok(spec !== undefined);
       const rows = api.split('\n').filter((line) => line.startsWith(`| \`${spec.key}\` |`));
@@ -110,6 +135,10 @@ describe('storage backend registries', () => {
     );
     assert.deepEqual(
       DRIFT_WINDOW_BACKENDS.filter((b) => b.service === 'redis').map((b) => b.name),
+      ['redis'],
+    );
+    assert.deepEqual(
+      ENTITY_STATE_BACKENDS.filter((b) => b.service === 'redis').map((b) => b.name),
       ['redis'],
     );
   });

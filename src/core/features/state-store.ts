@@ -2,14 +2,18 @@
  * Where entity state lives between events. One interface for every backend: the in-process store
  * here (the embedded default and the offline replay) and a shared one (Redis) that keeps the same
  * EntityState JSON per entity key. Each backend runs the same conformance suite
- * (test/features/state-store-conformance.ts).
+ * (test/storage/entity-state/conformance.ts; the storage wing src/storage/entity-state/ holds the backends).
  */
 
 import { EntityState, type EntityStateJson } from './entity-state.js';
 import type { EventRecord, FeaturePlan } from './plan.js';
 
-/** What happened to an event offered to a store. */
-export type AddOutcome = 'added' | 'duplicate';
+/**
+ * What happened to an event offered to a store: added; a duplicate (read, not added again); or
+ * unapplied: a remote store could not reach its backend, so the aggregations were read from the
+ * last state this process knew (or an empty one) and the event was not added (the store counts it).
+ */
+export type AddOutcome = 'added' | 'duplicate' | 'unapplied';
 
 export interface EntityStateStore {
   /**

@@ -1,5 +1,5 @@
 /**
- * The Redis wire format of both wings, encoded and decoded here only, so that what a writer
+ * The Redis wire format of every wing, encoded and decoded here only, so that what a writer
  * stores and what a reader (this process, another replica, a dashboard reading the list) expects
  * cannot drift apart.
  *
@@ -10,6 +10,7 @@
  *   <ns>s:<bucketStart>  sorted set: the bucket's row sample, score = the row's random key,
  *                        member = base64 of [key float64][score float64][m values float32]
  *   <ns>recent           list: base64 of [score float64][m values float32], newest first
+ * Entity state: see the section at the end of this file.
  * Numbers are little-endian. Rows travel as float32 (what the predictor reads) so a stored row
  * decodes to the very values it was binned from; NaN (missing, or a masked PII value) survives.
  */
@@ -132,5 +133,101 @@ export function decodeRecentRow(raw: string, m: number, scores: Float64Array, va
   if (buf.length !== RECENT_HEADER + 4 * m) return false;
   scores[at] = buf.readDoubleLE(0);
   for (let k = 0; k < m; k++) values[at * m + k] = buf.readFloatLE(RECENT_HEADER + 4 * k);
+  return true;
+}
+
+// ----- entity state -----
+//
+// Keys (a namespace: prefix, then a fingerprint of the definitions, so changed definitions never
+// read states built by others):
+//   <ns>e:<entity>:<key>   list: [head, event, event, ...]; head = "S<base>|<EntityState JSON>"
+//                          (JSON empty while nothing was folded), each event one JSON array
+//                          [time, id, value..., distinct key...] of the fields that entity keeps
+//   <ns>id:<event id>      string, set NX with an expiry: the duplicate rule across replicas
+// <base> counts the events folded into the head's JSON; the state of the entity is the head's
+// state with the events after it replayed, in list order. A key pair's key joins its two keys
+// with KEY_SEPARATOR.
+
+/** The head of a new entity list: nothing folded yet. */
+export const EMPTY_ENTITY_HEAD = 'S0|';
+
+export function entityStateListKey(namespace: string, entity: string, key: string): string {
+  return `${namespace}e:${entity}:${key}`;
+}
+
+/** The SCAN pattern of every list of one entity (entity names hold no glob characters). */
+export function entityStateListPattern(namespace: string, entity: string): string {
+  return `${namespace}e:${entity}:*`;
+}
+
+export function eventIdKey(namespace: string, id: string): string {
+  return `${namespace}id:${id}`;
+}
+
+/** A list head: `base` events folded into `stateJson` (a JSON text, or '' for the empty state). */
+export function encodeEntityHead(base: number, stateJson: string): string {
+  return `S${base}|${stateJson}`;
+}
+
+/** A list head back: the events folded and the state's JSON text ('' = empty); undefined for another shape. */
+export function decodeEntityHead(raw: string): { base: number; stateJson: string } | undefined {
+  const bar = raw.indexOf('|');
+  if (raw.charCodeAt(0) !== 83 /* S */ || bar < 2) return undefined;
+  const base = Number(raw.slice(1, bar));
+  return Number.isSafeInteger(base) && base >= 0 ? { base, stateJson: raw.slice(bar + 1) } : undefined;
+}
+
+/** The fields of an event one entity keeps: number slots and string slots of the event record. */
+export interface EntityEventFields {
+  readonly valueSlots: Int32Array;
+  readonly distinctSlots: Int32Array;
+}
+
+/** Plain numbers survive JSON exactly (shortest round-trip form); a missing one (NaN) is null. */
+const jsonNumber = (x: number): string => (x === x ? String(x) : 'null');
+
+/**
+ * One event as an entity list item: its time, its id and the fields that entity keeps.
+ * @param event time, id, numbers and strings of the event record
+ */
+export function encodeEntityEvent(
+  fields: EntityEventFields,
+  event: { time: number; id: string; numbers: Float64Array; strings: readonly string[] },
+): string {
+  let text = `[${jsonNumber(event.time)},${JSON.stringify(event.id)}`;
+  for (let v = 0; v < fields.valueSlots.length; v++) text += `,${jsonNumber(event.numbers[fields.valueSlots[v]])}`;
+  for (let d = 0; d < fields.distinctSlots.length; d++) text += `,${JSON.stringify(event.strings[fields.distinctSlots[d]])}`;
+  return `${text}]`;
+}
+
+/**
+ * Decodes an entity list item into `into` (only the entity's slots, the time and the id are
+ * written); false (nothing usable) for an item of another shape.
+ */
+export function decodeEntityEvent(
+  fields: EntityEventFields,
+  raw: string,
+  into: { time: number; id: string; numbers: Float64Array; strings: string[] },
+): boolean {
+  let items: unknown;
+  try {
+    items = JSON.parse(raw);
+  } catch {
+    return false;
+  }
+  const nv = fields.valueSlots.length;
+  const nd = fields.distinctSlots.length;
+  if (!Array.isArray(items) || items.length !== 2 + nv + nd || typeof items[0] !== 'number' || typeof items[1] !== 'string')
+    return false;
+  into.time = items[0];
+  into.id = items[1];
+  for (let v = 0; v < nv; v++) {
+    const x: unknown = items[2 + v];
+    into.numbers[fields.valueSlots[v]] = typeof x === 'number' ? x : NaN;
+  }
+  for (let d = 0; d < nd; d++) {
+    const k: unknown = items[2 + nv + d];
+    into.strings[fields.distinctSlots[d]] = typeof k === 'string' ? k : '';
+  }
   return true;
 }

@@ -1,0 +1,568 @@
+/**
+ * Redis entity state: every replica reads and updates the same per-entity states.
+ *
+ * Layout (common/redis-codec.ts): one list per entity key holding a head (an EntityState JSON
+ * with the number of events folded into it) followed by the events added since, in the order
+ * Redis applied them; plus one key per event id for the duplicate rule.
+ *
+ * One round trip per transaction: a Lua script (EVALSHA) over the event's entity lists and its
+ * id key sets the id key (SET NX PX: a duplicate across replicas), returns each list as it stands,
+ * appends the event to each (unless a duplicate) and renews the lists' expiry, atomically. This
+ * process then rebuilds each state with core's own code (EntityState.fromJSON, then advance and
+ * add for every event after the head, exactly what the in-process store did when those events
+ * arrived), reads the aggregations at the event's time and adds the event: the aggregations are
+ * those of the in-process store for the order in which Redis applied the events, with no
+ * aggregation re-implemented in Lua. Because Redis serialises the scripts, concurrent replicas
+ * never lose an update and the counts stay exact.
+ *
+ * The process keeps the states it rebuilt (a bounded cache per entity name), each with the number
+ * of list events it has seen and the item of the last one; the script then returns only the items
+ * after that one when it is still in place (checked by exact comparison, so an expired or
+ * restarted list is never mistaken for it), and the state is brought up to date with them. The
+ * head's JSON crosses the wire only for an entity this process does not hold or whose known
+ * events were folded since.
+ *
+ * The lists stay short: when one holds COMPACT_AFTER events after its head, the process that just
+ * rebuilt the state folds them into a new head (a second script, sent without waiting, off the
+ * request path). The fold is a compare-and-set: it applies only if the head is still the one it
+ * started from and the last folded event is still at its place, so concurrent folds, an expired
+ * key or a restarted server never lose events; a fold that does not apply is simply retried by a
+ * later event. Every write renews the list's expiry (the largest finite window, or the dedupe
+ * horizon of a day, plus a margin), so an entity idle for longer is forgotten and memory stays
+ * bounded. Event ids expire after the dedupe horizon, counted from when Redis saw them.
+ *
+ * Redis unavailable (not connected, an error, or no answer within `commandTimeoutMs`): the event
+ * is read from the last state this process rebuilt for each entity (a bounded cache) or from an
+ * empty state, is not added, resolves 'unapplied' and is counted as dropped. An answer lost after
+ * Redis applied the script counts as dropped although Redis holds the event (at most once).
+ */
+
+import { createHash } from 'node:crypto';
+
+import { FraudlensError } from '../../core/errors.js';
+import {
+  EntityState,
+  KEY_SEPARATOR,
+  definitionsHash,
+  entityKey,
+  newEventRecord,
+  type AddOutcome,
+  type EntityGroupPlan,
+  type EntityStateJson,
+  type EventRecord,
+  type FeaturePlan,
+} from '../../core/features/index.js';
+import {
+  EMPTY_ENTITY_HEAD,
+  decodeEntityEvent,
+  decodeEntityHead,
+  encodeEntityEvent,
+  encodeEntityHead,
+  entityStateListKey,
+  entityStateListPattern,
+  eventIdKey,
+} from '../common/redis-codec.js';
+import { RedisConnection, resolveRedisConnectionOptions, type RedisConnectionOptions } from '../common/redis-connection.js';
+import { positiveIntegerOption } from '../common/options.js';
+import type { EntityStateBackendStore, EntityStateStats } from './contract.js';
+
+export interface RedisEntityStateOptions extends RedisConnectionOptions {
+  /** Prefix of every key (default 'fraudlens:state:'); a fingerprint of the definitions follows it. */
+  keyPrefix?: string | undefined;
+  /** Entities per entity name whose last rebuilt state is kept for the fallback (default 10,000). */
+  lastKnownSize?: number | undefined;
+  /** Events after a list's head that make the process fold them into a new head (default 16). */
+  compactAfter?: number | undefined;
+}
+
+export const DEFAULT_ENTITY_STATE_KEY_PREFIX = 'fraudlens:state:';
+/** Past the horizon, how much longer an idle entity's list is kept (seconds). */
+export const ENTITY_STATE_EXPIRY_MARGIN_SECONDS = 86_400;
+/** The request path waits this long for Redis by default before answering from the fallback. */
+export const DEFAULT_ENTITY_STATE_TIMEOUT_MS = 250;
+const DEFAULT_LAST_KNOWN_SIZE = 10_000;
+const DEFAULT_COMPACT_AFTER = 16;
+/** Entity states written per pipelined batch when importing. */
+const IMPORT_BATCH = 500;
+
+/**
+ * KEYS[1]: the event id key; KEYS[2..]: the event's entity lists.
+ * ARGV[1]: '1' when the event has an id; ARGV[2]: id expiry (ms); ARGV[3]: list expiry (ms);
+ * ARGV[4]: the head of a new list; then per list three values: the event as an item of it, and
+ * what this process already holds of it: the number of events its state has seen and the item of
+ * the last of them ('' and '': nothing).
+ * Returns {duplicate (0|1), reply 1, reply 2, ...}, each the list as it stood before the event:
+ * the whole list, or, when the known item is still at its place after the head, "D<base>"
+ * followed by the items after it (what this process has not seen).
+ */
+const READ_THEN_ADD_LUA = `
+local duplicate = 0
+if ARGV[1] == '1' and not redis.call('SET', KEYS[1], '1', 'PX', ARGV[2], 'NX') then duplicate = 1 end
+local out = {duplicate}
+for i = 2, #KEYS do
+  local a = 5 + 3 * (i - 2)
+  local items = nil
+  if ARGV[a + 1] ~= '' then
+    local head = redis.call('LINDEX', KEYS[i], 0)
+    local base = head and tonumber(string.match(head, '^S(%d+)|'))
+    if base then
+      local at = tonumber(ARGV[a + 1]) - base
+      if at >= 1 and redis.call('LINDEX', KEYS[i], at) == ARGV[a + 2] then
+        items = redis.call('LRANGE', KEYS[i], at + 1, -1)
+        table.insert(items, 1, 'D' .. base)
+      end
+    end
+  end
+  if not items then items = redis.call('LRANGE', KEYS[i], 0, -1) end
+  out[i] = items
+  if duplicate == 0 then
+    if redis.call('RPUSHX', KEYS[i], ARGV[a]) == 0 then redis.call('RPUSH', KEYS[i], ARGV[4], ARGV[a]) end
+    redis.call('PEXPIRE', KEYS[i], ARGV[3])
+  end
+end
+return out
+`;
+
+/**
+ * KEYS[1]: an entity list. ARGV[1]: the base its head must have; ARGV[2]: k, events folded;
+ * ARGV[3]: the item that must be at index k (the last folded event); ARGV[4]: the new head;
+ * ARGV[5]: list expiry (ms). Replaces the head and its k events by the new head; 1 when applied.
+ */
+const FOLD_LUA = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if not head or string.match(head, '^S(%d+)|') ~= ARGV[1] then return 0 end
+local k = tonumber(ARGV[2])
+if redis.call('LINDEX', KEYS[1], k) ~= ARGV[3] then return 0 end
+redis.call('LTRIM', KEYS[1], k + 1, -1)
+redis.call('LPUSH', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
+
+/** A Lua script with its SHA-1, run by EVALSHA (EVAL when the server does not know it yet). */
+class Script {
+  readonly sha: string;
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(connection: RedisConnection, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const client = connection.client;
+    try {
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (err) {
+      // A restarted server has an empty script cache.
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return client.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const READ_THEN_ADD = new Script(READ_THEN_ADD_LUA);
+const FOLD = new Script(FOLD_LUA);
+
+/** The list (head and events) rebuilt into a state, with the facts the fold needs. */
+interface Rebuilt {
+  state: EntityState;
+  base: number;
+  /** Events after the head. */
+  tail: number;
+}
+
+/**
+ * What this process holds of one entity: the state after `count` events of its list (the last
+ * being `lastItem`), the list's base when last seen. `busy` while a call asking only for what
+ * came after it is in flight: such a reply is applied to this very state, so only one at a time.
+ */
+interface Known {
+  state: EntityState;
+  count: number;
+  lastItem: string;
+  base: number;
+  busy: boolean;
+}
+
+/** A Map kept in use order, bounded: the oldest-used entry goes first. */
+class LastKnown {
+  private readonly map = new Map<string, Known>();
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): Known | undefined {
+    return this.map.get(key);
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  set(key: string, known: Known): void {
+    this.map.delete(key);
+    this.map.set(key, known);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+export class RedisEntityStateStore implements EntityStateBackendStore {
+  readonly backend: string = 'redis';
+  /** Prefix of this store's keys: <keyPrefix><fingerprint of the definitions>: */
+  readonly namespace: string;
+  private readonly plan: FeaturePlan;
+  private readonly connection: RedisConnection;
+  private readonly idTtlMs: string;
+  private readonly listTtlMs: string;
+  private readonly compactAfter: number;
+  private readonly lastKnown: LastKnown[];
+  /** Replayed events are decoded into this record (only each entity's own slots are read). */
+  private readonly scratch: EventRecord;
+  private closed = false;
+  /**
+   * Pending until the first connection attempt ends (ready, refused or timed out): events that
+   * arrive while a new store is still connecting wait for it rather than count as dropped.
+   */
+  private firstAttempt: Promise<void> | undefined;
+  private updates = 0;
+  private written = 0;
+  private duplicates = 0;
+  private pending = 0;
+  private dropped = 0;
+  private dropping = false;
+
+  /**
+   * @param plan the compiled definitions whose entities the store keeps
+   * @param options Redis connection, key prefix, timeouts
+   */
+  constructor(plan: FeaturePlan, options: RedisEntityStateOptions = {}) {
+    this.plan = plan;
+    const settings = resolveRedisConnectionOptions(
+      { ...options, commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_ENTITY_STATE_TIMEOUT_MS },
+      'Entity state',
+    );
+    const prefix = options.keyPrefix ?? DEFAULT_ENTITY_STATE_KEY_PREFIX;
+    if (typeof prefix !== 'string')
+      throw new FraudlensError('CONFIG_INVALID', 'The entity state key prefix must be a string.', { field: 'keyPrefix' });
+    this.namespace = `${prefix}${definitionsHash(plan.definitions).slice(0, 16)}:`;
+    const lastKnownSize = positiveIntegerOption('lastKnownSize', options.lastKnownSize, DEFAULT_LAST_KNOWN_SIZE, 'Entity state');
+    this.compactAfter = positiveIntegerOption('compactAfter', options.compactAfter, DEFAULT_COMPACT_AFTER, 'Entity state');
+    this.lastKnown = plan.groups.map(() => new LastKnown(lastKnownSize));
+    // The dedupe horizon is the largest finite window, and at least a day (plan.dedupeHorizon).
+    this.idTtlMs = String(plan.dedupeHorizon * 1000);
+    this.listTtlMs = String((plan.dedupeHorizon + ENTITY_STATE_EXPIRY_MARGIN_SECONDS) * 1000);
+    this.scratch = newEventRecord(plan);
+    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-entity-state' });
+    const client = this.connection.client;
+    this.firstAttempt = new Promise<void>((resolve) => {
+      const done = (): void => {
+        client.off('ready', done).off('error', done).off('end', done);
+        this.firstAttempt = undefined;
+        resolve();
+      };
+      client.once('ready', done).once('error', done).once('end', done);
+    });
+  }
+
+  /** How long an idle entity's list lives, in ms (the horizon plus a margin). */
+  get listExpiryMs(): number {
+    return Number(this.listTtlMs);
+  }
+
+  readThenAdd(event: EventRecord, out: Float64Array): Promise<AddOutcome> {
+    if (this.firstAttempt !== undefined && !this.closed) return this.firstAttempt.then(() => this.readThenAdd(event, out));
+    this.updates++;
+    const groups = this.plan.groups;
+    const t = event.time;
+    // Everything the answer needs is taken from the event now: the caller may reuse its record.
+    const keys = [eventIdKey(this.namespace, event.id)];
+    const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs, EMPTY_ENTITY_HEAD];
+    const active: number[] = [];
+    const entityKeys: string[] = [];
+    const own: string[] = [];
+    const asked: (Known | undefined)[] = [];
+    const offline = this.closed || !this.connection.ready;
+    for (let g = 0; g < groups.length; g++) {
+      const key = entityKey(groups[g].keySlots, event.strings);
+      if (key === undefined) {
+        for (let i = 0; i < groups[g].aggOut.length; i++) out[groups[g].aggOut[i]] = NaN;
+        continue;
+      }
+      active.push(g);
+      entityKeys.push(key);
+      const item = encodeEntityEvent(groups[g], event);
+      own.push(item);
+      keys.push(entityStateListKey(this.namespace, groups[g].name, key));
+      // Ask only for what came after the state this process holds, unless a call doing so is in flight.
+      const known = offline ? undefined : this.lastKnown[g].get(key);
+      if (known !== undefined && !known.busy) {
+        known.busy = true;
+        asked.push(known);
+        args.push(item, String(known.count), known.lastItem);
+      } else {
+        asked.push(undefined);
+        args.push(item, '', '');
+      }
+    }
+    if (offline) return Promise.resolve(this.fallback(active, entityKeys, asked, t, out));
+    this.pending++;
+    return READ_THEN_ADD.run(this.connection, keys, args).then(
+      (reply) => {
+        this.pending--;
+        try {
+          return this.apply(reply, active, entityKeys, keys, own, asked, t, out);
+        } catch {
+          // A list of another shape (another writer's): the event was added, but not read here.
+          // A state may have been half brought up to date: forget them all.
+          for (let i = 0; i < active.length; i++) this.lastKnown[active[i]].delete(entityKeys[i]);
+          return this.fallback(active, entityKeys, asked, t, out);
+        }
+      },
+      () => {
+        this.pending--;
+        return this.fallback(active, entityKeys, asked, t, out);
+      },
+    );
+  }
+
+  /** Rebuilds (or brings up to date) each entity from the script's reply, reads it, adds the event and folds long lists. */
+  private apply(
+    reply: unknown,
+    active: readonly number[],
+    entityKeys: readonly string[],
+    keys: readonly string[],
+    own: readonly string[],
+    asked: readonly (Known | undefined)[],
+    t: number,
+    out: Float64Array,
+  ): AddOutcome {
+    const lists = reply as [number, ...string[][]];
+    const duplicate = lists[0] === 1;
+    // Every entity's state first: a reply that cannot be read leaves the cached states untouched.
+    const known: Known[] = [];
+    for (let i = 0; i < active.length; i++) {
+      const group = this.plan.groups[active[i]];
+      const items = lists[i + 1] as string[];
+      const previous = asked[i];
+      if (items.length > 0 && items[0].charCodeAt(0) === 68 /* D */) {
+        // Only the events after the state this process asked from.
+        if (previous === undefined) throw new Error('a partial reply to a whole-list request');
+        const base = Number(items[0].slice(1));
+        const k: Known = { state: previous.state, count: previous.count, lastItem: previous.lastItem, base, busy: false };
+        for (let j = 1; j < items.length; j++) this.replay(group, k.state, items[j]);
+        k.count += items.length - 1;
+        if (items.length > 1) k.lastItem = items[items.length - 1];
+        known.push(k);
+      } else {
+        if (previous !== undefined) previous.busy = false;
+        const rebuilt = this.rebuild(group, items);
+        known.push({
+          state: rebuilt.state,
+          count: rebuilt.base + rebuilt.tail,
+          lastItem: rebuilt.tail > 0 ? items[items.length - 1] : '',
+          base: rebuilt.base,
+          busy: false,
+        });
+      }
+    }
+    for (let i = 0; i < active.length; i++) {
+      const group = this.plan.groups[active[i]];
+      const k = known[i];
+      k.state.advance(t);
+      k.state.read(t, out);
+      if (!duplicate) {
+        if (!decodeEntityEvent(group, own[i], this.scratch)) throw new Error('unreadable own event');
+        k.state.add(this.scratch);
+        // The event now sits after the last one this process knew, so k.count - k.base after the head.
+        k.count++;
+        k.lastItem = own[i];
+        const after = k.count - k.base;
+        if (after >= this.compactAfter) {
+          this.fold(keys[i + 1], k.base, after, own[i], k.state);
+          // If the fold applies, the next call finds the known item folded and asks for the whole list.
+        }
+      }
+      if (asked[i] !== undefined) asked[i]!.busy = false;
+      // The delta path kept the same state object: store the entry anew (fields updated).
+      this.lastKnown[active[i]].set(entityKeys[i], k);
+    }
+    if (duplicate) {
+      this.duplicates++;
+      return 'duplicate';
+    }
+    this.written++;
+    this.dropping = false;
+    return 'added';
+  }
+
+  /** Replays one list item into a state: what the in-process store did when it arrived, minus the read. */
+  private replay(group: EntityGroupPlan, state: EntityState, item: string): void {
+    if (!decodeEntityEvent(group, item, this.scratch)) throw new Error('not an entity event');
+    state.advance(this.scratch.time);
+    state.add(this.scratch);
+  }
+
+  /** The state a list holds: its head's state with every event after it replayed. */
+  private rebuild(group: EntityGroupPlan, items: readonly string[]): Rebuilt {
+    if (items.length === 0) return { state: new EntityState(group), base: 0, tail: 0 };
+    const head = decodeEntityHead(items[0]);
+    if (head === undefined) throw new Error('not an entity list');
+    const state =
+      head.stateJson === '' ? new EntityState(group) : EntityState.fromJSON(group, JSON.parse(head.stateJson) as EntityStateJson);
+    for (let j = 1; j < items.length; j++) this.replay(group, state, items[j]);
+    return { state, base: head.base, tail: items.length - 1 };
+  }
+
+  /** Folds a list's first `k` events into a new head, if nobody changed its start meanwhile. Not awaited. */
+  private fold(listKey: string, base: number, k: number, lastItem: string, state: EntityState): void {
+    const head = encodeEntityHead(base + k, JSON.stringify(state.toJSON()));
+    // A fold that fails or does not apply leaves the list longer; a later event folds it.
+    void FOLD.run(this.connection, [listKey], [String(base), String(k), lastItem, head, this.listTtlMs]).catch(() => undefined);
+  }
+
+  /** Reads the entities from what this process last knew (or empty states); the event is not added. */
+  private fallback(
+    active: readonly number[],
+    entityKeys: readonly string[],
+    asked: readonly (Known | undefined)[],
+    t: number,
+    out: Float64Array,
+  ): AddOutcome {
+    for (let i = 0; i < active.length; i++) {
+      const group = this.plan.groups[active[i]];
+      if (asked[i] !== undefined) asked[i]!.busy = false;
+      const state = this.lastKnown[active[i]].get(entityKeys[i])?.state ?? new EntityState(group);
+      state.advance(t);
+      state.read(t, out);
+    }
+    this.dropped++;
+    this.dropping = true;
+    return 'unapplied';
+  }
+
+  /**
+   * The event's aggregations without adding it or remembering its id (what /explain needs): each
+   * entity's list is read whole in one pipelined round trip and rebuilt apart from the cached
+   * states, so nothing this process holds moves. Without Redis, copies of the last-known states
+   * are read (or empty ones); nothing is counted, since nothing was to be written.
+   */
+  async read(event: EventRecord, out: Float64Array): Promise<void> {
+    if (this.firstAttempt !== undefined && !this.closed) await this.firstAttempt;
+    const groups = this.plan.groups;
+    const t = event.time;
+    const active: number[] = [];
+    const entityKeys: string[] = [];
+    for (let g = 0; g < groups.length; g++) {
+      const key = entityKey(groups[g].keySlots, event.strings);
+      if (key === undefined) {
+        for (let i = 0; i < groups[g].aggOut.length; i++) out[groups[g].aggOut[i]] = NaN;
+        continue;
+      }
+      active.push(g);
+      entityKeys.push(key);
+    }
+    if (active.length === 0) return;
+    let lists: string[][] | undefined;
+    if (!this.closed && this.connection.ready) {
+      try {
+        const pipe = this.connection.client.pipeline();
+        for (let i = 0; i < active.length; i++)
+          pipe.lrange(entityStateListKey(this.namespace, groups[active[i]].name, entityKeys[i]), 0, -1);
+        const replies = await pipe.exec();
+        if (replies !== null && replies.every(([err]) => !err)) lists = replies.map(([, items]) => items as string[]);
+      } catch {
+        lists = undefined;
+      }
+    }
+    for (let i = 0; i < active.length; i++) {
+      const group = groups[active[i]];
+      let state: EntityState | undefined;
+      if (lists !== undefined) {
+        try {
+          state = this.rebuild(group, lists[i]).state;
+        } catch {
+          state = undefined;
+        }
+      }
+      if (state === undefined) {
+        const held = this.lastKnown[active[i]].get(entityKeys[i])?.state;
+        state = held === undefined ? new EntityState(group) : EntityState.fromJSON(group, held.toJSON());
+      }
+      state.advance(t);
+      state.read(t, out);
+    }
+  }
+
+  /** Entities held in Redis per entity name (a SCAN per entity: for tools and tests, not the request path). */
+  async entityCounts(): Promise<number[]> {
+    const counts: number[] = [];
+    for (const group of this.plan.groups) {
+      let n = 0;
+      let cursor = '0';
+      do {
+        const [next, found] = await this.connection.client.scan(
+          cursor,
+          'MATCH',
+          entityStateListPattern(this.namespace, group.name),
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        n += found.length;
+      } while (cursor !== '0');
+      counts.push(n);
+    }
+    return counts;
+  }
+
+  async exportEntity(entity: string, key: readonly string[]): Promise<EntityStateJson | undefined> {
+    const group = this.plan.groups.find((p) => p.name === entity);
+    if (group === undefined || key.length !== group.keySlots.length) return undefined;
+    const items = await this.connection.client.lrange(entityStateListKey(this.namespace, entity, key.join(KEY_SEPARATOR)), 0, -1);
+    return items.length === 0 ? undefined : this.rebuild(group, items).state.toJSON();
+  }
+
+  /**
+   * Writes whole entity states (a warm start from history), replacing what Redis holds for those
+   * entities: pipelined, IMPORT_BATCH states per round trip. Returns the number written.
+   * @param states entity name, key (one or two parts) and the state's JSON
+   */
+  async importStates(states: Iterable<{ entity: string; key: readonly string[]; state: EntityStateJson }>): Promise<number> {
+    const client = this.connection.client;
+    let written = 0;
+    let pipe = client.pipeline();
+    let queued = 0;
+    const send = async (): Promise<void> => {
+      const replies = await pipe.exec();
+      if (replies === null) throw new Error('Redis discarded the pipeline');
+      for (const [err] of replies) if (err) throw err;
+      written += queued;
+      pipe = client.pipeline();
+      queued = 0;
+    };
+    for (const { entity, key, state } of states) {
+      const listKey = entityStateListKey(this.namespace, entity, key.join(KEY_SEPARATOR));
+      pipe.del(listKey);
+      pipe.rpush(listKey, encodeEntityHead(0, JSON.stringify(state)));
+      pipe.pexpire(listKey, this.listTtlMs);
+      if (++queued >= IMPORT_BATCH) await send();
+    }
+    if (queued > 0) await send();
+    return written;
+  }
+
+  stats(): EntityStateStats {
+    return {
+      updates: this.updates,
+      written: this.written,
+      duplicates: this.duplicates,
+      pending: this.pending,
+      dropped: this.dropped,
+      connected: !this.closed && this.connection.ready,
+      dropping: this.dropping,
+    };
+  }
+
+  /** Stops using Redis: later events are read from the fallback and counted as dropped. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.connection.close();
+  }
+}
