@@ -1,0 +1,158 @@
+/**
+ * The offline replay: reads raw events from a CSV file, computes every derived feature as it stood
+ * just before each event (core/features), and writes one output row per input row through an
+ * atomic writer. Used by `fraudlens features` and by `train --features`.
+ *
+ * Order: the input must be sorted by event time (equal times in any order: they never see each
+ * other); a row earlier than the one before it is INPUT_NOT_SORTED, unless `sort` is set, which
+ * reads the whole file into memory and sorts it stably by time (memory then grows with the file).
+ */
+import { FraudlensError } from '../core/errors.js';
+import { compilePlan, newEventRecord } from '../core/features/plan.js';
+import { FeatureEngine, newFeatureRow } from '../core/features/engine.js';
+import { MemoryStateStore } from '../core/features/state-store.js';
+import { CellEventReader } from '../core/features/event-reader.js';
+import { openCsvRows } from '../io/csv-source.js';
+import { openAtomicWriter } from '../io/atomic-stream.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+/** Output rows are written in blocks of this many (one write call each). */
+const WRITE_BLOCK_ROWS = 4096;
+/** A CSV cell, quoted when it holds the delimiter, a quote or a line break. */
+function csvCell(text) {
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+/**
+ * Writes the feature file and returns a summary.
+ * @example await writeFeatureFile(defs, { data: 'raw.csv.gz', out: 'features.csv', keep: ['is_fraud'] });
+ */
+export async function writeFeatureFile(defs, options) {
+    const started = process.hrtime.bigint();
+    const plan = compilePlan(defs);
+    const store = new MemoryStateStore(plan);
+    const engine = new FeatureEngine(plan, store);
+    const csv = await openCsvRows(options.data, options.csv);
+    const keep = options.keep ?? [];
+    let reader;
+    try {
+        reader = new CellEventReader(plan, csv.names, engine.clock, options.data);
+        const missing = keep.filter((c) => !csv.names.includes(c));
+        if (missing.length > 0)
+            throw new FraudlensError('INPUT_MISSING_COLUMN', `--keep names column${missing.length > 1 ? 's' : ''} the data lacks: ${missing.join(', ')}`, { file: options.data, column: missing[0] });
+        const clash = keep.find((c) => plan.names.includes(c) || c === defs.event.id || c === defs.event.time.field);
+        if (clash !== undefined)
+            throw new FraudlensError('INPUT_INVALID', `--keep column "${clash}" is already an output column (the event id, the event time or a derived feature)`, { field: '--keep' });
+    }
+    catch (e) {
+        csv.close();
+        throw e;
+    }
+    const columns = [defs.event.id, defs.event.time.field, ...keep, ...plan.names];
+    const keepIndex = Int32Array.from(keep.map((c) => csv.names.indexOf(c)));
+    const idIndex = csv.names.indexOf(defs.event.id);
+    const timeIndex = csv.names.indexOf(defs.event.time.field);
+    const event = newEventRecord(plan);
+    const features = newFeatureRow(plan);
+    const nFeatures = plan.names.length;
+    const isText = plan.isText;
+    const writer = await openAtomicWriter(options.out);
+    let rows = 0;
+    let duplicates = 0;
+    let block = [];
+    // Synchronous per row (the in-process store never returns a promise); the loops below await
+    // only to write a block or to read the next row.
+    const emit = (cells, row) => {
+        reader.read(cells, row, event);
+        if (engine.compute(event, features) === 'duplicate')
+            duplicates++;
+        let line = `${csvCell(cells[idIndex])},${csvCell(cells[timeIndex])}`;
+        for (let k = 0; k < keepIndex.length; k++)
+            line += `,${csvCell(cells[keepIndex[k]])}`;
+        for (let f = 0; f < nFeatures; f++) {
+            if (isText[f])
+                line += `,${csvCell(features.texts[f])}`;
+            else {
+                const v = features.numbers[f];
+                line += v === v ? `,${v}` : ',';
+            }
+        }
+        block.push(line);
+        rows++;
+    };
+    const flush = async () => {
+        await writer.write(block.join('\n') + '\n');
+        block = [];
+    };
+    try {
+        await writer.write(columns.map(csvCell).join(',') + '\n');
+        if (options.sort === true) {
+            // Whole file in memory: rows with their times, sorted stably (ties keep file order).
+            const all = [];
+            const times = [];
+            let row = 0;
+            for await (const cells of csv.rows()) {
+                row++;
+                times.push(reader.time(cells, row));
+                all.push(cells);
+            }
+            const order = Array.from(all.keys()).sort((a, b) => times[a] - times[b] || a - b);
+            for (const i of order) {
+                emit(all[i], i + 1);
+                if (block.length >= WRITE_BLOCK_ROWS)
+                    await flush();
+            }
+        }
+        else {
+            let row = 0;
+            let previous = -Infinity;
+            for await (const cells of csv.rows()) {
+                row++;
+                const t = reader.time(cells, row);
+                if (t < previous) {
+                    throw new FraudlensError('INPUT_NOT_SORTED', `data row ${row} has event time ${cells[timeIndex]}, earlier than the row before it: the file is not sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`, { file: options.data, row, column: defs.event.time.field });
+                }
+                previous = t;
+                emit(cells, row);
+                if (block.length >= WRITE_BLOCK_ROWS)
+                    await flush();
+            }
+        }
+        if (rows === 0)
+            throw new FraudlensError('INPUT_EMPTY', 'the file has a header but no data rows', { file: options.data });
+        if (block.length > 0)
+            await flush();
+        await writer.commit();
+    }
+    catch (e) {
+        csv.close();
+        await writer.abort();
+        throw e;
+    }
+    const counts = store.entityCounts();
+    return {
+        rows,
+        duplicates,
+        entities: Object.fromEntries(plan.groups.map((g, i) => [g.name, counts[i]])),
+        columns,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+}
+/**
+ * Derives the features of a raw file into a temporary CSV (for train, evaluate and predict on raw
+ * events: the rest of those commands then reads it like any feature file).
+ */
+export async function deriveToTemporaryFile(defs, options) {
+    const dir = await mkdtemp(join(tmpdir(), 'fraudlens-features-'));
+    const remove = () => rm(dir, { recursive: true, force: true });
+    try {
+        const path = join(dir, 'features.csv');
+        const summary = await writeFeatureFile(defs, { ...options, out: path });
+        return { path, summary, remove };
+    }
+    catch (e) {
+        await remove();
+        throw e;
+    }
+}
+//# sourceMappingURL=feature-file.js.map

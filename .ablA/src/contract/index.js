@@ -1,0 +1,14 @@
+/**
+ * The HTTP contract of fraudlens: every request and response shape of the API, declared once as
+ * JSON Schema (TypeBox) with its TypeScript type derived from it (`Static<>`). The server hands
+ * these schemas to Fastify (validation, serialisation, the OpenAPI document at /docs); the
+ * dashboard imports the types. A leaf: it imports only the schema library and runs in a browser.
+ */
+export { ErrorResponse } from './errors.js';
+export { DECISIONS, HEALTH_STATUSES, RISK_LEVELS } from './enums.js';
+export { ComponentHealth, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse } from './health.js';
+export { CalibrationBin, ConfusionMatrix, FeatureSpec, FeatureStats, GainImportance, ModelCurves, ModelReport, PrCurve, ReloadResponse, RocCurve, TrainingInfo, TrainingMetrics, } from './model.js';
+export { Decision, Explained, ExplainResponse, Explanation, FeatureValue, LogsResponse, Prediction, PredictionRecord, PredictResponse, RiskLevel, Thresholds, TopContribution, explainQuerySchema, logsQuerySchema, MAX_TOP, predictQuerySchema, } from './prediction.js';
+export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery } from './drift.js';
+export { V2InferRequest, V2InferResponse, V2InputTensor, V2Live, V2ModelMetadata, V2ModelParams, V2ModelReady, V2OutputTensor, V2Ready, V2ServerMetadata, } from './v2.js';
+//# sourceMappingURL=index.js.map

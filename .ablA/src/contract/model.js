@@ -1,0 +1,111 @@
+/**
+ * GET /model and POST /admin/reload. The model description is open: its training metadata holds
+ * whatever the producer stored (fraudlens train, an XGBoost import), so only the fields clients
+ * read are declared and the rest passes through.
+ */
+import { Type } from 'typebox';
+import { Thresholds } from './prediction.js';
+import { MapOf, StringEnum } from './schema.js';
+const open = { additionalProperties: true };
+export const FeatureStats = Type.Object({
+    count: Type.Optional(Type.Number()),
+    missingRate: Type.Optional(Type.Number()),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
+    mean: Type.Optional(Type.Number()),
+    std: Type.Optional(Type.Number()),
+    /** Share of each category in training, in `categories` order. */
+    frequencies: Type.Optional(Type.Array(Type.Number())),
+}, open);
+export const FeatureSpec = Type.Object({
+    name: Type.String(),
+    type: StringEnum(['numeric', 'categorical']),
+    encoding: Type.Optional(StringEnum(['names', 'codes'])),
+    /** Category names (encoding 'names'); empty for XGBoost category codes. */
+    categories: Type.Optional(Type.Array(Type.String())),
+    description: Type.Optional(Type.String()),
+    stats: Type.Optional(FeatureStats),
+}, { additionalProperties: false });
+const numbers = Type.Array(Type.Number());
+export const RocCurve = Type.Object({ fpr: numbers, tpr: numbers, thresholds: Type.Optional(numbers) }, open);
+export const PrCurve = Type.Object({ precision: numbers, recall: numbers, thresholds: Type.Optional(numbers) }, open);
+export const ConfusionMatrix = Type.Object({ threshold: Type.Number(), tp: Type.Number(), fp: Type.Number(), tn: Type.Number(), fn: Type.Number() }, open);
+/** Validation curves and the confusion matrix at each decision threshold, when training kept them. */
+export const ModelCurves = Type.Object({
+    roc: Type.Optional(RocCurve),
+    pr: Type.Optional(PrCurve),
+    confusion: Type.Optional(Type.Object({ review: Type.Optional(ConfusionMatrix), decline: Type.Optional(ConfusionMatrix) }, open)),
+}, open);
+export const CalibrationBin = Type.Object({ lower: Type.Number(), upper: Type.Number(), count: Type.Number(), meanPredicted: Type.Number(), observedRate: Type.Number() }, open);
+/** Total split gain per feature, as training measured it. */
+export const GainImportance = Type.Object({ feature: Type.String(), gain: Type.Number(), splits: Type.Optional(Type.Number()) }, open);
+/** Validation metrics; curves appear here when a producer other than fraudlens train stored them. */
+export const TrainingMetrics = Type.Object({
+    roc_auc: Type.Optional(Type.Number()),
+    pr_auc: Type.Optional(Type.Number()),
+    logloss: Type.Optional(Type.Number()),
+    brier: Type.Optional(Type.Number()),
+    rows: Type.Optional(Type.Number()),
+    positives: Type.Optional(Type.Number()),
+    curves: Type.Optional(ModelCurves),
+    roc: Type.Optional(RocCurve),
+    pr: Type.Optional(PrCurve),
+    confusion: Type.Optional(ModelCurves.properties.confusion),
+}, open);
+/**
+ * What training stored with the model. `fraudlens train` fills `extra` with the fields declared
+ * here; other producers (an XGBoost import) may store others, which pass through.
+ */
+export const TrainingInfo = Type.Object({
+    source: Type.String({ description: 'Where the model came from: "fraudlens train" or "xgboost import".' }),
+    createdAt: Type.Optional(Type.String()),
+    data: Type.Optional(Type.Object({
+        path: Type.Optional(Type.String()),
+        rows: Type.Optional(Type.Number()),
+        positives: Type.Optional(Type.Number()),
+        label: Type.Optional(Type.String()),
+    }, open)),
+    parameters: Type.Optional(MapOf(Type.Unknown(), { description: 'The training options, by name.' })),
+    metrics: Type.Optional(TrainingMetrics),
+    extra: Type.Optional(Type.Object({
+        roundsRun: Type.Optional(Type.Number()),
+        trees: Type.Optional(Type.Number()),
+        stoppedEarly: Type.Optional(Type.Boolean()),
+        importance: Type.Optional(Type.Array(GainImportance)),
+        calibration: Type.Optional(Type.Array(CalibrationBin)),
+        curves: Type.Optional(ModelCurves),
+    }, open)),
+}, open);
+export const ModelReport = Type.Object({
+    version: Type.String(),
+    objective: Type.String(),
+    source: Type.String(),
+    created_at: Type.Optional(Type.String()),
+    trees: Type.Integer(),
+    max_depth: Type.Integer(),
+    nodes: Type.Integer(),
+    leaves: Type.Integer(),
+    base_margin: Type.Number(),
+    thresholds: Thresholds,
+    features: Type.Array(FeatureSpec),
+    metrics: Type.Optional(TrainingMetrics),
+    training: TrainingInfo,
+    explain: Type.Object({ available: Type.Boolean(), reason: Type.Optional(Type.String()) }, {
+        additionalProperties: false,
+        description: 'A model whose trees TreeSHAP cannot use still scores; explanations then answer 422 MODEL_UNSUPPORTED.',
+    }),
+    request_schema: Type.Object({}, { ...open, description: 'The JSON schema of one transaction for the live model.' }),
+    derived_features: Type.Optional(Type.Object({
+        hash: Type.String({ description: 'sha256 of the normalised feature definitions the model carries.' }),
+        features: Type.Array(Type.Object({ name: Type.String(), how: Type.String() }, { additionalProperties: false })),
+    }, { additionalProperties: false, description: 'Present when the model computes its features from raw transactions.' })),
+    file: Type.Object({ path: Type.String(), sha256: Type.String(), loaded_at: Type.String() }, { additionalProperties: false }),
+}, open);
+export const ReloadResponse = Type.Object({
+    reloaded: Type.Boolean(),
+    previous_version: Type.String(),
+    model_version: Type.String(),
+    sha256: Type.String(),
+    features_changed: Type.Boolean(),
+}, { additionalProperties: false });
+//# sourceMappingURL=model.js.map

@@ -1,0 +1,197 @@
+/**
+ * `buildApp(config, deps)`: the whole HTTP API as a Fastify instance, without listening, so tests
+ * drive it in-process with `app.inject` and `start.ts` puts it on a socket.
+ *
+ * Order matters and is fixed here: error handling and its route table first, then the hooks and
+ * plugins that apply to every route (security headers, CORS, rate limit, OpenAPI), then the routes, then the
+ * caller's plugins (drift monitoring and the like), which see the same error handler, API-key
+ * hooks, metrics and `onScored` observers through `app.fraudlens`.
+ *
+ * The app owns the prediction log: closing the app (SIGTERM, or tests) waits for in-flight
+ * requests, then flushes and closes the log.
+ */
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController } from 'fastify';
+import { FraudlensError } from '../core/errors.js';
+import { createPredictionLog } from '../storage/index.js';
+import { VERSION } from '../version.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { ServerMetrics } from './metrics.js';
+import { ModelHolder } from './model-state.js';
+import { sharedRateLimit } from './rate-limit.js';
+import { registerHealth } from './routes/health.js';
+import { registerLogs } from './routes/logs.js';
+import { registerMetrics } from './routes/metrics.js';
+import { dashboardDir, registerDashboard } from './routes/dashboard.js';
+import { ExplainAdmission } from './explain-admission.js';
+import { registerExplain } from './routes/explain.js';
+import { registerModel } from './routes/model.js';
+import { registerPredict } from './routes/predict.js';
+import { registerV2 } from './routes/v2.js';
+import { errorResponseSchema } from './schemas.js';
+import { Scorer } from './scoring.js';
+import { SECURITY_HEADERS } from './security.js';
+import { validatorCompiler } from './validation.js';
+/** Longest interval between Node's checks of the headers and request timeouts. */
+const CONNECTIONS_CHECK_MAX_MS = 1_000;
+/** Routes that keep answering while the server drains on shutdown. */
+const ALWAYS_OPEN = /^\/(health|v2\/health|metrics)(\/|$|\?)/;
+export function predictionLogFromConfig(config) {
+    return createPredictionLog({
+        handler: config.loggingHandler,
+        maxSize: config.logsMaxSize,
+        maskFields: config.piiFields,
+        bufferSize: config.logBufferSize,
+        textFormat: config.logFormat === 'text',
+        redisUrl: config.redisUrl,
+        redisKey: config.redisLogsKey,
+    });
+}
+/**
+ * Builds the API.
+ * @param config a validated configuration (loadConfig)
+ * @param deps the initial model and optional collaborators
+ * @example
+ *   const app = await buildApp(configFromValues({ LOG_LEVEL: 'silent' }), { model: await readModelFile(path) });
+ *   const res = await app.inject({ method: 'POST', url: '/predict', payload: { amount: 12 } });
+ */
+export async function buildApp(config, deps) {
+    const features = new Set(deps.model.model.features.map((f) => f.name));
+    const strayPii = config.piiFields.find((f) => !features.has(f));
+    if (strayPii !== undefined) {
+        throw new FraudlensError('CONFIG_INVALID', `FRAUDLENS_PII_FIELDS names "${strayPii}", which is not a feature of the model; masking it would protect nothing`, { field: 'FRAUDLENS_PII_FIELDS' });
+    }
+    const models = new ModelHolder(deps.model, {
+        batchLimit: config.batchLimit,
+        requireAllFeatures: config.requireAllFeatures,
+        unknownCategories: config.unknownCategories,
+        featureNames: config.featureNames,
+        ...(deps.readModel ? { read: deps.readModel } : {}),
+    });
+    const predictionLog = deps.predictionLog ?? predictionLogFromConfig(config);
+    const metrics = new ServerMetrics({ env: config.env, predictionLog, processMetrics: deps.processMetrics });
+    metrics.setModel(models.current);
+    models.onChange((m) => metrics.setModel(m));
+    // Until the app owns the log (its onClose hook), a failure here must release it: an open Redis
+    // client would keep the process alive after a failed start.
+    try {
+        const app = Fastify({
+            logger: deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr }),
+            bodyLimit: config.bodyLimit,
+            // A number of hops (0: none), never `true`: trusting every hop would take the client
+            // address from the leftmost X-Forwarded-For entry, which the client writes itself. Hop 0
+            // is the socket peer, hop 1 the entry it appended, and so on (proxy-addr's order).
+            trustProxy: config.trustProxyHops > 0 ? (_address, hop) => hop < config.trustProxyHops : false,
+            logController: new LogController({ disableRequestLogging: !config.accessLog }),
+            // Draining is answered by our own hook, in the catalogue's format.
+            return503OnClosing: false,
+            frameworkErrors: frameworkErrorHandler(config.bodyLimit),
+            clientErrorHandler: clientErrorHandler({ headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs }),
+            // Fastify turns Node's request timeout off by default: an unfinished body would hold its
+            // socket forever. Node checks both timeouts every connectionsCheckingInterval (30 s by
+            // default), so it is tied to the headers timeout to enforce them within a quarter of it.
+            requestTimeout: config.requestTimeoutMs,
+            connectionTimeout: config.connectionTimeoutMs,
+            keepAliveTimeout: config.keepAliveTimeoutMs,
+            http: {
+                headersTimeout: config.headersTimeoutMs,
+                requestTimeout: config.requestTimeoutMs,
+                connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_MAX_MS, Math.floor(config.headersTimeoutMs / 4)),
+            },
+        });
+        app.setValidatorCompiler(validatorCompiler);
+        // JSON only: anything else is 415, not a string handed to the schema.
+        app.removeContentTypeParser('text/plain');
+        installErrorHandling(app, config.bodyLimit, config.piiFields);
+        const context = {
+            config,
+            models,
+            predictionLog,
+            metrics,
+            onScored: [],
+            healthComponents: [],
+            state: { draining: false, startedAt: Date.now() },
+        };
+        app.decorate('fraudlens', context);
+        // One hook for both (each hook is a step of Fastify's runner on every request): security
+        // headers first, so the draining refusal carries them too.
+        app.addHook('onRequest', (request, reply, done) => {
+            void reply.headers(SECURITY_HEADERS);
+            if (context.state.draining && !ALWAYS_OPEN.test(request.url)) {
+                void reply.header('connection', 'close');
+                done(new FraudlensError('NOT_READY', 'the server is shutting down; retry on another instance'));
+                return;
+            }
+            done();
+        });
+        app.addHook('onResponse', (request, reply, done) => {
+            metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+            done();
+        });
+        app.addHook('onClose', async () => {
+            await predictionLog.close();
+        });
+        if (config.corsOrigins.length > 0) {
+            await app.register(cors, {
+                origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
+                methods: ['GET', 'POST'],
+                allowedHeaders: ['Content-Type', 'Authorization', 'X-API-Key'],
+            });
+        }
+        if (config.rateLimitMax > 0) {
+            const shared = config.rateLimitStore === 'redis' ? sharedRateLimit(config.redisUrl, app.log) : undefined;
+            if (shared !== undefined) {
+                app.addHook('onClose', async () => {
+                    await shared.close();
+                });
+            }
+            await app.register(rateLimit, {
+                ...(shared !== undefined ? { store: shared.Store } : {}),
+                max: config.rateLimitMax,
+                timeWindow: config.rateLimitWindowMs,
+                errorResponseBuilder: (_request, c) => new FraudlensError('RATE_LIMITED', `more than ${c.max} requests in ${Math.round(config.rateLimitWindowMs / 1000)} s from this client; retry in ${c.after}`),
+            });
+        }
+        if (config.docs) {
+            await app.register(swagger, {
+                openapi: {
+                    openapi: '3.0.3',
+                    info: {
+                        title: 'fraudlens',
+                        version: VERSION,
+                        description: 'Fraud scoring with gradient-boosted trees and exact TreeSHAP explanations. Every error is `{error, code, message, statusCode[, field]}` with a stable `code` (docs/errors.md). Explanations are in margin (log-odds) units.',
+                    },
+                    components: {
+                        securitySchemes: {
+                            apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+                            bearer: { type: 'http', scheme: 'bearer' },
+                        },
+                        schemas: { Error: errorResponseSchema },
+                    },
+                },
+            });
+            await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+        }
+        const scorer = new Scorer(context, app.log);
+        const admission = new ExplainAdmission(config.explainMaxRows);
+        registerPredict(app, context, scorer, admission);
+        registerExplain(app, context, admission);
+        registerV2(app, context, scorer);
+        registerHealth(app, context);
+        registerModel(app, context);
+        registerLogs(app, context);
+        registerMetrics(app, context);
+        await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);
+        for (const plugin of deps.plugins ?? [])
+            await plugin(app, context);
+        return app;
+    }
+    catch (e) {
+        await predictionLog.close();
+        throw e;
+    }
+}
+//# sourceMappingURL=app.js.map

@@ -1,0 +1,584 @@
+/**
+ * Server configuration: one table of settings, read from flags, the environment and an optional
+ * `.env` file, checked once against a closed JSON schema (ajv), then frozen. The names the Python
+ * services used (API_PORT, MODEL_PATH, REDIS_HOST, …) keep working; fraudlens' own settings are
+ * prefixed FRAUDLENS_, and an unknown FRAUDLENS_ name is an error rather than a silent typo.
+ *
+ * Precedence, strongest first: command-line flag, process environment, `.env` file, default.
+ * Every failure is a FraudlensError CONFIG_INVALID naming the setting and where its value came from.
+ */
+import { PACKAGE_ROOT } from '../io/package-root.js';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseDotenv } from 'dotenv';
+import { FraudlensError } from '../core/errors.js';
+import { describeBackends, PREDICTION_LOG_BACKENDS } from '../storage/index.js';
+/** The bundled demo model, relative to the package (not to the working directory). */
+export const DEFAULT_MODEL_PATH = join(PACKAGE_ROOT, 'models', 'demo', 'model.json');
+const int = (minimum, maximum) => ({ type: 'integer', minimum, maximum });
+const names = { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 10_000 };
+/**
+ * Every built-in setting. docs/api.md shows this table; keep the reasons short and true.
+ */
+export const SETTINGS = [
+    {
+        key: 'API_HOST',
+        prop: 'host',
+        flag: '--host',
+        kind: 'string',
+        schema: { type: 'string', minLength: 1 },
+        default: '0.0.0.0',
+        reason: 'Interface to listen on. All interfaces by default because the service is called by other hosts and containers; set 127.0.0.1 for local use.',
+    },
+    {
+        key: 'API_PORT',
+        prop: 'port',
+        flag: '--port',
+        kind: 'integer',
+        schema: int(0, 65_535),
+        default: 8000,
+        reason: 'TCP port; 8000 is what the Python services used, so clients and probes keep working. 0 picks a free port.',
+    },
+    {
+        key: 'MODEL_PATH',
+        prop: 'modelPath',
+        flag: '--model',
+        kind: 'string',
+        schema: { type: 'string', minLength: 1 },
+        default: DEFAULT_MODEL_PATH,
+        reason: 'Model served (a fraudlens model or an XGBoost JSON model). Default: the bundled demo model. POST /admin/reload re-reads this path.',
+    },
+    {
+        key: 'FRAUDLENS_FEATURE_NAMES',
+        prop: 'featureNames',
+        flag: '--feature-names',
+        kind: 'list',
+        schema: names,
+        default: [],
+        reason: 'Names for an XGBoost model saved without feature names (comma-separated); empty uses the names in the file.',
+    },
+    {
+        key: 'FRAUDLENS_MODEL_NAME',
+        prop: 'modelName',
+        kind: 'string',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+        default: 'fraudlens',
+        reason: 'Model name in the Open Inference Protocol routes (/v2/models/{name}); stable across model versions so clients need not change URLs.',
+    },
+    {
+        key: 'ENV',
+        prop: 'env',
+        kind: 'string',
+        schema: { enum: ['development', 'test', 'staging', 'production'] },
+        default: 'development',
+        reason: 'Deployment name, reported by /health and /metrics; in production a missing API_KEY or a wildcard CORS origin is warned about at start.',
+    },
+    {
+        key: 'LOG_LEVEL',
+        prop: 'logLevel',
+        flag: '--log-level',
+        kind: 'string',
+        schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+        default: 'info',
+        reason: 'Server diagnostics level (JSON lines on stderr; stdout is left to prediction records). Case-insensitive, so the Python INFO works.',
+    },
+    {
+        key: 'FRAUDLENS_ACCESS_LOG',
+        prop: 'accessLog',
+        kind: 'boolean',
+        schema: { type: 'boolean' },
+        default: false,
+        reason: 'One diagnostic line per HTTP request. Off by default: the prediction log already records every prediction and two extra lines per request cost throughput.',
+    },
+    {
+        key: 'LOGGING_HANDLER',
+        prop: 'loggingHandler',
+        flag: '--logging-handler',
+        kind: 'string',
+        schema: { enum: PREDICTION_LOG_BACKENDS.map((b) => b.name) },
+        default: PREDICTION_LOG_BACKENDS[0].name,
+        reason: `Where prediction records go: ${describeBackends(PREDICTION_LOG_BACKENDS)}. Memory by default so the service starts with nothing else running.`,
+    },
+    {
+        key: 'LOG_FORMAT',
+        prop: 'logFormat',
+        kind: 'string',
+        schema: { enum: ['json', 'text'] },
+        default: 'json',
+        reason: 'stdout handler only: json (one record per line) or text (the Python service\'s "Prédiction effectuée" line, for existing log parsers).',
+    },
+    {
+        key: 'REDIS_URL',
+        prop: 'redisUrlSetting',
+        kind: 'string',
+        schema: { type: 'string', pattern: '^rediss?://' },
+        default: null,
+        reason: 'Redis for the redis handler, as a URL (may carry a password and /db). When unset, REDIS_HOST, REDIS_PORT and REDIS_DB are used, as in the Python services.',
+        secret: true,
+    },
+    {
+        key: 'REDIS_HOST',
+        prop: 'redisHost',
+        kind: 'string',
+        schema: { type: 'string', minLength: 1 },
+        default: 'localhost',
+        reason: 'Redis host when REDIS_URL is unset (Python default).',
+    },
+    {
+        key: 'REDIS_PORT',
+        prop: 'redisPort',
+        kind: 'integer',
+        schema: int(1, 65_535),
+        default: 6379,
+        reason: 'Redis port when REDIS_URL is unset (Python default).',
+    },
+    {
+        key: 'REDIS_DB',
+        prop: 'redisDb',
+        kind: 'integer',
+        schema: int(0, 1_000_000),
+        default: 0,
+        reason: 'Redis database number when REDIS_URL is unset (Python default).',
+    },
+    {
+        key: 'REDIS_LOGS_KEY',
+        prop: 'redisLogsKey',
+        kind: 'string',
+        schema: { type: 'string', minLength: 1 },
+        default: 'api_logs',
+        reason: "Redis list holding prediction records; the Python services' key, so dashboards reading it keep working.",
+    },
+    {
+        key: 'REDIS_LOGS_MAX_SIZE',
+        prop: 'logsMaxSize',
+        kind: 'integer',
+        schema: int(1, 10_000_000),
+        default: 5000,
+        reason: 'Records kept (Redis list bound, or memory ring size). 5000 as in the Python services.',
+    },
+    {
+        key: 'FRAUDLENS_LOG_BUFFER_SIZE',
+        prop: 'logBufferSize',
+        kind: 'integer',
+        schema: int(1, 10_000_000),
+        default: 10_000,
+        reason: 'Records allowed to wait in the process while Redis (or a stdout reader) is slow or away; beyond it records are dropped and counted, so an outage cannot exhaust memory.',
+    },
+    {
+        key: 'FRAUDLENS_PII_FIELDS',
+        prop: 'piiFields',
+        kind: 'list',
+        schema: names,
+        default: [],
+        reason: 'Feature names stored as "***" in prediction records and their explanations (comma-separated). Each must be a feature of the model, so a typo cannot leave data unmasked.',
+    },
+    {
+        key: 'API_KEY',
+        prop: 'apiKey',
+        kind: 'string',
+        schema: { type: 'string', minLength: 16, maxLength: 4096 },
+        default: null,
+        reason: 'When set, /predict, /logs and /v2 infer need it (X-API-Key or Authorization: Bearer) and the admin routes are enabled. At least 16 characters so it cannot be guessed by trying. No flag: command lines are visible to other users.',
+        secret: true,
+    },
+    {
+        key: 'FRAUDLENS_CORS_ORIGINS',
+        prop: 'corsOrigins',
+        kind: 'list',
+        schema: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' }, maxItems: 1000 },
+        default: [],
+        reason: 'Browser origins allowed to call the API (comma-separated, or *). Empty: no CORS headers, so only same-origin pages and non-browser clients can use it.',
+    },
+    {
+        key: 'FRAUDLENS_RATE_LIMIT_MAX',
+        prop: 'rateLimitMax',
+        kind: 'integer',
+        schema: int(0, 100_000_000),
+        default: 0,
+        reason: 'Requests per client address per window; 0 turns the limit off. Off by default because the usual caller is a payment backend sending everything from a few addresses; turn it on when the API is exposed.',
+    },
+    {
+        key: 'FRAUDLENS_RATE_LIMIT_WINDOW_MS',
+        prop: 'rateLimitWindowMs',
+        kind: 'integer',
+        schema: int(1000, 86_400_000),
+        default: 60_000,
+        reason: 'Length of the rate-limit window.',
+    },
+    {
+        key: 'FRAUDLENS_RATE_LIMIT_STORE',
+        prop: 'rateLimitStore',
+        kind: 'string',
+        schema: { enum: ['auto', 'memory', 'redis'] },
+        default: 'auto',
+        reason: 'Where the rate-limit counts live: memory (each process counts alone, so --workers N or N replicas allow N times the limit) or redis (one budget per client across every worker and replica, at the REDIS_URL settings; while Redis is unreachable each process counts alone). auto follows LOGGING_HANDLER.',
+    },
+    {
+        key: 'FRAUDLENS_TRUST_PROXY_HOPS',
+        prop: 'trustProxyHops',
+        kind: 'integer',
+        schema: int(0, 10),
+        default: 0,
+        reason: "Proxies in front of the server (1 behind the shipped nginx). The client address is the X-Forwarded-For entry this many hops from the right, the one the outermost trusted proxy wrote; entries further left are the client's own and ignored, so a forged header cannot buy a new rate-limit budget. 0: the socket address.",
+    },
+    {
+        key: 'FRAUDLENS_BODY_LIMIT',
+        prop: 'bodyLimit',
+        kind: 'integer',
+        schema: int(1024, 104_857_600),
+        default: 1_048_576,
+        reason: 'Largest request body in bytes (1 MiB: a full batch of 1000 30-feature rows is about 0.8 MiB).',
+    },
+    {
+        key: 'FRAUDLENS_BATCH_LIMIT',
+        prop: 'batchLimit',
+        kind: 'integer',
+        schema: int(1, 100_000),
+        default: 1000,
+        reason: 'Most rows in one batch request ({"instances": [...]} or a V2 tensor), so one request cannot hold the event loop for long.',
+    },
+    {
+        key: 'FRAUDLENS_LOGS_LIMIT',
+        prop: 'logsLimit',
+        kind: 'integer',
+        schema: int(1, 100_000),
+        default: 1000,
+        reason: 'Largest `limit` GET /logs accepts (default page 50), bounding one response.',
+    },
+    {
+        key: 'FRAUDLENS_EXPLAIN_TOP',
+        prop: 'explainTop',
+        kind: 'integer',
+        schema: int(0, 10_000),
+        default: 5,
+        reason: 'Features listed in `explanation.top` when the request does not say (?top=); 5 as in the Flask /explain.',
+    },
+    {
+        key: 'FRAUDLENS_REQUIRE_ALL_FEATURES',
+        prop: 'requireAllFeatures',
+        kind: 'boolean',
+        schema: { type: 'boolean' },
+        default: false,
+        reason: 'Refuse a transaction that omits a feature. Off by default because tree models route missing values; on catches clients that forget a field.',
+    },
+    {
+        key: 'FRAUDLENS_UNKNOWN_CATEGORIES',
+        prop: 'unknownCategories',
+        flag: '--unknown-categories',
+        kind: 'string',
+        schema: { enum: ['missing', 'reject'] },
+        default: 'missing',
+        reason: "A category name the model does not know (a new merchant or city): missing scores it as a missing value (each split's learned default side), lists it in `unknown_categories` and counts it in fraudlens_unknown_category_total; reject answers 400 INPUT_UNKNOWN_CATEGORY. Missing by default because new categories are everyday events and must not stop scoring.",
+    },
+    {
+        key: 'FRAUDLENS_DOCS',
+        prop: 'docs',
+        kind: 'boolean',
+        schema: { type: 'boolean' },
+        default: true,
+        reason: 'Serve the OpenAPI document and its viewer at /docs.',
+    },
+    {
+        key: 'FRAUDLENS_WORKERS',
+        prop: 'workers',
+        flag: '--workers',
+        kind: 'integer',
+        schema: int(1, 256),
+        default: 1,
+        reason: 'Processes sharing the port (node:cluster). One by default: predictions take microseconds, so one process is usually enough and leaves cores to the rest of the host.',
+    },
+    {
+        key: 'FRAUDLENS_SHUTDOWN_TIMEOUT_MS',
+        prop: 'shutdownTimeoutMs',
+        kind: 'integer',
+        schema: int(100, 600_000),
+        default: 10_000,
+        reason: 'Longest the whole shutdown may take on SIGTERM (grace, in-flight requests, log flush): past it connections are cut, unflushed records are counted as dropped and the process exits (Kubernetes allows 30 s by default).',
+    },
+    {
+        key: 'FRAUDLENS_SHUTDOWN_GRACE_MS',
+        prop: 'shutdownGraceMs',
+        kind: 'integer',
+        schema: int(0, 60_000),
+        default: 500,
+        reason: 'After SIGTERM, how long open keep-alive connections are still read and answered (503 NOT_READY, Connection: close) before idle ones are closed, so a request already on its way gets a clean refusal instead of a reset. Skipped when no connection is open.',
+    },
+    {
+        key: 'FRAUDLENS_HEADERS_TIMEOUT_MS',
+        prop: 'headersTimeoutMs',
+        kind: 'integer',
+        schema: int(100, 600_000),
+        default: 10_000,
+        reason: 'Longest a client may take to send the request headers; then 408 REQUEST_TIMEOUT and the connection is closed, so slow-header clients cannot hold sockets. At most FRAUDLENS_REQUEST_TIMEOUT_MS.',
+    },
+    {
+        key: 'FRAUDLENS_REQUEST_TIMEOUT_MS',
+        prop: 'requestTimeoutMs',
+        kind: 'integer',
+        schema: int(100, 3_600_000),
+        default: 30_000,
+        reason: 'Longest a client may take to send a whole request (headers and body); then 408 REQUEST_TIMEOUT and the connection is closed. 30 s lets a 1 MiB body cross a slow link; an unfinished body cannot hold a socket forever.',
+    },
+    {
+        key: 'FRAUDLENS_CONNECTION_TIMEOUT_MS',
+        prop: 'connectionTimeoutMs',
+        kind: 'integer',
+        schema: int(100, 3_600_000),
+        default: 60_000,
+        reason: 'A connection with a request under way but no traffic in either direction for this long is closed (a client that stopped reading its answer, say).',
+    },
+    {
+        key: 'FRAUDLENS_KEEP_ALIVE_TIMEOUT_MS',
+        prop: 'keepAliveTimeoutMs',
+        kind: 'integer',
+        schema: int(100, 3_600_000),
+        default: 72_000,
+        reason: 'Idle keep-alive connections are closed after this long. Longer than the 60 s idle timeout of common load balancers, so the balancer closes first and never sends on a socket the server is closing.',
+    },
+    {
+        key: 'FRAUDLENS_EXPLAIN_MAX_ROWS',
+        prop: 'explainMaxRows',
+        kind: 'integer',
+        schema: int(1, 10_000_000),
+        default: 2000,
+        reason: 'Rows with ?explain=true being explained at once (all requests together). A request that would go beyond it while others are explaining gets 503 OVERLOADED with Retry-After; explanation costs far more than scoring, and this keeps single predictions fast. Two full batches by default.',
+    },
+];
+/** FRAUDLENS_ names read by other parts of fraudlens; accepted here and ignored. */
+const FOREIGN_KEYS = new Set([
+    'FRAUDLENS_DEBUG', // CLI: print stack traces
+    'FRAUDLENS_SHARED', // tests: where the peers' fixtures live
+]);
+function fail(key, message) {
+    throw new FraudlensError('CONFIG_INVALID', message, { field: key });
+}
+function describeSource(spec, source, envFile) {
+    if (source === 'flag')
+        return `flag ${spec?.flag ?? ''}`.trim();
+    if (source === '.env')
+        return `file ${envFile ?? '.env'}`;
+    return source === 'environment' ? 'the environment' : 'the default';
+}
+function parseText(spec, raw, where) {
+    const text = raw.trim();
+    const shown = spec.secret ? '(hidden)' : JSON.stringify(raw);
+    switch (spec.kind) {
+        case 'string':
+            // Level names are case-insensitive so LOG_LEVEL=INFO (Python spelling) works.
+            return spec.key === 'LOG_LEVEL' ? text.toLowerCase() : text;
+        case 'integer': {
+            if (!/^[+-]?\d+$/.test(text))
+                fail(spec.key, `${spec.key} must be an integer, got ${shown} (from ${where})`);
+            return Number(text);
+        }
+        case 'boolean': {
+            const t = text.toLowerCase();
+            if (['1', 'true', 'yes', 'on'].includes(t))
+                return true;
+            if (['0', 'false', 'no', 'off', ''].includes(t))
+                return false;
+            return fail(spec.key, `${spec.key} must be true or false, got ${shown} (from ${where})`);
+        }
+        case 'list':
+            return text === ''
+                ? []
+                : text
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter((s) => s !== '');
+    }
+}
+/** Edit distance, to suggest the setting a misspelt name meant. */
+function distance(a, b) {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cur = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = cur;
+        }
+    }
+    return row[b.length];
+}
+function readEnvFile(envFile) {
+    const explicit = envFile !== undefined;
+    const path = envFile === undefined ? resolve('.env') : envFile;
+    if (path === null)
+        return { path: null, values: {} };
+    let text;
+    try {
+        text = readFileSync(path, 'utf8');
+    }
+    catch (e) {
+        const code = e.code;
+        if (!explicit && code === 'ENOENT')
+            return { path: null, values: {} };
+        return fail('env-file', `cannot read the env file ${path} (${code ?? e.message})`);
+    }
+    return { path, values: parseDotenv(text) };
+}
+function ajvMessage(err) {
+    if (err.keyword === 'enum')
+        return `must be one of ${err.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    return err.message ?? 'is invalid';
+}
+/**
+ * Reads, checks and freezes the configuration.
+ * @param sources where values come from (defaults: process.env and ./.env)
+ * @example loadConfig({ flags: { MODEL_PATH: 'model.json' } }).port // 8000
+ */
+export function loadConfig(sources = {}) {
+    const env = sources.env ?? process.env;
+    const specs = [...SETTINGS, ...(sources.extraSettings ?? [])];
+    const byKey = new Map(specs.map((s) => [s.key, s]));
+    const file = readEnvFile(sources.envFile);
+    const raw = new Map();
+    const unknown = [];
+    const consider = (values, source) => {
+        for (const [key, text] of Object.entries(values)) {
+            if (text === undefined)
+                continue;
+            if (byKey.has(key))
+                raw.set(key, { text, source });
+            else if (key.startsWith('FRAUDLENS_') && !FOREIGN_KEYS.has(key))
+                unknown.push({ key, source });
+        }
+    };
+    consider(file.values, '.env');
+    consider(env, 'environment');
+    for (const [key, text] of Object.entries(sources.flags ?? {})) {
+        if (text === undefined)
+            continue;
+        if (!byKey.has(key))
+            fail(key, `unknown setting ${key} (from a flag)`);
+        raw.set(key, { text, source: 'flag' });
+    }
+    const values = {};
+    const origin = {};
+    for (const spec of specs) {
+        const given = raw.get(spec.key);
+        // An empty value means "not set" for settings without a usable empty form (Docker env files
+        // often carry `API_KEY=`), so it falls back to the default.
+        if (given !== undefined && !(given.text.trim() === '' && spec.kind !== 'list' && spec.kind !== 'boolean')) {
+            values[spec.key] = parseText(spec, given.text, describeSource(spec, given.source, file.path));
+            origin[spec.key] = given.source;
+        }
+        else if (spec.default !== null) {
+            values[spec.key] = spec.default;
+            origin[spec.key] = 'default';
+        }
+    }
+    for (const u of unknown)
+        values[u.key] = true;
+    const schema = {
+        type: 'object',
+        properties: Object.fromEntries(specs.map((s) => [s.key, s.schema])),
+        additionalProperties: false,
+    };
+    const ajv = new Ajv({ allErrors: false, strict: true });
+    const validate = ajv.compile(schema);
+    if (!validate(values)) {
+        const err = (validate.errors ?? [])[0];
+        if (err === undefined)
+            fail('config', 'the configuration is invalid');
+        if (err.keyword === 'additionalProperties') {
+            const key = String(err.params.additionalProperty);
+            const src = unknown.find((u) => u.key === key)?.source ?? 'environment';
+            const known = specs.filter((s) => s.key.startsWith('FRAUDLENS_')).map((s) => s.key);
+            const near = known.map((k) => ({ k, d: distance(k, key) })).sort((a, b) => a.d - b.d)[0];
+            const hint = near !== undefined && near.d <= 4 ? `; did you mean ${near.k}?` : `; known FRAUDLENS_ settings: ${known.join(', ')}`;
+            fail(key, `unknown setting ${key} (from ${describeSource(undefined, src, file.path)})${hint}`);
+        }
+        const key = err.instancePath.split('/')[1] ?? 'config';
+        const spec = byKey.get(key);
+        const value = values[key];
+        const shown = spec?.secret ? '(hidden)' : JSON.stringify(value);
+        const item = err.instancePath.split('/').length > 2 ? ` (item ${Number(err.instancePath.split('/')[2]) + 1})` : '';
+        fail(key, `${key}${item} ${ajvMessage(err)}, got ${shown} (from ${describeSource(spec, origin[key] ?? 'default', file.path)})`);
+    }
+    const extensions = {};
+    for (const s of sources.extraSettings ?? [])
+        if (values[s.key] !== undefined)
+            extensions[s.prop] = deepFreeze(values[s.key]);
+    const get = (key) => values[key];
+    // Node refuses a headers timeout longer than the request timeout at server creation; say it here.
+    if (get('FRAUDLENS_HEADERS_TIMEOUT_MS') > get('FRAUDLENS_REQUEST_TIMEOUT_MS')) {
+        const where = describeSource(byKey.get('FRAUDLENS_HEADERS_TIMEOUT_MS'), origin.FRAUDLENS_HEADERS_TIMEOUT_MS ?? 'default', file.path);
+        fail('FRAUDLENS_HEADERS_TIMEOUT_MS', `FRAUDLENS_HEADERS_TIMEOUT_MS (${get('FRAUDLENS_HEADERS_TIMEOUT_MS')}, from ${where}) must not exceed FRAUDLENS_REQUEST_TIMEOUT_MS (${get('FRAUDLENS_REQUEST_TIMEOUT_MS')})`);
+    }
+    const redisUrl = values.REDIS_URL ??
+        `redis://${get('REDIS_HOST')}:${get('REDIS_PORT')}/${get('REDIS_DB')}`;
+    const config = {
+        host: get('API_HOST'),
+        port: get('API_PORT'),
+        modelPath: resolve(get('MODEL_PATH')),
+        featureNames: get('FRAUDLENS_FEATURE_NAMES'),
+        modelName: get('FRAUDLENS_MODEL_NAME'),
+        env: get('ENV'),
+        logLevel: get('LOG_LEVEL'),
+        accessLog: get('FRAUDLENS_ACCESS_LOG'),
+        loggingHandler: get('LOGGING_HANDLER'),
+        logFormat: get('LOG_FORMAT'),
+        redisUrl,
+        redisHost: get('REDIS_HOST'),
+        redisPort: get('REDIS_PORT'),
+        redisDb: get('REDIS_DB'),
+        redisLogsKey: get('REDIS_LOGS_KEY'),
+        logsMaxSize: get('REDIS_LOGS_MAX_SIZE'),
+        logBufferSize: get('FRAUDLENS_LOG_BUFFER_SIZE'),
+        piiFields: get('FRAUDLENS_PII_FIELDS'),
+        apiKey: values.API_KEY ?? null,
+        corsOrigins: get('FRAUDLENS_CORS_ORIGINS'),
+        rateLimitMax: get('FRAUDLENS_RATE_LIMIT_MAX'),
+        rateLimitWindowMs: get('FRAUDLENS_RATE_LIMIT_WINDOW_MS'),
+        trustProxyHops: get('FRAUDLENS_TRUST_PROXY_HOPS'),
+        rateLimitStore: get('FRAUDLENS_RATE_LIMIT_STORE') === 'auto'
+            ? get('LOGGING_HANDLER') === 'redis'
+                ? 'redis'
+                : 'memory'
+            : get('FRAUDLENS_RATE_LIMIT_STORE'),
+        bodyLimit: get('FRAUDLENS_BODY_LIMIT'),
+        batchLimit: get('FRAUDLENS_BATCH_LIMIT'),
+        logsLimit: get('FRAUDLENS_LOGS_LIMIT'),
+        explainTop: get('FRAUDLENS_EXPLAIN_TOP'),
+        requireAllFeatures: get('FRAUDLENS_REQUIRE_ALL_FEATURES'),
+        unknownCategories: get('FRAUDLENS_UNKNOWN_CATEGORIES'),
+        docs: get('FRAUDLENS_DOCS'),
+        workers: get('FRAUDLENS_WORKERS'),
+        shutdownTimeoutMs: get('FRAUDLENS_SHUTDOWN_TIMEOUT_MS'),
+        shutdownGraceMs: get('FRAUDLENS_SHUTDOWN_GRACE_MS'),
+        headersTimeoutMs: get('FRAUDLENS_HEADERS_TIMEOUT_MS'),
+        requestTimeoutMs: get('FRAUDLENS_REQUEST_TIMEOUT_MS'),
+        connectionTimeoutMs: get('FRAUDLENS_CONNECTION_TIMEOUT_MS'),
+        keepAliveTimeoutMs: get('FRAUDLENS_KEEP_ALIVE_TIMEOUT_MS'),
+        explainMaxRows: get('FRAUDLENS_EXPLAIN_MAX_ROWS'),
+        extensions,
+        sources: origin,
+    };
+    return deepFreeze(config);
+}
+function deepFreeze(value) {
+    if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+        for (const v of Object.values(value))
+            deepFreeze(v);
+        Object.freeze(value);
+    }
+    return value;
+}
+/** The configuration as it may be printed: secrets hidden, the Redis password masked. */
+export function redactConfig(config) {
+    const out = { ...config };
+    if (config.apiKey !== null)
+        out.apiKey = '(set)';
+    out.redisUrl = config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@');
+    delete out.sources;
+    return out;
+}
+/** A config for tests and embedding: the defaults plus the given values, validated the same way. */
+export function configFromValues(values) {
+    return loadConfig({ env: values, envFile: null });
+}
+//# sourceMappingURL=config.js.map

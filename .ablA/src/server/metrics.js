@@ -1,0 +1,179 @@
+/**
+ * Prometheus metrics (prom-client) on a registry of the app's own, so several apps in one process
+ * (tests) never share or clash. The metrics every request updates are fast-metrics.ts ones,
+ * updated through label children cached here: a prediction costs a map lookup and a few
+ * additions. Values owned elsewhere (the prediction log's counters, the Redis connection) are
+ * read at scrape time.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { predictionLogBackend } from '../storage/index.js';
+import { VERSION } from '../version.js';
+import { FastCounter, FastHistogram } from './fast-metrics.js';
+export class ServerMetrics {
+    registry = new Registry();
+    requestDuration;
+    predictions;
+    score;
+    modelInfo;
+    reloads;
+    observerErrors;
+    requestChildren = new Map();
+    decisionChildren = new Map();
+    unknownCategories;
+    unknownCategoryChildren = new Map();
+    constructor(options) {
+        const registers = [this.registry];
+        const log = options.predictionLog;
+        new Gauge({
+            name: 'fraudlens_build_info',
+            help: 'fraudlens version and deployment (value 1).',
+            labelNames: ['version', 'env'],
+            registers,
+        })
+            .labels(VERSION, options.env)
+            .set(1);
+        const registry = this.registry;
+        this.requestDuration = new FastHistogram({
+            name: 'fraudlens_http_request_duration_seconds',
+            help: 'HTTP request duration by route pattern, method and status code.',
+            labelNames: ['method', 'route', 'status_code'],
+            // Predictions take well under a millisecond; the low buckets resolve them.
+            buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+            registry,
+        });
+        this.predictions = new FastCounter({
+            name: 'fraudlens_predictions_total',
+            help: 'Scored transactions by decision.',
+            labelNames: ['decision'],
+            registry,
+        });
+        this.score = new FastHistogram({
+            name: 'fraudlens_prediction_score',
+            help: 'Fraud probability of scored transactions.',
+            buckets: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99],
+            registry,
+        }).labels();
+        this.unknownCategories = new FastCounter({
+            name: 'fraudlens_unknown_category_total',
+            help: 'Scored transactions whose category name the model does not know (scored as a missing value), by feature.',
+            labelNames: ['feature'],
+            registry,
+        });
+        this.modelInfo = new Gauge({
+            name: 'fraudlens_model_info',
+            help: 'The model being served (value 1).',
+            labelNames: ['version', 'sha256', 'source'],
+            registers,
+        });
+        this.reloads = new Counter({
+            name: 'fraudlens_model_reloads_total',
+            help: 'Model reload attempts by result.',
+            labelNames: ['result'],
+            registers,
+        });
+        this.observerErrors = new Counter({
+            name: 'fraudlens_score_observer_errors_total',
+            help: 'Exceptions thrown by onScored observers (plugins).',
+            registers,
+        });
+        new Gauge({
+            name: 'fraudlens_prediction_log_buffered',
+            help: 'Prediction records waiting in this process for their backend.',
+            labelNames: ['backend'],
+            registers,
+            collect() {
+                this.labels(log.backend).set(log.stats().buffered);
+            },
+        });
+        // The log keeps the running totals; these counters follow them at scrape time.
+        const follow = (name, help, read) => {
+            let seen = 0;
+            new Counter({
+                name,
+                help,
+                labelNames: ['backend'],
+                registers,
+                collect() {
+                    const now = read();
+                    if (now > seen)
+                        this.labels(log.backend).inc(now - seen);
+                    else
+                        this.labels(log.backend).inc(0);
+                    seen = Math.max(seen, now);
+                },
+            });
+        };
+        follow('fraudlens_prediction_log_dropped_total', 'Prediction records that will never be stored (buffer full, invalid, or lost at shutdown).', () => log.stats().dropped);
+        follow('fraudlens_prediction_log_written_total', 'Prediction records confirmed stored by the backend.', () => log.stats().written);
+        // Whatever the backend: a store cut off from its server (Redis, PostgreSQL) reports 0.
+        new Gauge({
+            name: 'fraudlens_prediction_log_connected',
+            help: 'Whether the prediction log backend accepts writes (1) or not (0: its server is away and records wait in the bounded buffer).',
+            labelNames: ['backend'],
+            registers,
+            collect() {
+                this.labels(log.backend).set(log.stats().connected ? 1 : 0);
+            },
+        });
+        // The older name, kept for existing dashboards and alerts: backends that need Redis only.
+        if (predictionLogBackend(log.backend)?.service === 'redis') {
+            new Gauge({
+                name: 'fraudlens_redis_connected',
+                help: 'Whether the Redis prediction log is connected (1) or not (0).',
+                registers,
+                collect() {
+                    this.set(log.stats().connected ? 1 : 0);
+                },
+            });
+        }
+        if (options.processMetrics !== false)
+            collectDefaultMetrics({ register: this.registry, prefix: 'fraudlens_' });
+    }
+    /** Records one finished HTTP request; `route` is the pattern (e.g. /v2/models/:name). */
+    observeRequest(method, route, statusCode, seconds) {
+        const key = `${method} ${route} ${statusCode}`;
+        let child = this.requestChildren.get(key);
+        if (child === undefined) {
+            child = this.requestDuration.labels(method, route, String(statusCode));
+            this.requestChildren.set(key, child);
+        }
+        child.observe(seconds);
+    }
+    recordPrediction(decision, score) {
+        let child = this.decisionChildren.get(decision);
+        if (child === undefined) {
+            child = this.predictions.labels(decision);
+            this.decisionChildren.set(decision, child);
+        }
+        child.inc();
+        this.score.observe(score);
+    }
+    /** Counts one transaction whose `feature` held a category name the model does not know. */
+    recordUnknownCategory(feature) {
+        this.unknownCategoryChild(feature).inc();
+    }
+    unknownCategoryChild(feature) {
+        let child = this.unknownCategoryChildren.get(feature);
+        if (child === undefined) {
+            child = this.unknownCategories.labels(feature);
+            this.unknownCategoryChildren.set(feature, child);
+        }
+        return child;
+    }
+    setModel(m) {
+        // Every named categorical feature shows a series from the start (at 0), so rate() works.
+        m.features.forEach((f, j) => {
+            if (m.kindOf(j) === 'names')
+                this.unknownCategoryChild(f.name);
+        });
+        this.modelInfo.reset();
+        this.modelInfo.labels(m.version, m.sha256, m.model.training.source ?? 'unknown').set(1);
+    }
+    recordReload(ok) {
+        this.reloads.labels(ok ? 'success' : 'failure').inc();
+    }
+    recordObserverError() {
+        this.observerErrors.inc();
+    }
+}
+//# sourceMappingURL=metrics.js.map

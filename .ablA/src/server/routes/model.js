@@ -1,0 +1,76 @@
+/**
+ * GET /model: what is being served (feature schema, thresholds, metrics, version, file).
+ * POST /admin/reload: re-reads MODEL_PATH and swaps it in atomically; a file that does not load
+ * is refused with its error code and the old model keeps serving. Needs API_KEY (403 without).
+ */
+import { ModelReport, ReloadResponse } from '../../contract/index.js';
+import { describeModel } from '../../core/engine/describe.js';
+import { FraudlensError, isFraudlensError } from '../../core/errors.js';
+import { requireAdmin, securityOf } from '../auth.js';
+import { errorResponseSchema } from '../schemas.js';
+export function modelReport(m) {
+    const summary = describeModel(m.model);
+    return {
+        ...summary,
+        // Full feature specs: categories by name, encoding, training statistics.
+        features: m.features.map((f) => ({
+            name: f.name,
+            type: f.type,
+            ...(f.type === 'categorical' ? { encoding: f.encoding ?? 'names', categories: f.categories ?? [] } : {}),
+            ...(f.description !== undefined ? { description: f.description } : {}),
+            ...(f.stats !== undefined ? { stats: f.stats } : {}),
+        })),
+        // A model whose trees TreeSHAP cannot use (covers 0, paths too long) still scores; ?explain=true then answers 422 MODEL_UNSUPPORTED.
+        explain: m.explainer !== null ? { available: true } : { available: false, reason: m.explainerError ?? 'unsupported trees' },
+        request_schema: m.rowSchema,
+        file: { path: m.path, sha256: m.sha256, loaded_at: m.loadedAt },
+    };
+}
+export function registerModel(app, ctx) {
+    app.get('/model', {
+        schema: {
+            tags: ['model'],
+            summary: 'The model being served',
+            response: { 200: ModelReport },
+        },
+    }, async () => modelReport(ctx.models.current));
+    app.post('/admin/reload', {
+        onRequest: requireAdmin(ctx.config.apiKey),
+        schema: {
+            tags: ['admin'],
+            summary: 'Reload the model file (MODEL_PATH) atomically',
+            description: 'Disabled (403 FORBIDDEN) unless API_KEY is set. A corrupt or unreadable file is refused (MODEL_INVALID, INPUT_UNREADABLE…) and the previous model keeps serving.',
+            response: {
+                200: ReloadResponse,
+                '4xx': errorResponseSchema,
+                '5xx': errorResponseSchema,
+            },
+            ...securityOf(''),
+        },
+    }, async (request) => {
+        try {
+            const { previous, current } = await ctx.models.reload(ctx.config.modelPath);
+            ctx.metrics.recordReload(true);
+            const featuresChanged = previous.names.join('\u0000') !== current.names.join('\u0000');
+            request.log.info({ previous: previous.version, current: current.version, sha256: current.sha256 }, 'model reloaded');
+            return {
+                reloaded: true,
+                previous_version: previous.version,
+                model_version: current.version,
+                sha256: current.sha256,
+                features_changed: featuresChanged,
+            };
+        }
+        catch (e) {
+            ctx.metrics.recordReload(false);
+            request.log.warn({ err: isFraudlensError(e) ? e.describe() : e }, 'model reload refused; the previous model keeps serving');
+            if (!isFraudlensError(e))
+                throw e;
+            // Admin-only route: naming the file and the failing field helps whoever fixes it.
+            throw new FraudlensError(e.code, `the model file was refused and the previous model keeps serving: ${e.describe()}`, {
+                field: e.location.field ?? 'MODEL_PATH',
+            });
+        }
+    });
+}
+//# sourceMappingURL=model.js.map

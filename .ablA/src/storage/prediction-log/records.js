@@ -1,0 +1,162 @@
+/**
+ * What every prediction-log backend does to a record and its options before storing anything:
+ * option validation, record preparation (validation, PII masking, snapshotting) and the `latest()`
+ * limit check. Keeping them in one place is what makes the backends behave identically on the
+ * same input.
+ */
+import { FraudlensError } from '../../core/errors.js';
+import { positiveIntegerOption } from '../common/options.js';
+import { DEFAULT_MAX_SIZE, MASKED_VALUE, } from './contract.js';
+const DECISIONS = new Set(['approve', 'review', 'decline']);
+export function resolveCommonOptions(options) {
+    const maxSize = positiveIntegerOption('maxSize', options.maxSize, DEFAULT_MAX_SIZE);
+    const fields = options.maskFields ?? [];
+    if (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string' || f.length === 0)) {
+        throw new FraudlensError('CONFIG_INVALID', 'Prediction log option maskFields must be a list of feature names.', {
+            field: 'maskFields',
+        });
+    }
+    return { maxSize, maskFields: new Set(fields) };
+}
+/** Rejects a `latest()` limit that is not a non-negative integer; caps it at the retention size. */
+export function checkLimit(limit, maxSize) {
+    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+        throw new FraudlensError('INPUT_INVALID', `The number of log records to read must be a non-negative integer, got ${String(limit)}.`, {
+            field: 'limit',
+        });
+    }
+    return Math.min(limit, maxSize);
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Deeper than this, an "explanation" is taken to be a cycle or a mistake, not data. */
+const MAX_EXPLANATION_DEPTH = 32;
+class NotJsonData extends Error {
+}
+/**
+ * Deep-copies an explanation as JSON data, masking `value` in every `{ feature: <masked>, value }`
+ * object. Non-finite numbers become null (as JSON would make them); values JSON cannot hold
+ * (bigint, functions, cycles) throw, so the record is refused the same way by every backend.
+ */
+function copyExplanation(value, masked, depth = 0) {
+    if (depth > MAX_EXPLANATION_DEPTH)
+        throw new NotJsonData('explanation nested too deeply');
+    if (value === undefined)
+        return null; // only reached for array holes, as JSON prints them
+    if (value === null || typeof value === 'string' || typeof value === 'boolean')
+        return value;
+    if (typeof value === 'number')
+        return Number.isFinite(value) ? value : null;
+    if (Array.isArray(value))
+        return value.map((v) => copyExplanation(v, masked, depth + 1));
+    if (!isPlainObject(value))
+        throw new NotJsonData(`explanation holds a ${typeof value}`);
+    const out = {};
+    for (const [k, v] of Object.entries(value)) {
+        if (v !== undefined)
+            out[k] = copyExplanation(v, masked, depth + 1);
+    }
+    if (typeof value.feature === 'string' && masked.has(value.feature) && 'value' in value)
+        out.value = MASKED_VALUE;
+    return out;
+}
+/** Sets an own data property, even one named `__proto__` (which assignment would not create). */
+function put(target, name, value) {
+    if (name === '__proto__')
+        Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+    else
+        target[name] = value;
+}
+/**
+ * Validates a record and returns the frozen snapshot that gets stored: features and explanation
+ * copied (so a caller reusing its objects cannot rewrite history), masked, and reduced to what
+ * JSON can hold (non-finite numbers become null), so every backend returns the same thing.
+ * Frozen features that need no change are kept as they are instead of copied.
+ * Returns undefined for a record that does not satisfy the contract; callers count it as dropped.
+ */
+export function prepareRecord(record, masked) {
+    try {
+        return snapshot(record, masked);
+    }
+    catch {
+        // Exotic input (throwing getters, a proxy, data JSON cannot hold) is refused, never thrown.
+        return undefined;
+    }
+}
+/**
+ * Whether frozen features can be stored as they are: every value already what JSON holds (null, a
+ * string or a finite number). Sharing a frozen object is safe (nobody can change it) and spares
+ * the copy, the larger part of what logging costs a request.
+ */
+function isStorable(features) {
+    // Object.values: a third of what for-in with own-property checks costs on a frozen object.
+    const values = Object.values(features);
+    for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        if (typeof value === 'number') {
+            if (!Number.isFinite(value))
+                return false;
+        }
+        else if (value !== null && typeof value !== 'string') {
+            return false;
+        }
+    }
+    return true;
+}
+/** A frozen copy with masked values replaced and non-finite numbers as null; undefined if a value is not a feature value. */
+function copyFeatures(features, masked) {
+    // for-in, not Object.entries: no [name, value] pair to allocate per property.
+    const copy = {};
+    for (const name in features) {
+        if (!Object.hasOwn(features, name))
+            continue;
+        const value = features[name];
+        if (masked.size > 0 && masked.has(name))
+            put(copy, name, MASKED_VALUE);
+        else if (value === null || typeof value === 'string')
+            put(copy, name, value);
+        else if (typeof value === 'number')
+            put(copy, name, Number.isFinite(value) ? value : null);
+        else
+            return undefined;
+    }
+    return Object.freeze(copy);
+}
+/** The last timestamp found valid: records made in the same millisecond share one. */
+let lastInstant = '';
+function isInstant(timestamp) {
+    if (timestamp === lastInstant)
+        return true;
+    if (Number.isNaN(Date.parse(timestamp)))
+        return false;
+    lastInstant = timestamp;
+    return true;
+}
+function snapshot(record, masked) {
+    if (!isPlainObject(record))
+        return undefined;
+    const { id, timestamp, model_version, score, decision, risk_level, latency_ms, features, explanation } = record;
+    if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string')
+        return undefined;
+    if (typeof timestamp !== 'string' || !isInstant(timestamp))
+        return undefined;
+    if (typeof score !== 'number' || !Number.isFinite(score))
+        return undefined;
+    if (typeof latency_ms !== 'number' || !Number.isFinite(latency_ms))
+        return undefined;
+    if (typeof decision !== 'string' || !DECISIONS.has(decision))
+        return undefined;
+    if (!isPlainObject(features))
+        return undefined;
+    if (explanation !== undefined && !isPlainObject(explanation))
+        return undefined;
+    const stored = masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
+    if (stored === undefined)
+        return undefined;
+    const out = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
+    if (explanation !== undefined)
+        out.explanation = copyExplanation(explanation, masked);
+    return Object.freeze(out);
+}
+//# sourceMappingURL=records.js.map
