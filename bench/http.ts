@@ -34,7 +34,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -363,6 +363,7 @@ function shareSummary(ours: WrkResult[], floor: WrkResult[]): Record<string, unk
 
 export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, unknown>> {
   if (!existsSync('/usr/bin/wrk')) throw new Error('wrk is not installed (/usr/bin/wrk; see the peers setup.sh)');
+  if (availableParallelism() < 2) throw new Error('the pinned method needs two cores: wrk on core 0, the server on core 1');
   const say = (m: string): boolean => process.stderr.write(`bench http: ${m}\n`);
 
   const loadBefore = loadAverage();
