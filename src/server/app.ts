@@ -30,6 +30,7 @@ import { entityStateHealth, registerEntityStateMetrics } from './entity-state-me
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
+import { deferredChildLogger } from './request-logger.js';
 import { registerHealth } from './routes/health.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
@@ -127,6 +128,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       // is the socket peer, hop 1 the entry it appended, and so on (proxy-addr's order).
       trustProxy: config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < config.trustProxyHops : false,
       logController: new LogController({ disableRequestLogging: !config.accessLog }),
+      // The request's child logger is made when the request first logs (most never do).
+      childLoggerFactory: deferredChildLogger,
       // Draining is answered by our own hook, in the catalogue's format.
       return503OnClosing: false,
       frameworkErrors: frameworkErrorHandler(config.bodyLimit),
