@@ -113,6 +113,10 @@ export class CsvOutputBuffer {
   private fewDecimals(v: number): boolean {
     const a = v < 0 ? -v : v;
     if (!(a >= FAST_MIN && a < FAST_MAX) || Number.isInteger(a)) return false;
+    // A value with k ≤ MAX_FAST_DECIMALS decimals also passes the test at MAX_FAST_DECIMALS: check that first, so a
+    // full-precision double (most means and ratios) costs one try, not MAX_FAST_DECIMALS.
+    const top = POWERS_OF_TEN[MAX_FAST_DECIMALS];
+    if (Math.round(a * top) / top !== a) return false;
     for (let k = 1; k <= MAX_FAST_DECIMALS; k++) {
       const scale = POWERS_OF_TEN[k];
       const m = Math.round(a * scale);
