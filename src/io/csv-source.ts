@@ -157,7 +157,9 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
       close();
       throw translateError(path, e);
     }
-    const cursor = new CsvRecordCursor(delimiter, terminator === '\r\n', 2);
+    // The first record's file line: after the header's own lines (a quoted header cell may span several).
+    const headerLines = headText.slice(0, end).split('\n').length;
+    const cursor = new CsvRecordCursor(delimiter, terminator === '\r\n', headerLines + 1);
     const headBytes = Buffer.concat(head);
     const rest = headBytes.subarray(headerEnd(headBytes) + terminator.length);
     async function* pieces(): AsyncGenerator<string> {
