@@ -24,6 +24,17 @@ export function arrayCells(cells: readonly string[]): CellSource {
   return { cell: (i) => cells[i] };
 }
 
+/** Cells given as an array (as csv rows() yields them) or as a CellSource. */
+export type Cells = CellSource | readonly string[];
+
+function asSource(cells: Cells): CellSource {
+  return isCellArray(cells) ? arrayCells(cells) : cells;
+}
+
+function isCellArray(cells: Cells): cells is readonly string[] {
+  return Array.isArray(cells);
+}
+
 export class CellEventReader {
   private readonly timeColumn: number;
   private readonly idColumn: number;
@@ -64,7 +75,8 @@ export class CellEventReader {
   }
 
   /** The event time of a row, in seconds (throws INPUT_BAD_TIME). */
-  time(cells: CellSource, row: number): number {
+  time(cellsOrArray: Cells, row: number): number {
+    const cells = asSource(cellsOrArray);
     const format = this.plan.definitions.event.time.format;
     if (format === 'unix_seconds' && cells.plainNumber !== undefined) {
       const t = cells.plainNumber(this.timeColumn);
@@ -86,7 +98,8 @@ export class CellEventReader {
    * Fills `event` from one row of cells.
    * @param row the 1-based data row, for messages
    */
-  read(cells: CellSource, row: number, event: EventRecord): void {
+  read(cellsOrArray: Cells, row: number, event: EventRecord): void {
+    const cells = asSource(cellsOrArray);
     event.time = this.time(cells, row);
     event.id = cells.cell(this.idColumn).trim();
     for (let i = 0; i < this.numberColumns.length; i++) {

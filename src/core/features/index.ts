@@ -30,5 +30,6 @@ export { MemoryStateStore, RecentIds, KEY_SEPARATOR, entityKey } from './state-s
 export type { EntityStateStore, AddOutcome } from './state-store.js';
 export { FeatureEngine, newFeatureRow, haversineKm, EARTH_RADIUS_KM, SECONDS_PER_YEAR } from './engine.js';
 export type { FeatureRow } from './engine.js';
-export { CellEventReader } from './event-reader.js';
+export { CellEventReader, arrayCells } from './event-reader.js';
+export type { CellSource, Cells } from './event-reader.js';
 export { ZoneClock, parseEventTime } from './time.js';
