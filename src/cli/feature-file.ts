@@ -13,8 +13,9 @@ import { compilePlan, newEventRecord, type FeaturePlan } from '../core/features/
 import type { FeatureDefinitions } from '../core/features/definitions.js';
 import { FeatureEngine, newFeatureRow } from '../core/features/engine.js';
 import { MemoryStateStore, type AddOutcome } from '../core/features/state-store.js';
-import { CellEventReader } from '../core/features/event-reader.js';
+import { CellEventReader, arrayCells, type CellSource } from '../core/features/event-reader.js';
 import { openCsvRows, type CsvSourceOptions } from '../io/csv-source.js';
+import { CsvOutputBuffer } from '../io/csv-output.js';
 import { openAtomicWriter } from '../io/atomic-stream.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,13 +41,8 @@ export interface FeatureFileSummary {
   seconds: number;
 }
 
-/** Output rows are written in blocks of this many (one write call each). */
-const WRITE_BLOCK_ROWS = 4096;
-
-/** A CSV cell, quoted when it holds the delimiter, a quote or a line break. */
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/** Output is written in blocks of about this many bytes (one write call each). */
+const WRITE_BLOCK_BYTES = 1 << 20;
 
 /**
  * Writes the feature file and returns a summary.
@@ -90,68 +86,77 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
   const isText = plan.isText;
 
   const writer = await openAtomicWriter(options.out);
+  const out = new CsvOutputBuffer(WRITE_BLOCK_BYTES + (WRITE_BLOCK_BYTES >> 2));
   let rows = 0;
   let duplicates = 0;
-  let block: string[] = [];
   // Synchronous per row (the in-process store never returns a promise); the loops below await
-  // only to write a block or to read the next row.
-  const emit = (cells: readonly string[], row: number): void => {
+  // only to write a block or to read the next batch of rows.
+  const emit = (cells: CellSource, row: number): void => {
     reader.read(cells, row, event);
     if ((engine.compute(event, features) as AddOutcome) === 'duplicate') duplicates++;
-    let line = `${csvCell(cells[idIndex])},${csvCell(cells[timeIndex])}`;
-    for (let k = 0; k < keepIndex.length; k++) line += `,${csvCell(cells[keepIndex[k]])}`;
-    for (let f = 0; f < nFeatures; f++) {
-      if (isText[f]) line += `,${csvCell(features.texts[f])}`;
-      else {
-        const v = features.numbers[f];
-        line += v === v ? `,${v}` : ',';
-      }
+    out.text(cells.cell(idIndex));
+    out.comma();
+    out.text(cells.cell(timeIndex));
+    for (let k = 0; k < keepIndex.length; k++) {
+      out.comma();
+      out.text(cells.cell(keepIndex[k]));
     }
-    block.push(line);
+    for (let f = 0; f < nFeatures; f++) {
+      out.comma();
+      if (isText[f]) out.text(features.texts[f]);
+      else out.number(features.numbers[f]);
+    }
+    out.newline();
     rows++;
   };
   const flush = async (): Promise<void> => {
-    await writer.write(block.join('\n') + '\n');
-    block = [];
+    await writer.write(out.bytes());
+    out.reset();
   };
 
   try {
-    await writer.write(columns.map(csvCell).join(',') + '\n');
+    columns.forEach((c, i) => {
+      if (i > 0) out.comma();
+      out.text(c);
+    });
+    out.newline();
     if (options.sort === true) {
       // Whole file in memory: rows with their times, sorted stably (ties keep file order).
       const all: string[][] = [];
       const times: number[] = [];
-      let row = 0;
-      for await (const cells of csv.rows()) {
-        row++;
-        times.push(reader.time(cells, row));
-        all.push(cells);
+      for await (const batch of csv.records()) {
+        while (batch.next()) {
+          const cells = batch.cells();
+          times.push(reader.time(arrayCells(cells), batch.row));
+          all.push(cells);
+        }
       }
       const order = Array.from(all.keys()).sort((a, b) => times[a] - times[b] || a - b);
       for (const i of order) {
-        emit(all[i], i + 1);
-        if (block.length >= WRITE_BLOCK_ROWS) await flush();
+        emit(arrayCells(all[i]), i + 1);
+        if (out.size >= WRITE_BLOCK_BYTES) await flush();
       }
     } else {
-      let row = 0;
       let previous = -Infinity;
-      for await (const cells of csv.rows()) {
-        row++;
-        const t = reader.time(cells, row);
-        if (t < previous) {
-          throw new FraudlensError(
-            'INPUT_NOT_SORTED',
-            `data row ${row} has event time ${cells[timeIndex]}, earlier than the row before it: the file is not sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`,
-            { file: options.data, row, column: defs.event.time.field },
-          );
+      for await (const batch of csv.records()) {
+        while (batch.next()) {
+          const row = batch.row;
+          const t = reader.time(batch, row);
+          if (t < previous) {
+            throw new FraudlensError(
+              'INPUT_NOT_SORTED',
+              `data row ${row} has event time ${batch.cell(timeIndex)}, earlier than the row before it: the file is not sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`,
+              { file: options.data, row, column: defs.event.time.field },
+            );
+          }
+          previous = t;
+          emit(batch, row);
         }
-        previous = t;
-        emit(cells, row);
-        if (block.length >= WRITE_BLOCK_ROWS) await flush();
+        if (out.size >= WRITE_BLOCK_BYTES) await flush();
       }
     }
     if (rows === 0) throw new FraudlensError('INPUT_EMPTY', 'the file has a header but no data rows', { file: options.data });
-    if (block.length > 0) await flush();
+    if (out.size > 0) await flush();
     await writer.commit();
   } catch (e) {
     csv.close();

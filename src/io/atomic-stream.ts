@@ -9,7 +9,7 @@ import { FraudlensError } from '../core/errors.js';
 import { newTempPath, releaseTempPath, removeStaleTempFiles } from './atomic.js';
 
 export interface AtomicWriter {
-  write(text: string): Promise<void>;
+  write(data: string | Uint8Array): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -28,8 +28,9 @@ export async function openAtomicWriter(path: string): Promise<AtomicWriter> {
   }
   let done = false;
   return {
-    async write(text: string) {
-      await handle.write(text);
+    async write(data: string | Uint8Array) {
+      if (typeof data === 'string') await handle.write(data);
+      else await handle.write(data);
     },
     async commit() {
       await handle.sync();

@@ -16,6 +16,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { StringDecoder } from 'node:string_decoder';
+import { CsvRecordCursor } from './csv-records.js';
 import { FraudlensError } from '../core/errors.js';
 
 /** The delimiters fraudlens reads, in tie-break order of detection. */
@@ -43,9 +46,30 @@ export interface CsvRows {
    * another count is INPUT_RAGGED_ROW naming its data row. Leaving the loop early closes the file.
    */
   rows(): AsyncGenerator<string[], void, undefined>;
+  /**
+   * The data rows as batches through one reused record, so a reader slices only the cells it
+   * needs: `for await (const batch of csv.records()) while (batch.next()) use(batch.cell(3))`.
+   * Iterate once, and rows() or records(), not both.
+   */
+  records(): AsyncGenerator<CsvRecord, void, undefined>;
   /** Closes the file when rows() is not iterated to its end. */
   close(): void;
 }
+
+/** One data row of a file, positioned by `next()` (see CsvRows.records). */
+export interface CsvRecord {
+  /** Moves to the next row of this batch; false when the batch is done. Throws INPUT_RAGGED_ROW, INPUT_UNREADABLE. */
+  next(): boolean;
+  /** The 1-based data row of the current row. */
+  readonly row: number;
+  cell(index: number): string;
+  cells(): string[];
+  /** The cell read exactly as Number() would when it is plain decimal, without slicing it; else undefined. */
+  plainNumber(index: number): number | undefined;
+}
+
+/** Bytes per read and per decompressed piece: larger pieces mean fewer stream hand-offs per row. */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /** The header line is looked for in at most this many bytes. */
 const MAX_HEADER_BYTES = 1 << 20;
@@ -66,13 +90,14 @@ export function detectDelimiter(headerLine: string): CsvDelimiter {
   return best;
 }
 
-/** Index of the first line break outside double quotes, or -1. */
-function headerEnd(text: string): number {
+/** Index of the first line break outside double quotes (in characters, or in bytes of UTF-8), or -1. */
+function headerEnd(text: string | Buffer): number {
   let quoted = false;
+  const bytes = typeof text !== 'string';
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) return i;
+    const ch = bytes ? text[i] : text.charCodeAt(i);
+    if (ch === 34) quoted = !quoted;
+    else if (!quoted && (ch === 10 || ch === 13)) return i;
   }
   return -1;
 }
@@ -82,12 +107,12 @@ function headerEnd(text: string): number {
  * @example const csv = await openCsvRows('data.csv.gz'); for await (const row of csv.rows()) { … }
  */
 export async function openCsvRows(path: string, options: CsvSourceOptions = {}): Promise<CsvRows> {
-  const file = createReadStream(path);
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   await new Promise<void>((resolve, reject) => {
     file.once('open', () => resolve());
     file.once('error', (e: NodeJS.ErrnoException) => reject(unreadable(path, `cannot read file: ${e.code ?? e.message}`)));
   });
-  const input: Readable = path.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  const input: Readable = path.endsWith('.gz') ? file.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES })) : file;
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const close = (): void => {
     input.destroy();
@@ -120,6 +145,37 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
     );
   }
 
+  const terminator =
+    end <= 0 || headerLine === '' ? '' : headText[end] === '\n' ? '\n' : headText.startsWith('\r\n', end) ? '\r\n' : '';
+  if (terminator !== '') {
+    // The fast path: the header line by csv-parse, the records after it by CsvRecordCursor.
+    let names: string[];
+    try {
+      const header = parseSync(headText.slice(0, end), { bom: true, delimiter, relax_column_count: true, trim: false });
+      names = checkedNames(path, delimiter, header[0] ?? [], close);
+    } catch (e) {
+      close();
+      throw translateError(path, e);
+    }
+    // The first record's file line: after the header's own lines (a quoted header cell may span several).
+    const headerLines = headText.slice(0, end).split('\n').length;
+    const cursor = new CsvRecordCursor(delimiter, terminator === '\r\n', headerLines + 1);
+    const headBytes = Buffer.concat(head);
+    const rest = headBytes.subarray(headerEnd(headBytes) + terminator.length);
+    async function* pieces(): AsyncGenerator<string> {
+      const decoder = new StringDecoder('utf8');
+      yield decoder.write(rest);
+      while (true) {
+        const next = await chunks.next();
+        if (next.done) break;
+        yield decoder.write(next.value);
+      }
+      const tail = decoder.end();
+      if (tail !== '') yield tail;
+    }
+    return fromBatches(path, names, delimiter, close, cursorBatches(cursor, pieces()));
+  }
+
   async function* replay(): AsyncGenerator<Buffer> {
     yield* head;
     while (true) {
@@ -144,7 +200,13 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
     close();
     throw new FraudlensError('INPUT_EMPTY', 'the file is empty (no header)', { file: path });
   }
-  const names = first.value.map((h, i) => (h.trim() === '' ? `_unnamed_${i}` : h.trim()));
+  const names = checkedNames(path, delimiter, first.value, close);
+  return fromBatches(path, names, delimiter, close, arrayBatches(records));
+}
+
+/** Header cells → column names, refusing duplicates and a header that shows another delimiter. */
+function checkedNames(path: string, delimiter: CsvDelimiter, header: readonly string[], close: () => void): string[] {
+  const names = header.map((h, i) => (h.trim() === '' ? `_unnamed_${i}` : h.trim()));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) {
     close();
@@ -162,31 +224,109 @@ export async function openCsvRows(path: string, options: CsvSourceOptions = {}):
       );
     }
   }
+  return names;
+}
 
-  async function* rows(): AsyncGenerator<string[], void, undefined> {
-    let row = 0;
+/** A source of records: `next()` positions on the next record of the current batch. */
+interface RecordSource {
+  next(): boolean;
+  readonly length: number;
+  cell(i: number): string;
+  cells(): string[];
+  plainNumber(i: number): number | undefined;
+}
+
+async function* cursorBatches(cursor: CsvRecordCursor, pieces: AsyncGenerator<string>): AsyncGenerator<RecordSource> {
+  for await (const piece of pieces) {
+    cursor.push(piece);
+    yield cursor;
+  }
+  cursor.end();
+  yield cursor;
+}
+
+/** csv-parse's records (files the fast path does not take: \r line breaks, headers over 1 MB) as batches of one. */
+async function* arrayBatches(records: AsyncIterator<string[]>): AsyncGenerator<RecordSource> {
+  let current: string[] = [];
+  let pending = false;
+  const source: RecordSource = {
+    next: () => {
+      const had = pending;
+      pending = false;
+      return had;
+    },
+    get length() {
+      return current.length;
+    },
+    cell: (i) => current[i],
+    cells: () => current,
+    plainNumber: () => undefined,
+  };
+  while (true) {
+    const next = await records.next();
+    if (next.done) return;
+    current = next.value;
+    pending = true;
+    yield source;
+  }
+}
+
+function fromBatches(
+  path: string,
+  names: string[],
+  delimiter: CsvDelimiter,
+  close: () => void,
+  batches: AsyncGenerator<RecordSource>,
+): CsvRows {
+  let row = 0;
+  let source: RecordSource | undefined;
+  const record: CsvRecord = {
+    get row() {
+      return row;
+    },
+    next() {
+      let has: boolean;
+      try {
+        has = source!.next();
+      } catch (e) {
+        throw translateError(path, e);
+      }
+      if (!has) return false;
+      row++;
+      if (source!.length !== names.length) {
+        throw new FraudlensError(
+          'INPUT_RAGGED_ROW',
+          `data row ${row} has ${source!.length} cells, the header has ${names.length} (cells separated by ${delimiterName(delimiter)})`,
+          { file: path, row },
+        );
+      }
+      return true;
+    },
+    cell: (i) => source!.cell(i),
+    cells: () => source!.cells(),
+    plainNumber: (i) => source!.plainNumber(i),
+  };
+  async function* records(): AsyncGenerator<CsvRecord, void, undefined> {
     try {
       while (true) {
-        const next = await records.next();
-        if (next.done) return;
-        row++;
-        const record = next.value;
-        if (record.length !== names.length) {
-          throw new FraudlensError(
-            'INPUT_RAGGED_ROW',
-            `data row ${row} has ${record.length} cells, the header has ${names.length} (cells separated by ${delimiterName(delimiter)})`,
-            { file: path, row },
-          );
+        let next: IteratorResult<RecordSource>;
+        try {
+          next = await batches.next();
+        } catch (e) {
+          throw translateError(path, e);
         }
+        if (next.done) return;
+        source = next.value;
         yield record;
       }
-    } catch (e) {
-      throw translateError(path, e);
     } finally {
       close();
     }
   }
-  return { names, delimiter, rows, close };
+  async function* rows(): AsyncGenerator<string[], void, undefined> {
+    for await (const batch of records()) while (batch.next()) yield batch.cells();
+  }
+  return { names, delimiter, rows, records, close };
 }
 
 function unreadable(path: string, why: string): FraudlensError {

@@ -1,11 +1,39 @@
 /**
  * Fills EventRecords from rows of string cells (a CSV file), checking every value against its
  * declared type: an unreadable time, date or number is an error naming the row and column.
+ *
+ * Keys, categories and dates are interned: each distinct value is kept once, as its own string,
+ * and every row hands out that one. The entity maps then hash each value once (V8 caches a
+ * string's hash), and the state never holds a slice that keeps a whole input line alive. The
+ * table grows with the distinct values, which the entities bound anyway.
  */
 
 import { FraudlensError } from '../errors.js';
 import type { EventRecord, FeaturePlan } from './plan.js';
 import { parseEventTime, parseDateWall, type ZoneClock } from './time.js';
+
+/** A row of cells read one at a time (a CSV record slices only the cells it is asked for). */
+export interface CellSource {
+  cell(index: number): string;
+  /** The cell as Number() reads it when it is plain decimal, without slicing; undefined to read cell(). */
+  plainNumber?(index: number): number | undefined;
+}
+
+/** An array of cells as a CellSource. */
+export function arrayCells(cells: readonly string[]): CellSource {
+  return { cell: (i) => cells[i] };
+}
+
+/** Cells given as an array (as csv rows() yields them) or as a CellSource. */
+export type Cells = CellSource | readonly string[];
+
+function asSource(cells: Cells): CellSource {
+  return isCellArray(cells) ? arrayCells(cells) : cells;
+}
+
+function isCellArray(cells: Cells): cells is readonly string[] {
+  return Array.isArray(cells);
+}
 
 export class CellEventReader {
   private readonly timeColumn: number;
@@ -14,6 +42,9 @@ export class CellEventReader {
   private readonly stringColumns: Int32Array;
   /** Per string slot: whether it holds a date that must read as YYYY-MM-DD. */
   private readonly isDate: boolean[];
+  /** Per string slot: whether its values are interned (keys, categories, dates; not free text). */
+  private readonly interned: boolean[];
+  private readonly internTable = new Map<string, string>();
 
   /**
    * @param columns the header of the input
@@ -40,18 +71,25 @@ export class CellEventReader {
     this.numberColumns = Int32Array.from(plan.numberFields.map((f) => columns.indexOf(f)));
     this.stringColumns = Int32Array.from(plan.stringFields.map((f) => columns.indexOf(f)));
     this.isDate = plan.stringFields.map((f) => defs.fields[f] === 'date');
+    this.interned = plan.stringFields.map((f) => defs.fields[f] !== 'text');
   }
 
   /** The event time of a row, in seconds (throws INPUT_BAD_TIME). */
-  time(cells: readonly string[], row: number): number {
-    const t = parseEventTime(cells[this.timeColumn], this.plan.definitions.event.time.format, this.clock);
+  time(cellsOrArray: Cells, row: number): number {
+    const cells = asSource(cellsOrArray);
+    const format = this.plan.definitions.event.time.format;
+    if (format === 'unix_seconds' && cells.plainNumber !== undefined) {
+      const t = cells.plainNumber(this.timeColumn);
+      if (t !== undefined) return t;
+    }
+    const t = parseEventTime(cells.cell(this.timeColumn), format, this.clock);
     if (Number.isNaN(t)) {
       const column = this.columns[this.timeColumn];
-      throw new FraudlensError(
-        'INPUT_BAD_TIME',
-        `event time "${cells[this.timeColumn]}" does not read as ${this.plan.definitions.event.time.format}`,
-        { file: this.file, row, column },
-      );
+      throw new FraudlensError('INPUT_BAD_TIME', `event time "${cells.cell(this.timeColumn)}" does not read as ${format}`, {
+        file: this.file,
+        row,
+        column,
+      });
     }
     return t;
   }
@@ -60,11 +98,17 @@ export class CellEventReader {
    * Fills `event` from one row of cells.
    * @param row the 1-based data row, for messages
    */
-  read(cells: readonly string[], row: number, event: EventRecord): void {
+  read(cellsOrArray: Cells, row: number, event: EventRecord): void {
+    const cells = asSource(cellsOrArray);
     event.time = this.time(cells, row);
-    event.id = cells[this.idColumn].trim();
+    event.id = cells.cell(this.idColumn).trim();
     for (let i = 0; i < this.numberColumns.length; i++) {
-      const cell = cells[this.numberColumns[i]];
+      const plain = cells.plainNumber?.(this.numberColumns[i]);
+      if (plain !== undefined) {
+        event.numbers[i] = plain;
+        continue;
+      }
+      const cell = cells.cell(this.numberColumns[i]);
       let v = NaN;
       if (cell !== '') {
         v = Number(cell);
@@ -81,7 +125,16 @@ export class CellEventReader {
       event.numbers[i] = v;
     }
     for (let i = 0; i < this.stringColumns.length; i++) {
-      const cell = cells[this.stringColumns[i]].trim();
+      let cell = cells.cell(this.stringColumns[i]).trim();
+      if (this.interned[i]) {
+        const known = this.internTable.get(cell);
+        if (known !== undefined) {
+          event.strings[i] = known;
+          continue;
+        }
+        // A value seen first: keep a copy of its own (not a slice of the line) and check it once.
+        cell = JSON.parse(JSON.stringify(cell)) as string;
+      }
       if (this.isDate[i] && cell !== '' && Number.isNaN(parseDateWall(cell))) {
         throw new FraudlensError('INPUT_BAD_TIME', `date "${cell}" does not read as YYYY-MM-DD`, {
           file: this.file,
@@ -89,6 +142,7 @@ export class CellEventReader {
           column: this.plan.stringFields[i],
         });
       }
+      if (this.interned[i]) this.internTable.set(cell, cell);
       event.strings[i] = cell;
     }
   }

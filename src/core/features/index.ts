@@ -32,5 +32,6 @@ export { FeatureEngine, newFeatureRow, haversineKm, EARTH_RADIUS_KM, SECONDS_PER
 export type { FeatureRow } from './engine.js';
 export { describeFeatures, describeWindow } from './describe.js';
 export { JsonEventReader } from './json-event-reader.js';
-export { CellEventReader } from './event-reader.js';
+export { CellEventReader, arrayCells } from './event-reader.js';
+export type { CellSource, Cells } from './event-reader.js';
 export { ZoneClock, parseEventTime } from './time.js';

@@ -60,13 +60,14 @@ export class RecentIds {
       this.head = (this.head + 1) % cap;
       this.size--;
     }
-    if (this.ids.has(id)) return true;
+    const before = this.ids.size;
+    this.ids.add(id); // one hash lookup: the set grows only when the id is new
+    if (this.ids.size === before) return true;
     if (this.size === cap) this.grow();
     const at = (this.head + this.size) % this.times.length;
     this.times[at] = t;
     this.order[at] = id;
     this.size++;
-    this.ids.add(id);
     return false;
   }
 
