@@ -47,7 +47,6 @@ export {
   type BatchPrediction,
   type Transaction,
 } from './prediction.js';
-export { rawTransactionSchema, requiredRawFields } from './raw-transaction.js';
 export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery, type FeatureDriftReport } from './drift.js';
 export {
   V2InferRequest,

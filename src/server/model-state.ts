@@ -20,7 +20,7 @@ import { TreeExplainer } from '../core/explanation/treeshap.js';
 import { describeFeatures } from '../core/features/describe.js';
 import type { FeatureDefinitions } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
-import { rawTransactionSchema } from '../contract/raw-transaction.js';
+import { rawTransactionSchema } from './raw-transaction-schema.js';
 import type { FeatureValue } from '../storage/index.js';
 import { batchSchema, transactionSchema, validationError, type JsonSchema } from './schemas.js';
 

@@ -146,6 +146,14 @@ describe('import graph of src/', () => {
     assert.deepEqual(outward, [], 'core does no I/O: move the import to io/, storage/ or server/, or what it needs into core');
   });
 
+  it('keeps src/contract a leaf: the dashboard compiles it for the browser, so it imports only itself', () => {
+    const contract = `contract${sep}`;
+    const outward = [...importGraph(SRC)]
+      .filter(([from]) => from.startsWith(contract))
+      .flatMap(([from, targets]) => targets.filter((to) => !to.startsWith(contract)).map((to) => `${from} -> ${to}`));
+    assert.deepEqual(outward, [], 'the HTTP contract imports nothing from src/: build schemas that need core in the server');
+  });
+
   it('has no import cycles', () => {
     const cycles = importCycles(importGraph(SRC));
     assert.deepEqual(

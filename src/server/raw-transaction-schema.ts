@@ -2,7 +2,8 @@
  * The request body of a model with feature definitions: a raw transaction (event time, id and the
  * raw fields the definitions read), not features. Derived from the definitions, so /docs, GET
  * /model's request_schema and the dashboard show what the served model reads. Other fields are
- * allowed (a payment message is sent as it is) and ignored.
+ * allowed (a payment message is sent as it is) and ignored. It lives in the server, not in
+ * src/contract, because it is built from core's definitions and the contract imports nothing.
  */
 
 import type { FeatureDefinitions, FieldType } from '../core/features/definitions.js';
