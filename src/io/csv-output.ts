@@ -3,8 +3,10 @@
  * join and collect, which for a million-row feature file was a tenth of the run and most of the
  * garbage. Text is quoted as the readers expect (when it holds a comma, a quote or a line break),
  * numbers are written as JavaScript prints them (the shortest text that reads back to the same
- * double), missing numbers (NaN) as an empty cell.
+ * double; ./number-text.ts writes it without calling String), missing numbers (NaN) as an empty cell.
  */
+
+import { writeShortest } from './number-text.js';
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -12,14 +14,8 @@ const QUOTE = 34;
 const CR = 13;
 const MINUS = 45;
 const ZERO = 48;
-const DOT = 46;
-/** Decimals tried by the exact fast path before String(v). */
-const MAX_FAST_DECIMALS = 4;
-const POWERS_OF_TEN = Float64Array.from({ length: MAX_FAST_DECIMALS + 1 }, (_, i) => 10 ** i);
-const MAX_15_DIGITS = 1e15;
-/** String(v) prints fixed notation (no exponent) in [1e-6, 1e21); the fast path keeps well inside. */
-const FAST_MIN = 1e-4;
-const FAST_MAX = 1e11;
+/** Room writeShortest needs. */
+const SHORTEST_MAX_BYTES = 24;
 /** Integers below this print digit by digit (2^31: the small-integer range). */
 const SMALL_INTEGER = 2 ** 31;
 
@@ -95,55 +91,18 @@ export class CsvOutputBuffer {
       } while (x > 0);
       return;
     }
-    if (this.fewDecimals(v)) return;
+    this.room(SHORTEST_MAX_BYTES);
+    const end = writeShortest(v, this.buf, this.pos);
+    if (end >= 0) {
+      this.pos = end;
+      return;
+    }
     const s = String(v);
     this.room(s.length);
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
     this.pos = p;
-  }
-
-  /**
-   * Writes v when it is the double nearest to m / 10^k for an integer m of at most 15 digits and
-   * 1 ≤ k ≤ MAX_FAST_DECIMALS (amounts and their sums mostly are). That decimal is then what String(v) prints:
-   * two decimals of at most 15 significant digits never round to the same double, so it is the
-   * shortest that reads back as v, and the smallest such k leaves no trailing zero.
-   */
-  private fewDecimals(v: number): boolean {
-    const a = v < 0 ? -v : v;
-    if (!(a >= FAST_MIN && a < FAST_MAX) || Number.isInteger(a)) return false;
-    // A value with k ≤ MAX_FAST_DECIMALS decimals also passes the test at MAX_FAST_DECIMALS: check that first, so a
-    // full-precision double (most means and ratios) costs one try, not MAX_FAST_DECIMALS.
-    const top = POWERS_OF_TEN[MAX_FAST_DECIMALS];
-    if (Math.round(a * top) / top !== a) return false;
-    for (let k = 1; k <= MAX_FAST_DECIMALS; k++) {
-      const scale = POWERS_OF_TEN[k];
-      const m = Math.round(a * scale);
-      if (m >= MAX_15_DIGITS) return false;
-      if (m / scale !== a) continue;
-      // m / 10^k: integer part, '.', k digits (with leading zeros).
-      this.room(18);
-      const buf = this.buf;
-      if (v < 0) buf[this.pos++] = MINUS;
-      let digits = 1;
-      for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
-      const width = Math.max(digits, k + 1) + 1;
-      let p = this.pos + width;
-      this.pos = p;
-      let x = m;
-      for (let i = 0; i < k; i++) {
-        buf[--p] = ZERO + (x % 10);
-        x = Math.floor(x / 10);
-      }
-      buf[--p] = DOT;
-      do {
-        buf[--p] = ZERO + (x % 10);
-        x = Math.floor(x / 10);
-      } while (x > 0);
-      return true;
-    }
-    return false;
   }
 
   private slowText(s: string): void {

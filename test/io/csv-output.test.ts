@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseSync } from 'csv-parse/sync';
 import { CsvOutputBuffer } from '../../src/io/csv-output.js';
+import { writeShortest } from '../../src/io/number-text.js';
 
 function printed(write: (out: CsvOutputBuffer) => void): string {
   const out = new CsvOutputBuffer(4);
@@ -48,4 +49,58 @@ test('text cells are quoted when they hold a comma, a quote or a line break, and
     printed((o) => o.text('a,b')),
     '"a,b"',
   );
+});
+
+test('writeShortest prints String(v) for random and edge doubles, and declines only what it cannot decide', () => {
+  const buf = new Uint8Array(64);
+  const decoder = new TextDecoder();
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  let decided = 0;
+  let inRangeDeclined = 0;
+  const check = (v: number): void => {
+    const end = writeShortest(v, buf, 0);
+    if (end < 0) {
+      const a = Math.abs(v);
+      // Declined in range: only powers of two (lopsided interval) or exact halfway products, both rare.
+      if (a >= 1e-5 && a < 1e13 && Math.log2(a) !== Math.round(Math.log2(a))) inRangeDeclined++;
+      return;
+    }
+    decided++;
+    assert.equal(decoder.decode(buf.subarray(0, end)), String(v), `${v}`);
+  };
+  const edges = [
+    1e-5,
+    0.1,
+    0.2,
+    0.3,
+    0.30000000000000004,
+    1 / 3,
+    2 / 3,
+    123.456,
+    4.35,
+    0.000123,
+    99999999999.99,
+    1234.5600000000002,
+  ];
+  edges.push(1e13 - 2 ** -9, 5e-324, 1e13, Number.MAX_VALUE, 0.5, 1, 2 ** 40, 3 * 2 ** -10, -0.1, -1e-5);
+  for (const v of edges) check(v);
+  for (let k = -6; k <= 14; k++) {
+    const p = 10 ** k;
+    for (const f of [1, 1 + 2 ** -52, 1 - 2 ** -53, 1 - 2 ** -52, 1 + 2 ** -51, 1.5, 9.99]) check(p * f);
+  }
+  for (let i = 0; i < 200_000; i++) {
+    words[0] = (Math.random() * 2 ** 32) >>> 0;
+    words[1] = (Math.random() * 2 ** 32) >>> 0;
+    check(bits[0]); // any double (most outside the range: declined)
+    check((Math.random() - 0.5) * 10 ** (Math.floor(Math.random() * 20) - 6)); // every decade of the range
+    const amt = Math.round(Math.random() * 1e6) / 100;
+    check(amt);
+    check(amt / 7); // means and ratios: full-precision doubles
+    check(amt / (Math.round(Math.random() * 1e5 + 1) / 100));
+    check(Math.round(Math.random() * 1e15) / 10 ** Math.floor(Math.random() * 22)); // up to 15 digits, any scale
+    check(Math.floor(Math.random() * 1e13));
+  }
+  assert.ok(decided > 1_000_000, `decided ${decided}`);
+  assert.ok(inRangeDeclined < 50, `declined ${inRangeDeclined} in range`);
 });
