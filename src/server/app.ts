@@ -238,7 +238,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     const admission = new ExplainAdmission(config.explainMaxRows);
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);
-    registerV2(app, context, scorer);
+    registerV2(app, context, scorer, admission);
     registerHealth(app, context);
     registerModel(app, context);
     registerLogs(app, context);
