@@ -219,6 +219,32 @@ describe('aggregations against a brute-force reference', () => {
     assert.equal(send('a', 400 + plan.dedupeHorizon + 1), 'added');
   });
 
+  it("a late event (older than its entity's latest) reads the state as it stands: time since last is 0, never negative", () => {
+    const plan = compilePlan(definitions());
+    const engine = new FeatureEngine(plan, new MemoryStateStore(plan));
+    const event = newEventRecord(plan);
+    const row = newFeatureRow(plan);
+    const at = (name: string) => row.numbers[plan.names.indexOf(name)];
+    event.strings[plan.stringFields.indexOf('card')] = 'c1';
+    event.strings[plan.stringFields.indexOf('merchant')] = 'm1';
+    const send = (id: string, time: number) => {
+      event.id = id;
+      event.time = time;
+      return engine.compute(event, row);
+    };
+    send('a', 1000);
+    send('b', 5000);
+    send('c', 6000);
+    assert.equal(at('card_time_since_last_all'), 1000);
+    assert.equal(send('late', 2000), 'added');
+    assert.equal(at('card_time_since_last_all'), 0, 'b, at 5000, is already in the windows');
+    assert.equal(at('card_count_all'), 2, 'the state as it stood at its latest read');
+    // It was added at the newest time (6000): the next event sees all four, the latest at 6000.
+    send('d', 6600);
+    assert.equal(at('card_count_all'), 4);
+    assert.equal(at('card_time_since_last_all'), 600);
+  });
+
   it('memory: the ring holds only events within the largest finite window', () => {
     const events = randomEvents(3000, 5).map((e) => ({ ...e, card: 'c0' }));
     const store = replay(events, () => undefined);
