@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { validateDefinitions, parseWindow, type AggregationOp } from '../../src/core/features/definitions.js';
 import { compilePlan, newEventRecord } from '../../src/core/features/plan.js';
 import { FeatureEngine, newFeatureRow } from '../../src/core/features/engine.js';
-import { MemoryStateStore } from '../../src/core/features/state-store.js';
+import { MemoryStateStore, type AddOutcome } from '../../src/core/features/state-store.js';
 import { EntityState } from '../../src/core/features/entity-state.js';
 
 /** Sums, means and std against a direct computation: relative tolerance of the parity rule. */
@@ -230,7 +230,8 @@ describe('aggregations against a brute-force reference', () => {
     const send = (id: string, time: number) => {
       event.id = id;
       event.time = time;
-      return engine.compute(event, row);
+      // The in-process store answers synchronously.
+      return engine.compute(event, row) as AddOutcome;
     };
     send('a', 1000);
     send('b', 5000);
