@@ -5,7 +5,8 @@
  *
  * Order: the input must be sorted by event time (equal times in any order: they never see each
  * other); a row earlier than the one before it is INPUT_NOT_SORTED, unless `sort` is set, which
- * reads the whole file into memory and sorts it stably by time (memory then grows with the file).
+ * reads the whole file into memory and sorts it stably by time (memory then grows with the file);
+ * the output is then in time order, or in the input's order with `inputOrder`.
  */
 
 import { FraudlensError } from '../core/errors.js';
@@ -28,6 +29,11 @@ export interface FeatureFileOptions {
   keep?: readonly string[];
   /** Sort in memory instead of refusing an unsorted file. */
   sort?: boolean;
+  /**
+   * With `sort`: write the rows in the input's order (each still derived in time order), so a
+   * score file lines up with its input (`predict --sort`). Otherwise they come out in time order.
+   */
+  inputOrder?: boolean;
   csv?: CsvSourceOptions;
 }
 
@@ -132,9 +138,27 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
         }
       }
       const order = Array.from(all.keys()).sort((a, b) => times[a] - times[b] || a - b);
-      for (const i of order) {
-        emit(arrayCells(all[i]), i + 1);
-        if (out.size >= WRITE_BLOCK_BYTES) await flush();
+      if (options.inputOrder === true) {
+        // Derived in time order, each row's line kept at its input position, written in that order.
+        await flush();
+        const lines: Buffer[] = new Array(all.length);
+        for (const i of order) {
+          emit(arrayCells(all[i]), i + 1);
+          lines[i] = Buffer.from(out.bytes());
+          out.reset();
+        }
+        for (let start = 0; start < lines.length;) {
+          let bytes = 0;
+          let end = start;
+          while (end < lines.length && bytes < WRITE_BLOCK_BYTES) bytes += lines[end++].length;
+          await writer.write(Buffer.concat(lines.slice(start, end), bytes));
+          start = end;
+        }
+      } else {
+        for (const i of order) {
+          emit(arrayCells(all[i]), i + 1);
+          if (out.size >= WRITE_BLOCK_BYTES) await flush();
+        }
       }
     } else {
       let previous = -Infinity;
@@ -174,6 +198,13 @@ export async function writeFeatureFile(defs: FeatureDefinitions, options: Featur
 }
 
 export type { FeaturePlan };
+
+/** `--sort` given for a model without feature definitions (its file is not replayed in time). */
+export function sortWithoutDefinitions(): FraudlensError {
+  return new FraudlensError('INPUT_INVALID', '--sort applies to a model with feature definitions (raw events)', {
+    field: '--sort',
+  });
+}
 
 /** A feature file written to a private temporary directory, removed by `remove`. */
 export interface TemporaryFeatureFile {

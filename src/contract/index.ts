@@ -59,4 +59,5 @@ export {
   V2OutputTensor,
   V2Ready,
   V2ServerMetadata,
+  V2TensorMetadata,
 } from './v2.js';

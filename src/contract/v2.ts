@@ -20,10 +20,12 @@ export const V2ModelParams = Type.Object({
 });
 export type V2ModelParams = Static<typeof V2ModelParams>;
 
-const TensorMetadata = Type.Object(
+export const V2TensorMetadata = Type.Object(
   { name: Type.String(), datatype: Type.String(), shape: Type.Array(Type.Integer()) },
   { additionalProperties: false },
 );
+export type V2TensorMetadata = Static<typeof V2TensorMetadata>;
+const TensorMetadata = V2TensorMetadata;
 
 export const V2ModelMetadata = Type.Object(
   {
@@ -54,7 +56,19 @@ export type V2InputTensor = Static<typeof V2InputTensor>;
 export const V2InferRequest = Type.Object(
   {
     id: Type.Optional(Type.String({ maxLength: 256 })),
-    parameters: Type.Optional(Parameters),
+    parameters: Type.Optional(
+      Type.Object(
+        {
+          features: Type.Optional(
+            Type.Boolean({
+              description:
+                'Models with feature definitions: also answer every derived feature as an output tensor named after it (as /predict?features=true).',
+            }),
+          ),
+        },
+        { additionalProperties: true },
+      ),
+    ),
     inputs: Type.Array(V2InputTensor, { minItems: 1, maxItems: 100_000 }),
     outputs: Type.Optional(
       Type.Array(Type.Object({ name: Type.String(), parameters: Type.Optional(Parameters) }, { additionalProperties: false }), {
@@ -71,7 +85,8 @@ export const V2OutputTensor = Type.Object(
     name: Type.String(),
     shape: Type.Array(Type.Integer()),
     datatype: Type.String(),
-    data: Type.Array(Type.Unsafe<number | string>({ type: ['number', 'string'] })),
+    // null: a derived feature missing in that row; booleans: the BOOL output `duplicate`.
+    data: Type.Array(Type.Unsafe<number | string | boolean | null>({ type: ['number', 'string', 'boolean', 'null'] })),
   },
   { additionalProperties: false },
 );
@@ -86,12 +101,24 @@ export const V2InferResponse = Type.Object(
     parameters: Type.Optional(
       Type.Object(
         {
-          unknown_categories: Type.String({
-            description:
-              'Comma-separated features whose category name the model does not know in at least one row (scored as missing values).',
-          }),
+          unknown_categories: Type.Optional(
+            Type.String({
+              description:
+                'Comma-separated features whose category name the model does not know in at least one row (scored as missing values).',
+            }),
+          ),
+          state_fallback: Type.Optional(
+            Type.Boolean({
+              description:
+                'Raw transactions: true when the shared entity state could not take some row, whose features then come from the last known state (as state_fallback of /predict).',
+            }),
+          ),
         },
-        { additionalProperties: false, description: 'Present only when some row held category names the model does not know.' },
+        {
+          additionalProperties: false,
+          description:
+            'Present only when some row held category names the model does not know or was scored on the fallback state.',
+        },
       ),
     ),
   },

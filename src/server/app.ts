@@ -163,6 +163,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     };
     app.decorate('fraudlens', context);
     // The entity state of raw transactions, once a model with feature definitions made one.
+    context.entityFeatures.prepare(models.current);
     const entityStore = () => backendStore(context.entityFeatures.store);
     registerEntityStateMetrics(metrics.registry, entityStore);
     context.healthComponents.push({ name: 'entity_state', report: () => entityStateComponent(entityStore()) });
@@ -238,7 +239,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     const admission = new ExplainAdmission(config.explainMaxRows);
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);
-    registerV2(app, context, scorer);
+    registerV2(app, context, scorer, admission);
     registerHealth(app, context);
     registerModel(app, context);
     registerLogs(app, context);

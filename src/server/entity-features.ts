@@ -124,6 +124,14 @@ export class EntityFeatures {
     return this.live;
   }
 
+  /**
+   * Opens the state of a model with definitions now rather than on its first transaction, so
+   * /health and /metrics report it (a Redis cut off included) before any traffic.
+   */
+  prepare(m: ServingModel): void {
+    if (m.model.featureDefinitions) this.stateFor(m);
+  }
+
   /** The live store, if one was made (tests and warm starts look into it). */
   get store(): ServedStateStore | undefined {
     return this.live?.store;

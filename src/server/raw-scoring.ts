@@ -11,7 +11,7 @@ import type { Explained, Prediction } from '../contract/index.js';
 import type { FraudlensContext } from './context.js';
 import type { DerivedTransaction } from './entity-features.js';
 import type { ExplainAdmission } from './explain-admission.js';
-import type { ServingModel } from './model-state.js';
+import type { RawBody, ServingModel } from './model-state.js';
 import { explainUnrecorded, type Scorer, type ScoreOptions } from './scoring.js';
 
 export interface RawOptions {
@@ -37,9 +37,32 @@ export async function predictRaw(
   reply: FastifyReply,
 ): Promise<Prediction | Batch<Prediction>> {
   const parsed = m.parseRawBody(body);
-  const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
-  if (opts.explain && parsed.kind === 'batch') admission.check(rows.length, reply);
-  const derived = await ctx.entityFeatures.derive(m, rows, true, parsed.kind === 'row' ? rowWhere : batchWhere);
+  if (parsed.kind === 'row')
+    return (await scoreRawRows(ctx, m, [parsed.row], rowWhere, false, opts, scorer, admission, reply))[0];
+  const predictions = await scoreRawRows(ctx, m, parsed.rows, batchWhere, true, opts, scorer, admission, reply);
+  return { predictions, count: predictions.length, model_version: m.version };
+}
+
+/**
+ * Raw transactions to predictions, in order: derive the features (adding each transaction to the
+ * entity state), score and record them. /predict and V2 infer both come here, so a transaction
+ * gets the same features and score whichever protocol brings it.
+ * @param where message prefix per row, naming it in a refusal (`body/instances/3`)
+ * @param batch explained batches (even of one row) run under the explanation budget
+ */
+export async function scoreRawRows(
+  ctx: FraudlensContext,
+  m: ServingModel,
+  rows: readonly RawBody[],
+  where: (i: number) => string,
+  batch: boolean,
+  opts: RawOptions,
+  scorer: Scorer,
+  admission: ExplainAdmission,
+  reply: FastifyReply,
+): Promise<Prediction[]> {
+  if (opts.explain && batch) admission.check(rows.length, reply);
+  const derived = await ctx.entityFeatures.derive(m, rows, true, where);
   const one = (d: DerivedTransaction): Prediction => {
     const scoring: ScoreOptions = {
       explain: opts.explain,
@@ -53,11 +76,7 @@ export async function predictRaw(
     if (opts.features) p.features = d.features;
     return p;
   };
-  if (parsed.kind === 'row') return one(derived[0]);
-  const predictions = opts.explain
-    ? await admission.run(derived.length, (i) => one(derived[i]), reply)
-    : derived.map((d) => one(d));
-  return { predictions, count: predictions.length, model_version: m.version };
+  return opts.explain && batch ? admission.run(derived.length, (i) => one(derived[i]), reply) : derived.map((d) => one(d));
 }
 
 /** POST /explain with a raw body: derive from the state as it stands (changing nothing), explain, record nothing. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
+import { fixturePath } from '../helpers/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-features-'));
 
@@ -120,5 +121,56 @@ describe('fraudlens features', () => {
       r.stderr,
       /error FEATURES_DEFINITION_INVALID: .*defs-bad\.yaml: aggregations\[0\]\.window: a window spans 1m to 30d/,
     );
+  });
+});
+
+describe('evaluate and predict --sort on a raw file out of time order', () => {
+  const model = fixturePath('features', 'model.json');
+  const lines = readFileSync(fixturePath('features', 'raw.csv'), 'utf8').trimEnd().split('\n');
+  // A fixed shuffle (every 7th row first, then the rest backwards), so the file is far from sorted.
+  const body = lines.slice(1);
+  const order = [...body.keys()].filter((i) => i % 7 === 0).concat([...body.keys()].filter((i) => i % 7 !== 0).reverse());
+  const shuffled = join(work, 'raw-shuffled.csv');
+  writeFileSync(shuffled, [lines[0], ...order.map((i) => body[i])].join('\n') + '\n');
+
+  it('predict: refused without --sort; with it, each input row gets the score it gets in the sorted file', async () => {
+    const refused = await runCli(['predict', '--model', model, '--data', shuffled, '--out', join(work, 'p-refused.csv')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /INPUT_NOT_SORTED: .*pass --sort/);
+    const sortedOut = join(work, 'p-sorted.csv');
+    const shuffledOut = join(work, 'p-shuffled.csv');
+    const a = await runCli(['predict', '--model', model, '--data', fixturePath('features', 'raw.csv'), '--out', sortedOut]);
+    assert.equal(a.code, 0, a.stderr);
+    const b = await runCli(['predict', '--model', model, '--data', shuffled, '--out', shuffledOut, '--sort']);
+    assert.equal(b.code, 0, b.stderr);
+    const sortedScores = readFileSync(sortedOut, 'utf8').trimEnd().split('\n').slice(1);
+    const shuffledScores = readFileSync(shuffledOut, 'utf8').trimEnd().split('\n').slice(1);
+    assert.equal(shuffledScores.length, body.length);
+    assert.deepEqual(
+      shuffledScores,
+      order.map((i) => sortedScores[i]),
+    );
+  });
+
+  it('evaluate: the same metrics with --sort as on the sorted file; --sort refused for a model without definitions', async () => {
+    const metrics = async (data: string, ...extra: string[]) => {
+      const r = await runCli(['evaluate', '--model', model, '--data', data, '--label', 'is_fraud', '--json', ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      const { data: _file, ...rest } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      return rest;
+    };
+    assert.deepEqual(await metrics(shuffled, '--sort'), await metrics(fixturePath('features', 'raw.csv')));
+    const plain = await runCli([
+      'evaluate',
+      '--model',
+      fixturePath('xgboost', 'ulb_subset_d3_t10.model.json'),
+      '--data',
+      shuffled,
+      '--label',
+      'is_fraud',
+      '--sort',
+    ]);
+    assert.equal(plain.code, 2);
+    assert.match(plain.stderr, /INPUT_INVALID: field "--sort": --sort applies to a model with feature definitions/);
   });
 });

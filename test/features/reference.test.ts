@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { validateDefinitions, parseWindow, type AggregationOp } from '../../src/core/features/definitions.js';
 import { compilePlan, newEventRecord } from '../../src/core/features/plan.js';
 import { FeatureEngine, newFeatureRow } from '../../src/core/features/engine.js';
-import { MemoryStateStore } from '../../src/core/features/state-store.js';
+import { MemoryStateStore, type AddOutcome } from '../../src/core/features/state-store.js';
 import { EntityState } from '../../src/core/features/entity-state.js';
 
 /** Sums, means and std against a direct computation: relative tolerance of the parity rule. */
@@ -217,6 +217,33 @@ describe('aggregations against a brute-force reference', () => {
     assert.equal(row.numbers[count], 2, 'the duplicate was not added');
     // Past the dedupe horizon the same id is a new event.
     assert.equal(send('a', 400 + plan.dedupeHorizon + 1), 'added');
+  });
+
+  it("a late event (older than its entity's latest) reads the state as it stands: time since last is 0, never negative", () => {
+    const plan = compilePlan(definitions());
+    const engine = new FeatureEngine(plan, new MemoryStateStore(plan));
+    const event = newEventRecord(plan);
+    const row = newFeatureRow(plan);
+    const at = (name: string) => row.numbers[plan.names.indexOf(name)];
+    event.strings[plan.stringFields.indexOf('card')] = 'c1';
+    event.strings[plan.stringFields.indexOf('merchant')] = 'm1';
+    const send = (id: string, time: number) => {
+      event.id = id;
+      event.time = time;
+      // The in-process store answers synchronously.
+      return engine.compute(event, row) as AddOutcome;
+    };
+    send('a', 1000);
+    send('b', 5000);
+    send('c', 6000);
+    assert.equal(at('card_time_since_last_all'), 1000);
+    assert.equal(send('late', 2000), 'added');
+    assert.equal(at('card_time_since_last_all'), 0, 'b, at 5000, is already in the windows');
+    assert.equal(at('card_count_all'), 2, 'the state as it stood at its latest read');
+    // It was added at the newest time (6000): the next event sees all four, the latest at 6000.
+    send('d', 6600);
+    assert.equal(at('card_count_all'), 4);
+    assert.equal(at('card_time_since_last_all'), 600);
   });
 
   it('memory: the ring holds only events within the largest finite window', () => {

@@ -22,7 +22,8 @@ import { createDriftPlugin, DRIFT_SETTINGS } from '../../src/server/drift/plugin
 import { driftReportSchema } from '../../src/server/drift/schemas.js';
 import { readModelFile } from '../../src/io/model-file.js';
 import { REPO_ROOT } from '../helpers/paths.js';
-import type { TestApp } from './helpers.js';
+import { makeApp, type TestApp } from './helpers.js';
+import { RAW_MODEL } from './raw-parity.js';
 
 const KEY = 'contract-test-key-0123456789';
 const AUTH = { 'x-api-key': KEY };
@@ -366,5 +367,60 @@ describe('every response matches the HTTP contract', () => {
     );
     const missing = documented.filter((r) => !covered.has(r) && !notJson.has(r));
     assert.deepEqual(missing, [], `routes with no contract check: ${missing.join(', ')}`);
+  });
+});
+
+describe('the V2 shapes of a model with feature definitions match the HTTP contract', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await makeApp({ MODEL_PATH: RAW_MODEL, API_KEY: KEY });
+  });
+  after(async () => {
+    await t.app.close();
+  });
+
+  it('metadata (raw inputs, derived outputs), raw infer with features, a fallback-free answer and a refusal', async () => {
+    const name = t.config.modelName;
+    const meta = await t.app.inject({ url: `/v2/models/${name}` });
+    assert.equal(meta.statusCode, 200);
+    assertMatches(contract.V2ModelMetadata, JSON.parse(meta.body), 'raw metadata');
+    const inputs = (JSON.parse(meta.body) as contract.V2ModelMetadata).inputs;
+    const tx: Record<string, string | number | null> = {
+      unix_time: 1_550_628_576,
+      trans_num: 'contract-raw-1',
+      cc_num: '4097765637563358',
+      merchant: 'fraud_Kunze Inc',
+      category: 'grocery_pos',
+      amt: 72.81,
+      gender: 'F',
+      city_pop: 224,
+      lat: 31.0428,
+      long: -103.6364,
+      merch_lat: 30.194291,
+      merch_long: -104.597484,
+      dob: '1973-09-12',
+    };
+    const tensors = inputs.map((i) => ({ name: i.name, datatype: i.datatype, shape: [1], data: [tx[i.name]] }));
+    const url = `/v2/models/${name}/infer`;
+    const ok = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: AUTH,
+      payload: { inputs: tensors, parameters: { features: true } },
+    });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const body = JSON.parse(ok.body) as contract.V2InferResponse;
+    assertMatches(contract.V2InferResponse, body, 'raw infer');
+    assert.deepEqual(body.outputs.find((o) => o.name === 'duplicate')?.data, [false]);
+    assert.deepEqual(body.outputs.find((o) => o.name === 'card_amt_mean')?.data, [null], 'a missing feature is null');
+    const refused = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: AUTH,
+      payload: { inputs: tensors.filter((x) => x.name !== 'cc_num') },
+    });
+    assert.equal(refused.statusCode, 400);
+    assertMatches(contract.ErrorResponse, JSON.parse(refused.body), 'raw infer refused');
+    assert.equal((JSON.parse(refused.body) as { field: string }).field, 'cc_num');
   });
 });

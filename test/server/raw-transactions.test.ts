@@ -330,3 +330,18 @@ describe('a model without feature definitions', () => {
     }
   });
 });
+
+describe('the entity state of a model with definitions, before any transaction', () => {
+  it('is open from the start: /health reports it, not "precomputed features"', async () => {
+    const { app } = await makeApp({ MODEL_PATH: RAW_MODEL });
+    try {
+      const health = json<{ components: { entity_state: { status: string; detail: string } } }>(
+        await app.inject({ url: '/health' }),
+      );
+      assert.equal(health.components.entity_state.status, 'ok');
+      assert.equal(health.components.entity_state.detail, 'memory: 0 transactions added, 0 duplicates');
+    } finally {
+      await app.close();
+    }
+  });
+});

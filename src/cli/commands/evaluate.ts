@@ -20,7 +20,7 @@ import {
 } from '../data.js';
 import { POSITIVE_LABEL_HELP, prepareLabel } from '../labels.js';
 import { csvReadOptions, delimiterOption, type DelimiterFlag } from '../options.js';
-import { deriveToTemporaryFile } from '../feature-file.js';
+import { deriveToTemporaryFile, sortWithoutDefinitions } from '../feature-file.js';
 
 export function registerEvaluate(program: Command): void {
   const command = program
@@ -32,6 +32,10 @@ export function registerEvaluate(program: Command): void {
       'CSV or CSV.gz with the model features and the label (raw events, sorted by time, for a model with feature definitions)',
     )
     .requiredOption('--label <col>', 'the 0/1 label column')
+    .option(
+      '--sort',
+      'a model with feature definitions: sort the raw file by event time in memory instead of refusing it when unsorted',
+    )
     .option('--positive-label <value>', POSITIVE_LABEL_HELP)
     .option('--json', 'print one JSON object')
     .addOption(delimiterOption());
@@ -43,15 +47,18 @@ export function registerEvaluate(program: Command): void {
         label: string;
         positiveLabel?: string;
         json?: boolean;
+        sort?: boolean;
         strictCategories?: boolean;
       } & DelimiterFlag,
     ) => {
       const { model } = await readModelFile(opts.model);
+      if (opts.sort === true && !model.featureDefinitions) throw sortWithoutDefinitions();
       // A model with feature definitions reads raw events: derive its features first, as training did.
       const derived = model.featureDefinitions
         ? await deriveToTemporaryFile(model.featureDefinitions.definitions, {
             data: opts.data,
             keep: [opts.label],
+            sort: opts.sort,
             csv: csvReadOptions(opts),
           })
         : undefined;

@@ -13,7 +13,7 @@ import { openAtomicWriter } from '../../io/atomic-stream.js';
 import { scoreCsvFile } from '../score-file.js';
 import { addStrictCategoriesOption, reportUnknownCategories, unknownCategoryRule, unknownCategorySummary } from '../data.js';
 import { csvReadOptions, delimiterOption, nameList, type DelimiterFlag } from '../options.js';
-import { deriveToTemporaryFile, type TemporaryFeatureFile } from '../feature-file.js';
+import { deriveToTemporaryFile, sortWithoutDefinitions, type TemporaryFeatureFile } from '../feature-file.js';
 
 export function registerPredict(program: Command): void {
   const command = program
@@ -26,6 +26,10 @@ export function registerPredict(program: Command): void {
     )
     .requiredOption('--out <file>', 'output CSV: margin, score [, shap_<feature>…, shap_bias]')
     .option('--explain', 'add one SHAP column per feature and shap_bias (margin units)')
+    .option(
+      '--sort',
+      'a model with feature definitions: derive the features of an unsorted raw file in time order, in memory (scores stay in input order)',
+    )
     .option('--feature-names <names>', 'names for an XGBoost model that has none', nameList('--feature-names'))
     .addOption(delimiterOption());
   addStrictCategoriesOption(command).action(
@@ -36,22 +40,27 @@ export function registerPredict(program: Command): void {
         out: string;
         explain?: boolean;
         featureNames?: string[];
+        sort?: boolean;
         strictCategories?: boolean;
       } & DelimiterFlag,
     ) => {
       if (opts.out === opts.data)
         throw new FraudlensError('INPUT_INVALID', '--out must not overwrite --data', { field: '--out' });
       const { model } = await readModelFile(opts.model, { featureNames: opts.featureNames });
+      if (opts.sort === true && !model.featureDefinitions) throw sortWithoutDefinitions();
       const explain = opts.explain === true;
       const m = model.features.length;
       const header = ['margin', 'score', ...(explain ? [...model.features.map((f) => `shap_${f.name}`), 'shap_bias'] : [])];
       const unknownCounts = new Float64Array(m);
       // A model with feature definitions reads raw events: derive its features first (rows stay in
-      // input order: the raw file must be sorted by time).
+      // input order: the raw file must be sorted by time, or --sort derives in time order and
+      // writes the rows back in input order).
       let derived: TemporaryFeatureFile | undefined;
       if (model.featureDefinitions)
         derived = await deriveToTemporaryFile(model.featureDefinitions.definitions, {
           data: opts.data,
+          sort: opts.sort,
+          inputOrder: true,
           csv: csvReadOptions(opts),
         });
       const writer = await openAtomicWriter(opts.out);

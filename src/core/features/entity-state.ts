@@ -355,7 +355,8 @@ export class EntityState {
           r = this.distinct[w * nd + f]!.size;
           break;
         case OP.time_since_last:
-          r = this.counts[w] > 0 ? t - this.lastTime : NaN;
+          // A late event (online) can be older than the entity's latest: 0, never a negative gap.
+          r = this.counts[w] > 0 ? Math.max(0, t - this.lastTime) : NaN;
           break;
         case OP.last: {
           const lastT = this.moments[m + M_LAST_T];

@@ -14,6 +14,11 @@
  *     GET /model).
  * null in data is a missing value. Outputs: score (FP64), decision and risk_level (BYTES), id
  * (BYTES: the prediction ids in the log); `outputs` in the request selects among them.
+ *
+ * A model with feature definitions takes raw transactions instead, one tensor per raw field
+ * (v2-raw.ts), scored on the same path as /predict's; it adds the outputs transaction_id (BYTES),
+ * duplicate (BOOL) and, asked by name or all with `"parameters": {"features": true}`, the derived
+ * features (FP64 or BYTES, null where missing).
  */
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -36,17 +41,22 @@ import { FraudlensError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
+import type { ExplainAdmission } from '../explain-admission.js';
 import type { ServingModel, Transaction } from '../model-state.js';
+import { scoreRawRows } from '../raw-scoring.js';
 import { errorResponseSchema, MAX_CATEGORY_CODE, MAX_CATEGORY_NAME_LENGTH, show } from '../schemas.js';
 import type { Scorer } from '../scoring.js';
+import { derivedOutput, NUMERIC_TYPES, rawInputsMetadata, rawRowsFromTensors, rawRowWhere, rawShapeOf } from './v2-raw.js';
 
 type InferTensor = V2InputTensor;
 type InferRequest = V2InferRequest;
 type ModelParams = V2ModelParams;
 
-const NUMERIC_TYPES = new Set(['FP64', 'FP32', 'INT64', 'INT32', 'INT16', 'INT8', 'UINT64', 'UINT32', 'UINT16', 'UINT8']);
 const OUTPUTS = ['score', 'decision', 'risk_level', 'id'] as const;
-type OutputName = (typeof OUTPUTS)[number];
+/** Outputs only a model with definitions (raw transactions in) has. */
+const RAW_OUTPUTS = ['transaction_id', 'duplicate'] as const;
+type OutputName = (typeof OUTPUTS)[number] | (typeof RAW_OUTPUTS)[number];
+const PREDICTION_OUTPUTS: ReadonlySet<string> = new Set([...OUTPUTS, ...RAW_OUTPUTS]);
 
 function fail(
   code:
@@ -81,21 +91,33 @@ function resolveModel(ctx: FraudlensContext, params: ModelParams): ServingModel 
 }
 
 function metadata(ctx: FraudlensContext, m: ServingModel): V2ModelMetadata {
+  const outputs = [
+    { name: 'score', datatype: 'FP64', shape: [-1] },
+    { name: 'decision', datatype: 'BYTES', shape: [-1] },
+    { name: 'risk_level', datatype: 'BYTES', shape: [-1] },
+    { name: 'id', datatype: 'BYTES', shape: [-1] },
+  ];
+  if (m.definitions !== null) {
+    outputs.push(
+      { name: 'transaction_id', datatype: 'BYTES', shape: [-1] },
+      { name: 'duplicate', datatype: 'BOOL', shape: [-1] },
+    );
+    for (const d of rawShapeOf(m.definitions).derived)
+      if (!PREDICTION_OUTPUTS.has(d.name)) outputs.push({ name: d.name, datatype: d.datatype, shape: [-1] });
+  }
   return {
     name: ctx.config.modelName,
     versions: [m.version],
     platform: 'fraudlens',
-    inputs: m.features.map((f, j) => ({
-      name: f.name,
-      datatype: m.kindOf(j) === 'names' ? 'BYTES' : m.kindOf(j) === 'codes' ? 'INT64' : 'FP64',
-      shape: [-1],
-    })),
-    outputs: [
-      { name: 'score', datatype: 'FP64', shape: [-1] },
-      { name: 'decision', datatype: 'BYTES', shape: [-1] },
-      { name: 'risk_level', datatype: 'BYTES', shape: [-1] },
-      { name: 'id', datatype: 'BYTES', shape: [-1] },
-    ],
+    inputs:
+      m.definitions !== null
+        ? rawInputsMetadata(m.definitions)
+        : m.features.map((f, j) => ({
+            name: f.name,
+            datatype: m.kindOf(j) === 'names' ? 'BYTES' : m.kindOf(j) === 'codes' ? 'INT64' : 'FP64',
+            shape: [-1],
+          })),
+    outputs,
   };
 }
 
@@ -251,10 +273,73 @@ function outputTensor(name: OutputName, predictions: Prediction[]): V2OutputTens
       return { name, datatype: 'BYTES', shape: [n], data: predictions.map((p) => p.risk_level) };
     case 'id':
       return { name, datatype: 'BYTES', shape: [n], data: predictions.map((p) => p.id) };
+    case 'transaction_id':
+      return { name, datatype: 'BYTES', shape: [n], data: predictions.map((p) => p.transaction_id ?? null) };
+    case 'duplicate':
+      return { name, datatype: 'BOOL', shape: [n], data: predictions.map((p) => p.duplicate === true) };
   }
 }
 
-export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer): void {
+/** POST …/infer for a model with definitions: raw fields in, the /predict raw path, outputs out. */
+async function inferRaw(
+  ctx: FraudlensContext,
+  m: ServingModel,
+  body: InferRequest,
+  scorer: Scorer,
+  admission: ExplainAdmission,
+  reply: FastifyReply,
+): Promise<V2InferResponse> {
+  const defs = m.definitions!;
+  const derived = rawShapeOf(defs).derived;
+  const isFeature = new Set(derived.map((d) => d.name));
+  const wanted: string[] = [];
+  for (const [i, o] of (body.outputs ?? []).entries()) {
+    if (!PREDICTION_OUTPUTS.has(o.name) && !isFeature.has(o.name))
+      fail(
+        'REQUEST_INVALID',
+        `outputs[${i}].name "${o.name}" is not an output; use ${[...OUTPUTS, ...RAW_OUTPUTS].join(', ')} or a derived feature (GET /v2/models/{name} lists them)`,
+        'outputs',
+      );
+    wanted.push(o.name);
+  }
+  if (wanted.length === 0) wanted.push(...OUTPUTS, ...RAW_OUTPUTS);
+  if (body.parameters?.features === true)
+    for (const d of derived) if (!wanted.includes(d.name) && !PREDICTION_OUTPUTS.has(d.name)) wanted.push(d.name);
+
+  const n = body.inputs[0].shape[0];
+  if (n > ctx.config.batchLimit)
+    fail('REQUEST_TOO_LARGE', `inputs hold ${n} rows; at most ${ctx.config.batchLimit} are accepted per request`, 'shape');
+  if (n === 0) fail('REQUEST_INVALID', 'inputs hold no rows (shape[0] is 0)', 'shape');
+  const rows = rawRowsFromTensors(m, body.inputs, n);
+  const features = wanted.some((w) => isFeature.has(w) && !PREDICTION_OUTPUTS.has(w));
+  const opts = { explain: false, top: 0, features };
+  const predictions = await scoreRawRows(ctx, m, rows, rawRowWhere, true, opts, scorer, admission, reply);
+  const datatypeOf = new Map(derived.map((d) => [d.name, d.datatype]));
+  const response: V2InferResponse = {
+    model_name: ctx.config.modelName,
+    model_version: m.version,
+    id: body.id ?? predictions[0].id,
+    outputs: wanted.map((name) =>
+      PREDICTION_OUTPUTS.has(name)
+        ? outputTensor(name as OutputName, predictions)
+        : derivedOutput(
+            name,
+            datatypeOf.get(name)!,
+            predictions.map((p) => p.features!),
+          ),
+    ),
+  };
+  const unknown = unknownCategoriesOf(predictions);
+  const fallback = predictions.some((p) => p.state_fallback === true);
+  if (unknown !== null || fallback)
+    response.parameters = {
+      ...(unknown !== null ? { unknown_categories: unknown } : {}),
+      ...(fallback ? { state_fallback: true } : {}),
+    };
+  return response;
+}
+
+export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer, admission: ExplainAdmission): void {
   const { config } = ctx;
   const tags = ['open inference protocol'];
   const noLimit = { rateLimit: false as const };
@@ -327,7 +412,9 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
     schema: {
       tags,
       summary: 'Score a batch given as tensors',
-      description: `One tensor per feature (shape [n]) or one [n, features] FP64 tensor; at most ${config.batchLimit} rows. null = missing value. Outputs: score, decision, risk_level, id.`,
+      description:
+        `One tensor per feature (shape [n]) or one [n, features] FP64 tensor; at most ${config.batchLimit} rows. null = missing value. Outputs: score, decision, risk_level, id. ` +
+        'A model with feature definitions takes one tensor per raw field instead (GET /v2/models/{name} lists them), scored as /predict scores raw transactions; it adds the outputs transaction_id, duplicate and the derived features (by name, or all with parameters.features = true).',
       params: V2ModelParams,
       body: V2InferRequest,
       response: { 200: V2InferResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
@@ -340,6 +427,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
   ): Promise<V2InferResponse> => {
     const m = resolveModel(ctx, request.params);
     const body = request.body;
+    if (m.definitions !== null) return inferRaw(ctx, m, body, scorer, admission, reply);
     const wanted: OutputName[] = [];
     for (const [i, o] of (body.outputs ?? []).entries()) {
       if (!(OUTPUTS as readonly string[]).includes(o.name))
