@@ -72,43 +72,42 @@ class PackedFeatures {
    * feature value.
    */
   write(slot: number, features: Record<string, unknown>): boolean {
+    // Object.keys and Object.values: both copy from V8's caches, several times faster than a
+    // for-in loop with own-property checks and keyed loads.
+    const names = Object.keys(features);
+    const values = Object.values(features);
+    const n = names.length;
     const masked = this.maskFields;
     let layout = this.last;
-    let n = 0;
+    if (layout !== undefined && layout.names.length !== n) layout = undefined;
     let hasText = false;
-    // for-in, not Object.entries: nothing to allocate per feature.
-    for (const name in features) {
-      if (!Object.hasOwn(features, name)) continue;
-      if (layout !== undefined && layout.names[n] !== name) layout = undefined;
-      const value = features[name];
+    for (let j = 0; j < n; j++) {
+      if (layout !== undefined && layout.names[j] !== names[j]) layout = undefined;
+      const value = values[j];
       if (typeof value === 'string') hasText = true;
-      else if (typeof value !== 'number' && value !== null && !(masked.size > 0 && masked.has(name))) return false;
-      n += 1;
+      else if (typeof value !== 'number' && value !== null && !(masked.size > 0 && masked.has(names[j]))) return false;
     }
-    if (layout === undefined || layout.names.length !== n) layout = this.layoutOf(features, n);
+    if (layout === undefined) layout = this.layoutOf(names);
     this.last = layout;
     this.reserve(slot, n);
 
-    const values = this.values;
+    const numbers = this.values;
     const kinds = this.kinds;
     const base = slot * this.stride;
     const texts = hasText ? new Array<string>(n) : undefined;
-    let j = 0;
-    for (const name in features) {
-      if (!Object.hasOwn(features, name)) continue;
-      const value = features[name];
+    for (let j = 0; j < n; j++) {
+      const value = values[j];
       const at = base + j;
       if (layout.masked[j] === 1) kinds[at] = MASKED;
       else if (typeof value === 'number') {
         if (Number.isFinite(value)) {
           kinds[at] = NUMBER;
-          values[at] = value;
+          numbers[at] = value;
         } else kinds[at] = NULL;
       } else if (typeof value === 'string') {
         kinds[at] = TEXT;
         texts![j] = value;
       } else kinds[at] = NULL;
-      j += 1;
     }
     this.layouts[slot] = layout;
     this.texts[slot] = texts;
@@ -129,16 +128,9 @@ class PackedFeatures {
     return Object.freeze(out);
   }
 
-  private layoutOf(features: Record<string, unknown>, n: number): FeatureLayout {
-    const names: string[] = new Array<string>(n);
-    const masked = new Uint8Array(n);
-    let j = 0;
-    for (const name in features) {
-      if (!Object.hasOwn(features, name)) continue;
-      names[j] = name;
-      if (this.maskFields.has(name)) masked[j] = 1;
-      j += 1;
-    }
+  private layoutOf(names: string[]): FeatureLayout {
+    const masked = new Uint8Array(names.length);
+    for (let j = 0; j < names.length; j++) if (this.maskFields.has(names[j])) masked[j] = 1;
     return { names, masked };
   }
 
