@@ -26,8 +26,15 @@
  * Prints one JSON line and a table; as a section of bench/run.ts (`npm run bench -- http`) it
  * returns the same object.
  *
+ * Raw transactions (issue #14): each round also runs the floor on raw Sparkov bodies and
+ * `fraudlens serve` on a model with feature definitions (fixtures/features/model.json, 27
+ * aggregations, in-process entity state), every request a fresh transaction (own id, later event
+ * time; wrkScript); after the rounds the same on the Redis entity state (127.0.0.1:6379, keys under
+ * a prefix of this run, deleted after): its peak, then p99 at half of it, paced as in 3.
+ *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
+ *          [--raw-model F] [--raw-data raw.csv] [--no-redis]
  */
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -38,6 +45,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+
+import { parse } from 'csv-parse/sync';
+import { Redis } from 'ioredis';
 
 import { PEERS, ratio, type Section } from './run.js';
 
@@ -52,6 +62,52 @@ const SERVER_CORE = '1';
 const CONNECTIONS = 50;
 /** One hold-out transaction for the demo model (the model `serve` loads by default). */
 const DEMO_BODY = join(HERE, '..', '..', 'bench', 'demo-request.json');
+/** The raw-transaction path: a model with feature definitions (27 aggregations) and Sparkov rows to send it. */
+const RAW_MODEL = join(HERE, '..', '..', 'fixtures', 'features', 'model.json');
+const RAW_DATA = join(HERE, '..', '..', 'fixtures', 'features', 'raw.csv');
+/** Sparkov columns a client sends as JSON numbers (the rest as strings). */
+const RAW_NUMBER_FIELDS: ReadonlySet<string> = new Set(['amt', 'city_pop', 'lat', 'long', 'merch_lat', 'merch_long']);
+const REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+/**
+ * Writes the rows of a Sparkov-shaped CSV as raw-transaction templates for wrkScript: the JSON a
+ * client sends (label left out), one per line, with the transaction id as `%s-%d` and the event
+ * time as `%d` for Lua's string.format.
+ */
+function writeRawTemplates(csvPath: string, out: string): void {
+  const rows = parse(readFileSync(csvPath), { columns: true }) as Record<string, string>[];
+  // Rows with an empty cell are left out: a missing key or time is answered 400, which wrk counts as an error.
+  const lines = rows
+    .filter((row) => Object.values(row).every((v) => v !== ''))
+    .map((row) => {
+      const body: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(row)) {
+        if (k === 'trans_num' || k === 'unix_time' || k === 'is_fraud') continue;
+        if (RAW_NUMBER_FIELDS.has(k)) body[k] = v === '' ? null : Number(v);
+        else if (v !== '') body[k] = v;
+      }
+      return `{"trans_num":"%s-%d","unix_time":%d,${JSON.stringify(body).slice(1).replace(/%/g, '%%')}`;
+    });
+  writeFileSync(out, `${lines.join('\n')}\n`);
+}
+
+/** Deletes the entity state a run left in Redis under `prefix`. */
+async function dropRedisKeys(prefix: string): Promise<number> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let dropped = 0;
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) dropped += await client.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
+  return dropped;
+}
 
 interface WrkResult {
   label: string;
@@ -100,16 +156,34 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** The Lua script of a pinned run: the body (POST) and, when paced, `delay` ms between an answer and the next request. */
-function wrkScript(method: 'GET' | 'POST', delay: number | undefined): string {
+/**
+ * The Lua script of a pinned run: the body (POST) and, when paced, `delay` ms between an answer
+ * and the next request. With `raw`, BENCH_BODY is a file of raw-transaction templates (one per
+ * line, see rawTemplates) and every request gets the next one with its own transaction id
+ * (BENCH_RUN and a counter) and event time (BENCH_T0 plus the counter, in seconds), so the entity
+ * state is read and updated by every request, never answered as a duplicate.
+ */
+function wrkScript(method: 'GET' | 'POST', delay: number | undefined, raw = false): string {
   return [
     `wrk.method = "${method}"`,
-    ...(method === 'POST'
+    ...(method === 'POST' && !raw
       ? [
           'local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))',
           'wrk.body = f:read("*a")',
           'f:close()',
           'wrk.headers["Content-Type"] = "application/json"',
+        ]
+      : []),
+    ...(raw
+      ? [
+          'wrk.headers["Content-Type"] = "application/json"',
+          'local templates = {}',
+          'for line in io.lines(os.getenv("BENCH_BODY")) do templates[#templates + 1] = line end',
+          'local run, t0, n = os.getenv("BENCH_RUN"), tonumber(os.getenv("BENCH_T0")), 0',
+          'function request()',
+          '  n = n + 1',
+          '  return wrk.format(nil, nil, nil, string.format(templates[n % #templates + 1], run, n, t0 + n))',
+          'end',
         ]
       : []),
     ...(delay !== undefined ? [`function delay() return ${delay} end`] : []),
@@ -150,14 +224,26 @@ interface PinnedRun {
   /** Milliseconds each connection waits between an answer and its next request (paced runs). */
   delay?: number;
   connections?: number;
+  /** `body` is a file of raw-transaction templates (rawTemplates): a fresh transaction per request. */
+  raw?: boolean;
 }
+
+/** Runs with raw transactions so far: each gets its own id prefix and event-time range. */
+let rawRuns = 0;
+/** Event times of raw runs start here (2020-09-13) and each run gets 10^7 seconds of its own. */
+const RAW_T0 = 1_600_000_000;
+const RAW_RUN_SPAN_S = 10_000_000;
 
 /** One wrk run on the load generator's core, with the server's CPU time per request. */
 async function pinnedWrk(r: PinnedRun): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
   try {
     const script = join(dir, 'run.lua');
-    writeFileSync(script, wrkScript(r.method, r.delay));
+    writeFileSync(script, wrkScript(r.method, r.delay, r.raw));
+    const rawEnv =
+      r.raw === true
+        ? { BENCH_RUN: `bench-${process.pid}-${rawRuns}`, BENCH_T0: String(RAW_T0 + rawRuns++ * RAW_RUN_SPAN_S) }
+        : {};
     const hz = await clockTicks();
     const before = cpuTicks(r.server.pid!);
     const { stdout } = await run(
@@ -175,7 +261,7 @@ async function pinnedWrk(r: PinnedRun): Promise<WrkResult> {
         script,
         `http://127.0.0.1:${r.port}${r.path}`,
       ],
-      { env: { ...process.env, BENCH_BODY: r.body } },
+      { env: { ...process.env, BENCH_BODY: r.body, ...rawEnv } },
     );
     const used = cpuTicks(r.server.pid!) - before;
     const line = stdout.split('\n').find((l) => l.startsWith('{'));
@@ -209,9 +295,10 @@ async function pacedWrk(
   body: string,
   rate: number,
   server: ChildProcess,
+  raw = false,
 ): Promise<WrkResult & { target_req_per_s: number; delay_ms: number }> {
   const paced = (secs: number, delay: number, connections: number): Promise<WrkResult> =>
-    pinnedWrk({ path, method: 'POST', port, seconds: secs, body, label: 'paced', server, delay, connections });
+    pinnedWrk({ path, method: 'POST', port, seconds: secs, body, label: 'paced', server, delay, connections, raw });
   // Enough connections that each waits >= ~10 ms: whole-millisecond delay steps stay fine.
   const connections = Math.max(1, Math.min(50, Math.round((rate * 11) / 1000)));
   const period = (connections * 1000) / rate;
@@ -309,6 +396,11 @@ export interface HttpBenchOptions {
   rounds: number;
   peers: boolean;
   loggingHandler: 'memory' | 'redis';
+  /** The raw-transaction path (a model with definitions, templates from rawData) beside the floor. */
+  rawModel: string;
+  rawData: string;
+  /** The raw path on the Redis entity state: peak, then p99 at half of it. */
+  redis: boolean;
 }
 
 /** Floor and ours measured in alternation: per-round shares of the floor and their medians. */
@@ -317,34 +409,40 @@ interface FloorComparison {
   ours_predict: WrkResult[];
   floor_get: WrkResult[];
   ours_get: WrkResult[];
+  /** The floor parsing raw-transaction bodies, and ours scoring them (in-process entity state). */
+  floor_raw: WrkResult[];
+  ours_raw: WrkResult[];
 }
+
+type Side = { port: number; server: ChildProcess };
 
 async function compareWithFloor(
   o: HttpBenchOptions,
-  ours: { port: number; server: ChildProcess },
-  floor: { port: number; server: ChildProcess },
+  ours: Side,
+  floor: Side,
+  oursRaw: Side,
+  rawBody: string,
   say: (m: string) => void,
 ): Promise<FloorComparison> {
-  const c: FloorComparison = { floor_predict: [], ours_predict: [], floor_get: [], ours_get: [] };
-  const one = (
-    side: { port: number; server: ChildProcess },
-    method: 'GET' | 'POST',
-    path: string,
-    label: string,
-    seconds = o.seconds,
-  ) => pinnedWrk({ path, method, port: side.port, seconds, body: o.body, label, server: side.server });
+  const c: FloorComparison = { floor_predict: [], ours_predict: [], floor_get: [], ours_get: [], floor_raw: [], ours_raw: [] };
+  const one = (side: Side, method: 'GET' | 'POST', path: string, label: string, seconds = o.seconds, raw = false) =>
+    pinnedWrk({ path, method, port: side.port, seconds, body: raw ? rawBody : o.body, label, server: side.server, raw });
   await one(floor, 'POST', '/predict', 'warm-up', WARMUP_S);
   await one(ours, 'POST', '/predict', 'warm-up', WARMUP_S);
   await one(floor, 'GET', '/health', 'warm-up', WARMUP_S);
   await one(ours, 'GET', '/health/live', 'warm-up', WARMUP_S);
+  await one(floor, 'POST', '/predict', 'warm-up', WARMUP_S, true);
+  await one(oursRaw, 'POST', '/predict', 'warm-up', WARMUP_S, true);
   for (let r = 0; r < o.rounds; r++) {
     c.floor_predict.push(await one(floor, 'POST', '/predict', 'floor POST /predict'));
     c.ours_predict.push(await one(ours, 'POST', '/predict', 'fraudlens POST /predict'));
     c.floor_get.push(await one(floor, 'GET', '/health', 'floor GET /health'));
     c.ours_get.push(await one(ours, 'GET', '/health/live', 'fraudlens GET /health/live'));
-    const share = c.ours_predict[r].req_per_s / c.floor_predict[r].req_per_s;
+    c.floor_raw.push(await one(floor, 'POST', '/predict', 'floor POST /predict, raw bodies', o.seconds, true));
+    c.ours_raw.push(await one(oursRaw, 'POST', '/predict', 'fraudlens POST /predict, raw', o.seconds, true));
+    const share = (a: WrkResult[], b: WrkResult[]): string => (a[r].req_per_s / b[r].req_per_s).toFixed(3);
     say(
-      `round ${r + 1}/${o.rounds}: /predict ${c.ours_predict[r].req_per_s} vs floor ${c.floor_predict[r].req_per_s} req/s (${share.toFixed(3)})`,
+      `round ${r + 1}/${o.rounds}: /predict ${c.ours_predict[r].req_per_s} vs floor ${c.floor_predict[r].req_per_s} req/s (${share(c.ours_predict, c.floor_predict)}), CPU ${c.ours_predict[r].server_cpu_us_per_request} vs ${c.floor_predict[r].server_cpu_us_per_request} µs/req; raw ${c.ours_raw[r].req_per_s} vs ${c.floor_raw[r].req_per_s} (${share(c.ours_raw, c.floor_raw)})`,
     );
   }
   return c;
@@ -380,6 +478,14 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   const ours = spawnPinned([ENTRY, 'serve', '--model', o.model, '--host', '127.0.0.1', '--port', String(port)], env);
   const floorPort = await freePort();
   const floor = spawnPinned([fileURLToPath(import.meta.url), '--floor-server', String(floorPort)]);
+  const rawPort = await freePort();
+  const oursRaw = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(rawPort)], {
+    ...env,
+    FRAUDLENS_ENTITY_STATE: 'memory',
+  });
+  const scratch = mkdtempSync(join(tmpdir(), 'fraudlens-http-bench-'));
+  const rawBody = join(scratch, 'raw-templates.txt');
+  writeRawTemplates(o.rawData, rawBody);
   let comparison: FloorComparison;
   let explain: WrkResult;
   let half: WrkResult & { target_req_per_s: number; delay_ms: number };
@@ -387,10 +493,18 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   try {
     await waitHealthy(`http://127.0.0.1:${port}/health`, ours);
     await waitHealthy(`http://127.0.0.1:${floorPort}/health`, floor);
+    await waitHealthy(`http://127.0.0.1:${rawPort}/health`, oursRaw);
     say(
-      `fraudlens serve (pid ${ours.pid}) and the floor (pid ${floor.pid}) on core ${SERVER_CORE}, wrk -t1 -c${CONNECTIONS} on core ${WRK_CORE}: ${o.rounds} rounds of ${o.seconds} s runs`,
+      `fraudlens serve (pid ${ours.pid}), the raw-transaction model (pid ${oursRaw.pid}) and the floor (pid ${floor.pid}) on core ${SERVER_CORE}, wrk -t1 -c${CONNECTIONS} on core ${WRK_CORE}: ${o.rounds} rounds of ${o.seconds} s runs`,
     );
-    comparison = await compareWithFloor(o, { port, server: ours }, { port: floorPort, server: floor }, say);
+    comparison = await compareWithFloor(
+      o,
+      { port, server: ours },
+      { port: floorPort, server: floor },
+      { port: rawPort, server: oursRaw },
+      rawBody,
+      say,
+    );
     await pinnedWrk({
       path: '/predict?explain=true',
       method: 'POST',
@@ -414,8 +528,50 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   } finally {
     await stop(ours);
     await stop(floor);
+    await stop(oursRaw);
   }
   const predict = median(comparison.ours_predict);
+
+  // 3b: the raw path on the Redis entity state (one EVALSHA per transaction): its peak, then
+  // p99 at half of it, paced as in 3.
+  let redisPeak: WrkResult | undefined;
+  let redisHalf: (WrkResult & { target_req_per_s: number; delay_ms: number }) | undefined;
+  let redisKeysDropped = 0;
+  if (o.redis) {
+    const prefix = `fraudlens:bench-http:${process.pid}:`;
+    const redisPort = await freePort();
+    const oursRedis = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(redisPort)], {
+      ...env,
+      FRAUDLENS_ENTITY_STATE: 'redis',
+      REDIS_URL,
+      FRAUDLENS_ENTITY_STATE_REDIS_PREFIX: prefix,
+    });
+    try {
+      await waitHealthy(`http://127.0.0.1:${redisPort}/health`, oursRedis);
+      const side = { port: redisPort, server: oursRedis };
+      const raw = (label: string, seconds: number) =>
+        pinnedWrk({
+          path: '/predict',
+          method: 'POST',
+          port: side.port,
+          seconds,
+          body: rawBody,
+          label,
+          server: side.server,
+          raw: true,
+        });
+      await raw('warm-up', WARMUP_S);
+      redisPeak = await raw('fraudlens POST /predict, raw, Redis state', o.seconds);
+      redisHalf = await pacedWrk('/predict', redisPort, o.seconds, rawBody, redisPeak.req_per_s / 2, oursRedis, true);
+      say(
+        `Redis entity state: peak ${redisPeak.req_per_s} req/s, p99 ${redisHalf.latency_ms.p99} ms at ${redisHalf.req_per_s} req/s`,
+      );
+    } finally {
+      await stop(oursRedis);
+      redisKeysDropped = await dropRedisKeys(prefix);
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
   const floorResult = median(comparison.floor_predict);
 
   // 4b: resident memory with the demo model (what `npm start` serves), after the same two loads.
@@ -458,6 +614,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   const refExplain = refRate('flask /explain');
   const predictShare = shareSummary(comparison.ours_predict, comparison.floor_predict);
   const getShare = shareSummary(comparison.ours_get, comparison.floor_get);
+  const rawShare = shareSummary(comparison.ours_raw, comparison.floor_raw);
   const result: Record<string, unknown> = {
     model: o.model,
     body: o.body,
@@ -481,22 +638,43 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       },
       memory,
       demo_model_memory: demoMemory,
+      raw_model: o.rawModel,
+      raw_rounds: comparison.ours_raw.map(summarize),
+      redis_state:
+        redisPeak && redisHalf
+          ? {
+              peak: summarize(redisPeak),
+              half_peak: {
+                ...summarize(redisHalf),
+                target_req_per_s: redisHalf.target_req_per_s,
+                connections: redisHalf.connections,
+                delay_ms: redisHalf.delay_ms,
+                method: 'wrk delay() pacing, closed loop (wrk2 unavailable); a fresh transaction id and event time per request',
+              },
+              keys_dropped_after: redisKeysDropped,
+            }
+          : null,
     },
     floor: summarize(floorResult),
-    floor_rounds: { predict: comparison.floor_predict.map(summarize), health: comparison.floor_get.map(summarize) },
+    floor_rounds: {
+      predict: comparison.floor_predict.map(summarize),
+      health: comparison.floor_get.map(summarize),
+      raw_bodies: comparison.floor_raw.map(summarize),
+    },
     peers: {
       fastapi_1w_predict: fastapi && summarize(fastapi),
       flask_predict: flaskPredict && summarize(flaskPredict),
       flask_explain: flaskExplain && summarize(flaskExplain),
     },
     peers_reference_idle_machine: reference,
-    share_of_floor: { predict: predictShare, get: getShare },
+    share_of_floor: { predict: predictShare, get: getShare, raw: rawShare },
     ratios: {
       predict_vs_fastapi_req_per_s: fastapi ? ratio(predict.req_per_s, fastapi.req_per_s) : null,
       predict_vs_fastapi_p99: fastapi ? ratio(fastapi.latency_ms.p99, predict.latency_ms.p99) : null,
       explain_vs_flask_explain_req_per_s: flaskExplain ? ratio(explain.req_per_s, flaskExplain.req_per_s) : null,
       explain_vs_flask_explain_p99: flaskExplain ? ratio(flaskExplain.latency_ms.p99, explain.latency_ms.p99) : null,
       predict_share_of_floor: predictShare.median,
+      raw_share_of_floor: rawShare.median,
       // Against the peers' published idle-machine runs: meaningful when this machine is busy,
       // which slows the Python servers far more than ours.
       predict_vs_fastapi_reference_req_per_s: refFastapi ? ratio(predict.req_per_s, refFastapi) : null,
@@ -515,12 +693,17 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       ['fastify floor GET /health (median round)', median(comparison.floor_get)],
       ['fraudlens /predict?explain=true', explain],
       [`fraudlens /predict at ~${half.target_req_per_s}/s (${half.connections} conn)`, half],
+      ['fraudlens /predict raw (median round)', median(comparison.ours_raw)],
+      ['fastify floor, raw bodies (median round)', median(comparison.floor_raw)],
+      ['fraudlens /predict raw, Redis state, peak', redisPeak],
+      [`fraudlens raw, Redis, at ~${redisHalf?.target_req_per_s ?? 0}/s`, redisHalf],
       ['fastapi-uvicorn-1w /predict', fastapi],
       ['flask /predict', flaskPredict],
       ['flask /explain', flaskExplain],
     ])}
 share of the floor: POST /predict ${String(predictShare.median)} (rounds ${(predictShare.per_round as number[]).join(' / ')}), GET ${String(getShare.median)} (rounds ${(getShare.per_round as number[]).join(' / ')})
-server CPU per request: POST /predict ${cpu(predictShare)}, GET ${cpu(getShare)}
+raw transactions (in-process state): ${String(rawShare.median)} of the floor (rounds ${(rawShare.per_round as number[]).join(' / ')})
+server CPU per request: POST /predict ${cpu(predictShare)}, GET ${cpu(getShare)}, raw ${cpu(rawShare)}
 fraudlens memory: ${memory.rss_mib} MiB resident, ${memory.peak_rss_mib} MiB peak; with the demo model ${demoMemory.rss_mib} MiB, ${demoMemory.peak_rss_mib} MiB peak
 `,
   );
@@ -536,6 +719,9 @@ function defaults(): HttpBenchOptions {
     rounds: Number(arg('--rounds') ?? 3),
     peers: !process.argv.includes('--no-peers'),
     loggingHandler: arg('--logging-handler') === 'redis' ? 'redis' : 'memory',
+    rawModel: resolve(arg('--raw-model') ?? RAW_MODEL),
+    rawData: resolve(arg('--raw-data') ?? RAW_DATA),
+    redis: !process.argv.includes('--no-redis'),
   };
 }
 

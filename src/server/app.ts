@@ -15,7 +15,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type onResponseHookHandler } from 'fastify';
 
 import { FraudlensError } from '../core/errors.js';
 import { featureNames } from '../core/features/definitions.js';
@@ -149,7 +149,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     app.setValidatorCompiler(validatorCompiler);
     // JSON only: anything else is 415, not a string handed to the schema.
     app.removeContentTypeParser('text/plain');
-    installErrorHandling(app, config.bodyLimit, config.piiFields);
+    installErrorHandling(app, config.bodyLimit, config.piiFields, requestDurationHook(metrics, 'unmatched'));
 
     const context: FraudlensContext = {
       config,
@@ -179,9 +179,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       }
       done();
     });
-    app.addHook('onResponse', (request, reply, done) => {
-      metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-      done();
+    // The request-duration histogram, bound per route when the route is added: an app-wide hook
+    // would look the route up on every request (request.routeOptions builds an object each time).
+    app.addHook('onRoute', (route) => {
+      const own: unknown[] = route.onResponse === undefined ? [] : [route.onResponse].flat();
+      route.onResponse = [...own, requestDurationHook(metrics, route.url)] as typeof route.onResponse;
     });
     app.addHook('onClose', async () => {
       await predictionLog.close();
@@ -251,6 +253,15 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     await predictionLog.close();
     throw e;
   }
+}
+
+/** The onResponse hook observing the duration of the requests of one route (`route`: its pattern). */
+function requestDurationHook(metrics: ServerMetrics, route: string): onResponseHookHandler {
+  const observe = metrics.requestObserver(route);
+  return (request, reply, done) => {
+    observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  };
 }
 
 /** /health's view of the entity state: degraded when the shared store is cut off or dropping updates. */

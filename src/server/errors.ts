@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
 
 import { FraudlensError, isFraudlensError, type ErrorCode } from '../core/errors.js';
 import { validationError } from './schemas.js';
@@ -117,9 +117,15 @@ class RouteTable {
 
 /**
  * Installs the error handler, the 404/405 handler and the framework-error hook on `app`.
- * Call before any route is added so the route table sees them all.
+ * Call before any route is added so the route table sees them all. `onNotFoundResponse` is the
+ * 404/405 handler's own onResponse hook (the request metrics hook their routes per route).
  */
-export function installErrorHandling(app: FastifyInstance, bodyLimit: number, piiFields: readonly string[] = []): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  bodyLimit: number,
+  piiFields: readonly string[] = [],
+  onNotFoundResponse?: onResponseHookHandler,
+): void {
   const masked = new Set(piiFields);
   const table = new RouteTable();
   app.addHook('onRoute', (route) => table.add(route.url, route.method));
@@ -134,7 +140,10 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number, pi
     return reply.code(fe.statusCode).type('application/json; charset=utf-8').send(errorBody(fe));
   });
 
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+  // Fastify gives the not-found route every lifecycle hook named in these options (its types
+  // only list preValidation and preHandler); test/server/service.test.ts checks the 404s are counted.
+  const notFoundOptions = onNotFoundResponse !== undefined ? { onResponse: onNotFoundResponse } : {};
+  app.setNotFoundHandler(notFoundOptions as object, (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
     const allowed = table.methodsFor(path).filter((m) => m !== 'HEAD');
     if (allowed.length > 0 && !allowed.includes(request.method)) {

@@ -182,13 +182,36 @@ export class ServerMetrics {
 
   /** Records one finished HTTP request; `route` is the pattern (e.g. /v2/models/:name). */
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.requestChild(method, route, statusCode).observe(seconds);
+  }
+
+  /**
+   * The recorder of one route's finished requests, made once per route: it keeps the histogram
+   * child of the last method and status it saw, so a route answering the same way request after
+   * request (the hot path) builds no label key.
+   */
+  requestObserver(route: string): (method: string, statusCode: number, seconds: number) => void {
+    let lastMethod = '';
+    let lastStatus = -1;
+    let child: HistogramChild | undefined;
+    return (method, statusCode, seconds) => {
+      if (child === undefined || method !== lastMethod || statusCode !== lastStatus) {
+        child = this.requestChild(method, route, statusCode);
+        lastMethod = method;
+        lastStatus = statusCode;
+      }
+      child.observe(seconds);
+    };
+  }
+
+  private requestChild(method: string, route: string, statusCode: number): HistogramChild {
     const key = `${method} ${route} ${statusCode}`;
     let child = this.requestChildren.get(key);
     if (child === undefined) {
       child = this.requestDuration.labels(method, route, String(statusCode));
       this.requestChildren.set(key, child);
     }
-    child.observe(seconds);
+    return child;
   }
 
   recordPrediction(decision: Decision, score: number): void {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { FraudlensError } from '../../../src/core/errors.js';
-import { MemoryPredictionLog } from '../../../src/storage/index.js';
+import { MemoryPredictionLog, type FeatureValue, type PredictionRecord } from '../../../src/storage/index.js';
 import { makeRecord, runPredictionLogConformance } from './conformance.js';
 
 runPredictionLogConformance('memory', (spec) => new MemoryPredictionLog({ maxSize: spec.maxSize, maskFields: spec.maskFields }));
@@ -30,6 +30,51 @@ describe('MemoryPredictionLog', () => {
       (await store.latest(5)).map((r) => r.id),
       ['p-1'],
     );
+  });
+
+  it('keeps features of changing names, order and width, through growth and wrap-around', async () => {
+    // The store packs features into rows of typed arrays, one layout per run of records sending
+    // the same names in the same order; what it returns must not depend on that.
+    const capacity = 150;
+    const store = new MemoryPredictionLog({ maxSize: capacity, maskFields: ['secret'] });
+    const expected: PredictionRecord[] = [];
+    for (let i = 0; i < 400; i++) {
+      const features: Record<string, FeatureValue> =
+        i % 3 === 0
+          ? { a: i, b: `x${i}` }
+          : i % 3 === 1
+            ? { b: null, a: i + 0.5, c: Infinity, secret: 'pan' }
+            : { z: i, y: -0, x: Number.MIN_VALUE, w: 'long', v: null, u: 1e300, secret: 7 };
+      // Wider layouts appear only after the first rows were allocated, and again after a wrap.
+      if (i > 100 && i % 7 === 0) features[`extra_${i % 5}`] = i;
+      const record = { ...makeRecord(i), features };
+      store.append(record);
+      const want: Record<string, FeatureValue> = {};
+      for (const [k, v] of Object.entries(features))
+        want[k] = k === 'secret' ? '***' : typeof v === 'number' && !Number.isFinite(v) ? null : v;
+      expected.push({ ...record, features: want });
+    }
+    const got = await store.latest(capacity);
+    assert.equal(got.length, capacity);
+    assert.deepEqual(got, expected.slice(-capacity).reverse());
+    assert.ok(got.every((r) => Object.isFrozen(r) && Object.isFrozen(r.features)));
+    assert.deepEqual(Object.keys(got[0].features), Object.keys(expected[399].features), 'key order is kept');
+    assert.equal(Object.is(got[1].features.y, -0), true, 'numbers come back bit for bit');
+  });
+
+  it('refuses a record with a non-feature value without disturbing the slot it would have taken', async () => {
+    const store = new MemoryPredictionLog({ maxSize: 2 });
+    store.append(makeRecord(0));
+    store.append(makeRecord(1));
+    store.append({ ...makeRecord(2), features: { amount: 1, nested: { no: 1 } as unknown as FeatureValue } });
+    assert.deepEqual(
+      (await store.latest(5)).map((r) => [r.id, r.features]),
+      [
+        ['p-1', makeRecord(1).features],
+        ['p-0', makeRecord(0).features],
+      ],
+    );
+    assert.equal(store.stats().dropped, 1);
   });
 
   it('rejects invalid options with CONFIG_INVALID', () => {
