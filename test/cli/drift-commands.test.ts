@@ -13,8 +13,8 @@ import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-drift-cli-'));
-const model = join(REPO_ROOT, 'models', 'demo', 'model.json');
-const holdout = join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz');
+const model = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
+const holdout = join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz');
 
 interface Report {
   rows: number;
@@ -63,7 +63,7 @@ test('amount × 1.5 flags amt and only amt; the HTML report is self-contained', 
   const r = await runCli([
     'drift',
     '--baseline',
-    join(REPO_ROOT, 'models', 'demo', 'drift_baseline.json'),
+    join(REPO_ROOT, 'fixtures', 'precomputed', 'drift_baseline.json'),
     '--data',
     data,
     '--json',

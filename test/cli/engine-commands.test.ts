@@ -129,9 +129,9 @@ test('predict with the bundled demo model reads categories by name', async () =>
   const r = await runCli([
     'predict',
     '--model',
-    join(REPO_ROOT, 'models', 'demo', 'model.json'),
+    join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json'),
     '--data',
-    join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'),
+    join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz'),
     '--out',
     out,
   ]);
@@ -151,7 +151,7 @@ test('bench prints the documented keys', async () => {
 });
 
 test('bad input: missing column, text in a numeric column, ragged row', async () => {
-  const demo = join(REPO_ROOT, 'models', 'demo', 'model.json');
+  const demo = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
   const header = 'amt,category,gender,city_pop,age,hour,day_of_week,distance_km';
   const cases: [string, string, string, string[]][] = [
     ['missing.csv', 'amt,category\n1,grocery_pos\n', 'INPUT_MISSING_COLUMN', ['missing.csv', 'gender']],
@@ -172,10 +172,10 @@ test('bad input: missing column, text in a numeric column, ragged row', async ()
 });
 
 test('bad input: unreadable, truncated and corrupt files', async () => {
-  const demo = join(REPO_ROOT, 'models', 'demo', 'model.json');
+  const demo = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
   const nofile = await runCli(['predict', '--model', demo, '--data', join(work, 'nope.csv'), '--out', join(work, 'x.csv')]);
   assertOneLineError(nofile, 'INPUT_UNREADABLE', 'nope.csv');
-  const gz = readFileSync(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'));
+  const gz = readFileSync(join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz'));
   const truncated = join(work, 'truncated.csv.gz');
   writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length / 2)));
   const t = await runCli(['predict', '--model', demo, '--data', truncated, '--out', join(work, 'y.csv')]);
