@@ -16,6 +16,8 @@ import { fixturePath, REPO_ROOT } from '../helpers/paths.js';
 const MARGIN_TOLERANCE = 1e-4;
 /** SHAP columns plus bias against the margin (float64 sums). */
 const ADDITIVITY_TOLERANCE = 1e-9;
+/** models/README.md rounds metrics to 4 decimals. */
+const README_METRIC_ROUNDING = 5e-5;
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-cli-'));
 const xgbModel = fixturePath('xgboost', 'ulb_subset_nan_d5_t40.model.json');
@@ -124,7 +126,29 @@ test('predict on an XGBoost model gives XGBoost margins, and --explain columns a
   });
 });
 
-test('predict with the bundled demo model reads categories by name', async () => {
+test('the bundled demo model scores the raw hold-out file with the metrics models/README.md gives', async () => {
+  const r = await runCli([
+    'evaluate',
+    '--model',
+    join(REPO_ROOT, 'models', 'demo', 'model.json'),
+    '--data',
+    join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'),
+    '--label',
+    'is_fraud',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { rows: number; positives: number; roc_auc: number; pr_auc: number };
+  const documented = readFileSync(join(REPO_ROOT, 'models', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const m = /gives ROC-AUC ([\d.]+), PR-AUC ([\d.]+) on ([\d,]+) rows with (\d+) frauds/.exec(documented);
+  assert.ok(m, 'models/README.md states the hold-out metrics');
+  assert.equal(got.rows, Number(m[3].replace(/,/g, '')));
+  assert.equal(got.positives, Number(m[4]));
+  assert.ok(Math.abs(got.roc_auc - Number(m[1])) <= README_METRIC_ROUNDING, `ROC-AUC ${got.roc_auc} vs ${m[1]}`);
+  assert.ok(Math.abs(got.pr_auc - Number(m[2])) <= README_METRIC_ROUNDING, `PR-AUC ${got.pr_auc} vs ${m[2]}`);
+});
+
+test('predict with the precomputed-features model reads categories by name', async () => {
   const out = join(work, 'demo.csv');
   const r = await runCli([
     'predict',

@@ -301,7 +301,7 @@ test('train refuses identifier and date columns by name, with the --drop that fi
     refused,
     'INPUT_UNSUITABLE_COLUMN',
     'with-id.csv',
-    '"trans_time" (dates or times such as "2019-',
+    '"trans_time" (dates or times such as "2020-',
     '"txn_id" (an identifier: 3000 distinct values in 3000 rows)',
     '--drop trans_time,txn_id',
   );
