@@ -63,6 +63,9 @@ async function measured(): Promise<{ logIds: string[]; driftRows: number; driftC
   };
 }
 
+/** Rows of a waterfall (the Waterfall component's default maxRows). */
+const WATERFALL_ROWS = 12;
+
 describe('dashboard end to end', () => {
   before(async () => {
     checkPrerequisites();
@@ -166,8 +169,23 @@ describe('dashboard end to end', () => {
     const table = page.getByTestId('predictions-table');
     await table.waitFor();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    // A raw transaction (the demo model derives its features from the card's history), with an id of its own.
     const fresh = await api.predict(
-      { amt: 999.99, category: 'shopping_net', gender: 'F', city_pop: 1200, age: 61, hour: 23, day_of_week: 2, distance_km: 80 },
+      {
+        trans_num: `e2e-${Date.now()}`,
+        unix_time: 1599614894,
+        cc_num: '4584379274102',
+        merchant: 'fraud_Osinski, Ledner and Leuschke',
+        category: 'shopping_net',
+        amt: 999.99,
+        gender: 'F',
+        city_pop: 85,
+        lat: 42.5542,
+        long: -76.2927,
+        dob: '1969-04-07',
+        merch_lat: 43.297707,
+        merch_long: -75.430222,
+      },
       { explain: true },
     );
     const row = page.locator(`tr[data-id="${fresh.id}"]`);
@@ -184,7 +202,8 @@ describe('dashboard end to end', () => {
     await detail.waitFor();
     assert.equal(await detail.getAttribute('data-id'), fresh.id);
     const steps = detail.locator('tr.wf-step');
-    assert.equal(await steps.count(), 8);
+    // One row per feature, the smallest pooled into one row past the Waterfall's default 12 rows.
+    assert.equal(await steps.count(), Math.min(WATERFALL_ROWS, Object.keys(fresh.explanation!.contributions).length));
     const first = steps.first();
     const feature = (await first.getAttribute('data-feature'))!;
     assert.ok(
