@@ -50,8 +50,9 @@ const PROGRESS_EVERY_S = 10;
  * Seed of the replay order when --seed is not given. A fair random sample still flags a stable
  * feature now and then (each test at its 5 % level, and `age` is truly a little higher in the
  * later hold-out months), so the default is a seed whose replay, checked every 50 rows up to
- * 3,000 (the demo model and baseline, with and without `--drift amt:3`, the window sampler seeded
- * as in the tests), flags nothing but the injected shift: a demo shows what it injects.
+ * 3,000 (the precomputed-features model fixtures/precomputed, then the demo, and its baseline,
+ * with and without `--drift amt:3`, the window sampler seeded as in the tests), flags nothing but
+ * the injected shift: a demo shows what it injects.
  * test/cli/simulate.test.ts holds it to that. (A server that samples its window at random can
  * still flag a stable feature in some runs.)
  */
@@ -526,7 +527,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description(
-      'replay held-out transactions against a running API (POST /predict) at a steady rate; optionally shift a numeric feature to show drift',
+      'replay held-out transactions against a running API (POST /predict) at a steady rate: raw ones in time order for a model with feature definitions, the features shuffled otherwise; optionally shift a number to show drift',
     )
     .requiredOption('--target <url>', 'base URL of the API, e.g. http://localhost:8000', targetOption)
     .requiredOption('--rate <n>', 'requests per second', numberIn('--rate', 0, MAX_RATE, { minExclusive: true }))
@@ -536,11 +537,23 @@ export function registerSimulate(program: Command): void {
       numberIn('--duration', 0, 7 * 86_400, { minExclusive: true }),
     )
     .option('--count <n>', 'stop after this many requests', positiveInt('--count'))
-    .option('--drift <feature:factor>', 'multiply a numeric feature by factor in every request (repeatable)', driftOption)
-    .option('--data <file>', 'CSV or CSV.gz of transactions (default: the bundled demo hold-out set)')
+    .option(
+      '--drift <field:factor>',
+      'multiply a number by factor in every request: a raw number field (e.g. amt) for a model with definitions, else a numeric feature (repeatable)',
+      driftOption,
+    )
+    .option(
+      '--data <file>',
+      'CSV or CSV.gz of transactions (default: the bundled demo hold-out set, raw transactions; a model of precomputed features needs a file of its columns)',
+    )
     .option('--explain', 'ask for explanations (?explain=true), so the logged records carry them')
     .option('--concurrency <n>', 'most requests awaiting an answer at once', positiveInt('--concurrency'), 16)
-    .option('--seed <n>', `seed of the shuffled replay order (default ${DEFAULT_SEED})`, nonNegativeInt('--seed'), DEFAULT_SEED)
+    .option(
+      '--seed <n>',
+      `seed of the shuffled replay order of precomputed features (default ${DEFAULT_SEED})`,
+      nonNegativeInt('--seed'),
+      DEFAULT_SEED,
+    )
     .option('--json', 'print the summary as JSON')
     .action(
       async (opts: {
