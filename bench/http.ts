@@ -60,7 +60,11 @@ const WARMUP_S = 3;
 const WRK_CORE = '0';
 const SERVER_CORE = '1';
 const CONNECTIONS = 50;
-/** One hold-out transaction for the demo model (the model `serve` loads by default). */
+/**
+ * One raw hold-out transaction for the demo model (the model `serve` loads by default; it derives
+ * the features from entity state). The same id every time: after the first request it is scored as
+ * a duplicate (counted once), so the state does not grow during the run.
+ */
 const DEMO_BODY = join(HERE, '..', '..', 'bench', 'demo-request.json');
 /** The raw-transaction path: a model with feature definitions (27 aggregations) and Sparkov rows to send it. */
 const RAW_MODEL = join(HERE, '..', '..', 'fixtures', 'features', 'model.json');

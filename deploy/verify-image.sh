@@ -389,7 +389,7 @@ stop_image() { # port timeout-seconds → sets STOP_STATUS to the exit status (o
 }
 
 # HTTP checks, written in Node (present wherever the project builds): wait for /health, score a
-# transaction made from the model's own feature list, fetch the dashboard, and optionally check
+# raw hold-out transaction (bench/demo-request.json) with the demo model, fetch the dashboard, and optionally check
 # that the prediction reached Redis (all-in-one). Prints "healthy_ms=N".
 check_http() { # base-url expect-dashboard expect-redis run-start-epoch-ms
   node --input-type=module - "$@" <<'EOF'
@@ -408,9 +408,8 @@ for (;;) {
 }
 const healthyMs = Date.now() - Number(startedAt);
 if (health.status !== 'healthy') fail(`/health status is ${health.status}: ${JSON.stringify(health)}`);
-const model = JSON.parse(readFileSync('models/demo/model.json', 'utf8'));
-const tx = {};
-for (const f of model.features) tx[f.name] = f.type === 'categorical' ? f.categories[0] : (f.stats?.mean ?? 0);
+// The demo model takes raw transactions (it has feature definitions): one of its hold-out set.
+const tx = JSON.parse(readFileSync('bench/demo-request.json', 'utf8'));
 const p = await fetch(`${base}/predict?explain=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
 const body = await p.json();
 if (p.status !== 200) fail(`/predict answered ${p.status}: ${JSON.stringify(body)}`);

@@ -1,6 +1,7 @@
 /**
- * `fraudlens baseline` and `fraudlens drift` on the bundled demo model and hold-out data: the
- * hold-out months show no dataset drift, a copy with the amount × 1.5 flags the amount and only
+ * `fraudlens baseline` and `fraudlens drift` on the precomputed-features Sparkov model and its
+ * hold-out data (fixtures/precomputed): the hold-out months show no dataset drift against the
+ * training baseline, a copy with the amount × 1.5 flags the amount and only
  * it, and the HTML report is one self-contained file.
  */
 import { test } from 'node:test';
@@ -13,8 +14,8 @@ import { runCli } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-drift-cli-'));
-const model = join(REPO_ROOT, 'models', 'demo', 'model.json');
-const holdout = join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz');
+const model = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
+const holdout = join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz');
 
 interface Report {
   rows: number;
@@ -25,24 +26,20 @@ interface Report {
 
 test('baseline builds a file the drift command accepts; hold-out months show no dataset drift', async () => {
   const baseline = join(work, 'drift_baseline.json');
-  const b = await runCli([
-    'baseline',
-    '--model',
-    model,
-    '--data',
-    join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz'),
-    '--out',
-    baseline,
-  ]);
+  const b = await runCli(['baseline', '--model', model, '--data', holdout, '--out', baseline]);
   assert.equal(b.code, 0, b.stderr);
   const saved = JSON.parse(readFileSync(baseline, 'utf8')) as { format: string; features: unknown[] };
   assert.equal(saved.format, 'fraudlens-drift-baseline');
   assert.equal(saved.features.length, 8);
-  const r = await runCli(['drift', '--baseline', baseline, '--model', model, '--data', holdout, '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as Report;
-  assert.equal(report.rows, 14954);
-  assert.equal(report.dataset_drift.drifted, false);
+  // The training baseline (made by `train` from the earlier months) against the hold-out months,
+  // and the baseline just built from the hold-out against itself.
+  for (const reference of [join(REPO_ROOT, 'fixtures', 'precomputed', 'drift_baseline.json'), baseline]) {
+    const r = await runCli(['drift', '--baseline', reference, '--model', model, '--data', holdout, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.rows, 14954);
+    assert.equal(report.dataset_drift.drifted, false, reference);
+  }
 });
 
 test('amount × 1.5 flags amt and only amt; the HTML report is self-contained', async () => {
@@ -63,7 +60,7 @@ test('amount × 1.5 flags amt and only amt; the HTML report is self-contained', 
   const r = await runCli([
     'drift',
     '--baseline',
-    join(REPO_ROOT, 'models', 'demo', 'drift_baseline.json'),
+    join(REPO_ROOT, 'fixtures', 'precomputed', 'drift_baseline.json'),
     '--data',
     data,
     '--json',

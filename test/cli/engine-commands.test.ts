@@ -16,6 +16,8 @@ import { fixturePath, REPO_ROOT } from '../helpers/paths.js';
 const MARGIN_TOLERANCE = 1e-4;
 /** SHAP columns plus bias against the margin (float64 sums). */
 const ADDITIVITY_TOLERANCE = 1e-9;
+/** models/README.md rounds metrics to 4 decimals. */
+const README_METRIC_ROUNDING = 5e-5;
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-cli-'));
 const xgbModel = fixturePath('xgboost', 'ulb_subset_nan_d5_t40.model.json');
@@ -124,14 +126,36 @@ test('predict on an XGBoost model gives XGBoost margins, and --explain columns a
   });
 });
 
-test('predict with the bundled demo model reads categories by name', async () => {
-  const out = join(work, 'demo.csv');
+test('the bundled demo model scores the raw hold-out file with the metrics models/README.md gives', async () => {
   const r = await runCli([
-    'predict',
+    'evaluate',
     '--model',
     join(REPO_ROOT, 'models', 'demo', 'model.json'),
     '--data',
     join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'),
+    '--label',
+    'is_fraud',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { rows: number; positives: number; roc_auc: number; pr_auc: number };
+  const documented = readFileSync(join(REPO_ROOT, 'models', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const m = /gives ROC-AUC ([\d.]+), PR-AUC ([\d.]+) on ([\d,]+) rows with (\d+) frauds/.exec(documented);
+  assert.ok(m, 'models/README.md states the hold-out metrics');
+  assert.equal(got.rows, Number(m[3].replace(/,/g, '')));
+  assert.equal(got.positives, Number(m[4]));
+  assert.ok(Math.abs(got.roc_auc - Number(m[1])) <= README_METRIC_ROUNDING, `ROC-AUC ${got.roc_auc} vs ${m[1]}`);
+  assert.ok(Math.abs(got.pr_auc - Number(m[2])) <= README_METRIC_ROUNDING, `PR-AUC ${got.pr_auc} vs ${m[2]}`);
+});
+
+test('predict with the precomputed-features model reads categories by name', async () => {
+  const out = join(work, 'demo.csv');
+  const r = await runCli([
+    'predict',
+    '--model',
+    join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json'),
+    '--data',
+    join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz'),
     '--out',
     out,
   ]);
@@ -151,7 +175,7 @@ test('bench prints the documented keys', async () => {
 });
 
 test('bad input: missing column, text in a numeric column, ragged row', async () => {
-  const demo = join(REPO_ROOT, 'models', 'demo', 'model.json');
+  const demo = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
   const header = 'amt,category,gender,city_pop,age,hour,day_of_week,distance_km';
   const cases: [string, string, string, string[]][] = [
     ['missing.csv', 'amt,category\n1,grocery_pos\n', 'INPUT_MISSING_COLUMN', ['missing.csv', 'gender']],
@@ -172,10 +196,10 @@ test('bad input: missing column, text in a numeric column, ragged row', async ()
 });
 
 test('bad input: unreadable, truncated and corrupt files', async () => {
-  const demo = join(REPO_ROOT, 'models', 'demo', 'model.json');
+  const demo = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
   const nofile = await runCli(['predict', '--model', demo, '--data', join(work, 'nope.csv'), '--out', join(work, 'x.csv')]);
   assertOneLineError(nofile, 'INPUT_UNREADABLE', 'nope.csv');
-  const gz = readFileSync(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz'));
+  const gz = readFileSync(join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz'));
   const truncated = join(work, 'truncated.csv.gz');
   writeFileSync(truncated, gz.subarray(0, Math.floor(gz.length / 2)));
   const t = await runCli(['predict', '--model', demo, '--data', truncated, '--out', join(work, 'y.csv')]);

@@ -20,8 +20,8 @@ import { readModelFile } from '../../src/io/model-file.js';
 import { SCORE_CHUNK_ROWS } from '../../src/cli/score-file.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-files-'));
-const demoModel = join(REPO_ROOT, 'models', 'demo', 'model.json');
-const holdoutLines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz')))
+const demoModel = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
+const holdoutLines = gunzipSync(readFileSync(join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz')))
   .toString('utf8')
   .trim()
   .split('\n');
@@ -215,9 +215,9 @@ test('info prints an undefined metric as n/a and counts as integers', async () =
   assert.equal(line, 'metrics: roc_auc n/a, pr_auc 0.5000, logloss 0.2500, rows 126, positives 0');
 });
 
-/** Demo training rows (trans_time first, is_fraud last), with the label written by `label`. */
+/** Rows of the precomputed-features Sparkov sample (trans_time first, is_fraud last), with the label written by `label`. */
 function trainingRows(n: number, label: (fraud: boolean) => string, extra?: (i: number) => string): string[] {
-  const lines = gunzipSync(readFileSync(join(REPO_ROOT, 'data', 'demo', 'transactions.csv.gz')))
+  const lines = gunzipSync(readFileSync(join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz')))
     .toString('utf8')
     .trim()
     .split('\n');
@@ -301,7 +301,7 @@ test('train refuses identifier and date columns by name, with the --drop that fi
     refused,
     'INPUT_UNSUITABLE_COLUMN',
     'with-id.csv',
-    '"trans_time" (dates or times such as "2019-',
+    '"trans_time" (dates or times such as "2020-',
     '"txn_id" (an identifier: 3000 distinct values in 3000 rows)',
     '--drop trans_time,txn_id',
   );

@@ -13,8 +13,8 @@ import { runCli } from '../helpers/cli.js';
 import { fixturePath, REPO_ROOT } from '../helpers/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'fraudlens-unknown-'));
-const DEMO = join(REPO_ROOT, 'models', 'demo', 'model.json');
-const BASELINE = join(REPO_ROOT, 'models', 'demo', 'drift_baseline.json');
+const DEMO = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
+const BASELINE = join(REPO_ROOT, 'fixtures', 'precomputed', 'drift_baseline.json');
 const DATA = fixturePath('cli', 'unseen-categories.csv');
 
 function scores(path: string): string[] {

@@ -196,15 +196,10 @@ export async function startApi(settings: Record<string, string> = {}): Promise<A
 
 /** A transaction for the demo model: every feature present (numeric: its training mean). */
 export function sampleTransaction(variant = 0): Record<string, number | string> {
-  const model = JSON.parse(readFileSync(MODEL_PATH, 'utf8')) as {
-    features: { name: string; type: string; categories?: string[]; stats?: { mean?: number } }[];
-  };
-  const tx: Record<string, number | string> = {};
-  for (const f of model.features) {
-    if (f.type === 'categorical') tx[f.name] = f.categories![variant % f.categories!.length];
-    else tx[f.name] = (f.stats?.mean ?? 0) * (1 + (variant % 7) / 10);
-  }
-  return tx;
+  // The demo model takes raw transactions: a hold-out one (bench/demo-request.json), with an id
+  // and amount of its own per variant.
+  const tx = JSON.parse(readFileSync(join(REPO, 'bench', 'demo-request.json'), 'utf8')) as Record<string, number | string>;
+  return { ...tx, trans_num: `${tx.trans_num}-${variant}`, amt: Number(tx.amt) * (1 + (variant % 7) / 10) };
 }
 
 export async function postJson(

@@ -19,7 +19,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 /** base_value + Σ contributions against the margin: float64 sums of float32 leaves over 200 trees. */
 const ADDITIVITY_TOLERANCE = 1e-9;
 
-const model = parseModel(readFileSync(join(REPO_ROOT, 'models', 'demo', 'model.json'), 'utf8'));
+const model = parseModel(readFileSync(join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json'), 'utf8'));
 const m = model.features.length;
 
 /** Rows 0 and 1 are the same transaction with a new merchant category and with none; row 2 is known. */

@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import type { TestApp } from './helpers.js';
 
 const KEY = 'cache-test-key-0123456789';
-const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
+const DEMO_MODEL = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
 
 describe('Cache-Control', () => {
   let t: TestApp;

@@ -30,7 +30,7 @@ import { json, type TestApp } from './helpers.js';
 
 const KEY = 'drift-pii-key-0123456789';
 const AUTH = { 'x-api-key': KEY };
-const DEMO = join(REPO_ROOT, 'models', 'demo');
+const DEMO = join(REPO_ROOT, 'fixtures', 'precomputed');
 const FEATURES = ['amt', 'category', 'gender', 'city_pop', 'age', 'hour', 'day_of_week', 'distance_km'];
 const CATEGORICAL = new Set(['category', 'gender']);
 const PII = ['age', 'city_pop'];
@@ -40,7 +40,7 @@ type Row = Record<string, number | string>;
 
 /** Hold-out rows whose PII fields carry distinctive values (exact in float32). */
 async function markedRows(): Promise<{ rows: Row[]; markers: number[] }> {
-  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz')))
+  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz')))
     .toString('utf8')
     .trim()
     .split('\n');

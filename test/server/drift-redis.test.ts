@@ -24,7 +24,7 @@ import { CLI_ENTRY } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { startRedisServer, waitUntil, type RedisTestServer } from '../helpers/redis-server.js';
 
-const DEMO = join(REPO_ROOT, 'models', 'demo');
+const DEMO = join(REPO_ROOT, 'fixtures', 'precomputed');
 const PREFIX = 'drift-test:';
 
 interface Replica {
@@ -45,7 +45,7 @@ interface Health {
 
 /** The first `n` hold-out rows of the demo data, as /predict bodies. */
 async function holdoutRows(n: number): Promise<Row[]> {
-  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz')))
+  const lines = gunzipSync(await readFile(join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz')))
     .toString('utf8')
     .trim()
     .split('\n');

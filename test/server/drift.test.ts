@@ -29,8 +29,8 @@ import { json, ulbSample, ULB_MODEL, type TestApp } from './helpers.js';
 
 const KEY = 'drift-test-key-0123456789';
 const AUTH = { 'x-api-key': KEY };
-const DEMO = join(REPO_ROOT, 'models', 'demo');
-const HOLDOUT = join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz');
+const DEMO = join(REPO_ROOT, 'fixtures', 'precomputed');
+const HOLDOUT = join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz');
 const FEATURES = ['amt', 'category', 'gender', 'city_pop', 'age', 'hour', 'day_of_week', 'distance_km'];
 const CATEGORICAL = new Set(['category', 'gender']);
 

@@ -21,8 +21,8 @@ import { json, type TestApp } from './helpers.js';
 
 const KEY = 'explain-test-key-0123456789';
 const AUTH = { 'x-api-key': KEY };
-const DEMO = join(REPO_ROOT, 'models', 'demo');
-const HOLDOUT = join(REPO_ROOT, 'data', 'demo', 'holdout.csv.gz');
+const DEMO = join(REPO_ROOT, 'fixtures', 'precomputed');
+const HOLDOUT = join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz');
 const CATEGORICAL = new Set(['category', 'gender']);
 /** The dashboard's importance sample is 240 hold-out transactions. */
 const SAMPLE_ROWS = 240;

@@ -1,8 +1,9 @@
 /**
- * The README's quick-start example says what the demo model answers: the transaction of its curl
- * command is scored by the served demo model, and the decision, score and leading contributions
- * printed under it must be that answer. Parsed from README.md itself, so editing either side alone
- * fails here. The same for the raw-transaction example and the fixture model.
+ * The README's quick-start example says what the demo model answers: the raw transactions of its
+ * curl command are scored by the served demo model on a new server (empty entity state), and the
+ * decisions, scores, derived features and leading contributions printed under it must be that
+ * answer. Parsed from README.md itself, so editing either side alone fails here. The same for the
+ * precomputed-features example and the fixture model without definitions.
  */
 
 import assert from 'node:assert/strict';
@@ -12,10 +13,10 @@ import { describe, it } from 'node:test';
 
 import { REPO_ROOT } from '../helpers/paths.js';
 import { json, makeApp } from './helpers.js';
-import { RAW_MODEL } from './raw-parity.js';
 
 const README = join(REPO_ROOT, 'README.md');
 const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
+const PRECOMPUTED_MODEL = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
 /** The README rounds the score to 5 decimals and contributions to 3. */
 const SCORE_ROUNDING = 5e-6;
 const CONTRIBUTION_ROUNDING = 5e-4;
@@ -28,12 +29,42 @@ interface RawAnswer {
   transaction_id: string;
   duplicate: boolean;
   features: Record<string, number | string | null>;
+  explanation: Answer['explanation'];
 }
 
 interface Answer {
   score: number;
   decision: string;
   explanation: { base_value: number; margin: number; contributions: Record<string, number> };
+}
+
+/** The explanation shown (base value, margin, leading contributions) is the answer's. */
+function checkExplanation(shown: string, exp: Answer['explanation'], what: string): void {
+  for (const [field, value] of [
+    ['base_value', exp.base_value],
+    ['margin', exp.margin],
+  ] as const) {
+    const m = new RegExp(`"${field}": (-?[\\d.]+)`).exec(shown);
+    assert.ok(m, `the shown answer has ${field}`);
+    assert.ok(Math.abs(value - Number(m[1])) <= CONTRIBUTION_ROUNDING, `${what} ${field} ${value} vs README ${m[1]}`);
+  }
+  const listed = [.../"contributions": \{([^}]*)\}/.exec(shown)![1].matchAll(/"(\w+)": (-?[\d.]+)/g)];
+  assert.ok(listed.length > 0, 'the shown answer lists contributions');
+  for (const [, feature, value] of listed) {
+    assert.ok(
+      Math.abs(exp.contributions[feature] - Number(value)) <= CONTRIBUTION_ROUNDING,
+      `${what} contribution of ${feature}: ${exp.contributions[feature]} vs README ${value}`,
+    );
+  }
+  // Listed as the largest, in order: the prose names them as the reasons.
+  const largest = Object.entries(exp.contributions)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+    .slice(0, listed.length)
+    .map(([f]) => f);
+  assert.deepEqual(
+    listed.map(([, f]) => f),
+    largest,
+  );
 }
 
 function readmeExample(): { request: Record<string, unknown>; shown: string } {
@@ -47,9 +78,9 @@ function readmeExample(): { request: Record<string, unknown>; shown: string } {
 }
 
 describe('README quick start', () => {
-  it('shows the answer the demo model gives to its example transaction', async () => {
+  it('shows the answer the precomputed-features model gives to its example transaction', async () => {
     const { request, shown } = readmeExample();
-    const { app } = await makeApp({ MODEL_PATH: DEMO_MODEL });
+    const { app } = await makeApp({ MODEL_PATH: PRECOMPUTED_MODEL });
     try {
       const res = await app.inject({ method: 'POST', url: '/predict?explain=true', payload: request });
       assert.equal(res.statusCode, 200, res.body);
@@ -62,46 +93,22 @@ describe('README quick start', () => {
       assert.ok(score, 'the shown answer has a score');
       assert.ok(Math.abs(answer.score - Number(score[1])) <= SCORE_ROUNDING, `score ${answer.score} vs README ${score[1]}`);
 
-      const exp = answer.explanation;
-      for (const [field, value] of [
-        ['base_value', exp.base_value],
-        ['margin', exp.margin],
-      ] as const) {
-        const m = new RegExp(`"${field}": (-?[\\d.]+)`).exec(shown);
-        assert.ok(m, `the shown answer has ${field}`);
-        assert.ok(Math.abs(value - Number(m[1])) <= CONTRIBUTION_ROUNDING, `${field} ${value} vs README ${m[1]}`);
-      }
-      const listed = [.../"contributions": \{([^}]*)\}/.exec(shown)![1].matchAll(/"(\w+)": (-?[\d.]+)/g)];
-      assert.ok(listed.length > 0, 'the shown answer lists contributions');
-      for (const [, feature, value] of listed) {
-        assert.ok(
-          Math.abs(exp.contributions[feature] - Number(value)) <= CONTRIBUTION_ROUNDING,
-          `contribution of ${feature}: ${exp.contributions[feature]} vs README ${value}`,
-        );
-      }
-      // Listed as the largest, in order: the prose names them as the reasons.
-      const largest = Object.entries(exp.contributions)
-        .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
-        .slice(0, listed.length)
-        .map(([f]) => f);
-      assert.deepEqual(
-        listed.map(([, f]) => f),
-        largest,
-      );
+      checkExplanation(shown, answer.explanation, 'precomputed');
     } finally {
       await app.close();
     }
   });
 
-  it('shows the answer the fixture model gives to its raw-transaction example', async () => {
+  it('shows the answer the demo model gives to its raw-transaction example on a new server', async () => {
     const text = readFileSync(README, 'utf8');
-    const curl = /curl -X POST '[^']*\/predict\?features=true'[^]*?-d '([^']+)'/.exec(text);
-    assert.ok(curl, 'README.md has a curl POST /predict?features=true with a -d body');
+    const curl = /curl -X POST '[^']*\/predict\?explain=true&features=true'[^]*?-d '([^']+)'/.exec(text);
+    assert.ok(curl, 'README.md has a curl POST /predict?explain=true&features=true with a -d body');
     const shown = /```text\n([^]*?)```/.exec(text.slice(curl.index + curl[0].length));
     assert.ok(shown, 'README.md shows the answer in a text block after the curl command');
-    const { app } = await makeApp({ MODEL_PATH: RAW_MODEL });
+    const { app } = await makeApp({ MODEL_PATH: DEMO_MODEL });
     try {
-      const res = await app.inject({ method: 'POST', url: '/predict?features=true', payload: JSON.parse(curl[1]) as object });
+      const url = '/predict?explain=true&features=true';
+      const res = await app.inject({ method: 'POST', url, payload: JSON.parse(curl[1]) as object });
       assert.equal(res.statusCode, 200, res.body);
       const answers = json<{ predictions: RawAnswer[] }>(res).predictions;
       const blocks = shown[1].split('{"score": ').slice(1);
@@ -123,7 +130,9 @@ describe('README quick start', () => {
               `${got.transaction_id} ${name}: ${actual} vs README ${value}`,
             );
         }
+        if (block.includes('"explanation"')) checkExplanation(block, got.explanation, got.transaction_id);
       });
+      assert.ok(shown[1].includes('"explanation"'), 'the README shows an explanation');
     } finally {
       await app.close();
     }

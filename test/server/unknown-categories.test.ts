@@ -22,7 +22,7 @@ import { json, makeApp, type TestApp } from './helpers.js';
 
 const KEY = 'unknown-categories-key-0123';
 const AUTH = { 'x-api-key': KEY };
-const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
+const DEMO_MODEL = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
 /** |base_value + Σ contributions − margin| allowed (float64 sums over 200 trees). */
 const ADDITIVITY_TOLERANCE = 1e-9;
 

@@ -3,8 +3,9 @@
  * same model file as the code that produced the committed references. Guards refactors of the
  * booster (sampling, tree grower, loop) against any change of arithmetic or of random draws.
  *
- * - The bundled demo model (models/demo/model.json) is re-trained from data/demo with the flags
- *   it was made with and must come out byte-identical (no sampling at 56,333 rows).
+ * - The bundled demo model (models/demo/model.json) is re-trained from the raw data/demo file with
+ *   its definitions (defs/sparkov.yaml), as `fraudlens train --features` does, with the flags it
+ *   was made with, and must come out byte-identical (no sampling at 49,088 training rows).
  * - Two small synthetic runs exercise what the demo does not: GOSS with column sampling, and
  *   Bernoulli row sampling with a stratified hold-out and early stopping. Their files' SHA-256
  *   were recorded with the booster before it was split into sampling.ts / tree-grower.ts /
@@ -15,7 +16,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deriveToTemporaryFile } from '../../src/cli/feature-file.js';
 import { serializeModel } from '../../src/core/engine/model.js';
+import { definitionsHash } from '../../src/core/features/definitions.js';
+import { loadDefinitionsFile } from '../../src/io/feature-definitions-file.js';
 import type { TrainOptions } from '../../src/core/training/options.js';
 import { trainModel } from '../../src/core/training/train.js';
 import { readCsv } from '../../src/io/csv.js';
@@ -27,19 +31,28 @@ const CREATED_AT = '2026-12-01T00:00:00.000Z';
 test('re-training the demo model with its recorded flags gives the committed file byte for byte', async () => {
   const committedText = readFileSync(join(REPO_ROOT, 'models', 'demo', 'model.json'), 'utf8');
   const committed = JSON.parse(committedText) as { training: { createdAt: string; data: { path: string } } };
-  // The flags of `fraudlens train --label is_fraud --drop trans_time --valid-fraction 0.2
-  // --split time --time-column trans_time --name demo` (recorded in the model's parameters).
-  const table = await readCsv(join(REPO_ROOT, committed.training.data.path));
+  // The flags of `fraudlens train --features defs/sparkov.yaml --label is_fraud --valid-fraction
+  // 0.2 --split time --time-column unix_time --seed 0 --name demo` (models/README.md).
+  const defs = await loadDefinitionsFile(join(REPO_ROOT, 'defs', 'sparkov.yaml'));
+  const derived = await deriveToTemporaryFile(defs, { data: join(REPO_ROOT, committed.training.data.path), keep: ['is_fraud'] });
+  let table;
+  try {
+    table = await readCsv(derived.path);
+  } finally {
+    await derived.remove();
+  }
   const { model } = trainModel(table, {
     label: 'is_fraud',
-    drop: ['trans_time'],
+    drop: [defs.event.id, defs.event.time.field],
     validFraction: 0.2,
     validSplit: 'time',
-    timeColumn: 'trans_time',
+    timeColumn: 'unix_time',
+    seed: 0,
     name: 'demo',
     createdAt: committed.training.createdAt,
     dataPath: committed.training.data.path,
   });
+  model.featureDefinitions = { hash: definitionsHash(defs), definitions: defs };
   const retrained = serializeModel(model);
   assert.equal(retrained.length, committedText.length, 'same length as models/demo/model.json');
   assert.ok(retrained === committedText, 'byte-identical to models/demo/model.json');

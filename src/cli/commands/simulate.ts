@@ -1,20 +1,27 @@
 /**
- * `fraudlens simulate --target URL --rate N [--duration S] [--count N] [--drift feature:factor]…`
+ * `fraudlens simulate --target URL --rate N [--duration S] [--count N] [--drift field:factor]…`
  *
  * Replays held-out transactions (by default the bundled demo hold-out set) against a running API
  * with `POST /predict`, at a steady rate, until the duration or the count runs out, then prints a
- * summary. `--drift amt:3` multiplies a numeric feature by 3 in every request, which is how a
+ * summary. `--drift amt:3` multiplies a numeric field by 3 in every request, which is how a
  * dashboard is shown drift live.
  *
- * Rows go out in a shuffled order (seeded by `--seed`, wrapping around): the hold-out file is in
- * time order, so its first minutes are one season's hours, days and categories, and replaying them
- * in file order would show drift in features nobody shifted. Shuffled, any stretch of the replay is
- * a fair sample of the file, and only the injected shift stands out.
+ * What is sent and in which order depends on the target's model (`GET /model`):
+ * - A model with feature definitions takes raw transactions: each row's raw fields (the request
+ *   schema's, as the file writes them) go out in event-time order (ties in file order), so each
+ *   card's history builds up in the server's entity state as it would live and its velocity
+ *   features are the real ones. When the file runs out the replay starts again with every id
+ *   suffixed `~2`, `~3`… and every time shifted past the file's last one, so the server sees new,
+ *   later events rather than duplicates. `--drift` shifts a raw number field (e.g. the amount:
+ *   the derived features computed from it follow).
+ * - A model of precomputed features gets the model's columns only (the API refuses unknown fields),
+ *   in a shuffled order (seeded by `--seed`, wrapping around): a file in time order replayed as it
+ *   is would show its first days' hours, days and categories as drift nobody injected. Shuffled,
+ *   any stretch of the replay is a fair sample of the file, and only the injected shift stands out.
  *
- * The feature list comes from the target's `GET /model`, so only the model's columns are sent
- * (the API refuses unknown fields). `API_KEY` in the environment is sent as X-API-Key. Requests
- * are paced by their scheduled start, not by answers, with a bound on requests in flight: a slow
- * API makes the run send less, never pile up connections.
+ * `API_KEY` in the environment is sent as X-API-Key. Requests are paced by their scheduled start,
+ * not by answers, with a bound on requests in flight: a slow API makes the run send less, never
+ * pile up connections.
  */
 
 import { PACKAGE_ROOT } from '../../io/package-root.js';
@@ -23,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { Command } from 'commander';
 
-import type { Table } from '../../core/data/table.js';
+import type { Column, Table } from '../../core/data/table.js';
 import { requireColumn } from '../../core/data/table.js';
 import { FraudlensError } from '../../core/errors.js';
 import { Rng } from '../../core/training/random.js';
@@ -43,8 +50,9 @@ const PROGRESS_EVERY_S = 10;
  * Seed of the replay order when --seed is not given. A fair random sample still flags a stable
  * feature now and then (each test at its 5 % level, and `age` is truly a little higher in the
  * later hold-out months), so the default is a seed whose replay, checked every 50 rows up to
- * 3,000 (the demo model and baseline, with and without `--drift amt:3`, the window sampler seeded
- * as in the tests), flags nothing but the injected shift: a demo shows what it injects.
+ * 3,000 (the precomputed-features model fixtures/precomputed, then the demo, and its baseline,
+ * with and without `--drift amt:3`, the window sampler seeded as in the tests), flags nothing but
+ * the injected shift: a demo shows what it injects.
  * test/cli/simulate.test.ts holds it to that. (A server that samples its window at random can
  * still flag a stable feature in some runs.)
  */
@@ -59,6 +67,23 @@ interface ModelFeature {
   name: string;
   type: 'numeric' | 'categorical';
   encoding?: 'names' | 'codes';
+}
+
+/** What a model with feature definitions reads, from its request schema (GET /model). */
+interface RawRequest {
+  /** Every raw field the definitions name. */
+  fields: string[];
+  /** The event time field and the transaction id field (the first two required fields, see rawTransactionSchema). */
+  time: string;
+  id: string;
+  /** Fields that take a number and are not required (keys, time and id are required): what --drift may shift. */
+  numbers: Set<string>;
+}
+
+interface TargetModel {
+  features: ModelFeature[];
+  /** Set when the model has feature definitions: it takes raw transactions. */
+  raw: RawRequest | null;
 }
 
 type Value = number | string | null;
@@ -92,6 +117,8 @@ export interface SimulateSummary {
   errors: Record<string, { count: number; example: string }>;
   drift: DriftShift[];
   stopped_by: 'count' | 'duration' | 'signal';
+  /** Replay order: event time (a model with feature definitions) or a seeded shuffle. */
+  order: 'time' | 'shuffled';
   seed: number;
 }
 
@@ -143,8 +170,8 @@ function headers(apiKey: string | null, json: boolean): Record<string, string> {
   return h;
 }
 
-/** The target's features, from GET /model. */
-async function targetFeatures(target: string, apiKey: string | null): Promise<ModelFeature[]> {
+/** The target's features and, for a model with definitions, its raw fields, from GET /model. */
+async function targetModel(target: string, apiKey: string | null): Promise<TargetModel> {
   let body: unknown;
   try {
     const res = await fetch(`${target}/model`, {
@@ -170,14 +197,39 @@ async function targetFeatures(target: string, apiKey: string | null): Promise<Mo
       { field: '--target' },
     );
   }
-  const features = (body as { features?: unknown }).features;
+  const report = body as { features?: unknown; derived_features?: unknown; request_schema?: JsonSchema };
+  const features = report.features;
   if (
     !Array.isArray(features) ||
     !features.every((f) => typeof f === 'object' && f !== null && typeof (f as ModelFeature).name === 'string')
   ) {
     throw new FraudlensError('INPUT_INVALID', `GET ${target}/model did not list the model's features`, { field: '--target' });
   }
-  return features as ModelFeature[];
+  return {
+    features: features as ModelFeature[],
+    raw: report.derived_features === undefined ? null : rawRequest(target, report.request_schema),
+  };
+}
+
+type JsonSchema = { properties?: Record<string, { type?: string | string[] }>; required?: string[] };
+
+function rawRequest(target: string, schema: JsonSchema | undefined): RawRequest {
+  const properties = schema?.properties ?? {};
+  const required = schema?.required ?? [];
+  if (required.length < 2 || !required.every((f) => f in properties))
+    throw new FraudlensError('INPUT_INVALID', `GET ${target}/model did not describe the raw transaction it takes`, {
+      field: '--target',
+    });
+  const takesNumber = (name: string): boolean => {
+    const t = properties[name].type;
+    return t === 'number' || (Array.isArray(t) && t.includes('number'));
+  };
+  return {
+    fields: Object.keys(properties),
+    time: required[0],
+    id: required[1],
+    numbers: new Set(Object.keys(properties).filter((f) => !required.includes(f) && takesNumber(f))),
+  };
 }
 
 /**
@@ -207,6 +259,59 @@ function rowReader(
   };
 }
 
+/**
+ * Raw transactions of a model with definitions, in event-time order: the file's text of each field
+ * the definitions name (the API reads numbers from their text), empty cells left out. Round r ≥ 1
+ * of a wrapped replay suffixes the id with `~(r+1)` and shifts a numeric time by r spans, so every
+ * round is new and later than the last.
+ */
+function rawReader(
+  table: Table,
+  raw: RawRequest,
+  drift: readonly DriftShift[],
+): { count: number; read: (i: number) => Record<string, Value> } {
+  const factors = new Map(drift.map((d) => [d.feature, d.factor]));
+  const columns = raw.fields
+    .filter((name) => table.names.includes(name))
+    .map((name) => ({ name, column: requireColumn(table, name), factor: factors.get(name) }));
+  for (const name of [raw.time, raw.id]) if (!columns.some((c) => c.name === name)) requireColumn(table, name); // throws, naming the missing column
+  const text = (column: Column, row: number): string | null => {
+    if (column.kind === 'numeric') return Number.isNaN(column.values[row]) ? null : String(column.values[row]);
+    const code = column.codes[row];
+    return code < 0 ? null : column.categories[code];
+  };
+  const timeColumn = requireColumn(table, raw.time);
+  const times = Float64Array.from({ length: table.numRows }, (_, row) => Number(text(timeColumn, row) ?? NaN));
+  const numericTime = times.every((t) => Number.isFinite(t));
+  const order = Int32Array.from({ length: table.numRows }, (_, i) => i);
+  if (numericTime) order.sort((a, b) => times[a] - times[b] || a - b);
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of times) {
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+  }
+  // One round later than the previous one: the file's span plus its mean gap between events.
+  const span = numericTime ? last - first + Math.max(1, Math.round((last - first) / table.numRows)) : 0;
+  return {
+    count: table.numRows,
+    read: (i) => {
+      const round = Math.floor(i / table.numRows);
+      const row = order[i % table.numRows];
+      const out: Record<string, Value> = {};
+      for (const { name, column, factor } of columns) {
+        const cell = text(column, row);
+        if (cell === null || cell === '') continue;
+        if (factor !== undefined) out[name] = Number((Number(cell) * factor).toPrecision(12));
+        else if (round > 0 && name === raw.id) out[name] = `${cell}~${round + 1}`;
+        else if (round > 0 && name === raw.time && numericTime) out[name] = times[row] + round * span;
+        else out[name] = cell;
+      }
+      return out;
+    },
+  };
+}
+
 function percentile(sorted: Float64Array, q: number): number | null {
   if (sorted.length === 0) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -215,14 +320,10 @@ function percentile(sorted: Float64Array, q: number): number | null {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Runs a simulation and returns its summary. Exported for tests and embedding; the command
- * prints the summary.
- * @param log progress lines (stderr for the command)
- */
-export async function runSimulation(options: SimulateOptions, log: (line: string) => void = () => {}): Promise<SimulateSummary> {
-  const { target, rate, apiKey } = options;
-  const features = await targetFeatures(target, apiKey);
+type Replay = { count: number; read: (i: number) => Record<string, Value> };
+
+/** Precomputed features: the model's columns, --drift on a numeric feature, in a seeded shuffle. */
+async function readFeatures(options: SimulateOptions, features: readonly ModelFeature[]): Promise<Replay> {
   const byName = new Map(features.map((f) => [f.name, f]));
   for (const d of options.drift) {
     const f = byName.get(d.feature);
@@ -240,10 +341,36 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
   const types: Record<string, 'numeric' | 'categorical'> = {};
   for (const f of features) types[f.name] = f.type === 'numeric' || f.encoding === 'codes' ? 'numeric' : 'categorical';
   const table = await readCsv(options.data, { types, only: features.map((f) => f.name) });
-  if (table.numRows === 0) throw new FraudlensError('INPUT_EMPTY', 'the file holds no data rows', { file: options.data });
   const read = rowReader(table, features, options.drift);
   const order = replayOrder(table.numRows, options.seed);
+  return { count: table.numRows, read: (i) => read(order[i % table.numRows]) };
+}
 
+/** Raw transactions: the fields the definitions name, read as text, --drift on a raw number field, in time order. */
+async function readRaw(options: SimulateOptions, raw: RawRequest): Promise<Replay> {
+  for (const d of options.drift) {
+    if (!raw.numbers.has(d.feature))
+      throw new FraudlensError(
+        'INPUT_INVALID',
+        `--drift names "${d.feature}", which is not a raw number field of the target's model (${[...raw.numbers].join(', ')})`,
+        { field: '--drift' },
+      );
+  }
+  const types: Record<string, 'categorical'> = {};
+  for (const f of raw.fields) types[f] = 'categorical';
+  const table = await readCsv(options.data, { types, only: raw.fields });
+  return rawReader(table, raw, options.drift);
+}
+
+/**
+ * Runs a simulation and returns its summary. Exported for tests and embedding; the command
+ * prints the summary.
+ * @param log progress lines (stderr for the command)
+ */
+export async function runSimulation(options: SimulateOptions, log: (line: string) => void = () => {}): Promise<SimulateSummary> {
+  const { target, rate, apiKey } = options;
+  const { features, raw } = await targetModel(target, apiKey);
+  const { read } = raw !== null ? await readRaw(options, raw) : await readFeatures(options, features);
   const limit = options.count ?? Infinity;
   const durationS = options.duration ?? (options.count === undefined ? DEFAULT_DURATION_S : Infinity);
   const url = `${target}/predict${options.explain ? '?explain=true' : ''}`;
@@ -330,7 +457,7 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
         skipped++;
         continue;
       }
-      const body = read(order[sent % table.numRows]);
+      const body = read(sent);
       sent++;
       inFlight++;
       const p = send(body).finally(() => {
@@ -370,6 +497,7 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
     errors,
     drift: options.drift,
     stopped_by: stoppedBy,
+    order: raw !== null ? 'time' : 'shuffled',
     seed: options.seed,
   };
 }
@@ -399,7 +527,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description(
-      'replay held-out transactions against a running API (POST /predict) at a steady rate; optionally shift a numeric feature to show drift',
+      'replay held-out transactions against a running API (POST /predict) at a steady rate: raw ones in time order for a model with feature definitions, the features shuffled otherwise; optionally shift a number to show drift',
     )
     .requiredOption('--target <url>', 'base URL of the API, e.g. http://localhost:8000', targetOption)
     .requiredOption('--rate <n>', 'requests per second', numberIn('--rate', 0, MAX_RATE, { minExclusive: true }))
@@ -409,11 +537,23 @@ export function registerSimulate(program: Command): void {
       numberIn('--duration', 0, 7 * 86_400, { minExclusive: true }),
     )
     .option('--count <n>', 'stop after this many requests', positiveInt('--count'))
-    .option('--drift <feature:factor>', 'multiply a numeric feature by factor in every request (repeatable)', driftOption)
-    .option('--data <file>', 'CSV or CSV.gz of transactions (default: the bundled demo hold-out set)')
+    .option(
+      '--drift <field:factor>',
+      'multiply a number by factor in every request: a raw number field (e.g. amt) for a model with definitions, else a numeric feature (repeatable)',
+      driftOption,
+    )
+    .option(
+      '--data <file>',
+      'CSV or CSV.gz of transactions (default: the bundled demo hold-out set, raw transactions; a model of precomputed features needs a file of its columns)',
+    )
     .option('--explain', 'ask for explanations (?explain=true), so the logged records carry them')
     .option('--concurrency <n>', 'most requests awaiting an answer at once', positiveInt('--concurrency'), 16)
-    .option('--seed <n>', `seed of the shuffled replay order (default ${DEFAULT_SEED})`, nonNegativeInt('--seed'), DEFAULT_SEED)
+    .option(
+      '--seed <n>',
+      `seed of the shuffled replay order of precomputed features (default ${DEFAULT_SEED})`,
+      nonNegativeInt('--seed'),
+      DEFAULT_SEED,
+    )
     .option('--json', 'print the summary as JSON')
     .action(
       async (opts: {
