@@ -205,7 +205,7 @@ describe('Score page with raw transactions', () => {
     await table.waitFor();
     const newest = (await api.logs(1))[0];
     const row = table.locator(`tr[data-id="${newest.id}"]`);
-    assert.match((await row.textContent()) ?? '', new RegExp(newest.transaction_id!.slice(0, 12)));
+    assert.match((await row.textContent()) ?? '', new RegExp(newest.transaction_id!.slice(0, 8)));
     await row.getByRole('button', { name: /Explain/ }).click();
     const detail = p.getByTestId('prediction-detail');
     await detail.waitFor();
@@ -217,6 +217,23 @@ describe('Score page with raw transactions', () => {
       newest.features.card_count_all,
     );
     await screenshot(p, 'predictions-raw');
+    assert.deepEqual(pp, []);
+  });
+
+  it('Model ranks mean |SHAP| from the explanations stored with logged raw transactions', async () => {
+    const { page: p, problems: pp } = await openPage(browser);
+    await p.goto(pageUrl(stack, '#/model'));
+    const logged = (await api.logs(1000)).filter((r) => r.explanation !== undefined);
+    let sent = 0;
+    p.on('request', (r) => void (new URL(r.url()).pathname === '/explain' && sent++));
+    await p.getByRole('button', { name: 'Compute from the latest logged predictions' }).click();
+    const bars = p.getByTestId('shap-importance');
+    await bars.waitFor();
+    assert.match(
+      (await p.locator('#shap-title').locator('..').textContent()) ?? '',
+      new RegExp(`over ${logged.length} transactions`),
+    );
+    assert.equal(sent, 0, 'raw records are not sent back to /explain (their raw fields are not logged)');
     assert.deepEqual(pp, []);
   });
 });

@@ -135,9 +135,9 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
     return c;
   }, [records]);
   const shown = (records ?? []).filter((r) => filter === 'all' || r.decision === filter);
-  const columns = (model?.features ?? []).slice(0, FEATURE_COLUMNS);
-  // Raw transactions carry their own id: a column once any record has one.
+  // Raw transactions carry their own id: a column once any record has one, in place of a feature's.
   const withIds = (records ?? []).some((r) => r.transaction_id !== undefined);
+  const columns = (model?.features ?? []).slice(0, withIds ? FEATURE_COLUMNS - 1 : FEATURE_COLUMNS);
 
   return (
     <div className="page-stack">
@@ -200,7 +200,8 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
                     {withIds ? <th scope="col">Transaction</th> : null}
                     {columns.map((f) => (
                       <th scope="col" key={f.name}>
-                        {featureLabel(f.name, f)}
+                        {/* A derived feature's description is a sentence: the short label fits a column. */}
+                        {model?.derived !== undefined ? featureLabel(f.name) : featureLabel(f.name, f)}
                       </th>
                     ))}
                     <th scope="col">
@@ -227,7 +228,7 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
                       </td>
                       {withIds ? (
                         <td className="mono" title={r.transaction_id}>
-                          {r.transaction_id?.slice(0, 12) ?? '—'}
+                          {r.transaction_id?.slice(0, 8) ?? '—'}
                         </td>
                       ) : null}
                       {columns.map((f) => (
