@@ -29,6 +29,8 @@ export const REPO_ROOT = resolve(DASHBOARD_DIR, '..');
 export const FRAUDLENS_DIST = resolve(process.env.FRAUDLENS_DIST ?? join(REPO_ROOT, 'dist'));
 export const CLI = join(FRAUDLENS_DIST, 'src', 'cli', 'entry.js');
 export const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
+/** A model with feature definitions: it takes raw transactions (fixtures/features/README.md). */
+export const RAW_MODEL = join(REPO_ROOT, 'fixtures', 'features', 'model.json');
 export const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const DASHBOARD_BUILD = join(DASHBOARD_DIR, 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -109,13 +111,13 @@ function serverEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Starts `fraudlens serve` with the demo model on a free port and waits for /health. */
-export async function startApi(extraEnv: Record<string, string> = {}): Promise<RunningApi> {
+/** Starts `fraudlens serve` with `model` (the demo model by default) on a free port and waits for /health. */
+export async function startApi(extraEnv: Record<string, string> = {}, model = DEMO_MODEL): Promise<RunningApi> {
   const port = await freePort();
   let output = '';
   const child = spawn(
     process.execPath,
-    [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--model', DEMO_MODEL, '--log-level', 'warn'],
+    [CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--model', model, '--log-level', 'warn'],
     {
       cwd: REPO_ROOT,
       env: { ...serverEnv(), ...extraEnv },
@@ -198,9 +200,9 @@ export interface Stack {
 }
 
 /** The API and a way to open the dashboard against it. */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, model = DEMO_MODEL): Promise<Stack> {
   const statik = await startStatic();
-  const api = await startApi({ FRAUDLENS_CORS_ORIGINS: statik.origin, ...extraEnv });
+  const api = await startApi({ FRAUDLENS_CORS_ORIGINS: statik.origin, ...extraEnv }, model);
   const root = await fetch(`${api.url}/`).then(
     async (r) => (r.ok ? await r.text() : ''),
     () => '',

@@ -17,6 +17,7 @@ import type {
   BatchPrediction,
   ConfusionMatrix,
   Decision,
+  DerivedFeatures,
   DriftReport,
   Explained,
   Explanation,
@@ -27,6 +28,7 @@ import type {
   ModelCurves,
   Prediction,
   PredictionRecord,
+  RawField,
   RiskLevel,
   Thresholds,
   TopContribution,
@@ -40,6 +42,7 @@ export type {
   BatchPrediction,
   ConfusionMatrix,
   Decision,
+  DerivedFeatures,
   DriftReport,
   Explained,
   Explanation,
@@ -49,6 +52,7 @@ export type {
   ModelCurves,
   Prediction,
   PredictionRecord,
+  RawField,
   RiskLevel,
   Thresholds,
   TopContribution,
@@ -70,6 +74,8 @@ export interface ModelInfo {
   sha256?: string;
   loaded_at?: string;
   training?: TrainingInfo;
+  /** Present when the model takes raw transactions and derives its features (feature definitions). */
+  derived?: DerivedFeatures;
   /** Everything the server sent, for the fields this client does not model. */
   raw: Record<string, unknown>;
 }
@@ -178,6 +184,10 @@ export function normaliseModel(raw: unknown): ModelInfo {
   if (loadedAt !== undefined) info.loaded_at = loadedAt;
   const training = pick('training');
   if (isRecord(training)) info.training = training as TrainingInfo;
+  const derived = pick('derived_features');
+  // Only a description a form can be built from (servers before the raw fields were listed send none).
+  if (isRecord(derived) && isRecord(derived.event) && Array.isArray(derived.fields) && Array.isArray(derived.features))
+    info.derived = derived as unknown as DerivedFeatures;
   return info;
 }
 
@@ -273,6 +283,8 @@ export interface ApiClientOptions {
 
 export interface PredictOptions {
   explain?: boolean;
+  /** Models with feature definitions: answer the derived features of each raw transaction. */
+  features?: boolean;
   /** Features listed in explanation.top. */
   top?: number;
   signal?: AbortSignal;
@@ -338,13 +350,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   function predictPath(o: PredictOptions | undefined): string {
     const q = new URLSearchParams();
     if (o?.explain) q.set('explain', 'true');
+    if (o?.features) q.set('features', 'true');
     if (o?.top !== undefined) q.set('top', String(o.top));
     const s = q.toString();
     return s === '' ? '/predict' : `/predict?${s}`;
   }
 
   function explainPath(o: ExplainOptions | undefined): string {
-    return o?.top === undefined ? '/explain' : `/explain?top=${encodeURIComponent(String(o.top))}`;
+    const q = new URLSearchParams();
+    if (o?.features) q.set('features', 'true');
+    if (o?.top !== undefined) q.set('top', String(o.top));
+    const s = q.toString();
+    return s === '' ? '/explain' : `/explain?${s}`;
   }
 
   /** POSTs `rows` to `path` in chunks, so a large sample stays under the server's batch limit. */

@@ -6,9 +6,12 @@
  *      record with the median score;
  *   3. otherwise only a starting point built from the training statistics (means and most
  *      frequent categories), which is labelled as such.
+ * A model that takes raw transactions gets raw rows of the Sparkov data when its definitions read
+ * Sparkov's fields, else a starting point built from its definitions and training statistics (the
+ * log holds derived features, not raw fields, so it cannot give raw examples).
  */
 
-import type { FeatureSpec, ModelInfo, PredictionRecord, Transaction } from './api';
+import type { DerivedFeatures, FeatureSpec, ModelInfo, PredictionRecord, Transaction } from './api';
 import { DEMO_FEATURES, DEMO_SOURCE, TYPICAL_FRAUDULENT, TYPICAL_LEGITIMATE } from './demo-data';
 
 export interface Example {
@@ -90,6 +93,82 @@ export function statsStart(features: readonly FeatureSpec[]): Transaction {
       values[f.name] = f.categories[best];
     } else {
       values[f.name] = null;
+    }
+  }
+  return values;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw transactions (models with feature definitions)
+
+/** Where the raw examples come from (Sparkov generator, MIT; see data/demo/README.md). */
+const SPARKOV_SOURCE = "the Sparkov simulation's test file (sparkov_test.csv.gz)";
+
+/**
+ * Two raw rows of the Sparkov test file, without the event time and id (the form sends now and a
+ * new id) and without names and street (never read). Card numbers are text: they exceed 2^53.
+ */
+const SPARKOV_LEGITIMATE = {
+  row: 102,
+  values: {
+    cc_num: '4089096483689733451',
+    merchant: 'fraud_Deckow-Dare',
+    category: 'food_dining',
+    amt: 62.49,
+    gender: 'M',
+    city_pop: 616,
+    lat: 40.0967,
+    long: -89.5818,
+    merch_lat: 39.639666,
+    merch_long: -89.520388,
+    dob: '1989-10-14',
+  },
+};
+const SPARKOV_FRAUDULENT = {
+  row: 1596,
+  values: {
+    cc_num: '4536996888716062123',
+    merchant: 'fraud_Reichert, Shanahan and Hayes',
+    category: 'shopping_net',
+    amt: 863.62,
+    gender: 'F',
+    city_pop: 1761,
+    lat: 41.2264,
+    long: -88.4217,
+    merch_lat: 41.379737,
+    merch_long: -88.654338,
+    dob: '1932-07-18',
+  },
+};
+
+/** The Sparkov raw examples, when the definitions read only fields those rows have. */
+export function rawExamples(derived: DerivedFeatures): Examples | null {
+  if (!derived.fields.every((f) => f.name in SPARKOV_LEGITIMATE.values)) return null;
+  const example = (e: typeof SPARKOV_LEGITIMATE, label: string): Example => ({
+    values: { ...e.values },
+    source: `row ${e.row} of ${SPARKOV_SOURCE}, labelled ${label}; time now, new id`,
+    origin: `row ${e.row} of ${SPARKOV_SOURCE}`,
+  });
+  return { legitimate: example(SPARKOV_LEGITIMATE, 'legitimate'), fraudulent: example(SPARKOV_FRAUDULENT, 'fraud') };
+}
+
+const YEAR_MS = 365.2425 * 86_400_000;
+
+/**
+ * A raw starting point from the definitions: each field the model also takes as it is gets the
+ * training mean or most frequent category; a birth date gets the mean age; keys get a made-up
+ * identifier. Coordinates and other fields without statistics stay empty (missing).
+ */
+export function definitionsStart(model: ModelInfo, derived: DerivedFeatures, now = Date.now()): Transaction {
+  const stats = statsStart(model.features);
+  const values: Transaction = {};
+  for (const field of derived.fields) {
+    const own = stats[field.name];
+    if (own !== undefined && own !== null) values[field.name] = own;
+    else if (field.type === 'key') values[field.name] = `example-${field.name}`;
+    else if (field.type === 'date') {
+      const age = field.read_by.map((n) => stats[n]).find((v) => typeof v === 'number');
+      if (typeof age === 'number') values[field.name] = new Date(now - age * YEAR_MS).toISOString().slice(0, 10);
     }
   }
   return values;

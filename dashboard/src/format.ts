@@ -16,6 +16,14 @@ const KNOWN_LABELS: Record<string, string> = {
   hour: 'Hour of day',
   day_of_week: 'Day of week',
   distance_km: 'Distance to merchant (km)',
+  // Raw fields of Sparkov-shaped transactions (the Score form of a model with definitions).
+  cc_num: 'Card number',
+  merchant: 'Merchant',
+  lat: 'Cardholder latitude',
+  long: 'Cardholder longitude',
+  merch_lat: 'Merchant latitude',
+  merch_long: 'Merchant longitude',
+  dob: 'Date of birth',
 };
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -72,6 +80,8 @@ export function formatValue(name: string, v: FeatureValue | undefined): string {
   if (typeof v === 'string') return v.replace(/_/g, ' ');
   if (name === 'day_of_week' && Number.isInteger(v) && v >= 0 && v < 7) return `${DAYS[v]} (${v})`;
   if (name === 'amt' || name === 'amount') return `$${v.toFixed(2)}`;
+  // Times since an entity's previous transaction (definitions' time_since_last) read as durations.
+  if (name.endsWith('seconds_since_last') && v >= 60) return `${formatNumber(v, 6)} s (${formatDuration(v)})`;
   return formatNumber(v, 6);
 }
 

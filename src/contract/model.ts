@@ -136,6 +136,47 @@ export const TrainingInfo = Type.Object(
 );
 export type TrainingInfo = Static<typeof TrainingInfo>;
 
+/** One raw field a model with feature definitions reads, as a client needs it to build a form. */
+export const RawField = Type.Object(
+  {
+    name: Type.String(),
+    type: Type.String({
+      description: 'Its type in the definitions: key (an entity identifier), number, category, date (YYYY-MM-DD) or text.',
+    }),
+    required: Type.Boolean({
+      description: 'A transaction without it is refused (400 naming it): the event time, the id, every entity key.',
+    }),
+    read_by: Type.Array(Type.String(), { description: 'The derived features computed from it, in output order.' }),
+  },
+  { additionalProperties: false },
+);
+export type RawField = Static<typeof RawField>;
+
+/** What a model with feature definitions takes in (raw fields, event time and id) and what it derives. */
+export const DerivedFeatures = Type.Object(
+  {
+    hash: Type.String({ description: 'sha256 of the normalised feature definitions the model carries.' }),
+    event: Type.Object(
+      {
+        time_field: Type.String(),
+        time_format: Type.String({ description: 'unix_seconds, unix_millis, iso8601 or datetime (wall time in `timezone`).' }),
+        id_field: Type.String({ description: 'The transaction id: the same id twice is counted once in the entity state.' }),
+        timezone: Type.String({ description: 'IANA zone of hours, weekdays, ages and datetime times.' }),
+      },
+      { additionalProperties: false },
+    ),
+    fields: Type.Array(RawField, { description: 'The raw fields other than the event time and id, in definitions order.' }),
+    features: Type.Array(
+      Type.Object(
+        { name: Type.String(), how: Type.String({ description: 'What it is, in words.' }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Present when the model computes its features from raw transactions.' },
+);
+export type DerivedFeatures = Static<typeof DerivedFeatures>;
+
 export const ModelReport = Type.Object(
   {
     version: Type.String(),
@@ -159,15 +200,7 @@ export const ModelReport = Type.Object(
       },
     ),
     request_schema: Type.Object({}, { ...open, description: 'The JSON schema of one transaction for the live model.' }),
-    derived_features: Type.Optional(
-      Type.Object(
-        {
-          hash: Type.String({ description: 'sha256 of the normalised feature definitions the model carries.' }),
-          features: Type.Array(Type.Object({ name: Type.String(), how: Type.String() }, { additionalProperties: false })),
-        },
-        { additionalProperties: false, description: 'Present when the model computes its features from raw transactions.' },
-      ),
-    ),
+    derived_features: Type.Optional(DerivedFeatures),
     file: Type.Object({ path: Type.String(), sha256: Type.String(), loaded_at: Type.String() }, { additionalProperties: false }),
   },
   open,

@@ -236,6 +236,49 @@ describe('raw transactions in', () => {
     assert.ok(!validate(tx('s2', T0, { cc_num: undefined })));
   });
 
+  it('GET /model names the raw fields, their types, the event time and id, and describes every derived feature', async () => {
+    const res = await app.inject({ method: 'GET', url: '/model' });
+    const body = json<contract.ModelReport>(res);
+    conforms(contract.ModelReport, body);
+    const derived = body.derived_features!;
+    assert.deepEqual(derived.event, {
+      time_field: 'unix_time',
+      time_format: 'unix_seconds',
+      id_field: 'trans_num',
+      timezone: 'America/New_York',
+    });
+    // fixtures/features/definitions.yaml, in its order, without the event time and id.
+    assert.deepEqual(
+      derived.fields.map((f) => [f.name, f.type, f.required]),
+      [
+        ['cc_num', 'key', true],
+        ['merchant', 'key', true],
+        ['category', 'category', true],
+        ['amt', 'number', false],
+        ['gender', 'category', false],
+        ['city_pop', 'number', false],
+        ['lat', 'number', false],
+        ['long', 'number', false],
+        ['merch_lat', 'number', false],
+        ['merch_long', 'number', false],
+        ['dob', 'date', false],
+      ],
+    );
+    const readers = new Map(derived.fields.map((f) => [f.name, f.read_by]));
+    assert.deepEqual(readers.get('dob'), ['age']);
+    assert.deepEqual(readers.get('lat'), ['distance_km']);
+    assert.deepEqual(readers.get('gender'), ['gender']);
+    // amt feeds its own value, the card's sums and means, and every ratio built on them.
+    for (const f of ['amt', 'card_amt_sum_1h', 'card_amt_mean', 'amt_over_card_mean', 'card_sum_1h_over_24h'])
+      assert.ok(readers.get('amt')!.includes(f), f);
+    assert.ok(!readers.get('amt')!.includes('card_count_1h'));
+    assert.ok(readers.get('cc_num')!.includes('card_count_1h') && !readers.get('cc_num')!.includes('merchant_count_24h'));
+    // Each model feature carries the words of its definition, as the explanations say them.
+    const how = new Map(derived.features.map((f) => [f.name, f.how]));
+    assert.equal(how.get('card_count_1h'), 'transactions of this card in the last hour');
+    for (const f of body.features) assert.equal(f.description, how.get(f.name), f.name);
+  });
+
   it('/metrics counts raw transactions, duplicates and refusals, and times the derivation', async () => {
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (series: string): number =>

@@ -8,7 +8,7 @@
 
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
-import { modelCurves, type ConfusionMatrix, type ModelInfo, type Transaction } from '../api';
+import { modelCurves, type ConfusionMatrix, type Explanation, type ModelInfo, type Transaction } from '../api';
 import { COLORS } from '../charts/Chart';
 import { LineChart } from '../charts/LineChart';
 import { Empty, ErrorState } from '../components/States';
@@ -112,18 +112,22 @@ function ShapImportance({ model }: { model: ModelInfo }) {
   const [error, setError] = useState<unknown>(null);
   const sample = sampleRows(model);
 
+  function average(explanations: Explanation[]): void {
+    const sums = new Map<string, number>();
+    for (const e of explanations) {
+      for (const [name, c] of Object.entries(e.contributions)) sums.set(name, (sums.get(name) ?? 0) + Math.abs(c));
+    }
+    const n = explanations.length;
+    setRows([...sums].map(([feature, s]) => ({ feature, value: s / n })).sort((a, b) => b.value - a.value));
+    setCount(n);
+  }
+
   async function compute(transactions: Transaction[]): Promise<void> {
     setBusy(true);
     setError(null);
     try {
       const batch = await api.explainBatch(transactions, { top: 0 });
-      const sums = new Map<string, number>();
-      for (const p of batch.predictions) {
-        for (const [name, c] of Object.entries(p.explanation.contributions)) sums.set(name, (sums.get(name) ?? 0) + Math.abs(c));
-      }
-      const n = batch.predictions.length;
-      setRows([...sums].map(([feature, s]) => ({ feature, value: s / n })).sort((a, b) => b.value - a.value));
-      setCount(n);
+      average(batch.predictions.map((p) => p.explanation));
     } catch (e) {
       setError(e);
     } finally {
@@ -144,6 +148,17 @@ function ShapImportance({ model }: { model: ModelInfo }) {
     setBusy(true);
     try {
       const records = await api.logs(500);
+      if (model.derived !== undefined) {
+        // A raw transaction's record keeps its derived features, not the raw fields /explain takes:
+        // the explanations stored with the records (scored with ?explain=true) are averaged instead.
+        const stored = records.filter((r) => r.model_version === model.version).flatMap((r) => r.explanation ?? []);
+        if (stored.length === 0)
+          throw new Error('the prediction log holds no explained transactions of this model yet (score with ?explain=true)');
+        setError(null);
+        average(stored);
+        setBusy(false);
+        return;
+      }
       const usable = records
         .filter((r) => r.model_version === model.version && !Object.values(r.features).includes('***'))
         .map((r) => r.features);

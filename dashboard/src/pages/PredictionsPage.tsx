@@ -3,12 +3,14 @@
  * event stream), filterable by decision. New rows are marked as they arrive. Choosing a row shows
  * its score and, when it was scored with ?explain=true, the stored explanation; otherwise the
  * dashboard can ask for one through POST /explain, which logs nothing: looking at a record never
- * adds one.
+ * adds one. A raw transaction's record shows its id and the features derived from it (its raw
+ * fields are never logged, so it cannot be explained again).
  */
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 
 import { DECISIONS, type Decision, type Explained, type ModelInfo, type PredictionRecord } from '../api';
+import { DerivedFeatures } from '../components/DerivedFeatures';
 import { RiskBar } from '../components/RiskBar';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { Waterfall } from '../components/Waterfall';
@@ -29,6 +31,8 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
   const [busy, setBusy] = useState(false);
   const features = model?.features ?? [];
   const masked = Object.values(record.features).some((v) => v === '***');
+  // A raw transaction's record keeps the features derived from it, never its raw fields.
+  const raw = record.transaction_id !== undefined;
   const explanation = record.explanation ?? fresh?.explanation;
   const thresholds = model?.thresholds ?? fresh?.thresholds ?? null;
 
@@ -49,6 +53,7 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
       <h2 id="detail-title">Prediction {record.id.slice(0, 8)}</h2>
       <p className="muted small">
         {formatDateTime(record.timestamp)} · model {record.model_version} · {formatFixed(record.latency_ms, 2)} ms
+        {raw ? ` · transaction ${record.transaction_id}` : ''}
       </p>
       {thresholds !== null ? <RiskBar score={record.score} decision={record.decision} thresholds={thresholds} /> : null}
       {explanation !== undefined ? (
@@ -59,6 +64,12 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
             </p>
           ) : null}
           <Waterfall explanation={explanation} values={record.features} features={features} />
+          {raw && model?.derived !== undefined ? (
+            <>
+              <h3>Features computed for this transaction</h3>
+              <DerivedFeatures values={record.features} definitions={model.derived} />
+            </>
+          ) : null}
         </>
       ) : (
         <>
@@ -76,7 +87,12 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
             ))}
           </dl>
           <p className="muted">This prediction was logged without an explanation.</p>
-          {masked ? (
+          {raw ? (
+            <p className="muted">
+              The log keeps the features derived from this raw transaction, not the transaction itself, so it cannot be explained
+              again.
+            </p>
+          ) : masked ? (
             <p className="muted">Some values are masked in the log, so it cannot be explained again.</p>
           ) : (
             <button type="button" className="button" onClick={() => void explain()} disabled={busy}>
@@ -119,7 +135,9 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
     return c;
   }, [records]);
   const shown = (records ?? []).filter((r) => filter === 'all' || r.decision === filter);
-  const columns = (model?.features ?? []).slice(0, FEATURE_COLUMNS);
+  // Raw transactions carry their own id: a column once any record has one, in place of a feature's.
+  const withIds = (records ?? []).some((r) => r.transaction_id !== undefined);
+  const columns = (model?.features ?? []).slice(0, withIds ? FEATURE_COLUMNS - 1 : FEATURE_COLUMNS);
 
   return (
     <div className="page-stack">
@@ -179,9 +197,11 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
                       Score
                     </th>
                     <th scope="col">Decision</th>
+                    {withIds ? <th scope="col">Transaction</th> : null}
                     {columns.map((f) => (
                       <th scope="col" key={f.name}>
-                        {featureLabel(f.name, f)}
+                        {/* A derived feature's description is a sentence: the short label fits a column. */}
+                        {model?.derived !== undefined ? featureLabel(f.name) : featureLabel(f.name, f)}
                       </th>
                     ))}
                     <th scope="col">
@@ -206,6 +226,11 @@ export function PredictionsPage({ model }: { model: ModelInfo | undefined }) {
                           {DECISION_LABEL[r.decision] ?? r.decision}
                         </span>
                       </td>
+                      {withIds ? (
+                        <td className="mono" title={r.transaction_id}>
+                          {r.transaction_id?.slice(0, 8) ?? '—'}
+                        </td>
+                      ) : null}
                       {columns.map((f) => (
                         <td key={f.name}>{formatValue(f.name, r.features[f.name])}</td>
                       ))}

@@ -1,107 +1,176 @@
 /**
- * Score: a form generated from the served model's feature schema, the risk bar and the SHAP
- * waterfall of the answer. The form is filled with a real transaction when one is available (see
- * examples.ts); scoring always asks for the explanation, and what is drawn are the API's numbers
- * as received. Once a value differs from the loaded example, the form stops claiming that
- * example's label: it says the values were edited from it.
+ * Score: a form built from what the served model takes, the risk bar and the SHAP waterfall of the
+ * answer. A model scored on precomputed features gets one input per feature; a model with feature
+ * definitions gets the raw transaction they name (time, id, card, merchant, amount, …) and the
+ * page also shows the features the server derived from it and from the card's and merchant's
+ * history (form-inputs.ts builds both). The form is filled with a real transaction when one is
+ * available (see examples.ts); what is drawn are the API's numbers as received. Once a value
+ * differs from the loaded example, the form stops claiming that example's label.
+ *
+ * "Score" sends POST /predict: the prediction is logged and, for a raw transaction, added to the
+ * entity state, as a real one would be. "Try without recording" sends POST /explain: the same
+ * numbers from the same state, and nothing is stored; loading a raw example uses it too, so the
+ * history changes only when someone presses Score.
  */
 
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 
-import { isApiError, type FeatureSpec, type ModelInfo, type Prediction, type Transaction } from '../api';
+import { isApiError, type Explained, type ModelInfo, type Prediction, type Transaction } from '../api';
+import { DerivedFeatures } from '../components/DerivedFeatures';
 import { RiskBar } from '../components/RiskBar';
 import { Empty, ErrorState } from '../components/States';
 import { Waterfall } from '../components/Waterfall';
-import { demoExamples, logExamples, statsStart, type Example } from '../examples';
-import { featureLabel, formatFixed, formatNumber } from '../format';
+import { definitionsStart, demoExamples, logExamples, rawExamples, statsStart, type Example } from '../examples';
+import { freshTexts, instantOf, modelInputs, readForm, toTexts, type FormInput, type Texts } from '../form-inputs';
+import { formatFixed } from '../format';
 import { useApi, useResource } from '../hooks';
 
-type Texts = Record<string, string>;
-
-function toTexts(values: Transaction, features: readonly FeatureSpec[]): Texts {
-  const texts: Texts = {};
-  for (const f of features) {
-    const v = values[f.name];
-    texts[f.name] = v === null || v === undefined ? '' : String(v);
-  }
-  return texts;
-}
-
-/** The form's text as a transaction; numeric fields that do not parse are reported by name. */
-function toTransaction(texts: Texts, features: readonly FeatureSpec[]): { values: Transaction; errors: Record<string, string> } {
-  const values: Transaction = {};
-  const errors: Record<string, string> = {};
-  for (const f of features) {
-    const text = (texts[f.name] ?? '').trim();
-    if (text === '') {
-      values[f.name] = null;
-    } else if (f.type === 'numeric' || f.encoding === 'codes') {
-      const v = Number(text);
-      if (!Number.isFinite(v)) errors[f.name] = 'Enter a number, or leave empty for a missing value.';
-      else if (f.encoding === 'codes' && (!Number.isInteger(v) || v < 0))
-        errors[f.name] = 'Enter a category code (a whole number ≥ 0).';
-      else values[f.name] = v;
-    } else {
-      values[f.name] = text;
-    }
-  }
-  return { values, errors };
-}
-
-function rangeHint(f: FeatureSpec): string {
-  const s = f.stats;
-  if (f.type !== 'numeric' || s === undefined) return f.encoding === 'codes' ? 'category code' : '';
-  const parts: string[] = [];
-  if (typeof s.min === 'number' && typeof s.max === 'number')
-    parts.push(`training range ${formatNumber(s.min, 6)} – ${formatNumber(s.max, 6)}`);
-  if (typeof s.mean === 'number') parts.push(`mean ${formatNumber(s.mean, 4)}`);
-  return parts.join(', ');
-}
-
 interface Scored {
-  prediction: Prediction;
+  answer: Prediction | Explained;
+  /** What was sent. */
   values: Transaction;
+  /** POST /predict (logged, added to the entity state) rather than POST /explain. */
+  recorded: boolean;
+}
+
+function startingPoint(model: ModelInfo): Example {
+  return model.derived !== undefined
+    ? {
+        values: definitionsStart(model, model.derived),
+        source: 'a starting point from the definitions and training statistics; not a real transaction',
+        origin: 'a starting point from the definitions and training statistics',
+      }
+    : {
+        values: statsStart(model.features),
+        source: 'training statistics (means and most frequent categories); not a real transaction',
+        origin: 'the training statistics (means and most frequent categories)',
+      };
+}
+
+function FormField({
+  input,
+  text,
+  error,
+  onChange,
+}: {
+  input: FormInput;
+  text: string;
+  error: string | undefined;
+  onChange: (v: string) => void;
+}) {
+  const id = `f-${input.name}`;
+  const hintId = `${id}-hint`;
+  const errId = `${id}-err`;
+  const described = [input.hint ? hintId : '', error ? errId : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    name: input.name,
+    value: text,
+    'aria-describedby': described,
+    'aria-invalid': error ? true : undefined,
+    'aria-required': input.required || undefined,
+  };
+  const type = { number: 'number', code: 'number', text: 'text', date: 'date', datetime: 'datetime-local', select: '' }[
+    input.kind
+  ];
+  return (
+    <div className={`field${error ? ' invalid' : ''}`} data-kind={input.kind}>
+      <label htmlFor={id}>
+        {input.label}
+        {input.required ? (
+          <span className="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : null}{' '}
+        <span className="field-name">{input.name}</span>
+      </label>
+      {input.kind === 'select' ? (
+        <select {...common} onChange={(e) => onChange(e.target.value)}>
+          <option value="">(missing)</option>
+          {(input.options ?? []).map((c) => (
+            <option key={c} value={c}>
+              {c.replace(/_/g, ' ')}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          {...common}
+          type={type}
+          {...(input.kind === 'number' || input.kind === 'code' ? { step: 'any', inputMode: 'decimal' as const } : {})}
+          {...(input.kind === 'datetime' ? { step: 1 } : {})}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+      {input.hint ? (
+        <small id={hintId} className="hint">
+          {input.hint}
+        </small>
+      ) : null}
+      {error ? (
+        <small id={errId} className="field-error">
+          {error}
+        </small>
+      ) : null}
+    </div>
+  );
 }
 
 export function ScorePage({ model }: { model: ModelInfo }) {
   const api = useApi();
-  const features = model.features;
-  const demo = useMemo(() => demoExamples(model), [model]);
-  // Only when the demo examples do not fit the served model are logged predictions consulted.
-  const logged = useResource(`examples:${model.version}:${demo === null ? 'logs' : 'demo'}`, async (signal) =>
-    demo === null ? logExamples(model, await api.logs(500, signal)) : null,
+  const derived = model.derived;
+  const inputs = useMemo(() => modelInputs(model), [model]);
+  const demo = useMemo(() => (model.derived !== undefined ? rawExamples(model.derived) : demoExamples(model)), [model]);
+  // The log holds derived features, never raw fields: it gives examples only to a feature model.
+  const fromLog = demo === null && derived === undefined;
+  const logged = useResource(`examples:${model.version}:${fromLog ? 'logs' : 'none'}`, async (signal) =>
+    fromLog ? logExamples(model, await api.logs(500, signal)) : null,
   );
   const examples = demo ?? logged.data ?? { legitimate: null, fraudulent: null };
 
-  const initial: Example = demo?.legitimate ?? {
-    values: statsStart(features),
-    source: 'training statistics (means and most frequent categories); not a real transaction',
-    origin: 'the training statistics (means and most frequent categories)',
-  };
-  const [texts, setTexts] = useState<Texts>(() => toTexts(initial.values, features));
+  const [initial] = useState<Example>(() => demo?.legitimate ?? startingPoint(model));
+  // The id and time the form filled in itself: renewed after each recorded transaction unless edited.
+  const fresh = useRef<Texts>(freshTexts(inputs, derived));
+  const [texts, setTexts] = useState<Texts>(() => toTexts(initial.values, inputs, fresh.current));
   // The example the form was last filled with, and its values as the form shows them.
   const [loaded, setLoaded] = useState<{ example: Example; texts: Texts }>(() => ({
     example: initial,
-    texts: toTexts(initial.values, features),
+    texts: toTexts(initial.values, inputs, fresh.current),
   }));
-  const edited = features.some((f) => (texts[f.name] ?? '') !== (loaded.texts[f.name] ?? ''));
+  const edited = inputs.some((i) => i.fresh === undefined && (texts[i.name] ?? '') !== (loaded.texts[i.name] ?? ''));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [scored, setScored] = useState<Scored | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  async function score(fromTexts: Texts): Promise<void> {
-    const { values, errors } = toTransaction(fromTexts, features);
+  async function score(fromTexts: Texts, record: boolean): Promise<void> {
+    const { values, errors } = readForm(fromTexts, inputs, derived);
     setFieldErrors(errors);
     if (Object.keys(errors).length > 0) return;
     setBusy(true);
     setError(null);
     try {
-      const prediction = await api.predict(values, { explain: true });
-      setScored({ prediction, values });
+      const features = derived !== undefined;
+      const answer = record ? await api.predict(values, { explain: true, features }) : await api.explain(values, { features });
+      setScored({ answer, values, recorded: record });
+      if (record && derived !== undefined) {
+        // The id was used: the next transaction gets a new one, and the time moves on unless set by
+        // hand, at least a second past this one: history counts only strictly earlier events, so a
+        // second click within the same second would not see this transaction.
+        const before = fresh.current;
+        const sent = instantOf(fromTexts[derived.event.time_field] ?? '', derived.event.timezone);
+        fresh.current = freshTexts(inputs, derived, Math.max(Date.now(), (sent ?? 0) + 1000));
+        setTexts((t) => {
+          const next = { ...t };
+          for (const i of inputs)
+            if (i.fresh === 'id' || (i.fresh === 'time' && t[i.name] === before[i.name])) next[i.name] = fresh.current[i.name];
+          return next;
+        });
+      }
     } catch (e) {
       setError(e);
-      if (isApiError(e) && e.field !== undefined && features.some((f) => f.name === e.field))
+      if (isApiError(e) && e.field !== undefined && inputs.some((i) => i.name === e.field))
         setFieldErrors({ [e.field]: e.message });
     } finally {
       setBusy(false);
@@ -109,28 +178,30 @@ export function ScorePage({ model }: { model: ModelInfo }) {
   }
 
   function load(example: Example): void {
-    const next = toTexts(example.values, features);
+    fresh.current = freshTexts(inputs, derived);
+    const next = toTexts(example.values, inputs, fresh.current);
     setTexts(next);
     setLoaded({ example, texts: next });
-    void score(next);
+    // A raw example is tried, not recorded: the entity state changes only on Score.
+    void score(next, derived === undefined);
   }
 
   function onSubmit(e: FormEvent): void {
     e.preventDefault();
-    void score(texts);
+    void score(texts, true);
   }
 
-  const exampleReason =
-    demo === null
-      ? logged.loading
-        ? 'looking for examples in the prediction log…'
-        : 'no approved and declined predictions in the log yet'
-      : '';
+  const exampleReason = fromLog
+    ? logged.loading
+      ? 'looking for examples in the prediction log…'
+      : 'no approved and declined predictions in the log yet'
+    : 'no raw example fits the fields this model reads';
+  const answer = scored?.answer;
 
   return (
     <div className="page-grid score-grid">
       <section className="card" aria-labelledby="tx-title">
-        <h2 id="tx-title">Transaction</h2>
+        <h2 id="tx-title">{derived !== undefined ? 'Raw transaction' : 'Transaction'}</h2>
         <div className="button-row">
           <button
             type="button"
@@ -154,68 +225,33 @@ export function ScorePage({ model }: { model: ModelInfo }) {
         <p className="muted small" data-testid="example-source" data-edited={edited}>
           {edited ? `Values edited from ${loaded.example.origin}.` : `Values from ${loaded.example.source}.`}
         </p>
+        {derived !== undefined ? (
+          <p className="notice small" data-testid="record-notice">
+            This model computes its features from the card’s and merchant’s history. <strong>Score</strong> records the
+            transaction like a real one: it is logged and added to that history, so the next transaction of the same card sees it
+            (a new id is filled in after each one; the same id again is counted once). <strong>Try without recording</strong>{' '}
+            gives the same score, features and explanation from the history as it is, and stores nothing.
+          </p>
+        ) : null}
         <form onSubmit={onSubmit} className="tx-form" noValidate aria-describedby="form-help">
           <p id="form-help" className="visually-hidden">
-            Leave a numeric field empty to send it as a missing value.
+            Leave a field empty to send it as a missing value.
           </p>
-          {features.map((f) => {
-            const id = `f-${f.name}`;
-            const hintId = `${id}-hint`;
-            const errId = `${id}-err`;
-            const err = fieldErrors[f.name];
-            const hint = rangeHint(f);
-            const described = [hint ? hintId : '', err ? errId : ''].filter(Boolean).join(' ') || undefined;
-            const isSelect = f.type === 'categorical' && f.encoding !== 'codes' && (f.categories?.length ?? 0) > 0;
-            return (
-              <div className={`field${err ? ' invalid' : ''}`} key={f.name}>
-                <label htmlFor={id}>
-                  {featureLabel(f.name, f)} <span className="field-name">{f.name}</span>
-                </label>
-                {isSelect ? (
-                  <select
-                    id={id}
-                    name={f.name}
-                    value={texts[f.name] ?? ''}
-                    onChange={(e) => setTexts({ ...texts, [f.name]: e.target.value })}
-                    aria-describedby={described}
-                    aria-invalid={err ? true : undefined}
-                  >
-                    <option value="">(missing)</option>
-                    {(f.categories ?? []).map((c) => (
-                      <option key={c} value={c}>
-                        {c.replace(/_/g, ' ')}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input
-                    id={id}
-                    name={f.name}
-                    type="number"
-                    step="any"
-                    inputMode="decimal"
-                    value={texts[f.name] ?? ''}
-                    onChange={(e) => setTexts({ ...texts, [f.name]: e.target.value })}
-                    aria-describedby={described}
-                    aria-invalid={err ? true : undefined}
-                  />
-                )}
-                {hint ? (
-                  <small id={hintId} className="hint">
-                    {hint}
-                  </small>
-                ) : null}
-                {err ? (
-                  <small id={errId} className="field-error">
-                    {err}
-                  </small>
-                ) : null}
-              </div>
-            );
-          })}
+          {inputs.map((i) => (
+            <FormField
+              key={i.name}
+              input={i}
+              text={texts[i.name] ?? ''}
+              error={fieldErrors[i.name]}
+              onChange={(v) => setTexts({ ...texts, [i.name]: v })}
+            />
+          ))}
           <div className="form-actions">
             <button type="submit" className="button primary" disabled={busy}>
               {busy ? 'Scoring…' : 'Score'}
+            </button>
+            <button type="button" className="button" disabled={busy} onClick={() => void score(texts, false)}>
+              Try without recording
             </button>
           </div>
         </form>
@@ -224,7 +260,7 @@ export function ScorePage({ model }: { model: ModelInfo }) {
       <section className="card result" aria-labelledby="result-title" aria-live="polite" aria-busy={busy}>
         <h2 id="result-title">Risk and explanation</h2>
         {error !== null ? <ErrorState error={error} what="scoring this transaction" /> : null}
-        {scored === null ? (
+        {scored === null || answer === undefined ? (
           error === null ? (
             <Empty title="No score yet">
               <p>Press Score, or load a typical transaction, to see its fraud risk and why.</p>
@@ -232,20 +268,38 @@ export function ScorePage({ model }: { model: ModelInfo }) {
           ) : null
         ) : (
           <div className={busy ? 'stale' : ''}>
-            <RiskBar
-              score={scored.prediction.score}
-              decision={scored.prediction.decision}
-              thresholds={scored.prediction.thresholds}
-            />
-            <p className="muted small">
-              Model {scored.prediction.model_version} · answered in {formatFixed(scored.prediction.latency_ms, 2)} ms · prediction{' '}
-              {scored.prediction.id}
+            <RiskBar score={answer.score} decision={answer.decision} thresholds={answer.thresholds} />
+            <p className="muted small" data-testid="score-meta" data-recorded={scored.recorded}>
+              Model {answer.model_version}
+              {'id' in answer ? ` · answered in ${formatFixed(answer.latency_ms, 2)} ms · prediction ${answer.id}` : ''}
+              {answer.transaction_id !== undefined ? ` · transaction ${answer.transaction_id}` : ''}
+              {scored.recorded ? '' : ' · not recorded (POST /explain)'}
             </p>
-            {scored.prediction.explanation ? (
-              <Waterfall explanation={scored.prediction.explanation} values={scored.values} features={features} />
-            ) : (
-              <p className="muted">The API returned no explanation for this model.</p>
-            )}
+            {answer.duplicate ? (
+              <p className="notice small">This transaction id was seen before: scored again, counted once in the history.</p>
+            ) : null}
+            {answer.state_fallback ? (
+              <p className="notice small">
+                The shared entity state did not answer: these features come from the last state this server knew.
+              </p>
+            ) : null}
+            <div className={derived !== undefined && answer.features !== undefined ? 'result-split' : ''}>
+              {answer.explanation ? (
+                <Waterfall
+                  explanation={answer.explanation}
+                  values={derived !== undefined ? (answer.features ?? {}) : scored.values}
+                  features={model.features}
+                />
+              ) : (
+                <p className="muted">The API returned no explanation for this model.</p>
+              )}
+              {derived !== undefined && answer.features !== undefined ? (
+                <div>
+                  <h3>Features computed for this transaction</h3>
+                  <DerivedFeatures values={answer.features} definitions={derived} />
+                </div>
+              ) : null}
+            </div>
           </div>
         )}
       </section>

@@ -91,3 +91,32 @@ export function describeFeatures(defs: FeatureDefinitions): { name: string; how:
     ...defs.ratios.map((r) => ({ name: r.name, how: `${r.numerator} / ${r.denominator}` })),
   ];
 }
+
+/**
+ * For each raw field of `defs`, the derived features computed from it (directly, through an
+ * entity key, or through a ratio of features that read it), in output order: what a client shows
+ * beside an input ("used by distance_km").
+ * @example fieldReaders(defs).get('dob') // ['age']
+ */
+export function fieldReaders(defs: FeatureDefinitions): Map<string, string[]> {
+  const readsOf = new Map<string, string[]>();
+  for (const f of defs.row_features) {
+    readsOf.set(
+      f.name,
+      f.kind === 'value'
+        ? [f.field]
+        : f.kind === 'age_years'
+          ? [f.birth_date]
+          : f.kind === 'distance_km'
+            ? [...f.from, ...f.to]
+            : [defs.event.time.field],
+    );
+  }
+  for (const a of defs.aggregations) {
+    readsOf.set(a.name, [...defs.entities[a.entity], ...(a.field !== undefined ? [a.field] : []), defs.event.time.field]);
+  }
+  for (const r of defs.ratios) readsOf.set(r.name, [...(readsOf.get(r.numerator) ?? []), ...(readsOf.get(r.denominator) ?? [])]);
+  const readers = new Map<string, string[]>(Object.keys(defs.fields).map((field) => [field, []]));
+  for (const [feature, fields] of readsOf) for (const field of new Set(fields)) readers.get(field)?.push(feature);
+  return readers;
+}

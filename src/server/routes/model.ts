@@ -6,17 +6,23 @@
 
 import type { FastifyInstance } from 'fastify';
 
-import { ModelReport, ReloadResponse } from '../../contract/index.js';
+import { ModelReport, ReloadResponse, type DerivedFeatures } from '../../contract/index.js';
 
 import { describeModel } from '../../core/engine/describe.js';
+import { fieldReaders } from '../../core/features/describe.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
+import type { FeatureDefinitions } from '../../core/features/definitions.js';
 import { requireAdmin, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ServingModel } from '../model-state.js';
+import { requiredRawFields } from '../raw-transaction-schema.js';
 import { errorResponseSchema } from '../schemas.js';
 
 export function modelReport(m: ServingModel): ModelReport {
-  const summary = describeModel(m.model);
+  const { derived_features: derived, ...summary } = describeModel(m.model);
+  // A derived feature without a description of its own is described by its definition, so every
+  // client labels it the same way the explanations do.
+  const how = new Map((derived?.features ?? []).map((f) => [f.name, f.how]));
   return {
     ...summary,
     // Full feature specs: categories by name, encoding, training statistics.
@@ -24,13 +30,32 @@ export function modelReport(m: ServingModel): ModelReport {
       name: f.name,
       type: f.type,
       ...(f.type === 'categorical' ? { encoding: f.encoding ?? 'names', categories: f.categories ?? [] } : {}),
-      ...(f.description !== undefined ? { description: f.description } : {}),
+      ...((f.description ?? how.get(f.name)) !== undefined ? { description: f.description ?? how.get(f.name) } : {}),
       ...(f.stats !== undefined ? { stats: f.stats } : {}),
     })),
     // A model whose trees TreeSHAP cannot use (covers 0, paths too long) still scores; ?explain=true then answers 422 MODEL_UNSUPPORTED.
     explain: m.explainer !== null ? { available: true } : { available: false, reason: m.explainerError ?? 'unsupported trees' },
     request_schema: m.rowSchema,
+    ...(derived !== undefined && m.definitions !== null ? { derived_features: derivedFeatures(m.definitions, derived) } : {}),
     file: { path: m.path, sha256: m.sha256, loaded_at: m.loadedAt },
+  };
+}
+
+/** The raw side of a model with definitions: event time and id, the other raw fields, what each feeds. */
+function derivedFeatures(
+  defs: FeatureDefinitions,
+  derived: { hash: string; features: { name: string; how: string }[] },
+): DerivedFeatures {
+  const { time, id, timezone } = defs.event;
+  const required = new Set(requiredRawFields(defs));
+  const readers = fieldReaders(defs);
+  return {
+    hash: derived.hash,
+    event: { time_field: time.field, time_format: time.format, id_field: id, timezone },
+    fields: Object.entries(defs.fields)
+      .filter(([name]) => name !== time.field && name !== id)
+      .map(([name, type]) => ({ name, type, required: required.has(name), read_by: readers.get(name) ?? [] })),
+    features: derived.features,
   };
 }
 
