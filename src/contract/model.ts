@@ -169,6 +169,9 @@ export const ModelReport = Type.Object(
       ),
     ),
     file: Type.Object({ path: Type.String(), sha256: Type.String(), loaded_at: Type.String() }, { additionalProperties: false }),
+    rules_version: Type.Optional(
+      Type.String({ description: 'The rules in force beside the model (GET /rules); absent without a rules file.' }),
+    ),
   },
   open,
 );

@@ -11,7 +11,7 @@ import type { Explained, Prediction } from '../contract/index.js';
 import type { FraudlensContext } from './context.js';
 import type { DerivedTransaction } from './entity-features.js';
 import type { ExplainAdmission } from './explain-admission.js';
-import type { ServingModel } from './model-state.js';
+import type { RawBody, ServingModel } from './model-state.js';
 import { explainUnrecorded, type Scorer, type ScoreOptions } from './scoring.js';
 
 export interface RawOptions {
@@ -40,12 +40,13 @@ export async function predictRaw(
   const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
   if (opts.explain && parsed.kind === 'batch') admission.check(rows.length, reply);
   const derived = await ctx.entityFeatures.derive(m, rows, true, parsed.kind === 'row' ? rowWhere : batchWhere);
-  const one = (d: DerivedTransaction): Prediction => {
+  const one = (d: DerivedTransaction, raw: RawBody): Prediction => {
     const scoring: ScoreOptions = {
       explain: opts.explain,
       top: opts.top,
       elapsed: () => reply.elapsedTime,
       transactionId: d.transactionId,
+      raw,
     };
     const p = scorer.score(m, d.features, scoring);
     p.duplicate = d.duplicate;
@@ -53,10 +54,10 @@ export async function predictRaw(
     if (opts.features) p.features = d.features;
     return p;
   };
-  if (parsed.kind === 'row') return one(derived[0]);
+  if (parsed.kind === 'row') return one(derived[0], rows[0]);
   const predictions = opts.explain
-    ? await admission.run(derived.length, (i) => one(derived[i]), reply)
-    : derived.map((d) => one(d));
+    ? await admission.run(derived.length, (i) => one(derived[i], rows[i]), reply)
+    : derived.map((d, i) => one(d, rows[i]));
   return { predictions, count: predictions.length, model_version: m.version };
 }
 
@@ -72,13 +73,13 @@ export async function explainRaw(
   const parsed = m.parseRawBody(body);
   const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
   const derived = await ctx.entityFeatures.derive(m, rows, false, parsed.kind === 'row' ? rowWhere : batchWhere);
-  const one = (d: DerivedTransaction): Explained => {
-    const e = explainUnrecorded(m, d.features, opts.top);
+  const one = (d: DerivedTransaction, raw: RawBody): Explained => {
+    const e = explainUnrecorded(m, d.features, opts.top, ctx.rules, raw);
     e.transaction_id = d.transactionId;
     if (opts.features) e.features = d.features;
     return e;
   };
-  if (parsed.kind === 'row') return one(derived[0]);
-  const predictions = await admission.run(derived.length, (i) => one(derived[i]), reply);
+  if (parsed.kind === 'row') return one(derived[0], rows[0]);
+  const predictions = await admission.run(derived.length, (i) => one(derived[i], rows[i]), reply);
   return { predictions, count: predictions.length, model_version: m.version };
 }
