@@ -17,3 +17,5 @@ export { compileCondition, RULE_FUNCTIONS, SCORE_NAME, MAX_CONDITION_LENGTH } fr
 export type { RuleEnv, RuleValue, VariableSpec, Vocabulary, CompiledCondition } from './expression.js';
 export { featureReason, ruleReason, thresholdReason, topFraudFeatures } from './reasons.js';
 export type { Reason, ReasonKind } from './reasons.js';
+export { backtestRules } from './backtest.js';
+export type { BacktestInput, BacktestReport, RuleBacktest, Tally } from './backtest.js';
