@@ -121,7 +121,7 @@ function nearest(name: string, known: Iterable<string>): string | undefined {
       best = k;
     }
   }
-  return bestD <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return bestD <= Math.max(3, Math.floor(name.length / 3)) && bestD < name.length ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
