@@ -38,7 +38,8 @@ export const ERROR_CATALOGUE = {
   // Rules beside the model
   RULES_INVALID: {
     statusCode: 422,
-    description: 'A rules file is malformed, or a rule condition does not parse, does not type-check or names a field the model lacks.',
+    description:
+      'A rules file is malformed, or a rule condition does not parse, does not type-check or names a field the model lacks.',
   },
   RULES_NOT_CONFIGURED: { statusCode: 409, description: 'A rules operation was asked for but no rules file is configured.' },
   // Models and baselines

@@ -17,9 +17,8 @@ import type { Decision, DecisionThresholds } from '../core/engine/model.js';
 import { FraudlensError } from '../core/errors.js';
 import {
   featureReason,
-  ruleReason,
   rulesVocabulary,
-  thresholdReason,
+  thresholdReasons,
   topFraudFeatures,
   type CompiledRule,
   type CompiledRules,
@@ -46,6 +45,8 @@ export class RulesHolder {
   private readonly children = new Map<CompiledRule, CounterChild>();
   private readonly info: Gauge<'version'>;
   private readonly reloads: Counter<'result'>;
+  /** The threshold reasons of each model's thresholds, built once. */
+  private readonly byThresholds = new WeakMap<DecisionThresholds, Readonly<Record<Decision, Reason>>>();
   /** Scratch for the indices of the top features (reasons are built synchronously). */
   private readonly top = new Int32Array(MAX_REASON_FEATURES);
 
@@ -194,13 +195,14 @@ export class RulesHolder {
   reasons(
     m: ServingModel,
     t: Transaction,
-    score: number,
     thresholds: DecisionThresholds,
     decision: Decision,
     rule: CompiledRule | null,
     explained: boolean,
   ): Reason[] {
-    const reasons: Reason[] = [rule !== null ? ruleReason(rule) : thresholdReason(score, thresholds, decision)];
+    let fixed = this.byThresholds.get(thresholds);
+    if (fixed === undefined) this.byThresholds.set(thresholds, (fixed = thresholdReasons(thresholds)));
+    const reasons: Reason[] = [rule !== null ? rule.reasonCode : fixed[decision]];
     const k = this.config.reasonFeatures;
     if (k === 0 || m.explainer === null) return reasons;
     if (!explained) {

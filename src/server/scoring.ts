@@ -93,7 +93,7 @@ export function explainUnrecorded(m: ServingModel, t: Transaction, top: number, 
     decision,
     risk_level: RISK[decision],
     thresholds,
-    reasons: rules.reasons(m, t, score, thresholds, decision, rule, true),
+    reasons: rules.reasons(m, t, thresholds, decision, rule, true),
     explanation,
   };
   if (rule !== null) explained.rule_id = rule.id;
@@ -131,7 +131,7 @@ export class Scorer {
     const decision = rule !== null ? rule.decision : decide(score, thresholds);
     const explanation = opts.explain ? explain(m, t, margin, opts.top) : undefined;
     // Before flagUnknown: the reasons' TreeSHAP reads the row as scored.
-    const reasons = rules.reasons(m, t, score, thresholds, decision, rule, explanation !== undefined);
+    const reasons = rules.reasons(m, t, thresholds, decision, rule, explanation !== undefined);
     const prediction: Prediction = {
       id: randomUUID(),
       model_version: m.version,

@@ -147,11 +147,18 @@ describe('reasons', () => {
 
   it('name the threshold that decided', () => {
     const t = { review: 0.5, decline: 0.8 };
-    assert.deepEqual(thresholdReason(0.85, t, 'decline'), {
+    assert.deepEqual(thresholdReason(t, 'decline'), {
       kind: 'threshold',
       code: 'threshold_decline',
-      text: 'fraud score 0.85 is at or above the decline threshold 0.8',
+      text: 'fraud score at or above the decline threshold 0.8',
     });
-    assert.equal(thresholdReason(0.1234567, t, 'approve').text, 'fraud score 0.1235 is below the review threshold 0.5');
+    assert.equal(
+      thresholdReason({ review: 0.1234567, decline: 0.9 }, 'approve').text,
+      'fraud score below the review threshold 0.1235',
+    );
+    assert.equal(
+      thresholdReason(t, 'review').text,
+      'fraud score at or above the review threshold 0.5, below the decline threshold 0.8',
+    );
   });
 });

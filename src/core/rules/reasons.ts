@@ -6,7 +6,6 @@
  */
 
 import type { Decision, DecisionThresholds } from '../engine/model.js';
-import type { CompiledRule } from './rules.js';
 
 export type ReasonKind = 'rule' | 'threshold' | 'feature';
 
@@ -21,23 +20,35 @@ export interface Reason {
   contribution?: number;
 }
 
-/** The reason of a decision a rule made. */
-export function ruleReason(rule: CompiledRule): Reason {
-  return { kind: 'rule', code: rule.id, text: rule.reason };
+/** The reason of a decision a rule made (built once per compiled rule: CompiledRule.reasonCode). */
+export function ruleReason(rule: { id: string; reason: string }): Reason {
+  return Object.freeze({ kind: 'rule', code: rule.id, text: rule.reason });
 }
 
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(4))));
 
-/** The reason of a decision the thresholds made. */
-export function thresholdReason(score: number, thresholds: DecisionThresholds, decision: Decision): Reason {
-  const s = fmt(score);
+/**
+ * The reason of a decision the thresholds made. It names the threshold, not the score (which the
+ * prediction carries beside it), so one frozen object per model and decision serves every
+ * request (see thresholdReasons).
+ */
+export function thresholdReason(thresholds: DecisionThresholds, decision: Decision): Reason {
   const text =
     decision === 'decline'
-      ? `fraud score ${s} is at or above the decline threshold ${fmt(thresholds.decline)}`
+      ? `fraud score at or above the decline threshold ${fmt(thresholds.decline)}`
       : decision === 'review'
-        ? `fraud score ${s} is at or above the review threshold ${fmt(thresholds.review)}`
-        : `fraud score ${s} is below the review threshold ${fmt(thresholds.review)}`;
-  return { kind: 'threshold', code: `threshold_${decision}`, text };
+        ? `fraud score at or above the review threshold ${fmt(thresholds.review)}, below the decline threshold ${fmt(thresholds.decline)}`
+        : `fraud score below the review threshold ${fmt(thresholds.review)}`;
+  return Object.freeze({ kind: 'threshold', code: `threshold_${decision}`, text });
+}
+
+/** The three threshold reasons of a model's thresholds, built once. */
+export function thresholdReasons(thresholds: DecisionThresholds): Readonly<Record<Decision, Reason>> {
+  return Object.freeze({
+    approve: thresholdReason(thresholds, 'approve'),
+    review: thresholdReason(thresholds, 'review'),
+    decline: thresholdReason(thresholds, 'decline'),
+  });
 }
 
 /**

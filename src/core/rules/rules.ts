@@ -18,6 +18,7 @@ import { decide, type Decision, type DecisionThresholds as Thresholds } from '..
 import { FraudlensError } from '../errors.js';
 import { compilePlan } from '../features/plan.js';
 import type { FeatureDefinitions } from '../features/definitions.js';
+import { ruleReason, type Reason } from './reasons.js';
 import { compileCondition, SCORE_NAME, type RuleEnv, type VariableSpec, type Vocabulary } from './expression.js';
 
 /**
@@ -167,6 +168,8 @@ export interface CompiledRule {
   readonly test: (env: RuleEnv) => boolean;
   /** Names its condition reads. */
   readonly names: readonly string[];
+  /** Its reason code (frozen, shared by every decision it makes). */
+  readonly reasonCode: Reason;
 }
 
 /** A rule set compiled for one model: `first` finds the deciding rule without allocating. */
@@ -194,6 +197,7 @@ export class CompiledRules {
         index,
         test: c.test,
         names: c.names,
+        reasonCode: ruleReason(r),
       };
     });
     this.rules = compiled.sort((a, b) => rank.get(a.action)! - rank.get(b.action)! || a.index - b.index);
