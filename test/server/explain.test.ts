@@ -112,12 +112,14 @@ describe('POST /explain', () => {
     assert.ok(Math.abs(explained.score - predicted.score) <= SAME);
     assert.equal(explained.decision, predicted.decision);
     assert.deepEqual(explained.explanation, predicted.explanation);
+    assert.deepEqual(explained.reasons, predicted.reasons, 'the same reason codes');
     assert.equal(explained.id, undefined, 'no log id: nothing was logged');
     assert.equal(explained.latency_ms, undefined);
     assert.deepEqual(Object.keys(explained).sort(), [
       'decision',
       'explanation',
       'model_version',
+      'reasons',
       'risk_level',
       'score',
       'thresholds',
