@@ -33,6 +33,7 @@ type Row = Record<string, number | string>;
 interface Explained {
   score: number;
   decision: string;
+  reasons: { kind: string; code: string; text: string }[];
   explanation: { base_value: number; margin: number; contributions: Record<string, number>; top: unknown[] };
 }
 
