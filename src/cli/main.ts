@@ -17,6 +17,7 @@ import { registerDrift } from './commands/drift.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerFeatures } from './commands/features.js';
 import { registerState } from './commands/state.js';
+import { registerRules } from './commands/rules.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerFeatures(program);
   registerState(program);
+  registerRules(program);
   return program;
 }
 

@@ -6,7 +6,8 @@
  */
 
 export { ErrorResponse } from './errors.js';
-export { DECISIONS, HEALTH_STATUSES, RISK_LEVELS } from './enums.js';
+export { DECISIONS, HEALTH_STATUSES, REASON_KINDS, RISK_LEVELS } from './enums.js';
+export { Reason, RuleReport, RulesReloadResponse, RulesReport } from './rules.js';
 export { ComponentHealth, HealthReport, LiveResponse, PredictionLogHealth, ReadyResponse, type HealthStatus } from './health.js';
 export {
   CalibrationBin,

@@ -202,6 +202,9 @@ export const ModelReport = Type.Object(
     request_schema: Type.Object({}, { ...open, description: 'The JSON schema of one transaction for the live model.' }),
     derived_features: Type.Optional(DerivedFeatures),
     file: Type.Object({ path: Type.String(), sha256: Type.String(), loaded_at: Type.String() }, { additionalProperties: false }),
+    rules_version: Type.Optional(
+      Type.String({ description: 'The rules in force beside the model (GET /rules); absent without a rules file.' }),
+    ),
   },
   open,
 );

@@ -7,6 +7,7 @@
 import { Type, type Static } from 'typebox';
 
 import { DECISIONS, RISK_LEVELS } from './enums.js';
+import { Reason } from './rules.js';
 import { MapOf, StringEnum } from './schema.js';
 
 export const Decision = StringEnum(DECISIONS);
@@ -75,6 +76,16 @@ const predictionFields = {
   risk_level: RiskLevel,
   thresholds: Thresholds,
   latency_ms: Type.Number({ description: 'Time spent in the server until the answer was ready.' }),
+  reasons: Type.Array(Reason, {
+    description:
+      'Why: first the rule or threshold that decided, then (for review and decline decisions, or with ?explain=true) the features pushing most towards fraud, in words.',
+  }),
+  rule_id: Type.Optional(
+    Type.String({ description: 'The id of the rule that decided; absent when the model thresholds decided.' }),
+  ),
+  rules_version: Type.Optional(
+    Type.String({ description: 'The rules in force (GET /rules); absent when the server has no rules file.' }),
+  ),
   transaction_id: Type.Optional(Type.String({ description: 'The id of a raw transaction (models with feature definitions).' })),
   duplicate: Type.Optional(
     Type.Boolean({

@@ -35,6 +35,13 @@ export const ERROR_CATALOGUE = {
     statusCode: 503,
     description: 'The entity state store failed while deriving the features of a raw transaction.',
   },
+  // Rules beside the model
+  RULES_INVALID: {
+    statusCode: 422,
+    description:
+      'A rules file is malformed, or a rule condition does not parse, does not type-check or names a field the model lacks.',
+  },
+  RULES_NOT_CONFIGURED: { statusCode: 409, description: 'A rules operation was asked for but no rules file is configured.' },
   // Models and baselines
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },

@@ -39,6 +39,8 @@ import { ExplainAdmission } from './explain-admission.js';
 import { registerExplain } from './routes/explain.js';
 import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
+import { registerRules } from './routes/rules.js';
+import { RulesHolder } from './rules.js';
 import { registerV2 } from './routes/v2.js';
 import { errorResponseSchema } from './schemas.js';
 import { Scorer } from './scoring.js';
@@ -150,10 +152,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     // JSON only: anything else is 415, not a string handed to the schema.
     app.removeContentTypeParser('text/plain');
     installErrorHandling(app, config.bodyLimit, config.piiFields, requestDurationHook(metrics, 'unmatched'));
+    // A rules file that does not fit the model stops the start here (RULES_INVALID naming it).
+    const rules = await RulesHolder.create(config, models, metrics.registry);
 
     const context: FraudlensContext = {
       config,
       models,
+      rules,
       predictionLog,
       metrics,
       onScored: [],
@@ -244,6 +249,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerV2(app, context, scorer, admission);
     registerHealth(app, context);
     registerModel(app, context);
+    registerRules(app, context);
     registerLogs(app, context);
     registerMetrics(app, context);
     await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);

@@ -81,6 +81,10 @@ export interface ServerConfig {
   readonly entityState: EntityStateBackend;
   readonly entityStateRedisPrefix: string;
   readonly entityStateTimeoutMs: number;
+  /** The rules file applied beside the model (docs/rules.md); null: the thresholds alone decide. */
+  readonly rulesPath: string | null;
+  /** Features pushing towards fraud listed in the reasons of review and decline decisions (0: none). */
+  readonly reasonFeatures: number;
   /** Values of settings contributed by plugins (see `loadConfig`'s `extraSettings`), by key. */
   readonly extensions: Readonly<Record<string, unknown>>;
   /** Where each setting's value came from. */
@@ -493,6 +497,25 @@ export const SETTINGS: readonly SettingSpec[] = [
     reason:
       'Longest a prediction waits for the Redis entity state; past it (or with Redis away) the features come from the last state this process knew, the response is flagged degraded and the update is counted as dropped, never a 5xx.',
   },
+  {
+    key: 'FRAUDLENS_RULES_PATH',
+    prop: 'rulesPath',
+    flag: '--rules',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1 },
+    default: null,
+    reason:
+      'Rules applied beside the model (YAML or JSON, docs/rules.md): block, then review, then allow rules; the first match decides, else the thresholds. Checked against the model at start (a bad file stops the start); POST /admin/rules/reload re-reads it. Unset: the thresholds alone decide.',
+  },
+  {
+    key: 'FRAUDLENS_REASON_FEATURES',
+    prop: 'reasonFeatures',
+    kind: 'integer',
+    schema: int(0, 100),
+    default: 3,
+    reason:
+      'Features pushing most towards fraud listed in the reasons of a review or decline decision (or of any decision with ?explain=true). They come from TreeSHAP, which costs about 40-50 µs per transaction, so approvals, the bulk of traffic, skip it; 0 turns them off.',
+  },
 ];
 
 /** The entity-state store settings of a configuration, for createEntityStateStore(plan, ...). */
@@ -736,6 +759,8 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     entityState: get('FRAUDLENS_ENTITY_STATE'),
     entityStateRedisPrefix: get('FRAUDLENS_ENTITY_STATE_REDIS_PREFIX'),
     entityStateTimeoutMs: get('FRAUDLENS_ENTITY_STATE_TIMEOUT_MS'),
+    rulesPath: values.FRAUDLENS_RULES_PATH !== undefined ? resolve(values.FRAUDLENS_RULES_PATH as string) : null,
+    reasonFeatures: get('FRAUDLENS_REASON_FEATURES'),
     extensions,
     sources: origin,
   };

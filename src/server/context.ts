@@ -17,6 +17,7 @@ import type { ServerConfig, SettingSpec } from './config.js';
 import type { EntityFeatures } from './entity-features.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHolder, ServingModel } from './model-state.js';
+import type { RulesHolder } from './rules.js';
 
 /**
  * Sees each scored transaction. `row` is the model's input in feature order (category codes for
@@ -39,6 +40,8 @@ export interface HealthComponent {
 export interface FraudlensContext {
   readonly config: ServerConfig;
   readonly models: ModelHolder;
+  /** The rules beside the model (empty when FRAUDLENS_RULES_PATH is unset). */
+  readonly rules: RulesHolder;
   readonly predictionLog: PredictionLog;
   readonly metrics: ServerMetrics;
   readonly onScored: ScoreObserver[];

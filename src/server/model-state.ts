@@ -364,6 +364,7 @@ export class ModelHolder {
   private readonly options: ModelHolderOptions;
   private pending: Promise<unknown> = Promise.resolve();
   private readonly listeners: ((m: ServingModel, previous: ServingModel | null) => void)[] = [];
+  private readonly checks: ((next: ServingModel) => void)[] = [];
 
   constructor(initial: ModelFile, options: ModelHolderOptions) {
     this.options = options;
@@ -380,6 +381,14 @@ export class ModelHolder {
   }
 
   /**
+   * Called with a loaded model before it is swapped in; a check that throws refuses the reload
+   * (the rules in force must compile against the new model's features).
+   */
+  beforeSwap(check: (next: ServingModel) => void): void {
+    this.checks.push(check);
+  }
+
+  /**
    * Reads `path`, compiles it completely, then swaps. Reloads run one at a time. A file that does
    * not load rejects with its catalogue error and the old model keeps serving.
    */
@@ -390,6 +399,7 @@ export class ModelHolder {
         read !== undefined
           ? new ServingModel(await read(path), this.options)
           : await loadServingModel(path, this.options, this.live);
+      for (const check of this.checks) check(next);
       const previous = this.live;
       this.live = next;
       for (const l of this.listeners) l(next, previous);

@@ -63,12 +63,13 @@ export async function scoreRawRows(
 ): Promise<Prediction[]> {
   if (opts.explain && batch) admission.check(rows.length, reply);
   const derived = await ctx.entityFeatures.derive(m, rows, true, where);
-  const one = (d: DerivedTransaction): Prediction => {
+  const one = (d: DerivedTransaction, raw: RawBody): Prediction => {
     const scoring: ScoreOptions = {
       explain: opts.explain,
       top: opts.top,
       elapsed: () => reply.elapsedTime,
       transactionId: d.transactionId,
+      raw,
     };
     const p = scorer.score(m, d.features, scoring);
     p.duplicate = d.duplicate;
@@ -76,7 +77,9 @@ export async function scoreRawRows(
     if (opts.features) p.features = d.features;
     return p;
   };
-  return opts.explain && batch ? admission.run(derived.length, (i) => one(derived[i]), reply) : derived.map((d) => one(d));
+  return opts.explain && batch
+    ? admission.run(derived.length, (i) => one(derived[i], rows[i]), reply)
+    : derived.map((d, i) => one(d, rows[i]));
 }
 
 /** POST /explain with a raw body: derive from the state as it stands (changing nothing), explain, record nothing. */
@@ -91,13 +94,13 @@ export async function explainRaw(
   const parsed = m.parseRawBody(body);
   const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
   const derived = await ctx.entityFeatures.derive(m, rows, false, parsed.kind === 'row' ? rowWhere : batchWhere);
-  const one = (d: DerivedTransaction): Explained => {
-    const e = explainUnrecorded(m, d.features, opts.top);
+  const one = (d: DerivedTransaction, raw: RawBody): Explained => {
+    const e = explainUnrecorded(m, d.features, opts.top, ctx.rules, raw);
     e.transaction_id = d.transactionId;
     if (opts.features) e.features = d.features;
     return e;
   };
-  if (parsed.kind === 'row') return one(derived[0]);
-  const predictions = await admission.run(derived.length, (i) => one(derived[i]), reply);
+  if (parsed.kind === 'row') return one(derived[0], rows[0]);
+  const predictions = await admission.run(derived.length, (i) => one(derived[i], rows[i]), reply);
   return { predictions, count: predictions.length, model_version: m.version };
 }

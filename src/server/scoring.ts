@@ -17,7 +17,8 @@ import { checkAdditivity } from '../core/explanation/treeshap.js';
 import { FraudlensError } from '../core/errors.js';
 import type { PredictionRecord } from '../storage/index.js';
 import type { FraudlensContext } from './context.js';
-import type { ServingModel, Transaction } from './model-state.js';
+import type { RawBody, ServingModel, Transaction } from './model-state.js';
+import type { RulesHolder } from './rules.js';
 
 const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
 
@@ -42,6 +43,8 @@ export interface ScoreOptions {
   elapsed: () => number;
   /** The id of a raw transaction (models with feature definitions): answered and logged. */
   transactionId?: string;
+  /** The raw transaction (models with feature definitions): rules may read its fields. */
+  raw?: RawBody;
 }
 
 /** The explanation of the row just scored, from the model's scratch buffers. */
@@ -75,19 +78,26 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
  * estimate, which must not change what the service measures.
  * @param top features listed in explanation.top
  */
-export function explainUnrecorded(m: ServingModel, t: Transaction, top: number): Explained {
+export function explainUnrecorded(m: ServingModel, t: Transaction, top: number, rules: RulesHolder, raw?: RawBody): Explained {
   const margin = m.predictor.predictRowMargin(m.toRow(t));
   const score = sigmoid(margin);
   const thresholds = m.model.thresholds;
-  const decision = decide(score, thresholds);
+  const compiled = rules.for(m);
+  const position = compiled === null ? -1 : compiled.first(score, t, raw ?? null);
+  const rule = position >= 0 ? compiled!.rules[position] : null;
+  const decision = rule !== null ? rule.decision : decide(score, thresholds);
+  const explanation = explain(m, t, margin, top);
   const explained: Explained = {
     model_version: m.version,
     score,
     decision,
     risk_level: RISK[decision],
     thresholds,
-    explanation: explain(m, t, margin, top),
+    reasons: rules.reasons(m, t, thresholds, decision, rule, true),
+    explanation,
   };
+  if (rule !== null) explained.rule_id = rule.id;
+  if (compiled !== null) explained.rules_version = compiled.version;
   // Flagged as /predict flags them, but not counted: a read changes no metric.
   if (m.unknownCount > 0)
     explained.unknown_categories = Array.from(m.unknownFeatures.subarray(0, m.unknownCount), (j) => m.names[j]);
@@ -113,8 +123,15 @@ export class Scorer {
     const margin = m.predictor.predictRowMargin(row);
     const score = sigmoid(margin);
     const thresholds = m.model.thresholds;
-    const decision = decide(score, thresholds);
+    // Rules first (block, review, allow; the first match decides), else the thresholds.
+    const rules = this.ctx.rules;
+    const compiled = rules.for(m);
+    const position = compiled === null ? -1 : compiled.first(score, t, opts.raw ?? null);
+    const rule = position >= 0 ? compiled!.rules[position] : null;
+    const decision = rule !== null ? rule.decision : decide(score, thresholds);
     const explanation = opts.explain ? explain(m, t, margin, opts.top) : undefined;
+    // Before flagUnknown: the reasons' TreeSHAP reads the row as scored.
+    const reasons = rules.reasons(m, t, thresholds, decision, rule, explanation !== undefined);
     const prediction: Prediction = {
       id: randomUUID(),
       model_version: m.version,
@@ -123,7 +140,13 @@ export class Scorer {
       risk_level: RISK[decision],
       thresholds,
       latency_ms: opts.elapsed(),
+      reasons,
     };
+    if (rule !== null) {
+      prediction.rule_id = rule.id;
+      rules.recordDecision(rule);
+    }
+    if (compiled !== null) prediction.rules_version = compiled.version;
     if (opts.transactionId !== undefined) prediction.transaction_id = opts.transactionId;
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;

@@ -7,7 +7,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,6 +31,14 @@ const DEMO = join(REPO_ROOT, 'fixtures', 'precomputed');
 const HOLDOUT = join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz');
 const FEATURES = ['amt', 'category', 'gender', 'city_pop', 'age', 'hour', 'day_of_week', 'distance_km'];
 const CATEGORICAL = new Set(['category', 'gender']);
+/** Rules beside the demo model, so predictions carry rule ids and /rules has something to show. */
+const RULES = [
+  'version: 1',
+  'rules:',
+  '  - { id: block_big_online, action: block, when: \'category == "shopping_net" and amt > 1000\', reason: Large online purchase }',
+  "  - { id: review_night, action: review, when: 'hour in [0, 1, 2, 3] and amt > 300', reason: Large purchase at night }",
+  '  - { id: allow_tiny, action: allow, when: amt < 1, reason: Tiny amount }',
+].join('\n');
 /** Rows scored before the drift routes are called: enough for a report and a re-baseline (30). */
 const ROWS = 60;
 
@@ -94,9 +102,15 @@ describe('every response matches the HTTP contract', () => {
     await copyFile(join(DEMO, 'model.json'), join(dir, 'model.json'));
     await copyFile(join(DEMO, 'drift_baseline.json'), join(dir, 'drift_baseline.json'));
     baselineText = await readFile(join(dir, 'drift_baseline.json'), 'utf8');
+    await writeFile(join(dir, 'rules.yaml'), RULES);
     const config = loadConfig({
       envFile: null,
-      env: { LOG_LEVEL: 'silent', MODEL_PATH: join(dir, 'model.json'), API_KEY: KEY },
+      env: {
+        LOG_LEVEL: 'silent',
+        MODEL_PATH: join(dir, 'model.json'),
+        API_KEY: KEY,
+        FRAUDLENS_RULES_PATH: join(dir, 'rules.yaml'),
+      },
       extraSettings: DRIFT_SETTINGS,
     });
     const app = await buildApp(config, {
@@ -141,6 +155,39 @@ describe('every response matches the HTTP contract', () => {
         schema: contract.ReloadResponse,
       },
       { method: 'POST', route: '/admin/reload', url: '/admin/reload', status: 401, schema: e },
+      { method: 'GET', route: '/rules', url: '/rules', status: 200, schema: contract.RulesReport },
+      {
+        method: 'POST',
+        route: '/admin/rules/reload',
+        url: '/admin/rules/reload',
+        headers: AUTH,
+        status: 200,
+        schema: contract.RulesReloadResponse,
+      },
+      { method: 'POST', route: '/admin/rules/reload', url: '/admin/rules/reload', status: 401, schema: e },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict',
+        headers: AUTH,
+        payload: { ...one, category: 'shopping_net', amt: 5000 },
+        status: 200,
+        schema: contract.PredictResponse,
+      },
+      {
+        method: 'POST',
+        route: '/predict',
+        url: '/predict?explain=true',
+        headers: AUTH,
+        payload: {
+          instances: [
+            { ...one, amt: 0.5 },
+            { ...one, hour: 2, amt: 400 },
+          ],
+        },
+        status: 200,
+        schema: contract.PredictResponse,
+      },
       {
         method: 'POST',
         route: '/predict',

@@ -33,6 +33,7 @@ type Row = Record<string, number | string>;
 interface Explained {
   score: number;
   decision: string;
+  reasons: { kind: string; code: string; text: string }[];
   explanation: { base_value: number; margin: number; contributions: Record<string, number>; top: unknown[] };
 }
 
@@ -112,12 +113,14 @@ describe('POST /explain', () => {
     assert.ok(Math.abs(explained.score - predicted.score) <= SAME);
     assert.equal(explained.decision, predicted.decision);
     assert.deepEqual(explained.explanation, predicted.explanation);
+    assert.deepEqual(explained.reasons, predicted.reasons, 'the same reason codes');
     assert.equal(explained.id, undefined, 'no log id: nothing was logged');
     assert.equal(explained.latency_ms, undefined);
     assert.deepEqual(Object.keys(explained).sort(), [
       'decision',
       'explanation',
       'model_version',
+      'reasons',
       'risk_level',
       'score',
       'thresholds',

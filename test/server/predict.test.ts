@@ -26,6 +26,7 @@ interface PredictionBody {
   risk_level: string;
   thresholds: { review: number; decline: number };
   latency_ms: number;
+  reasons: { kind: string; code: string; text: string }[];
   explanation?: {
     base_value: number;
     margin: number;
@@ -66,6 +67,7 @@ describe('POST /predict (numeric XGBoost model)', () => {
       'id',
       'latency_ms',
       'model_version',
+      'reasons',
       'risk_level',
       'score',
       'thresholds',
@@ -75,6 +77,8 @@ describe('POST /predict (numeric XGBoost model)', () => {
     const want = p.score >= p.thresholds.decline ? 'decline' : p.score >= p.thresholds.review ? 'review' : 'approve';
     assert.equal(p.decision, want);
     assert.equal(p.risk_level, { approve: 'low', review: 'medium', decline: 'high' }[want]);
+    // Without a rules file the thresholds decide, and the first reason says which.
+    assert.equal(p.reasons[0].code, `threshold_${want}`);
   });
 
   it('treats null and absent features as missing values', async () => {

@@ -46,9 +46,13 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
       if (m.definitions !== null)
         return explainRaw(ctx, m, request.body, { top, features: request.query.features === true }, admission, reply);
       const parsed = m.parseBody(request.body);
-      if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top);
+      if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top, ctx.rules);
       const rows = parsed.rows;
-      const predictions: Explained[] = await admission.run(rows.length, (i) => explainUnrecorded(m, rows[i], top), reply);
+      const predictions: Explained[] = await admission.run(
+        rows.length,
+        (i) => explainUnrecorded(m, rows[i], top, ctx.rules),
+        reply,
+      );
       return { predictions, count: predictions.length, model_version: m.version };
     },
   );

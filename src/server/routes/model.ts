@@ -69,7 +69,11 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
         response: { 200: ModelReport },
       },
     },
-    async () => modelReport(ctx.models.current),
+    async () => {
+      const report = modelReport(ctx.models.current);
+      const rules = ctx.rules.version;
+      return rules !== undefined ? { ...report, rules_version: rules } : report;
+    },
   );
 
   app.post(
