@@ -23,7 +23,18 @@ export {
   TrainingMetrics,
 } from './model.js';
 export {
+  DECISION_FILTERS,
+  decisionsQuerySchema,
+  MAX_DECISIONS_PAGE,
+  Reason,
+  Repeat,
+  REPEATS,
+  type DecisionFilter,
+  type DecisionsQuery,
+} from './decisions.js';
+export {
   Decision,
+  DecisionsResponse,
   Explained,
   ExplainResponse,
   Explanation,
