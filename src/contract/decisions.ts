@@ -13,14 +13,16 @@ import { StringEnum } from './schema.js';
  * Why a decision was made, in words a person reads: the rule that decided, or a feature that
  * pushed towards fraud. Open to more fields (the rule's action, a feature's contribution …).
  */
-export const Reason = Type.Object(
-  {
-    code: Type.String({ description: 'Stable code: the id of the rule that decided, or a feature reason code.' }),
-    text: Type.String({ description: 'The reason in words.' }),
-  },
-  { additionalProperties: true },
+export type Reason = { code: string; text: string; [more: string]: unknown };
+export const Reason = Type.Unsafe<Reason>(
+  Type.Object(
+    {
+      code: Type.String({ description: 'Stable code: the id of the rule that decided, or a feature reason code.' }),
+      text: Type.String({ description: 'The reason in words.' }),
+    },
+    { additionalProperties: true },
+  ),
 );
-export type Reason = Static<typeof Reason> & Record<string, unknown>;
 
 /** Why a stored decision is not the first one of its transaction id. */
 export const REPEATS = ['duplicate', 'rescore'] as const;
