@@ -76,7 +76,17 @@ const predictionFields = {
   risk_level: RiskLevel,
   thresholds: Thresholds,
   latency_ms: Type.Number({ description: 'Time spent in the server until the answer was ready.' }),
-  transaction_id: Type.Optional(Type.String({ description: 'The id of a raw transaction (models with feature definitions).' })),
+  transaction_id: Type.Optional(
+    Type.String({
+      description: "The caller's transaction id: the request's reserved `transaction_id` field, or a raw transaction's event id.",
+    }),
+  ),
+  replayed: Type.Optional(
+    Type.Boolean({
+      description:
+        'Present (true) when this transaction id was decided before by this process: the stored decision is answered as it was, nothing is scored or recorded again (?rescore=true scores it again).',
+    }),
+  ),
   duplicate: Type.Optional(
     Type.Boolean({
       description:
@@ -223,6 +233,13 @@ export function predictQuerySchema(defaultTop: number) {
     {
       explain: Type.Optional(Type.Boolean({ default: false, description: 'Add exact TreeSHAP contributions.' })),
       features: Type.Optional(FEATURES_FLAG),
+      rescore: Type.Optional(
+        Type.Boolean({
+          default: false,
+          description:
+            'Score a transaction id again even when this process remembers its decision; the new decision is stored as a rescore and becomes the current one.',
+        }),
+      ),
       top: Type.Optional(
         Type.Integer({
           minimum: 0,

@@ -27,11 +27,13 @@ import type { ComponentHealth, FraudlensContext, FraudlensPlugin } from './conte
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { backendStore, configuredStateStore, EntityFeatures, type StateStoreProvider } from './entity-features.js';
 import { entityStateHealth, registerEntityStateMetrics } from './entity-state-metrics.js';
+import { DecisionReplay } from './decision-replay.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
 import { deferredChildLogger } from './request-logger.js';
 import { registerHealth } from './routes/health.js';
+import { registerDecisions } from './routes/decisions.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
@@ -82,6 +84,9 @@ export function predictionLogFromConfig(config: ServerConfig): PredictionLog {
     textFormat: config.logFormat === 'text',
     redisUrl: config.redisUrl,
     redisKey: config.redisLogsKey,
+    databaseUrl: config.databaseUrl ?? undefined,
+    databaseSchema: config.databaseSchema,
+    retentionDays: config.decisionsRetentionDays > 0 ? config.decisionsRetentionDays : undefined,
   });
 }
 
@@ -155,6 +160,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       config,
       models,
       predictionLog,
+      decisionReplay: new DecisionReplay(config.decisionReplaySize),
       metrics,
       onScored: [],
       entityFeatures: new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics),
@@ -242,6 +248,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerHealth(app, context);
     registerModel(app, context);
     registerLogs(app, context);
+    registerDecisions(app, context);
     registerMetrics(app, context);
     await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);
     for (const plugin of deps.plugins ?? []) await plugin(app, context);

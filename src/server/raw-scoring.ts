@@ -19,6 +19,8 @@ export interface RawOptions {
   top: number;
   /** ?features=true: answer the derived features too. */
   features: boolean;
+  /** ?rescore=true: score a remembered transaction id again. */
+  rescore?: boolean;
 }
 
 type Batch<P> = { predictions: P[]; count: number; model_version: string };
@@ -46,6 +48,7 @@ export async function predictRaw(
       top: opts.top,
       elapsed: () => reply.elapsedTime,
       transactionId: d.transactionId,
+      rescore: opts.rescore === true,
     };
     const p = scorer.score(m, d.features, scoring);
     p.duplicate = d.duplicate;

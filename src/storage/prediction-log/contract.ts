@@ -5,7 +5,7 @@
  * throws and never waits on I/O, and every record that does not make it to storage is counted.
  */
 
-import type { DecisionFilter, PredictionRecord as LoggedPrediction } from '../../contract/index.js';
+import { MAX_DECISIONS_PAGE, type DecisionFilter, type PredictionRecord as LoggedPrediction } from '../../contract/index.js';
 
 export type { Decision, DecisionFilter, FeatureValue, Reason } from '../../contract/index.js';
 
@@ -114,6 +114,6 @@ export interface PredictionLogOptions {
 }
 
 export const DEFAULT_MAX_SIZE = 5000;
-/** Most decisions one `query` page holds. */
-export const MAX_PAGE_SIZE = 1000;
+/** Most decisions one `query` page holds (the HTTP contract's bound). */
+export const MAX_PAGE_SIZE = MAX_DECISIONS_PAGE;
 export const MASKED_VALUE = '***';
