@@ -111,6 +111,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     drift: fromModule('drift-http.js'),
     features: fromModule('features.js'),
     state: fromModule('entity-state.js'),
+    decisions: fromModule('decisions-http.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);
