@@ -79,7 +79,7 @@ async function benchDatabase(): Promise<string> {
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ENTRY, 'serve', '--port', String(port)], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', FRAUDLENS_RATE_LIMIT_MAX: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 300; i++) {
@@ -103,6 +103,8 @@ function cpuTicks(pid: number): number {
 }
 
 interface Run {
+  /** wrk's connect, read, write, timeout and non-2xx counts together. */
+  errors: number;
   req_per_s: number;
   requests: number;
   p99_ms: number;
@@ -137,14 +139,16 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
       '-t1',
       `-c${CONNECTIONS}`,
       `-d${seconds}s`,
+      '--timeout',
+      '10s',
       '-s',
       script,
       `http://127.0.0.1:${server.port}/predict`,
     ]);
     const used = cpuTicks(server.child.pid!) - before;
     const r = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{'))!) as Run & { errors: number };
-    if (r.errors > 0) throw new Error(`wrk saw ${r.errors} errors`);
     return {
+      errors: r.errors,
       req_per_s: r.req_per_s,
       requests: r.requests,
       p99_ms: r.p99_ms,
@@ -169,7 +173,7 @@ async function main(): Promise<Record<string, unknown>> {
   const rounds = arg('--rounds', 3);
   const databaseUrl = await benchDatabase();
   const memory = await startServer({ LOGGING_HANDLER: 'memory' });
-  const postgres = await startServer({ DATABASE_URL: databaseUrl });
+  const postgres = await startServer({ DATABASE_URL: databaseUrl, LOGGING_HANDLER: 'postgres' });
   try {
     await wrk(memory, WARMUP_S);
     await wrk(postgres, WARMUP_S);
