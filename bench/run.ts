@@ -112,6 +112,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     features: fromModule('features.js'),
     state: fromModule('entity-state.js'),
     rules: fromModule('rules.js'),
+    decisions: fromModule('decisions-http.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);

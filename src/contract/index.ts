@@ -26,7 +26,17 @@ export {
   TrainingMetrics,
 } from './model.js';
 export {
+  DECISION_FILTERS,
+  decisionsQuerySchema,
+  MAX_DECISIONS_PAGE,
+  Repeat,
+  REPEATS,
+  type DecisionFilter,
+  type DecisionsQuery,
+} from './decisions.js';
+export {
   Decision,
+  DecisionsResponse,
   Explained,
   ExplainResponse,
   Explanation,

@@ -6,9 +6,10 @@
 
 import { Type, type Static } from 'typebox';
 
+import { logsFilterFields, Repeat, type DecisionFilter } from './decisions.js';
 import { DECISIONS, RISK_LEVELS } from './enums.js';
 import { Reason } from './rules.js';
-import { MapOf, StringEnum } from './schema.js';
+import { MapOf, NullableString, StringEnum } from './schema.js';
 
 export const Decision = StringEnum(DECISIONS);
 export type Decision = Static<typeof Decision>;
@@ -86,7 +87,17 @@ const predictionFields = {
   rules_version: Type.Optional(
     Type.String({ description: 'The rules in force (GET /rules); absent when the server has no rules file.' }),
   ),
-  transaction_id: Type.Optional(Type.String({ description: 'The id of a raw transaction (models with feature definitions).' })),
+  transaction_id: Type.Optional(
+    Type.String({
+      description: "The caller's transaction id: the request's reserved `transaction_id` field, or a raw transaction's event id.",
+    }),
+  ),
+  replayed: Type.Optional(
+    Type.Boolean({
+      description:
+        'Present (true) when this transaction id was decided before by this process: the stored decision is answered as it was, nothing is scored or recorded again (?rescore=true scores it again).',
+    }),
+  ),
   duplicate: Type.Optional(
     Type.Boolean({
       description:
@@ -172,7 +183,17 @@ export const PredictionRecord = Type.Object(
     decision: Decision,
     risk_level: RiskLevel,
     latency_ms: Type.Number(),
-    transaction_id: Type.Optional(Type.String({ description: 'The id of a raw transaction (models with feature definitions).' })),
+    transaction_id: Type.Optional(
+      Type.String({
+        description:
+          "The caller's transaction id: the reserved `transaction_id` field of the request, or a raw transaction's event id.",
+      }),
+    ),
+    rules_version: Type.Optional(Type.String({ description: 'The version of the rules in force when the decision was made.' })),
+    reasons: Type.Optional(
+      Type.Array(Reason, { description: 'Why: the rule that decided, the features that pushed towards fraud.' }),
+    ),
+    repeat: Type.Optional(Repeat),
     features: MapOf(FeatureValue, {
       description: 'The features scored: for a raw transaction, the derived features (never its raw fields).',
     }),
@@ -181,6 +202,20 @@ export const PredictionRecord = Type.Object(
   { additionalProperties: false },
 );
 export type PredictionRecord = Static<typeof PredictionRecord>;
+
+/** A page of GET /decisions, newest first; `next_cursor` is null on the last page. */
+export const DecisionsResponse = Type.Object(
+  {
+    decisions: Type.Array(PredictionRecord),
+    count: Type.Integer(),
+    next_cursor: NullableString({
+      description: 'Pass as ?cursor= (with the same filters) for the next page; null when there is none.',
+    }),
+    backend: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type DecisionsResponse = Static<typeof DecisionsResponse>;
 
 export const LogsResponse = Type.Object(
   {
@@ -209,6 +244,13 @@ export function predictQuerySchema(defaultTop: number) {
     {
       explain: Type.Optional(Type.Boolean({ default: false, description: 'Add exact TreeSHAP contributions.' })),
       features: Type.Optional(FEATURES_FLAG),
+      rescore: Type.Optional(
+        Type.Boolean({
+          default: false,
+          description:
+            'Score a transaction id again even when this process remembers its decision; the new decision is stored as a rescore and becomes the current one.',
+        }),
+      ),
       top: Type.Optional(
         Type.Integer({
           minimum: 0,
@@ -246,9 +288,9 @@ export type ExplainQuery = Static<ReturnType<typeof explainQuerySchema>>;
  */
 export function logsQuerySchema(maxLimit: number) {
   return Type.Object(
-    { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })) },
+    { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })), ...logsFilterFields() },
     { additionalProperties: false },
   );
 }
 /** After validation the default is filled in. */
-export type LogsQuery = { limit: number };
+export type LogsQuery = { limit: number } & DecisionFilter;

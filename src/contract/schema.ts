@@ -20,6 +20,11 @@ export function NullableNumber(options: { description?: string } = {}): TUnsafe<
   return Type.Unsafe<number | null>({ type: ['number', 'null'], ...options });
 }
 
+/** A string or null, as `{ type: ['string', 'null'] }`. */
+export function NullableString(options: { description?: string } = {}): TUnsafe<string | null> {
+  return Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+}
+
 /** A boolean or null, as `{ type: ['boolean', 'null'] }`. */
 export function NullableBoolean(options: { description?: string } = {}): TUnsafe<boolean | null> {
   return Type.Unsafe<boolean | null>({ type: ['boolean', 'null'], ...options });

@@ -76,6 +76,11 @@ export const ERROR_CATALOGUE = {
   NOT_READY: { statusCode: 503, description: 'The service has no model loaded or is shutting down.' },
   OVERLOADED: { statusCode: 503, description: 'Too much explanation work is in progress; retry after Retry-After.' },
   STORAGE_UNAVAILABLE: { statusCode: 503, description: 'A storage backend an operation needs (Redis) cannot be reached.' },
+  DECISIONS_UNSUPPORTED: {
+    statusCode: 501,
+    description:
+      'The configured prediction log keeps no decisions to read (stdout); GET /decisions needs memory, redis or postgres.',
+  },
   INTERNAL: { statusCode: 500, description: 'An unexpected failure (a bug); details are in the server log.' },
   // Configuration
   CONFIG_INVALID: { statusCode: 500, description: 'A configuration value is missing, unknown or out of range.' },

@@ -27,11 +27,13 @@ import type { ComponentHealth, FraudlensContext, FraudlensPlugin } from './conte
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { backendStore, configuredStateStore, EntityFeatures, type StateStoreProvider } from './entity-features.js';
 import { entityStateHealth, registerEntityStateMetrics } from './entity-state-metrics.js';
+import { DecisionReplay } from './decision-replay.js';
 import { ServerMetrics } from './metrics.js';
 import { ModelHolder } from './model-state.js';
 import { sharedRateLimit } from './rate-limit.js';
 import { deferredChildLogger } from './request-logger.js';
 import { registerHealth } from './routes/health.js';
+import { registerDecisions } from './routes/decisions.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
@@ -84,6 +86,9 @@ export function predictionLogFromConfig(config: ServerConfig): PredictionLog {
     textFormat: config.logFormat === 'text',
     redisUrl: config.redisUrl,
     redisKey: config.redisLogsKey,
+    databaseUrl: config.databaseUrl ?? undefined,
+    databaseSchema: config.databaseSchema,
+    retentionDays: config.decisionsRetentionDays > 0 ? config.decisionsRetentionDays : undefined,
   });
 }
 
@@ -160,6 +165,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       models,
       rules,
       predictionLog,
+      decisionReplay: new DecisionReplay(config.decisionReplaySize),
       metrics,
       onScored: [],
       entityFeatures: new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics),
@@ -251,6 +257,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerModel(app, context);
     registerRules(app, context);
     registerLogs(app, context);
+    registerDecisions(app, context);
     registerMetrics(app, context);
     await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);
     for (const plugin of deps.plugins ?? []) await plugin(app, context);

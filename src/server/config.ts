@@ -51,6 +51,13 @@ export interface ServerConfig {
   readonly redisPort: number;
   readonly redisDb: number;
   readonly redisLogsKey: string;
+  /** PostgreSQL of the decision store (DATABASE_URL), or null. */
+  readonly databaseUrl: string | null;
+  readonly databaseSchema: string;
+  /** Decisions older than this many days are deleted from PostgreSQL (0: kept). */
+  readonly decisionsRetentionDays: number;
+  /** Transaction ids whose decision this process replays without scoring again (0: none). */
+  readonly decisionReplaySize: number;
   readonly logsMaxSize: number;
   readonly logBufferSize: number;
   readonly piiFields: readonly string[];
@@ -205,7 +212,44 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     schema: { enum: PREDICTION_LOG_BACKENDS.map((b) => b.name) },
     default: PREDICTION_LOG_BACKENDS[0].name,
-    reason: `Where prediction records go: ${describeBackends(PREDICTION_LOG_BACKENDS)}. Memory by default so the service starts with nothing else running.`,
+    reason: `Where prediction records go: ${describeBackends(PREDICTION_LOG_BACKENDS)}. Memory by default so the service starts with nothing else running; postgres when DATABASE_URL is set.`,
+  },
+  {
+    key: 'DATABASE_URL',
+    prop: 'databaseUrl',
+    kind: 'string',
+    schema: { type: 'string', pattern: '^postgres(ql)?://' },
+    default: null,
+    reason:
+      'PostgreSQL of the durable decision store, as a URL (postgres://user:password@host:5432/db). Setting it makes LOGGING_HANDLER postgres unless LOGGING_HANDLER says otherwise (which is then an error).',
+    secret: true,
+  },
+  {
+    key: 'FRAUDLENS_DATABASE_SCHEMA',
+    prop: 'databaseSchema',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1, maxLength: 63 },
+    default: 'public',
+    reason:
+      'PostgreSQL schema holding the decision tables (created and migrated at start), so several services can share one database.',
+  },
+  {
+    key: 'FRAUDLENS_DECISIONS_RETENTION_DAYS',
+    prop: 'decisionsRetentionDays',
+    kind: 'integer',
+    schema: int(0, 36_500),
+    default: 0,
+    reason:
+      'PostgreSQL: decisions older than this many days are deleted, hourly. 0 keeps them: chargebacks arrive months later, so the deletion is a choice to make, not a default.',
+  },
+  {
+    key: 'FRAUDLENS_DECISION_REPLAY_SIZE',
+    prop: 'decisionReplaySize',
+    kind: 'integer',
+    schema: int(0, 10_000_000),
+    default: 10_000,
+    reason:
+      "How many recent transaction ids this process answers again with their stored decision instead of scoring them twice (about 1 KB each). Older or other replicas' ids are scored again and stored flagged as duplicates (docs/api.md).",
   },
   {
     key: 'LOG_FORMAT',
@@ -708,6 +752,18 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     );
   }
 
+  const databaseUrl = (values.DATABASE_URL as string | undefined) ?? null;
+  let loggingHandler = get<LoggingHandler>('LOGGING_HANDLER');
+  if (databaseUrl !== null && origin.LOGGING_HANDLER === 'default') loggingHandler = 'postgres';
+  if (loggingHandler === 'postgres' && databaseUrl === null) {
+    fail('DATABASE_URL', 'LOGGING_HANDLER=postgres needs DATABASE_URL (postgres://user@host:5432/database)');
+  }
+  if (databaseUrl !== null && loggingHandler !== 'postgres') {
+    fail(
+      'LOGGING_HANDLER',
+      `DATABASE_URL is set but LOGGING_HANDLER=${loggingHandler} (from ${describeSource(byKey.get('LOGGING_HANDLER'), origin.LOGGING_HANDLER ?? 'default', file.path)}): decisions would not reach PostgreSQL; unset one of them`,
+    );
+  }
   const redisUrl =
     (values.REDIS_URL as string | undefined) ??
     `redis://${get<string>('REDIS_HOST')}:${get<number>('REDIS_PORT')}/${get<number>('REDIS_DB')}`;
@@ -720,13 +776,17 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     env: get('ENV'),
     logLevel: get('LOG_LEVEL'),
     accessLog: get('FRAUDLENS_ACCESS_LOG'),
-    loggingHandler: get('LOGGING_HANDLER'),
+    loggingHandler,
     logFormat: get('LOG_FORMAT'),
     redisUrl,
     redisHost: get('REDIS_HOST'),
     redisPort: get('REDIS_PORT'),
     redisDb: get('REDIS_DB'),
     redisLogsKey: get('REDIS_LOGS_KEY'),
+    databaseUrl,
+    databaseSchema: get('FRAUDLENS_DATABASE_SCHEMA'),
+    decisionsRetentionDays: get('FRAUDLENS_DECISIONS_RETENTION_DAYS'),
+    decisionReplaySize: get('FRAUDLENS_DECISION_REPLAY_SIZE'),
     logsMaxSize: get('REDIS_LOGS_MAX_SIZE'),
     logBufferSize: get('FRAUDLENS_LOG_BUFFER_SIZE'),
     piiFields: get('FRAUDLENS_PII_FIELDS'),
@@ -780,6 +840,7 @@ export function redactConfig(config: ServerConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   if (config.apiKey !== null) out.apiKey = '(set)';
   out.redisUrl = config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@');
+  if (config.databaseUrl !== null) out.databaseUrl = config.databaseUrl.replace(/\/\/([^@/]*)@/, '//***@');
   delete out.sources;
   return out;
 }

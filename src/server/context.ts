@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ComponentHealth } from '../contract/index.js';
 import type { PredictionLog } from '../storage/index.js';
 import type { ServerConfig, SettingSpec } from './config.js';
+import type { DecisionReplay } from './decision-replay.js';
 import type { EntityFeatures } from './entity-features.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHolder, ServingModel } from './model-state.js';
@@ -43,6 +44,8 @@ export interface FraudlensContext {
   /** The rules beside the model (empty when FRAUDLENS_RULES_PATH is unset). */
   readonly rules: RulesHolder;
   readonly predictionLog: PredictionLog;
+  /** The decisions of the most recent transaction ids, answered again instead of scored twice. */
+  readonly decisionReplay: DecisionReplay;
   readonly metrics: ServerMetrics;
   readonly onScored: ScoreObserver[];
   /** Feature derivation for models with feature definitions: the entity state and its engine. */

@@ -40,6 +40,7 @@ export class ServerMetrics {
   private readonly rawUnapplied: CounterChild;
   private readonly featureErrors: FastCounter;
   private readonly featureSeconds: HistogramChild;
+  private readonly replays: Counter;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -121,6 +122,11 @@ export class ServerMetrics {
       registers,
     });
 
+    this.replays = new Counter({
+      name: 'fraudlens_decision_replays_total',
+      help: 'Requests for a transaction id this process had decided: answered with the stored decision, not scored again.',
+      registers,
+    });
     new Gauge({
       name: 'fraudlens_prediction_log_buffered',
       help: 'Prediction records waiting in this process for their backend.',
@@ -155,6 +161,11 @@ export class ServerMetrics {
       'fraudlens_prediction_log_written_total',
       'Prediction records confirmed stored by the backend.',
       () => log.stats().written,
+    );
+    follow(
+      'fraudlens_decisions_duplicate_total',
+      'Decisions stored flagged as duplicates: a transaction id scored again without ?rescore=true after this process forgot it, or on another replica.',
+      () => log.stats().duplicates,
     );
     // Whatever the backend: a store cut off from its server (Redis, PostgreSQL) reports 0.
     new Gauge({
@@ -271,5 +282,10 @@ export class ServerMetrics {
 
   recordObserverError(): void {
     this.observerErrors.inc();
+  }
+
+  /** A transaction id answered with its stored decision instead of being scored again. */
+  recordReplay(): void {
+    this.replays.inc();
   }
 }

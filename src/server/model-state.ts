@@ -202,6 +202,13 @@ export class ServingModel {
       return;
     }
     this.descriptions = null;
+    if (this.featureSet.has('transaction_id')) {
+      throw new FraudlensError(
+        'MODEL_INVALID',
+        `${loaded.path}: a feature is named "transaction_id", which requests reserve for the caller's transaction id (never a feature); rename it and retrain`,
+        { file: loaded.path, field: 'transaction_id' },
+      );
+    }
     const rowSchema = transactionSchema(this.features, options.requireAllFeatures, this.acceptsUnknownCategories);
     const same = prebuilt?.previous;
     if (

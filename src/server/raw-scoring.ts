@@ -19,6 +19,8 @@ export interface RawOptions {
   top: number;
   /** ?features=true: answer the derived features too. */
   features: boolean;
+  /** ?rescore=true: score a remembered transaction id again. */
+  rescore?: boolean;
 }
 
 type Batch<P> = { predictions: P[]; count: number; model_version: string };
@@ -70,6 +72,7 @@ export async function scoreRawRows(
       elapsed: () => reply.elapsedTime,
       transactionId: d.transactionId,
       raw,
+      rescore: opts.rescore === true,
     };
     const p = scorer.score(m, d.features, scoring);
     p.duplicate = d.duplicate;

@@ -67,7 +67,17 @@ export function featureValueSchema(f: FeatureSpec, acceptUnknown = false): JsonS
 export function transactionSchema(features: readonly FeatureSpec[], requireAll: boolean, acceptUnknown = false): JsonSchema {
   return {
     type: 'object',
-    properties: Object.fromEntries(features.map((f) => [f.name, featureValueSchema(f, acceptUnknown)])),
+    properties: {
+      ...Object.fromEntries(features.map((f) => [f.name, featureValueSchema(f, acceptUnknown)])),
+      // Reserved (ServingModel refuses a model with a feature of that name): the caller's id, never scored.
+      transaction_id: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "The caller's transaction id: kept in the answer and the decision store; scoring it again answers the stored decision unless ?rescore=true.",
+      },
+    },
     additionalProperties: false,
     ...(requireAll ? { required: features.map((f) => f.name) } : {}),
   };

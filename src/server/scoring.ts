@@ -41,10 +41,26 @@ export interface ScoreOptions {
   top: number;
   /** Milliseconds since the request started (reply.elapsedTime). */
   elapsed: () => number;
-  /** The id of a raw transaction (models with feature definitions): answered and logged. */
-  transactionId?: string;
+  /** The caller's transaction id (the reserved field, or a raw transaction's event id): answered and logged. */
+  transactionId?: string | undefined;
   /** The raw transaction (models with feature definitions): rules may read its fields. */
   raw?: RawBody;
+  /** ?rescore=true: score a transaction id again even when its decision is remembered. */
+  rescore?: boolean;
+}
+
+/** The request field that carries the caller's transaction id; never a feature. */
+export const TRANSACTION_ID_FIELD = 'transaction_id';
+
+/**
+ * Splits the reserved `transaction_id` off a validated transaction of precomputed features. Most
+ * requests carry none and cost one property read.
+ */
+export function splitTransactionId(t: Transaction): { features: Transaction; transactionId: string | undefined } {
+  const id = t[TRANSACTION_ID_FIELD];
+  if (id === undefined) return { features: t, transactionId: undefined };
+  const { [TRANSACTION_ID_FIELD]: _id, ...features } = t;
+  return { features, transactionId: id as string };
 }
 
 /** The explanation of the row just scored, from the model's scratch buffers. */
@@ -119,6 +135,20 @@ export class Scorer {
    * @param m the model snapshot the request uses from start to end
    */
   score(m: ServingModel, t: Transaction, opts: ScoreOptions): Prediction {
+    const transactionId = opts.transactionId;
+    if (transactionId !== undefined && opts.rescore !== true) {
+      const decided = this.ctx.decisionReplay.get(transactionId);
+      if (decided !== undefined) {
+        this.ctx.metrics.recordReplay();
+        return { ...decided, replayed: true };
+      }
+    }
+    const prediction = this.scoreNew(m, t, opts);
+    if (transactionId !== undefined) this.ctx.decisionReplay.remember(transactionId, prediction);
+    return prediction;
+  }
+
+  private scoreNew(m: ServingModel, t: Transaction, opts: ScoreOptions): Prediction {
     const row = m.toRow(t);
     const margin = m.predictor.predictRowMargin(row);
     const score = sigmoid(margin);
@@ -150,7 +180,7 @@ export class Scorer {
     if (opts.transactionId !== undefined) prediction.transaction_id = opts.transactionId;
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
-    this.record(m, t, row, prediction);
+    this.record(m, t, row, prediction, opts.rescore === true && opts.transactionId !== undefined);
     return prediction;
   }
 
@@ -170,7 +200,7 @@ export class Scorer {
     return names;
   }
 
-  private record(m: ServingModel, t: Transaction, row: Float64Array, p: Prediction): void {
+  private record(m: ServingModel, t: Transaction, row: Float64Array, p: Prediction, rescore: boolean): void {
     const ctx = this.ctx;
     ctx.metrics.recordPrediction(p.decision, p.score);
     const record: PredictionRecord = {
@@ -186,6 +216,9 @@ export class Scorer {
       features: Object.freeze(t),
     };
     if (p.transaction_id !== undefined) record.transaction_id = p.transaction_id;
+    if (p.rules_version !== undefined) record.rules_version = p.rules_version;
+    record.reasons = p.reasons;
+    if (rescore) record.repeat = 'rescore';
     if (p.explanation !== undefined) record.explanation = p.explanation;
     ctx.predictionLog.append(record);
     const observers = ctx.onScored;

@@ -69,8 +69,19 @@ describe('compose files', () => {
     assert.equal(api.container_name, undefined);
     assert.equal(api.ports, undefined);
     assert.ok(api.healthcheck?.test.join(' ').includes('/health'));
-    assert.equal(api.environment?.LOGGING_HANDLER, 'redis');
+    // Decisions go to PostgreSQL (DATABASE_URL selects the store); Redis keeps drift and rate limits shared.
+    assert.equal(api.environment?.LOGGING_HANDLER, undefined);
+    assert.match(api.environment?.DATABASE_URL ?? '', /^postgres:\/\/fraudlens:[^@]+@postgres:5432\/fraudlens$/);
+    assert.equal(api.environment?.FRAUDLENS_DRIFT_BACKEND, 'redis');
     assert.equal(api.depends_on?.redis.condition, 'service_healthy');
+    assert.equal(api.depends_on?.postgres.condition, 'service_healthy');
+    const { postgres } = c.services;
+    assert.match(postgres.image ?? '', /^postgres:16/);
+    assert.ok(postgres.healthcheck?.test.join(' ').includes('pg_isready'));
+    assert.ok(
+      postgres.volumes?.some((v) => v.endsWith(':/var/lib/postgresql/data')),
+      'PostgreSQL keeps its data on a volume',
+    );
     assert.match(redis.image ?? '', /^redis:7/);
     const redisCmd = (redis.command ?? []).join(' ');
     assert.match(redisCmd, /--maxmemory 256mb/);

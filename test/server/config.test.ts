@@ -130,7 +130,7 @@ describe('loadConfig', () => {
     configError(
       { env: { LOGGING_HANDLER: 'file' } },
       'LOGGING_HANDLER',
-      /must be one of "memory", "stdout", "redis", got "file"/,
+      /must be one of "memory", "stdout", "redis", "postgres", got "file"/,
     );
     configError({ env: { FRAUDLENS_DOCS: 'maybe' } }, 'FRAUDLENS_DOCS', /true or false/);
     configError({ env: { FRAUDLENS_CORS_ORIGINS: 'https://ok.example,not a url' } }, 'FRAUDLENS_CORS_ORIGINS', /\(item 2\)/);

@@ -31,7 +31,7 @@ const enumOf = (specs: readonly { key: string; schema: Record<string, unknown> }
 
 describe('storage backend registries', () => {
   it('give the configuration its enums, defaults and reasons', () => {
-    assert.deepEqual(enumOf(SETTINGS, 'LOGGING_HANDLER'), ['memory', 'stdout', 'redis']);
+    assert.deepEqual(enumOf(SETTINGS, 'LOGGING_HANDLER'), ['memory', 'stdout', 'redis', 'postgres']);
     assert.deepEqual(
       enumOf(SETTINGS, 'LOGGING_HANDLER'),
       PREDICTION_LOG_BACKENDS.map((b) => b.name),

@@ -1,8 +1,12 @@
-/** GET /logs?limit=50: the newest prediction records, newest first (bounded page). */
+/**
+ * GET /logs?limit=50: the newest prediction records, newest first (bounded page). With any of the
+ * decision filters (those of GET /decisions) it answers the first page of that query instead, in
+ * the same shape.
+ */
 
 import type { FastifyInstance } from 'fastify';
 
-import { logsQuerySchema, LogsResponse, type LogsQuery } from '../../contract/index.js';
+import { DECISION_FILTERS, logsQuerySchema, LogsResponse, type LogsQuery } from '../../contract/index.js';
 
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
@@ -17,17 +21,20 @@ export function registerLogs(app: FastifyInstance, ctx: FraudlensContext): void 
       schema: {
         tags: ['logs'],
         summary: 'Latest prediction records, newest first',
-        description: `Records of this process (memory or stdout handler) or of every process sharing the Redis list (redis handler). PII fields are masked. At most ${config.logsLimit} per call.`,
+        description: `Records of this process (memory or stdout handler) or of every process sharing the store (redis, postgres). PII fields are masked. At most ${config.logsLimit} per call. The filters of GET /decisions apply too (the order is then by decision time; the stdout handler cannot filter).`,
         querystring: logsQuerySchema(config.logsLimit),
         response: {
           200: LogsResponse,
           '4xx': errorResponseSchema,
+          '5xx': errorResponseSchema,
         },
         ...securityOf(config.apiKey),
       },
     },
     async (request) => {
-      const logs = await ctx.predictionLog.latest(request.query.limit);
+      const query = request.query;
+      const filtered = DECISION_FILTERS.some((f) => query[f] !== undefined);
+      const logs = filtered ? (await ctx.predictionLog.query(query)).records : await ctx.predictionLog.latest(query.limit);
       return { logs, count: logs.length, backend: ctx.predictionLog.backend };
     },
   );

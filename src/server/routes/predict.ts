@@ -18,7 +18,8 @@ import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
-import type { Scorer } from '../scoring.js';
+import { splitTransactionId, type Scorer } from '../scoring.js';
+import type { Transaction } from '../model-state.js';
 import type { ExplainAdmission } from '../explain-admission.js';
 import { predictRaw } from '../raw-scoring.js';
 
@@ -36,6 +37,7 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
           'Body: the transaction as a JSON object of features (null or absent = missing value), or `{"instances": [...]}` with at most ' +
           `${config.batchLimit} transactions. With \`?explain=true\` each prediction carries \`explanation\`: \`base_value\` and \`contributions\` ` +
           'are in margin (log-odds) units and add up to `margin`; `score` = sigmoid(margin). The body schema shown is the model served at start-up; GET /model shows the live one. ' +
+          'A transaction may carry the reserved field `transaction_id` (never a feature): answered, logged and stored with the decision; the same id again answers the remembered decision (`replayed: true`) unless `?rescore=true` (docs/api.md, Transaction identity). ' +
           'A model with feature definitions takes raw transactions instead (event time, id, raw fields; other fields ignored): the server derives the features from the entity state, and `?features=true` answers them.',
         querystring: predictQuerySchema(config.explainTop),
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
@@ -51,23 +53,28 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
           explain: request.query.explain === true,
           top: request.query.top ?? config.explainTop,
           features: request.query.features === true,
+          rescore: request.query.rescore === true,
         };
         return predictRaw(ctx, m, request.body, raw, scorer, admission, reply);
       }
       const parsed = m.parseBody(request.body);
-      const opts = {
-        explain: request.query.explain === true,
-        top: request.query.top ?? config.explainTop,
-        elapsed: () => reply.elapsedTime,
+      const explain = request.query.explain === true;
+      const top = request.query.top ?? config.explainTop;
+      const rescore = request.query.rescore === true;
+      const elapsed = () => reply.elapsedTime;
+      // The reserved transaction_id is split off: kept in the answer and the record, never scored.
+      const one = (t: Transaction): Prediction => {
+        const { features, transactionId } = splitTransactionId(t);
+        return scorer.score(m, features, { explain, top, elapsed, transactionId, rescore });
       };
-      if (parsed.kind === 'row') return scorer.score(m, parsed.row, opts);
-      if (opts.explain) {
+      if (parsed.kind === 'row') return one(parsed.row);
+      if (explain) {
         const rows = parsed.rows;
-        const predictions = await admission.run(rows.length, (i) => scorer.score(m, rows[i], opts), reply);
+        const predictions = await admission.run(rows.length, (i) => one(rows[i]), reply);
         return { predictions, count: predictions.length, model_version: m.version };
       }
       const predictions: Prediction[] = new Array(parsed.rows.length);
-      for (let i = 0; i < parsed.rows.length; i++) predictions[i] = scorer.score(m, parsed.rows[i], opts);
+      for (let i = 0; i < parsed.rows.length; i++) predictions[i] = one(parsed.rows[i]);
       return { predictions, count: predictions.length, model_version: m.version };
     },
   );

@@ -5,9 +5,9 @@
  * throws and never waits on I/O, and every record that does not make it to storage is counted.
  */
 
-import type { PredictionRecord as LoggedPrediction } from '../../contract/index.js';
+import { MAX_DECISIONS_PAGE, type DecisionFilter, type PredictionRecord as LoggedPrediction } from '../../contract/index.js';
 
-export type { Decision, FeatureValue } from '../../contract/index.js';
+export type { Decision, DecisionFilter, FeatureValue, Reason } from '../../contract/index.js';
 
 /**
  * The explanation attached to a prediction (e.g. SHAP contributions): any JSON object. The store
@@ -44,6 +44,24 @@ export interface PredictionLogStats {
    * Cleared once the backlog has drained. Invalid records do not count: they are the caller's.
    */
   dropping: boolean;
+  /**
+   * Decisions the store found repeating a transaction id it already held (neither the first
+   * decision of that id nor a deliberate rescore): stored flagged `repeat: 'duplicate'`.
+   */
+  duplicates: number;
+}
+
+/** A read of the decision store: filters (AND), a page size, the cursor of the previous page. */
+export interface DecisionQuery extends DecisionFilter {
+  /** Positive integer, capped at the store's page bound; otherwise INPUT_INVALID. */
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** A page of decisions, newest first (decision time, then id); `next_cursor` is null on the last page. */
+export interface DecisionPage {
+  records: PredictionRecord[];
+  next_cursor: string | null;
 }
 
 export interface PredictionLog {
@@ -61,6 +79,22 @@ export interface PredictionLog {
    * Never rejects because a backend is unavailable: it then answers from the in-process copy.
    */
   latest(limit: number): Promise<PredictionRecord[]>;
+  /**
+   * Whether `query` and `get` answer. A store that keeps nothing readable (stdout) says false, and
+   * its `query` and `get` reject with DECISIONS_UNSUPPORTED.
+   */
+  readonly queryable: boolean;
+  /**
+   * The decisions that pass every filter, newest first (decision time, then id), one page at a
+   * time. Rejects with INPUT_INVALID for a bad filter or cursor (naming the field), and with
+   * STORAGE_UNAVAILABLE when a durable backend cannot be reached (in-process copies are partial).
+   */
+  query(query: DecisionQuery): Promise<DecisionPage>;
+  /**
+   * The current decision of a transaction id: the newest that is not flagged as a duplicate
+   * (the first decision, or the latest rescore), or undefined. Rejects as `query` does.
+   */
+  get(transactionId: string): Promise<PredictionRecord | undefined>;
   stats(): PredictionLogStats;
   /** Resolves once every record appended before the call is written, or a bounded wait ran out. */
   flush(): Promise<void>;
@@ -80,4 +114,6 @@ export interface PredictionLogOptions {
 }
 
 export const DEFAULT_MAX_SIZE = 5000;
+/** Most decisions one `query` page holds (the HTTP contract's bound). */
+export const MAX_PAGE_SIZE = MAX_DECISIONS_PAGE;
 export const MASKED_VALUE = '***';

@@ -2,7 +2,7 @@
  * The prediction-log backends, listed once: each registry entry names a backend, says what it is
  * for and builds it from the service configuration. The LOGGING_HANDLER setting (its enum and its
  * documented reason), the factory's error message and the docs derive from this list, so a new
- * backend (PostgreSQL, say) is one entry here and one class beside the others.
+ * backend is one entry here and one class beside the others.
  */
 
 import type { Writable } from 'node:stream';
@@ -11,6 +11,7 @@ import { FraudlensError } from '../../core/errors.js';
 import { nameList, type StorageBackend } from '../common/backends.js';
 import type { PredictionLog } from './contract.js';
 import { MemoryPredictionLog } from './memory.js';
+import { PostgresPredictionLog } from './postgres.js';
 import { RedisPredictionLog } from './redis.js';
 import { StdoutPredictionLog } from './stdout.js';
 
@@ -34,6 +35,12 @@ export interface PredictionLogConfig {
   redisKey?: string | undefined;
   /** redis: key prefix (default none). */
   redisKeyPrefix?: string | undefined;
+  /** postgres: server URL (DATABASE_URL). */
+  databaseUrl?: string | undefined;
+  /** postgres: schema holding the tables (default 'public'). */
+  databaseSchema?: string | undefined;
+  /** postgres: decisions older than this many days are deleted (default: kept). */
+  retentionDays?: number | undefined;
 }
 
 const common = (config: PredictionLogConfig) => ({ maxSize: config.maxSize, maskFields: config.maskFields });
@@ -79,9 +86,25 @@ export const PREDICTION_LOG_BACKENDS = [
         flushTimeoutMs: config.flushTimeoutMs,
       }),
   },
+  {
+    name: 'postgres',
+    title: 'PostgreSQL',
+    description: 'the durable decision store, shared by all processes (chosen when DATABASE_URL is set)',
+    shared: true,
+    service: 'postgres',
+    create: (config: PredictionLogConfig): PredictionLog =>
+      new PostgresPredictionLog({
+        ...common(config),
+        url: config.databaseUrl,
+        schema: config.databaseSchema,
+        retentionDays: config.retentionDays,
+        bufferSize: config.bufferSize,
+        flushTimeoutMs: config.flushTimeoutMs,
+      }),
+  },
 ] as const satisfies readonly StorageBackend<string, (config: PredictionLogConfig) => PredictionLog>[];
 
-/** A backend's name: 'memory' | 'stdout' | 'redis'. */
+/** A backend's name: 'memory' | 'stdout' | 'redis' | 'postgres'. */
 export type PredictionLogHandler = (typeof PREDICTION_LOG_BACKENDS)[number]['name'];
 
 /** The registry entry of a backend name, or undefined for a name no backend has. */

@@ -14,6 +14,7 @@ import {
   type PredictionExplanation,
   type PredictionLogOptions,
   type PredictionRecord,
+  type Reason,
 } from './contract.js';
 
 const DECISIONS: ReadonlySet<string> = new Set(['approve', 'review', 'decline']);
@@ -136,6 +137,15 @@ function copyFeatures(
   return Object.freeze(copy);
 }
 
+/** Reasons are JSON objects with a string code and text (anything more is kept as data). */
+function isReasonList(reasons: unknown): boolean {
+  if (!Array.isArray(reasons)) return false;
+  for (const r of reasons) {
+    if (!isPlainObject(r) || typeof r.code !== 'string' || typeof r.text !== 'string') return false;
+  }
+  return true;
+}
+
 /** The last timestamp found valid: records made in the same millisecond share one. */
 let lastInstant = '';
 
@@ -149,6 +159,7 @@ function isInstant(timestamp: string): boolean {
 function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
   if (!isPlainObject(record)) return undefined;
   const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
+  const { rules_version, reasons, repeat } = record;
   if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return undefined;
   if (typeof timestamp !== 'string' || !isInstant(timestamp)) return undefined;
   if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
@@ -157,12 +168,18 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (!isPlainObject(features)) return undefined;
   if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
   if (transaction_id !== undefined && typeof transaction_id !== 'string') return undefined;
+  if (rules_version !== undefined && typeof rules_version !== 'string') return undefined;
+  if (repeat !== undefined && repeat !== 'duplicate' && repeat !== 'rescore') return undefined;
+  if (reasons !== undefined && !isReasonList(reasons)) return undefined;
 
   const stored =
     masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
   if (stored === undefined) return undefined;
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (transaction_id !== undefined) out.transaction_id = transaction_id;
+  if (rules_version !== undefined) out.rules_version = rules_version;
+  if (reasons !== undefined) out.reasons = copyExplanation(reasons, masked) as Reason[];
+  if (repeat !== undefined) out.repeat = repeat;
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
 }

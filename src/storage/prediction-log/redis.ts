@@ -27,7 +27,16 @@ import {
   type RedisConnectionOptions,
 } from '../common/redis-connection.js';
 import { RingBuffer } from '../common/ring-buffer.js';
-import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './contract.js';
+import {
+  MAX_PAGE_SIZE,
+  type DecisionPage,
+  type DecisionQuery,
+  type PredictionLog,
+  type PredictionLogOptions,
+  type PredictionLogStats,
+  type PredictionRecord,
+} from './contract.js';
+import { checkQuery, currentDecision, markDuplicates, pageOf } from './decision-query.js';
 import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
 
 export { DEFAULT_REDIS_URL } from '../common/redis-connection.js';
@@ -50,8 +59,16 @@ const DEFAULT_BATCH_SIZE = 500;
 /** What one MULTI answers: per command an error or a result; null when Redis discarded it. */
 type ExecReply = [Error | null, unknown][] | null;
 
+function unavailable(): FraudlensError {
+  return new FraudlensError(
+    'STORAGE_UNAVAILABLE',
+    'the Redis prediction log cannot be reached to read decisions; retry once it is back',
+  );
+}
+
 export class RedisPredictionLog implements PredictionLog {
   readonly backend = 'redis';
+  readonly queryable = true;
   /** The full list key, prefix included. */
   readonly storageKey: string;
   private readonly key: string;
@@ -135,6 +152,37 @@ export class RedisPredictionLog implements PredictionLog {
     return { written: batch.length, retry: false };
   }
 
+  /**
+   * Decision reads scan the whole list (at most maxSize records) and flag repeated transaction ids
+   * as they read: Redis cannot tell at write time without a script per record.
+   */
+  async query(query: DecisionQuery): Promise<DecisionPage> {
+    const checked = checkQuery(query, MAX_PAGE_SIZE);
+    return pageOf(await this.allRecords(), checked);
+  }
+
+  async get(transactionId: string): Promise<PredictionRecord | undefined> {
+    return currentDecision(await this.allRecords(), transactionId);
+  }
+
+  /** Every record of the list, newest first, duplicates flagged; STORAGE_UNAVAILABLE when Redis cannot answer. */
+  private async allRecords(): Promise<PredictionRecord[]> {
+    if (!this.writer.connected) throw unavailable();
+    await this.writer.awaitOwnWrites();
+    let rows: string[];
+    try {
+      rows = await this.connection.client.lrange(this.key, 0, this.maxSize - 1);
+    } catch {
+      throw unavailable();
+    }
+    const oldestFirst: PredictionRecord[] = [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const record = decodeRecord(rows[i]);
+      if (record !== undefined) oldestFirst.push(record);
+    }
+    return markDuplicates(oldestFirst).reverse();
+  }
+
   async latest(limit: number): Promise<PredictionRecord[]> {
     const n = checkLimit(limit, this.maxSize);
     if (n === 0) return [];
@@ -164,6 +212,8 @@ export class RedisPredictionLog implements PredictionLog {
       written: w.written,
       connected: w.connected,
       dropping: w.dropping || this.pending.isFull,
+      // Flagged when read (query, get), not counted at write time.
+      duplicates: 0,
     };
   }
 

@@ -15,7 +15,7 @@
 import type { Writable } from 'node:stream';
 
 import { FraudlensError } from '../../core/errors.js';
-import type { PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './contract.js';
+import type { DecisionPage, PredictionLog, PredictionLogOptions, PredictionLogStats, PredictionRecord } from './contract.js';
 import { positiveIntegerOption } from '../common/options.js';
 import { RingBuffer } from '../common/ring-buffer.js';
 import { ConditionWaiters } from '../common/waiters.js';
@@ -71,8 +71,18 @@ export function formatLegacyLine(record: PredictionRecord): string {
   return `${when} - api - INFO - Prédiction effectuée: ${label} (prob=${formatProbability(record.score)})`;
 }
 
+function unsupported(): FraudlensError {
+  return new FraudlensError(
+    'DECISIONS_UNSUPPORTED',
+    'the stdout prediction log hands decisions to a log collector and keeps none to query; set DATABASE_URL (PostgreSQL) or LOGGING_HANDLER=memory or redis',
+    { field: 'LOGGING_HANDLER' },
+  );
+}
+
 export class StdoutPredictionLog implements PredictionLog {
   readonly backend = 'stdout';
+  /** The lines are the collector's: nothing here to query. */
+  readonly queryable = false;
   private readonly stream: Writable;
   private readonly format: StdoutFormat;
   private readonly bufferSize: number;
@@ -158,7 +168,16 @@ export class StdoutPredictionLog implements PredictionLog {
       written: this.written,
       connected: this.usable,
       dropping: this.lostSinceDrain || this.pending >= this.bufferSize,
+      duplicates: 0,
     };
+  }
+
+  query(): Promise<DecisionPage> {
+    return Promise.reject(unsupported());
+  }
+
+  get(): Promise<PredictionRecord | undefined> {
+    return Promise.reject(unsupported());
   }
 
   async flush(): Promise<void> {

@@ -95,7 +95,7 @@ describe('RedisPredictionLog faults', () => {
     try {
       const store = new RedisPredictionLog(faultOptions(idle.url, 'down-at-start'));
       for (let i = 0; i < 20; i += 1) store.append(makeRecord(i));
-      assert.deepEqual(store.stats(), { buffered: 20, dropped: 0, written: 0, connected: false, dropping: false });
+      assert.deepEqual(store.stats(), { buffered: 20, dropped: 0, written: 0, connected: false, dropping: false, duplicates: 0 });
       // Reads fall back to what the process holds instead of failing.
       assert.deepEqual(
         (await store.latest(5)).map((r) => r.id),
@@ -104,7 +104,7 @@ describe('RedisPredictionLog faults', () => {
 
       await idle.start();
       await waitUntil(() => store.stats().written === 20, { message: 'buffered records were not written after Redis came up' });
-      assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: 20, connected: true, dropping: false });
+      assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: 20, connected: true, dropping: false, duplicates: 0 });
       assert.deepEqual(await storedIds(idle.url, 'down-at-start'), range(0, 20).reverse());
       await store.close();
     } finally {
@@ -143,7 +143,14 @@ describe('RedisPredictionLog faults', () => {
       await producer;
       await waitUntil(() => store.stats().buffered === 0, { message: 'buffer was not drained after the restart' });
       await store.flush();
-      assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: next, connected: true, dropping: false });
+      assert.deepEqual(store.stats(), {
+        buffered: 0,
+        dropped: 0,
+        written: next,
+        connected: true,
+        dropping: false,
+        duplicates: 0,
+      });
 
       // The killed server's data died with it (no persistence). The new server must hold an
       // unbroken, duplicate-free run of records ending with the last one, including at least
@@ -163,11 +170,25 @@ describe('RedisPredictionLog faults', () => {
     try {
       const store = new RedisPredictionLog(faultOptions(idle.url, 'overflow', { bufferSize: 100 }));
       for (let i = 0; i < 130; i += 1) assert.doesNotThrow(() => store.append(makeRecord(i)));
-      assert.deepEqual(store.stats(), { buffered: 100, dropped: 30, written: 0, connected: false, dropping: true });
+      assert.deepEqual(store.stats(), {
+        buffered: 100,
+        dropped: 30,
+        written: 0,
+        connected: false,
+        dropping: true,
+        duplicates: 0,
+      });
 
       await idle.start();
       await waitUntil(() => store.stats().written === 100, { message: 'buffered records were not written' });
-      assert.deepEqual(store.stats(), { buffered: 0, dropped: 30, written: 100, connected: true, dropping: false });
+      assert.deepEqual(store.stats(), {
+        buffered: 0,
+        dropped: 30,
+        written: 100,
+        connected: true,
+        dropping: false,
+        duplicates: 0,
+      });
       assert.deepEqual(await storedIds(idle.url, 'overflow'), range(0, 100).reverse());
       await store.close();
     } finally {
@@ -200,7 +221,7 @@ describe('RedisPredictionLog faults', () => {
     await waitUntil(() => store.stats().connected);
     for (let i = 0; i < 3; i += 1) store.append(makeRecord(i));
     await store.flush(); // gives up after 300 ms: every attempt fails with WRONGTYPE
-    assert.deepEqual(store.stats(), { buffered: 3, dropped: 0, written: 0, connected: true, dropping: false });
+    assert.deepEqual(store.stats(), { buffered: 3, dropped: 0, written: 0, connected: true, dropping: false, duplicates: 0 });
 
     await withRaw(server.url, (c) => c.del('wrongtype'));
     await waitUntil(() => store.stats().written === 3, { message: 'records were not retried' });
@@ -214,7 +235,7 @@ describe('RedisPredictionLog faults', () => {
       const store = new RedisPredictionLog(faultOptions(idle.url, 'closed-down', { flushTimeoutMs: 200 }));
       for (let i = 0; i < 7; i += 1) store.append(makeRecord(i));
       await store.close();
-      assert.deepEqual(store.stats(), { buffered: 0, dropped: 7, written: 0, connected: false, dropping: false });
+      assert.deepEqual(store.stats(), { buffered: 0, dropped: 7, written: 0, connected: false, dropping: false, duplicates: 0 });
       // Nothing is written later either: the store has stopped for good.
       await idle.start();
       assert.deepEqual(await storedIds(idle.url, 'closed-down'), []);

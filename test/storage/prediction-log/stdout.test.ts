@@ -51,7 +51,7 @@ describe('StdoutPredictionLog JSON lines', () => {
       records.map((r) => ({ ...r, features: { ...r.features, merchant_category: '***' } })),
     );
     assert.ok(!sink.lines().join('').includes('grocery'));
-    assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: 3, connected: true, dropping: false });
+    assert.deepEqual(store.stats(), { buffered: 0, dropped: 0, written: 3, connected: true, dropping: false, duplicates: 0 });
     await store.close();
   });
 });
@@ -125,12 +125,12 @@ describe('StdoutPredictionLog with a slow or broken stream', () => {
     });
     const store = new StdoutPredictionLog({ stream: slow, bufferSize: 10, flushTimeoutMs: 5_000 });
     for (let i = 0; i < 15; i += 1) assert.doesNotThrow(() => store.append(makeRecord(i)));
-    assert.deepEqual(store.stats(), { buffered: 10, dropped: 5, written: 0, connected: true, dropping: true });
+    assert.deepEqual(store.stats(), { buffered: 10, dropped: 5, written: 0, connected: true, dropping: true, duplicates: 0 });
 
     flowing = true;
     for (const release of held.splice(0)) release();
     await store.flush();
-    assert.deepEqual(store.stats(), { buffered: 0, dropped: 5, written: 10, connected: true, dropping: false });
+    assert.deepEqual(store.stats(), { buffered: 0, dropped: 5, written: 10, connected: true, dropping: false, duplicates: 0 });
     assert.deepEqual(
       received.map((l) => (JSON.parse(l) as PredictionRecord).id),
       Array.from({ length: 10 }, (_, i) => `p-${i}`),

@@ -1,0 +1,383 @@
+/**
+ * PostgreSQL prediction log: the durable decision store. Every decision is one row of
+ * `<schema>.decisions` (postgres-schema.ts), written in batches off the request path and kept
+ * until the retention setting deletes it; reads filter and page in SQL.
+ *
+ * `append` only queues the record, serialised, in a bounded in-process FIFO; the batching writer
+ * (common/batching-writer.ts) sends the oldest records as one INSERT whenever the connection is
+ * ready. The database down or slow: records wait in the FIFO (what does not fit is counted as
+ * dropped), the store reports itself disconnected, and the backlog is written once it answers.
+ *
+ * Delivery is exactly once per record id: a batch whose answer was lost is sent again and its rows
+ * already stored are skipped (unique id). A record repeating a transaction id that already has a
+ * first decision is stored flagged `repeat = 'duplicate'` and counted; a partial unique index makes
+ * that hold across every process writing to the same table.
+ */
+
+import type pg from 'pg';
+
+import { FraudlensError } from '../../core/errors.js';
+import { BatchingWriter, type BatchOutcome } from '../common/batching-writer.js';
+import { positiveIntegerOption } from '../common/options.js';
+import {
+  isDataError,
+  PostgresConnection,
+  postgresBatchingSettings,
+  resolvePostgresConnectionOptions,
+  type PostgresConnectionOptions,
+} from '../common/postgres-connection.js';
+import { RingBuffer } from '../common/ring-buffer.js';
+import {
+  MAX_PAGE_SIZE,
+  type DecisionPage,
+  type DecisionQuery,
+  type PredictionLog,
+  type PredictionLogOptions,
+  type PredictionLogStats,
+  type PredictionRecord,
+} from './contract.js';
+import { checkQuery, encodeCursor } from './decision-query.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema.js';
+import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
+
+export { DEFAULT_DATABASE_URL } from '../common/postgres-connection.js';
+
+export interface PostgresPredictionLogOptions extends PredictionLogOptions, PostgresConnectionOptions {
+  /** The PostgreSQL schema holding the tables (default 'public'); created when missing. */
+  schema?: string | undefined;
+  /** Most records waiting in process for the database (default 10,000); more are dropped. */
+  bufferSize?: number | undefined;
+  /** Most records per INSERT (default 500). */
+  batchSize?: number | undefined;
+  /** Decisions older than this many days are deleted (default: kept for ever). */
+  retentionDays?: number | undefined;
+  /** How often the retention deletion runs (default hourly). */
+  retentionIntervalMs?: number | undefined;
+}
+
+export const DEFAULT_POSTGRES_BUFFER_SIZE = 10_000;
+const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_RETENTION_INTERVAL_MS = 3_600_000;
+
+/** What one batch INSERT answers: the rows stored as duplicates, and records refused as data errors. */
+interface BatchReply {
+  duplicates: number;
+  rejected: number;
+}
+
+/** The stored record as JSON, with the repeat flag of its row. */
+const RECORD = `CASE WHEN repeat IS NULL THEN record ELSE record || jsonb_build_object('repeat', repeat) END AS record`;
+
+/**
+ * One statement per batch. $1 is a JSON array of {t: ISO decision time, r: record}. The first
+ * INSERT stores every record that conflicts with nothing (a retried batch's rows conflict on id, a
+ * repeated transaction id on the partial unique index); the second stores the repeated ids'
+ * records as duplicates. Both see the table as it was before the statement, which is how a
+ * retried row (already there) is told from a duplicate (not yet there).
+ */
+function insertSql(table: string): string {
+  const columns = 'id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, record';
+  const values = (repeat: string) => `
+      SELECT i.r->>'id', i.r->>'transaction_id', (i.t)::timestamptz, i.r->>'model_version', i.r->>'rules_version',
+             i.r->>'decision', (i.r->>'score')::float8,
+             ARRAY(SELECT x->>'code' FROM jsonb_array_elements(COALESCE(i.r->'reasons', '[]'::jsonb)) AS x), ${repeat}, i.r - 'repeat'
+      FROM input i`;
+  return `
+    WITH input AS (
+      SELECT e.value->'r' AS r, e.value->>'t' AS t, e.ordinality AS ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e
+    ),
+    firsts AS (
+      INSERT INTO ${table} (${columns}) ${values("i.r->>'repeat'")} ORDER BY i.ord
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    )
+    INSERT INTO ${table} (${columns}) ${values("'duplicate'")}
+      WHERE i.r->>'repeat' IS NULL AND i.r->>'transaction_id' IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.id = i.r->>'id')
+        AND NOT EXISTS (SELECT 1 FROM ${table} d WHERE d.id = i.r->>'id')
+      ORDER BY i.ord
+    ON CONFLICT DO NOTHING
+    RETURNING id`;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function unavailable(err: unknown): FraudlensError {
+  const why = err instanceof Error ? `: ${err.message}` : '';
+  return new FraudlensError(
+    'STORAGE_UNAVAILABLE',
+    `the PostgreSQL decision store cannot be reached${why}; retry once it is back`,
+  );
+}
+
+export class PostgresPredictionLog implements PredictionLog {
+  readonly backend = 'postgres';
+  readonly queryable = true;
+  /** The schema-qualified table, quoted. */
+  readonly table: string;
+  private readonly schema: string;
+  private readonly maxSize: number;
+  private readonly maskFields: ReadonlySet<string>;
+  private readonly batchSize: number;
+  private readonly retentionDays: number | undefined;
+  private readonly connection: PostgresConnection;
+  private readonly writer: BatchingWriter<string[], BatchReply>;
+  private readonly insert: string;
+  /** Serialised {t, r} entries not yet confirmed, oldest first. */
+  private readonly pending: RingBuffer<string>;
+  /** The newest accepted records, for `latest()` when the database cannot answer. */
+  private readonly recent: RingBuffer<PredictionRecord>;
+  private refused = 0;
+  private duplicates = 0;
+  private readonly retentionTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: PostgresPredictionLogOptions = {}) {
+    const { maxSize, maskFields } = resolveCommonOptions(options);
+    this.maxSize = maxSize;
+    this.maskFields = maskFields;
+    const bufferSize = positiveIntegerOption('bufferSize', options.bufferSize, DEFAULT_POSTGRES_BUFFER_SIZE);
+    this.batchSize = positiveIntegerOption('batchSize', options.batchSize, DEFAULT_BATCH_SIZE);
+    this.retentionDays =
+      options.retentionDays === undefined ? undefined : positiveIntegerOption('retentionDays', options.retentionDays, 1);
+    const retentionIntervalMs = positiveIntegerOption(
+      'retentionIntervalMs',
+      options.retentionIntervalMs,
+      DEFAULT_RETENTION_INTERVAL_MS,
+    );
+    const schema = options.schema ?? 'public';
+    if (typeof schema !== 'string' || schema.length === 0 || schema.length > 63) {
+      throw new FraudlensError('CONFIG_INVALID', 'The PostgreSQL schema must be a name of 1 to 63 characters.', {
+        field: 'schema',
+      });
+    }
+    this.schema = schema;
+    this.table = `${quoteIdentifier(schema)}.decisions`;
+    this.insert = insertSql(this.table);
+    this.pending = new RingBuffer(bufferSize);
+    this.recent = new RingBuffer(maxSize);
+    const settings = resolvePostgresConnectionOptions(options, 'Prediction log');
+    this.connection = new PostgresConnection(settings, 'fraudlens-decisions', (client) => this.migrate(client));
+    this.writer = new BatchingWriter(
+      this.connection,
+      {
+        hasUnsent: () => this.pending.size > 0,
+        take: () => this.pending.oldest(this.batchSize),
+        write: (batch) => this.writeBatch(batch),
+        settle: (batch, reply) => this.settleBatch(batch, reply),
+        release: () => this.pending.clear(),
+      },
+      postgresBatchingSettings(settings),
+    );
+    if (this.retentionDays !== undefined) {
+      this.retentionTimer = setInterval(() => void this.applyRetention().catch(() => undefined), retentionIntervalMs);
+      this.retentionTimer.unref();
+    }
+  }
+
+  /**
+   * Brings the schema to this build's version, under an advisory lock so that processes starting
+   * together migrate once. Refuses a database a newer build has migrated further.
+   */
+  private async migrate(client: pg.PoolClient): Promise<void> {
+    const schema = quoteIdentifier(this.schema);
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fraudlens-schema:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.fraudlens_schema_version (
+           version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const { rows } = await client.query<{ v: number | null }>(
+        `SELECT max(version) AS v FROM ${schema}.fraudlens_schema_version`,
+      );
+      const current = rows[0]?.v ?? 0;
+      if (current > SCHEMA_VERSION) {
+        throw new Error(
+          `the decision store's schema is at version ${current}, newer than this fraudlens writes (${SCHEMA_VERSION}); upgrade fraudlens`,
+        );
+      }
+      for (const m of MIGRATIONS) {
+        if (m.version <= current) continue;
+        for (const statement of m.statements) await client.query(statement.replaceAll('$schema', schema));
+        await client.query(`INSERT INTO ${schema}.fraudlens_schema_version (version, description) VALUES ($1, $2)`, [
+          m.version,
+          m.description,
+        ]);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  append(record: PredictionRecord): void {
+    if (this.pending.isFull) {
+      this.writer.refuse();
+      return;
+    }
+    const prepared = this.writer.isClosing ? undefined : prepareRecord(record, this.maskFields);
+    if (prepared === undefined) {
+      this.refused += 1;
+      return;
+    }
+    // The decision time is normalised here: PostgreSQL reads ISO 8601, Date.parse reads more.
+    const t = new Date(Date.parse(prepared.timestamp)).toISOString();
+    this.pending.push(`{"t":"${t}","r":${JSON.stringify(prepared)}}`);
+    this.recent.push(prepared);
+    this.writer.add();
+  }
+
+  private async writeBatch(batch: string[]): Promise<BatchReply> {
+    try {
+      const result = await this.connection.run((client) => client.query(this.insert, [`[${batch.join(',')}]`]));
+      return { duplicates: result.rowCount ?? 0, rejected: 0 };
+    } catch (err) {
+      // A record PostgreSQL refuses (a \u0000 in a string, say) must not block the ones behind it:
+      // the batch is written one record at a time and the refused ones are dropped.
+      if (!isDataError(err) || batch.length === 1) {
+        if (isDataError(err)) return { duplicates: 0, rejected: 1 };
+        throw err;
+      }
+      let duplicates = 0;
+      let rejected = 0;
+      for (const entry of batch) {
+        try {
+          const result = await this.connection.run((client) => client.query(this.insert, [`[${entry}]`]));
+          duplicates += result.rowCount ?? 0;
+        } catch (e) {
+          if (!isDataError(e)) throw e;
+          rejected += 1;
+        }
+      }
+      return { duplicates, rejected };
+    }
+  }
+
+  private settleBatch(batch: string[], reply: BatchReply | undefined): BatchOutcome {
+    if (reply === undefined) return { written: 0, retry: true };
+    this.pending.discardOldest(batch.length);
+    this.duplicates += reply.duplicates;
+    this.writer.lose(reply.rejected);
+    return { written: batch.length - reply.rejected, retry: false };
+  }
+
+  /** Runs a read on the database, after this process's own pending writes landed; STORAGE_UNAVAILABLE when it cannot. */
+  private async read<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (!this.writer.connected) throw unavailable(this.connection.lastError);
+    await this.writer.awaitOwnWrites();
+    try {
+      return await this.connection.run(fn);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async latest(limit: number): Promise<PredictionRecord[]> {
+    const n = checkLimit(limit, this.maxSize);
+    if (n === 0) return [];
+    try {
+      return await this.read(async (client) => {
+        const { rows } = await client.query<{ record: PredictionRecord }>(
+          `SELECT ${RECORD} FROM ${this.table} ORDER BY seq DESC LIMIT $1`,
+          [n],
+        );
+        return rows.map((r) => r.record);
+      });
+    } catch {
+      // The seed's /logs keeps answering: from the in-process copy.
+      return this.recent.newest(n);
+    }
+  }
+
+  async query(query: DecisionQuery): Promise<DecisionPage> {
+    const q = checkQuery(query, MAX_PAGE_SIZE);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.transactionId !== undefined) add('transaction_id = ?', q.transactionId);
+    if (q.decision !== undefined) add('decision = ?', q.decision);
+    if (q.scoreMin !== undefined) add('score >= ?', q.scoreMin);
+    if (q.scoreMax !== undefined) add('score <= ?', q.scoreMax);
+    if (q.fromMs !== undefined) add('decided_at >= ?', new Date(q.fromMs).toISOString());
+    if (q.toMs !== undefined) add('decided_at < ?', new Date(q.toMs).toISOString());
+    if (q.modelVersion !== undefined) add('model_version = ?', q.modelVersion);
+    if (q.rule !== undefined) add('? = ANY(reason_codes)', q.rule);
+    if (q.after !== undefined) {
+      params.push(q.after.iso, q.after.id);
+      // Ids compare bytewise (COLLATE "C"), as the in-process stores compare strings.
+      where.push(
+        `(decided_at < $${params.length - 1} OR (decided_at = $${params.length - 1} AND id COLLATE "C" < $${params.length}))`,
+      );
+    }
+    params.push(q.limit + 1);
+    const sql =
+      `SELECT ${RECORD} FROM ${this.table}` +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+      ` ORDER BY decided_at DESC, id COLLATE "C" DESC LIMIT $${params.length}`;
+    const rows = await this.read(async (client) => (await client.query<{ record: PredictionRecord }>(sql, params)).rows);
+    const records = rows.slice(0, q.limit).map((r) => r.record);
+    const more = rows.length > q.limit;
+    return { records, next_cursor: more ? encodeCursor(records[records.length - 1]) : null };
+  }
+
+  async get(transactionId: string): Promise<PredictionRecord | undefined> {
+    if (typeof transactionId !== 'string' || transactionId.length === 0) {
+      throw new FraudlensError('INPUT_INVALID', 'transaction_id must be a non-empty string.', { field: 'transaction_id' });
+    }
+    const rows = await this.read(
+      async (client) =>
+        (
+          await client.query<{ record: PredictionRecord }>(
+            `SELECT ${RECORD} FROM ${this.table} WHERE transaction_id = $1 AND repeat IS DISTINCT FROM 'duplicate' ORDER BY seq DESC LIMIT 1`,
+            [transactionId],
+          )
+        ).rows,
+    );
+    return rows[0]?.record;
+  }
+
+  /**
+   * Deletes the decisions older than the retention setting; resolves with how many. Runs on its
+   * own timer; exposed for tests and operators.
+   */
+  async applyRetention(): Promise<number> {
+    if (this.retentionDays === undefined || !this.writer.connected) return 0;
+    const result = await this.connection.run((client) =>
+      client.query(`DELETE FROM ${this.table} WHERE decided_at < now() - make_interval(days => $1)`, [this.retentionDays]),
+    );
+    return result.rowCount ?? 0;
+  }
+
+  stats(): PredictionLogStats {
+    const w = this.writer;
+    return {
+      buffered: w.pending,
+      dropped: this.refused + w.dropped,
+      written: w.written,
+      connected: w.connected,
+      dropping: w.dropping || this.pending.isFull,
+      duplicates: this.duplicates,
+    };
+  }
+
+  /** Why the last connection attempt failed, when it did (for /health). */
+  get lastError(): string | undefined {
+    return this.connection.lastError;
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  close(): Promise<void> {
+    if (this.retentionTimer !== undefined) clearInterval(this.retentionTimer);
+    return this.writer.close();
+  }
+}
