@@ -20,6 +20,8 @@ import {
   launchBrowser,
   openPage,
   pageUrl,
+  PRECOMPUTED_HOLDOUT,
+  PRECOMPUTED_MODEL,
   runSimulate,
   screenshot,
   startStack,
@@ -88,10 +90,11 @@ function rawTransaction(fields: { category: string; amt: number }): Record<strin
   };
 }
 
+// The pages on a model of precomputed features; raw-score.test.ts covers them on a raw model.
 describe('dashboard end to end', () => {
   before(async () => {
     checkPrerequisites();
-    stack = await startStack();
+    stack = await startStack({}, PRECOMPUTED_MODEL);
     api = createApiClient({ baseUrl: stack.api.url });
     browser = await launchBrowser();
   });
@@ -191,7 +194,10 @@ describe('dashboard end to end', () => {
     const table = page.getByTestId('predictions-table');
     await table.waitFor();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    const fresh = await api.predict(rawTransaction({ category: 'shopping_net', amt: 999.99 }), { explain: true });
+    const fresh = await api.predict(
+      { amt: 999.99, category: 'shopping_net', gender: 'F', city_pop: 1200, age: 61, hour: 23, day_of_week: 2, distance_km: 80 },
+      { explain: true },
+    );
     const row = page.locator(`tr[data-id="${fresh.id}"]`);
     await row.waitFor({ timeout: 20_000 });
     assert.equal(
@@ -237,7 +243,18 @@ describe('dashboard end to end', () => {
       t.skip('GET /drift is not served by this build of fraudlens serve: the page shows its empty state');
       return;
     }
-    const run = await runSimulate(['--target', stack.api.url, '--rate', '100', '--count', '400', '--drift', 'amt:3']);
+    const run = await runSimulate([
+      '--target',
+      stack.api.url,
+      '--data',
+      PRECOMPUTED_HOLDOUT,
+      '--rate',
+      '100',
+      '--count',
+      '400',
+      '--drift',
+      'amt:3',
+    ]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /400 requests .*: 400 ok, 0 failed/);
     assert.match(run.stdout, /drift: amt x 3/);

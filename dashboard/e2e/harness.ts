@@ -31,6 +31,9 @@ export const CLI = join(FRAUDLENS_DIST, 'src', 'cli', 'entry.js');
 export const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
 /** A model with feature definitions: it takes raw transactions (fixtures/features/README.md). */
 export const RAW_MODEL = join(REPO_ROOT, 'fixtures', 'features', 'model.json');
+/** The model of precomputed features (the demo before it took raw transactions) and its hold-out: fixtures/README.md. */
+export const PRECOMPUTED_MODEL = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
+export const PRECOMPUTED_HOLDOUT = join(REPO_ROOT, 'fixtures', 'precomputed', 'holdout.csv.gz');
 export const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const DASHBOARD_BUILD = join(DASHBOARD_DIR, 'dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

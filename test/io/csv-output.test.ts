@@ -51,6 +51,9 @@ test('text cells are quoted when they hold a comma, a quote or a line break, and
   );
 });
 
+/** Share of in-range doubles the printer may decline (measured: about 4e-5). */
+const MAX_IN_RANGE_DECLINED_SHARE = 1e-4;
+
 test('writeShortest prints String(v) for random and edge doubles, and declines only what it cannot decide', () => {
   const buf = new Uint8Array(64);
   const decoder = new TextDecoder();
@@ -102,5 +105,6 @@ test('writeShortest prints String(v) for random and edge doubles, and declines o
     check(Math.floor(Math.random() * 1e13));
   }
   assert.ok(decided > 1_000_000, `decided ${decided}`);
-  assert.ok(inRangeDeclined < 50, `declined ${inRangeDeclined} in range`);
+  // The inputs are random: bound the share of in-range values handed back to String(v), not a count.
+  assert.ok(inRangeDeclined < decided * MAX_IN_RANGE_DECLINED_SHARE, `declined ${inRangeDeclined} in range of ${decided}`);
 });

@@ -23,7 +23,8 @@ import { RAW_MODEL } from './raw-parity.js';
 
 const KEY = 'rules-test-key-0123456789';
 const AUTH = { 'x-api-key': KEY };
-const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
+/** A model of precomputed features (the demo before it took raw transactions). */
+const DEMO_MODEL = join(REPO_ROOT, 'fixtures', 'precomputed', 'model.json');
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
 const validators = new Map<object, ValidateFunction>();

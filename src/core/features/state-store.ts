@@ -154,7 +154,8 @@ class CountPool {
       }
     }
     for (let i = 0; i < g.aggOp.length; i++) {
-      out[g.aggOut[i]] = g.aggOp[i] === OP.count ? admitted : admitted > 0 ? t - last : NaN;
+      // As EntityState: a late event's gap is 0, never negative.
+      out[g.aggOut[i]] = g.aggOp[i] === OP.count ? admitted : admitted > 0 ? Math.max(0, t - last) : NaN;
     }
   }
 
