@@ -26,6 +26,7 @@ import {
   type EntityStateConfig,
   type PredictionLogHandler,
 } from '../storage/index.js';
+import { editDistance } from '../core/edit-distance.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** A prediction-log backend of the storage registry (PREDICTION_LOG_BACKENDS). */
@@ -626,21 +627,6 @@ function parseText(spec: SettingSpec, raw: string, where: string): unknown {
   }
 }
 
-/** Edit distance, to suggest the setting a misspelt name meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
 function readEnvFile(envFile: string | null | undefined): { path: string | null; values: Record<string, string> } {
   const explicit = envFile !== undefined;
   const path = envFile === undefined ? resolve('.env') : envFile;
@@ -720,7 +706,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
       const key = String(err.params.additionalProperty);
       const src = unknown.find((u) => u.key === key)?.source ?? 'environment';
       const known = specs.filter((s) => s.key.startsWith('FRAUDLENS_')).map((s) => s.key);
-      const near = known.map((k) => ({ k, d: distance(k, key) })).sort((a, b) => a.d - b.d)[0];
+      const near = known.map((k) => ({ k, d: editDistance(k, key) })).sort((a, b) => a.d - b.d)[0];
       const hint =
         near !== undefined && near.d <= 4 ? `; did you mean ${near.k}?` : `; known FRAUDLENS_ settings: ${known.join(', ')}`;
       fail(key, `unknown setting ${key} (from ${describeSource(undefined, src, file.path)})${hint}`);

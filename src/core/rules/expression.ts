@@ -14,6 +14,7 @@
 import jsep from 'jsep';
 
 import { FraudlensError } from '../errors.js';
+import { editDistance } from '../edit-distance.js';
 
 /** A value a rule reads: a number, a string (category, key, text), or null (missing). */
 export type RuleValue = number | string | null;
@@ -122,20 +123,6 @@ function nearest(name: string, known: Iterable<string>): string | undefined {
     }
   }
   return bestD <= Math.max(3, Math.floor(name.length / 3)) && bestD < name.length ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
 }
 
 class ConditionCompiler {
