@@ -126,6 +126,13 @@ export class PostgresConnection implements WriterConnection {
     });
     // An idle client cut off by the server is reported here; without a listener it would crash the process.
     this.pool.on('error', () => undefined);
+    // A checked-out client cut off between queries (the server shutting down: 57P01) emits 'error' on
+    // itself, not on the pool; the query or probe that uses it next fails and is handled there.
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) => {
+        this.lastError = err.message;
+      });
+    });
     this.probe();
   }
 
