@@ -13,7 +13,9 @@ import { FraudlensError } from '../core/errors.js';
 import { compilePlan, newEventRecord, type FeaturePlan } from '../core/features/plan.js';
 import type { FeatureDefinitions } from '../core/features/definitions.js';
 import { FeatureEngine, newFeatureRow } from '../core/features/engine.js';
-import { MemoryStateStore, type AddOutcome } from '../core/features/state-store.js';
+import type { AddOutcome } from '../core/features/state-store.js';
+import { FlatStateStore } from '../core/features/flat-store.js';
+import { KeyInterner } from '../core/features/key-interner.js';
 import { CellEventReader, arrayCells, type CellSource } from '../core/features/event-reader.js';
 import { openCsvRows, type CsvSourceOptions } from '../io/csv-source.js';
 import { CsvOutputBuffer } from '../io/csv-output.js';
@@ -57,13 +59,14 @@ const WRITE_BLOCK_BYTES = 1 << 20;
 export async function writeFeatureFile(defs: FeatureDefinitions, options: FeatureFileOptions): Promise<FeatureFileSummary> {
   const started = process.hrtime.bigint();
   const plan = compilePlan(defs);
-  const store = new MemoryStateStore(plan);
+  const interner = new KeyInterner();
+  const store = new FlatStateStore(plan, interner);
   const engine = new FeatureEngine(plan, store);
   const csv = await openCsvRows(options.data, options.csv);
   const keep = options.keep ?? [];
   let reader: CellEventReader;
   try {
-    reader = new CellEventReader(plan, csv.names, engine.clock, options.data);
+    reader = new CellEventReader(plan, csv.names, engine.clock, options.data, interner);
     const missing = keep.filter((c) => !csv.names.includes(c));
     if (missing.length > 0)
       throw new FraudlensError(

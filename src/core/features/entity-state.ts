@@ -18,19 +18,19 @@
 import { NEED_LAST, NEED_MAX, NEED_MIN, NEED_MOMENTS, OP, type EntityGroupPlan, type EventRecord } from './plan.js';
 
 /** Running statistics kept per (window, value field). */
-const M_N = 0; // non-missing values
-const M_SUM = 1;
-const M_SUM_C = 2; // Neumaier compensation of M_SUM
-const M_D1 = 3; // Σ (x - K)
-const M_D1_C = 4;
-const M_D2 = 5; // Σ (x - K)^2
-const M_D2_C = 6;
-const M_SHIFT = 7; // K
-const M_LAST = 8; // latest non-missing value admitted
-const M_LAST_T = 9; // its time
-const M_STRIDE = 10;
+export const M_N = 0; // non-missing values
+export const M_SUM = 1;
+export const M_SUM_C = 2; // Neumaier compensation of M_SUM
+export const M_D1 = 3; // Σ (x - K)
+export const M_D1_C = 4;
+export const M_D2 = 5; // Σ (x - K)^2
+export const M_D2_C = 6;
+export const M_SHIFT = 7; // K
+export const M_LAST = 8; // latest non-missing value admitted
+export const M_LAST_T = 9; // its time
+export const M_STRIDE = 10;
 
-const INITIAL_CAPACITY = 2;
+export const INITIAL_CAPACITY = 2;
 
 /** Shared empties: most entities (a card-merchant pair counted all-time) need no per-field arrays, and each array costs ~100 bytes. */
 const NO_NUMBERS = new Float64Array(0);
@@ -38,7 +38,7 @@ const NO_ENTRIES: never[] = [];
 const zeros = (n: number): Float64Array => (n === 0 ? NO_NUMBERS : new Float64Array(n));
 
 /** Adds x to the compensated sum held at a[i] (sum) and a[i + 1] (compensation). */
-function addCompensated(a: Float64Array, i: number, x: number): void {
+export function addCompensated(a: Float64Array, i: number, x: number): void {
   const s = a[i];
   const t = s + x;
   a[i + 1] += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
@@ -138,7 +138,7 @@ export interface EntityStateJson {
   distinct: ([string, number][] | null)[];
 }
 
-const nullable = (x: number): number | null => (Number.isNaN(x) ? null : x);
+export const nullable = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const fromNullable = (x: number | null): number => (x === null ? NaN : x);
 
 export class EntityState {

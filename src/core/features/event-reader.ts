@@ -2,15 +2,16 @@
  * Fills EventRecords from rows of string cells (a CSV file), checking every value against its
  * declared type: an unreadable time, date or number is an error naming the row and column.
  *
- * Keys, categories and dates are interned: each distinct value is kept once, as its own string,
- * and every row hands out that one. The entity maps then hash each value once (V8 caches a
- * string's hash), and the state never holds a slice that keeps a whole input line alive. The
- * table grows with the distinct values, which the entities bound anyway.
+ * Keys, categories and dates are interned (KeyInterner): each distinct value is kept once, as its
+ * own string, and every row hands out that one and its id (EventRecord.ids). The entity maps then
+ * hash each value once (V8 caches a string's hash), the offline store indexes by id, and the state
+ * never holds a slice that keeps a whole input line alive.
  */
 
 import { FraudlensError } from '../errors.js';
 import type { EventRecord, FeaturePlan } from './plan.js';
 import { parseEventTime, parseDateWall, type ZoneClock } from './time.js';
+import { KeyInterner } from './key-interner.js';
 
 /** A row of cells read one at a time (a CSV record slices only the cells it is asked for). */
 export interface CellSource {
@@ -44,10 +45,10 @@ export class CellEventReader {
   private readonly isDate: boolean[];
   /** Per string slot: whether its values are interned (keys, categories, dates; not free text). */
   private readonly interned: boolean[];
-  private readonly internTable = new Map<string, string>();
 
   /**
    * @param columns the header of the input
+   * @param interner gives the ids of interned values (share it with a FlatStateStore)
    * @throws FraudlensError INPUT_MISSING_COLUMN naming every raw field the definitions need and the header lacks
    */
   constructor(
@@ -55,6 +56,7 @@ export class CellEventReader {
     private readonly columns: readonly string[],
     private readonly clock: ZoneClock,
     private readonly file?: string,
+    readonly interner = new KeyInterner(),
   ) {
     const defs = plan.definitions;
     const needed = [defs.event.time.field, defs.event.id, ...plan.numberFields, ...plan.stringFields];
@@ -124,12 +126,14 @@ export class CellEventReader {
       }
       event.numbers[i] = v;
     }
+    const interner = this.interner;
     for (let i = 0; i < this.stringColumns.length; i++) {
       let cell = cells.cell(this.stringColumns[i]).trim();
       if (this.interned[i]) {
-        const known = this.internTable.get(cell);
+        const known = interner.find(cell);
         if (known !== undefined) {
-          event.strings[i] = known;
+          event.strings[i] = interner.value(known);
+          event.ids[i] = known;
           continue;
         }
         // A value seen first: keep a copy of its own (not a slice of the line) and check it once.
@@ -142,7 +146,7 @@ export class CellEventReader {
           column: this.plan.stringFields[i],
         });
       }
-      if (this.interned[i]) this.internTable.set(cell, cell);
+      event.ids[i] = this.interned[i] ? interner.add(cell) : -1;
       event.strings[i] = cell;
     }
   }

@@ -84,6 +84,11 @@ export interface EventRecord {
   id: string;
   readonly numbers: Float64Array;
   readonly strings: string[];
+  /**
+   * Per string slot, the interned id of the value (KeyInterner; 0 = missing), when the reader
+   * interns (CellEventReader does; the JSON reader does not). The offline store reads keys by it.
+   */
+  readonly ids: Int32Array;
 }
 
 export function newEventRecord(plan: FeaturePlan): EventRecord {
@@ -92,6 +97,7 @@ export function newEventRecord(plan: FeaturePlan): EventRecord {
     id: '',
     numbers: new Float64Array(plan.numberFields.length),
     strings: new Array<string>(plan.stringFields.length).fill(''),
+    ids: new Int32Array(plan.stringFields.length),
   };
 }
 

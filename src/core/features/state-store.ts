@@ -108,7 +108,7 @@ export function isCountOnly(group: EntityGroupPlan): boolean {
   return true;
 }
 
-class CountPool {
+export class CountPool {
   private data = new Float64Array(C_STRIDE * 1024);
   size = 0;
 
