@@ -104,7 +104,8 @@ it('the flat store gives the memory store’s aggregations and JSON, with ties, 
       assert.ok(Object.is(got[f], want[f]), `event ${i}, ${p.names[f]}: flat ${got[f]}, memory ${want[f]}`);
     }
     if (i % 97 === 0) {
-      for (const c of ['c0', 'c3']) assert.deepEqual(canonical(flat.exportEntity('card', [c])), canonical(memory.exportEntity('card', [c])));
+      for (const c of ['c0', 'c3'])
+        assert.deepEqual(canonical(flat.exportEntity('card', [c])), canonical(memory.exportEntity('card', [c])));
       assert.deepEqual(
         canonical(flat.exportEntity('card_merchant', ['c1', 'm2'])),
         canonical(memory.exportEntity('card_merchant', ['c1', 'm2'])),

@@ -87,7 +87,13 @@ export class FlatStateStore implements EntityStateStore {
       }
       const windows = this.windows[g]!;
       if (!add) {
-        const state = slot < 0 ? new EntityState(group) : new EntityState(group, windows.toJSON(slot, (id) => this.interner.value(id)));
+        const state =
+          slot < 0
+            ? new EntityState(group)
+            : new EntityState(
+                group,
+                windows.toJSON(slot, (id) => this.interner.value(id)),
+              );
         state.advance(t);
         state.read(t, out);
         continue;
