@@ -26,7 +26,7 @@ import type {
 } from './contract.js';
 import { MASKED_VALUE, MAX_PAGE_SIZE } from './contract.js';
 import { checkQuery, pageOf } from './decision-query.js';
-import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
+import { checkLimit, prepareHead, resolveCommonOptions } from './records.js';
 
 export type MemoryPredictionLogOptions = PredictionLogOptions;
 
@@ -44,9 +44,6 @@ interface FeatureLayout {
   readonly names: readonly string[];
   readonly masked: Uint8Array;
 }
-
-/** Stands in for the features in a stored record object; they live in `PackedFeatures`. */
-const NO_FEATURES: Readonly<Record<string, FeatureValue>> = Object.freeze({});
 
 /** Sets an own data property, even one named `__proto__` (which assignment would not create). */
 function put(target: Record<string, FeatureValue>, name: string, value: FeatureValue): void {
@@ -176,7 +173,7 @@ export class MemoryPredictionLog implements PredictionLog {
   readonly queryable = true;
   private readonly capacity: number;
   private readonly maskFields: ReadonlySet<string>;
-  /** The stored records without their features (`NO_FEATURES`), by slot. */
+  /** The stored records without their features (`prepareHead`'s), by slot. */
   private readonly heads: (PredictionRecord | undefined)[];
   private readonly features: PackedFeatures;
   /**
@@ -204,23 +201,18 @@ export class MemoryPredictionLog implements PredictionLog {
 
   /** Validates and stores one record in the next slot; false (nothing changed) if it is refused. */
   private store(record: PredictionRecord): boolean {
-    let head: PredictionRecord | undefined;
-    let features: unknown;
     try {
-      features = (record as { features?: unknown }).features;
-      if (typeof features !== 'object' || features === null || Array.isArray(features)) return false;
       // Everything but the features goes through the shared preparation (validation, masking of
       // the explanation and reasons), so this backend stores what the others do.
-      head = prepareRecord({ ...record, features: NO_FEATURES }, this.maskFields);
+      let head = prepareHead(record, this.maskFields);
       if (head === undefined) return false;
       const seq = this.written;
       const slot = seq % this.capacity;
-      if (!this.features.write(slot, features as Record<string, unknown>)) return false;
+      if (!this.features.write(slot, record.features)) return false;
       // Identified before the eviction below, as the ring of whole records did.
       const id = head.transaction_id;
       if (id !== undefined) head = this.identify(head, id, seq);
-      const evicted = this.heads[slot];
-      const evictedId = evicted?.transaction_id;
+      const evictedId = this.heads[slot]?.transaction_id;
       if (evictedId !== undefined && this.current.get(evictedId) === seq - this.capacity) this.current.delete(evictedId);
       this.heads[slot] = head;
       this.written += 1;
