@@ -17,6 +17,7 @@ import type { FeaturePlan } from '../../src/core/features/plan.js';
 import { MemoryStateStore, type AddOutcome } from '../../src/core/features/state-store.js';
 import { json, makeApp, ULB_MODEL, ulbSample } from './helpers.js';
 import { RAW_MODEL } from './raw-parity.js';
+import { featuresMaker } from '../../src/server/entity-features.js';
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
 const validators = new Map<object, ValidateFunction>();
@@ -386,5 +387,18 @@ describe('the entity state of a model with definitions, before any transaction',
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('the derived features object', () => {
+  it('has every name of the plan as an own property, in order, `__proto__` included', () => {
+    const names = ['card_count_1h', '__proto__', 'amt', 'ratio.x-1', 'constructor'];
+    const made = featuresMaker(names)([3, 'x', null, 0.5, -0]);
+    assert.deepEqual(Object.keys(made), names);
+    assert.equal(Object.getPrototypeOf(made), Object.prototype, 'a feature named __proto__ does not set the prototype');
+    assert.equal(Object.getOwnPropertyDescriptor(made, '__proto__')?.value, 'x');
+    assert.equal(made.card_count_1h, 3);
+    assert.equal(made.amt, null);
+    assert.equal(Object.is(made.constructor, -0), true);
   });
 });

@@ -86,12 +86,13 @@ export function featureReason(
   contribution: number,
 ): Reason {
   const shown = value === null ? 'missing' : typeof value === 'number' ? fmt(value) : value;
-  return {
+  // Frozen: the prediction log can keep it as it is instead of copying it.
+  return Object.freeze({
     kind: 'feature',
     code: name,
     text: `${description ?? name}: ${shown}`,
     feature: name,
     value,
     contribution,
-  };
+  });
 }

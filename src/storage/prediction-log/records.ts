@@ -70,12 +70,32 @@ function copyExplanation(value: unknown, masked: ReadonlySet<string>, depth = 0)
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (Array.isArray(value)) return value.map((v) => copyExplanation(v, masked, depth + 1));
   if (!isPlainObject(value)) throw new NotJsonData(`explanation holds a ${typeof value}`);
+  if (isStoredAsIs(value, masked)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v !== undefined) out[k] = copyExplanation(v, masked, depth + 1);
   }
   if (typeof value.feature === 'string' && masked.has(value.feature) && 'value' in value) out.value = MASKED_VALUE;
   return out;
+}
+
+/**
+ * Whether a frozen object can be shared instead of copied: nobody can change it, its values are
+ * what JSON holds (strings, booleans, finite numbers, null) and nothing in it is masked. The
+ * reasons of a decision are such objects (one per model and decision), so recording them costs
+ * no copy.
+ */
+function isStoredAsIs(value: Record<string, unknown>, masked: ReadonlySet<string>): boolean {
+  if (!Object.isFrozen(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  if (masked.size > 0 && typeof value.feature === 'string' && masked.has(value.feature)) return false;
+  const values = Object.values(value);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (v !== null && typeof v !== 'string' && typeof v !== 'boolean') return false;
+  }
+  return true;
 }
 
 /** Sets an own data property, even one named `__proto__` (which assignment would not create). */
@@ -93,9 +113,25 @@ function put(target: Record<string, FeatureValue>, name: string, value: FeatureV
  */
 export function prepareRecord(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
   try {
-    return snapshot(record, masked);
+    return snapshot(record, masked, true);
   } catch {
     // Exotic input (throwing getters, a proxy, data JSON cannot hold) is refused, never thrown.
+    return undefined;
+  }
+}
+
+/** Stands in for the features of a record prepared by `prepareHead`. */
+export const NO_FEATURES: Readonly<Record<string, FeatureValue>> = Object.freeze({});
+
+/**
+ * `prepareRecord` for a backend that stores the features its own way: checks and snapshots
+ * everything else, requires `features` to be a plain object, and returns the record with
+ * `NO_FEATURES` in their place (the features themselves are neither checked nor copied).
+ */
+export function prepareHead(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
+  try {
+    return snapshot(record, masked, false);
+  } catch {
     return undefined;
   }
 }
@@ -156,7 +192,7 @@ function isInstant(timestamp: string): boolean {
   return true;
 }
 
-function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
+function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFeatures: boolean): PredictionRecord | undefined {
   if (!isPlainObject(record)) return undefined;
   const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
   const { rules_version, reasons, repeat } = record;
@@ -172,8 +208,11 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (repeat !== undefined && repeat !== 'duplicate' && repeat !== 'rescore') return undefined;
   if (reasons !== undefined && !isReasonList(reasons)) return undefined;
 
-  const stored =
-    masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
+  const stored = !withFeatures
+    ? NO_FEATURES
+    : masked.size === 0 && Object.isFrozen(features) && isStorable(features)
+      ? features
+      : copyFeatures(features, masked);
   if (stored === undefined) return undefined;
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (transaction_id !== undefined) out.transaction_id = transaction_id;

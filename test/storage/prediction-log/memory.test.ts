@@ -77,6 +77,26 @@ describe('MemoryPredictionLog', () => {
     assert.equal(store.stats().dropped, 1);
   });
 
+  it('knows the current decision of an id only while its record is in the ring, features and all', async () => {
+    const store = new MemoryPredictionLog({ maxSize: 3 });
+    store.append({ ...makeRecord(0), transaction_id: 'tx-old' });
+    store.append({ ...makeRecord(1), transaction_id: 'tx-kept' });
+    store.append({ ...makeRecord(2), transaction_id: 'tx-kept' });
+    // Record 3 takes record 0's slot: tx-old is forgotten, and its id is new again.
+    store.append({ ...makeRecord(3), transaction_id: 'tx-new' });
+    assert.equal(await store.get('tx-old'), undefined);
+    assert.deepEqual(await store.get('tx-kept'), { ...makeRecord(1), transaction_id: 'tx-kept' });
+    assert.deepEqual(await store.get('tx-new'), { ...makeRecord(3), transaction_id: 'tx-new' });
+    // Record 4 takes record 1's slot, tx-kept's current decision: its duplicate (record 2) is still
+    // in the ring but never becomes current.
+    store.append({ ...makeRecord(4), transaction_id: 'tx-old' });
+    assert.equal((await store.latest(1))[0].repeat, undefined, 'an id whose decision left the ring is not a duplicate');
+    assert.equal(await store.get('tx-kept'), undefined);
+    assert.equal((await store.query({ limit: 10, transaction_id: 'tx-kept' })).records[0].repeat, 'duplicate');
+    assert.deepEqual(await store.get('tx-old'), { ...makeRecord(4), transaction_id: 'tx-old' });
+    assert.equal(store.stats().duplicates, 1);
+  });
+
   it('rejects invalid options with CONFIG_INVALID', () => {
     const isConfigError = (err: unknown): boolean => err instanceof FraudlensError && err.code === 'CONFIG_INVALID';
     assert.throws(() => new MemoryPredictionLog({ maxSize: 0 }), isConfigError);
