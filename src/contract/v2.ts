@@ -59,6 +59,12 @@ export const V2InferRequest = Type.Object(
     parameters: Type.Optional(
       Type.Object(
         {
+          explain: Type.Optional(
+            Type.Boolean({
+              description:
+                'Also answer the output tensor `explanation` (FP64, [n, features + 1]): exact TreeSHAP contributions in the model feature order, then the base value.',
+            }),
+          ),
           features: Type.Optional(
             Type.Boolean({
               description:

@@ -44,6 +44,7 @@ import { registerPredict } from './routes/predict.js';
 import { registerRules } from './routes/rules.js';
 import { RulesHolder } from './rules.js';
 import { registerV2 } from './routes/v2.js';
+import { registerGrpc } from './grpc.js';
 import { errorResponseSchema } from './schemas.js';
 import { Scorer } from './scoring.js';
 import { SECURITY_HEADERS } from './security.js';
@@ -253,6 +254,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);
     registerV2(app, context, scorer, admission);
+    if (config.grpcPort !== null) registerGrpc(app, context, scorer, admission);
+    else app.decorate('fraudlensGrpc', null);
     registerHealth(app, context);
     registerModel(app, context);
     registerRules(app, context);

@@ -18,9 +18,12 @@ function digest(text: string): Buffer {
 
 /** The key a request presents: X-API-Key, or Authorization: Bearer <key>. */
 export function presentedKey(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'];
+  return keyFromHeaders(request.headers['x-api-key'], request.headers.authorization);
+}
+
+/** The key in an X-API-Key value, else in an `Authorization: Bearer <key>` value. */
+export function keyFromHeaders(header: unknown, auth: unknown): string | undefined {
   if (typeof header === 'string' && header !== '') return header;
-  const auth = request.headers.authorization;
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
     if (m) return m[1];
@@ -28,10 +31,14 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-function checker(apiKey: string): (request: FastifyRequest) => void {
+/**
+ * The check of a presented key against the configured one, whichever protocol carried it (HTTP
+ * headers here, gRPC metadata in grpc.ts).
+ * @throws FraudlensError UNAUTHORIZED when the key is absent or wrong
+ */
+export function keyChecker(apiKey: string): (given: string | undefined) => void {
   const expected = digest(apiKey);
-  return (request) => {
-    const given = presentedKey(request);
+  return (given) => {
     if (given === undefined)
       throw new FraudlensError('UNAUTHORIZED', 'this endpoint needs an API key (X-API-Key header or Authorization: Bearer)', {
         field: 'x-api-key',
@@ -39,6 +46,11 @@ function checker(apiKey: string): (request: FastifyRequest) => void {
     if (!timingSafeEqual(digest(given), expected))
       throw new FraudlensError('UNAUTHORIZED', 'the API key is wrong', { field: 'x-api-key' });
   };
+}
+
+function checker(apiKey: string): (request: FastifyRequest) => void {
+  const check = keyChecker(apiKey);
+  return (request) => check(presentedKey(request));
 }
 
 /** Hook for data routes: open when no key is configured, else the key is required. */

@@ -39,6 +39,8 @@ export type UnknownCategoryPolicy = 'missing' | 'reject';
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
+  /** Port of the Open Inference Protocol over gRPC (src/server/grpc.ts), or null: off. */
+  readonly grpcPort: number | null;
   readonly modelPath: string;
   readonly featureNames: readonly string[];
   readonly modelName: string;
@@ -149,6 +151,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     schema: int(0, 65_535),
     default: 8000,
     reason: 'TCP port; 8000 is what the Python services used, so clients and probes keep working. 0 picks a free port.',
+  },
+  {
+    key: 'FRAUDLENS_GRPC_PORT',
+    prop: 'grpcPort',
+    flag: '--grpc-port',
+    kind: 'integer',
+    schema: int(0, 65_535),
+    default: null,
+    reason:
+      "Port of the Open Inference Protocol (KServe V2) over gRPC, served beside HTTP on API_HOST by the same code as /v2. Off when unset, so nothing listens that was not asked for; 8081 is KServe's usual gRPC port. 0 picks a free port.",
   },
   {
     key: 'MODEL_PATH',
@@ -756,6 +768,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   const config: ServerConfig = {
     host: get('API_HOST'),
     port: get('API_PORT'),
+    grpcPort: (values.FRAUDLENS_GRPC_PORT as number | undefined) ?? null,
     modelPath: resolve(get<string>('MODEL_PATH')),
     featureNames: get('FRAUDLENS_FEATURE_NAMES'),
     modelName: get('FRAUDLENS_MODEL_NAME'),

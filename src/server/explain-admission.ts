@@ -7,14 +7,23 @@
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
-import type { FastifyReply } from 'fastify';
-
 import { FraudlensError } from '../core/errors.js';
 
 /** Rows of an explained batch between two yields to the event loop (a few ms of work), so other requests interleave. */
 const EXPLAIN_CHUNK_ROWS = 32;
 /** What Retry-After tells a client refused with OVERLOADED, in seconds. */
 const OVERLOADED_RETRY_AFTER_S = 1;
+
+/**
+ * What the admission needs of a request, whichever protocol brought it: how long it has run (the
+ * prediction's latency_ms) and a way to tell the client when to retry. A FastifyReply is one; the
+ * gRPC server passes its own (Retry-After becomes trailing metadata).
+ */
+export interface RequestCall {
+  /** Milliseconds since the request started. */
+  readonly elapsedTime: number;
+  header(name: string, value: string): unknown;
+}
 
 /**
  * A batch is always admitted when no other is being explained, so a limit below the batch size
@@ -29,7 +38,7 @@ export class ExplainAdmission {
    * Runs `explainOne` over `rows` rows in yielding chunks, with the rows reserved meanwhile.
    * @throws FraudlensError OVERLOADED (Retry-After set on `reply`) when the budget is taken
    */
-  async run<T>(rows: number, explainOne: (i: number) => T, reply: FastifyReply): Promise<T[]> {
+  async run<T>(rows: number, explainOne: (i: number) => T, reply: RequestCall): Promise<T[]> {
     this.check(rows, reply);
     this.inFlight += rows;
     try {
@@ -48,7 +57,7 @@ export class ExplainAdmission {
    * Throws what run would throw for `rows` rows now. Raw transactions check before their features
    * are derived, so a batch refused for load has not been added to the entity state.
    */
-  check(rows: number, reply: FastifyReply): void {
+  check(rows: number, reply: RequestCall): void {
     if (this.inFlight > 0 && this.inFlight + rows > this.maxRows) {
       void reply.header('retry-after', String(OVERLOADED_RETRY_AFTER_S));
       throw new FraudlensError(

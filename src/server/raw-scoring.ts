@@ -10,7 +10,7 @@ import type { FastifyReply } from 'fastify';
 import type { Explained, Prediction } from '../contract/index.js';
 import type { FraudlensContext } from './context.js';
 import type { DerivedTransaction } from './entity-features.js';
-import type { ExplainAdmission } from './explain-admission.js';
+import type { ExplainAdmission, RequestCall } from './explain-admission.js';
 import type { RawBody, ServingModel } from './model-state.js';
 import { explainUnrecorded, type Scorer, type ScoreOptions } from './scoring.js';
 
@@ -61,7 +61,7 @@ export async function scoreRawRows(
   opts: RawOptions,
   scorer: Scorer,
   admission: ExplainAdmission,
-  reply: FastifyReply,
+  reply: RequestCall,
 ): Promise<Prediction[]> {
   if (opts.explain && batch) admission.check(rows.length, reply);
   const derived = await ctx.entityFeatures.derive(m, rows, true, where);

@@ -27,6 +27,8 @@ export interface RunningServer {
   /** http://host:port actually bound (port 0 resolved). */
   url: string;
   port: number;
+  /** The gRPC port bound (FRAUDLENS_GRPC_PORT, 0 resolved), or null when gRPC is off. */
+  grpcPort: number | null;
   /** Starts the graceful shutdown (idempotent); resolves when it is complete or timed out. */
   shutdown(reason?: string): Promise<ShutdownOutcome>;
   /** Resolves once the server has shut down (or given up at FRAUDLENS_SHUTDOWN_TIMEOUT_MS). */
@@ -75,13 +77,29 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     }
     throw e;
   }
+  let grpcPort: number | null = null;
+  if (app.fraudlensGrpc !== null && config.grpcPort !== null) {
+    try {
+      grpcPort = await app.fraudlensGrpc.listen(config.host, config.grpcPort);
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost}:${port}`;
   const ctx = app.fraudlens;
   app.log.info(
-    { url, model: ctx.models.current.version, sha256: ctx.models.current.sha256, config: redactConfig(config), version: VERSION },
+    {
+      url,
+      grpcPort,
+      model: ctx.models.current.version,
+      sha256: ctx.models.current.sha256,
+      config: redactConfig(config),
+      version: VERSION,
+    },
     'fraudlens listening',
   );
   if (config.env === 'production' && config.apiKey === null)
@@ -116,6 +134,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
           `shutdown timeout: open connections cut; ${stats.buffered} prediction records could not be flushed and are dropped`,
         );
         app.server.closeAllConnections();
+        app.fraudlensGrpc?.forceClose();
         finish({ timedOut: true });
       }, config.shutdownTimeoutMs);
       drainThenClose(app, config.shutdownGraceMs)
@@ -129,7 +148,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     return shutting;
   };
   if (options.handleSignals !== false) for (const s of SIGNALS) process.on(s, onSignal);
-  return { app, url, port, shutdown, closed };
+  return { app, url, port, grpcPort, shutdown, closed };
 }
 
 /** How often the grace period looks whether every connection has gone. */

@@ -5,7 +5,7 @@
  * Failures reach the one error handler, which names the field (see schemas.validationError).
  */
 
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 
 // OpenAPI annotations (example, tags…) are not validation keywords: strict mode off for route schemas.
@@ -25,3 +25,6 @@ const accept = (): boolean => true;
  * is documentation only; the other parts are compiled as usual.
  */
 export const docsOnlyBody: Compiler = (def) => (def.httpPart === 'body' ? accept : validatorCompiler(def));
+
+/** A body validator outside Fastify's routes (the gRPC server checks its requests with the REST body schemas). */
+export const compileBodyValidator = (schema: object): ValidateFunction => bodyAjv.compile(schema);

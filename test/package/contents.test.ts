@@ -1,6 +1,6 @@
 /**
  * What the package ships (package.json `files`, as `npm pack` lists it): the compiled src/ that
- * bin/fraudlens.js runs, the demo model and data, the built dashboard, and no tests, benchmarks,
+ * bin/fraudlens.js runs, the gRPC service definition it loads, the demo model and data, the built dashboard, and no tests, benchmarks,
  * TypeScript sources or source maps. Needs a build (dist/ holds tests and benchmarks too when
  * `npm test` made it, so their absence from the list is the files field's doing).
  */
@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../helpers/paths.js';
 /** Top-level files npm always adds to a package. */
 const ALWAYS_SHIPPED = new Set(['package.json', 'README.md', 'LICENSE']);
 /** Directories the files field ships. */
-const SHIPPED_DIRS = ['bin/', 'dist/src/', 'dashboard/dist/', 'models/demo/', 'data/demo/'];
+const SHIPPED_DIRS = ['bin/', 'dist/src/', 'dashboard/dist/', 'models/demo/', 'data/demo/', 'proto/'];
 
 function packedFiles(): string[] {
   // --ignore-scripts: `prepare` would rebuild; the list is taken from the tree as it is.
@@ -38,6 +38,7 @@ test('npm pack ships the compiled server, its data and the dashboard, and nothin
   );
   for (const needed of [
     'bin/fraudlens.js',
+    'proto/grpc_predict_v2.proto',
     'dist/src/cli/entry.js',
     'dist/src/server/start.js',
     'models/demo/model.json',

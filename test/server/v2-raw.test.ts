@@ -131,7 +131,7 @@ describe('V2 infer takes raw transactions when the model has definitions', () =>
     assert.equal(outputs.duplicate, 'BOOL');
     assert.equal(outputs.card_count_1h, 'FP64');
     assert.equal(outputs.category, 'BYTES', 'a category passed through is text');
-    assert.equal(meta.outputs.length, 6 + 39, 'six prediction outputs and every derived feature');
+    assert.equal(meta.outputs.length, 7 + 39, 'seven prediction outputs (the explanation one of them) and every derived feature');
   });
 
   it('answers the same features and scores as /predict for every transaction of the fixture', async () => {

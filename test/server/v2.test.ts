@@ -36,7 +36,7 @@ describe('V2 server and model metadata', () => {
       name: string;
       versions: string[];
       inputs: { name: string; datatype: string }[];
-      outputs: { name: string }[];
+      outputs: { name: string; datatype: string; shape: number[] }[];
     }>(await t.app.inject({ url: '/v2/models/fraudlens' }));
     assert.equal(meta.name, 'fraudlens');
     assert.deepEqual(meta.versions, ['credit-names-1']);
@@ -46,7 +46,12 @@ describe('V2 server and model metadata', () => {
     assert.equal(meta.inputs.find((i) => i.name === 'age_years')?.datatype, 'FP64');
     assert.deepEqual(
       meta.outputs.map((o) => o.name),
-      ['score', 'decision', 'risk_level', 'id'],
+      ['score', 'decision', 'risk_level', 'id', 'explanation'],
+    );
+    assert.deepEqual(
+      meta.outputs.find((o) => o.name === 'explanation'),
+      { name: 'explanation', datatype: 'FP64', shape: [-1, 21] },
+      'twenty features, then the base value',
     );
     assert.equal((await t.app.inject({ url: '/v2/models/fraudlens/versions/credit-names-1' })).statusCode, 200);
     assert.deepEqual(json(await t.app.inject({ url: '/v2/models/fraudlens/ready' })), { name: 'fraudlens', ready: true });

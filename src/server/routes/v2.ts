@@ -13,7 +13,13 @@
  *     nested; categorical columns hold category codes (a named category's code is its index in
  *     GET /model).
  * null in data is a missing value. Outputs: score (FP64), decision and risk_level (BYTES), id
- * (BYTES: the prediction ids in the log); `outputs` in the request selects among them.
+ * (BYTES: the prediction ids in the log); `outputs` in the request selects among them. The
+ * output `explanation` (FP64, shape [n, features + 1]) is answered only when asked, by name or
+ * with `"parameters": {"explain": true}`: each row holds the exact TreeSHAP contributions in the
+ * model's feature order (GET /model) and then the base value, so a row adds up to the margin.
+ *
+ * The protocol's operations are functions of (context, request) so that the gRPC server
+ * (src/server/grpc.ts) answers through the very same code as these routes.
  *
  * A model with feature definitions takes raw transactions instead, one tensor per raw field
  * (v2-raw.ts), scored on the same path as /predict's; it adds the outputs transaction_id (BYTES),
@@ -41,7 +47,7 @@ import { FraudlensError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
-import type { ExplainAdmission } from '../explain-admission.js';
+import type { ExplainAdmission, RequestCall } from '../explain-admission.js';
 import type { ServingModel, Transaction } from '../model-state.js';
 import { scoreRawRows } from '../raw-scoring.js';
 import { errorResponseSchema, MAX_CATEGORY_CODE, MAX_CATEGORY_NAME_LENGTH, show } from '../schemas.js';
@@ -55,8 +61,10 @@ type ModelParams = V2ModelParams;
 const OUTPUTS = ['score', 'decision', 'risk_level', 'id'] as const;
 /** Outputs only a model with definitions (raw transactions in) has. */
 const RAW_OUTPUTS = ['transaction_id', 'duplicate'] as const;
-type OutputName = (typeof OUTPUTS)[number] | (typeof RAW_OUTPUTS)[number];
-const PREDICTION_OUTPUTS: ReadonlySet<string> = new Set([...OUTPUTS, ...RAW_OUTPUTS]);
+/** Asked for by name or with parameters.explain: TreeSHAP costs far more than scoring. */
+export const EXPLANATION_OUTPUT = 'explanation';
+type OutputName = (typeof OUTPUTS)[number] | (typeof RAW_OUTPUTS)[number] | typeof EXPLANATION_OUTPUT;
+const PREDICTION_OUTPUTS: ReadonlySet<string> = new Set([...OUTPUTS, ...RAW_OUTPUTS, EXPLANATION_OUTPUT]);
 
 function fail(
   code:
@@ -74,7 +82,7 @@ function fail(
 }
 
 /** The model a /v2/models/{name}[/versions/{version}] path designates, or 404. */
-function resolveModel(ctx: FraudlensContext, params: ModelParams): ServingModel {
+export function resolveModel(ctx: FraudlensContext, params: ModelParams): ServingModel {
   const m = ctx.models.current;
   if (params.name !== ctx.config.modelName)
     throw new FraudlensError('NOT_FOUND', `no model named "${params.name}"; this server serves "${ctx.config.modelName}"`, {
@@ -90,12 +98,15 @@ function resolveModel(ctx: FraudlensContext, params: ModelParams): ServingModel 
   return m;
 }
 
-function metadata(ctx: FraudlensContext, m: ServingModel): V2ModelMetadata {
+/** GET /v2/models/{name}: the inputs the model takes and every output it can answer. */
+export function v2ModelMetadata(ctx: FraudlensContext, params: ModelParams): V2ModelMetadata {
+  const m = resolveModel(ctx, params);
   const outputs = [
     { name: 'score', datatype: 'FP64', shape: [-1] },
     { name: 'decision', datatype: 'BYTES', shape: [-1] },
     { name: 'risk_level', datatype: 'BYTES', shape: [-1] },
     { name: 'id', datatype: 'BYTES', shape: [-1] },
+    { name: EXPLANATION_OUTPUT, datatype: 'FP64', shape: [-1, m.names.length + 1] },
   ];
   if (m.definitions !== null) {
     outputs.push(
@@ -262,9 +273,27 @@ function unknownCategoriesOf(predictions: readonly Prediction[]): string | null 
   return seen === null ? null : [...seen].join(',');
 }
 
-function outputTensor(name: OutputName, predictions: Prediction[]): V2OutputTensor {
+/**
+ * The explanation tensor: per row the TreeSHAP contributions in the model's feature order, then
+ * the base value (XGBoost's pred_contribs layout). A replayed decision that was stored without an
+ * explanation has none to give: its row is null.
+ */
+function explanationTensor(m: ServingModel, predictions: readonly Prediction[]): V2OutputTensor {
+  const width = m.names.length + 1;
+  const data: (number | null)[] = new Array(predictions.length * width);
+  for (let r = 0; r < predictions.length; r++) {
+    const e = predictions[r].explanation;
+    for (let j = 0; j < width - 1; j++) data[r * width + j] = e === undefined ? null : (e.contributions[m.names[j]] ?? null);
+    data[r * width + width - 1] = e === undefined ? null : e.base_value;
+  }
+  return { name: EXPLANATION_OUTPUT, datatype: 'FP64', shape: [predictions.length, width], data };
+}
+
+function outputTensor(name: OutputName, m: ServingModel, predictions: Prediction[]): V2OutputTensor {
   const n = predictions.length;
   switch (name) {
+    case EXPLANATION_OUTPUT:
+      return explanationTensor(m, predictions);
     case 'score':
       return { name, datatype: 'FP64', shape: [n], data: predictions.map((p) => p.score) };
     case 'decision':
@@ -287,7 +316,7 @@ async function inferRaw(
   body: InferRequest,
   scorer: Scorer,
   admission: ExplainAdmission,
-  reply: FastifyReply,
+  reply: RequestCall,
 ): Promise<V2InferResponse> {
   const defs = m.definitions!;
   const derived = rawShapeOf(defs).derived;
@@ -297,12 +326,13 @@ async function inferRaw(
     if (!PREDICTION_OUTPUTS.has(o.name) && !isFeature.has(o.name))
       fail(
         'REQUEST_INVALID',
-        `outputs[${i}].name "${o.name}" is not an output; use ${[...OUTPUTS, ...RAW_OUTPUTS].join(', ')} or a derived feature (GET /v2/models/{name} lists them)`,
+        `outputs[${i}].name "${o.name}" is not an output; use ${[...OUTPUTS, ...RAW_OUTPUTS, EXPLANATION_OUTPUT].join(', ')} or a derived feature (GET /v2/models/{name} lists them)`,
         'outputs',
       );
     wanted.push(o.name);
   }
   if (wanted.length === 0) wanted.push(...OUTPUTS, ...RAW_OUTPUTS);
+  if (body.parameters?.explain === true && !wanted.includes(EXPLANATION_OUTPUT)) wanted.push(EXPLANATION_OUTPUT);
   if (body.parameters?.features === true)
     for (const d of derived) if (!wanted.includes(d.name) && !PREDICTION_OUTPUTS.has(d.name)) wanted.push(d.name);
 
@@ -312,7 +342,7 @@ async function inferRaw(
   if (n === 0) fail('REQUEST_INVALID', 'inputs hold no rows (shape[0] is 0)', 'shape');
   const rows = rawRowsFromTensors(m, body.inputs, n);
   const features = wanted.some((w) => isFeature.has(w) && !PREDICTION_OUTPUTS.has(w));
-  const opts = { explain: false, top: 0, features };
+  const opts = { explain: wanted.includes(EXPLANATION_OUTPUT), top: 0, features };
   const predictions = await scoreRawRows(ctx, m, rows, rawRowWhere, true, opts, scorer, admission, reply);
   const datatypeOf = new Map(derived.map((d) => [d.name, d.datatype]));
   const response: V2InferResponse = {
@@ -321,7 +351,7 @@ async function inferRaw(
     id: body.id ?? predictions[0].id,
     outputs: wanted.map((name) =>
       PREDICTION_OUTPUTS.has(name)
-        ? outputTensor(name as OutputName, predictions)
+        ? outputTensor(name as OutputName, m, predictions)
         : derivedOutput(
             name,
             datatypeOf.get(name)!,
@@ -339,21 +369,79 @@ async function inferRaw(
   return response;
 }
 
+/**
+ * POST …/infer: the request's tensors scored, on the raw path for a model with definitions.
+ * @param call the request's clock and retry hint (a FastifyReply, or the gRPC call's)
+ */
+export async function v2Infer(
+  ctx: FraudlensContext,
+  scorer: Scorer,
+  admission: ExplainAdmission,
+  params: ModelParams,
+  body: InferRequest,
+  call: RequestCall,
+): Promise<V2InferResponse> {
+  const m = resolveModel(ctx, params);
+  if (m.definitions !== null) return inferRaw(ctx, m, body, scorer, admission, call);
+  const { config } = ctx;
+  const wanted: OutputName[] = [];
+  for (const [i, o] of (body.outputs ?? []).entries()) {
+    if (!PREDICTION_OUTPUTS.has(o.name) || (RAW_OUTPUTS as readonly string[]).includes(o.name))
+      fail(
+        'REQUEST_INVALID',
+        `outputs[${i}].name "${o.name}" is not an output; use ${[...OUTPUTS, EXPLANATION_OUTPUT].join(', ')}`,
+        'outputs',
+      );
+    wanted.push(o.name as OutputName);
+  }
+  if (wanted.length === 0) wanted.push(...OUTPUTS);
+  if (body.parameters?.explain === true && !wanted.includes(EXPLANATION_OUTPUT)) wanted.push(EXPLANATION_OUTPUT);
+  const rows = transactionsFromTensors(m, body, config.batchLimit, config.requireAllFeatures);
+  const explain = wanted.includes(EXPLANATION_OUTPUT);
+  const opts = { explain, top: 0, elapsed: () => call.elapsedTime };
+  const predictions = explain
+    ? await admission.run(rows.length, (i) => scorer.score(m, rows[i], opts), call)
+    : rows.map((t) => scorer.score(m, t, opts));
+  const response: V2InferResponse = {
+    model_name: ctx.config.modelName,
+    model_version: m.version,
+    id: body.id ?? predictions[0].id,
+    outputs: wanted.map((name) => outputTensor(name, m, predictions)),
+  };
+  const unknown = unknownCategoriesOf(predictions);
+  if (unknown !== null) response.parameters = { unknown_categories: unknown };
+  return response;
+}
+
+/** GET /v2/health/ready: able to score, i.e. not draining on shutdown (else 503 NOT_READY). */
+export function v2ServerReady(ctx: FraudlensContext): V2Ready {
+  if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');
+  return { ready: true };
+}
+
+/** GET /v2/models/{name}/ready: the model exists (else 404) and the server is ready (else 503). */
+export function v2ModelReady(ctx: FraudlensContext, params: ModelParams): V2ModelReady {
+  resolveModel(ctx, params);
+  v2ServerReady(ctx);
+  return { name: ctx.config.modelName, ready: true };
+}
+
+/** GET /v2: who answers. */
+export function v2ServerMetadata(): V2ServerMetadata {
+  return { name: 'fraudlens', version: VERSION, extensions: [] };
+}
+
 export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: Scorer, admission: ExplainAdmission): void {
   const { config } = ctx;
   const tags = ['open inference protocol'];
   const noLimit = { rateLimit: false as const };
-  const ready = (reply: FastifyReply): FastifyReply => {
-    if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');
-    return reply;
-  };
 
   app.get(
     '/v2',
     {
       schema: { tags, summary: 'Server metadata', response: { 200: V2ServerMetadata } },
     },
-    async () => ({ name: 'fraudlens', version: VERSION, extensions: [] }),
+    async () => v2ServerMetadata(),
   );
 
   app.get(
@@ -368,10 +456,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       config: noLimit,
       schema: { tags, summary: 'Server readiness', response: { 200: V2Ready, 503: errorResponseSchema } },
     },
-    async (_request, reply) => {
-      ready(reply);
-      return { ready: true };
-    },
+    async () => v2ServerReady(ctx),
   );
 
   const metaOpts = {
@@ -385,8 +470,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       },
     },
   };
-  const metaHandler = async (request: { params: ModelParams }): Promise<V2ModelMetadata> =>
-    metadata(ctx, resolveModel(ctx, request.params));
+  const metaHandler = async (request: { params: ModelParams }): Promise<V2ModelMetadata> => v2ModelMetadata(ctx, request.params);
   app.get<{ Params: ModelParams }>('/v2/models/:name', metaOpts, metaHandler);
   app.get<{ Params: ModelParams }>('/v2/models/:name/versions/:version', metaOpts, metaHandler);
 
@@ -399,11 +483,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       response: { 200: V2ModelReady, '4xx': errorResponseSchema, 503: errorResponseSchema },
     },
   };
-  const readyHandler = async (request: { params: ModelParams }, reply: FastifyReply): Promise<V2ModelReady> => {
-    resolveModel(ctx, request.params);
-    ready(reply);
-    return { name: ctx.config.modelName, ready: true };
-  };
+  const readyHandler = async (request: { params: ModelParams }): Promise<V2ModelReady> => v2ModelReady(ctx, request.params);
   app.get<{ Params: ModelParams }>('/v2/models/:name/ready', readyOpts, readyHandler);
   app.get<{ Params: ModelParams }>('/v2/models/:name/versions/:version/ready', readyOpts, readyHandler);
 
@@ -413,7 +493,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       tags,
       summary: 'Score a batch given as tensors',
       description:
-        `One tensor per feature (shape [n]) or one [n, features] FP64 tensor; at most ${config.batchLimit} rows. null = missing value. Outputs: score, decision, risk_level, id. ` +
+        `One tensor per feature (shape [n]) or one [n, features] FP64 tensor; at most ${config.batchLimit} rows. null = missing value. Outputs: score, decision, risk_level, id; explanation ([n, features + 1] TreeSHAP contributions then the base value) when asked by name or with parameters.explain = true. ` +
         'A model with feature definitions takes one tensor per raw field instead (GET /v2/models/{name} lists them), scored as /predict scores raw transactions; it adds the outputs transaction_id, duplicate and the derived features (by name, or all with parameters.features = true).',
       params: V2ModelParams,
       body: V2InferRequest,
@@ -424,30 +504,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
   const inferHandler = async (
     request: { params: ModelParams; body: InferRequest },
     reply: FastifyReply,
-  ): Promise<V2InferResponse> => {
-    const m = resolveModel(ctx, request.params);
-    const body = request.body;
-    if (m.definitions !== null) return inferRaw(ctx, m, body, scorer, admission, reply);
-    const wanted: OutputName[] = [];
-    for (const [i, o] of (body.outputs ?? []).entries()) {
-      if (!(OUTPUTS as readonly string[]).includes(o.name))
-        fail('REQUEST_INVALID', `outputs[${i}].name "${o.name}" is not an output; use ${OUTPUTS.join(', ')}`, 'outputs');
-      wanted.push(o.name as OutputName);
-    }
-    const rows = transactionsFromTensors(m, body, config.batchLimit, config.requireAllFeatures);
-    const opts = { explain: false, top: 0, elapsed: () => reply.elapsedTime };
-    const predictions = rows.map((t) => scorer.score(m, t, opts));
-    const names: readonly OutputName[] = wanted.length > 0 ? wanted : OUTPUTS;
-    const response: V2InferResponse = {
-      model_name: ctx.config.modelName,
-      model_version: m.version,
-      id: body.id ?? predictions[0].id,
-      outputs: names.map((name) => outputTensor(name, predictions)),
-    };
-    const unknown = unknownCategoriesOf(predictions);
-    if (unknown !== null) response.parameters = { unknown_categories: unknown };
-    return response;
-  };
+  ): Promise<V2InferResponse> => v2Infer(ctx, scorer, admission, request.params, request.body, reply);
   app.post<{ Params: ModelParams; Body: InferRequest }>('/v2/models/:name/infer', inferOpts, inferHandler);
   app.post<{ Params: ModelParams; Body: InferRequest }>('/v2/models/:name/versions/:version/infer', inferOpts, inferHandler);
 }
