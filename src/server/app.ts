@@ -20,7 +20,13 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { FraudlensError } from '../core/errors.js';
 import { featureNames } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
-import { createLabelStore, createPredictionLog, entityStateBackend, type EntityStateBackendStore, type PredictionLog } from '../storage/index.js';
+import {
+  createLabelStore,
+  createPredictionLog,
+  entityStateBackend,
+  type EntityStateBackendStore,
+  type PredictionLog,
+} from '../storage/index.js';
 import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import type { ComponentHealth, FraudlensContext, FraudlensPlugin } from './context.js';

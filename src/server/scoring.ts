@@ -130,10 +130,14 @@ export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;
   private readonly failedObservers = new Set<unknown>();
+  /** The field recorded as `amount`; null when it is masked (PII), since the amount would unmask it. */
+  private readonly amountField: string | null;
 
   constructor(ctx: FraudlensContext, log: FastifyBaseLogger) {
     this.ctx = ctx;
     this.log = log;
+    const field = ctx.config.amountField;
+    this.amountField = ctx.config.piiFields.includes(field) ? null : field;
   }
 
   /**
@@ -206,7 +210,14 @@ export class Scorer {
     return names;
   }
 
-  private record(m: ServingModel, t: Transaction, row: Float64Array, p: Prediction, rescore: boolean, raw: RawBody | undefined): void {
+  private record(
+    m: ServingModel,
+    t: Transaction,
+    row: Float64Array,
+    p: Prediction,
+    rescore: boolean,
+    raw: RawBody | undefined,
+  ): void {
     const ctx = this.ctx;
     ctx.metrics.recordPrediction(p.decision, p.score);
     const record: PredictionRecord = {
@@ -222,7 +233,7 @@ export class Scorer {
       features: Object.freeze(t),
     };
     if (p.transaction_id !== undefined) record.transaction_id = p.transaction_id;
-    const amount = amountOf(ctx.config.amountField, t, raw);
+    const amount = this.amountField === null ? undefined : amountOf(this.amountField, t, raw);
     if (amount !== undefined) record.amount = amount;
     if (p.rules_version !== undefined) record.rules_version = p.rules_version;
     record.reasons = p.reasons;

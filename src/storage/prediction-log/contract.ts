@@ -5,7 +5,12 @@
  * throws and never waits on I/O, and every record that does not make it to storage is counted.
  */
 
-import { MAX_DECISIONS_PAGE, type DecisionFilter, type DecisionOrder, type PredictionRecord as LoggedPrediction } from '../../contract/index.js';
+import {
+  MAX_DECISIONS_PAGE,
+  type DecisionFilter,
+  type DecisionOrder,
+  type PredictionRecord as LoggedPrediction,
+} from '../../contract/index.js';
 
 export type { Decision, DecisionFilter, FeatureValue, Reason } from '../../contract/index.js';
 

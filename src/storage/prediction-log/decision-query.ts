@@ -70,7 +70,12 @@ function decodeCursor(cursor: unknown, ascending: boolean): CheckedQuery['after'
   } catch {
     throw bad;
   }
-  if (!Array.isArray(parsed) || parsed.length !== (ascending ? 3 : 2) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string')
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== (ascending ? 3 : 2) ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string'
+  )
     throw bad;
   if (ascending && parsed[2] !== 'asc') throw bad;
   const ms = Date.parse(parsed[0]);

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { FraudlensError } from '../../../src/core/errors.js';
 import type { LabelStore, NewLabel, PredictionLog, PredictionRecord } from '../../../src/storage/index.js';
 import { LABEL_FRAUD, LABEL_LEGITIMATE, LABEL_NONE } from '../../../src/storage/index.js';
 
@@ -166,10 +167,10 @@ export function runLabelStoreConformance(name: string, open: (namespace: string)
         );
         assert.equal(second.next_cursor, null);
         // A cursor of one order is refused in the other, naming the field.
-        await assert.rejects(f.decisions.query({ limit: 3, cursor: first.next_cursor }), {
-          code: 'INPUT_INVALID',
-          field: 'cursor',
-        });
+        await assert.rejects(
+          f.decisions.query({ limit: 3, cursor: first.next_cursor }),
+          (e: unknown) => e instanceof FraudlensError && e.code === 'INPUT_INVALID' && e.location.field === 'cursor',
+        );
       } finally {
         await f.close();
       }
