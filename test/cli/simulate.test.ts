@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+
+import { parse as parseCsv } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 
 import type { FastifyInstance } from 'fastify';
@@ -140,15 +142,11 @@ describe('simulate: raw transactions (the demo model)', () => {
       assert.equal(summary.ok, count, JSON.stringify(summary.errors));
       assert.equal(summary.labels_sent, count);
       // The file's is_fraud, row by row in time order, against the labels the decisions now carry.
-      const rows = gunzipSync(readFileSync(DEMO_HOLDOUT)).toString('utf8').trim().split('\n');
-      const header = rows[0].split(',');
-      const [idAt, timeAt, fraudAt] = ['trans_num', 'unix_time', 'is_fraud'].map((c) => header.indexOf(c));
+      const rows = parseCsv(gunzipSync(readFileSync(DEMO_HOLDOUT)), { columns: true }) as Record<string, string>[];
       const truth = rows
-        .slice(1)
-        .map((l) => l.split(','))
-        .sort((a, b) => Number(a[timeAt]) - Number(b[timeAt]))
+        .sort((a, b) => Number(a.unix_time) - Number(b.unix_time))
         .slice(0, count)
-        .map((c) => [c[idAt], c[fraudAt] === '1' ? 'fraud' : 'legitimate']);
+        .map((r) => [r.trans_num, r.is_fraud === '1' ? 'fraud' : 'legitimate']);
       const page = JSON.parse((await app.inject({ url: `/decisions?order=asc&limit=${count}` })).body) as {
         decisions: { transaction_id: string; label: { label: string; source: string } | null }[];
       };
