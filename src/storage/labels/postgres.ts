@@ -54,19 +54,19 @@ export class PostgresLabelStore implements LabelStore {
     const s = decisions.quotedSchema;
     // The history gets every label; labels_current the winner of each id within the batch
     // (latest known_at, ties: later in the batch), kept only if it is at least as recent as the
-    // stored one. The count of ids with a decision comes back in the same round trip.
+    // stored one. Sequence numbers are drawn with the input, so the winners need no join with
+    // what was inserted. The count of ids with a decision comes back in the same round trip.
     this.insert = `
       WITH input AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
+        SELECT u.*, nextval('${s}.labels_seq_seq') AS seq
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[])
           WITH ORDINALITY AS u(${LABEL_COLUMNS}, ord)
       ),
       stored AS (
-        INSERT INTO ${s}.labels (${LABEL_COLUMNS}) SELECT ${LABEL_COLUMNS} FROM input ORDER BY ord RETURNING seq, transaction_id
+        INSERT INTO ${s}.labels (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM input ORDER BY ord RETURNING 1
       ),
       winners AS (
-        SELECT DISTINCT ON (i.transaction_id) i.*, st.seq
-        FROM input i JOIN stored st ON st.transaction_id = i.transaction_id
-        ORDER BY i.transaction_id, i.known_at DESC, i.ord DESC, st.seq DESC
+        SELECT DISTINCT ON (transaction_id) * FROM input ORDER BY transaction_id, known_at DESC, ord DESC
       ),
       current AS (
         INSERT INTO ${s}.labels_current (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM winners
