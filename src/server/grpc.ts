@@ -24,7 +24,7 @@ import type { FastifyInstance } from 'fastify';
 import { V2InferRequest, type V2InferResponse, type V2OutputTensor } from '../contract/index.js';
 import { FraudlensError } from '../core/errors.js';
 import { PACKAGE_ROOT } from '../io/package-root.js';
-import { keyChecker, keyFromHeaders } from './auth.js';
+import { keyFromHeaders } from './auth.js';
 import type { FraudlensContext } from './context.js';
 import type { ExplainAdmission, RequestCall } from './explain-admission.js';
 import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerMetadata, v2ServerReady } from './routes/v2.js';
@@ -245,7 +245,6 @@ export function registerGrpc(app: FastifyInstance, ctx: FraudlensContext, scorer
   const service = (grpc.loadPackageDefinition(definition).inference as grpc.GrpcObject)
     .GRPCInferenceService as grpc.ServiceClientConstructor;
   const validate = compileBodyValidator(V2InferRequest);
-  const checkKey = ctx.config.apiKey === null ? null : keyChecker(ctx.config.apiKey);
 
   /** Runs `answer`, turning a thrown error into the call's status and trailing metadata. */
   const unary =
@@ -299,7 +298,7 @@ export function registerGrpc(app: FastifyInstance, ctx: FraudlensContext, scorer
     ModelMetadata: unary((r) => v2ModelMetadata(ctx, params(r))),
     ModelInfer: unary(async (r, call, metadata) => {
       if (ctx.state.draining) throw new FraudlensError('NOT_READY', 'the server is shutting down');
-      if (checkKey !== null) checkKey(keyFromHeaders(metadata.get('x-api-key')[0], metadata.get('authorization')[0]));
+      ctx.auth.authorize(keyFromHeaders(metadata.get('x-api-key')[0], metadata.get('authorization')[0]), 'score');
       const msg = r as unknown as GrpcInferRequest;
       const body = restRequestOf(msg);
       if (!validate(body)) throw validationError(validate.errors![0], { context: 'request', data: body });

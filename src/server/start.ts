@@ -102,8 +102,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     },
     'fraudlens listening',
   );
-  if (config.env === 'production' && config.apiKey === null)
-    app.log.warn('ENV=production without API_KEY: /predict and /logs are open and admin routes are off');
+  if (config.env === 'production' && config.apiKeys.length === 0)
+    app.log.warn('ENV=production without API_KEY or API_KEYS_FILE: /predict and /logs are open and admin routes are off');
   if (config.env === 'production' && config.corsOrigins.includes('*'))
     app.log.warn('ENV=production with FRAUDLENS_CORS_ORIGINS=*: any web page may call this API');
 

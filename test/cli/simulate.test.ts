@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+
+import { parse as parseCsv } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 
 import type { FastifyInstance } from 'fastify';
@@ -127,6 +129,32 @@ describe('simulate: raw transactions (the demo model)', () => {
       const seen = logs.logs.filter((r) => typeof r.features.card_count_7d === 'number' && r.features.card_count_7d > 0);
       assert.ok(seen.length > RAW_ROWS / 2, `${seen.length} of ${RAW_ROWS} transactions saw earlier ones of their card`);
       assert.equal(logs.logs.at(-1)!.features.card_count_7d, 0, 'the first transaction has no history');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("--labels-after sends each transaction's true label after the delay, joined to its decision", async () => {
+    const { app, url } = await driftServer('demo');
+    try {
+      const count = 60;
+      const summary = await runSimulation(options(url, { count, data: DEMO_HOLDOUT, concurrency: 1, labelsAfterS: 0.3 }));
+      assert.equal(summary.ok, count, JSON.stringify(summary.errors));
+      assert.equal(summary.labels_sent, count);
+      // The file's is_fraud, row by row in time order, against the labels the decisions now carry.
+      const rows = parseCsv(gunzipSync(readFileSync(DEMO_HOLDOUT)), { columns: true }) as Record<string, string>[];
+      const truth = rows
+        .sort((a, b) => Number(a.unix_time) - Number(b.unix_time))
+        .slice(0, count)
+        .map((r) => [r.trans_num, r.is_fraud === '1' ? 'fraud' : 'legitimate']);
+      const page = JSON.parse((await app.inject({ url: `/decisions?order=asc&limit=${count}` })).body) as {
+        decisions: { transaction_id: string; label: { label: string; source: string } | null }[];
+      };
+      assert.deepEqual(
+        page.decisions.map((d) => [d.transaction_id, d.label?.label]),
+        truth,
+      );
+      assert.ok(page.decisions.every((d) => d.label?.source === 'simulation'));
     } finally {
       await app.close();
     }
