@@ -63,8 +63,9 @@ const SERVER_CORE = '1';
 const CONNECTIONS = 50;
 /**
  * One raw hold-out transaction for the demo model (the model `serve` loads by default; it derives
- * the features from entity state). The same id every time: after the first request it is scored as
- * a duplicate (counted once), so the state does not grow during the run.
+ * the features from entity state). Sent as a template (demoTemplate): every request gets its own
+ * id and a later event time, so each is scored and added to the card's state (a repeated id would
+ * only replay the stored decision).
  */
 const DEMO_BODY = join(HERE, '..', '..', 'bench', 'demo-request.json');
 /** The raw-transaction path: a model with feature definitions (27 aggregations) and Sparkov rows to send it. */
@@ -94,6 +95,14 @@ function writeRawTemplates(csvPath: string, out: string): void {
       return `{"trans_num":"%s-%d","unix_time":%d,${JSON.stringify(body).slice(1).replace(/%/g, '%%')}`;
     });
   writeFileSync(out, `${lines.join('\n')}\n`);
+}
+
+/** Writes one raw-transaction JSON file as a template for wrkScript (see writeRawTemplates). */
+function writeDemoTemplate(jsonPath: string, out: string): void {
+  const body = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>;
+  delete body.trans_num;
+  delete body.unix_time;
+  writeFileSync(out, `{"trans_num":"%s-%d","unix_time":%d,${JSON.stringify(body).slice(1).replace(/%/g, '%%')}\n`);
 }
 
 /** Deletes the entity state a run left in Redis under `prefix`. */
@@ -602,16 +611,20 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   // 4b: resident memory with the demo model (what `npm start` serves), after the same two loads.
   const demoPort = await freePort();
   const demo = spawnPinned([ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(demoPort)], env);
+  const demoDir = mkdtempSync(join(tmpdir(), 'fraudlens-http-bench-demo-'));
+  const demoBody = join(demoDir, 'demo-template.txt');
+  writeDemoTemplate(DEMO_BODY, demoBody);
   let demoMemory: { rss_mib: number; peak_rss_mib: number };
   try {
     await waitHealthy(`http://127.0.0.1:${demoPort}/health`, demo);
     const demoRun = (path: string, label: string) =>
-      pinnedWrk({ path, method: 'POST', port: demoPort, seconds: o.seconds, body: DEMO_BODY, label, server: demo });
+      pinnedWrk({ path, method: 'POST', port: demoPort, seconds: o.seconds, body: demoBody, label, server: demo, raw: true });
     await demoRun('/predict', 'demo model /predict');
     await demoRun('/predict?explain=true', 'demo model /predict?explain=true');
     demoMemory = memoryOf(demo.pid!);
   } finally {
     await stop(demo);
+    rmSync(demoDir, { recursive: true, force: true });
   }
 
   // 5: the seed servers.

@@ -166,6 +166,8 @@ class Script {
 }
 
 const READ_THEN_ADD = new Script(READ_THEN_ADD_LUA);
+/** Thrown (before any state moves) for a reply that continues a state this process does not hold. */
+const BEHIND = new Error('a partial reply to a state not held');
 const FOLD = new Script(FOLD_LUA);
 
 /** The list (head and events) rebuilt into a state, with the facts the fold needs. */
@@ -277,7 +279,7 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     this.idTtlMs = String(plan.dedupeHorizon * 1000);
     this.listTtlMs = String((plan.dedupeHorizon + ENTITY_STATE_EXPIRY_MARGIN_SECONDS) * 1000);
     this.scratch = newEventRecord(plan);
-    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-entity-state' });
+    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-entity-state', autoPipelining: true });
     const client = this.connection.client;
     this.firstAttempt = new Promise<void>((resolve) => {
       const done = (): void => {
@@ -338,11 +340,12 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
         this.pending--;
         try {
           return this.apply(reply, active, entityKeys, keys, own, asked, t, out);
-        } catch {
-          // A list of another shape (another writer's), or a reply to a question asked from a
-          // state an earlier lost answer never brought here: the event was added, but not read
-          // here. A state may have been half brought up to date: forget them all.
-          this.forget(active, entityKeys, asked);
+        } catch (err) {
+          // The event was added, but cannot be read here. A reply to a question asked from a
+          // state an earlier lost answer never brought here: the states are intact, only behind,
+          // and the next call asks from where they stand. A list of another shape (another
+          // writer's): a state may have been half brought up to date, so forget them all.
+          if (err !== BEHIND) this.forget(active, entityKeys, asked);
           return this.fallback(active, entityKeys, t, out);
         } finally {
           this.release(asked);
@@ -398,8 +401,8 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
       if (items.length > 0 && items[0].charCodeAt(0) === 68 /* D */) {
         // Only the events after the position asked from: this process must hold exactly that state.
         const a = asked[i];
-        if (a === undefined || a.known.count !== a.count || a.known.lastItem !== a.item)
-          throw new Error('a partial reply to a state not held');
+        if (a === undefined) throw new Error('a partial reply to a whole-list request');
+        if (a.known.count !== a.count || a.known.lastItem !== a.item) throw BEHIND;
       }
     }
     const states: Known[] = [];
