@@ -30,7 +30,10 @@
  * `fraudlens serve` on a model with feature definitions (fixtures/features/model.json, 27
  * aggregations, in-process entity state), every request a fresh transaction (own id, later event
  * time; wrkScript); after the rounds the same on the Redis entity state (127.0.0.1:6379, keys under
- * a prefix of this run, deleted after): its peak, then p99 at half of it, paced as in 3.
+ * a prefix of this run, deleted after): its peak, then its latency at half of it in an open loop
+ * (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so a stall
+ * counts against every request behind it, unlike wrk's delay() pacing). `--redis-only` runs this
+ * part alone.
  *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
