@@ -153,8 +153,9 @@ describe('fraudlens state load', () => {
     const fromShuffled = await load(shuffled, 'shuffled:', ['--sort']);
     assert.equal(fromShuffled.events, sorted.events);
     const plan = compilePlan(validateDefinitions(parseYaml(readFileSync(DEFS, 'utf8'))));
-    const a = new RedisEntityStateStore(plan, { url: server.url, keyPrefix: 'sorted:' });
-    const b = new RedisEntityStateStore(plan, { url: server.url, keyPrefix: 'shuffled:' });
+    // A generous timeout: a read past it falls back to an empty state, and this test is about the data.
+    const a = new RedisEntityStateStore(plan, { url: server.url, keyPrefix: 'sorted:', commandTimeoutMs: 30_000 });
+    const b = new RedisEntityStateStore(plan, { url: server.url, keyPrefix: 'shuffled:', commandTimeoutMs: 30_000 });
     try {
       await waitUntil(() => a.stats().connected && b.stats().connected, { message: 'stores did not connect' });
       assert.deepEqual(await b.entityCounts(), await a.entityCounts());
