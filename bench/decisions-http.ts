@@ -111,6 +111,20 @@ interface Run {
   server_cpu_us_per_request: number;
 }
 
+/** wrk runs so far: each sends ids of its own. */
+let runs = 0;
+
+/** The demo request as a string.format template: id `%s-%d`, event time `%d`, the rest as is. */
+function freshTemplate(): string {
+  const body = JSON.parse(readFileSync(BODY, 'utf8')) as Record<string, unknown>;
+  delete body.trans_num;
+  delete body.unix_time;
+  return `{"trans_num":"%s-%d","unix_time":%d,${JSON.stringify(body).slice(1).replace(/%/g, '%%')}`;
+}
+
+/** A Lua string literal of any text. */
+const luaString = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
 async function wrk(server: { child: ChildProcess; port: number }, seconds: number): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
   try {
@@ -119,10 +133,15 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
       script,
       [
         'wrk.method = "POST"',
-        `local f = assert(io.open("${BODY}", "rb"))`,
-        'wrk.body = f:read("*a")',
-        'f:close()',
         'wrk.headers["Content-Type"] = "application/json"',
+        // A fresh id and a later event time per request: a repeated id only replays its stored
+        // decision, and this bench measures decisions being written.
+        `local template = ${luaString(freshTemplate())}`,
+        `local run, n = "${process.pid}-${runs++}", 0`,
+        'function request()',
+        '  n = n + 1',
+        '  return wrk.format(nil, nil, nil, string.format(template, run, n, 1600000000 + n))',
+        'end',
         'function done(summary, latency, requests)',
         '  io.write(string.format(\'{"requests":%d,"req_per_s":%.1f,"p99_ms":%.3f,"errors":%d}\\n\', summary.requests,',
         '    summary.requests / (summary.duration / 1e6), latency:percentile(99) / 1000,',

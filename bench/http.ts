@@ -30,11 +30,14 @@
  * `fraudlens serve` on a model with feature definitions (fixtures/features/model.json, 27
  * aggregations, in-process entity state), every request a fresh transaction (own id, later event
  * time; wrkScript); after the rounds the same on the Redis entity state (127.0.0.1:6379, keys under
- * a prefix of this run, deleted after): its peak, then p99 at half of it, paced as in 3.
+ * a prefix of this run, deleted after): its peak, then its latency at half of it in an open loop
+ * (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so a stall
+ * counts against every request behind it, unlike wrk's delay() pacing). `--redis-only` runs this
+ * part alone.
  *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
- *          [--raw-model F] [--raw-data raw.csv] [--no-redis]
+ *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only]
  */
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -49,6 +52,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 
+import { openLoop, type OpenLoopResult } from './open-loop.js';
 import { PEERS, ratio, type Section } from './run.js';
 
 const run = promisify(execFile);
@@ -62,8 +66,9 @@ const SERVER_CORE = '1';
 const CONNECTIONS = 50;
 /**
  * One raw hold-out transaction for the demo model (the model `serve` loads by default; it derives
- * the features from entity state). The same id every time: after the first request it is scored as
- * a duplicate (counted once), so the state does not grow during the run.
+ * the features from entity state). Sent as a template (demoTemplate): every request gets its own
+ * id and a later event time, so each is scored and added to the card's state (a repeated id would
+ * only replay the stored decision).
  */
 const DEMO_BODY = join(HERE, '..', '..', 'bench', 'demo-request.json');
 /** The raw-transaction path: a model with feature definitions (27 aggregations) and Sparkov rows to send it. */
@@ -93,6 +98,14 @@ function writeRawTemplates(csvPath: string, out: string): void {
       return `{"trans_num":"%s-%d","unix_time":%d,${JSON.stringify(body).slice(1).replace(/%/g, '%%')}`;
     });
   writeFileSync(out, `${lines.join('\n')}\n`);
+}
+
+/** Writes one raw-transaction JSON file as a template for wrkScript (see writeRawTemplates). */
+function writeDemoTemplate(jsonPath: string, out: string): void {
+  const body = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>;
+  delete body.trans_num;
+  delete body.unix_time;
+  writeFileSync(out, `{"trans_num":"%s-%d","unix_time":%d,${JSON.stringify(body).slice(1).replace(/%/g, '%%')}\n`);
 }
 
 /** Deletes the entity state a run left in Redis under `prefix`. */
@@ -463,6 +476,63 @@ function shareSummary(ours: WrkResult[], floor: WrkResult[]): Record<string, unk
   };
 }
 
+/** The Redis section's results: the closed-loop peak and the open-loop run at half of it. */
+interface RedisStateRun {
+  peak: WrkResult;
+  half: WrkResult & OpenLoopResult;
+  keysDropped: number;
+}
+
+/**
+ * The raw path on the Redis entity state (one EVALSHA per transaction; 127.0.0.1:6379, keys under
+ * a prefix of this run, deleted after): its peak with wrk as above, then its latency at half the
+ * peak from an open-loop generator (bench/open-loop.ts) on wrk's core, with the server's CPU time
+ * per request. Run alone with --redis-only.
+ */
+async function redisStateRun(
+  o: HttpBenchOptions,
+  env: Record<string, string>,
+  rawBody: string,
+  say: (m: string) => void,
+): Promise<RedisStateRun> {
+  const prefix = `fraudlens:bench-http:${process.pid}:`;
+  const port = await freePort();
+  const server = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(port)], {
+    ...env,
+    FRAUDLENS_ENTITY_STATE: 'redis',
+    REDIS_URL,
+    FRAUDLENS_ENTITY_STATE_REDIS_PREFIX: prefix,
+  });
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}/health`, server);
+    const raw = (label: string, seconds: number) =>
+      pinnedWrk({ path: '/predict', method: 'POST', port, seconds, body: rawBody, label, server, raw: true });
+    await raw('warm-up', WARMUP_S);
+    const peak = await raw('fraudlens POST /predict, raw, Redis state', o.seconds);
+    const hz = await clockTicks();
+    const before = cpuTicks(server.pid!);
+    const paced = await openLoop({
+      url: `http://127.0.0.1:${port}/predict`,
+      rate: Math.round(peak.req_per_s / 2),
+      seconds: o.seconds,
+      templates: rawBody,
+      run: `bench-${process.pid}-${rawRuns}`,
+      t0: RAW_T0 + rawRuns++ * RAW_RUN_SPAN_S,
+      core: WRK_CORE,
+    });
+    const cpuUs = ((cpuTicks(server.pid!) - before) / hz / Math.max(1, paced.answered)) * 1e6;
+    const half = { ...paced, label: 'open loop', server_cpu_us_per_request: Math.round(cpuUs * 10) / 10 };
+    say(
+      `Redis entity state: peak ${peak.req_per_s} req/s (${peak.server_cpu_us_per_request} µs CPU/req); open loop at ${half.target_req_per_s}/s: p50 ${half.latency_ms.p50} ms, p99 ${half.latency_ms.p99} ms, p99.9 ${half.latency_ms.p999} ms (${half.server_cpu_us_per_request} µs CPU/req)`,
+    );
+    await stop(server);
+    return { peak, half, keysDropped: await dropRedisKeys(prefix) };
+  } finally {
+    await stop(server);
+    await dropRedisKeys(prefix);
+  }
+}
+
 export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, unknown>> {
   if (!existsSync('/usr/bin/wrk')) throw new Error('wrk is not installed (/usr/bin/wrk; see the peers setup.sh)');
   if (availableParallelism() < 2) throw new Error('the pinned method needs two cores: wrk on core 0, the server on core 1');
@@ -536,61 +606,28 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
   }
   const predict = median(comparison.ours_predict);
 
-  // 3b: the raw path on the Redis entity state (one EVALSHA per transaction): its peak, then
-  // p99 at half of it, paced as in 3.
-  let redisPeak: WrkResult | undefined;
-  let redisHalf: (WrkResult & { target_req_per_s: number; delay_ms: number }) | undefined;
-  let redisKeysDropped = 0;
-  if (o.redis) {
-    const prefix = `fraudlens:bench-http:${process.pid}:`;
-    const redisPort = await freePort();
-    const oursRedis = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(redisPort)], {
-      ...env,
-      FRAUDLENS_ENTITY_STATE: 'redis',
-      REDIS_URL,
-      FRAUDLENS_ENTITY_STATE_REDIS_PREFIX: prefix,
-    });
-    try {
-      await waitHealthy(`http://127.0.0.1:${redisPort}/health`, oursRedis);
-      const side = { port: redisPort, server: oursRedis };
-      const raw = (label: string, seconds: number) =>
-        pinnedWrk({
-          path: '/predict',
-          method: 'POST',
-          port: side.port,
-          seconds,
-          body: rawBody,
-          label,
-          server: side.server,
-          raw: true,
-        });
-      await raw('warm-up', WARMUP_S);
-      redisPeak = await raw('fraudlens POST /predict, raw, Redis state', o.seconds);
-      redisHalf = await pacedWrk('/predict', redisPort, o.seconds, rawBody, redisPeak.req_per_s / 2, oursRedis, true);
-      say(
-        `Redis entity state: peak ${redisPeak.req_per_s} req/s, p99 ${redisHalf.latency_ms.p99} ms at ${redisHalf.req_per_s} req/s`,
-      );
-    } finally {
-      await stop(oursRedis);
-      redisKeysDropped = await dropRedisKeys(prefix);
-    }
-  }
+  // 3b: the raw path on the Redis entity state.
+  const redis = o.redis ? await redisStateRun(o, env, rawBody, say) : undefined;
   rmSync(scratch, { recursive: true, force: true });
   const floorResult = median(comparison.floor_predict);
 
   // 4b: resident memory with the demo model (what `npm start` serves), after the same two loads.
   const demoPort = await freePort();
   const demo = spawnPinned([ENTRY, 'serve', '--host', '127.0.0.1', '--port', String(demoPort)], env);
+  const demoDir = mkdtempSync(join(tmpdir(), 'fraudlens-http-bench-demo-'));
+  const demoBody = join(demoDir, 'demo-template.txt');
+  writeDemoTemplate(DEMO_BODY, demoBody);
   let demoMemory: { rss_mib: number; peak_rss_mib: number };
   try {
     await waitHealthy(`http://127.0.0.1:${demoPort}/health`, demo);
     const demoRun = (path: string, label: string) =>
-      pinnedWrk({ path, method: 'POST', port: demoPort, seconds: o.seconds, body: DEMO_BODY, label, server: demo });
+      pinnedWrk({ path, method: 'POST', port: demoPort, seconds: o.seconds, body: demoBody, label, server: demo, raw: true });
     await demoRun('/predict', 'demo model /predict');
     await demoRun('/predict?explain=true', 'demo model /predict?explain=true');
     demoMemory = memoryOf(demo.pid!);
   } finally {
     await stop(demo);
+    rmSync(demoDir, { recursive: true, force: true });
   }
 
   // 5: the seed servers.
@@ -645,19 +682,13 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       raw_model: o.rawModel,
       raw_rounds: comparison.ours_raw.map(summarize),
       redis_state:
-        redisPeak && redisHalf
-          ? {
-              peak: summarize(redisPeak),
-              half_peak: {
-                ...summarize(redisHalf),
-                target_req_per_s: redisHalf.target_req_per_s,
-                connections: redisHalf.connections,
-                delay_ms: redisHalf.delay_ms,
-                method: 'wrk delay() pacing, closed loop (wrk2 unavailable); a fresh transaction id and event time per request',
-              },
-              keys_dropped_after: redisKeysDropped,
-            }
-          : null,
+        redis === undefined
+          ? null
+          : {
+              peak: summarize(redis.peak),
+              half_peak: { ...summarize(redis.half), ...redis.half },
+              keys_dropped_after: redis.keysDropped,
+            },
     },
     floor: summarize(floorResult),
     floor_rounds: {
@@ -699,8 +730,8 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       [`fraudlens /predict at ~${half.target_req_per_s}/s (${half.connections} conn)`, half],
       ['fraudlens /predict raw (median round)', median(comparison.ours_raw)],
       ['fastify floor, raw bodies (median round)', median(comparison.floor_raw)],
-      ['fraudlens /predict raw, Redis state, peak', redisPeak],
-      [`fraudlens raw, Redis, at ~${redisHalf?.target_req_per_s ?? 0}/s`, redisHalf],
+      ['fraudlens /predict raw, Redis state, peak', redis?.peak],
+      [`fraudlens raw, Redis, open loop at ${redis?.half.target_req_per_s ?? 0}/s`, redis?.half],
       ['fastapi-uvicorn-1w /predict', fastapi],
       ['flask /predict', flaskPredict],
       ['flask /explain', flaskExplain],
@@ -729,6 +760,26 @@ function defaults(): HttpBenchOptions {
   };
 }
 
+/** --redis-only: the Redis section alone (the raw templates, then redisStateRun). */
+async function redisOnly(o: HttpBenchOptions): Promise<Record<string, unknown>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'fraudlens-http-bench-'));
+  try {
+    const rawBody = join(scratch, 'raw-templates.txt');
+    writeRawTemplates(o.rawData, rawBody);
+    const loadBefore = loadAverage();
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      LOGGING_HANDLER: o.loggingHandler,
+    };
+    const r = await redisStateRun(o, env, rawBody, (m) => process.stderr.write(`bench http: ${m}\n`));
+    return { raw_model: o.rawModel, seconds: o.seconds, load_average_before_after: [loadBefore, loadAverage()], redis_state: r };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 export const section: Section = {
   name: 'http',
   run: () => runHttpBench(defaults()),
@@ -739,7 +790,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const job =
     floorPort !== undefined
       ? floorServer(Number(floorPort))
-      : runHttpBench(defaults()).then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`));
+      : (process.argv.includes('--redis-only') ? redisOnly(defaults()) : runHttpBench(defaults())).then(
+          (r) => void process.stdout.write(`${JSON.stringify(r)}\n`),
+        );
   job.catch((e: unknown) => {
     process.stderr.write(`bench http: ${(e as Error).message}\n`);
     process.exitCode = 1;

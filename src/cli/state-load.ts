@@ -29,6 +29,8 @@ export interface StateLoadOptions {
   /** Write the states to this Redis (else they are computed and counted only). */
   redisUrl?: string;
   redisKeyPrefix?: string;
+  /** Sort the file by event time in memory instead of refusing it when unsorted. */
+  sort?: boolean;
   /** How long to wait for Redis to answer at the start (default 5,000 ms). */
   connectTimeoutMs?: number;
 }
@@ -71,24 +73,46 @@ export async function loadEntityState(defs: FeatureDefinitions, options: StateLo
       const timeColumn = csv.names.indexOf(defs.event.time.field);
       const event = newEventRecord(plan);
       const row = newFeatureRow(plan);
-      let previous = -Infinity;
-      for await (const cells of csv.rows()) {
+      // The event just read into `event`, through the engine.
+      const replay = (): void => {
         events++;
-        reader.read(cells, events, event);
-        if (event.time < previous) {
-          throw new FraudlensError(
-            'INPUT_NOT_SORTED',
-            `data row ${events} has event time ${cells[timeColumn]}, earlier than the row before it: the history must be sorted by ${defs.event.time.field}`,
-            { file: options.data, row: events, column: defs.event.time.field },
-          );
-        }
-        previous = event.time;
         if (engine.compute(event, row) === 'duplicate') duplicates++;
         if (keys !== undefined) {
           for (let g = 0; g < plan.groups.length; g++) {
             const key = entityKey(plan.groups[g].keySlots, event.strings);
             if (key !== undefined) keys[g].add(key);
           }
+        }
+      };
+      if (options.sort === true) {
+        // Whole file in memory, sorted stably by time (ties keep file order), as `features --sort`.
+        const all: string[][] = [];
+        const times: number[] = [];
+        for await (const cells of csv.rows()) {
+          all.push(cells);
+          reader.read(cells, all.length, event);
+          times.push(event.time);
+        }
+        const order = Array.from(all.keys()).sort((a, b) => times[a] - times[b] || a - b);
+        for (const i of order) {
+          reader.read(all[i], i + 1, event);
+          replay();
+        }
+      } else {
+        let previous = -Infinity;
+        let at = 0;
+        for await (const cells of csv.rows()) {
+          at++;
+          reader.read(cells, at, event);
+          if (event.time < previous) {
+            throw new FraudlensError(
+              'INPUT_NOT_SORTED',
+              `data row ${at} has event time ${cells[timeColumn]}, earlier than the row before it: the history must be sorted by ${defs.event.time.field}; sort it, or pass --sort to sort it in memory`,
+              { file: options.data, row: at, column: defs.event.time.field },
+            );
+          }
+          previous = event.time;
+          replay();
         }
       }
     } finally {

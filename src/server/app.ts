@@ -186,7 +186,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     app.decorate('fraudlens', context);
     // The entity state of raw transactions, once a model with feature definitions made one.
     context.entityFeatures.prepare(models.current);
-    const entityStore = () => backendStore(context.entityFeatures.store);
+    if (config.entityStateHistory !== null && models.current.model.featureDefinitions) {
+      const events = await context.entityFeatures.warm(models.current, config.entityStateHistory);
+      app.log.info({ events, file: config.entityStateHistory }, 'entity state warmed from history');
+    }
+    // Reported while the served model takes raw transactions: a reload to a precomputed model
+    // keeps the store (a later reload to the same definitions continues it) but /health says off.
+    const entityStore = () =>
+      context.models.current.model.featureDefinitions ? backendStore(context.entityFeatures.store) : undefined;
     registerEntityStateMetrics(metrics.registry, entityStore);
     context.healthComponents.push({ name: 'entity_state', report: () => entityStateComponent(entityStore()) });
 

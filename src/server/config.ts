@@ -94,6 +94,8 @@ export interface ServerConfig {
   readonly entityState: EntityStateBackend;
   readonly entityStateRedisPrefix: string;
   readonly entityStateTimeoutMs: number;
+  /** A raw history (CSV or CSV.gz, in time order) replayed into the entity state at start; null: none. */
+  readonly entityStateHistory: string | null;
   /** The rules file applied beside the model (docs/rules.md); null: the thresholds alone decide. */
   readonly rulesPath: string | null;
   /** Features pushing towards fraud listed in the reasons of review and decline decisions (0: none). */
@@ -569,6 +571,16 @@ export const SETTINGS: readonly SettingSpec[] = [
       'Longest a prediction waits for the Redis entity state; past it (or with Redis away) the features come from the last state this process knew, the response is flagged degraded and the update is counted as dropped, never a 5xx.',
   },
   {
+    key: 'FRAUDLENS_ENTITY_STATE_HISTORY',
+    prop: 'entityStateHistory',
+    flag: '--entity-state-history',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1 },
+    default: null,
+    reason:
+      'Raw history (CSV or CSV.gz with a header, sorted by event time) replayed into the entity state at start, before the server listens, so the cards it holds do not all look new; for a model with feature definitions (ignored otherwise). Each event goes through the store like a transaction, so for Redis prefer `fraudlens state load --redis`. Unset: the state starts empty.',
+  },
+  {
     key: 'FRAUDLENS_RULES_PATH',
     prop: 'rulesPath',
     flag: '--rules',
@@ -854,6 +866,8 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     entityState: get('FRAUDLENS_ENTITY_STATE'),
     entityStateRedisPrefix: get('FRAUDLENS_ENTITY_STATE_REDIS_PREFIX'),
     entityStateTimeoutMs: get('FRAUDLENS_ENTITY_STATE_TIMEOUT_MS'),
+    entityStateHistory:
+      values.FRAUDLENS_ENTITY_STATE_HISTORY !== undefined ? resolve(values.FRAUDLENS_ENTITY_STATE_HISTORY as string) : null,
     rulesPath: values.FRAUDLENS_RULES_PATH !== undefined ? resolve(values.FRAUDLENS_RULES_PATH as string) : null,
     reasonFeatures: get('FRAUDLENS_REASON_FEATURES'),
     amountField: get('FRAUDLENS_AMOUNT_FIELD'),

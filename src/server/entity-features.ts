@@ -16,9 +16,11 @@
 
 import { FraudlensError } from '../core/errors.js';
 import { FeatureEngine, newFeatureRow, type FeatureRow } from '../core/features/engine.js';
+import { CellEventReader } from '../core/features/event-reader.js';
 import { JsonEventReader } from '../core/features/json-event-reader.js';
 import { compilePlan, newEventRecord, type EventRecord, type FeaturePlan } from '../core/features/plan.js';
 import { MemoryStateStore, type AddOutcome, type EntityStateStore } from '../core/features/state-store.js';
+import { openCsvRows } from '../io/csv-source.js';
 import { createEntityStateStore, type EntityStateBackendStore, type FeatureValue } from '../storage/index.js';
 import { entityStateConfig, type ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
@@ -150,6 +152,44 @@ export class EntityFeatures {
    */
   prepare(m: ServingModel): void {
     if (m.model.featureDefinitions) this.stateFor(m);
+  }
+
+  /**
+   * Replays a raw history into the state of the model's definitions, as transactions in time
+   * order through the same engine (a memory store answers at once; another is awaited per event).
+   * @param path CSV or CSV.gz with a header, sorted by event time
+   * @returns the number of events replayed
+   * @throws FraudlensError INPUT_NOT_SORTED naming the row, or the reader's error naming the field
+   */
+  async warm(m: ServingModel, path: string): Promise<number> {
+    const state = this.stateFor(m);
+    const defs = state.plan.definitions;
+    const csv = await openCsvRows(path);
+    const scratch = state.take();
+    let events = 0;
+    try {
+      const reader = new CellEventReader(state.plan, csv.names, state.engine.clock, path);
+      const timeColumn = csv.names.indexOf(defs.event.time.field);
+      let previous = -Infinity;
+      for await (const cells of csv.rows()) {
+        events++;
+        reader.read(cells, events, scratch.event);
+        if (scratch.event.time < previous) {
+          throw new FraudlensError(
+            'INPUT_NOT_SORTED',
+            `entity state history: row ${events} has event time ${cells[timeColumn]}, earlier than the row before it; sort the file by ${defs.event.time.field}`,
+            { file: path, row: events, column: defs.event.time.field },
+          );
+        }
+        previous = scratch.event.time;
+        const outcome = state.engine.compute(scratch.event, scratch.row);
+        if (isPromise(outcome)) await outcome;
+      }
+    } finally {
+      csv.close();
+      state.give(scratch);
+    }
+    return events;
   }
 
   /** The live store, if one was made (tests and warm starts look into it). */

@@ -7,17 +7,22 @@
  */
 
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { Ajv, type ValidateFunction } from 'ajv';
+import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 
 import * as contract from '../../src/contract/index.js';
 import type { FeaturePlan } from '../../src/core/features/plan.js';
 import { MemoryStateStore, type AddOutcome } from '../../src/core/features/state-store.js';
 import { json, makeApp, ULB_MODEL, ulbSample } from './helpers.js';
-import { RAW_MODEL } from './raw-parity.js';
+import { FEATURE_RELATIVE_TOLERANCE, RAW_FIXTURE, RAW_MODEL, toRequest } from './raw-parity.js';
 import { featuresMaker } from '../../src/server/entity-features.js';
+import { fixturePath } from '../helpers/paths.js';
 
 const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
 const validators = new Map<object, ValidateFunction>();
@@ -371,6 +376,87 @@ describe('a model without feature definitions', () => {
       assert.equal(stray.statusCode, 400, 'unknown fields stay refused for feature bodies');
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('the entity state across reloads', () => {
+  it('is off in /health and /metrics after a reload to a model without definitions, and back after one with', async () => {
+    const key = { 'x-api-key': 'raw-transactions-test-key-0123' };
+    const dir = mkdtempSync(join(tmpdir(), 'fraudlens-reload-state-'));
+    const modelPath = join(dir, 'model.json');
+    copyFileSync(RAW_MODEL, modelPath);
+    const { app } = await makeApp({ MODEL_PATH: modelPath, API_KEY: key['x-api-key'] });
+    const state = async (): Promise<{ status: string; detail: string }> =>
+      json<{ components: { entity_state: { status: string; detail: string } } }>(await app.inject({ url: '/health' })).components
+        .entity_state;
+    const reload = async (from: string): Promise<void> => {
+      copyFileSync(from, modelPath);
+      const res = await app.inject({ method: 'POST', url: '/admin/reload', headers: key });
+      assert.equal(res.statusCode, 200, res.body);
+    };
+    try {
+      await app.inject({ method: 'POST', url: '/predict', payload: tx('r1', T0), headers: key });
+      assert.equal((await state()).detail, 'memory: 1 transactions added, 0 duplicates');
+      await reload(ULB_MODEL);
+      assert.deepEqual(await state(), {
+        status: 'off',
+        redis_connected: null,
+        detail: 'the served model takes precomputed features',
+      });
+      const metrics = (await app.inject({ url: '/metrics' })).body;
+      assert.doesNotMatch(metrics, /fraudlens_entity_state_connected\{/, 'no entity state metrics while it is not in use');
+      await reload(RAW_MODEL);
+      assert.equal((await state()).detail, 'memory: 1 transactions added, 0 duplicates', 'the same definitions: the same state');
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the entity state warmed from history at start (FRAUDLENS_ENTITY_STATE_HISTORY)', () => {
+  it('continues the history: the next transactions get the features the offline replay gives them', async () => {
+    const lines = readFileSync(RAW_FIXTURE, 'utf8').trim().split('\n');
+    const HISTORY_ROWS = 1000;
+    const dir = mkdtempSync(join(tmpdir(), 'fraudlens-warm-state-'));
+    const history = join(dir, 'history.csv');
+    writeFileSync(history, `${lines.slice(0, HISTORY_ROWS + 1).join('\n')}\n`);
+    const rows = parse(readFileSync(RAW_FIXTURE), { columns: true }) as Record<string, string>[];
+    const offline = new Map(
+      (parse(readFileSync(fixturePath('features', 'features.csv')), { columns: true }) as Record<string, string>[]).map((r) => [
+        r.trans_num,
+        r,
+      ]),
+    );
+    const { app } = await makeApp({ MODEL_PATH: RAW_MODEL, FRAUDLENS_ENTITY_STATE_HISTORY: history });
+    try {
+      const health = json<{ components: { entity_state: { detail: string } } }>(await app.inject({ url: '/health' }));
+      assert.equal(health.components.entity_state.detail, `memory: ${HISTORY_ROWS} transactions added, 0 duplicates`);
+      const next = rows
+        .slice(HISTORY_ROWS, HISTORY_ROWS + 40)
+        .filter((r) => r.cc_num !== '' && r.merchant !== '' && r.category !== '');
+      assert.ok(
+        Number(offline.get(next[0].trans_num)!.card_count_all) > 0,
+        'the first card has history (a cold state would fail)',
+      );
+      for (const row of next) {
+        const res = await app.inject({ method: 'POST', url: '/predict?features=true', payload: toRequest(row) });
+        assert.equal(res.statusCode, 200, res.body);
+        const got = json<{ features: Record<string, number | string | null> }>(res).features;
+        const want = offline.get(row.trans_num)!;
+        for (const [name, value] of Object.entries(got)) {
+          if (typeof value !== 'number' || !(name in want)) continue;
+          const expected = Number(want[name]);
+          assert.ok(
+            value === expected || Math.abs(value - expected) <= FEATURE_RELATIVE_TOLERANCE * Math.abs(expected),
+            `${row.trans_num} ${name}: ${value} vs offline ${want[name]}`,
+          );
+        }
+      }
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -99,13 +99,18 @@ describe('README quick start', () => {
     }
   });
 
-  it('shows the answer the demo model gives to its raw-transaction example on a new server', async () => {
+  it('shows the answer the demo model gives to its raw-transaction example under `npm start`', async () => {
     const text = readFileSync(README, 'utf8');
     const curl = /curl -X POST '[^']*\/predict\?explain=true&features=true'[^]*?-d '([^']+)'/.exec(text);
     assert.ok(curl, 'README.md has a curl POST /predict?explain=true&features=true with a -d body');
     const shown = /```text\n([^]*?)```/.exec(text.slice(curl.index + curl[0].length));
     assert.ok(shown, 'README.md shows the answer in a text block after the curl command');
-    const { app } = await makeApp({ MODEL_PATH: DEMO_MODEL });
+    // As `npm start` serves it: the demo model, its state warmed from the demo's training file.
+    const start = /--entity-state-history (\S+)/.exec(
+      (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start,
+    );
+    assert.ok(start, 'npm start warms the entity state from history');
+    const { app } = await makeApp({ MODEL_PATH: DEMO_MODEL, FRAUDLENS_ENTITY_STATE_HISTORY: join(REPO_ROOT, start[1]) });
     try {
       const url = '/predict?explain=true&features=true';
       const res = await app.inject({ method: 'POST', url, payload: JSON.parse(curl[1]) as object });

@@ -1,5 +1,5 @@
 /**
- * `fraudlens state load --defs F --data history.csv[.gz] [--redis URL] [--key-prefix P]`: warms
+ * `fraudlens state load --defs F --data history.csv[.gz] [--redis URL] [--key-prefix P] [--sort]`: warms
  * the entity state of derived features from history (docs/features.md, "Entity state").
  */
 
@@ -14,6 +14,7 @@ interface StateLoadFlags extends DelimiterFlag {
   data: string;
   redis?: string;
   keyPrefix: string;
+  sort?: boolean;
   json?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function registerState(program: Command): void {
       'prefix of the Redis keys (FRAUDLENS_ENTITY_STATE_REDIS_PREFIX)',
       DEFAULT_ENTITY_STATE_KEY_PREFIX,
     )
+    .option('--sort', 'sort the file by event time in memory instead of refusing it when unsorted (memory grows with the file)')
     .option('--json', 'print the summary as one JSON object')
     .addOption(delimiterOption())
     .action(async (flags: StateLoadFlags) => {
@@ -39,6 +41,7 @@ export function registerState(program: Command): void {
         csv: csvReadOptions(flags),
         redisUrl: flags.redis,
         redisKeyPrefix: flags.keyPrefix,
+        sort: flags.sort,
       });
       const eventsPerSecond = Math.round(s.events / Math.max(s.replaySeconds, 1e-9));
       const statesPerSecond = Math.round(s.written / Math.max(s.writeSeconds, 1e-9));

@@ -96,6 +96,8 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
       try {
         const { previous, current } = await ctx.models.reload(ctx.config.modelPath);
         ctx.metrics.recordReload(true);
+        // New definitions open their state now, so /health reports it before any transaction.
+        ctx.entityFeatures.prepare(current);
         const featuresChanged = previous.names.join('\u0000') !== current.names.join('\u0000');
         request.log.info({ previous: previous.version, current: current.version, sha256: current.sha256 }, 'model reloaded');
         return {

@@ -140,16 +140,18 @@ export function decodeRecentRow(raw: string, m: number, scores: Float64Array, va
 //
 // Keys (a namespace: prefix, then a fingerprint of the definitions, so changed definitions never
 // read states built by others):
-//   <ns>e:<entity>:<key>   list: [head, event, event, ...]; head = "S<base>|<EntityState JSON>"
-//                          (JSON empty while nothing was folded), each event one JSON array
+//   <ns>e:<entity>:<key>   list: [marker, head, event, event, ...]; marker = "B<base>", head = the
+//                          EntityState JSON ('' while nothing was folded), each event one JSON array
 //                          [time, id, value..., distinct key...] of the fields that entity keeps
 //   <ns>id:<event id>      string, set NX with an expiry: the duplicate rule across replicas
-// <base> counts the events folded into the head's JSON; the state of the entity is the head's
-// state with the events after it replayed, in list order. A key pair's key joins its two keys
-// with KEY_SEPARATOR.
+// <base> counts the events folded into the head; the state of the entity is the head's state with
+// the events after it replayed, in list order, so the event at absolute position n (1-based) sits
+// at index n - base + 1. The marker is apart from the head so that the script, which reads the
+// marker on every event, never copies the head (tens of kilobytes for a busy card). A key pair's
+// key joins its two keys with KEY_SEPARATOR.
 
-/** The head of a new entity list: nothing folded yet. */
-export const EMPTY_ENTITY_HEAD = 'S0|';
+/** Version of the list layout above; part of the namespace, so lists of another layout are never read. */
+export const ENTITY_LIST_LAYOUT = 2;
 
 export function entityStateListKey(namespace: string, entity: string, key: string): string {
   return `${namespace}e:${entity}:${key}`;
@@ -164,17 +166,16 @@ export function eventIdKey(namespace: string, id: string): string {
   return `${namespace}id:${id}`;
 }
 
-/** A list head: `base` events folded into `stateJson` (a JSON text, or '' for the empty state). */
-export function encodeEntityHead(base: number, stateJson: string): string {
-  return `S${base}|${stateJson}`;
+/** A list's marker: `base` events folded into its head. */
+export function encodeEntityMarker(base: number): string {
+  return `B${base}`;
 }
 
-/** A list head back: the events folded and the state's JSON text ('' = empty); undefined for another shape. */
-export function decodeEntityHead(raw: string): { base: number; stateJson: string } | undefined {
-  const bar = raw.indexOf('|');
-  if (raw.charCodeAt(0) !== 83 /* S */ || bar < 2) return undefined;
-  const base = Number(raw.slice(1, bar));
-  return Number.isSafeInteger(base) && base >= 0 ? { base, stateJson: raw.slice(bar + 1) } : undefined;
+/** A list's marker back: the events folded into its head; undefined for another shape. */
+export function decodeEntityMarker(raw: string): number | undefined {
+  if (raw.charCodeAt(0) !== 66 /* B */ || raw.length < 2) return undefined;
+  const base = Number(raw.slice(1));
+  return Number.isSafeInteger(base) && base >= 0 ? base : undefined;
 }
 
 /** The fields of an event one entity keeps: number slots and string slots of the event record. */

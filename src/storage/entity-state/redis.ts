@@ -1,9 +1,9 @@
 /**
  * Redis entity state: every replica reads and updates the same per-entity states.
  *
- * Layout (common/redis-codec.ts): one list per entity key holding a head (an EntityState JSON
- * with the number of events folded into it) followed by the events added since, in the order
- * Redis applied them; plus one key per event id for the duplicate rule.
+ * Layout (common/redis-codec.ts): one list per entity key holding a small marker (the number of
+ * events folded so far, the base), a head (an EntityState JSON of those events) and the events
+ * added since, in the order Redis applied them; plus one key per event id for the duplicate rule.
  *
  * One round trip per transaction: a Lua script (EVALSHA) over the event's entity lists and its
  * id key sets the id key (SET NX PX: a duplicate across replicas), returns each list as it stands,
@@ -15,26 +15,33 @@
  * aggregation re-implemented in Lua. Because Redis serialises the scripts, concurrent replicas
  * never lose an update and the counts stay exact.
  *
- * The process keeps the states it rebuilt (a bounded cache per entity name), each with the number
- * of list events it has seen and the item of the last one; the script then returns only the items
- * after that one when it is still in place (checked by exact comparison, so an expired or
- * restarted list is never mistaken for it), and the state is brought up to date with them. The
- * head's JSON crosses the wire only for an entity this process does not hold or whose known
- * events were folded since.
+ * Only what is new crosses the wire. The process keeps the states it rebuilt (a bounded cache per
+ * entity name), each with the absolute position of the last list event it has seen and that item;
+ * the script returns only the items after it when it is still in place (checked by exact
+ * comparison, so an expired or restarted list is never mistaken for it), reading the marker but
+ * never the head. Calls for one entity chain: a call sent while others are in flight asks from
+ * the position the last of them will give its own event, and the replies, which arrive in the
+ * order sent over the one connection, are applied to the one state in that order. So a busy card
+ * (many requests in flight at once) costs each request its own few items, not the whole list; an
+ * event of another replica landing in between breaks the chain, and the call it broke reads the
+ * whole list once.
  *
- * The lists stay short: when one holds COMPACT_AFTER events after its head, the process that just
- * rebuilt the state folds them into a new head (a second script, sent without waiting, off the
- * request path). The fold is a compare-and-set: it applies only if the head is still the one it
- * started from and the last folded event is still at its place, so concurrent folds, an expired
- * key or a restarted server never lose events; a fold that does not apply is simply retried by a
- * later event. Every write renews the list's expiry (the largest finite window, or the dedupe
- * horizon of a day, plus a margin), so an entity idle for longer is forgotten and memory stays
- * bounded. Event ids expire after the dedupe horizon, counted from when Redis saw them.
+ * The lists stay short: once a list's events after its head are COMPACT_AFTER or more and as many
+ * as the state's ring holds besides, the process folds all but the newest into a new head (a
+ * second script, sent without waiting, off the request path); each fold writes the whole ring, so
+ * its cost per event stays constant. The fold is a compare-and-set: it applies only if the marker
+ * is still the one it started from and the last folded event is still at its place, so concurrent
+ * folds, an expired key or a restarted server never lose events; a fold that does not apply is
+ * simply retried by a later event. Every write renews the list's expiry (the largest finite
+ * window, or the dedupe horizon of a day, plus a margin), so an entity idle for longer is forgotten
+ * and memory stays bounded. Event ids expire after the dedupe horizon, counted from when Redis saw
+ * them.
  *
  * Redis unavailable (not connected, an error, or no answer within `commandTimeoutMs`): the event
  * is read from the last state this process rebuilt for each entity (a bounded cache) or from an
  * empty state, is not added, resolves 'unapplied' and is counted as dropped. An answer lost after
- * Redis applied the script counts as dropped although Redis holds the event (at most once).
+ * Redis applied the script counts as dropped although Redis holds the event (at most once), and so
+ * do the calls already chained behind it on the same entity; the next call reads the whole list.
  */
 
 import { createHash } from 'node:crypto';
@@ -53,11 +60,11 @@ import {
   type FeaturePlan,
 } from '../../core/features/index.js';
 import {
-  EMPTY_ENTITY_HEAD,
+  ENTITY_LIST_LAYOUT,
   decodeEntityEvent,
-  decodeEntityHead,
+  decodeEntityMarker,
   encodeEntityEvent,
-  encodeEntityHead,
+  encodeEntityMarker,
   entityStateListKey,
   entityStateListPattern,
   eventIdKey,
@@ -71,7 +78,7 @@ export interface RedisEntityStateOptions extends RedisConnectionOptions {
   keyPrefix?: string | undefined;
   /** Entities per entity name whose last rebuilt state is kept for the fallback (default 10,000). */
   lastKnownSize?: number | undefined;
-  /** Events after a list's head that make the process fold them into a new head (default 16). */
+  /** Fewest events after a list's head that the process folds into a new head (default 16; see the module comment). */
   compactAfter?: number | undefined;
 }
 
@@ -87,27 +94,27 @@ const IMPORT_BATCH = 500;
 
 /**
  * KEYS[1]: the event id key; KEYS[2..]: the event's entity lists.
- * ARGV[1]: '1' when the event has an id; ARGV[2]: id expiry (ms); ARGV[3]: list expiry (ms);
- * ARGV[4]: the head of a new list; then per list three values: the event as an item of it, and
- * what this process already holds of it: the number of events its state has seen and the item of
- * the last of them ('' and '': nothing).
+ * ARGV[1]: '1' when the event has an id; ARGV[2]: id expiry (ms); ARGV[3]: list expiry (ms); then
+ * per list three values: the event as an item of it, and what this process already holds of it:
+ * the absolute position of the last event its state has seen and that item ('' and '': nothing).
  * Returns {duplicate (0|1), reply 1, reply 2, ...}, each the list as it stood before the event:
- * the whole list, or, when the known item is still at its place after the head, "D<base>"
- * followed by the items after it (what this process has not seen).
+ * the whole list, or, when the known item is still at its place, "D<base>" followed by the items
+ * after it (what this process has not seen). Only the small marker is read otherwise: never the
+ * head, whose state can weigh tens of kilobytes.
  */
 const READ_THEN_ADD_LUA = `
 local duplicate = 0
 if ARGV[1] == '1' and not redis.call('SET', KEYS[1], '1', 'PX', ARGV[2], 'NX') then duplicate = 1 end
 local out = {duplicate}
 for i = 2, #KEYS do
-  local a = 5 + 3 * (i - 2)
+  local a = 4 + 3 * (i - 2)
   local items = nil
   if ARGV[a + 1] ~= '' then
-    local head = redis.call('LINDEX', KEYS[i], 0)
-    local base = head and tonumber(string.match(head, '^S(%d+)|'))
+    local marker = redis.call('LINDEX', KEYS[i], 0)
+    local base = marker and tonumber(string.match(marker, '^B(%d+)$'))
     if base then
-      local at = tonumber(ARGV[a + 1]) - base
-      if at >= 1 and redis.call('LINDEX', KEYS[i], at) == ARGV[a + 2] then
+      local at = tonumber(ARGV[a + 1]) - base + 1
+      if at >= 2 and redis.call('LINDEX', KEYS[i], at) == ARGV[a + 2] then
         items = redis.call('LRANGE', KEYS[i], at + 1, -1)
         table.insert(items, 1, 'D' .. base)
       end
@@ -116,7 +123,7 @@ for i = 2, #KEYS do
   if not items then items = redis.call('LRANGE', KEYS[i], 0, -1) end
   out[i] = items
   if duplicate == 0 then
-    if redis.call('RPUSHX', KEYS[i], ARGV[a]) == 0 then redis.call('RPUSH', KEYS[i], ARGV[4], ARGV[a]) end
+    if redis.call('RPUSHX', KEYS[i], ARGV[a]) == 0 then redis.call('RPUSH', KEYS[i], 'B0', '', ARGV[a]) end
     redis.call('PEXPIRE', KEYS[i], ARGV[3])
   end
 end
@@ -124,17 +131,17 @@ return out
 `;
 
 /**
- * KEYS[1]: an entity list. ARGV[1]: the base its head must have; ARGV[2]: k, events folded;
- * ARGV[3]: the item that must be at index k (the last folded event); ARGV[4]: the new head;
- * ARGV[5]: list expiry (ms). Replaces the head and its k events by the new head; 1 when applied.
+ * KEYS[1]: an entity list. ARGV[1]: the marker it must have; ARGV[2]: k, events folded; ARGV[3]:
+ * the item that must be the k-th event (the last folded); ARGV[4]: the new head; ARGV[5]: list
+ * expiry (ms); ARGV[6]: the new marker. Replaces marker, head and the k events by the new marker
+ * and head; 1 when applied.
  */
 const FOLD_LUA = `
-local head = redis.call('LINDEX', KEYS[1], 0)
-if not head or string.match(head, '^S(%d+)|') ~= ARGV[1] then return 0 end
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[1] then return 0 end
 local k = tonumber(ARGV[2])
-if redis.call('LINDEX', KEYS[1], k) ~= ARGV[3] then return 0 end
-redis.call('LTRIM', KEYS[1], k + 1, -1)
-redis.call('LPUSH', KEYS[1], ARGV[4])
+if redis.call('LINDEX', KEYS[1], k + 1) ~= ARGV[3] then return 0 end
+redis.call('LTRIM', KEYS[1], k + 2, -1)
+redis.call('LPUSH', KEYS[1], ARGV[4], ARGV[6])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1
 `;
@@ -159,6 +166,8 @@ class Script {
 }
 
 const READ_THEN_ADD = new Script(READ_THEN_ADD_LUA);
+/** Thrown (before any state moves) for a reply that continues a state this process does not hold. */
+const BEHIND = new Error('a partial reply to a state not held');
 const FOLD = new Script(FOLD_LUA);
 
 /** The list (head and events) rebuilt into a state, with the facts the fold needs. */
@@ -171,15 +180,30 @@ interface Rebuilt {
 
 /**
  * What this process holds of one entity: the state after `count` events of its list (the last
- * being `lastItem`), the list's base when last seen. `busy` while a call asking only for what
- * came after it is in flight: such a reply is applied to this very state, so only one at a time.
+ * being `lastItem`; '' when none follows the head), the list's base when last seen. Calls in
+ * flight chain on it: each asks for what came after `sentCount` / `sentItem`, the position its
+ * predecessor's own event will hold if nothing else lands in between (Redis checks that exactly),
+ * and replies are applied in the order they were sent (one connection), so each finds the state
+ * where its question left it.
  */
 interface Known {
   state: EntityState;
   count: number;
   lastItem: string;
   base: number;
-  busy: boolean;
+  sentCount: number;
+  sentItem: string;
+  /** Calls in flight that asked from this entry. */
+  inflight: number;
+  /** A fold of this list is in flight: no second one until it settles. */
+  folding: boolean;
+}
+
+/** What one call asked of an entity: the entry and the position it asked from. */
+interface Asked {
+  known: Known;
+  count: number;
+  item: string;
 }
 
 /** A Map kept in use order, bounded: the oldest-used entry goes first. */
@@ -195,6 +219,13 @@ class LastKnown {
     this.map.delete(key);
   }
 
+  /** Marks an entry just used (the newest), when it is still the one held for `key`. */
+  touch(key: string, known: Known): void {
+    if (this.map.get(key) !== known) return;
+    this.map.delete(key);
+    this.map.set(key, known);
+  }
+
   set(key: string, known: Known): void {
     this.map.delete(key);
     this.map.set(key, known);
@@ -204,7 +235,7 @@ class LastKnown {
 
 export class RedisEntityStateStore implements EntityStateBackendStore {
   readonly backend: string = 'redis';
-  /** Prefix of this store's keys: <keyPrefix><fingerprint of the definitions>: */
+  /** Prefix of this store's keys: <keyPrefix><fingerprint of the definitions>:v<list layout>: */
   readonly namespace: string;
   private readonly plan: FeaturePlan;
   private readonly connection: RedisConnection;
@@ -240,7 +271,7 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     const prefix = options.keyPrefix ?? DEFAULT_ENTITY_STATE_KEY_PREFIX;
     if (typeof prefix !== 'string')
       throw new FraudlensError('CONFIG_INVALID', 'The entity state key prefix must be a string.', { field: 'keyPrefix' });
-    this.namespace = `${prefix}${definitionsHash(plan.definitions).slice(0, 16)}:`;
+    this.namespace = `${prefix}${definitionsHash(plan.definitions).slice(0, 16)}:v${ENTITY_LIST_LAYOUT}:`;
     const lastKnownSize = positiveIntegerOption('lastKnownSize', options.lastKnownSize, DEFAULT_LAST_KNOWN_SIZE, 'Entity state');
     this.compactAfter = positiveIntegerOption('compactAfter', options.compactAfter, DEFAULT_COMPACT_AFTER, 'Entity state');
     this.lastKnown = plan.groups.map(() => new LastKnown(lastKnownSize));
@@ -248,7 +279,7 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     this.idTtlMs = String(plan.dedupeHorizon * 1000);
     this.listTtlMs = String((plan.dedupeHorizon + ENTITY_STATE_EXPIRY_MARGIN_SECONDS) * 1000);
     this.scratch = newEventRecord(plan);
-    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-entity-state' });
+    this.connection = new RedisConnection(settings, { connectionName: 'fraudlens-entity-state', autoPipelining: true });
     const client = this.connection.client;
     this.firstAttempt = new Promise<void>((resolve) => {
       const done = (): void => {
@@ -272,11 +303,11 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     const t = event.time;
     // Everything the answer needs is taken from the event now: the caller may reuse its record.
     const keys = [eventIdKey(this.namespace, event.id)];
-    const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs, EMPTY_ENTITY_HEAD];
+    const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs];
     const active: number[] = [];
     const entityKeys: string[] = [];
     const own: string[] = [];
-    const asked: (Known | undefined)[] = [];
+    const asked: (Asked | undefined)[] = [];
     const offline = this.closed || !this.connection.ready;
     for (let g = 0; g < groups.length; g++) {
       const key = entityKey(groups[g].keySlots, event.strings);
@@ -289,36 +320,65 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
       const item = encodeEntityEvent(groups[g], event);
       own.push(item);
       keys.push(entityStateListKey(this.namespace, groups[g].name, key));
-      // Ask only for what came after the state this process holds, unless a call doing so is in flight.
+      // Ask only for what came after the position the calls already sent will have reached.
       const known = offline ? undefined : this.lastKnown[g].get(key);
-      if (known !== undefined && !known.busy) {
-        known.busy = true;
-        asked.push(known);
-        args.push(item, String(known.count), known.lastItem);
+      if (known !== undefined) {
+        asked.push({ known, count: known.sentCount, item: known.sentItem });
+        args.push(item, known.sentItem === '' ? '' : String(known.sentCount), known.sentItem);
+        known.sentCount++;
+        known.sentItem = item;
+        known.inflight++;
       } else {
         asked.push(undefined);
         args.push(item, '', '');
       }
     }
-    if (offline) return Promise.resolve(this.fallback(active, entityKeys, asked, t, out));
+    if (offline) return Promise.resolve(this.fallback(active, entityKeys, t, out));
     this.pending++;
     return READ_THEN_ADD.run(this.connection, keys, args).then(
       (reply) => {
         this.pending--;
         try {
           return this.apply(reply, active, entityKeys, keys, own, asked, t, out);
-        } catch {
-          // A list of another shape (another writer's): the event was added, but not read here.
-          // A state may have been half brought up to date: forget them all.
-          for (let i = 0; i < active.length; i++) this.lastKnown[active[i]].delete(entityKeys[i]);
-          return this.fallback(active, entityKeys, asked, t, out);
+        } catch (err) {
+          // The event was added, but cannot be read here. A reply to a question asked from a
+          // state an earlier lost answer never brought here: the states are intact, only behind,
+          // and the next call asks from where they stand. A list of another shape (another
+          // writer's): a state may have been half brought up to date, so forget them all.
+          if (err !== BEHIND) this.forget(active, entityKeys, asked);
+          return this.fallback(active, entityKeys, t, out);
+        } finally {
+          this.release(asked);
         }
       },
       () => {
         this.pending--;
-        return this.fallback(active, entityKeys, asked, t, out);
+        this.release(asked);
+        return this.fallback(active, entityKeys, t, out);
       },
     );
+  }
+
+  /** One call's questions are answered: an entry with none left in flight asks from where it stands. */
+  private release(asked: readonly (Asked | undefined)[]): void {
+    for (const a of asked) {
+      if (a === undefined || --a.known.inflight > 0) continue;
+      a.known.sentCount = a.known.count;
+      a.known.sentItem = a.known.lastItem;
+    }
+  }
+
+  /** Drops the entries of one call: a later reply asked from them finds them unusable (count -1). */
+  private forget(active: readonly number[], entityKeys: readonly string[], asked: readonly (Asked | undefined)[]): void {
+    for (let i = 0; i < active.length; i++) {
+      const held = this.lastKnown[active[i]].get(entityKeys[i]);
+      const mine = asked[i]?.known;
+      if (mine !== undefined) mine.count = -1;
+      if (held !== undefined && (held === mine || mine === undefined)) {
+        held.count = -1;
+        this.lastKnown[active[i]].delete(entityKeys[i]);
+      }
+    }
   }
 
   /** Rebuilds (or brings up to date) each entity from the script's reply, reads it, adds the event and folds long lists. */
@@ -328,59 +388,79 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     entityKeys: readonly string[],
     keys: readonly string[],
     own: readonly string[],
-    asked: readonly (Known | undefined)[],
+    asked: readonly (Asked | undefined)[],
     t: number,
     out: Float64Array,
   ): AddOutcome {
     const lists = reply as [number, ...string[][]];
     const duplicate = lists[0] === 1;
-    // Every entity's state first: a reply that cannot be read leaves the cached states untouched.
-    const known: Known[] = [];
+    // Every reply checked before any state moves: one that cannot be applied leaves them untouched.
+    for (let i = 0; i < active.length; i++) {
+      const items = lists[i + 1];
+      if (!Array.isArray(items)) throw new Error('not a list');
+      if (items.length > 0 && items[0].charCodeAt(0) === 68 /* D */) {
+        // Only the events after the position asked from: this process must hold exactly that state.
+        const a = asked[i];
+        if (a === undefined) throw new Error('a partial reply to a whole-list request');
+        if (a.known.count !== a.count || a.known.lastItem !== a.item) throw BEHIND;
+      }
+    }
+    const states: Known[] = [];
     for (let i = 0; i < active.length; i++) {
       const group = this.plan.groups[active[i]];
       const items = lists[i + 1] as string[];
-      const previous = asked[i];
-      if (items.length > 0 && items[0].charCodeAt(0) === 68 /* D */) {
-        // Only the events after the state this process asked from.
-        if (previous === undefined) throw new Error('a partial reply to a whole-list request');
-        const base = Number(items[0].slice(1));
-        const k: Known = { state: previous.state, count: previous.count, lastItem: previous.lastItem, base, busy: false };
+      const a = asked[i];
+      if (items[0]?.charCodeAt(0) === 68 /* D */) {
+        const k = a!.known;
+        k.base = Number(items[0].slice(1));
         for (let j = 1; j < items.length; j++) this.replay(group, k.state, items[j]);
         k.count += items.length - 1;
         if (items.length > 1) k.lastItem = items[items.length - 1];
-        known.push(k);
-      } else {
-        if (previous !== undefined) previous.busy = false;
-        const rebuilt = this.rebuild(group, items);
-        known.push({
-          state: rebuilt.state,
-          count: rebuilt.base + rebuilt.tail,
-          lastItem: rebuilt.tail > 0 ? items[items.length - 1] : '',
-          base: rebuilt.base,
-          busy: false,
-        });
+        states.push(k);
+        continue;
       }
+      const rebuilt = this.rebuild(group, items);
+      const fresh = {
+        state: rebuilt.state,
+        count: rebuilt.base + rebuilt.tail,
+        lastItem: rebuilt.tail > 0 ? items[items.length - 1] : '',
+        base: rebuilt.base,
+      };
+      if (a !== undefined) {
+        // The same entry, brought to the list as it stands: calls sent after this one chain on it.
+        Object.assign(a.known, fresh);
+        states.push(a.known);
+        continue;
+      }
+      const held = this.lastKnown[active[i]].get(entityKeys[i]);
+      const k: Known = { ...fresh, sentCount: fresh.count, sentItem: fresh.lastItem, inflight: 0, folding: false };
+      // An entry with calls in flight keeps its place: they will be applied to it.
+      if (held === undefined || held.inflight === 0) this.lastKnown[active[i]].set(entityKeys[i], k);
+      states.push(k);
     }
     for (let i = 0; i < active.length; i++) {
       const group = this.plan.groups[active[i]];
-      const k = known[i];
+      const k = states[i];
       k.state.advance(t);
       k.state.read(t, out);
       if (!duplicate) {
         if (!decodeEntityEvent(group, own[i], this.scratch)) throw new Error('unreadable own event');
+        // Every event before this one folds into a new head (see fold) once they are compactAfter
+        // and as many as the head's ring holds: a fold writes the whole ring, so per event it costs O(1).
+        const folded = k.count - k.base;
+        if (!k.folding && k.lastItem !== '' && folded >= Math.max(this.compactAfter, k.state.ringSize - folded))
+          this.fold(keys[i + 1], k, folded);
         k.state.add(this.scratch);
-        // The event now sits after the last one this process knew, so k.count - k.base after the head.
+        // The event now sits right after the last one this process knew.
         k.count++;
         k.lastItem = own[i];
-        const after = k.count - k.base;
-        if (after >= this.compactAfter) {
-          this.fold(keys[i + 1], k.base, after, own[i], k.state);
-          // If the fold applies, the next call finds the known item folded and asks for the whole list.
-        }
       }
-      if (asked[i] !== undefined) asked[i]!.busy = false;
-      // The delta path kept the same state object: store the entry anew (fields updated).
-      this.lastKnown[active[i]].set(entityKeys[i], k);
+      // A new entry: the next call asks from here (an entry that was asked from: see release).
+      if (asked[i] === undefined && k.inflight === 0) {
+        k.sentCount = k.count;
+        k.sentItem = k.lastItem;
+      }
+      this.lastKnown[active[i]].touch(entityKeys[i], k);
     }
     if (duplicate) {
       this.duplicates++;
@@ -401,33 +481,44 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
   /** The state a list holds: its head's state with every event after it replayed. */
   private rebuild(group: EntityGroupPlan, items: readonly string[]): Rebuilt {
     if (items.length === 0) return { state: new EntityState(group), base: 0, tail: 0 };
-    const head = decodeEntityHead(items[0]);
-    if (head === undefined) throw new Error('not an entity list');
-    const state =
-      head.stateJson === '' ? new EntityState(group) : EntityState.fromJSON(group, JSON.parse(head.stateJson) as EntityStateJson);
-    for (let j = 1; j < items.length; j++) this.replay(group, state, items[j]);
-    return { state, base: head.base, tail: items.length - 1 };
+    const base = decodeEntityMarker(items[0]);
+    if (base === undefined || items.length < 2) throw new Error('not an entity list');
+    const head = items[1];
+    const state = head === '' ? new EntityState(group) : EntityState.fromJSON(group, JSON.parse(head) as EntityStateJson);
+    for (let j = 2; j < items.length; j++) this.replay(group, state, items[j]);
+    return { state, base, tail: items.length - 2 };
   }
 
-  /** Folds a list's first `k` events into a new head, if nobody changed its start meanwhile. Not awaited. */
-  private fold(listKey: string, base: number, k: number, lastItem: string, state: EntityState): void {
-    const head = encodeEntityHead(base + k, JSON.stringify(state.toJSON()));
+  /**
+   * Folds the list's first `k` events (through `known.lastItem`) into a new head: the state as it
+   * stands now, advanced to the coming event's time but before that event is added, which is what
+   * replaying the events up to and including it yields. Not awaited; the coming event stays after
+   * the head, so the next call asking after it still gets only what is new.
+   */
+  private fold(listKey: string, known: Known, k: number): void {
+    const head = JSON.stringify(known.state.toJSON());
+    const args = [
+      encodeEntityMarker(known.base),
+      String(k),
+      known.lastItem,
+      head,
+      this.listTtlMs,
+      encodeEntityMarker(known.base + k),
+    ];
+    known.folding = true;
     // A fold that fails or does not apply leaves the list longer; a later event folds it.
-    void FOLD.run(this.connection, [listKey], [String(base), String(k), lastItem, head, this.listTtlMs]).catch(() => undefined);
+    FOLD.run(this.connection, [listKey], args).then(
+      () => (known.folding = false),
+      () => (known.folding = false),
+    );
   }
 
   /** Reads the entities from what this process last knew (or empty states); the event is not added. */
-  private fallback(
-    active: readonly number[],
-    entityKeys: readonly string[],
-    asked: readonly (Known | undefined)[],
-    t: number,
-    out: Float64Array,
-  ): AddOutcome {
+  private fallback(active: readonly number[], entityKeys: readonly string[], t: number, out: Float64Array): AddOutcome {
     for (let i = 0; i < active.length; i++) {
       const group = this.plan.groups[active[i]];
-      if (asked[i] !== undefined) asked[i]!.busy = false;
-      const state = this.lastKnown[active[i]].get(entityKeys[i])?.state ?? new EntityState(group);
+      const held = this.lastKnown[active[i]].get(entityKeys[i]);
+      const state = held !== undefined && held.count >= 0 ? held.state : new EntityState(group);
       state.advance(t);
       state.read(t, out);
     }
@@ -539,7 +630,7 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     for (const { entity, key, state } of states) {
       const listKey = entityStateListKey(this.namespace, entity, key.join(KEY_SEPARATOR));
       pipe.del(listKey);
-      pipe.rpush(listKey, encodeEntityHead(0, JSON.stringify(state)));
+      pipe.rpush(listKey, encodeEntityMarker(0), JSON.stringify(state));
       pipe.pexpire(listKey, this.listTtlMs);
       if (++queued >= IMPORT_BATCH) await send();
     }

@@ -121,10 +121,13 @@ describe('RedisEntityStateStore wire format', () => {
     await withRaw(server.url, async (raw) => {
       const list = `${store.namespace}e:card:c`;
       const items = await raw.lrange(list, 0, -1);
-      assert.match(items[0], /^S\d+\|\{/, 'the head holds a folded state');
-      const base = Number(/^S(\d+)\|/.exec(items[0])![1]);
-      assert.equal(base + items.length - 1, 23, 'head plus tail hold every event once');
-      assert.ok(items.length - 1 < 5, `the tail stays short (${items.length - 1})`);
+      assert.match(items[0], /^B\d+$/, 'the marker gives the base');
+      assert.match(items[1], /^\{/, 'the head holds a folded state');
+      const base = Number(items[0].slice(1));
+      assert.equal(base + items.length - 2, 23, 'head plus tail hold every event once');
+      // Folds happen once the tail is compactAfter (5) and as long as the rest of the ring (all
+      // 23 events lie within the windows): after events 6, 11 and 21, so 20 are folded, 3 follow.
+      assert.deepEqual([base, items.length - 2], [20, 3], 'folded at the expected events');
       const ttl = await raw.pttl(list);
       assert.ok(ttl > TWO_DAYS_MS && ttl <= TWO_DAYS_MS + MARGIN_MS, `entity lists live the horizon plus a margin (pttl ${ttl})`);
       const pairTtl = await raw.pttl(`${store.namespace}e:card_merchant:c\u001fm`);
@@ -149,7 +152,7 @@ describe('RedisEntityStateStore wire format', () => {
     const out = new Float64Array(plan.names.length);
     for (let i = 0; i < 5; i++) await a.readThenAdd(event(record, `d${i}`, 100 + i, 'c', 'm', 1), out);
     // Spoil the head's state: only a process that reads the whole list can notice.
-    await withRaw(server.url, (raw) => raw.lset(`${a.namespace}e:card:c`, 0, 'S0|{not json'));
+    await withRaw(server.url, (raw) => raw.lset(`${a.namespace}e:card:c`, 1, '{not json'));
     assert.equal(await a.readThenAdd(event(record, 'd5', 105, 'c', 'm', 1), out), 'added');
     assert.equal(out[COUNT_ALL], 5, 'a brought its own state up to date without the head');
     assert.equal(await b.readThenAdd(event(record, 'd6', 106, 'c', 'm', 1), out), 'unapplied', 'b must read the whole list');
