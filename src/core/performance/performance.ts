@@ -146,15 +146,34 @@ function checkColumns(c: DecisionColumns): void {
   }
 }
 
+/** Which decisions of the columns to judge. */
+export interface PerformanceSelection {
+  /** Only decisions made at or after this instant (ms since the epoch). */
+  since?: number | undefined;
+  /** Only decisions made at or before this instant (default: `now`). */
+  until?: number | undefined;
+  /** Only this model version (by name); versions without decisions are left out either way. */
+  modelVersion?: string | undefined;
+}
+
 /**
- * Realized and expected performance per model version.
+ * Realized and expected performance per model version with decisions in the selection.
  *
- * @param columns the decisions (typically one window of them, labels joined)
+ * @param columns the decisions, labels joined
  * @param now the instant ages are measured from (ms since the epoch): the window's end
- * @example computePerformance(columns, Date.now())[0].all.levels[1].realized.precision
+ * @param selection a time window and model version within the columns
+ * @example computePerformance(columns, Date.now(), { since: Date.now() - 30 * 86_400_000 })[0].all.levels[1].realized.precision
  */
-export function computePerformance(columns: DecisionColumns, now: number): VersionPerformance[] {
+export function computePerformance(
+  columns: DecisionColumns,
+  now: number,
+  selection: PerformanceSelection = {},
+): VersionPerformance[] {
   checkColumns(columns);
+  const since = selection.since ?? -Infinity;
+  const until = selection.until ?? now;
+  const only = selection.modelVersion === undefined ? -1 : columns.modelVersions.indexOf(selection.modelVersion);
+  if (selection.modelVersion !== undefined && only < 0) return [];
   const n = columns.count;
   const V = columns.modelVersions.length;
   const R = columns.rules.length;
@@ -172,13 +191,14 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
   for (let i = 0; i < n; i++) {
     const v = version[i];
     if (v < 0 || v >= V) throw new RangeError(`decision ${i}: model version index ${v} outside 0..${V - 1}`);
+    const t = time[i];
+    if (t < since || t > until || (only >= 0 && v !== only)) continue;
     const p = score[i];
     const y = label[i];
     const d = decision[i];
     const r = rule[i];
     const a = amount[i];
     const amt = a === a ? a : 0;
-    const t = time[i];
     let deepest = 0;
     while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
     if (y !== LABEL_UNKNOWN) labelledAt[v * B + deepest]++;
@@ -218,7 +238,7 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
     }
   }
 
-  const ranking = rankingByBucket(columns, labelledAt, cutoffs, V, B);
+  const ranking = rankingByBucket(columns, labelledAt, cutoffs, V, B, since, until, only);
   const keys: LevelKey[] = [
     { level: 'review' },
     { level: 'decline' },
@@ -269,11 +289,16 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
       }),
     };
   };
-  return columns.modelVersions.map((model_version, v) => ({
-    model_version,
-    all: figures(v, 0),
-    by_maturity: MATURITY_DAYS.map((days, k) => ({ older_than_days: days, ...figures(v, k + 1) })),
-  }));
+  const out: VersionPerformance[] = [];
+  columns.modelVersions.forEach((model_version, v) => {
+    if (acc[v * B * stride + T_DECISIONS] === 0) return;
+    out.push({
+      model_version,
+      all: figures(v, 0),
+      by_maturity: MATURITY_DAYS.map((days, k) => ({ older_than_days: days, ...figures(v, k + 1) })),
+    });
+  });
+  return out;
 }
 
 /**
@@ -281,7 +306,16 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
  * labelled decisions of a version are gathered deepest bucket first, so "older than d days" is
  * a prefix of the gathered arrays.
  */
-function rankingByBucket(c: DecisionColumns, labelledAt: Float64Array, cutoffs: number[], V: number, B: number): Float64Array {
+function rankingByBucket(
+  c: DecisionColumns,
+  labelledAt: Float64Array,
+  cutoffs: number[],
+  V: number,
+  B: number,
+  since: number,
+  until: number,
+  only: number,
+): Float64Array {
   const out = new Float64Array(V * B * 2).fill(NaN);
   // Start of each (version, deepest bucket) group in the gathered order: versions one after another,
   // within a version the deepest bucket first.
@@ -303,6 +337,8 @@ function rankingByBucket(c: DecisionColumns, labelledAt: Float64Array, cutoffs: 
     const y = c.label[i];
     if (y === LABEL_UNKNOWN) continue;
     const t = c.time[i];
+    // Rows outside the selection counted nothing in labelledAt: they have no place here.
+    if (t < since || t > until || (only >= 0 && c.modelVersion[i] !== only)) continue;
     let deepest = 0;
     while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
     const g = c.modelVersion[i] * B + deepest;
