@@ -7,13 +7,13 @@
 import type { FastifyInstance } from 'fastify';
 
 import { PerformanceQuery, PerformanceReport } from '../../contract/index.js';
-import type { LabelStore } from '../../storage/labels/contract.js';
+
 import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
-import { performanceReport } from '../performance.js';
+import { performanceReport, type PerformanceSource } from '../performance.js';
 import { errorResponseSchema } from '../schemas.js';
 
-export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext, store: LabelStore): void {
+export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext, source: PerformanceSource): void {
   const { config } = ctx;
   app.get<{ Querystring: PerformanceQuery }>(
     '/performance',
@@ -30,6 +30,6 @@ export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext,
         ...securityOf(config.apiKey),
       },
     },
-    async (request) => performanceReport(store, request.query.window, request.query.model_version, Date.now()),
+    async (request) => performanceReport(source, request.query.window, request.query.model_version),
   );
 }
