@@ -62,11 +62,18 @@ async function benchDatabase(): Promise<string> {
   return url.toString();
 }
 
+/** The decision store on the bench schema, once connected (its migrations applied). */
+async function openLog(url: string): Promise<PostgresPredictionLog> {
+  const log = new PostgresPredictionLog({ url, schema: SCHEMA, statementTimeoutMs: 600_000 });
+  for (let i = 0; i < 600 && !log.stats().connected; i++) await new Promise((r) => setTimeout(r, 100));
+  if (!log.stats().connected) throw new Error('the decision store did not connect to PostgreSQL');
+  return log;
+}
+
 /** Fills the tables unless they already hold `rows` decisions and as many labels; returns the fill time. */
 async function populate(url: string, rows: number, now: number): Promise<number | null> {
   // The decision store's own migrations make the tables.
-  const log = new PostgresPredictionLog({ connectionString: url, schema: SCHEMA });
-  await log.query({ limit: 1 });
+  const log = await openLog(url);
   await log.close();
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -177,7 +184,7 @@ async function main(): Promise<Record<string, unknown>> {
   const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
 
   // In process: the label store's read, then the computation alone.
-  const log = new PostgresPredictionLog({ connectionString: url, schema: SCHEMA });
+  const log = await openLog(url);
   const store = createLabelStore(log);
   let readMs: number;
   let computeMs: number[] = [];
@@ -254,7 +261,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main()
     .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
     .catch((err: unknown) => {
-      process.stderr.write(`${String(err)}\n`);
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;
     });
 }
