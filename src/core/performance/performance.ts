@@ -17,7 +17,7 @@
  * prefix (a view, no copy).
  */
 
-import { rankingMetrics } from '../training/metrics.js';
+import { averagePrecisionFromRanks, rocFromRanks, type Ranks } from '../training/metrics.js';
 
 /** The decision codes of `DecisionColumns.decision`, in order of severity. */
 export const DECISION_CODES = ['approve', 'review', 'decline'] as const;
@@ -202,8 +202,9 @@ export function computePerformance(
     let deepest = 0;
     while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
     if (y !== LABEL_UNKNOWN) labelledAt[v * B + deepest]++;
-    for (let b = 0; b <= deepest; b++) {
-      const o = (v * B + b) * stride;
+    {
+      // Counted in its deepest bucket only; the buckets are nested, summed from the deepest up below.
+      const o = (v * B + deepest) * stride;
       acc[o + T_DECISIONS]++;
       acc[o + T_SUM_P] += p;
       if (y === LABEL_FRAUD) {
@@ -238,6 +239,13 @@ export function computePerformance(
     }
   }
 
+  for (let v = 0; v < V; v++) {
+    for (let b = B - 2; b >= 0; b--) {
+      const o = (v * B + b) * stride;
+      const deeper = o + stride;
+      for (let k = 0; k < stride; k++) acc[o + k] += acc[deeper + k];
+    }
+  }
   const ranking = rankingByBucket(columns, labelledAt, cutoffs, V, B, since, until, only);
   const keys: LevelKey[] = [
     { level: 'review' },
@@ -347,15 +355,106 @@ function rankingByBucket(
     labels[k] = y === LABEL_FRAUD ? 1 : 0;
   }
   for (let v = 0; v < V; v++) {
+    const from = versionStart[v];
+    const to = versionStart[v + 1];
+    if (to === from) continue;
+    // Deepest bucket of each gathered row, from the group boundaries (deepest group first).
+    const ends = new Float64Array(B);
+    for (let b = 0; b < B; b++) ends[b] = start[v * B + b] + labelledAt[v * B + b];
+    const ranks = nestedRanks(
+      scores.subarray(from, to),
+      labels.subarray(from, to),
+      ends.map((e) => e - from),
+      B,
+    );
     for (let b = 0; b < B; b++) {
-      // Bucket b holds the groups b..B − 1, which come first: from the version's start to the end of group b.
-      const from = versionStart[v];
-      const to = start[v * B + b] + labelledAt[v * B + b];
-      if (to - from === 0) continue;
-      const m = rankingMetrics(scores.subarray(from, to), labels.subarray(from, to));
-      out[(v * B + b) * 2] = m.roc_auc;
-      out[(v * B + b) * 2 + 1] = m.pr_auc;
+      if (ranks[b].positives + ranks[b].negatives === 0) continue;
+      out[(v * B + b) * 2] = rocFromRanks(ranks[b]);
+      out[(v * B + b) * 2 + 1] = averagePrecisionFromRanks(ranks[b]);
     }
+  }
+  return out;
+}
+
+/** Lookup cells over [0, 1] that narrow each binary search to the distinct positive scores of one cell. */
+const LOOKUP_CELLS = 1 << 16;
+
+/**
+ * The ranks of the negatives among the positives for every nested bucket at once: rows are ordered
+ * deepest bucket first, and bucket b is rows [0, ends[b]). One sort of the version's positives,
+ * one search per row (narrowed by a lookup table over the score range), counts kept in the row's
+ * deepest bucket and summed outwards; a bucket without positives at some score has none there,
+ * which adds nothing to its AUCs.
+ */
+function nestedRanks(scores: Float64Array, labels: Uint8Array, ends: Float64Array, B: number): Ranks[] {
+  const n = scores.length;
+  let p = 0;
+  for (let i = 0; i < n; i++) p += labels[i];
+  const pos = new Float64Array(p);
+  for (let i = 0, k = 0; i < n; i++) if (labels[i] === 1) pos[k++] = scores[i];
+  pos.sort();
+  const distinctAll = new Float64Array(p);
+  let d = 0;
+  for (let i = 0; i < p; i++) if (d === 0 || distinctAll[d - 1] !== pos[i]) distinctAll[d++] = pos[i];
+  const distinct = distinctAll.subarray(0, d);
+  // cellStart[c]: distinct scores below cell c's lower edge (scores outside [0, 1] fall in the end cells).
+  const lo = d > 0 ? Math.min(0, distinct[0]) : 0;
+  const hi = d > 0 ? Math.max(1, distinct[d - 1]) : 1;
+  const scale = LOOKUP_CELLS / (hi - lo);
+  const cellOf = (s: number): number => {
+    const c = Math.floor((s - lo) * scale);
+    return c < 0 ? 0 : c >= LOOKUP_CELLS ? LOOKUP_CELLS - 1 : c;
+  };
+  const cellStart = new Int32Array(LOOKUP_CELLS + 1);
+  for (let j = 0; j < d; j++) cellStart[cellOf(distinct[j]) + 1]++;
+  for (let c = 0; c < LOOKUP_CELLS; c++) cellStart[c + 1] += cellStart[c];
+  const out: Ranks[] = [];
+  for (let b = 0; b < B; b++) {
+    out.push({
+      positives: 0,
+      negatives: 0,
+      distinct,
+      posAt: new Float64Array(d),
+      slot: new Float64Array(d + 1),
+      tied: new Float64Array(d),
+    });
+  }
+  let deepest = B - 1;
+  for (let i = 0; i < n; i++) {
+    // Rows of the deepest bucket come first; past its end, the next shallower one.
+    while (deepest > 0 && i >= ends[deepest]) deepest--;
+    const s = scores[i];
+    // j = distinct positive scores ≤ s: everything below s's cell, then a search within the cell.
+    const c = cellOf(s);
+    let a = cellStart[c];
+    let z = cellStart[c + 1];
+    while (a < z) {
+      const mid = (a + z) >>> 1;
+      if (distinct[mid] <= s) a = mid + 1;
+      else z = mid;
+    }
+    // Counted in the row's deepest bucket; the shallower buckets add the deeper ones' counts below.
+    const r = out[deepest];
+    if (labels[i] === 1) {
+      r.positives++;
+      r.posAt[a - 1]++;
+    } else {
+      r.negatives++;
+      r.slot[a]++;
+      if (a > 0 && distinct[a - 1] === s) r.tied[a - 1]++;
+    }
+  }
+  for (let b = B - 2; b >= 0; b--) {
+    const r = out[b];
+    const deeper = out[b + 1];
+    r.positives += deeper.positives;
+    r.negatives += deeper.negatives;
+    for (let j = 0; j < d; j++) {
+      r.posAt[j] += deeper.posAt[j];
+      r.slot[j] += deeper.slot[j];
+      r.tied[j] += deeper.tied[j];
+    }
+    r.slot[d] += deeper.slot[d];
   }
   return out;
 }

@@ -159,12 +159,9 @@ export class PostgresLabelStore implements LabelStore {
       await client.query('BEGIN READ ONLY');
       try {
         await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
-        const result = await client.query<Row>({
-          text: sql,
-          values: params,
-          rowMode: 'array',
-          query_timeout: JOINED_READ_TIMEOUT_MS,
-        });
+        // query_timeout: pg's per-query client-side limit, which its array-mode type leaves out.
+        const config = { text: sql, values: params, rowMode: 'array' as const, query_timeout: JOINED_READ_TIMEOUT_MS };
+        const result = await client.query<Row>(config);
         await client.query('COMMIT');
         return result;
       } catch (err) {
