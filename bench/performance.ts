@@ -188,8 +188,8 @@ async function main(): Promise<Record<string, unknown>> {
   const log = await openLog(url);
   const store = createLabelStore(log);
   let readMs: number;
-  let computeMs: number[] = [];
-  let computeCpuMs: number[] = [];
+  const computeMs: number[] = [];
+  const computeCpuMs: number[] = [];
   let labelled = 0;
   try {
     const t0 = performance.now();
@@ -219,7 +219,7 @@ async function main(): Promise<Record<string, unknown>> {
   let coldMs: number;
   const warmMs: number[] = [];
   let serverCpuMs: number;
-  let httpLabelled = 0;
+  let httpLabelled: number;
   try {
     const cold = await timedGet(target);
     coldMs = cold.ms;
