@@ -113,6 +113,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     state: fromModule('entity-state.js'),
     rules: fromModule('rules.js'),
     decisions: fromModule('decisions-http.js'),
+    performance: fromModule('performance.js'),
     labels: fromModule('labels.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
