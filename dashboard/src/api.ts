@@ -17,6 +17,8 @@ import type {
   BatchPrediction,
   ConfusionMatrix,
   Decision,
+  DecisionFilter,
+  DecisionsResponse,
   DerivedFeatures,
   DriftReport,
   Explained,
@@ -42,6 +44,8 @@ export type {
   BatchPrediction,
   ConfusionMatrix,
   Decision,
+  DecisionFilter,
+  DecisionsResponse,
   DerivedFeatures,
   DriftReport,
   Explained,
@@ -302,8 +306,21 @@ export interface ApiClient {
   explain(transaction: Transaction, options?: ExplainOptions): Promise<Explained>;
   explainBatch(transactions: Transaction[], options?: ExplainOptions): Promise<BatchExplained>;
   logs(limit: number, signal?: AbortSignal): Promise<PredictionRecord[]>;
+  /** GET /decisions: one page of stored decisions matching `query`, newest first. */
+  decisions(query: DecisionsPageQuery, signal?: AbortSignal): Promise<DecisionsResponse>;
   drift(window: DriftWindow, signal?: AbortSignal): Promise<DriftReport>;
   metrics(signal?: AbortSignal): Promise<Metrics>;
+}
+
+/** What GET /decisions is asked: the filters, a page size and the previous page's cursor. */
+export type DecisionsPageQuery = DecisionFilter & { amount_min?: number; amount_max?: number; limit?: number; cursor?: string };
+
+/** `?a=1&b=x` of the set fields only (an empty filter is not sent). */
+export function queryString(query: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
 }
 
 /** Largest batch sent in one request (the server's default limit is 1000). */
@@ -404,6 +421,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     explainBatch: (rows, o) => batched<Explained>(explainPath(o), rows, o?.signal),
     logs: async (limit, signal) =>
       normaliseLogs(await json<unknown>('GET', `/logs?limit=${encodeURIComponent(String(limit))}`, undefined, signal)),
+    decisions: (query, signal) => json<DecisionsResponse>('GET', `/decisions${queryString(query)}`, undefined, signal),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),
     async metrics(signal) {
       const response = await request('GET', '/metrics', undefined, signal);
