@@ -36,6 +36,11 @@ const filterFields = {
   ),
   model_version: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this model version.' })),
   rule: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only decisions with a reason of this code.' })),
+  labelled: Type.Optional(
+    Type.Boolean({ description: 'true: only decisions whose transaction has a label; false: only those without.' }),
+  ),
+  amount_min: Type.Optional(Type.Number({ description: 'Only decisions whose amount is at or above this (no amount: left out).' })),
+  amount_max: Type.Optional(Type.Number({ description: 'Only decisions whose amount is at or below this (no amount: left out).' })),
 };
 
 /** The filters, as the store takes them (all optional, combined with AND). */
@@ -48,7 +53,14 @@ export type DecisionFilter = {
   to?: string | undefined;
   model_version?: string | undefined;
   rule?: string | undefined;
+  labelled?: boolean | undefined;
+  amount_min?: number | undefined;
+  amount_max?: number | undefined;
 };
+
+/** The orders a page of decisions can come in: by decision time, then id. */
+export const DECISION_ORDERS = ['desc', 'asc'] as const;
+export type DecisionOrder = (typeof DECISION_ORDERS)[number];
 
 /** The names of the filters, listed once (the stores and the routes read them). */
 export const DECISION_FILTERS = Object.keys(filterFields) as (keyof DecisionFilter)[];
@@ -58,13 +70,16 @@ export function decisionsQuerySchema(maxLimit: number) {
   return Type.Object(
     {
       ...filterFields,
+      order: Type.Optional(
+        StringEnum(DECISION_ORDERS, { description: 'desc (default): newest first; asc: oldest first (by decision time, then id).' }),
+      ),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })),
       cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'next_cursor of the previous page.' })),
     },
     { additionalProperties: false },
   );
 }
-export type DecisionsQuery = DecisionFilter & { limit: number; cursor?: string | undefined };
+export type DecisionsQuery = DecisionFilter & { limit: number; cursor?: string | undefined; order?: DecisionOrder | undefined };
 
 /** `?…` of GET /logs: the page size and the same filters. */
 export function logsFilterFields() {

@@ -25,8 +25,27 @@ export {
   TrainingInfo,
   TrainingMetrics,
 } from './model.js';
+export { AuthMe, PERMISSION_NAMES, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './auth.js';
+export {
+  DecisionLabel,
+  LABEL_SOURCES,
+  LABEL_VALUES,
+  LabelHistory,
+  LabelInput,
+  LabelRecord,
+  LabelsAccepted,
+  LabelsBody,
+  MAX_LABEL_NOTE,
+  MAX_LABELS_BATCH,
+  reviewQuerySchema,
+  type LabelSource,
+  type LabelValue,
+  type ReviewQuery,
+} from './labels.js';
 export {
   DECISION_FILTERS,
+  DECISION_ORDERS,
+  type DecisionOrder,
   decisionsQuerySchema,
   MAX_DECISIONS_PAGE,
   Repeat,

@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox';
 
 import { logsFilterFields, Repeat, type DecisionFilter } from './decisions.js';
 import { DECISIONS, RISK_LEVELS } from './enums.js';
+import { DecisionLabel } from './labels.js';
 import { Reason } from './rules.js';
 import { MapOf, NullableString, StringEnum } from './schema.js';
 
@@ -194,6 +195,13 @@ export const PredictionRecord = Type.Object(
       Type.Array(Reason, { description: 'Why: the rule that decided, the features that pushed towards fraud.' }),
     ),
     repeat: Type.Optional(Repeat),
+    amount: Type.Optional(
+      Type.Number({
+        description:
+          "The transaction's amount: the raw field named by the definitions' `event.amount`, or the feature named by the AMOUNT_FIELD setting; absent when neither names one.",
+      }),
+    ),
+    label: Type.Optional(DecisionLabel),
     features: MapOf(FeatureValue, {
       description: 'The features scored: for a raw transaction, the derived features (never its raw fields).',
     }),

@@ -1,0 +1,91 @@
+/**
+ * The label store: labels kept beside the decisions, in the same backend as the decision store
+ * (memory, Redis, PostgreSQL; stdout keeps nothing and answers DECISIONS_UNSUPPORTED). Labels of
+ * ids not decided yet are kept and meet their decision when it arrives: the join is made at read
+ * time, never at write time, so the order in which labels and decisions arrive does not matter.
+ *
+ * Several labels of one id: the latest `known_at` is current (ties: the one recorded last), every
+ * label stays in the history.
+ */
+
+import type { LabelInput, LabelRecord, LabelsAccepted } from '../../contract/index.js';
+
+export type { LabelInput, LabelRecord, LabelsAccepted } from '../../contract/index.js';
+
+/** A label as the store takes it: checked, with its instants normalised and who sent it. */
+export interface NewLabel {
+  transaction_id: string;
+  label: LabelInput['label'];
+  source: LabelInput['source'];
+  /** Epoch milliseconds. */
+  knownAt: number;
+  /** Epoch milliseconds. */
+  recordedAt: number;
+  labelledBy: string;
+  note?: string | undefined;
+}
+
+/** The window of a joined read: decision time `since` (inclusive) to `until` (exclusive), epoch ms. */
+export interface LabelledDecisionsQuery {
+  since?: number | undefined;
+  until?: number | undefined;
+  model_version?: string | undefined;
+}
+
+/** `label` column values. */
+export const LABEL_FRAUD = 1;
+export const LABEL_LEGITIMATE = 0;
+export const LABEL_NONE = -1;
+
+/**
+ * Every current decision (first decision of an id, or its latest rescore; never a duplicate) made
+ * in the window, joined with its current label, as columns of equal length `count`. Row order is
+ * by decision time, oldest first.
+ */
+export interface LabelledDecisions {
+  count: number;
+  /** Fraud probability in [0, 1]. */
+  score: Float64Array;
+  /** Index into DECISIONS (contract/enums.ts): 0 approve, 1 review, 2 decline. */
+  decision: Uint8Array;
+  /** Index into `rules` of the rule that decided (the record's rule_id), or -1 when the thresholds decided. */
+  rule: Int32Array;
+  rules: string[];
+  /** LABEL_FRAUD, LABEL_LEGITIMATE or LABEL_NONE (no label known). */
+  label: Int8Array;
+  /** The record's amount, NaN when it has none. */
+  amount: Float64Array;
+  /** Decision time, epoch milliseconds. */
+  time: Float64Array;
+  /** Index into `modelVersions`. */
+  modelVersion: Int32Array;
+  modelVersions: string[];
+}
+
+export interface LabelStoreStats {
+  /** Labels stored by this instance since it was created. */
+  written: number;
+  connected: boolean;
+}
+
+export interface LabelStore {
+  readonly backend: string;
+  /** False for a store that keeps nothing (stdout): every method then rejects with DECISIONS_UNSUPPORTED. */
+  readonly queryable: boolean;
+  /**
+   * Stores labels durably (resolves once written) and counts how many meet a stored decision.
+   * Rejects with STORAGE_UNAVAILABLE when the backend cannot be reached; nothing is half-written
+   * within one call on PostgreSQL (one transaction).
+   */
+  add(labels: readonly NewLabel[]): Promise<LabelsAccepted>;
+  /** The current label and history of an id, or undefined when it has none. */
+  history(transactionId: string): Promise<{ current: LabelRecord; history: LabelRecord[] } | undefined>;
+  /** The current label of each id that has one. */
+  current(transactionIds: readonly string[]): Promise<Map<string, LabelRecord>>;
+  /** Whether the id has a label (for the decision store's `labelled` filter). */
+  labelledSet(transactionIds: readonly string[]): Promise<Set<string>>;
+  /** The joined columnar read that /performance computes from. */
+  labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions>;
+  stats(): LabelStoreStats;
+  close(): Promise<void>;
+}
