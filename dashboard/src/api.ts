@@ -13,11 +13,13 @@
  */
 
 import type {
+  AuthMe,
   BatchExplained,
   BatchPrediction,
   ConfusionMatrix,
   Decision,
   DecisionFilter,
+  DecisionOrder,
   DecisionsResponse,
   DerivedFeatures,
   DriftReport,
@@ -27,7 +29,12 @@ import type {
   FeatureSpec,
   FeatureValue,
   HealthReport,
+  LabelHistory,
+  LabelInput,
+  LabelRecord,
+  LabelsAccepted,
   ModelCurves,
+  Permission,
   Prediction,
   PredictionRecord,
   RawField,
@@ -40,6 +47,7 @@ import type {
 import { DECISIONS as DECISION_LIST } from '../../src/contract/enums.js';
 
 export type {
+  AuthMe,
   BatchExplained,
   BatchPrediction,
   ConfusionMatrix,
@@ -53,7 +61,12 @@ export type {
   FeatureDriftReport,
   FeatureSpec,
   FeatureValue,
+  LabelHistory,
+  LabelInput,
+  LabelRecord,
+  LabelsAccepted,
   ModelCurves,
+  Permission,
   Prediction,
   PredictionRecord,
   RawField,
@@ -308,12 +321,20 @@ export interface ApiClient {
   logs(limit: number, signal?: AbortSignal): Promise<PredictionRecord[]>;
   /** GET /decisions: one page of stored decisions matching `query`, newest first. */
   decisions(query: DecisionsPageQuery, signal?: AbortSignal): Promise<DecisionsResponse>;
+  /** GET /review: decisions sent to review and not yet labelled, oldest first. */
+  review(query: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<DecisionsResponse>;
+  /** POST /labels with one label. */
+  label(label: LabelInput, signal?: AbortSignal): Promise<LabelsAccepted>;
+  /** GET /labels/{transaction_id}: the current label and its history. */
+  labels(transactionId: string, signal?: AbortSignal): Promise<LabelHistory>;
+  /** GET /auth/me: the presented key's name, role and permissions. */
+  me(signal?: AbortSignal): Promise<AuthMe>;
   drift(window: DriftWindow, signal?: AbortSignal): Promise<DriftReport>;
   metrics(signal?: AbortSignal): Promise<Metrics>;
 }
 
 /** What GET /decisions is asked: the filters, a page size and the previous page's cursor. */
-export type DecisionsPageQuery = DecisionFilter & { amount_min?: number; amount_max?: number; limit?: number; cursor?: string };
+export type DecisionsPageQuery = DecisionFilter & { limit?: number; cursor?: string; order?: DecisionOrder };
 
 /** `?a=1&b=x` of the set fields only (an empty filter is not sent). */
 export function queryString(query: Record<string, string | number | boolean | undefined | null>): string {
@@ -421,6 +442,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     explainBatch: (rows, o) => batched<Explained>(explainPath(o), rows, o?.signal),
     logs: async (limit, signal) =>
       normaliseLogs(await json<unknown>('GET', `/logs?limit=${encodeURIComponent(String(limit))}`, undefined, signal)),
+    review: (query, signal) => json<DecisionsResponse>('GET', `/review${queryString(query)}`, undefined, signal),
+    label: (label, signal) => json<LabelsAccepted>('POST', '/labels', label, signal),
+    labels: (id, signal) => json<LabelHistory>('GET', `/labels/${encodeURIComponent(id)}`, undefined, signal),
+    me: (signal) => json<AuthMe>('GET', '/auth/me', undefined, signal),
     decisions: (query, signal) => json<DecisionsResponse>('GET', `/decisions${queryString(query)}`, undefined, signal),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),
     async metrics(signal) {

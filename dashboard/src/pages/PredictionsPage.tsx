@@ -43,7 +43,7 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
   const features = model?.features ?? [];
   const masked = Object.values(record.features).some((v) => v === '***');
   // A raw transaction's record keeps the features derived from it, never its raw fields.
-  const raw = record.transaction_id !== undefined;
+  const raw = model?.derived !== undefined;
   const explanation = record.explanation ?? fresh?.explanation;
   const thresholds = model?.thresholds ?? fresh?.thresholds ?? null;
 
@@ -64,7 +64,7 @@ function Details({ record, model }: { record: PredictionRecord; model: ModelInfo
       <h2 id="detail-title">Prediction {record.id.slice(0, 8)}</h2>
       <p className="muted small">
         {formatDateTime(record.timestamp)} · model {record.model_version} · {formatFixed(record.latency_ms, 2)} ms
-        {raw ? ` · transaction ${record.transaction_id}` : ''}
+        {record.transaction_id !== undefined ? ` · transaction ${record.transaction_id}` : ''}
       </p>
       {thresholds !== null ? <RiskBar score={record.score} decision={record.decision} thresholds={thresholds} /> : null}
       {explanation !== undefined ? (
