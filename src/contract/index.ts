@@ -79,6 +79,17 @@ export {
   type BatchPrediction,
   type Transaction,
 } from './prediction.js';
+export {
+  DEFAULT_PERFORMANCE_WINDOW,
+  EXPECTED_NOTE,
+  PERFORMANCE_LEVELS,
+  PERFORMANCE_WINDOW_PATTERN,
+  PerformanceFigures,
+  PerformanceLevel,
+  PerformanceQuery,
+  PerformanceReport,
+  VersionPerformance,
+} from './performance.js';
 export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery, type FeatureDriftReport } from './drift.js';
 export {
   V2InferRequest,

@@ -312,10 +312,12 @@ describe('Grafana dashboard', () => {
           assert.ok(exported.has(name), `a panel queries ${name}, which the server does not export`);
       }
       const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-      for (const word of ['request rate', 'latency', 'decision', 'score', 'redis'])
+      for (const word of ['request rate', 'latency', 'decision', 'score', 'redis', 'precision', 'recall', 'labelled share'])
         assert.ok(titles.includes(word), `a panel about ${word}`);
-      // Every drift metric the server exports has a panel.
-      for (const name of [...exported].filter((n) => n.includes('drift'))) {
+      // Every drift and live-performance metric the server exports has a panel.
+      const performance = [...exported].filter((n) => n.startsWith('fraudlens_performance_'));
+      assert.ok(performance.length >= 8, `the server exports the performance gauges (${performance.join(', ')})`);
+      for (const name of [...exported].filter((n) => n.includes('drift') || n.startsWith('fraudlens_performance_'))) {
         assert.ok(
           exprs.some((e) => e.includes(name)),
           `no panel shows ${name}`,

@@ -13,6 +13,7 @@ export type { GossParams } from './sampling.js';
 export {
   rocAuc,
   averagePrecision,
+  rankingMetrics,
   logLoss,
   brierScore,
   confusionAt,

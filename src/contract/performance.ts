@@ -1,0 +1,120 @@
+/**
+ * GET /performance: how the model and the rules really perform, from the labels that have arrived
+ * (realized), beside what the scores alone lead one to expect (an estimate).
+ */
+
+import { Type, type Static } from 'typebox';
+
+import { NullableNumber, StringEnum } from './schema.js';
+
+/** Where the expected figures come from and when they hold: shown beside them, in the response and on the dashboard. */
+export const EXPECTED_NOTE =
+  'Estimate from the scores alone (confidence-based, as NannyML CBPE): a score is read as the probability of fraud. It holds only while the scores stay calibrated, so not under concept drift; compare it with the realized figures of mature decisions.';
+
+/** The window's syntax: as the feature definitions' windows, <n>s, <n>m, <n>h, <n>d, or all. */
+export const PERFORMANCE_WINDOW_PATTERN = '^(all|[1-9][0-9]{0,7}[smhd])$';
+export const DEFAULT_PERFORMANCE_WINDOW = '90d';
+
+export const PerformanceQuery = Type.Object(
+  {
+    window: Type.String({
+      pattern: PERFORMANCE_WINDOW_PATTERN,
+      default: DEFAULT_PERFORMANCE_WINDOW,
+      description: 'Decisions made within this long before now: <n>s, <n>m, <n>h, <n>d, or all (default 90d).',
+    }),
+    model_version: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this model version.' })),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceQuery = Static<typeof PerformanceQuery>;
+
+export const PERFORMANCE_LEVELS = ['review', 'decline', 'rule'] as const;
+
+const RealizedLevel = Type.Object(
+  {
+    decisions: Type.Integer({ description: 'Decisions in the set, labelled or not.' }),
+    labelled: Type.Integer(),
+    true_positives: Type.Integer({ description: 'Labelled frauds in the set.' }),
+    false_positives: Type.Integer({ description: 'Labelled legitimate decisions in the set.' }),
+    precision: NullableNumber({ description: 'true / labelled decisions of the set; null when none is labelled.' }),
+    recall: NullableNumber({ description: "The set's labelled frauds / all labelled frauds of the version; null without any." }),
+    false_positive_rate: NullableNumber({
+      description: "The set's labelled legitimate decisions / all labelled legitimate ones of the version; null without any.",
+    }),
+    fraud_amount_caught: Type.Number({ description: 'Sum of the amounts of the labelled frauds in the set.' }),
+  },
+  { additionalProperties: false },
+);
+
+const ExpectedLevel = Type.Object(
+  {
+    precision: NullableNumber({ description: 'Mean score of the set; null for an empty set.' }),
+    recall: NullableNumber({ description: "The set's sum of scores / all decisions' sum of scores." }),
+    false_positive_rate: NullableNumber({ description: "The set's sum of (1 − score) / all decisions' sum of (1 − score)." }),
+  },
+  { additionalProperties: false },
+);
+
+export const PerformanceLevel = Type.Object(
+  {
+    level: StringEnum(PERFORMANCE_LEVELS, {
+      description:
+        'review: decisions sent to review or declined (what the review cut-off flags); decline: declined; rule: decided by the rule named in `rule`.',
+    }),
+    rule: Type.Optional(Type.String({ description: 'The rule id, for level "rule".' })),
+    realized: RealizedLevel,
+    expected: ExpectedLevel,
+  },
+  { additionalProperties: false },
+);
+export type PerformanceLevel = Static<typeof PerformanceLevel>;
+
+const figureFields = {
+  decisions: Type.Integer(),
+  labelled: Type.Integer(),
+  labelled_share: NullableNumber({ description: 'labelled / decisions; null without decisions.' }),
+  frauds: Type.Integer({ description: 'Decisions labelled fraud.' }),
+  legitimate: Type.Integer({ description: 'Decisions labelled legitimate.' }),
+  fraud_amount: Type.Number({ description: 'Sum of the amounts of the decisions labelled fraud.' }),
+  roc_auc: NullableNumber({ description: 'ROC-AUC of the scores over labelled decisions; null unless both labels occur.' }),
+  pr_auc: NullableNumber({
+    description: 'Average precision (scikit-learn) of the scores over labelled decisions; null without frauds.',
+  }),
+  expected_frauds: Type.Number({ description: 'Frauds the scores expect among all decisions: their sum.' }),
+  levels: Type.Array(PerformanceLevel),
+};
+
+export const PerformanceFigures = Type.Object(figureFields, { additionalProperties: false });
+export type PerformanceFigures = Static<typeof PerformanceFigures>;
+
+export const VersionPerformance = Type.Object(
+  {
+    model_version: Type.String(),
+    all: PerformanceFigures,
+    by_maturity: Type.Array(
+      Type.Object(
+        {
+          older_than_days: Type.Integer({ description: 'Decisions made at least this many days before `to`.' }),
+          ...figureFields,
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'The same figures for decisions old enough for their labels to have arrived (7, 30, 60 days).' },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type VersionPerformance = Static<typeof VersionPerformance>;
+
+export const PerformanceReport = Type.Object(
+  {
+    window: Type.String(),
+    from: Type.Union([Type.String(), Type.Null()], { description: 'Start of the window (ISO 8601); null for window=all.' }),
+    to: Type.String({ description: 'End of the window: when the figures were computed (ISO 8601).' }),
+    expected_note: Type.String({ description: EXPECTED_NOTE }),
+    versions: Type.Array(VersionPerformance, { description: 'One entry per model version with decisions in the window.' }),
+    backend: Type.String({ description: 'The store the decisions and labels were read from.' }),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceReport = Static<typeof PerformanceReport>;

@@ -1,0 +1,24 @@
+/**
+ * Live performance: realized figures over labelled decisions and the confidence-based expectation
+ * from the scores alone (performance.ts).
+ */
+
+export {
+  computePerformance,
+  DECISION_CODES,
+  LABEL_FRAUD,
+  LABEL_LEGITIMATE,
+  LABEL_UNKNOWN,
+  MATURITY_DAYS,
+  NO_RULE,
+} from './performance.js';
+export type {
+  DecisionCode,
+  DecisionColumns,
+  ExpectedLevel,
+  LevelFigures,
+  LevelKey,
+  PerformanceFigures,
+  RealizedLevel,
+  VersionPerformance,
+} from './performance.js';

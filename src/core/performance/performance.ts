@@ -1,0 +1,325 @@
+/**
+ * Live performance of decisions whose true labels arrive late: per model version and per decision
+ * level (review, decline, each rule), realized precision, recall, false-positive rate and fraud
+ * amount caught over the labelled decisions, ROC-AUC and PR-AUC of the scores, the labelled share,
+ * the same again for decisions older than 7 / 30 / 60 days (labels mature), and beside them the
+ * precision, recall and false-positive rate expected from the scores alone.
+ *
+ * The expectation is confidence-based, in the manner of NannyML's CBPE: a calibrated score p is
+ * the probability that the decision is fraud, so a set of flagged decisions is expected to hold
+ * Σp frauds and Σ(1 − p) legitimate ones, and all decisions Σp frauds in all. It needs no label,
+ * which is why it can be shown for last week's decisions, but it holds only while the scores stay
+ * calibrated: under concept drift (fraud changing while the inputs do not) it is wrong without
+ * warning, and the realized figures of mature decisions are the check.
+ *
+ * Input is flat columns, one entry per decision; one pass accumulates every count into a flat
+ * table, and the AUCs run over labelled scores gathered oldest first so that each maturity is a
+ * prefix (a view, no copy).
+ */
+
+import { rankingMetrics } from '../training/metrics.js';
+
+/** The decision codes of `DecisionColumns.decision`, in order of severity. */
+export const DECISION_CODES = ['approve', 'review', 'decline'] as const;
+export type DecisionCode = (typeof DECISION_CODES)[number];
+/** `DecisionColumns.label` values. */
+export const LABEL_FRAUD = 1;
+export const LABEL_LEGITIMATE = 0;
+export const LABEL_UNKNOWN = -1;
+/** `DecisionColumns.rule` of a decision no rule made (the thresholds did). */
+export const NO_RULE = -1;
+
+/** Ages, in days, from which labels are taken as mature: chargebacks take weeks. */
+export const MATURITY_DAYS = [7, 30, 60] as const;
+const DAY_MS = 86_400_000;
+
+/**
+ * The decisions to judge, one entry per decision in every array.
+ * `modelVersion` and `rule` index into `modelVersions` and `rules`; the shape of the label store's
+ * `labelledDecisions` read.
+ */
+export interface DecisionColumns {
+  count: number;
+  /** Fraud probability in [0, 1]. */
+  score: Float64Array;
+  /** Index into DECISION_CODES. */
+  decision: Uint8Array;
+  /** Index into `rules` of the rule that decided, or NO_RULE. */
+  rule: Int32Array;
+  /** LABEL_FRAUD, LABEL_LEGITIMATE or LABEL_UNKNOWN. */
+  label: Int8Array;
+  /** The transaction's amount; NaN when unknown (left out of the amount sums). */
+  amount: Float64Array;
+  /** Decision time, ms since the epoch. */
+  time: Float64Array;
+  /** Index into `modelVersions`. */
+  modelVersion: Int32Array;
+  modelVersions: readonly string[];
+  rules: readonly string[];
+}
+
+/** A set of decisions judged together: "review" holds review and decline decisions (the review cut-off flags both). */
+export type LevelKey = { level: 'review' } | { level: 'decline' } | { level: 'rule'; rule: string };
+
+export interface RealizedLevel {
+  /** Decisions in the set, labelled or not. */
+  decisions: number;
+  labelled: number;
+  true_positives: number;
+  false_positives: number;
+  /** tp / (tp + fp) over the labelled decisions of the set; null with none labelled. */
+  precision: number | null;
+  /** tp / labelled frauds of the version; null without labelled frauds. */
+  recall: number | null;
+  /** fp / labelled legitimate decisions of the version; null without any. */
+  false_positive_rate: number | null;
+  /** Sum of the amounts of the set's labelled frauds. */
+  fraud_amount_caught: number;
+}
+
+export interface ExpectedLevel {
+  /** Σp / decisions in the set; null for an empty set. */
+  precision: number | null;
+  /** Σp over the set / Σp over all decisions; null when Σp is 0. */
+  recall: number | null;
+  /** Σ(1 − p) over the set / Σ(1 − p) over all; null when that is 0. */
+  false_positive_rate: number | null;
+}
+
+export type LevelFigures = LevelKey & { realized: RealizedLevel; expected: ExpectedLevel };
+
+export interface PerformanceFigures {
+  decisions: number;
+  labelled: number;
+  /** labelled / decisions; null without decisions. */
+  labelled_share: number | null;
+  frauds: number;
+  legitimate: number;
+  /** Sum of the amounts of the labelled frauds. */
+  fraud_amount: number;
+  /** Over labelled decisions; null unless both classes are present. */
+  roc_auc: number | null;
+  /** Average precision as scikit-learn; null without labelled frauds. */
+  pr_auc: number | null;
+  /** Frauds the scores expect among all decisions (Σp). */
+  expected_frauds: number;
+  levels: LevelFigures[];
+}
+
+export interface VersionPerformance {
+  model_version: string;
+  all: PerformanceFigures;
+  /** One entry per MATURITY_DAYS: the decisions made at least that many days before `now`. */
+  by_maturity: (PerformanceFigures & { older_than_days: number })[];
+}
+
+// Accumulator layout: per (version, maturity bucket), TOTAL_STATS totals then LEVEL_STATS per level.
+const T_DECISIONS = 0;
+const T_LABELLED = 1;
+const T_FRAUDS = 2;
+const T_LEGIT = 3;
+const T_FRAUD_AMOUNT = 4;
+const T_SUM_P = 5;
+const TOTAL_STATS = 6;
+const L_DECISIONS = 0;
+const L_TP = 1;
+const L_FP = 2;
+const L_AMOUNT = 3;
+const L_SUM_P = 4;
+const LEVEL_STATS = 5;
+
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+const finite = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+function checkColumns(c: DecisionColumns): void {
+  const n = c.count;
+  for (const [name, a] of Object.entries({
+    score: c.score,
+    decision: c.decision,
+    rule: c.rule,
+    label: c.label,
+    amount: c.amount,
+    time: c.time,
+    modelVersion: c.modelVersion,
+  })) {
+    if (a.length < n) throw new RangeError(`column ${name} holds ${a.length} entries, fewer than the ${n} decisions`);
+  }
+}
+
+/**
+ * Realized and expected performance per model version.
+ *
+ * @param columns the decisions (typically one window of them, labels joined)
+ * @param now the instant ages are measured from (ms since the epoch): the window's end
+ * @example computePerformance(columns, Date.now())[0].all.levels[1].realized.precision
+ */
+export function computePerformance(columns: DecisionColumns, now: number): VersionPerformance[] {
+  checkColumns(columns);
+  const n = columns.count;
+  const V = columns.modelVersions.length;
+  const R = columns.rules.length;
+  const B = MATURITY_DAYS.length + 1;
+  const levels = 2 + R;
+  const stride = TOTAL_STATS + levels * LEVEL_STATS;
+  const acc = new Float64Array(V * B * stride);
+  const cutoffs = MATURITY_DAYS.map((d) => now - d * DAY_MS);
+  // Labelled decisions per (version, deepest bucket), to gather the AUC inputs oldest first.
+  const labelledAt = new Float64Array(V * B);
+  const { score, decision, rule, label, amount, time, modelVersion: version } = columns;
+  const REVIEW = 1;
+  const DECLINE = 2;
+
+  for (let i = 0; i < n; i++) {
+    const v = version[i];
+    if (v < 0 || v >= V) throw new RangeError(`decision ${i}: model version index ${v} outside 0..${V - 1}`);
+    const p = score[i];
+    const y = label[i];
+    const d = decision[i];
+    const r = rule[i];
+    const a = amount[i];
+    const amt = a === a ? a : 0;
+    const t = time[i];
+    let deepest = 0;
+    while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
+    if (y !== LABEL_UNKNOWN) labelledAt[v * B + deepest]++;
+    for (let b = 0; b <= deepest; b++) {
+      const o = (v * B + b) * stride;
+      acc[o + T_DECISIONS]++;
+      acc[o + T_SUM_P] += p;
+      if (y === LABEL_FRAUD) {
+        acc[o + T_LABELLED]++;
+        acc[o + T_FRAUDS]++;
+        acc[o + T_FRAUD_AMOUNT] += amt;
+      } else if (y === LABEL_LEGITIMATE) {
+        acc[o + T_LABELLED]++;
+        acc[o + T_LEGIT]++;
+      }
+      // Level 0: review or stricter; level 1: decline; level 2 + r: decided by rule r.
+      for (let l = 0; l < 3; l++) {
+        let lo: number;
+        if (l === 0) {
+          if (d < REVIEW) continue;
+          lo = o + TOTAL_STATS;
+        } else if (l === 1) {
+          if (d !== DECLINE) continue;
+          lo = o + TOTAL_STATS + LEVEL_STATS;
+        } else {
+          if (r === NO_RULE) continue;
+          if (r < 0 || r >= R) throw new RangeError(`decision ${i}: rule index ${r} outside 0..${R - 1}`);
+          lo = o + TOTAL_STATS + (2 + r) * LEVEL_STATS;
+        }
+        acc[lo + L_DECISIONS]++;
+        acc[lo + L_SUM_P] += p;
+        if (y === LABEL_FRAUD) {
+          acc[lo + L_TP]++;
+          acc[lo + L_AMOUNT] += amt;
+        } else if (y === LABEL_LEGITIMATE) acc[lo + L_FP]++;
+      }
+    }
+  }
+
+  const ranking = rankingByBucket(columns, labelledAt, cutoffs, V, B);
+  const keys: LevelKey[] = [
+    { level: 'review' },
+    { level: 'decline' },
+    ...columns.rules.map((id) => ({ level: 'rule' as const, rule: id })),
+  ];
+  const figures = (v: number, b: number): PerformanceFigures => {
+    const o = (v * B + b) * stride;
+    const total = acc[o + T_DECISIONS];
+    const frauds = acc[o + T_FRAUDS];
+    const legit = acc[o + T_LEGIT];
+    const sumP = acc[o + T_SUM_P];
+    const sumQ = total - sumP;
+    return {
+      decisions: total,
+      labelled: acc[o + T_LABELLED],
+      labelled_share: ratio(acc[o + T_LABELLED], total),
+      frauds,
+      legitimate: legit,
+      fraud_amount: acc[o + T_FRAUD_AMOUNT],
+      roc_auc: finite(ranking[(v * B + b) * 2]),
+      pr_auc: finite(ranking[(v * B + b) * 2 + 1]),
+      expected_frauds: sumP,
+      levels: keys.map((key, l) => {
+        const lo = o + TOTAL_STATS + l * LEVEL_STATS;
+        const tp = acc[lo + L_TP];
+        const fp = acc[lo + L_FP];
+        const flagged = acc[lo + L_DECISIONS];
+        const flaggedP = acc[lo + L_SUM_P];
+        return {
+          ...key,
+          realized: {
+            decisions: flagged,
+            labelled: tp + fp,
+            true_positives: tp,
+            false_positives: fp,
+            precision: ratio(tp, tp + fp),
+            recall: ratio(tp, frauds),
+            false_positive_rate: ratio(fp, legit),
+            fraud_amount_caught: acc[lo + L_AMOUNT],
+          },
+          expected: {
+            precision: ratio(flaggedP, flagged),
+            recall: ratio(flaggedP, sumP),
+            // Clamped at 0: Σ(1 − p) of the set as (count − Σp) can round a hair below zero.
+            false_positive_rate: ratio(Math.max(0, flagged - flaggedP), sumQ),
+          },
+        };
+      }),
+    };
+  };
+  return columns.modelVersions.map((model_version, v) => ({
+    model_version,
+    all: figures(v, 0),
+    by_maturity: MATURITY_DAYS.map((days, k) => ({ older_than_days: days, ...figures(v, k + 1) })),
+  }));
+}
+
+/**
+ * ROC-AUC and average precision per (version, maturity bucket), as pairs in a flat array. The
+ * labelled decisions of a version are gathered deepest bucket first, so "older than d days" is
+ * a prefix of the gathered arrays.
+ */
+function rankingByBucket(c: DecisionColumns, labelledAt: Float64Array, cutoffs: number[], V: number, B: number): Float64Array {
+  const out = new Float64Array(V * B * 2).fill(NaN);
+  // Start of each (version, deepest bucket) group in the gathered order: versions one after another,
+  // within a version the deepest bucket first.
+  const start = new Float64Array(V * B);
+  const versionStart = new Float64Array(V + 1);
+  let at = 0;
+  for (let v = 0; v < V; v++) {
+    versionStart[v] = at;
+    for (let b = B - 1; b >= 0; b--) {
+      start[v * B + b] = at;
+      at += labelledAt[v * B + b];
+    }
+  }
+  versionStart[V] = at;
+  const scores = new Float64Array(at);
+  const labels = new Uint8Array(at);
+  const next = start.slice();
+  for (let i = 0; i < c.count; i++) {
+    const y = c.label[i];
+    if (y === LABEL_UNKNOWN) continue;
+    const t = c.time[i];
+    let deepest = 0;
+    while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
+    const g = c.modelVersion[i] * B + deepest;
+    const k = next[g]++;
+    scores[k] = c.score[i];
+    labels[k] = y === LABEL_FRAUD ? 1 : 0;
+  }
+  for (let v = 0; v < V; v++) {
+    for (let b = 0; b < B; b++) {
+      // Bucket b holds the groups b..B − 1, which come first: from the version's start to the end of group b.
+      const from = versionStart[v];
+      const to = start[v * B + b] + labelledAt[v * B + b];
+      if (to - from === 0) continue;
+      const m = rankingMetrics(scores.subarray(from, to), labels.subarray(from, to));
+      out[(v * B + b) * 2] = m.roc_auc;
+      out[(v * B + b) * 2 + 1] = m.pr_auc;
+    }
+  }
+  return out;
+}
