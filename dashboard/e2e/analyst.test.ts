@@ -6,14 +6,16 @@
  */
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 
-import { createApiClient, type ApiClient, type DecisionsPageQuery, type Transaction } from '../src/api.js';
+import { createApiClient, isApiError, type ApiClient, type DecisionsPageQuery, type Transaction } from '../src/api.js';
 import {
   checkPrerequisites,
   launchBrowser,
@@ -32,8 +34,17 @@ const LEGITIMATE = 60;
 /** The feature masked as PII in this stack. */
 const MASKED = 'gender';
 
+/** One key per role (API_KEYS_FILE); the analyst's name is what labels record as labelled_by. */
+const KEYS = {
+  analyst: { name: 'ana-e2e', key: `analyst-${process.pid}-key-0123456789` },
+  scoring: { name: 'scorer-e2e', key: `scoring-${process.pid}-key-0123456789` },
+  admin: { name: 'admin-e2e', key: `admin-${process.pid}-key-0123456789` },
+} as const;
+type RoleName = keyof typeof KEYS;
+
 let stack: Stack;
 let browser: Browser;
+/** The admin's client: scores, reads and labels behind the pages' backs. */
 let api: ApiClient;
 const runId = `an-${process.pid}-${Date.now()}`;
 /** transaction id -> whether the hold-out labels it fraud. */
@@ -63,10 +74,21 @@ function holdoutTransactions(): Transaction[] {
   return picked;
 }
 
-async function open(hash: string): Promise<{ page: Page; problems: string[] }> {
+/** Opens a page with `role`'s key already given (as the key form would store it for this API). */
+async function open(hash: string, role: RoleName = 'analyst'): Promise<{ page: Page; problems: string[] }> {
   const opened = await openPage(browser);
+  await opened.page.addInitScript(([storageKey, key]) => window.sessionStorage.setItem(storageKey, key), [
+    `fraudlens.apiKey:${stack.api.url}`,
+    KEYS[role].key,
+  ] as const);
   await opened.page.goto(pageUrl(stack, hash));
   return opened;
+}
+
+/** The menu's page titles, in order. */
+async function menu(page: Page): Promise<string[]> {
+  await page.locator('nav[aria-label="Pages"] a').first().waitFor();
+  return page.locator('nav[aria-label="Pages"] a').evaluateAll((as) => as.map((a) => a.textContent ?? ''));
 }
 
 /** The ids of the table's rows, top to bottom. */
@@ -124,14 +146,16 @@ async function localInput(page: Page, iso: string): Promise<string> {
 describe('the analyst pages end to end', () => {
   before(async () => {
     checkPrerequisites();
-    stack = await startStack({ FRAUDLENS_PII_FIELDS: MASKED }, PRECOMPUTED_MODEL);
-    api = createApiClient({ baseUrl: stack.api.url });
+    const keysFile = join(mkdtempSync(join(tmpdir(), 'fraudlens-e2e-keys-')), 'keys.json');
+    writeFileSync(keysFile, JSON.stringify(Object.entries(KEYS).map(([role, k]) => ({ name: k.name, role, key: k.key }))));
+    stack = await startStack({ FRAUDLENS_PII_FIELDS: MASKED, API_KEYS_FILE: keysFile, AMOUNT_FIELD: 'amt' }, PRECOMPUTED_MODEL);
+    api = createApiClient({ baseUrl: stack.api.url, apiKey: KEYS.admin.key });
     browser = await launchBrowser();
     const rows = holdoutTransactions();
-    // Two batches a moment apart, so a time range can split them.
-    await api.predictBatch(rows.slice(0, rows.length / 2));
+    // Two batches a moment apart, so a time range can split them; explained, so a masked record still has its explanation.
+    await api.predictBatch(rows.slice(0, rows.length / 2), { explain: true });
     await new Promise((r) => setTimeout(r, 1100));
-    await api.predictBatch(rows.slice(rows.length / 2));
+    await api.predictBatch(rows.slice(rows.length / 2), { explain: true });
   });
 
   after(async () => {
@@ -197,6 +221,24 @@ describe('the analyst pages end to end', () => {
       later.decisions.map((r) => r.id),
     );
 
+    // An amount range (the amount is the feature AMOUNT_FIELD names).
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.locator('#q-amount_min').fill('100');
+    await page.locator('#q-amount_max').fill('300');
+    const byAmount = await searchOf(
+      page,
+      () => page.getByRole('button', { name: 'Search' }).click(),
+      (q) => q.has('amount_min'),
+    );
+    assert.deepEqual({ ...byAmount }, { amount_min: 100, amount_max: 300, limit: 50 });
+    const middling = await api.decisions(byAmount);
+    assert.ok(middling.decisions.length > 0);
+    for (const r of middling.decisions) assert.ok(r.amount! >= 100 && r.amount! <= 300 && r.amount === r.features.amt);
+    await tableShows(
+      page,
+      middling.decisions.map((r) => r.id),
+    );
+
     // A refused entry is named beside its field and nothing is sent; one the API refuses is named by the API.
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.locator('#q-score_min').fill('1.5');
@@ -247,6 +289,7 @@ describe('the analyst pages end to end', () => {
       assert.equal(Number(csv[i].score), r.score, 'the score round-trips exactly');
       assert.equal(csv[i].reasons, (r.reasons ?? []).map((x) => x.code).join('; '));
       assert.equal(csv[i][MASKED], '***', 'a masked value stays masked');
+      assert.equal(Number(csv[i].amount), r.amount);
       for (const f of model.features) assert.equal(csv[i][f.name], r.features[f.name] === null ? '' : String(r.features[f.name]));
     }
     await page.getByRole('button', { name: '← Newer' }).click();
@@ -259,6 +302,152 @@ describe('the analyst pages end to end', () => {
     assert.deepEqual(problems, [
       'console error: Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ]);
+    await page.context().close();
+  });
+
+  it('Review: the oldest waiting decision opens with its reasons, features and explanation; buttons and keys label it and open the next', async () => {
+    const queue = (await api.review({ limit: 50 })).decisions;
+    assert.ok(queue.length >= 5, `the hold-out rows put decisions in review (${queue.length})`);
+    for (let i = 1; i < queue.length; i++) assert.ok(queue[i - 1].timestamp <= queue[i].timestamp, 'oldest first');
+    const { page, problems } = await open('#/review');
+    const current = page.getByTestId('review-case');
+    const opened = async (i: number): Promise<void> => {
+      const id = queue[i].transaction_id!;
+      const deadline = Date.now() + 15_000;
+      while ((await current.getAttribute('data-transaction-id').catch(() => null)) !== id) {
+        assert.ok(Date.now() < deadline, `decision ${i} of the queue (${id}) opens`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await opened(0);
+    const first = queue[0];
+    assert.equal(await page.getByTestId('review-score').textContent(), first.score.toFixed(4));
+    const codes = await page
+      .getByTestId('review-reasons')
+      .locator('li')
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-code')));
+    assert.deepEqual(
+      codes,
+      (first.reasons ?? []).map((r) => r.code),
+    );
+    assert.ok(codes.length >= 2, 'the threshold that decided, then features');
+    const waterfall = current.getByTestId('waterfall');
+    await waterfall.waitFor();
+    assert.ok(Math.abs(Number(await waterfall.getAttribute('data-margin')) - first.explanation!.margin) <= 1e-12);
+    assert.match((await current.getByTestId('review-features').textContent()) ?? '', /\*\*\*/, 'the masked feature stays masked');
+    assert.match((await page.getByTestId('shortcuts').textContent()) ?? '', /F fraud.*L legitimate.*S skip/);
+    assert.match((await page.getByTestId('shortcuts').textContent()) ?? '', new RegExp(KEYS.analyst.name));
+    await screenshot(page, 'review');
+
+    // The button, with a note.
+    await current.getByLabel('Note (optional)').fill('card holder confirmed by phone');
+    await current.getByRole('button', { name: /^Fraud/ }).click();
+    await opened(1);
+    // Keys: L, then F; typing in the note is not a shortcut.
+    await page.keyboard.press('l');
+    await opened(2);
+    await current.getByLabel('Note (optional)').pressSequentially('f');
+    await new Promise((r) => setTimeout(r, 500));
+    await opened(2);
+    await current.getByLabel('Note (optional)').fill('');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('f');
+    await opened(3);
+    await page.keyboard.press('s');
+    await opened(4);
+
+    const expected = [
+      { i: 0, label: 'fraud', note: 'card holder confirmed by phone' },
+      { i: 1, label: 'legitimate' },
+      { i: 2, label: 'fraud' },
+    ];
+    for (const e of expected) {
+      const history = await api.labels(queue[e.i].transaction_id!);
+      assert.equal(history.current.label, e.label, `label of queue[${e.i}]`);
+      assert.equal(history.current.source, 'analyst');
+      assert.equal(history.current.labelled_by, KEYS.analyst.name, 'the server records the key name');
+      assert.equal(history.current.note, e.note);
+      assert.equal(history.history.length, 1);
+    }
+    // The skipped one has no label and is still waiting, now first in line.
+    await assert.rejects(api.labels(queue[3].transaction_id!), (e) => isApiError(e) && e.status === 404);
+    const left = (await api.review({ limit: 50 })).decisions.map((r) => r.transaction_id);
+    assert.equal(left[0], queue[3].transaction_id);
+    assert.ok(!left.includes(queue[0].transaction_id) && !left.includes(queue[1].transaction_id));
+    assert.match((await page.getByTestId('review-progress').textContent()) ?? '', /3 labelled on this visit/);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('Performance: realized beside expected per level, the labelled share and the estimate note are the API figures', async () => {
+    // Chargebacks for the first half of the decisions, from the hold-out truth.
+    const ids = [...truth.keys()].slice(0, truth.size / 2);
+    await fetch(`${stack.api.url}/labels`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEYS.admin.key },
+      body: JSON.stringify({
+        labels: ids.map((id) => ({ transaction_id: id, label: truth.get(id) ? 'fraud' : 'legitimate', source: 'chargeback' })),
+      }),
+    }).then((r) => assert.equal(r.status, 200));
+    const { page, problems } = await open('#/performance');
+    await page.getByRole('radio', { name: '30 d' }).check();
+    const share = page.getByTestId('perf-labelled-share');
+    await share.waitFor();
+    const report = await api.performance({ window: '30d' });
+    assert.equal(report.versions.length, 1);
+    const all = report.versions[0].all;
+    assert.ok(all.labelled > ids.length - 1 && all.labelled < truth.size, 'about half the decisions are labelled');
+    assert.equal(Number(await share.getAttribute('data-value')), all.labelled_share);
+    assert.equal(
+      await page.getByTestId('expected-note').textContent(),
+      `Expected figures are an estimate. ${report.expected_note}`,
+    );
+    const rows = page.getByTestId('perf-levels').locator('tbody tr');
+    assert.equal(await rows.count(), all.levels.length);
+    for (let i = 0; i < all.levels.length; i++) {
+      const l = all.levels[i];
+      const row = rows.nth(i);
+      assert.equal(await row.getAttribute('data-level'), l.level);
+      for (const [testId, realized, expectedValue] of [
+        ['precision', l.realized.precision, l.expected.precision],
+        ['recall', l.realized.recall, l.expected.recall],
+        ['fpr', l.realized.false_positive_rate, l.expected.false_positive_rate],
+      ] as const) {
+        const cell = row.getByTestId(testId);
+        assert.equal(await cell.getAttribute('data-realized'), realized === null ? '' : String(realized), `${l.level} ${testId}`);
+        assert.equal(await cell.getAttribute('data-expected'), expectedValue === null ? '' : String(expectedValue));
+      }
+    }
+    assert.match(
+      (await page.getByTestId('perf-auc').textContent()) ?? '',
+      new RegExp(`${all.roc_auc!.toFixed(4)} · ${all.pr_auc!.toFixed(4)}`),
+    );
+    // Two answers make a line.
+    await page.getByTestId('performance-chart').locator('canvas').first().waitFor({ timeout: 15_000 });
+    await screenshot(page, 'performance');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it('the menu shows the pages the key may use, and a page it may not use says so', async () => {
+    const expected: Record<RoleName, string[]> = {
+      scoring: ['Score', 'Model', 'Health'],
+      analyst: ['Monitoring', 'Predictions', 'Review', 'Performance', 'Model', 'Health'],
+      admin: ['Score', 'Monitoring', 'Predictions', 'Review', 'Performance', 'Model', 'Health'],
+    };
+    for (const role of Object.keys(expected) as RoleName[]) {
+      const { page } = await open('#/health', role);
+      await page.getByTestId('whoami').waitFor();
+      assert.equal(await page.getByTestId('whoami').getAttribute('data-role'), role);
+      assert.deepEqual(await menu(page), expected[role], `menu of the ${role} key`);
+      await page.context().close();
+    }
+    const { page } = await open('#/review', 'scoring');
+    const refused = page.getByTestId('not-allowed');
+    await refused.waitFor();
+    assert.match((await refused.textContent()) ?? '', /“scorer-e2e” \(scoring\) may not use this page/);
+    assert.match((await refused.textContent()) ?? '', /decisions:read and labels:write/);
+    assert.equal(await page.getByTestId('review-case').count(), 0);
     await page.context().close();
   });
 });

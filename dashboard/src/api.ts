@@ -34,6 +34,8 @@ import type {
   LabelRecord,
   LabelsAccepted,
   ModelCurves,
+  PerformanceLevel,
+  PerformanceReport,
   Permission,
   Prediction,
   PredictionRecord,
@@ -66,6 +68,8 @@ export type {
   LabelRecord,
   LabelsAccepted,
   ModelCurves,
+  PerformanceLevel,
+  PerformanceReport,
   Permission,
   Prediction,
   PredictionRecord,
@@ -327,6 +331,8 @@ export interface ApiClient {
   label(label: LabelInput, signal?: AbortSignal): Promise<LabelsAccepted>;
   /** GET /labels/{transaction_id}: the current label and its history. */
   labels(transactionId: string, signal?: AbortSignal): Promise<LabelHistory>;
+  /** GET /performance: realized and expected figures over the decisions of `window` (e.g. 24h, 30d, all). */
+  performance(query: { window: string; model_version?: string }, signal?: AbortSignal): Promise<PerformanceReport>;
   /** GET /auth/me: the presented key's name, role and permissions. */
   me(signal?: AbortSignal): Promise<AuthMe>;
   drift(window: DriftWindow, signal?: AbortSignal): Promise<DriftReport>;
@@ -445,6 +451,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     review: (query, signal) => json<DecisionsResponse>('GET', `/review${queryString(query)}`, undefined, signal),
     label: (label, signal) => json<LabelsAccepted>('POST', '/labels', label, signal),
     labels: (id, signal) => json<LabelHistory>('GET', `/labels/${encodeURIComponent(id)}`, undefined, signal),
+    performance: (query, signal) => json<PerformanceReport>('GET', `/performance${queryString(query)}`, undefined, signal),
     me: (signal) => json<AuthMe>('GET', '/auth/me', undefined, signal),
     decisions: (query, signal) => json<DecisionsResponse>('GET', `/decisions${queryString(query)}`, undefined, signal),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),

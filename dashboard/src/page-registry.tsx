@@ -13,6 +13,7 @@ const MonitoringPage = lazy(() => import('./pages/MonitoringPage').then((m) => (
 const PredictionsPage = lazy(() => import('./pages/PredictionsPage').then((m) => ({ default: m.PredictionsPage })));
 const ModelPage = lazy(() => import('./pages/ModelPage').then((m) => ({ default: m.ModelPage })));
 const ReviewPage = lazy(() => import('./pages/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const PerformancePage = lazy(() => import('./pages/PerformancePage').then((m) => ({ default: m.PerformancePage })));
 const HealthPage = lazy(() => import('./pages/HealthPage').then((m) => ({ default: m.HealthPage })));
 
 export interface PageEntry {
@@ -58,6 +59,13 @@ export const PAGES = [
     permissions: ['decisions:read', 'labels:write'],
     needsModel: false,
     render: (model) => <ReviewPage model={model} />,
+  },
+  {
+    route: 'performance',
+    title: 'Performance',
+    permissions: ['performance:read'],
+    needsModel: false,
+    render: () => <PerformancePage />,
   },
   {
     route: 'model',
