@@ -38,7 +38,9 @@ export const AuthMe = Type.Object(
       enum: [...ROLES, null],
       description: 'The key\'s role; null when the server has no API keys (then every permission but "admin" is open).',
     }),
-    permissions: Type.Array(StringEnum(PERMISSION_NAMES), { description: 'What this key may do (see the registry in docs/api.md).' }),
+    permissions: Type.Array(StringEnum(PERMISSION_NAMES), {
+      description: 'What this key may do (see the registry in docs/api.md).',
+    }),
   },
   { additionalProperties: false },
 );

@@ -39,8 +39,12 @@ const filterFields = {
   labelled: Type.Optional(
     Type.Boolean({ description: 'true: only decisions whose transaction has a label; false: only those without.' }),
   ),
-  amount_min: Type.Optional(Type.Number({ description: 'Only decisions whose amount is at or above this (no amount: left out).' })),
-  amount_max: Type.Optional(Type.Number({ description: 'Only decisions whose amount is at or below this (no amount: left out).' })),
+  amount_min: Type.Optional(
+    Type.Number({ description: 'Only decisions whose amount is at or above this (no amount: left out).' }),
+  ),
+  amount_max: Type.Optional(
+    Type.Number({ description: 'Only decisions whose amount is at or below this (no amount: left out).' }),
+  ),
 };
 
 /** The filters, as the store takes them (all optional, combined with AND). */
@@ -71,7 +75,9 @@ export function decisionsQuerySchema(maxLimit: number) {
     {
       ...filterFields,
       order: Type.Optional(
-        StringEnum(DECISION_ORDERS, { description: 'desc (default): newest first; asc: oldest first (by decision time, then id).' }),
+        StringEnum(DECISION_ORDERS, {
+          description: 'desc (default): newest first; asc: oldest first (by decision time, then id).',
+        }),
       ),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: 50 })),
       cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'next_cursor of the previous page.' })),

@@ -20,7 +20,13 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { FraudlensError } from '../core/errors.js';
 import { featureNames } from '../core/features/definitions.js';
 import type { ModelFile } from '../io/model-file.js';
-import { createPredictionLog, entityStateBackend, type EntityStateBackendStore, type PredictionLog } from '../storage/index.js';
+import {
+  createLabelStore,
+  createPredictionLog,
+  entityStateBackend,
+  type EntityStateBackendStore,
+  type PredictionLog,
+} from '../storage/index.js';
 import { VERSION } from '../version.js';
 import type { ServerConfig } from './config.js';
 import type { ComponentHealth, FraudlensContext, FraudlensPlugin } from './context.js';
@@ -34,6 +40,8 @@ import { sharedRateLimit } from './rate-limit.js';
 import { deferredChildLogger } from './request-logger.js';
 import { registerHealth } from './routes/health.js';
 import { registerDecisions } from './routes/decisions.js';
+import { registerLabels } from './routes/labels.js';
+import { ApiKeys } from './auth.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
@@ -165,6 +173,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       models,
       rules,
       predictionLog,
+      labelStore: createLabelStore(predictionLog),
+      auth: new ApiKeys(config.apiKeys),
       decisionReplay: new DecisionReplay(config.decisionReplaySize),
       metrics,
       onScored: [],
@@ -258,6 +268,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerRules(app, context);
     registerLogs(app, context);
     registerDecisions(app, context);
+    registerLabels(app, context);
     registerMetrics(app, context);
     await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);
     for (const plugin of deps.plugins ?? []) await plugin(app, context);

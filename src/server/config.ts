@@ -27,6 +27,7 @@ import {
   type PredictionLogHandler,
 } from '../storage/index.js';
 import { editDistance } from '../core/edit-distance.js';
+import { readApiKeysFile, sha256Of, type ApiKeyEntry } from '../io/api-keys-file.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** A prediction-log backend of the storage registry (PREDICTION_LOG_BACKENDS). */
@@ -63,6 +64,8 @@ export interface ServerConfig {
   readonly logBufferSize: number;
   readonly piiFields: readonly string[];
   readonly apiKey: string | null;
+  /** Every API key with its name and role: API_KEYS_FILE's, plus API_KEY as the admin key "admin". Empty: no keys. */
+  readonly apiKeys: readonly ApiKeyEntry[];
   readonly corsOrigins: readonly string[];
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
@@ -93,6 +96,8 @@ export interface ServerConfig {
   readonly rulesPath: string | null;
   /** Features pushing towards fraud listed in the reasons of review and decline decisions (0: none). */
   readonly reasonFeatures: number;
+  /** The raw field (else feature) whose number is recorded as a decision's `amount`. */
+  readonly amountField: string;
   /** Values of settings contributed by plugins (see `loadConfig`'s `extraSettings`), by key. */
   readonly extensions: Readonly<Record<string, unknown>>;
   /** Where each setting's value came from. */
@@ -340,6 +345,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     secret: true,
   },
   {
+    key: 'API_KEYS_FILE',
+    prop: 'apiKeysFile',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1 },
+    default: null,
+    reason:
+      'A YAML or JSON list of API keys, each {name, role, key or key_sha256}; roles scoring, analyst and admin (docs/api.md). Checked at start. API_KEY, when also set, is the admin key named "admin".',
+  },
+  {
     key: 'FRAUDLENS_CORS_ORIGINS',
     prop: 'corsOrigins',
     kind: 'list',
@@ -561,6 +575,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     reason:
       'Features pushing most towards fraud listed in the reasons of a review or decline decision (or of any decision with ?explain=true). They come from TreeSHAP, which costs about 40-50 µs per transaction, so approvals, the bulk of traffic, skip it; 0 turns them off.',
   },
+  {
+    key: 'FRAUDLENS_AMOUNT_FIELD',
+    prop: 'amountField',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+    default: 'amt',
+    reason:
+      "The raw field (or, for a model without definitions, the feature) holding the transaction's amount: recorded with each decision as `amount`, for the amount filters of GET /decisions and the fraud amount caught. A transaction without a number there records none. The default is the shipped Sparkov definitions' field.",
+  },
 ];
 
 /** The entity-state store settings of a configuration, for createEntityStateStore(plan, ...). */
@@ -653,6 +676,18 @@ function ajvMessage(err: ErrorObject): string {
  * @param sources where values come from (defaults: process.env and ./.env)
  * @example loadConfig({ flags: { MODEL_PATH: 'model.json' } }).port // 8000
  */
+/** The keys file's keys, plus API_KEY as the admin key named "admin" (the name must then be free in the file). */
+function apiKeysOf(apiKey: string | undefined, file: string | undefined): ApiKeyEntry[] {
+  const keys = file === undefined ? [] : readApiKeysFile(resolve(file));
+  if (apiKey === undefined) return keys;
+  if (keys.some((k) => k.name === 'admin')) {
+    fail('API_KEYS_FILE', `API_KEYS_FILE names a key "admin", the name API_KEY takes; rename it or unset API_KEY`);
+  }
+  const digest = sha256Of(apiKey);
+  if (keys.some((k) => k.sha256 === digest)) fail('API_KEYS_FILE', 'API_KEYS_FILE lists the key API_KEY holds; keep one');
+  return [{ name: 'admin', role: 'admin', sha256: digest }, ...keys];
+}
+
 export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   const env = sources.env ?? process.env;
   const specs = [...SETTINGS, ...(sources.extraSettings ?? [])];
@@ -777,6 +812,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     logBufferSize: get('FRAUDLENS_LOG_BUFFER_SIZE'),
     piiFields: get('FRAUDLENS_PII_FIELDS'),
     apiKey: (values.API_KEY as string | undefined) ?? null,
+    apiKeys: apiKeysOf(values.API_KEY as string | undefined, values.API_KEYS_FILE as string | undefined),
     corsOrigins: get('FRAUDLENS_CORS_ORIGINS'),
     rateLimitMax: get('FRAUDLENS_RATE_LIMIT_MAX'),
     rateLimitWindowMs: get('FRAUDLENS_RATE_LIMIT_WINDOW_MS'),
@@ -807,6 +843,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     entityStateTimeoutMs: get('FRAUDLENS_ENTITY_STATE_TIMEOUT_MS'),
     rulesPath: values.FRAUDLENS_RULES_PATH !== undefined ? resolve(values.FRAUDLENS_RULES_PATH as string) : null,
     reasonFeatures: get('FRAUDLENS_REASON_FEATURES'),
+    amountField: get('FRAUDLENS_AMOUNT_FIELD'),
     extensions,
     sources: origin,
   };
@@ -825,6 +862,7 @@ function deepFreeze<T>(value: T): T {
 export function redactConfig(config: ServerConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   if (config.apiKey !== null) out.apiKey = '(set)';
+  out.apiKeys = config.apiKeys.map((k) => `${k.name} (${k.role})`);
   out.redisUrl = config.redisUrl.replace(/\/\/([^@/]*)@/, '//***@');
   if (config.databaseUrl !== null) out.databaseUrl = config.databaseUrl.replace(/\/\/([^@/]*)@/, '//***@');
   delete out.sources;

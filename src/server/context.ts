@@ -6,13 +6,14 @@
  *   - `models.onChange`: told when a reload swaps the model;
  *   - `healthComponents`: parts that /health reports on (and may turn "degraded");
  *   - `plugins` passed to buildApp: register routes on the same app, so they share the error
- *     handler, the API-key hooks (`requireApiKey`) and the metrics registry.
+ *     handler, the API keys and their permission hooks (`auth.require`) and the metrics registry.
  */
 
 import type { FastifyInstance } from 'fastify';
 
 import type { ComponentHealth } from '../contract/index.js';
-import type { PredictionLog } from '../storage/index.js';
+import type { LabelStore, PredictionLog } from '../storage/index.js';
+import type { ApiKeys } from './auth.js';
 import type { ServerConfig, SettingSpec } from './config.js';
 import type { DecisionReplay } from './decision-replay.js';
 import type { EntityFeatures } from './entity-features.js';
@@ -44,6 +45,10 @@ export interface FraudlensContext {
   /** The rules beside the model (empty when FRAUDLENS_RULES_PATH is unset). */
   readonly rules: RulesHolder;
   readonly predictionLog: PredictionLog;
+  /** Labels beside the decisions, in the same backend; its `labelledDecisions` feeds /performance. */
+  readonly labelStore: LabelStore;
+  /** The API keys and the permission hooks of the routes (`auth.require('score')`). */
+  readonly auth: ApiKeys;
   /** The decisions of the most recent transaction ids, answered again instead of scored twice. */
   readonly decisionReplay: DecisionReplay;
   readonly metrics: ServerMetrics;

@@ -1,7 +1,7 @@
 /** The server's public surface, for the CLI, plugins and tests. */
 
 export { buildApp, predictionLogFromConfig } from './app.js';
-export { requireAdmin, requireApiKey, securityOf } from './auth.js';
+export { ApiKeys, callerOf, permissionsOf, type Caller } from './auth.js';
 export { configFromValues, loadConfig, redactConfig, SETTINGS } from './config.js';
 export { readModelFile } from '../io/model-file.js';
 export { ModelHolder, ServingModel } from './model-state.js';

@@ -94,6 +94,12 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
  * estimate, which must not change what the service measures.
  * @param top features listed in explanation.top
  */
+/** The amount a decision records: the raw field's number, else the feature's; undefined when neither is a finite number. */
+function amountOf(field: string, t: Transaction, raw: RawBody | undefined): number | undefined {
+  const v = raw !== undefined ? (raw as Record<string, unknown>)[field] : t[field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
 export function explainUnrecorded(m: ServingModel, t: Transaction, top: number, rules: RulesHolder, raw?: RawBody): Explained {
   const margin = m.predictor.predictRowMargin(m.toRow(t));
   const score = sigmoid(margin);
@@ -124,10 +130,14 @@ export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;
   private readonly failedObservers = new Set<unknown>();
+  /** The field recorded as `amount`; null when it is masked (PII), since the amount would unmask it. */
+  private readonly amountField: string | null;
 
   constructor(ctx: FraudlensContext, log: FastifyBaseLogger) {
     this.ctx = ctx;
     this.log = log;
+    const field = ctx.config.amountField;
+    this.amountField = ctx.config.piiFields.includes(field) ? null : field;
   }
 
   /**
@@ -180,7 +190,7 @@ export class Scorer {
     if (opts.transactionId !== undefined) prediction.transaction_id = opts.transactionId;
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
-    this.record(m, t, row, prediction, opts.rescore === true && opts.transactionId !== undefined);
+    this.record(m, t, row, prediction, opts.rescore === true && opts.transactionId !== undefined, opts.raw);
     return prediction;
   }
 
@@ -200,7 +210,14 @@ export class Scorer {
     return names;
   }
 
-  private record(m: ServingModel, t: Transaction, row: Float64Array, p: Prediction, rescore: boolean): void {
+  private record(
+    m: ServingModel,
+    t: Transaction,
+    row: Float64Array,
+    p: Prediction,
+    rescore: boolean,
+    raw: RawBody | undefined,
+  ): void {
     const ctx = this.ctx;
     ctx.metrics.recordPrediction(p.decision, p.score);
     const record: PredictionRecord = {
@@ -216,6 +233,8 @@ export class Scorer {
       features: Object.freeze(t),
     };
     if (p.transaction_id !== undefined) record.transaction_id = p.transaction_id;
+    const amount = this.amountField === null ? undefined : amountOf(this.amountField, t, raw);
+    if (amount !== undefined) record.amount = amount;
     if (p.rules_version !== undefined) record.rules_version = p.rules_version;
     record.reasons = p.reasons;
     if (rescore) record.repeat = 'rescore';

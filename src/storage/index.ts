@@ -6,6 +6,7 @@
  *   prediction-log/  memory, stdout, redis
  *   drift-window/    memory, redis
  *   entity-state/    memory, redis
+ *   labels/          beside the decisions: memory, postgres (one conformance suite)
  *   common/          what the wings share: the batching writer (buffer-to-server loop), the Redis
  *                    connection and wire codec, option checks, waiters, the ring buffer
  * Storage depends on core only; the server and the CLI import this module.
@@ -14,5 +15,6 @@
 export * from './prediction-log/index.js';
 export * from './drift-window/index.js';
 export * from './entity-state/index.js';
+export * from './labels/index.js';
 export type { StorageBackend } from './common/backends.js';
 export { describeBackends, nameList } from './common/backends.js';

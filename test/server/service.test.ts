@@ -248,9 +248,8 @@ describe('extension points', () => {
   });
 
   it('lets a plugin add routes that share the error handler and API-key hooks', async () => {
-    const { requireApiKey } = await import('../../src/server/auth.js');
     const plugin: FraudlensPlugin = (app, ctx) => {
-      app.get('/drift', { onRequest: requireApiKey(ctx.config.apiKey) }, async () => {
+      app.get('/drift', { onRequest: ctx.auth.require('drift:read') }, async () => {
         throw new FraudlensError('INPUT_INVALID', 'window must be 1h', { field: 'window' });
       });
     };

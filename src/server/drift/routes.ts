@@ -21,7 +21,6 @@ import {
   type DriftWindowBackend,
   type DriftWindowSpec,
 } from '../../storage/index.js';
-import { requireAdmin, requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
 import type { DriftMonitor, Replacement } from './monitor.js';
@@ -70,7 +69,6 @@ function windowNote(backend: DriftWindowBackend): string {
 }
 
 export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext, monitor: DriftMonitor): void {
-  const { apiKey } = ctx.config;
   const errors = { '4xx': errorResponseSchema, '5xx': errorResponseSchema };
   const backendNote = windowNote(monitor.settings.backend);
 
@@ -78,14 +76,14 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
   app.get<WindowQuery>(
     '/drift',
     {
-      onRequest: requireApiKey(apiKey),
+      onRequest: ctx.auth.require('drift:read'),
       schema: {
         tags: ['drift'],
         summary: 'Drift report of a window of recent predictions against the baseline',
         description: `Per feature: the statistic chosen for its type and the baseline size, its p-value or distance, the threshold, the verdict, and both histograms; then the dataset verdict (FRAUDLENS_DRIFT_SHARE) and the drift of the score. A window with too few predictions answers 200 with not_enough_data. ${backendNote} 409 DRIFT_NO_BASELINE without a baseline that fits the model.`,
         querystring: windowQuerySchema,
         response: { 200: driftReportSchema, ...errors },
-        ...securityOf(apiKey),
+        ...ctx.auth.security('drift:read'),
       },
     },
     async (request): Promise<DriftReportBody> => monitor.report(windowOf(request.query.window)),
@@ -94,12 +92,12 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
   app.get(
     '/drift/baseline',
     {
-      onRequest: requireApiKey(apiKey),
+      onRequest: ctx.auth.require('drift:read'),
       schema: {
         tags: ['drift'],
         summary: 'The drift baseline in force, as drift_baseline.json',
         response: { 200: baselineBodySchema, ...errors },
-        ...securityOf(apiKey),
+        ...ctx.auth.security('drift:read'),
       },
     },
     async (_request, reply) => {
@@ -114,7 +112,7 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
   app.put<{ Body: unknown }>(
     '/drift/baseline',
     {
-      onRequest: requireAdmin(apiKey),
+      onRequest: ctx.auth.require('admin'),
       bodyLimit: Math.max(ctx.config.bodyLimit, BASELINE_BODY_LIMIT),
       schema: {
         tags: ['drift'],
@@ -123,7 +121,7 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
           'Disabled (403 FORBIDDEN) unless API_KEY is set. The baseline must parse and fit the served model (same version, features, categories); otherwise 422 BASELINE_INVALID names the field and nothing changes. It is saved atomically to the baseline path (beside the model unless FRAUDLENS_DRIFT_BASELINE_PATH says otherwise) before it is put in force. Other replicas read it on their next POST /admin/reload or restart.',
         body: baselineBodySchema,
         response: { 200: baselineSavedSchema, ...errors },
-        ...securityOf(''),
+        ...ctx.auth.security('admin'),
       },
     },
     async (request) => {
@@ -139,7 +137,7 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
   app.post<WindowQuery>(
     '/drift/baseline/from-window',
     {
-      onRequest: requireAdmin(apiKey),
+      onRequest: ctx.auth.require('admin'),
       schema: {
         tags: ['drift'],
         summary: 'Re-baseline from a window of recent predictions',
@@ -147,7 +145,7 @@ export function registerDriftRoutes(app: FastifyInstance, ctx: FraudlensContext,
           "Disabled (403 FORBIDDEN) unless API_KEY is set. The new baseline keeps the current bins and takes the window's counts on them (every row), its missing counts and its row sample (at most the reservoir size) for the sample-based tests; mean, std, min, max and distinct come from that sample. It is saved like PUT /drift/baseline and the window goes on. 409 DRIFT_NOT_ENOUGH_DATA below 30 predictions.",
         querystring: windowQuerySchema,
         response: { 200: baselineSavedSchema, ...errors },
-        ...securityOf(''),
+        ...ctx.auth.security('admin'),
       },
     },
     async (request) => {

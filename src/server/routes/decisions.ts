@@ -16,8 +16,8 @@ import {
   type DecisionsQuery,
 } from '../../contract/index.js';
 import { FraudlensError } from '../../core/errors.js';
-import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
+import { labelledPage, withLabels } from './labels.js';
 import { errorResponseSchema } from '../schemas.js';
 
 const TransactionParams = Type.Object(
@@ -31,33 +31,25 @@ export function registerDecisions(app: FastifyInstance, ctx: FraudlensContext): 
   app.get<{ Querystring: DecisionsQuery }>(
     '/decisions',
     {
-      onRequest: requireApiKey(config.apiKey),
+      onRequest: ctx.auth.require('decisions:read'),
       schema: {
         tags: ['decisions'],
         summary: 'Stored decisions, filtered, newest first, one page at a time',
         description:
-          'Filters combine with AND: transaction_id, decision, score_min/score_max (inclusive), from (inclusive)/to (exclusive) ISO 8601 instants, model_version, rule (a reason code). ' +
-          `Ordered by decision time then id, newest first; pass next_cursor as ?cursor= (with the same filters) for the next page. At most ${limit} per page. PII fields are masked.`,
+          'Filters combine with AND: transaction_id, decision, score_min/score_max (inclusive), from (inclusive)/to (exclusive) ISO 8601 instants, model_version, rule (a reason code), labelled, amount_min/amount_max (inclusive). ' +
+          `Ordered by decision time then id, newest first (order=asc: oldest first); each decision carries its current label (null when none); pass next_cursor as ?cursor= (with the same filters) for the next page. At most ${limit} per page. PII fields are masked.`,
         querystring: decisionsQuerySchema(limit),
         response: { 200: DecisionsResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
-        ...securityOf(config.apiKey),
+        ...ctx.auth.security('decisions:read'),
       },
     },
-    async (request) => {
-      const page = await ctx.predictionLog.query(request.query);
-      return {
-        decisions: page.records,
-        count: page.records.length,
-        next_cursor: page.next_cursor,
-        backend: ctx.predictionLog.backend,
-      };
-    },
+    async (request) => labelledPage(ctx, request.query),
   );
 
   app.get<{ Params: { transaction_id: string } }>(
     '/decisions/:transaction_id',
     {
-      onRequest: requireApiKey(config.apiKey),
+      onRequest: ctx.auth.require('decisions:read'),
       schema: {
         tags: ['decisions'],
         summary: 'The current decision of a transaction id',
@@ -65,7 +57,7 @@ export function registerDecisions(app: FastifyInstance, ctx: FraudlensContext): 
           'The first decision of the id, or its latest rescore; decisions flagged as duplicates are listed by GET /decisions?transaction_id= but never answered here. Carries the explanation when one was computed (?explain=true at scoring time).',
         params: TransactionParams,
         response: { 200: PredictionRecord, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
-        ...securityOf(config.apiKey),
+        ...ctx.auth.security('decisions:read'),
       },
     },
     async (request) => {
@@ -74,7 +66,7 @@ export function registerDecisions(app: FastifyInstance, ctx: FraudlensContext): 
       if (record === undefined) {
         throw new FraudlensError('NOT_FOUND', `no decision is stored for transaction_id "${id}"`, { field: 'transaction_id' });
       }
-      return record;
+      return (await withLabels(ctx, [record]))[0];
     },
   );
 }

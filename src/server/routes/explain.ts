@@ -10,7 +10,6 @@ import type { FastifyInstance } from 'fastify';
 
 import { explainQuerySchema, ExplainResponse, type Explained, type ExplainQuery } from '../../contract/index.js';
 
-import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ExplainAdmission } from '../explain-admission.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
@@ -24,7 +23,7 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
   app.post<{ Querystring: ExplainQuery }>(
     '/explain',
     {
-      onRequest: requireApiKey(config.apiKey),
+      onRequest: ctx.auth.require('score'),
       schema: {
         tags: ['prediction'],
         summary: 'Explain a transaction (or a batch) without recording it',
@@ -34,7 +33,7 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
         querystring: explainQuerySchema(config.explainTop),
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
         response: { 200: ExplainResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
-        ...securityOf(config.apiKey),
+        ...ctx.auth.security('score'),
       },
       validatorCompiler: docsOnlyBody,
     },

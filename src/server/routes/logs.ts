@@ -8,7 +8,6 @@ import type { FastifyInstance } from 'fastify';
 
 import { DECISION_FILTERS, logsQuerySchema, LogsResponse, type LogsQuery } from '../../contract/index.js';
 
-import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
 
@@ -17,7 +16,7 @@ export function registerLogs(app: FastifyInstance, ctx: FraudlensContext): void 
   app.get<{ Querystring: LogsQuery }>(
     '/logs',
     {
-      onRequest: requireApiKey(config.apiKey),
+      onRequest: ctx.auth.require('decisions:read'),
       schema: {
         tags: ['logs'],
         summary: 'Latest prediction records, newest first',
@@ -28,7 +27,7 @@ export function registerLogs(app: FastifyInstance, ctx: FraudlensContext): void 
           '4xx': errorResponseSchema,
           '5xx': errorResponseSchema,
         },
-        ...securityOf(config.apiKey),
+        ...ctx.auth.security('decisions:read'),
       },
     },
     async (request) => {

@@ -12,7 +12,6 @@ import { describeModel } from '../../core/engine/describe.js';
 import { fieldReaders } from '../../core/features/describe.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
 import type { FeatureDefinitions } from '../../core/features/definitions.js';
-import { requireAdmin, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ServingModel } from '../model-state.js';
 import { requiredRawFields } from '../raw-transaction-schema.js';
@@ -79,7 +78,7 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
   app.post(
     '/admin/reload',
     {
-      onRequest: requireAdmin(ctx.config.apiKey),
+      onRequest: ctx.auth.require('admin'),
       schema: {
         tags: ['admin'],
         summary: 'Reload the model file (MODEL_PATH) atomically',
@@ -90,7 +89,7 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
           '4xx': errorResponseSchema,
           '5xx': errorResponseSchema,
         },
-        ...securityOf(''),
+        ...ctx.auth.security('admin'),
       },
     },
     async (request) => {

@@ -14,7 +14,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { predictQuerySchema, PredictResponse, type Prediction, type PredictQuery } from '../../contract/index.js';
 
-import { requireApiKey, securityOf } from '../auth.js';
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
@@ -29,7 +28,7 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
   app.post<{ Querystring: PredictQuery }>(
     '/predict',
     {
-      onRequest: requireApiKey(config.apiKey),
+      onRequest: ctx.auth.require('score'),
       schema: {
         tags: ['prediction'],
         summary: 'Score a transaction (or a batch)',
@@ -42,7 +41,7 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
         querystring: predictQuerySchema(config.explainTop),
         body: { oneOf: [row, batchSchema(row, config.batchLimit)] },
         response: { 200: PredictResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
-        ...securityOf(config.apiKey),
+        ...ctx.auth.security('score'),
       },
       validatorCompiler: docsOnlyBody,
     },

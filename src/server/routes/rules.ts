@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 
 import { RulesReloadResponse, RulesReport } from '../../contract/index.js';
 import { FraudlensError, isFraudlensError } from '../../core/errors.js';
-import { requireAdmin, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
 
@@ -31,14 +30,14 @@ export function registerRules(app: FastifyInstance, ctx: FraudlensContext): void
   app.post(
     '/admin/rules/reload',
     {
-      onRequest: requireAdmin(ctx.config.apiKey),
+      onRequest: ctx.auth.require('admin'),
       schema: {
         tags: ['admin'],
         summary: 'Reload the rules file (FRAUDLENS_RULES_PATH) atomically',
         description:
           'Disabled (403 FORBIDDEN) unless API_KEY is set. A file that does not parse or compile against the model in force is refused (RULES_INVALID, INPUT_UNREADABLE) with its path, and the rules in force keep serving.',
         response: { 200: RulesReloadResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
-        ...securityOf(''),
+        ...ctx.auth.security('admin'),
       },
     },
     async (request) => {

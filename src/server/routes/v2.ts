@@ -39,7 +39,6 @@ import {
 
 import { FraudlensError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
-import { requireApiKey, securityOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import type { ExplainAdmission } from '../explain-admission.js';
 import type { ServingModel, Transaction } from '../model-state.js';
@@ -408,7 +407,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
   app.get<{ Params: ModelParams }>('/v2/models/:name/versions/:version/ready', readyOpts, readyHandler);
 
   const inferOpts = {
-    onRequest: requireApiKey(config.apiKey),
+    onRequest: ctx.auth.require('score'),
     schema: {
       tags,
       summary: 'Score a batch given as tensors',
@@ -418,7 +417,7 @@ export function registerV2(app: FastifyInstance, ctx: FraudlensContext, scorer: 
       params: V2ModelParams,
       body: V2InferRequest,
       response: { 200: V2InferResponse, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
-      ...securityOf(config.apiKey),
+      ...ctx.auth.security('score'),
     },
   };
   const inferHandler = async (

@@ -62,6 +62,10 @@ export interface LabelledDecisions {
   modelVersions: string[];
 }
 
+export interface LabelLookup {
+  has(transactionId: string): boolean;
+}
+
 export interface LabelStoreStats {
   /** Labels stored by this instance since it was created. */
   written: number;
@@ -82,8 +86,11 @@ export interface LabelStore {
   history(transactionId: string): Promise<{ current: LabelRecord; history: LabelRecord[] } | undefined>;
   /** The current label of each id that has one. */
   current(transactionIds: readonly string[]): Promise<Map<string, LabelRecord>>;
-  /** Whether the id has a label (for the decision store's `labelled` filter). */
-  labelledSet(transactionIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * For decision stores that filter in process (memory, Redis): which ids have a label, for the
+   * `labelled` filter. Undefined when the decision store joins by itself (PostgreSQL, in SQL).
+   */
+  lookup(): Promise<LabelLookup | undefined>;
   /** The joined columnar read that /performance computes from. */
   labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions>;
   stats(): LabelStoreStats;

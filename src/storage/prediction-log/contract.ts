@@ -5,7 +5,12 @@
  * throws and never waits on I/O, and every record that does not make it to storage is counted.
  */
 
-import { MAX_DECISIONS_PAGE, type DecisionFilter, type PredictionRecord as LoggedPrediction } from '../../contract/index.js';
+import {
+  MAX_DECISIONS_PAGE,
+  type DecisionFilter,
+  type DecisionOrder,
+  type PredictionRecord as LoggedPrediction,
+} from '../../contract/index.js';
 
 export type { Decision, DecisionFilter, FeatureValue, Reason } from '../../contract/index.js';
 
@@ -56,9 +61,16 @@ export interface DecisionQuery extends DecisionFilter {
   /** Positive integer, capped at the store's page bound; otherwise INPUT_INVALID. */
   limit: number;
   cursor?: string | undefined;
+  /** 'desc' (default): newest first; 'asc': oldest first. A cursor holds its order. */
+  order?: DecisionOrder | undefined;
+  /**
+   * Which transaction ids have a label, for the `labelled` filter of the stores that filter in
+   * process (the label store's `lookup()`); PostgreSQL joins its labels table instead.
+   */
+  labelled_ids?: { has(transactionId: string): boolean } | undefined;
 }
 
-/** A page of decisions, newest first (decision time, then id); `next_cursor` is null on the last page. */
+/** A page of decisions in the query's order (decision time, then id); `next_cursor` is null on the last page. */
 export interface DecisionPage {
   records: PredictionRecord[];
   next_cursor: string | null;

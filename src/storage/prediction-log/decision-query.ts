@@ -20,7 +20,13 @@ export interface CheckedQuery {
   toMs: number | undefined;
   modelVersion: string | undefined;
   rule: string | undefined;
-  /** Decisions strictly after this position (in the newest-first order) are returned. */
+  amountMin: number | undefined;
+  amountMax: number | undefined;
+  labelled: boolean | undefined;
+  /** Which ids have a label (in-process stores; required with `labelled`). */
+  labelledIds: { has(transactionId: string): boolean } | undefined;
+  ascending: boolean;
+  /** Decisions strictly after this position (in the query's order) are returned. */
   after: { ms: number; iso: string; id: string } | undefined;
 }
 
@@ -32,6 +38,7 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
+/** A finite number (scores, amounts), or undefined. */
 function optionalScore(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, `${field} must be a finite number.`);
@@ -46,12 +53,14 @@ function optionalInstant(value: unknown, field: string): number | undefined {
   return ms;
 }
 
-/** The cursor of the page that ends with `record`: its decision time and id, opaque to callers. */
-export function encodeCursor(record: PredictionRecord): string {
-  return Buffer.from(JSON.stringify([new Date(Date.parse(record.timestamp)).toISOString(), record.id])).toString('base64url');
+/** The cursor of the page that ends with `record`: its decision time, id and the order, opaque to callers. */
+export function encodeCursor(record: PredictionRecord, ascending = false): string {
+  const key = [new Date(Date.parse(record.timestamp)).toISOString(), record.id];
+  if (ascending) key.push('asc');
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: unknown): CheckedQuery['after'] {
+function decodeCursor(cursor: unknown, ascending: boolean): CheckedQuery['after'] {
   if (cursor === undefined) return undefined;
   const bad = invalid('cursor', 'cursor is not one this service gave out (pass next_cursor of the previous page as it is).');
   if (typeof cursor !== 'string') throw bad;
@@ -61,7 +70,14 @@ function decodeCursor(cursor: unknown): CheckedQuery['after'] {
   } catch {
     throw bad;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') throw bad;
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== (ascending ? 3 : 2) ||
+    typeof parsed[0] !== 'string' ||
+    typeof parsed[1] !== 'string'
+  )
+    throw bad;
+  if (ascending && parsed[2] !== 'asc') throw bad;
   const ms = Date.parse(parsed[0]);
   if (Number.isNaN(ms)) throw bad;
   return { ms, iso: new Date(ms).toISOString(), id: parsed[1] };
@@ -81,6 +97,14 @@ export function checkQuery(query: DecisionQuery, maxLimit: number): CheckedQuery
   if (decision !== undefined && !(DECISIONS as readonly string[]).includes(decision)) {
     throw invalid('decision', `decision must be one of ${DECISIONS.join(', ')}, got ${decision}.`);
   }
+  const order = query.order ?? 'desc';
+  if (order !== 'asc' && order !== 'desc') throw invalid('order', `order must be asc or desc, got ${String(order)}.`);
+  const ascending = order === 'asc';
+  let labelled: boolean | undefined;
+  if (query.labelled !== undefined) {
+    if (typeof query.labelled !== 'boolean') throw invalid('labelled', 'labelled must be true or false.');
+    labelled = query.labelled;
+  }
   const checked: CheckedQuery = {
     limit: Math.min(limit, maxLimit),
     transactionId: optionalString(query.transaction_id, 'transaction_id'),
@@ -91,7 +115,12 @@ export function checkQuery(query: DecisionQuery, maxLimit: number): CheckedQuery
     toMs: optionalInstant(query.to, 'to'),
     modelVersion: optionalString(query.model_version, 'model_version'),
     rule: optionalString(query.rule, 'rule'),
-    after: decodeCursor(query.cursor),
+    amountMin: optionalScore(query.amount_min, 'amount_min'),
+    amountMax: optionalScore(query.amount_max, 'amount_max'),
+    labelled,
+    labelledIds: query.labelled_ids,
+    ascending,
+    after: decodeCursor(query.cursor, ascending),
   };
   return checked;
 }
@@ -109,6 +138,12 @@ export function matches(record: PredictionRecord, q: CheckedQuery): boolean {
     if (q.toMs !== undefined && ms >= q.toMs) return false;
   }
   if (q.rule !== undefined && !(record.reasons ?? []).some((r) => r.code === q.rule)) return false;
+  if (q.amountMin !== undefined && !(record.amount !== undefined && record.amount >= q.amountMin)) return false;
+  if (q.amountMax !== undefined && !(record.amount !== undefined && record.amount <= q.amountMax)) return false;
+  if (q.labelled !== undefined) {
+    const has = record.transaction_id !== undefined && q.labelledIds !== undefined && q.labelledIds.has(record.transaction_id);
+    if (has !== q.labelled) return false;
+  }
   return true;
 }
 
@@ -123,17 +158,18 @@ function newestFirst(a: { ms: number; id: string }, b: { ms: number; id: string 
  * @param records every record the backend holds
  */
 export function pageOf(records: readonly PredictionRecord[], q: CheckedQuery): DecisionPage {
-  const keyed: { ms: number; id: string; record: PredictionRecord }[] = [];
+  const keyed: { ms: number; id: string; iso: string; record: PredictionRecord }[] = [];
+  const order = q.ascending ? (a: typeof q.after & {}, b: typeof q.after & {}) => newestFirst(b, a) : newestFirst;
   for (const record of records) {
     if (!matches(record, q)) continue;
-    const key = { ms: Date.parse(record.timestamp), id: record.id, record };
-    if (q.after !== undefined && newestFirst(q.after, key) >= 0) continue;
+    const key = { ms: Date.parse(record.timestamp), id: record.id, iso: '', record };
+    if (q.after !== undefined && order(q.after, key) >= 0) continue;
     keyed.push(key);
   }
-  keyed.sort(newestFirst);
+  keyed.sort(order);
   const page = keyed.slice(0, q.limit).map((k) => k.record);
   const more = keyed.length > q.limit;
-  return { records: page, next_cursor: more ? encodeCursor(page[page.length - 1]) : null };
+  return { records: page, next_cursor: more ? encodeCursor(page[page.length - 1], q.ascending) : null };
 }
 
 /**

@@ -7,6 +7,12 @@
  * read. A partial unique index keeps one first decision per transaction id: a later decision of
  * the same id is stored flagged `repeat = 'duplicate'` (or 'rescore' when asked for), never
  * silently twice as "the" decision.
+ *
+ * Version 2: labels (issue #16). `labels` keeps every label as sent (the history); `labels_current`
+ * one row per transaction id, the label with the latest known_at (ties: recorded last), so the join
+ * with the decisions reads one row per id. The decisions gain `amount` and `rule_id`, generated
+ * from the record, for the amount filters and the joined read; and a small index of rescores, so
+ * "the latest rescore is current" costs one probe of it per decision.
  */
 
 export interface Migration {
@@ -38,6 +44,38 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX decisions_newest ON $schema.decisions (decided_at DESC, id COLLATE "C" DESC)`,
       `CREATE INDEX decisions_transaction ON $schema.decisions (transaction_id, seq DESC)`,
       `CREATE INDEX decisions_reason_codes ON $schema.decisions USING gin (reason_codes)`,
+    ],
+  },
+  {
+    version: 2,
+    description: 'labels: their history, the current label per transaction id; decisions gain amount and rule_id',
+    statements: [
+      `CREATE TABLE $schema.labels (
+         seq bigserial PRIMARY KEY,
+         transaction_id text NOT NULL,
+         label text NOT NULL CHECK (label IN ('fraud', 'legitimate')),
+         source text NOT NULL,
+         known_at timestamptz NOT NULL,
+         recorded_at timestamptz NOT NULL,
+         labelled_by text NOT NULL,
+         note text
+       )`,
+      `CREATE INDEX labels_transaction ON $schema.labels (transaction_id, seq)`,
+      `CREATE TABLE $schema.labels_current (
+         transaction_id text PRIMARY KEY,
+         seq bigint NOT NULL,
+         label text NOT NULL,
+         source text NOT NULL,
+         known_at timestamptz NOT NULL,
+         recorded_at timestamptz NOT NULL,
+         labelled_by text NOT NULL,
+         note text
+       )`,
+      `ALTER TABLE $schema.decisions
+         ADD COLUMN amount double precision GENERATED ALWAYS AS ((record->>'amount')::double precision) STORED,
+         ADD COLUMN rule_id text GENERATED ALWAYS AS (
+           CASE WHEN record->'reasons'->0->>'kind' = 'rule' THEN record->'reasons'->0->>'code' END) STORED`,
+      `CREATE INDEX decisions_rescores ON $schema.decisions (transaction_id, seq) WHERE repeat = 'rescore'`,
     ],
   },
 ];

@@ -265,6 +265,20 @@ export class PostgresPredictionLog implements PredictionLog {
     return { written: batch.length - reply.rejected, retry: false };
   }
 
+  /**
+   * Runs statements on this store's database, after this process's own pending decisions landed
+   * (so a label sent right after its decision meets it); STORAGE_UNAVAILABLE when it cannot. The
+   * label store beside it (storage/labels/postgres.ts) shares the connection and the schema.
+   */
+  run<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.read(fn);
+  }
+
+  /** The quoted schema holding the tables. */
+  get quotedSchema(): string {
+    return quoteIdentifier(this.schema);
+  }
+
   /** Runs a read on the database, after this process's own pending writes landed; STORAGE_UNAVAILABLE when it cannot. */
   private async read<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     if (!this.writer.connected) throw unavailable(this.connection.lastError);
@@ -309,22 +323,30 @@ export class PostgresPredictionLog implements PredictionLog {
     if (q.toMs !== undefined) add('decided_at < ?', new Date(q.toMs).toISOString());
     if (q.modelVersion !== undefined) add('model_version = ?', q.modelVersion);
     if (q.rule !== undefined) add('? = ANY(reason_codes)', q.rule);
+    if (q.amountMin !== undefined) add('amount >= ?', q.amountMin);
+    if (q.amountMax !== undefined) add('amount <= ?', q.amountMax);
+    if (q.labelled !== undefined) {
+      // The labels table sits beside the decisions (migration 2).
+      const exists = `EXISTS (SELECT 1 FROM ${quoteIdentifier(this.schema)}.labels_current l WHERE l.transaction_id = ${this.table}.transaction_id)`;
+      where.push(q.labelled ? exists : `NOT ${exists}`);
+    }
+    const [cmp, dir] = q.ascending ? ['>', 'ASC'] : ['<', 'DESC'];
     if (q.after !== undefined) {
       params.push(q.after.iso, q.after.id);
       // Ids compare bytewise (COLLATE "C"), as the in-process stores compare strings.
       where.push(
-        `(decided_at < $${params.length - 1} OR (decided_at = $${params.length - 1} AND id COLLATE "C" < $${params.length}))`,
+        `(decided_at ${cmp} $${params.length - 1} OR (decided_at = $${params.length - 1} AND id COLLATE "C" ${cmp} $${params.length}))`,
       );
     }
     params.push(q.limit + 1);
     const sql =
       `SELECT ${RECORD} FROM ${this.table}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY decided_at DESC, id COLLATE "C" DESC LIMIT $${params.length}`;
+      ` ORDER BY decided_at ${dir}, id COLLATE "C" ${dir} LIMIT $${params.length}`;
     const rows = await this.read(async (client) => (await client.query<{ record: PredictionRecord }>(sql, params)).rows);
     const records = rows.slice(0, q.limit).map((r) => r.record);
     const more = rows.length > q.limit;
-    return { records, next_cursor: more ? encodeCursor(records[records.length - 1]) : null };
+    return { records, next_cursor: more ? encodeCursor(records[records.length - 1], q.ascending) : null };
   }
 
   async get(transactionId: string): Promise<PredictionRecord | undefined> {

@@ -159,7 +159,7 @@ function isInstant(timestamp: string): boolean {
 function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
   if (!isPlainObject(record)) return undefined;
   const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
-  const { rules_version, reasons, repeat } = record;
+  const { rules_version, reasons, repeat, amount } = record;
   if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return undefined;
   if (typeof timestamp !== 'string' || !isInstant(timestamp)) return undefined;
   if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
@@ -171,6 +171,7 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (rules_version !== undefined && typeof rules_version !== 'string') return undefined;
   if (repeat !== undefined && repeat !== 'duplicate' && repeat !== 'rescore') return undefined;
   if (reasons !== undefined && !isReasonList(reasons)) return undefined;
+  if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) return undefined;
 
   const stored =
     masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
@@ -178,6 +179,7 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (transaction_id !== undefined) out.transaction_id = transaction_id;
   if (rules_version !== undefined) out.rules_version = rules_version;
+  if (amount !== undefined) out.amount = amount;
   if (reasons !== undefined) out.reasons = copyExplanation(reasons, masked) as Reason[];
   if (repeat !== undefined) out.repeat = repeat;
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
