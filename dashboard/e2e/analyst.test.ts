@@ -29,8 +29,8 @@ import {
 } from './harness.js';
 
 /** Hold-out rows scored before the pages are opened: every fraud among the first rows, and legitimate ones. */
-const FRAUDS = 20;
-const LEGITIMATE = 60;
+const FRAUDS = 30;
+const LEGITIMATE = 150;
 /** The feature masked as PII in this stack. */
 const MASKED = 'gender';
 
@@ -148,7 +148,7 @@ describe('the analyst pages end to end', () => {
     checkPrerequisites();
     const keysFile = join(mkdtempSync(join(tmpdir(), 'fraudlens-e2e-keys-')), 'keys.json');
     writeFileSync(keysFile, JSON.stringify(Object.entries(KEYS).map(([role, k]) => ({ name: k.name, role, key: k.key }))));
-    stack = await startStack({ FRAUDLENS_PII_FIELDS: MASKED, API_KEYS_FILE: keysFile, AMOUNT_FIELD: 'amt' }, PRECOMPUTED_MODEL);
+    stack = await startStack({ FRAUDLENS_PII_FIELDS: MASKED, API_KEYS_FILE: keysFile }, PRECOMPUTED_MODEL);
     api = createApiClient({ baseUrl: stack.api.url, apiKey: KEYS.admin.key });
     browser = await launchBrowser();
     const rows = holdoutTransactions();
@@ -380,8 +380,8 @@ describe('the analyst pages end to end', () => {
   });
 
   it('Performance: realized beside expected per level, the labelled share and the estimate note are the API figures', async () => {
-    // Chargebacks for the first half of the decisions, from the hold-out truth.
-    const ids = [...truth.keys()].slice(0, truth.size / 2);
+    // Chargebacks for every other decision, from the hold-out truth.
+    const ids = [...truth.keys()].filter((_, i) => i % 2 === 0);
     await fetch(`${stack.api.url}/labels`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': KEYS.admin.key },
@@ -418,12 +418,11 @@ describe('the analyst pages end to end', () => {
         assert.equal(await cell.getAttribute('data-expected'), expectedValue === null ? '' : String(expectedValue));
       }
     }
-    assert.match(
-      (await page.getByTestId('perf-auc').textContent()) ?? '',
-      new RegExp(`${all.roc_auc!.toFixed(4)} · ${all.pr_auc!.toFixed(4)}`),
-    );
+    assert.ok(all.roc_auc !== null && all.pr_auc !== null, 'both labels occur among the labelled decisions');
+    assert.equal(await page.getByTestId('perf-auc').textContent(), `${all.roc_auc.toFixed(4)} · ${all.pr_auc.toFixed(4)}`);
     // Two answers make a line.
     await page.getByTestId('performance-chart').locator('canvas').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('chart-waiting').waitFor({ state: 'detached', timeout: 20_000 });
     await screenshot(page, 'performance');
     assert.deepEqual(problems, []);
     await page.context().close();

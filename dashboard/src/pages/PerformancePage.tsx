@@ -15,7 +15,7 @@ import type { PerformanceLevel, PerformanceReport } from '../api';
 import { COLORS } from '../charts/Chart';
 import { LineChart } from '../charts/LineChart';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { formatCount, formatFixed, formatPercent, formatTime } from '../format';
+import { formatCount, formatDateTime, formatFixed, formatPercent, formatTime } from '../format';
 import { useApi, useResource } from '../hooks';
 
 const POLL_MS = 5000;
@@ -191,8 +191,8 @@ export function PerformancePage() {
               <span className="muted small">
                 ·{' '}
                 {data.from !== null
-                  ? `${formatTime(data.from)} to ${formatTime(data.to)}`
-                  : `all decisions until ${formatTime(data.to)}`}
+                  ? `${formatDateTime(data.from)} to ${formatDateTime(data.to)}`
+                  : `all decisions until ${formatDateTime(data.to)}`}
               </span>
             </h2>
             <dl className="facts" data-testid="perf-summary">
@@ -234,7 +234,9 @@ export function PerformancePage() {
               Over time <span className="muted small">(review level, one point per answer while this page is open)</span>
             </h2>
             {history.length < 2 ? (
-              <p className="muted">The lines start with the next answer (every {POLL_MS / 1000} s).</p>
+              <p className="muted" data-testid="chart-waiting">
+                The lines start with the next answer (every {POLL_MS / 1000} s).
+              </p>
             ) : null}
             <LineChart
               label="Precision and recall, realized beside expected, and the labelled share"
