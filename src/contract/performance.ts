@@ -110,7 +110,10 @@ export const PerformanceReport = Type.Object(
   {
     window: Type.String(),
     from: Type.Union([Type.String(), Type.Null()], { description: 'Start of the window (ISO 8601); null for window=all.' }),
-    to: Type.String({ description: 'End of the window: when the figures were computed (ISO 8601).' }),
+    to: Type.String({
+      description:
+        'End of the window: when the decisions and labels were read (ISO 8601), at most FRAUDLENS_PERFORMANCE_REFRESH_MS before the request.',
+    }),
     expected_note: Type.String({ description: EXPECTED_NOTE }),
     versions: Type.Array(VersionPerformance, { description: 'One entry per model version with decisions in the window.' }),
     backend: Type.String({ description: 'The store the decisions and labels were read from.' }),

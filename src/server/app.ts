@@ -41,6 +41,7 @@ import { deferredChildLogger } from './request-logger.js';
 import { registerHealth } from './routes/health.js';
 import { registerDecisions } from './routes/decisions.js';
 import { registerLabels } from './routes/labels.js';
+import { registerPerformance } from './routes/performance.js';
 import { ApiKeys } from './auth.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
@@ -269,6 +270,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerLogs(app, context);
     registerDecisions(app, context);
     registerLabels(app, context);
+    registerPerformance(app, context);
     registerMetrics(app, context);
     await registerDashboard(app, deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir);
     for (const plugin of deps.plugins ?? []) await plugin(app, context);

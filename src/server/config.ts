@@ -76,6 +76,8 @@ export interface ServerConfig {
   readonly bodyLimit: number;
   readonly batchLimit: number;
   readonly logsLimit: number;
+  /** Longest age of the decisions and labels GET /performance and its gauges compute from (0: read on every call). */
+  readonly performanceRefreshMs: number;
   readonly explainTop: number;
   readonly requireAllFeatures: boolean;
   readonly unknownCategories: UnknownCategoryPolicy;
@@ -421,6 +423,15 @@ export const SETTINGS: readonly SettingSpec[] = [
     schema: int(1, 100_000),
     default: 1000,
     reason: 'Largest `limit` GET /logs accepts (default page 50), bounding one response.',
+  },
+  {
+    key: 'FRAUDLENS_PERFORMANCE_REFRESH_MS',
+    prop: 'performanceRefreshMs',
+    kind: 'integer',
+    schema: int(0, 86_400_000),
+    default: 30_000,
+    reason:
+      'GET /performance and its gauges compute from the decisions and labels as read at most this long ago; an older read answers once more while a new one loads, so a million decisions cost one read of the store per period, not per request (0: read on every call).',
   },
   {
     key: 'FRAUDLENS_EXPLAIN_TOP',
@@ -826,6 +837,7 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     bodyLimit: get('FRAUDLENS_BODY_LIMIT'),
     batchLimit: get('FRAUDLENS_BATCH_LIMIT'),
     logsLimit: get('FRAUDLENS_LOGS_LIMIT'),
+    performanceRefreshMs: get('FRAUDLENS_PERFORMANCE_REFRESH_MS'),
     explainTop: get('FRAUDLENS_EXPLAIN_TOP'),
     requireAllFeatures: get('FRAUDLENS_REQUIRE_ALL_FEATURES'),
     unknownCategories: get('FRAUDLENS_UNKNOWN_CATEGORIES'),

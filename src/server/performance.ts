@@ -2,9 +2,9 @@
  * Live performance for the server: GET /performance's report from the label store's joined
  * columnar read (src/core/performance computes it), and the Prometheus gauges of the same figures.
  *
- * The gauges are filled at scrape time from a report over the default window, recomputed at most
- * once per `PERFORMANCE_GAUGES_TTL_MS`: a scrape every 15 s then costs one read of the decisions
- * a minute, and no timer runs between scrapes (nothing to stop at shutdown).
+ * Reports and gauges compute from snapshots of the store's read (PerformanceSource), at most
+ * FRAUDLENS_PERFORMANCE_REFRESH_MS old. The gauges are filled at scrape time, so no timer runs
+ * between scrapes (nothing to stop at shutdown).
  */
 
 import { Gauge, type Registry } from 'prom-client';
@@ -12,35 +12,77 @@ import { Gauge, type Registry } from 'prom-client';
 import { DEFAULT_PERFORMANCE_WINDOW, EXPECTED_NOTE, type PerformanceFigures, type PerformanceReport } from '../contract/index.js';
 import { parseWindow } from '../core/features/definitions.js';
 import { computePerformance } from '../core/performance/index.js';
-import type { LabelStore } from '../storage/labels/contract.js';
+import type { LabelledDecisions, LabelStore } from '../storage/labels/contract.js';
 
-/** How long the gauges' report is reused before a scrape recomputes it. */
-export const PERFORMANCE_GAUGES_TTL_MS = 60_000;
+/** The decisions and labels as read at one instant. */
+export interface PerformanceSnapshot {
+  columns: LabelledDecisions;
+  /** When the read started (ms since the epoch): nothing stored after it is in `columns`. */
+  readAt: number;
+}
 
 /**
- * The report of the decisions made in `window` before `now`, optionally of one model version.
+ * The label store's joined read of every decision, kept for `refreshMs`: reading a million
+ * decisions and their labels takes seconds, computing their figures tens of milliseconds. The first
+ * call waits for the first read; a call after `refreshMs` gets the last read while the next one
+ * loads (one at a time); with `refreshMs` 0 every call waits for a fresh read.
+ */
+export class PerformanceSource {
+  private snapshot: PerformanceSnapshot | undefined;
+  private loading: Promise<PerformanceSnapshot> | undefined;
+
+  constructor(
+    readonly store: LabelStore,
+    private readonly refreshMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async read(): Promise<PerformanceSnapshot> {
+    const now = this.clock();
+    const last = this.snapshot;
+    if (last !== undefined && now - last.readAt < this.refreshMs) return last;
+    const loading = this.load(now);
+    if (last === undefined || this.refreshMs === 0) return loading;
+    // A failed background read keeps the last snapshot; the next call tries again.
+    loading.catch(() => undefined);
+    return last;
+  }
+
+  private load(now: number): Promise<PerformanceSnapshot> {
+    if (this.loading === undefined) {
+      this.loading = this.store
+        .labelledDecisions({})
+        .then((columns) => (this.snapshot = { columns, readAt: now }))
+        .finally(() => (this.loading = undefined));
+    }
+    return this.loading;
+  }
+}
+
+/**
+ * The report of the decisions made in `window` before now, optionally of one model version.
  *
- * @param store the label store (its joined read; rejects DECISIONS_UNSUPPORTED on stdout)
+ * @param source the snapshots of the label store's joined read (rejects DECISIONS_UNSUPPORTED on stdout)
  * @param window `<n>s|m|h|d` or `all` (validated by the route's schema)
- * @example await performanceReport(ctx.labelStore, '30d', undefined, Date.now())
+ * @example await performanceReport(source, '30d', undefined)
  */
 export async function performanceReport(
-  store: LabelStore,
+  source: PerformanceSource,
   window: string,
   modelVersion: string | undefined,
-  now: number,
 ): Promise<PerformanceReport> {
+  const { columns, readAt } = await source.read();
+  // Ages are measured from the read: a decision stored since is not in the columns anyway.
+  const now = readAt;
   const span = parseWindow(window) * 1000;
   const since = Number.isFinite(span) ? now - span : undefined;
-  // `until` is exclusive: a decision made at `now` itself is in.
-  const columns = await store.labelledDecisions({ since, until: now + 1, model_version: modelVersion });
   return {
     window,
     from: since === undefined ? null : new Date(since).toISOString(),
     to: new Date(now).toISOString(),
     expected_note: EXPECTED_NOTE,
-    versions: computePerformance(columns, now),
-    backend: store.backend,
+    versions: computePerformance(columns, now, { since, modelVersion }),
+    backend: source.store.backend,
   };
 }
 
@@ -56,13 +98,10 @@ type Figures = PerformanceFigures & { older_than_days?: number };
  */
 export class PerformanceGauges {
   private report: Promise<PerformanceReport | undefined> | undefined;
-  private computedAt = -Infinity;
 
   constructor(
     registry: Registry,
-    private readonly store: LabelStore,
-    private readonly clock: () => number = Date.now,
-    private readonly ttlMs = PERFORMANCE_GAUGES_TTL_MS,
+    private readonly source: PerformanceSource,
   ) {
     const registers = [registry];
     const refresh = (): Promise<PerformanceReport | undefined> => this.current();
@@ -155,18 +194,15 @@ export class PerformanceGauges {
     );
   }
 
-  /** The report the gauges show: recomputed when older than the TTL; one computation shared by all gauges of a scrape. */
+  /** The report the gauges show, over the default window; one computation shared by all gauges of a scrape. */
   private current(): Promise<PerformanceReport | undefined> {
-    const now = this.clock();
-    if (this.report === undefined || now - this.computedAt >= this.ttlMs) {
-      this.computedAt = now;
+    if (this.report === undefined) {
       // A store that keeps nothing (stdout) or cannot be read leaves the gauges empty: no stale figures.
-      this.report = this.store.queryable
-        ? performanceReport(this.store, DEFAULT_PERFORMANCE_WINDOW, undefined, now).catch(() => {
-            this.computedAt = -Infinity;
-            return undefined;
-          })
+      this.report = this.source.store.queryable
+        ? performanceReport(this.source, DEFAULT_PERFORMANCE_WINDOW, undefined).catch(() => undefined)
         : Promise.resolve(undefined);
+      // Forgotten once this scrape's gauges have all asked for it (they collect in one tick of awaits).
+      void this.report.finally(() => setImmediate(() => (this.report = undefined)));
     }
     return this.report;
   }

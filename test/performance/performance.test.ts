@@ -170,3 +170,39 @@ describe('computePerformance', () => {
     assert.throws(() => computePerformance(cols, reference.now), /column time holds 3 entries/);
   });
 });
+
+describe('computePerformance selection', () => {
+  const columns = columnsOf(reference);
+  const now = reference.now;
+
+  it('judges one model version alone exactly as within all', () => {
+    const all = computePerformance(columns, now);
+    for (const v of all) assert.deepEqual(computePerformance(columns, now, { modelVersion: v.model_version }), [v]);
+    assert.deepEqual(computePerformance(columns, now, { modelVersion: 'no-such-version' }), []);
+  });
+
+  it('judges a time window exactly as the columns of that window alone', () => {
+    const since = now - 45 * 86_400_000;
+    const keep = [...columns.time.keys()].filter((i) => columns.time[i] >= since);
+    const pick = <T extends { length: number; [i: number]: number }>(a: T, make: (n: number) => T): T => {
+      const out = make(keep.length);
+      keep.forEach((i, k) => (out[k] = a[i]));
+      return out;
+    };
+    const windowed: DecisionColumns = {
+      ...columns,
+      count: keep.length,
+      score: pick(columns.score, (n) => new Float64Array(n)),
+      decision: pick(columns.decision, (n) => new Uint8Array(n)),
+      rule: pick(columns.rule, (n) => new Int32Array(n)),
+      label: pick(columns.label, (n) => new Int8Array(n)),
+      amount: pick(columns.amount, (n) => new Float64Array(n)),
+      time: pick(columns.time, (n) => new Float64Array(n)),
+      modelVersion: pick(columns.modelVersion, (n) => new Int32Array(n)),
+    };
+    const selected = computePerformance(columns, now, { since });
+    assert.deepEqual(selected, computePerformance(windowed, now));
+    assert.ok(selected[0].all.decisions < reference.expected[0].all.decisions, 'the window leaves decisions out');
+    assert.equal(selected[0].by_maturity[2].decisions, 0, 'nothing in a 45-day window is 60 days old');
+  });
+});

@@ -17,7 +17,7 @@
  * prefix (a view, no copy).
  */
 
-import { rankingMetrics } from '../training/metrics.js';
+import { averagePrecisionFromRanks, rocFromRanks, type Ranks } from '../training/metrics.js';
 
 /** The decision codes of `DecisionColumns.decision`, in order of severity. */
 export const DECISION_CODES = ['approve', 'review', 'decline'] as const;
@@ -146,15 +146,34 @@ function checkColumns(c: DecisionColumns): void {
   }
 }
 
+/** Which decisions of the columns to judge. */
+export interface PerformanceSelection {
+  /** Only decisions made at or after this instant (ms since the epoch). */
+  since?: number | undefined;
+  /** Only decisions made at or before this instant (default: `now`). */
+  until?: number | undefined;
+  /** Only this model version (by name); versions without decisions are left out either way. */
+  modelVersion?: string | undefined;
+}
+
 /**
- * Realized and expected performance per model version.
+ * Realized and expected performance per model version with decisions in the selection.
  *
- * @param columns the decisions (typically one window of them, labels joined)
+ * @param columns the decisions, labels joined
  * @param now the instant ages are measured from (ms since the epoch): the window's end
- * @example computePerformance(columns, Date.now())[0].all.levels[1].realized.precision
+ * @param selection a time window and model version within the columns
+ * @example computePerformance(columns, Date.now(), { since: Date.now() - 30 * 86_400_000 })[0].all.levels[1].realized.precision
  */
-export function computePerformance(columns: DecisionColumns, now: number): VersionPerformance[] {
+export function computePerformance(
+  columns: DecisionColumns,
+  now: number,
+  selection: PerformanceSelection = {},
+): VersionPerformance[] {
   checkColumns(columns);
+  const since = selection.since ?? -Infinity;
+  const until = selection.until ?? now;
+  const only = selection.modelVersion === undefined ? -1 : columns.modelVersions.indexOf(selection.modelVersion);
+  if (selection.modelVersion !== undefined && only < 0) return [];
   const n = columns.count;
   const V = columns.modelVersions.length;
   const R = columns.rules.length;
@@ -172,18 +191,20 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
   for (let i = 0; i < n; i++) {
     const v = version[i];
     if (v < 0 || v >= V) throw new RangeError(`decision ${i}: model version index ${v} outside 0..${V - 1}`);
+    const t = time[i];
+    if (t < since || t > until || (only >= 0 && v !== only)) continue;
     const p = score[i];
     const y = label[i];
     const d = decision[i];
     const r = rule[i];
     const a = amount[i];
     const amt = a === a ? a : 0;
-    const t = time[i];
     let deepest = 0;
     while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
     if (y !== LABEL_UNKNOWN) labelledAt[v * B + deepest]++;
-    for (let b = 0; b <= deepest; b++) {
-      const o = (v * B + b) * stride;
+    {
+      // Counted in its deepest bucket only; the buckets are nested, summed from the deepest up below.
+      const o = (v * B + deepest) * stride;
       acc[o + T_DECISIONS]++;
       acc[o + T_SUM_P] += p;
       if (y === LABEL_FRAUD) {
@@ -218,7 +239,14 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
     }
   }
 
-  const ranking = rankingByBucket(columns, labelledAt, cutoffs, V, B);
+  for (let v = 0; v < V; v++) {
+    for (let b = B - 2; b >= 0; b--) {
+      const o = (v * B + b) * stride;
+      const deeper = o + stride;
+      for (let k = 0; k < stride; k++) acc[o + k] += acc[deeper + k];
+    }
+  }
+  const ranking = rankingByBucket(columns, labelledAt, cutoffs, V, B, since, until, only);
   const keys: LevelKey[] = [
     { level: 'review' },
     { level: 'decline' },
@@ -269,11 +297,16 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
       }),
     };
   };
-  return columns.modelVersions.map((model_version, v) => ({
-    model_version,
-    all: figures(v, 0),
-    by_maturity: MATURITY_DAYS.map((days, k) => ({ older_than_days: days, ...figures(v, k + 1) })),
-  }));
+  const out: VersionPerformance[] = [];
+  columns.modelVersions.forEach((model_version, v) => {
+    if (acc[v * B * stride + T_DECISIONS] === 0) return;
+    out.push({
+      model_version,
+      all: figures(v, 0),
+      by_maturity: MATURITY_DAYS.map((days, k) => ({ older_than_days: days, ...figures(v, k + 1) })),
+    });
+  });
+  return out;
 }
 
 /**
@@ -281,7 +314,16 @@ export function computePerformance(columns: DecisionColumns, now: number): Versi
  * labelled decisions of a version are gathered deepest bucket first, so "older than d days" is
  * a prefix of the gathered arrays.
  */
-function rankingByBucket(c: DecisionColumns, labelledAt: Float64Array, cutoffs: number[], V: number, B: number): Float64Array {
+function rankingByBucket(
+  c: DecisionColumns,
+  labelledAt: Float64Array,
+  cutoffs: number[],
+  V: number,
+  B: number,
+  since: number,
+  until: number,
+  only: number,
+): Float64Array {
   const out = new Float64Array(V * B * 2).fill(NaN);
   // Start of each (version, deepest bucket) group in the gathered order: versions one after another,
   // within a version the deepest bucket first.
@@ -303,6 +345,8 @@ function rankingByBucket(c: DecisionColumns, labelledAt: Float64Array, cutoffs: 
     const y = c.label[i];
     if (y === LABEL_UNKNOWN) continue;
     const t = c.time[i];
+    // Rows outside the selection counted nothing in labelledAt: they have no place here.
+    if (t < since || t > until || (only >= 0 && c.modelVersion[i] !== only)) continue;
     let deepest = 0;
     while (deepest < cutoffs.length && t <= cutoffs[deepest]) deepest++;
     const g = c.modelVersion[i] * B + deepest;
@@ -311,15 +355,106 @@ function rankingByBucket(c: DecisionColumns, labelledAt: Float64Array, cutoffs: 
     labels[k] = y === LABEL_FRAUD ? 1 : 0;
   }
   for (let v = 0; v < V; v++) {
+    const from = versionStart[v];
+    const to = versionStart[v + 1];
+    if (to === from) continue;
+    // Deepest bucket of each gathered row, from the group boundaries (deepest group first).
+    const ends = new Float64Array(B);
+    for (let b = 0; b < B; b++) ends[b] = start[v * B + b] + labelledAt[v * B + b];
+    const ranks = nestedRanks(
+      scores.subarray(from, to),
+      labels.subarray(from, to),
+      ends.map((e) => e - from),
+      B,
+    );
     for (let b = 0; b < B; b++) {
-      // Bucket b holds the groups b..B − 1, which come first: from the version's start to the end of group b.
-      const from = versionStart[v];
-      const to = start[v * B + b] + labelledAt[v * B + b];
-      if (to - from === 0) continue;
-      const m = rankingMetrics(scores.subarray(from, to), labels.subarray(from, to));
-      out[(v * B + b) * 2] = m.roc_auc;
-      out[(v * B + b) * 2 + 1] = m.pr_auc;
+      if (ranks[b].positives + ranks[b].negatives === 0) continue;
+      out[(v * B + b) * 2] = rocFromRanks(ranks[b]);
+      out[(v * B + b) * 2 + 1] = averagePrecisionFromRanks(ranks[b]);
     }
+  }
+  return out;
+}
+
+/** Lookup cells over [0, 1] that narrow each binary search to the distinct positive scores of one cell. */
+const LOOKUP_CELLS = 1 << 16;
+
+/**
+ * The ranks of the negatives among the positives for every nested bucket at once: rows are ordered
+ * deepest bucket first, and bucket b is rows [0, ends[b]). One sort of the version's positives,
+ * one search per row (narrowed by a lookup table over the score range), counts kept in the row's
+ * deepest bucket and summed outwards; a bucket without positives at some score has none there,
+ * which adds nothing to its AUCs.
+ */
+function nestedRanks(scores: Float64Array, labels: Uint8Array, ends: Float64Array, B: number): Ranks[] {
+  const n = scores.length;
+  let p = 0;
+  for (let i = 0; i < n; i++) p += labels[i];
+  const pos = new Float64Array(p);
+  for (let i = 0, k = 0; i < n; i++) if (labels[i] === 1) pos[k++] = scores[i];
+  pos.sort();
+  const distinctAll = new Float64Array(p);
+  let d = 0;
+  for (let i = 0; i < p; i++) if (d === 0 || distinctAll[d - 1] !== pos[i]) distinctAll[d++] = pos[i];
+  const distinct = distinctAll.subarray(0, d);
+  // cellStart[c]: distinct scores below cell c's lower edge (scores outside [0, 1] fall in the end cells).
+  const lo = d > 0 ? Math.min(0, distinct[0]) : 0;
+  const hi = d > 0 ? Math.max(1, distinct[d - 1]) : 1;
+  const scale = LOOKUP_CELLS / (hi - lo);
+  const cellOf = (s: number): number => {
+    const c = Math.floor((s - lo) * scale);
+    return c < 0 ? 0 : c >= LOOKUP_CELLS ? LOOKUP_CELLS - 1 : c;
+  };
+  const cellStart = new Int32Array(LOOKUP_CELLS + 1);
+  for (let j = 0; j < d; j++) cellStart[cellOf(distinct[j]) + 1]++;
+  for (let c = 0; c < LOOKUP_CELLS; c++) cellStart[c + 1] += cellStart[c];
+  const out: Ranks[] = [];
+  for (let b = 0; b < B; b++) {
+    out.push({
+      positives: 0,
+      negatives: 0,
+      distinct,
+      posAt: new Float64Array(d),
+      slot: new Float64Array(d + 1),
+      tied: new Float64Array(d),
+    });
+  }
+  let deepest = B - 1;
+  for (let i = 0; i < n; i++) {
+    // Rows of the deepest bucket come first; past its end, the next shallower one.
+    while (deepest > 0 && i >= ends[deepest]) deepest--;
+    const s = scores[i];
+    // j = distinct positive scores ≤ s: everything below s's cell, then a search within the cell.
+    const c = cellOf(s);
+    let a = cellStart[c];
+    let z = cellStart[c + 1];
+    while (a < z) {
+      const mid = (a + z) >>> 1;
+      if (distinct[mid] <= s) a = mid + 1;
+      else z = mid;
+    }
+    // Counted in the row's deepest bucket; the shallower buckets add the deeper ones' counts below.
+    const r = out[deepest];
+    if (labels[i] === 1) {
+      r.positives++;
+      r.posAt[a - 1]++;
+    } else {
+      r.negatives++;
+      r.slot[a]++;
+      if (a > 0 && distinct[a - 1] === s) r.tied[a - 1]++;
+    }
+  }
+  for (let b = B - 2; b >= 0; b--) {
+    const r = out[b];
+    const deeper = out[b + 1];
+    r.positives += deeper.positives;
+    r.negatives += deeper.negatives;
+    for (let j = 0; j < d; j++) {
+      r.posAt[j] += deeper.posAt[j];
+      r.slot[j] += deeper.slot[j];
+      r.tied[j] += deeper.tied[j];
+    }
+    r.slot[d] += deeper.slot[d];
   }
   return out;
 }

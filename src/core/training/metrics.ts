@@ -29,7 +29,7 @@ function checkLengths(scores: ArrayLike<number>, labels: ArrayLike<number>): voi
  * distinct[j − 1] and distinct[j]) the negatives scored ≥ distinct[j − 1] and < distinct[j], plus
  * the negatives tied with distinct[j].
  */
-interface Ranks {
+export interface Ranks {
   positives: number;
   negatives: number;
   distinct: Float64Array;
@@ -79,7 +79,8 @@ function rankNegatives(scores: ArrayLike<number>, labels: ArrayLike<number>): Ra
   return { positives: p, negatives: labels.length - p, distinct, posAt: posAtAll.subarray(0, d), slot, tied };
 }
 
-function rocFromRanks(r: Ranks): number {
+/** ROC-AUC from the ranks of the negatives among the positives. */
+export function rocFromRanks(r: Ranks): number {
   if (r.positives === 0 || r.negatives === 0) return NaN;
   // A negative in slot j loses to every positive above distinct[j − 1] and ties with those at it.
   let wins = 0;
@@ -94,7 +95,8 @@ function rocFromRanks(r: Ranks): number {
   return wins / (r.positives * r.negatives);
 }
 
-function averagePrecisionFromRanks(r: Ranks): number {
+/** Average precision from the same ranks. A distinct score with no positive of this set (posAt 0) adds nothing. */
+export function averagePrecisionFromRanks(r: Ranks): number {
   if (r.positives === 0) return NaN;
   // Thresholds at the distinct positive scores, highest first; negatives ≥ threshold j are those in slots > j.
   let ap = 0;
@@ -102,6 +104,7 @@ function averagePrecisionFromRanks(r: Ranks): number {
   let tp = 0;
   for (let j = r.posAt.length - 1; j >= 0; j--) {
     negAbove += r.slot[j + 1];
+    if (r.posAt[j] === 0) continue;
     tp += r.posAt[j];
     ap += (r.posAt[j] / r.positives) * (tp / (tp + negAbove));
   }

@@ -19,6 +19,9 @@ import {
   type NewLabel,
 } from './contract.js';
 
+/** Longest the joined read of /performance may take: it reads every decision of the window. */
+export const JOINED_READ_TIMEOUT_MS = 300_000;
+
 const LABEL_COLUMNS = 'transaction_id, label, source, known_at, recorded_at, labelled_by, note';
 
 interface LabelRow {
@@ -150,7 +153,22 @@ export class PostgresLabelStore implements LabelStore {
       WHERE ${where.join(' AND ')}
       ORDER BY d.decided_at, d.id COLLATE "C"`;
     type Row = [number, string, string | null, string | null, number | null, number, string];
-    const { rows } = await this.decisions.run((client) => client.query<Row>({ text: sql, values: params, rowMode: 'array' }));
+    // A million decisions take seconds to join and send (tens on a loaded host): this one read gets
+    // its own timeout, so it neither fails at the store's statement timeout nor marks it disconnected.
+    const { rows } = await this.decisions.run(async (client) => {
+      await client.query('BEGIN READ ONLY');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
+        // query_timeout: pg's per-query client-side limit, which its array-mode type leaves out.
+        const config = { text: sql, values: params, rowMode: 'array' as const, query_timeout: JOINED_READ_TIMEOUT_MS };
+        const result = await client.query<Row>(config);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
     const n = rows.length;
     const out: LabelledDecisions = {
       count: n,
