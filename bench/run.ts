@@ -114,6 +114,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     rules: fromModule('rules.js'),
     decisions: fromModule('decisions-http.js'),
     performance: fromModule('performance.js'),
+    labels: fromModule('labels.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);

@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { FraudlensError } from '../core/errors.js';
 import { registerImport } from './commands/import.js';
+import { registerLabels } from './commands/labels.js';
 import { registerPredict } from './commands/predict.js';
 import { registerInfo } from './commands/info.js';
 import { registerBench } from './commands/bench.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerImport(program);
+  registerLabels(program);
   registerPredict(program);
   registerInfo(program);
   registerBench(program);

@@ -69,7 +69,7 @@ export const ERROR_CATALOGUE = {
   REQUEST_TIMEOUT: { statusCode: 408, description: 'The client did not send the whole request in time.' },
   UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, description: 'The request body has a content type the route does not accept.' },
   UNAUTHORIZED: { statusCode: 401, description: 'The API key is missing or wrong.' },
-  FORBIDDEN: { statusCode: 403, description: 'The endpoint is disabled in this configuration.' },
+  FORBIDDEN: { statusCode: 403, description: "The key's role lacks the endpoint's permission, or the endpoint is disabled." },
   NOT_FOUND: { statusCode: 404, description: 'No such route or resource.' },
   METHOD_NOT_ALLOWED: { statusCode: 405, description: 'The route exists but not for this method.' },
   RATE_LIMITED: { statusCode: 429, description: 'Too many requests from this client.' },

@@ -132,6 +132,36 @@ describe('simulate: raw transactions (the demo model)', () => {
     }
   });
 
+  it("--labels-after sends each transaction's true label after the delay, joined to its decision", async () => {
+    const { app, url } = await driftServer('demo');
+    try {
+      const count = 60;
+      const summary = await runSimulation(options(url, { count, data: DEMO_HOLDOUT, concurrency: 1, labelsAfterS: 0.3 }));
+      assert.equal(summary.ok, count, JSON.stringify(summary.errors));
+      assert.equal(summary.labels_sent, count);
+      // The file's is_fraud, row by row in time order, against the labels the decisions now carry.
+      const rows = gunzipSync(readFileSync(DEMO_HOLDOUT)).toString('utf8').trim().split('\n');
+      const header = rows[0].split(',');
+      const [idAt, timeAt, fraudAt] = ['trans_num', 'unix_time', 'is_fraud'].map((c) => header.indexOf(c));
+      const truth = rows
+        .slice(1)
+        .map((l) => l.split(','))
+        .sort((a, b) => Number(a[timeAt]) - Number(b[timeAt]))
+        .slice(0, count)
+        .map((c) => [c[idAt], c[fraudAt] === '1' ? 'fraud' : 'legitimate']);
+      const page = JSON.parse((await app.inject({ url: `/decisions?order=asc&limit=${count}` })).body) as {
+        decisions: { transaction_id: string; label: { label: string; source: string } | null }[];
+      };
+      assert.deepEqual(
+        page.decisions.map((d) => [d.transaction_id, d.label?.label]),
+        truth,
+      );
+      assert.ok(page.decisions.every((d) => d.label?.source === 'simulation'));
+    } finally {
+      await app.close();
+    }
+  });
+
   it('past the end of the file the replay goes on with new ids and later times, never duplicates', async () => {
     const lines = gunzipSync(readFileSync(DEMO_HOLDOUT)).toString('utf8').split('\n');
     const small = join(dir, 'three.csv');

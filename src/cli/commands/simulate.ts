@@ -32,6 +32,7 @@ import type { Command } from 'commander';
 
 import type { Column, Table } from '../../core/data/table.js';
 import { requireColumn } from '../../core/data/table.js';
+import { MAX_LABELS_BATCH } from '../../contract/index.js';
 import { FraudlensError } from '../../core/errors.js';
 import { Rng } from '../../core/training/random.js';
 import { readCsv } from '../../io/csv.js';
@@ -100,7 +101,18 @@ export interface SimulateOptions {
   apiKey: string | null;
   /** Seed of the shuffled replay order. */
   seed: number;
+  /**
+   * Seconds after each transaction is answered that its true label (the file's `labelColumn`) is
+   * sent to POST /labels, as chargebacks arrive late; undefined: no labels. Raw transactions only.
+   */
+  labelsAfterS?: number | undefined;
+  /** The file's 0/1 fraud column (default is_fraud). */
+  labelColumn?: string | undefined;
 }
+
+export const DEFAULT_LABEL_COLUMN = 'is_fraud';
+/** Labels are sent in batches, at most this often. */
+const LABEL_FLUSH_MS = 250;
 
 export interface SimulateSummary {
   target: string;
@@ -119,6 +131,8 @@ export interface SimulateSummary {
   stopped_by: 'count' | 'duration' | 'signal';
   /** Replay order: event time (a model with feature definitions) or a seeded shuffle. */
   order: 'time' | 'shuffled';
+  /** With --labels-after: labels sent to POST /labels and accepted. */
+  labels_sent?: number;
   seed: number;
 }
 
@@ -269,7 +283,7 @@ function rawReader(
   table: Table,
   raw: RawRequest,
   drift: readonly DriftShift[],
-): { count: number; read: (i: number) => Record<string, Value> } {
+): { count: number; read: (i: number) => Record<string, Value>; order: Int32Array } {
   const factors = new Map(drift.map((d) => [d.feature, d.factor]));
   const columns = raw.fields
     .filter((name) => table.names.includes(name))
@@ -295,6 +309,7 @@ function rawReader(
   const span = numericTime ? last - first + Math.max(1, Math.round((last - first) / table.numRows)) : 0;
   return {
     count: table.numRows,
+    order,
     read: (i) => {
       const round = Math.floor(i / table.numRows);
       const row = order[i % table.numRows];
@@ -320,7 +335,12 @@ function percentile(sorted: Float64Array, q: number): number | null {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-type Replay = { count: number; read: (i: number) => Record<string, Value> };
+type Replay = {
+  count: number;
+  read: (i: number) => Record<string, Value>;
+  /** The true label of row i, when the file has one. */
+  truth?: (i: number) => 'fraud' | 'legitimate' | null;
+};
 
 /** Precomputed features: the model's columns, --drift on a numeric feature, in a seeded shuffle. */
 async function readFeatures(options: SimulateOptions, features: readonly ModelFeature[]): Promise<Replay> {
@@ -358,8 +378,27 @@ async function readRaw(options: SimulateOptions, raw: RawRequest): Promise<Repla
   }
   const types: Record<string, 'categorical'> = {};
   for (const f of raw.fields) types[f] = 'categorical';
-  const table = await readCsv(options.data, { types, only: raw.fields });
-  return rawReader(table, raw, options.drift);
+  const labelColumn = options.labelsAfterS === undefined ? undefined : (options.labelColumn ?? DEFAULT_LABEL_COLUMN);
+  const table = await readCsv(options.data, {
+    types,
+    only: labelColumn === undefined ? raw.fields : [...raw.fields, labelColumn],
+  });
+  const replay: Replay & { order: Int32Array } = rawReader(table, raw, options.drift);
+  if (labelColumn !== undefined) {
+    const column = requireColumn(table, labelColumn);
+    const order = replay.order;
+    replay.truth = (i) => {
+      const row = order[i % table.numRows];
+      const v =
+        column.kind === 'numeric'
+          ? String(column.values[row])
+          : column.codes[row] < 0
+            ? ''
+            : column.categories[column.codes[row]];
+      return v === '1' ? 'fraud' : v === '0' ? 'legitimate' : null;
+    };
+  }
+  return replay;
 }
 
 /**
@@ -370,7 +409,17 @@ async function readRaw(options: SimulateOptions, raw: RawRequest): Promise<Repla
 export async function runSimulation(options: SimulateOptions, log: (line: string) => void = () => {}): Promise<SimulateSummary> {
   const { target, rate, apiKey } = options;
   const { features, raw } = await targetModel(target, apiKey);
-  const { read } = raw !== null ? await readRaw(options, raw) : await readFeatures(options, features);
+  if (options.labelsAfterS !== undefined && raw === null) {
+    throw new FraudlensError(
+      'INPUT_INVALID',
+      '--labels-after needs a target model with feature definitions (raw transactions carry their ids)',
+      {
+        field: '--labels-after',
+      },
+    );
+  }
+  const { read, truth } = raw !== null ? await readRaw(options, raw) : await readFeatures(options, features);
+  const labels = truth === undefined || raw === null ? undefined : labelSender(target, apiKey, options.labelsAfterS! * 1000);
   const limit = options.count ?? Infinity;
   const durationS = options.duration ?? (options.count === undefined ? DEFAULT_DURATION_S : Infinity);
   const url = `${target}/predict${options.explain ? '?explain=true' : ''}`;
@@ -393,7 +442,7 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
     e.count++;
   };
 
-  const send = async (body: Record<string, Value>): Promise<void> => {
+  const send = async (body: Record<string, Value>, label: 'fraud' | 'legitimate' | null): Promise<void> => {
     const t0 = performance.now();
     try {
       const res = await fetch(url, {
@@ -414,6 +463,7 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
         scoreSum += answer.score;
         const d = answer.decision ?? 'unknown';
         decisions[d] = (decisions[d] ?? 0) + 1;
+        if (labels !== undefined && label !== null && raw !== null) labels.schedule(String(body[raw.id]), label);
       } else {
         fail(answer?.code ?? `HTTP_${res.status}`, answer?.message ?? `HTTP ${res.status}`);
       }
@@ -458,9 +508,10 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
         continue;
       }
       const body = read(sent);
+      const label = truth === undefined ? null : truth(sent);
       sent++;
       inFlight++;
-      const p = send(body).finally(() => {
+      const p = send(body, label).finally(() => {
         inFlight--;
         pending.delete(p);
       });
@@ -472,6 +523,12 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
       }
     }
     await Promise.all(pending);
+    if (labels !== undefined) {
+      log('simulate: waiting for the last labels to fall due');
+      await labels.finish();
+      const e = labels.error();
+      if (e !== undefined) fail('LABELS', e);
+    }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -499,6 +556,63 @@ export async function runSimulation(options: SimulateOptions, log: (line: string
     stopped_by: stoppedBy,
     order: raw !== null ? 'time' : 'shuffled',
     seed: options.seed,
+    ...(labels !== undefined ? { labels_sent: labels.sent() } : {}),
+  };
+}
+
+/**
+ * Sends each label `delayMs` after it is scheduled, in batches to POST /labels (source
+ * "simulation", known_at the time it falls due).
+ */
+function labelSender(target: string, apiKey: string | null, delayMs: number) {
+  const due: { id: string; label: 'fraud' | 'legitimate'; at: number }[] = [];
+  let sent = 0;
+  let lastError: string | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (all: boolean): Promise<void> => {
+    flushing = flushing.then(async () => {
+      const now = Date.now();
+      let n = 0;
+      while (n < due.length && (all || due[n].at <= now) && n < MAX_LABELS_BATCH) n++;
+      if (n === 0) return;
+      const batch = due.splice(0, n);
+      try {
+        const res = await fetch(`${target}/labels`, {
+          method: 'POST',
+          headers: headers(apiKey, true),
+          body: JSON.stringify({
+            labels: batch.map((l) => ({
+              transaction_id: l.id,
+              label: l.label,
+              source: 'simulation',
+              known_at: new Date(l.at).toISOString(),
+            })),
+          }),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const answer = (await res.json().catch(() => null)) as { accepted?: number; message?: string } | null;
+        if (res.ok && typeof answer?.accepted === 'number') sent += answer.accepted;
+        else lastError = `POST /labels answered ${res.status}: ${answer?.message ?? ''}`;
+      } catch (e) {
+        lastError = `POST /labels: ${(e as Error).message}`;
+      }
+    });
+    return flushing;
+  };
+  const timer = setInterval(() => void flush(false), LABEL_FLUSH_MS);
+  return {
+    schedule(id: string, label: 'fraud' | 'legitimate'): void {
+      due.push({ id, label, at: Date.now() + delayMs });
+    },
+    async finish(): Promise<void> {
+      const last = due.length > 0 ? due[due.length - 1].at : Date.now();
+      await sleep(Math.max(0, last - Date.now()));
+      clearInterval(timer);
+      while (due.length > 0) await flush(true);
+      await flushing;
+    },
+    sent: () => sent,
+    error: () => lastError,
   };
 }
 
@@ -519,6 +633,7 @@ function formatSummary(s: SimulateSummary): string {
       `  skipped: ${s.skipped} scheduled requests (the API was slower than the rate; raise --concurrency or lower --rate)`,
     );
   for (const [code, e] of Object.entries(s.errors)) lines.push(`  error ${code}: ${e.count} (e.g. ${e.example})`);
+  if (s.labels_sent !== undefined) lines.push(`  labels sent: ${s.labels_sent}`);
   if (s.stopped_by === 'signal') lines.push('  stopped early by a signal');
   return lines.join('\n') + '\n';
 }
@@ -554,6 +669,12 @@ export function registerSimulate(program: Command): void {
       nonNegativeInt('--seed'),
       DEFAULT_SEED,
     )
+    .option(
+      '--labels-after <seconds>',
+      "send each transaction's true label (the file's --label-column) to POST /labels this many seconds after its answer, as chargebacks arrive",
+      numberIn('--labels-after', 0, 86_400),
+    )
+    .option('--label-column <name>', `the file's 0/1 fraud column, for --labels-after`, DEFAULT_LABEL_COLUMN)
     .option('--json', 'print the summary as JSON')
     .action(
       async (opts: {
@@ -567,6 +688,8 @@ export function registerSimulate(program: Command): void {
         concurrency: number;
         seed: number;
         json?: boolean;
+        labelsAfter?: number;
+        labelColumn: string;
       }) => {
         const summary = await runSimulation(
           {
@@ -580,6 +703,8 @@ export function registerSimulate(program: Command): void {
             concurrency: opts.concurrency,
             seed: opts.seed,
             apiKey: process.env.API_KEY || null,
+            labelsAfterS: opts.labelsAfter,
+            labelColumn: opts.labelColumn,
           },
           (line) => process.stderr.write(`${line}\n`),
         );

@@ -19,7 +19,7 @@ import {
   type ReviewQuery,
 } from '../../contract/index.js';
 import { FraudlensError } from '../../core/errors.js';
-import type { NewLabel, PredictionRecord } from '../../storage/index.js';
+import { toNewLabel, type NewLabel, type PredictionRecord } from '../../storage/index.js';
 import { ANONYMOUS, callerOf } from '../auth.js';
 import type { FraudlensContext } from '../context.js';
 import { errorResponseSchema } from '../schemas.js';
@@ -28,43 +28,6 @@ const TransactionParams = Type.Object(
   { transaction_id: Type.String({ minLength: 1, maxLength: 200, description: "The caller's transaction id." }) },
   { additionalProperties: false },
 );
-
-/** Years a known_at may lie ahead of the clock: none beyond clock skew. */
-const FUTURE_SLACK_MS = 5 * 60_000;
-
-/**
- * A label as the store takes it. Throws INPUT_INVALID naming the field (`labels/3/known_at` in a batch).
- * @param now the recording time, epoch ms
- */
-export function toNewLabel(input: LabelInput, prefix: string, labelledBy: string, now: number): NewLabel {
-  let knownAt = now;
-  if (input.known_at !== undefined) {
-    knownAt = Date.parse(input.known_at);
-    // ISO 8601 with a date part: Date.parse also reads forms such as "March 7" that mean nothing certain.
-    if (!/^\d{4}-\d{2}-\d{2}/.test(input.known_at) || Number.isNaN(knownAt)) {
-      throw new FraudlensError(
-        'INPUT_INVALID',
-        `known_at must be an ISO 8601 instant such as 2024-01-31T12:00:00Z, got "${input.known_at}"`,
-        {
-          field: `${prefix}known_at`,
-        },
-      );
-    }
-    if (knownAt > now + FUTURE_SLACK_MS) {
-      throw new FraudlensError('INPUT_INVALID', `known_at ${input.known_at} lies in the future`, { field: `${prefix}known_at` });
-    }
-  }
-  const l: NewLabel = {
-    transaction_id: input.transaction_id,
-    label: input.label,
-    source: input.source,
-    knownAt,
-    recordedAt: now,
-    labelledBy,
-  };
-  if (input.note !== undefined) l.note = input.note;
-  return l;
-}
 
 /** The one-label form of the body, its fields required (the merged schema makes them optional). */
 function single(body: LabelsBody): LabelInput {

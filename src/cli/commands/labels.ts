@@ -1,0 +1,212 @@
+/**
+ * `fraudlens labels import --data chargebacks.csv [--target URL | --database-url URL]`: labels
+ * from a file, into a running service (POST /labels, in batches, API_KEY from the environment) or
+ * straight into the PostgreSQL decision store. Every row that cannot be a label is reported with
+ * its line and field; the others are imported.
+ */
+
+import { createReadStream } from 'node:fs';
+
+import type { Command } from 'commander';
+import { parse } from 'csv-parse';
+
+import { LABEL_SOURCES, LABEL_VALUES, MAX_LABELS_BATCH, type LabelInput, type LabelsAccepted } from '../../contract/index.js';
+import { FraudlensError } from '../../core/errors.js';
+import { PostgresLabelStore, PostgresPredictionLog, toNewLabel, type NewLabel } from '../../storage/index.js';
+import { positiveInt } from '../options.js';
+
+/** The file's columns; only transaction_id is required. */
+export const IMPORT_COLUMNS = ['transaction_id', 'label', 'source', 'known_at', 'note'] as const;
+
+export interface ImportSummary {
+  read: number;
+  accepted: number;
+  joined: number;
+  pending: number;
+  rejected: number;
+  elapsed_s: number;
+  labels_per_s: number;
+}
+
+export interface RejectedRow {
+  line: number;
+  field: string;
+  message: string;
+}
+
+export interface ImportOptions {
+  data: string;
+  /** Where labels go: a batch at a time. */
+  sink: (labels: NewLabel[]) => Promise<LabelsAccepted>;
+  defaultLabel: LabelInput['label'];
+  defaultSource: LabelInput['source'];
+  batchSize: number;
+  labelledBy: string;
+  onRejected: (row: RejectedRow) => void;
+}
+
+/** Reads, checks and sends the file; resolves with the counts. */
+export async function importLabels(o: ImportOptions): Promise<ImportSummary> {
+  const t0 = performance.now();
+  const parser = createReadStream(o.data).pipe(parse({ columns: true, info: true, trim: true, skip_empty_lines: true }));
+  const now = Date.now();
+  const totals = { read: 0, accepted: 0, joined: 0, pending: 0, rejected: 0 };
+  let batch: NewLabel[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const r = await o.sink(batch);
+    totals.accepted += r.accepted;
+    totals.joined += r.joined;
+    totals.pending += r.pending;
+    batch = [];
+  };
+  let checkedHeader = false;
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    if (!checkedHeader) {
+      checkedHeader = true;
+      const stray = Object.keys(record).filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
+      if (!('transaction_id' in record) || stray.length > 0) {
+        throw new FraudlensError(
+          'INPUT_INVALID',
+          `${o.data}: the columns must be transaction_id and any of ${IMPORT_COLUMNS.slice(1).join(', ')}${stray.length > 0 ? `; unknown: ${stray.join(', ')}` : ''}`,
+          { field: '--data' },
+        );
+      }
+    }
+    totals.read += 1;
+    const line = info.lines;
+    const reject = (field: string, message: string): void => {
+      totals.rejected += 1;
+      o.onRejected({ line, field, message });
+    };
+    const id = record.transaction_id ?? '';
+    if (id === '' || id.length > 200) {
+      reject('transaction_id', id === '' ? 'missing' : 'longer than 200 characters');
+      continue;
+    }
+    const label = record.label === undefined || record.label === '' ? o.defaultLabel : record.label;
+    if (!(LABEL_VALUES as readonly string[]).includes(label)) {
+      reject('label', `"${label}" is not one of ${LABEL_VALUES.join(', ')}`);
+      continue;
+    }
+    const source = record.source === undefined || record.source === '' ? o.defaultSource : record.source;
+    if (!(LABEL_SOURCES as readonly string[]).includes(source)) {
+      reject('source', `"${source}" is not one of ${LABEL_SOURCES.join(', ')}`);
+      continue;
+    }
+    const input: LabelInput = { transaction_id: id, label: label as LabelInput['label'], source: source as LabelInput['source'] };
+    if (record.known_at !== undefined && record.known_at !== '') input.known_at = record.known_at;
+    if (record.note !== undefined && record.note !== '') input.note = record.note;
+    try {
+      batch.push(toNewLabel(input, '', o.labelledBy, now));
+    } catch (e) {
+      if (!(e instanceof FraudlensError)) throw e;
+      reject(e.location.field ?? 'row', e.message);
+      continue;
+    }
+    if (batch.length >= o.batchSize) await flush();
+  }
+  await flush();
+  const elapsed = (performance.now() - t0) / 1000;
+  return { ...totals, elapsed_s: elapsed, labels_per_s: totals.accepted / elapsed };
+}
+
+/** Sends batches to a running service's POST /labels. */
+export function httpSink(target: string, apiKey: string | null): (labels: NewLabel[]) => Promise<LabelsAccepted> {
+  return async (labels) => {
+    const body = {
+      labels: labels.map((l) => ({
+        transaction_id: l.transaction_id,
+        label: l.label,
+        source: l.source,
+        known_at: new Date(l.knownAt).toISOString(),
+        ...(l.note !== undefined ? { note: l.note } : {}),
+      })),
+    };
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (apiKey) headers['x-api-key'] = apiKey;
+    const res = await fetch(`${target.replace(/\/$/, '')}/labels`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const answer = (await res.json().catch(() => null)) as (LabelsAccepted & { message?: string; code?: string }) | null;
+    if (!res.ok || answer === null) {
+      throw new FraudlensError(
+        'STORAGE_UNAVAILABLE',
+        `${target}/labels answered ${res.status}: ${answer?.message ?? 'no JSON'}`,
+        {
+          field: '--target',
+        },
+      );
+    }
+    return answer;
+  };
+}
+
+/** Opens the PostgreSQL decision store (migrating it) and its label store. */
+export async function openPostgresLabels(
+  url: string,
+  schema: string,
+): Promise<{ store: PostgresLabelStore; close: () => Promise<void> }> {
+  const decisions = new PostgresPredictionLog({ url, schema });
+  const deadline = Date.now() + 10_000;
+  while (!decisions.stats().connected) {
+    if (Date.now() > deadline) {
+      await decisions.close();
+      throw new FraudlensError('STORAGE_UNAVAILABLE', `cannot reach PostgreSQL: ${decisions.lastError ?? 'no answer'}`, {
+        field: '--database-url',
+      });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { store: new PostgresLabelStore(decisions), close: () => decisions.close() };
+}
+
+export function registerLabels(program: Command): void {
+  const labels = program.command('labels').description('labels: what decided transactions turned out to be');
+  labels
+    .command('import')
+    .description(
+      'import labels from a CSV file (transaction_id[,label,source,known_at,note]); rejected rows are reported by line',
+    )
+    .requiredOption('--data <file>', 'the CSV file')
+    .option('--target <url>', 'a running service: labels go to its POST /labels (API_KEY from the environment)')
+    .option('--database-url <url>', 'the PostgreSQL decision store (DATABASE_URL) to write to directly')
+    .option('--schema <name>', 'PostgreSQL schema of the decision store', 'public')
+    .option('--label <value>', `label of rows without one (${LABEL_VALUES.join(', ')})`, 'fraud')
+    .option('--source <value>', `source of rows without one (${LABEL_SOURCES.join(', ')})`, 'chargeback')
+    .option('--batch <n>', `labels per write (at most ${MAX_LABELS_BATCH})`, positiveInt('--batch'), 5000)
+    .action(
+      async (opts: {
+        data: string;
+        target?: string;
+        databaseUrl?: string;
+        schema: string;
+        label: string;
+        source: string;
+        batch: number;
+      }) => {
+        if ((opts.target === undefined) === (opts.databaseUrl === undefined)) {
+          throw new FraudlensError('INPUT_INVALID', 'give one of --target URL or --database-url URL', { field: '--target' });
+        }
+        if (!(LABEL_VALUES as readonly string[]).includes(opts.label))
+          throw new FraudlensError('INPUT_INVALID', `--label must be one of ${LABEL_VALUES.join(', ')}`, { field: '--label' });
+        if (!(LABEL_SOURCES as readonly string[]).includes(opts.source))
+          throw new FraudlensError('INPUT_INVALID', `--source must be one of ${LABEL_SOURCES.join(', ')}`, { field: '--source' });
+        if (opts.batch > MAX_LABELS_BATCH)
+          throw new FraudlensError('INPUT_INVALID', `--batch must be at most ${MAX_LABELS_BATCH}`, { field: '--batch' });
+        const pg = opts.databaseUrl !== undefined ? await openPostgresLabels(opts.databaseUrl, opts.schema) : undefined;
+        try {
+          const summary = await importLabels({
+            data: opts.data,
+            sink: pg !== undefined ? (l) => pg.store.add(l) : httpSink(opts.target!, process.env.API_KEY || null),
+            defaultLabel: opts.label as LabelInput['label'],
+            defaultSource: opts.source as LabelInput['source'],
+            batchSize: opts.batch,
+            labelledBy: 'import',
+            onRejected: (r) => process.stderr.write(`${opts.data}:${r.line}: ${r.field}: ${r.message}\n`),
+          });
+          process.stdout.write(`${JSON.stringify(summary)}\n`);
+        } finally {
+          await pg?.close();
+        }
+      },
+    );
+}
