@@ -11,7 +11,7 @@ import { createApiClient } from './api';
 import { apiBaseUrl, storeApiKey, storedApiKey } from './config';
 import { ErrorState, Loading } from './components/States';
 import { ApiContext, useResource, useRoute } from './hooks';
-import { PAGES, ROUTES } from './page-registry';
+import { pageAllowed, PAGES, ROUTES } from './page-registry';
 
 function ApiKeyControl({ value, onChange }: { value: string | null; onChange: (key: string | null) => void }) {
   const [text, setText] = useState(value ?? '');
@@ -56,11 +56,15 @@ export function App() {
     storeApiKey(baseUrl, key);
     setApiKeyState(key);
   };
-  const context = useMemo(() => ({ api, apiKey, setApiKey }), [api, apiKey]);
   // The key is part of the resource keys: a new key reloads what a missing key made fail.
+  const me = useResource(`me:${apiKey ?? ''}`, (s) => api.me(s), 60_000);
+  const context = useMemo(() => ({ api, apiKey, setApiKey, me: me.data }), [api, apiKey, me.data]);
   const model = useResource(`model:${apiKey ?? ''}`, (s) => api.model(s), 60_000);
   const status = useResource(`status:${apiKey ?? ''}`, (s) => api.health(s), 15_000);
   const page = PAGES.find((p) => p.route === route)!;
+  const granted = me.data?.permissions;
+  const offered = PAGES.filter((p) => pageAllowed(p, granted));
+  const allowed = pageAllowed(page, granted);
 
   useEffect(() => {
     document.title = `${page.title} · fraudlens`;
@@ -83,7 +87,7 @@ export function App() {
         </div>
         <nav aria-label="Pages">
           <ul>
-            {PAGES.map((p) => (
+            {offered.map((p) => (
               <li key={p.route}>
                 <a href={`#/${p.route}${window.location.search}`} aria-current={p.route === route ? 'page' : undefined}>
                   {p.title}
@@ -107,18 +111,36 @@ export function App() {
             'API unreachable'
           )}
         </div>
+        {me.data?.name != null ? (
+          <div className="whoami" data-testid="whoami" data-role={me.data.role ?? ''}>
+            {me.data.name} · {me.data.role}
+          </div>
+        ) : null}
         <ApiKeyControl value={apiKey} onChange={setApiKey} />
       </header>
       <main id="main" tabIndex={-1}>
         <h1 className="page-title">{page.title}</h1>
-        {needsModel && model.data === undefined ? (
+        {!allowed ? (
+          <div className="state state-empty" role="status" data-testid="not-allowed">
+            <p className="state-title">
+              The key {me.data?.name ? `“${me.data.name}” ` : ''}({me.data?.role ?? 'no role'}) may not use this page
+            </p>
+            <p>
+              It needs {page.permissions.join(' and ')}.{' '}
+              {offered[0] !== undefined ? (
+                <a href={`#/${offered[0].route}${window.location.search}`}>Open {offered[0].title}</a>
+              ) : null}
+            </p>
+          </div>
+        ) : null}
+        {allowed && needsModel && model.data === undefined ? (
           model.error !== undefined ? (
             <ErrorState error={model.error} what="loading the model description (GET /model)" onRetry={model.reload} />
           ) : (
             <Loading what="the model" />
           )
         ) : null}
-        <Suspense fallback={<Loading what="the page" />}>{page.render(model.data)}</Suspense>
+        {allowed ? <Suspense fallback={<Loading what="the page" />}>{page.render(model.data)}</Suspense> : null}
       </main>
     </ApiContext.Provider>
   );

@@ -13,10 +13,14 @@
  */
 
 import type {
+  AuthMe,
   BatchExplained,
   BatchPrediction,
   ConfusionMatrix,
   Decision,
+  DecisionFilter,
+  DecisionOrder,
+  DecisionsResponse,
   DerivedFeatures,
   DriftReport,
   Explained,
@@ -25,7 +29,14 @@ import type {
   FeatureSpec,
   FeatureValue,
   HealthReport,
+  LabelHistory,
+  LabelInput,
+  LabelRecord,
+  LabelsAccepted,
   ModelCurves,
+  PerformanceLevel,
+  PerformanceReport,
+  Permission,
   Prediction,
   PredictionRecord,
   RawField,
@@ -38,10 +49,13 @@ import type {
 import { DECISIONS as DECISION_LIST } from '../../src/contract/enums.js';
 
 export type {
+  AuthMe,
   BatchExplained,
   BatchPrediction,
   ConfusionMatrix,
   Decision,
+  DecisionFilter,
+  DecisionsResponse,
   DerivedFeatures,
   DriftReport,
   Explained,
@@ -49,7 +63,14 @@ export type {
   FeatureDriftReport,
   FeatureSpec,
   FeatureValue,
+  LabelHistory,
+  LabelInput,
+  LabelRecord,
+  LabelsAccepted,
   ModelCurves,
+  PerformanceLevel,
+  PerformanceReport,
+  Permission,
   Prediction,
   PredictionRecord,
   RawField,
@@ -302,8 +323,31 @@ export interface ApiClient {
   explain(transaction: Transaction, options?: ExplainOptions): Promise<Explained>;
   explainBatch(transactions: Transaction[], options?: ExplainOptions): Promise<BatchExplained>;
   logs(limit: number, signal?: AbortSignal): Promise<PredictionRecord[]>;
+  /** GET /decisions: one page of stored decisions matching `query`, newest first. */
+  decisions(query: DecisionsPageQuery, signal?: AbortSignal): Promise<DecisionsResponse>;
+  /** GET /review: decisions sent to review and not yet labelled, oldest first. */
+  review(query: { limit?: number; cursor?: string }, signal?: AbortSignal): Promise<DecisionsResponse>;
+  /** POST /labels with one label. */
+  label(label: LabelInput, signal?: AbortSignal): Promise<LabelsAccepted>;
+  /** GET /labels/{transaction_id}: the current label and its history. */
+  labels(transactionId: string, signal?: AbortSignal): Promise<LabelHistory>;
+  /** GET /performance: realized and expected figures over the decisions of `window` (e.g. 24h, 30d, all). */
+  performance(query: { window: string; model_version?: string }, signal?: AbortSignal): Promise<PerformanceReport>;
+  /** GET /auth/me: the presented key's name, role and permissions. */
+  me(signal?: AbortSignal): Promise<AuthMe>;
   drift(window: DriftWindow, signal?: AbortSignal): Promise<DriftReport>;
   metrics(signal?: AbortSignal): Promise<Metrics>;
+}
+
+/** What GET /decisions is asked: the filters, a page size and the previous page's cursor. */
+export type DecisionsPageQuery = DecisionFilter & { limit?: number; cursor?: string; order?: DecisionOrder };
+
+/** `?a=1&b=x` of the set fields only (an empty filter is not sent). */
+export function queryString(query: Record<string, string | number | boolean | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s === '' ? '' : `?${s}`;
 }
 
 /** Largest batch sent in one request (the server's default limit is 1000). */
@@ -404,6 +448,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     explainBatch: (rows, o) => batched<Explained>(explainPath(o), rows, o?.signal),
     logs: async (limit, signal) =>
       normaliseLogs(await json<unknown>('GET', `/logs?limit=${encodeURIComponent(String(limit))}`, undefined, signal)),
+    review: (query, signal) => json<DecisionsResponse>('GET', `/review${queryString(query)}`, undefined, signal),
+    label: (label, signal) => json<LabelsAccepted>('POST', '/labels', label, signal),
+    labels: (id, signal) => json<LabelHistory>('GET', `/labels/${encodeURIComponent(id)}`, undefined, signal),
+    performance: (query, signal) => json<PerformanceReport>('GET', `/performance${queryString(query)}`, undefined, signal),
+    me: (signal) => json<AuthMe>('GET', '/auth/me', undefined, signal),
+    decisions: (query, signal) => json<DecisionsResponse>('GET', `/decisions${queryString(query)}`, undefined, signal),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),
     async metrics(signal) {
       const response = await request('GET', '/metrics', undefined, signal);

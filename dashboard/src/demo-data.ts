@@ -11,11 +11,37 @@ export interface DemoExample {
   values: Transaction;
 }
 
-export const DEMO_SOURCE = "data/demo/holdout.csv.gz";
-export const DEMO_FEATURES: readonly string[] = ["amt","category","gender","city_pop","age","hour","day_of_week","distance_km"];
+export const DEMO_SOURCE = 'data/demo/holdout.csv.gz';
+export const DEMO_FEATURES: readonly string[] = [
+  'amt',
+  'category',
+  'gender',
+  'city_pop',
+  'age',
+  'hour',
+  'day_of_week',
+  'distance_km',
+];
 
 /** The legitimate transaction with the median demo-model score among legitimate ones. */
-export const TYPICAL_LEGITIMATE: DemoExample = { row: 5239, label: 0, values: {"amt":64.07,"category":"home","gender":"F","city_pop":5666,"age":39.2,"hour":19,"day_of_week":4,"distance_km":102.86} };
+export const TYPICAL_LEGITIMATE: DemoExample = {
+  row: 5239,
+  label: 0,
+  values: { amt: 64.07, category: 'home', gender: 'F', city_pop: 5666, age: 39.2, hour: 19, day_of_week: 4, distance_km: 102.86 },
+};
 
 /** The fraud with the median demo-model score among frauds. */
-export const TYPICAL_FRAUDULENT: DemoExample = { row: 6270, label: 1, values: {"amt":1137.2,"category":"shopping_net","gender":"M","city_pop":121,"age":45,"hour":22,"day_of_week":5,"distance_km":34.79} };
+export const TYPICAL_FRAUDULENT: DemoExample = {
+  row: 6270,
+  label: 1,
+  values: {
+    amt: 1137.2,
+    category: 'shopping_net',
+    gender: 'M',
+    city_pop: 121,
+    age: 45,
+    hour: 22,
+    day_of_week: 5,
+    distance_km: 34.79,
+  },
+};

@@ -7,11 +7,13 @@
 
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 
-import type { ApiClient } from './api';
+import type { ApiClient, AuthMe } from './api';
 
 export interface ApiContextValue {
   api: ApiClient;
   apiKey: string | null;
+  /** Who the key is and what it may do (GET /auth/me); undefined until known or on an API without it. */
+  me: AuthMe | undefined;
   setApiKey: (key: string | null) => void;
 }
 
