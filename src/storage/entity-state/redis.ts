@@ -37,8 +37,6 @@
  * Redis applied the script counts as dropped although Redis holds the event (at most once).
  */
 
-import { createHash } from 'node:crypto';
-
 import { FraudlensError } from '../../core/errors.js';
 import {
   EntityState,
@@ -64,6 +62,7 @@ import {
 } from '../common/redis-codec.js';
 import { RedisConnection, resolveRedisConnectionOptions, type RedisConnectionOptions } from '../common/redis-connection.js';
 import { positiveIntegerOption } from '../common/options.js';
+import { RedisScript } from '../common/redis-script.js';
 import type { EntityStateBackendStore, EntityStateStats } from './contract.js';
 
 export interface RedisEntityStateOptions extends RedisConnectionOptions {
@@ -139,27 +138,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1
 `;
 
-/** A Lua script with its SHA-1, run by EVALSHA (EVAL when the server does not know it yet). */
-class Script {
-  readonly sha: string;
-  constructor(readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(connection: RedisConnection, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const client = connection.client;
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      // A restarted server has an empty script cache.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return client.eval(this.source, keys.length, ...keys, ...args);
-    }
-  }
-}
-
-const READ_THEN_ADD = new Script(READ_THEN_ADD_LUA);
-const FOLD = new Script(FOLD_LUA);
+const READ_THEN_ADD = new RedisScript(READ_THEN_ADD_LUA);
+const FOLD = new RedisScript(FOLD_LUA);
 
 /** The list (head and events) rebuilt into a state, with the facts the fold needs. */
 interface Rebuilt {
