@@ -5,9 +5,7 @@
  *
  * All servers are up at once; they are measured in alternation, ROUNDS times, each run pinned
  * the way bench/http.ts pins (server on core 1, `taskset -c 0 wrk -t1 -c50` on core 0), so host
- * drift hits them alike. Every request carries a transaction id of its own (wrk's request()
- * writes a counter into the demo transaction's trans_num): a repeated id would be answered from
- * the replay map and record nothing. The stores write off the request path (batches), so the
+ * drift hits them alike. Every request is a transaction of its own (see bodyRest). The stores write off the request path (batches), so the
  * goal is a ratio postgres/memory of at least 0.90 in req/s; as req/s swings with the host's
  * load, the server's CPU per request (from /proc, the server process only) is the steadier
  * measure and is reported as a ratio too. Also reported: that every request of the PostgreSQL and
@@ -22,7 +20,7 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,6 +28,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import pg from 'pg';
+
+import {
+  MemoryPredictionLog,
+  PostgresPredictionLog,
+  RedisPredictionLog,
+  StdoutPredictionLog,
+  type PredictionLog,
+  type PredictionRecord,
+} from '../src/storage/index.js';
 
 import type { Section } from './run.js';
 
@@ -78,6 +85,7 @@ async function benchDatabase(): Promise<string> {
   const db = new pg.Client({ connectionString: url.toString() });
   await db.connect();
   await db.query('DROP TABLE IF EXISTS decisions, fraudlens_schema_version');
+  await db.query('DROP SCHEMA IF EXISTS store_cpu CASCADE');
   await db.end();
   return url.toString();
 }
@@ -117,20 +125,33 @@ interface Run {
   server_cpu_us_per_request: number;
 }
 
-/** The demo transaction around its trans_num value, so each request can carry an id of its own. */
-function bodyTemplate(): [string, string] {
-  const text = JSON.stringify(JSON.parse(readFileSync(BODY, 'utf8')));
-  const m = /"trans_num":"[^"]*"/.exec(text);
-  if (m === null) throw new Error(`${BODY} has no trans_num`);
-  return [`${text.slice(0, m.index)}"trans_num":"`, `"${text.slice(m.index + m[0].length)}`];
+/**
+ * The demo transaction without its id, card and time, as the JSON text after them: wrk's request()
+ * writes those three per request, so each request is a transaction of its own (a repeated id would
+ * be answered from the replay map and record nothing) on one of CARDS cards, a second after the
+ * previous one (one card's history growing without end, all at one instant, would make the entity
+ * features, not the store, the cost measured).
+ */
+function bodyRest(): string {
+  const tx = JSON.parse(readFileSync(BODY, 'utf8')) as Record<string, unknown>;
+  for (const field of ['trans_num', 'cc_num', 'unix_time']) {
+    if (!(field in tx)) throw new Error(`${BODY} has no ${field}`);
+    delete tx[field];
+  }
+  return JSON.stringify(tx).slice(1);
 }
+
+const CARDS = 5000;
+/** Each run's transactions start this many seconds after the previous run's. */
+const RUN_SPAN_S = 1_000_000;
 
 let runNumber = 0;
 
 async function wrk(server: { child: ChildProcess; port: number }, seconds: number): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
-  const [head, tail] = bodyTemplate();
+  const rest = bodyRest();
   runNumber += 1;
+  const t0 = 1_600_000_000 + runNumber * RUN_SPAN_S;
   try {
     const script = join(dir, 'run.lua');
     writeFileSync(
@@ -138,11 +159,12 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
       [
         'wrk.method = "POST"',
         'wrk.headers["Content-Type"] = "application/json"',
-        // Lua long strings: the JSON holds no "]]".
-        `local head, tail, n = [[${head}]], [[${tail}]], 0`,
+        // A Lua long string: the JSON holds no "]]".
+        `local rest, n = [[${rest}]], 0`,
         'function request()',
         '  n = n + 1',
-        `  return wrk.format(nil, nil, nil, head .. "bench-${process.pid}-${runNumber}-" .. n .. tail)`,
+        `  local body = '{"trans_num":"bench-${process.pid}-${runNumber}-' .. n .. '","cc_num":"card-' .. (n % ${CARDS}) .. '","unix_time":' .. (${t0} + n) .. ',' .. rest`,
+        '  return wrk.format(nil, nil, nil, body)',
         'end',
         'function done(summary, latency, requests)',
         '  io.write(string.format(\'{"requests":%d,"req_per_s":%.1f,"p99_ms":%.3f,"errors":%d}\\n\', summary.requests,',
@@ -211,6 +233,64 @@ async function startRedis(): Promise<{ child: ChildProcess; url: string }> {
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** Records per store in the in-process measurement. */
+const STORE_RECORDS = 20_000;
+const STORE_CHUNK = 1_000;
+
+/**
+ * What each store costs this process per record, by CPU time (process.cpuUsage, so other
+ * processes' load does not count): STORE_RECORDS appends of a real /predict record (fresh id and
+ * transaction id each, made beforehand), STORE_CHUNK at a time, each chunk flushed (written). The HTTP
+ * rounds' CPU per request swings with the host's load by more than a store costs; this does not.
+ * PostgreSQL's and Redis's own CPU (other processes) is not in it.
+ */
+async function storeCpu(template: PredictionRecord, databaseUrl: string, redisUrl: string): Promise<Record<Store, number>> {
+  const make = (store: Store): PredictionLog => {
+    switch (store) {
+      case 'memory':
+        return new MemoryPredictionLog({});
+      case 'postgres':
+        return new PostgresPredictionLog({ url: databaseUrl, schema: 'store_cpu' });
+      case 'redis':
+        return new RedisPredictionLog({ url: redisUrl, key: 'store_cpu' });
+      case 'stdout':
+        return new StdoutPredictionLog({ stream: createWriteStream('/dev/null') });
+    }
+  };
+  const batch = (tag: string, n: number): PredictionRecord[] =>
+    Array.from({ length: n }, (_, i) => ({ ...template, id: `${tag}-${i}`, transaction_id: `${tag}-${process.pid}-${i}` }));
+  const out = {} as Record<Store, number>;
+  for (const store of STORES) {
+    const log = make(store);
+    try {
+      if (store === 'postgres' || store === 'redis') {
+        await waitUntilConnected(log);
+      }
+      for (const r of batch(`warm-${store}`, 2_000)) log.append(r);
+      await log.flush();
+      const records = batch(`cpu-${store}`, STORE_RECORDS);
+      const before = process.cpuUsage();
+      // In chunks the buffers hold (10,000 by default), each written before the next.
+      for (let i = 0; i < records.length; i += STORE_CHUNK) {
+        for (let j = i; j < Math.min(i + STORE_CHUNK, records.length); j++) log.append(records[j]);
+        await log.flush();
+      }
+      const used = process.cpuUsage(before);
+      const stats = log.stats();
+      if (stats.dropped !== 0) throw new Error(`${store} dropped ${stats.dropped} records`);
+      out[store] = Math.round(((used.user + used.system) / STORE_RECORDS) * 10) / 10;
+    } finally {
+      await log.close();
+    }
+  }
+  return out;
+}
+
+async function waitUntilConnected(log: PredictionLog): Promise<void> {
+  for (let i = 0; i < 200 && !log.stats().connected; i++) await new Promise((r) => setTimeout(r, 50));
+  if (!log.stats().connected) throw new Error(`${log.backend} did not connect`);
+}
+
 async function main(): Promise<Record<string, unknown>> {
   const seconds = arg('--seconds', 8);
   const rounds = arg('--rounds', 3);
@@ -256,6 +336,10 @@ async function main(): Promise<Record<string, unknown>> {
       Object.fromEntries(STORES.map((s) => [s, median(runs.map((r) => pick(r)[s]))])) as Record<Store, number>;
     const medianReq = medians((r) => r.ratio_req_per_s);
     const medianCpu = medians((r) => r.ratio_cpu_per_request);
+    const logs = (await (await fetch(`http://127.0.0.1:${servers.get('memory')!.port}/logs?limit=1`)).json()) as {
+      logs: PredictionRecord[];
+    };
+    const perRecord = await storeCpu(logs.logs[0], databaseUrl, redis.url);
     return {
       date: new Date().toISOString(),
       command: 'npm run bench -- decisions',
@@ -267,6 +351,7 @@ async function main(): Promise<Record<string, unknown>> {
       goal_ratio: GOAL_RATIO,
       postgres_meets_goal_by_req_per_s: medianReq.postgres >= GOAL_RATIO,
       postgres_meets_goal_by_cpu_per_request: medianCpu.postgres >= GOAL_RATIO,
+      store_cpu_us_per_record_in_process: perRecord,
       stores_after: after,
     };
   } finally {

@@ -512,6 +512,9 @@ report "image config: user node (uid 1000), HEALTHCHECK on /health, demo model a
 verify_running api "$API_TAG" -
 
 if [ "$ALLINONE" = 1 ]; then
+  # No CA mount here: the build runs no npm, and apt must write into /etc/ssl/certs (ssl-cert, a
+  # dependency of PostgreSQL, makes its snakeoil certificate there).
+  MOUNTS=()
   build_image deploy/Dockerfile.allinone "$ALLINONE_TAG" --build-arg "FRAUDLENS_IMAGE=$API_TAG"
   aio_bytes="$(image_size "$ALLINONE_TAG")"
   report "size: $ALLINONE_TAG $(mib "$aio_bytes") = API image + $(mib $((aio_bytes - api_bytes))) (PostgreSQL and Redis)"

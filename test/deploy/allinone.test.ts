@@ -140,8 +140,9 @@ describe('start-allinone.sh with PostgreSQL (its default)', { skip: skipPostgres
   test('first start: initdb, decisions in PostgreSQL; SIGTERM stops all three; a restart keeps them; PostgreSQL dying stops it', async (t) => {
     const dataDir = allInOneDataDir();
     const first = await startAllInOne({ postgres: true, dataDir });
-    const tx = sampleTransaction(0);
+    // The demo model is raw: the transaction id is the event id, trans_num.
     const transactionId = `pgdeploy-aio-${process.pid}`;
+    const tx = { ...sampleTransaction(0), trans_num: transactionId };
     let postgresPid: number | undefined;
     try {
       t.diagnostic(`first start (initdb included) healthy after ${first.startedMs} ms`);
@@ -152,8 +153,9 @@ describe('start-allinone.sh with PostgreSQL (its default)', { skip: skipPostgres
       assert.equal(health.body.status, 'healthy');
       assert.equal(health.body.logging_handler, 'postgres');
       assert.equal(health.body.redis_connected, true, 'Redis still holds the drift window');
-      const p = await postJson(`${first.url}/predict`, { ...tx, transaction_id: transactionId });
+      const p = await postJson(`${first.url}/predict`, tx);
       assert.equal(p.status, 200, JSON.stringify(p.body));
+      assert.equal(p.body.transaction_id, transactionId);
       await waitUntil(async () => (await getJson(`${first.url}/decisions/${transactionId}`)).status === 200, {
         timeoutMs: 10_000,
         message: 'the decision did not reach PostgreSQL',
