@@ -21,6 +21,7 @@
 #   VERIFY_PULL_SECONDS how long to try pulling the real base image before building the stand-in (default 20)
 #   VERIFY_COMPRESSED   1 (default) also reports the compressed (pull) size of each image
 #   VERIFY_KEEP_CACHE   1 keeps buildah's intermediate images (faster rebuilds, more disk)
+#   VERIFY_HEALTH_SECONDS how long a started image may take to answer /health 200 (default 180)
 #   NPM_CONFIG_REGISTRY / NPM_CONFIG_CAFILE  passed to the build (registry default: npm's own setting)
 #   DEBIAN_MIRROR       mirror for debootstrap (default: the one in /etc/apt/sources.list*)
 set -euo pipefail
@@ -397,14 +398,16 @@ check_http() { # base-url expect-dashboard expect-store(-|redis|postgres) run-st
 import { readFileSync } from 'node:fs';
 const [base, expectDashboard, expectStore, startedAt] = process.argv.slice(2);
 const fail = (message) => { console.error(`check: ${message}`); process.exit(1); };
-const deadline = Date.now() + 60_000;
+// The all-in-one's first start makes its PostgreSQL cluster before the API starts.
+const waitSeconds = Number(process.env.VERIFY_HEALTH_SECONDS ?? 180);
+const deadline = Date.now() + waitSeconds * 1000;
 let health;
 for (;;) {
   try {
     const r = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
     if (r.ok) { health = await r.json(); break; }
   } catch { /* not listening yet */ }
-  if (Date.now() > deadline) fail(`${base}/health did not answer 200 within 60 s`);
+  if (Date.now() > deadline) fail(`${base}/health did not answer 200 within ${waitSeconds} s`);
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 const healthyMs = Date.now() - Number(startedAt);
