@@ -4,7 +4,8 @@
 #
 #   start-allinone.sh [API command...]      (default: node /app/bin/fraudlens.js serve)
 #
-# 1. PostgreSQL, unless ALLINONE_POSTGRES=off or DATABASE_URL names a server of your own: on the
+# 1. PostgreSQL (LOGGING_HANDLER=postgres), unless ALLINONE_POSTGRES=off or DATABASE_URL names a
+#    server of your own (then LOGGING_HANDLER as given, redis by default): on the
 #    first start initdb makes a cluster in POSTGRES_DATA_DIR (built beside it and renamed into
 #    place, so a start cut short never leaves half a cluster) with a database and user
 #    `fraudlens`; the server listens on a Unix socket only (POSTGRES_SOCKET_DIR, mode 0700), so
@@ -76,6 +77,8 @@ if [ "$with_postgres" = 1 ]; then
   done
   # The socket is the only way in; the URL names its directory (libpq's host=/dir form).
   export DATABASE_URL="postgres://fraudlens@localhost:${POSTGRES_PORT}/fraudlens?host=${POSTGRES_SOCKET_DIR}"
+  # The image's LOGGING_HANDLER (redis) names the store without PostgreSQL; with it, this one.
+  export LOGGING_HANDLER=postgres
   # The drift window and the rate-limit budget stay in Redis, as with the Redis log.
   export FRAUDLENS_DRIFT_BACKEND="${FRAUDLENS_DRIFT_BACKEND:-redis}"
   export FRAUDLENS_RATE_LIMIT_STORE="${FRAUDLENS_RATE_LIMIT_STORE:-redis}"

@@ -80,6 +80,8 @@ async function startAllInOne(options: { postgres: boolean; dataDir?: string }): 
             POSTGRES_DATA_DIR: join(dataDir, 'postgres'),
             POSTGRES_SOCKET_DIR: join(dataDir, 'run'),
             POSTGRES_WAIT_SECONDS: '120',
+            // As the image sets it (the store without PostgreSQL): the script must override it.
+            LOGGING_HANDLER: 'redis',
           }
         : { ALLINONE_POSTGRES: 'off' }),
     }),
