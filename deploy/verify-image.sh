@@ -405,9 +405,10 @@ let health;
 for (;;) {
   try {
     const r = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
-    if (r.ok) { health = await r.json(); break; }
+    // "degraded" answers 200 too: wait while a store is still connecting (the first start).
+    if (r.ok) { health = await r.json(); if (health.status === 'healthy') break; }
   } catch { /* not listening yet */ }
-  if (Date.now() > deadline) fail(`${base}/health did not answer 200 within ${waitSeconds} s`);
+  if (Date.now() > deadline) fail(`${base}/health did not answer 200 "healthy" within ${waitSeconds} s: ${JSON.stringify(health)}`);
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 const healthyMs = Date.now() - Number(startedAt);
