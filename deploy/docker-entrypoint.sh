@@ -8,7 +8,7 @@
 #   anything that is a program on PATH (`node`, `sh`) runs as given.
 set -eu
 
-for name in API_KEY REDIS_URL; do
+for name in API_KEY REDIS_URL DATABASE_URL; do
   file_var="${name}_FILE"
   eval "file=\${$file_var:-}"
   eval "direct=\${$name:-}"

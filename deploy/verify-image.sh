@@ -21,6 +21,7 @@
 #   VERIFY_PULL_SECONDS how long to try pulling the real base image before building the stand-in (default 20)
 #   VERIFY_COMPRESSED   1 (default) also reports the compressed (pull) size of each image
 #   VERIFY_KEEP_CACHE   1 keeps buildah's intermediate images (faster rebuilds, more disk)
+#   VERIFY_HEALTH_SECONDS how long a started image may take to answer /health 200 (default 180)
 #   NPM_CONFIG_REGISTRY / NPM_CONFIG_CAFILE  passed to the build (registry default: npm's own setting)
 #   DEBIAN_MIRROR       mirror for debootstrap (default: the one in /etc/apt/sources.list*)
 set -euo pipefail
@@ -390,20 +391,24 @@ stop_image() { # port timeout-seconds → sets STOP_STATUS to the exit status (o
 
 # HTTP checks, written in Node (present wherever the project builds): wait for /health, score a
 # raw hold-out transaction (bench/demo-request.json) with the demo model, fetch the dashboard, and optionally check
-# that the prediction reached Redis (all-in-one). Prints "healthy_ms=N".
-check_http() { # base-url expect-dashboard expect-redis run-start-epoch-ms
+# that the decision reached the store the image promises (all-in-one: postgres, or redis without
+# PostgreSQL) and that Redis is connected. Prints "healthy_ms=N".
+check_http() { # base-url expect-dashboard expect-store(-|redis|postgres) run-start-epoch-ms
   node --input-type=module - "$@" <<'EOF'
 import { readFileSync } from 'node:fs';
-const [base, expectDashboard, expectRedis, startedAt] = process.argv.slice(2);
+const [base, expectDashboard, expectStore, startedAt] = process.argv.slice(2);
 const fail = (message) => { console.error(`check: ${message}`); process.exit(1); };
-const deadline = Date.now() + 60_000;
+// The all-in-one's first start makes its PostgreSQL cluster before the API starts.
+const waitSeconds = Number(process.env.VERIFY_HEALTH_SECONDS ?? 180);
+const deadline = Date.now() + waitSeconds * 1000;
 let health;
 for (;;) {
   try {
     const r = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2_000) });
-    if (r.ok) { health = await r.json(); break; }
+    // "degraded" answers 200 too: wait while a store is still connecting (the first start).
+    if (r.ok) { health = await r.json(); if (health.status === 'healthy') break; }
   } catch { /* not listening yet */ }
-  if (Date.now() > deadline) fail(`${base}/health did not answer 200 within 60 s`);
+  if (Date.now() > deadline) fail(`${base}/health did not answer 200 "healthy" within ${waitSeconds} s: ${JSON.stringify(health)}`);
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 const healthyMs = Date.now() - Number(startedAt);
@@ -426,23 +431,32 @@ if (expectDashboard === '1') {
   }
   console.error(`check: GET / serves the dashboard (${html.length} bytes of HTML)`);
 }
-if (expectRedis === '1') {
+if (expectStore !== '-') {
   if (health.redis_connected !== true) fail(`/health reports Redis not connected: ${JSON.stringify(health)}`);
+  if (health.logging_handler !== expectStore) fail(`/health names the decision store ${health.logging_handler}, expected ${expectStore}`);
+  if (health.prediction_log.connected !== true) fail(`/health reports the decision store not connected: ${JSON.stringify(health)}`);
+  // Written off the request path in batches: wait for the batch, at most 10 s.
   let logs;
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 100; i++) {
     logs = await (await fetch(`${base}/logs?limit=5`)).json();
-    if (logs.backend === 'redis' && logs.count >= 1) break;
+    if (logs.backend === expectStore && logs.count >= 1) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  if (logs.backend !== 'redis' || logs.count < 1) fail(`the prediction did not reach Redis: ${JSON.stringify(logs)}`);
-  console.error(`check: the prediction record is in Redis (GET /logs backend=${logs.backend}, count=${logs.count})`);
+  if (logs.backend !== expectStore || logs.count < 1) fail(`the decision did not reach ${expectStore}: ${JSON.stringify(logs)}`);
+  const record = await fetch(`${base}/decisions/${encodeURIComponent(body.transaction_id ?? body.id)}`);
+  const stored = await record.json();
+  if (expectStore === 'postgres' && (record.status !== 200 || stored.score !== body.score)) {
+    fail(`GET /decisions/{id} did not return the stored decision (${record.status}): ${JSON.stringify(stored)}`);
+  }
+  const after = await (await fetch(`${base}/health`)).json();
+  console.error(`check: the decision is in ${expectStore} (GET /logs backend=${logs.backend}, count=${logs.count}; written=${after.prediction_log.written})`);
 }
 console.log(`healthy_ms=${healthyMs}`);
 EOF
 }
 
-verify_running() { # label image expect-redis [NAME=value...]
-  local label=$1 image=$2 expect_redis=$3
+verify_running() { # label image expect-store(-|redis|postgres) [NAME=value...]
+  local label=$1 image=$2 expect_store=$3
   shift 3
   local port out
   port="$(free_port)"
@@ -450,11 +464,11 @@ verify_running() { # label image expect-redis [NAME=value...]
   local expect_dashboard=0
   if [ -f dashboard/package.json ] && grep -rqs '@fastify/static' src/server; then expect_dashboard=1; fi
   start_image "$image" "$port" "$WORK/$label.log" "$@"
-  if ! out="$(check_http "http://127.0.0.1:$port" "$expect_dashboard" "$expect_redis" "$RUN_STARTED_MS")"; then
+  if ! out="$(check_http "http://127.0.0.1:$port" "$expect_dashboard" "$expect_store" "$RUN_STARTED_MS")"; then
     tail -n 40 "$WORK/$label.log" >&2
     die "$label: HTTP checks failed"
   fi
-  report "$label: healthy ${out#healthy_ms=} ms after start (container set-up included${SETUP_MS:+; a no-op container takes $SETUP_MS ms}); /health, /predict, /docs$([ "$expect_dashboard" = 1 ] && echo ", dashboard at /")$([ "$expect_redis" = 1 ] && echo ", Redis log") OK"
+  report "$label: healthy ${out#healthy_ms=} ms after start (container set-up included${SETUP_MS:+; a no-op container takes $SETUP_MS ms}); /health, /predict, /docs$([ "$expect_dashboard" = 1 ] && echo ", dashboard at /")$([ "$expect_store" != - ] && echo ", decision in $expect_store") OK"
   stop_image "$port" 20
   [ "$STOP_STATUS" = 0 ] || { tail -n 40 "$WORK/$label.log" >&2; die "$label: SIGTERM did not stop it cleanly (exit status $STOP_STATUS)"; }
   grep -q 'shut down' "$WORK/$label.log" || { tail -n 20 "$WORK/$label.log" >&2; die "$label: no clean shutdown in its log"; }
@@ -499,18 +513,24 @@ fi
 if run_in_image "$API_TAG" test -e /app/node_modules/typescript; then die "$API_TAG contains dev dependencies (typescript)"; fi
 report "image config: user node (uid 1000), HEALTHCHECK on /health, demo model and baseline$([ -f dashboard/package.json ] && echo ", dashboard bundle"), no dev dependencies"
 
-verify_running api "$API_TAG" 0
+verify_running api "$API_TAG" -
 
 if [ "$ALLINONE" = 1 ]; then
+  # No CA mount here: the build runs no npm, and apt must write into /etc/ssl/certs (ssl-cert, a
+  # dependency of PostgreSQL, makes its snakeoil certificate there).
+  MOUNTS=()
   build_image deploy/Dockerfile.allinone "$ALLINONE_TAG" --build-arg "FRAUDLENS_IMAGE=$API_TAG"
   aio_bytes="$(image_size "$ALLINONE_TAG")"
-  report "size: $ALLINONE_TAG $(mib "$aio_bytes") = API image + $(mib $((aio_bytes - api_bytes))) (Redis)"
+  report "size: $ALLINONE_TAG $(mib "$aio_bytes") = API image + $(mib $((aio_bytes - api_bytes))) (PostgreSQL and Redis)"
+  run_in_image "$ALLINONE_TAG" sh -c 'test -x /usr/lib/postgresql/*/bin/postgres && test ! -e /var/lib/postgresql/*/main' \
+    || die "$ALLINONE_TAG lacks PostgreSQL, or the package made a cluster outside the volume"
   redis_port="$(free_port)"
   if [ "$ENGINE" = docker ]; then
-    verify_running allinone "$ALLINONE_TAG" 1
+    verify_running allinone "$ALLINONE_TAG" postgres
   else
-    # Shares the host's network: its Redis must not take a port in use here.
-    verify_running allinone "$ALLINONE_TAG" 1 "REDIS_PORT=$redis_port"
+    # Shares the host's network: its Redis must not take a port in use here (PostgreSQL listens
+    # on a socket in the container only).
+    verify_running allinone "$ALLINONE_TAG" postgres "REDIS_PORT=$redis_port"
   fi
 fi
 

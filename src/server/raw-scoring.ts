@@ -12,6 +12,7 @@ import type { FraudlensContext } from './context.js';
 import type { DerivedTransaction } from './entity-features.js';
 import type { ExplainAdmission, RequestCall } from './explain-admission.js';
 import type { RawBody, ServingModel } from './model-state.js';
+import { bindTransactionId, bindTransactionIds } from './request-logger.js';
 import { explainUnrecorded, type Scorer, type ScoreOptions } from './scoring.js';
 
 export interface RawOptions {
@@ -65,6 +66,12 @@ export async function scoreRawRows(
 ): Promise<Prediction[]> {
   if (opts.explain && batch) admission.check(rows.length, reply);
   const derived = await ctx.entityFeatures.derive(m, rows, true, where);
+  if (derived.length === 1) bindTransactionId(reply.log, derived[0].transactionId);
+  else
+    bindTransactionIds(
+      reply.log,
+      derived.map((d) => d.transactionId),
+    );
   const one = (d: DerivedTransaction, raw: RawBody): Prediction => {
     const scoring: ScoreOptions = {
       explain: opts.explain,

@@ -15,8 +15,15 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 /** pino's logger (Fastify's own): it can tell whether a level is written. */
 type LevelAware = FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
 
+/** pino's own way to add bindings to a logger after it is made. */
+type Rebindable = FastifyBaseLogger & { setBindings(bindings: Bindings): void };
+
 class DeferredChildLogger {
   private made: FastifyBaseLogger | undefined;
+  /** Bindings added before the child is made: merged in when it is. */
+  private later: Bindings | undefined;
+  /** The request's transaction id, kept as is until a line needs it (most requests write none). */
+  transactionId: string | undefined;
 
   constructor(
     private readonly parent: LevelAware,
@@ -26,8 +33,22 @@ class DeferredChildLogger {
 
   /** The real child, made on first use. */
   private real(): FastifyBaseLogger {
-    this.made ??= this.parent.child(this.bindings, this.options);
+    if (this.made === undefined) {
+      const id = this.transactionId === undefined ? undefined : { transaction_id: this.transactionId };
+      const bindings = this.later === undefined && id === undefined ? this.bindings : { ...this.bindings, ...id, ...this.later };
+      this.made = this.parent.child(bindings, this.options);
+    }
     return this.made;
+  }
+
+  get isMade(): boolean {
+    return this.made !== undefined;
+  }
+
+  /** pino's setBindings: kept until the child is made, so a quiet request still makes none. */
+  setBindings(bindings: Bindings): void {
+    if (this.made !== undefined) (this.made as Rebindable).setBindings(bindings);
+    else this.later = this.later === undefined ? bindings : { ...this.later, ...bindings };
   }
 
   private write(level: Level, args: unknown[]): void {
@@ -85,3 +106,27 @@ export const deferredChildLogger: ChildFactory = (logger, bindings, options) => 
     return logger.child(bindings, options);
   return new DeferredChildLogger(parent as LevelAware, bindings, options) as unknown as FastifyBaseLogger;
 };
+
+/**
+ * Adds the caller's transaction id to the lines a request writes after this (the access log's
+ * "request completed", errors), so a log search by transaction id finds them. The deferred child
+ * only keeps the string: no object is made unless a line is written.
+ */
+export function bindTransactionId(log: FastifyBaseLogger, id: string | undefined): void {
+  if (id === undefined) return;
+  if (log instanceof DeferredChildLogger) {
+    if (log.isMade) log.setBindings({ transaction_id: id });
+    else log.transactionId = id;
+    return;
+  }
+  const rebindable = log as Partial<Rebindable>;
+  if (typeof rebindable.setBindings === 'function') rebindable.setBindings({ transaction_id: id });
+}
+
+/** For a batch: `transaction_ids`, those of its transactions that carry one (none: nothing). */
+export function bindTransactionIds(log: FastifyBaseLogger, ids: readonly (string | undefined)[]): void {
+  const present = ids.filter((id): id is string => id !== undefined);
+  if (present.length === 0) return;
+  const rebindable = log as Partial<Rebindable>;
+  if (typeof rebindable.setBindings === 'function') rebindable.setBindings({ transaction_ids: present });
+}

@@ -69,19 +69,7 @@ describe('compose files', () => {
     assert.equal(api.container_name, undefined);
     assert.equal(api.ports, undefined);
     assert.ok(api.healthcheck?.test.join(' ').includes('/health'));
-    // Decisions go to PostgreSQL (DATABASE_URL selects the store); Redis keeps drift and rate limits shared.
-    assert.equal(api.environment?.LOGGING_HANDLER, undefined);
     assert.match(api.environment?.DATABASE_URL ?? '', /^postgres:\/\/fraudlens:[^@]+@postgres:5432\/fraudlens$/);
-    assert.equal(api.environment?.FRAUDLENS_DRIFT_BACKEND, 'redis');
-    assert.equal(api.depends_on?.redis.condition, 'service_healthy');
-    assert.equal(api.depends_on?.postgres.condition, 'service_healthy');
-    const { postgres } = c.services;
-    assert.match(postgres.image ?? '', /^postgres:16/);
-    assert.ok(postgres.healthcheck?.test.join(' ').includes('pg_isready'));
-    assert.ok(
-      postgres.volumes?.some((v) => v.endsWith(':/var/lib/postgresql/data')),
-      'PostgreSQL keeps its data on a volume',
-    );
     assert.match(redis.image ?? '', /^redis:7/);
     const redisCmd = (redis.command ?? []).join(' ');
     assert.match(redisCmd, /--maxmemory 256mb/);
@@ -96,6 +84,29 @@ describe('compose files', () => {
     assert.equal(c.networks.backend.internal, true);
   });
 
+  for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
+    test(`${file}: PostgreSQL is the decision store of every replica, with a volume and a health check`, async () => {
+      const c = await compose(file);
+      const { api, postgres } = c.services;
+      // DATABASE_URL (or its secret file) selects the store; Redis keeps drift and rate limits shared.
+      assert.equal(api.environment?.LOGGING_HANDLER, undefined, 'no other store is named beside DATABASE_URL');
+      assert.ok(api.environment?.DATABASE_URL ?? api.environment?.DATABASE_URL_FILE, 'the API gets the database URL');
+      assert.equal(api.environment?.FRAUDLENS_DRIFT_BACKEND, 'redis');
+      assert.equal(api.environment?.FRAUDLENS_RATE_LIMIT_STORE, 'redis');
+      assert.equal(api.depends_on?.redis.condition, 'service_healthy');
+      assert.equal(api.depends_on?.postgres.condition, 'service_healthy', 'the API starts after PostgreSQL answers');
+      assert.match(postgres.image ?? '', /^postgres:16/);
+      assert.equal(postgres.environment?.POSTGRES_USER, 'fraudlens');
+      assert.equal(postgres.environment?.POSTGRES_DB, 'fraudlens');
+      assert.deepEqual(postgres.healthcheck?.test, ['CMD', 'pg_isready', '-U', 'fraudlens', '-d', 'fraudlens']);
+      assert.ok(
+        postgres.volumes?.some((v) => /^postgres-data:\/var\/lib\/postgresql\/data$/.test(v)),
+        'PostgreSQL keeps its data on a named volume',
+      );
+      assert.ok(postgres.networks?.includes('backend'), 'on the network of the API');
+    });
+  }
+
   test('production: restart always, limits, no Redis port, API key as a secret', async () => {
     const c = await compose('docker-compose.prod.yml');
     for (const [name, s] of Object.entries(c.services)) {
@@ -105,9 +116,18 @@ describe('compose files', () => {
     }
     assert.equal(c.services.redis.ports, undefined, 'Redis publishes no port');
     assert.deepEqual(c.services.redis.networks, ['backend']);
+    assert.equal(c.services.postgres.ports, undefined, 'PostgreSQL publishes no port');
+    assert.deepEqual(c.services.postgres.networks, ['backend']);
+    // Passwords only in secret files: the API's URL through the entry point, PostgreSQL's own _FILE.
+    assert.equal(c.services.api.environment?.DATABASE_URL, undefined, 'the database URL is not in the compose file');
+    assert.equal(c.services.api.environment?.DATABASE_URL_FILE, '/run/secrets/database_url');
+    assert.equal(c.services.postgres.environment?.POSTGRES_PASSWORD, undefined);
+    assert.equal(c.services.postgres.environment?.POSTGRES_PASSWORD_FILE, '/run/secrets/postgres_password');
+    assert.deepEqual(c.services.postgres.secrets, ['postgres_password']);
+    assert.ok(c.secrets?.database_url.file && c.secrets?.postgres_password.file);
     assert.equal(c.services.api.environment?.API_KEY, undefined, 'the key is not in the compose file');
     assert.equal(c.services.api.environment?.API_KEY_FILE, '/run/secrets/api_key');
-    assert.deepEqual(c.services.api.secrets, ['api_key']);
+    assert.deepEqual(c.services.api.secrets, ['api_key', 'database_url']);
     assert.ok(c.secrets?.api_key.file);
     assert.ok(c.services.nginx.ports?.includes('443:443'));
     assert.ok(c.services.nginx.volumes?.some((v) => v.includes('fraudlens.prod.conf')));
@@ -217,6 +237,20 @@ describe('images', () => {
     assert.doesNotMatch(dockerfile, /https?:\/\/(?!localhost|127\.0\.0\.1)/, 'no registry or other host is named');
   });
 
+  test('deploy/Dockerfile.allinone: Debian PostgreSQL and Redis, no packaged cluster, data in the /data volume', () => {
+    const allinone = readFileSync(deployPath('Dockerfile.allinone'), 'utf8');
+    assert.match(allinone, /apt-get install -y --no-install-recommends postgresql redis-server/);
+    // The package's own cluster would sit outside the volume, unused: switched off before it installs.
+    assert.match(allinone, /create_main_cluster = false[\s\S]*apt-get install/);
+    assert.match(allinone, /ALLINONE_POSTGRES=on/);
+    assert.match(allinone, /POSTGRES_DATA_DIR=\/data\/postgres/);
+    assert.match(allinone, /^VOLUME \["\/data"/m);
+    // The store without PostgreSQL (the start script sets postgres when it runs one).
+    assert.match(allinone, /LOGGING_HANDLER=redis/);
+    assert.match(allinone, /^USER node$/m);
+    assert.match(allinone, /^ENTRYPOINT \["start-allinone\.sh"\]/m);
+  });
+
   test('.dockerignore keeps build output, dependencies and secrets out of the context', () => {
     const ignored = readFileSync(join(REPO, '.dockerignore'), 'utf8')
       .split('\n')
@@ -245,6 +279,18 @@ describe('images', () => {
     const both = run('sh', [deployPath('docker-entrypoint.sh'), 'true'], { env: { ...env, API_KEY: 'another-key-16-chars' } });
     assert.equal(both.status, 2);
     assert.match(both.stderr, /both API_KEY and API_KEY_FILE/);
+    // The production compose file's database URL (with its password) arrives the same way.
+    const urlFile = join(dir, 'database_url');
+    execFileSync('sh', ['-c', `printf 'postgres://fraudlens:s3cret@postgres:5432/fraudlens\\n' > '${urlFile}'`]);
+    const db = run(
+      'sh',
+      [deployPath('docker-entrypoint.sh'), 'sh', '-c', 'printf "%s|%s" "$DATABASE_URL" "${DATABASE_URL_FILE:-unset}"'],
+      {
+        env: { PATH: process.env.PATH, DATABASE_URL_FILE: urlFile },
+      },
+    );
+    assert.equal(db.status, 0, db.stderr);
+    assert.equal(db.stdout, 'postgres://fraudlens:s3cret@postgres:5432/fraudlens|unset');
   });
 });
 

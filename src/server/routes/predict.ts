@@ -17,6 +17,7 @@ import { predictQuerySchema, PredictResponse, type Prediction, type PredictQuery
 import { docsOnlyBody } from '../validation.js';
 import type { FraudlensContext } from '../context.js';
 import { batchSchema, errorResponseSchema } from '../schemas.js';
+import { bindTransactionId, bindTransactionIds } from '../request-logger.js';
 import { splitTransactionId, type Scorer } from '../scoring.js';
 import type { Transaction } from '../model-state.js';
 import type { ExplainAdmission } from '../explain-admission.js';
@@ -66,14 +67,23 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
         const { features, transactionId } = splitTransactionId(t);
         return scorer.score(m, features, { explain, top, elapsed, transactionId, rescore });
       };
-      if (parsed.kind === 'row') return one(parsed.row);
+      if (parsed.kind === 'row') {
+        const p = one(parsed.row);
+        bindTransactionId(request.log, p.transaction_id);
+        return p;
+      }
+      let predictions: Prediction[];
       if (explain) {
         const rows = parsed.rows;
-        const predictions = await admission.run(rows.length, (i) => one(rows[i]), reply);
-        return { predictions, count: predictions.length, model_version: m.version };
+        predictions = await admission.run(rows.length, (i) => one(rows[i]), reply);
+      } else {
+        predictions = new Array(parsed.rows.length);
+        for (let i = 0; i < parsed.rows.length; i++) predictions[i] = one(parsed.rows[i]);
       }
-      const predictions: Prediction[] = new Array(parsed.rows.length);
-      for (let i = 0; i < parsed.rows.length; i++) predictions[i] = one(parsed.rows[i]);
+      bindTransactionIds(
+        request.log,
+        predictions.map((p) => p.transaction_id),
+      );
       return { predictions, count: predictions.length, model_version: m.version };
     },
   );

@@ -44,8 +44,6 @@
  * do the calls already chained behind it on the same entity; the next call reads the whole list.
  */
 
-import { createHash } from 'node:crypto';
-
 import { FraudlensError } from '../../core/errors.js';
 import {
   EntityState,
@@ -71,6 +69,7 @@ import {
 } from '../common/redis-codec.js';
 import { RedisConnection, resolveRedisConnectionOptions, type RedisConnectionOptions } from '../common/redis-connection.js';
 import { positiveIntegerOption } from '../common/options.js';
+import { RedisScript } from '../common/redis-script.js';
 import type { EntityStateBackendStore, EntityStateStats } from './contract.js';
 
 export interface RedisEntityStateOptions extends RedisConnectionOptions {
@@ -146,29 +145,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1
 `;
 
-/** A Lua script with its SHA-1, run by EVALSHA (EVAL when the server does not know it yet). */
-class Script {
-  readonly sha: string;
-  constructor(readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(connection: RedisConnection, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const client = connection.client;
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      // A restarted server has an empty script cache.
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return client.eval(this.source, keys.length, ...keys, ...args);
-    }
-  }
-}
-
-const READ_THEN_ADD = new Script(READ_THEN_ADD_LUA);
+const READ_THEN_ADD = new RedisScript(READ_THEN_ADD_LUA);
 /** Thrown (before any state moves) for a reply that continues a state this process does not hold. */
 const BEHIND = new Error('a partial reply to a state not held');
-const FOLD = new Script(FOLD_LUA);
+const FOLD = new RedisScript(FOLD_LUA);
 
 /** The list (head and events) rebuilt into a state, with the facts the fold needs. */
 interface Rebuilt {

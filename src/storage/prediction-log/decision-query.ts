@@ -172,23 +172,6 @@ export function pageOf(records: readonly PredictionRecord[], q: CheckedQuery): D
   return { records: page, next_cursor: more ? encodeCursor(page[page.length - 1], q.ascending) : null };
 }
 
-/**
- * Marks, in storage order, the records that repeat a transaction id without `repeat: 'rescore'`:
- * for backends (Redis) that cannot tell at write time. `records` is oldest first.
- */
-export function markDuplicates(records: readonly PredictionRecord[]): PredictionRecord[] {
-  const seen = new Set<string>();
-  return records.map((r) => {
-    const id = r.transaction_id;
-    if (id === undefined || r.repeat !== undefined) return r;
-    if (!seen.has(id)) {
-      seen.add(id);
-      return r;
-    }
-    return { ...r, repeat: 'duplicate' as const };
-  });
-}
-
 /** The current decision of a transaction among `records` (newest first): the newest that is not a duplicate. */
 export function currentDecision(records: readonly PredictionRecord[], transactionId: string): PredictionRecord | undefined {
   return records.find((r) => r.transaction_id === transactionId && r.repeat !== 'duplicate');

@@ -100,6 +100,13 @@ function insertSql(table: string): string {
     RETURNING id`;
 }
 
+/** One element of the INSERT's JSON array: {t: the decision time, r: the record}. */
+function batchEntry(record: PredictionRecord): string {
+  // The decision time is normalised here: PostgreSQL reads ISO 8601, Date.parse reads more.
+  const t = new Date(Date.parse(record.timestamp)).toISOString();
+  return `{"t":"${t}","r":${JSON.stringify(record)}}`;
+}
+
 function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -123,10 +130,10 @@ export class PostgresPredictionLog implements PredictionLog {
   private readonly batchSize: number;
   private readonly retentionDays: number | undefined;
   private readonly connection: PostgresConnection;
-  private readonly writer: BatchingWriter<string[], BatchReply>;
+  private readonly writer: BatchingWriter<PredictionRecord[], BatchReply>;
   private readonly insert: string;
-  /** Serialised {t, r} entries not yet confirmed, oldest first. */
-  private readonly pending: RingBuffer<string>;
+  /** Prepared records not yet confirmed, oldest first (serialised by the batch write, not on the request path). */
+  private readonly pending: RingBuffer<PredictionRecord>;
   /** The newest accepted records, for `latest()` when the database cannot answer. */
   private readonly recent: RingBuffer<PredictionRecord>;
   private refused = 0;
@@ -224,16 +231,17 @@ export class PostgresPredictionLog implements PredictionLog {
       this.refused += 1;
       return;
     }
-    // The decision time is normalised here: PostgreSQL reads ISO 8601, Date.parse reads more.
-    const t = new Date(Date.parse(prepared.timestamp)).toISOString();
-    this.pending.push(`{"t":"${t}","r":${JSON.stringify(prepared)}}`);
+    this.pending.push(prepared);
     this.recent.push(prepared);
     this.writer.add();
   }
 
-  private async writeBatch(batch: string[]): Promise<BatchReply> {
+  private async writeBatch(batch: PredictionRecord[]): Promise<BatchReply> {
     try {
-      const result = await this.connection.run((client) => client.query(this.insert, [`[${batch.join(',')}]`]));
+      let json = '[';
+      for (let i = 0; i < batch.length; i++) json += (i === 0 ? '' : ',') + batchEntry(batch[i]);
+      json += ']';
+      const result = await this.connection.run((client) => client.query(this.insert, [json]));
       return { duplicates: result.rowCount ?? 0, rejected: 0 };
     } catch (err) {
       // A record PostgreSQL refuses (a \u0000 in a string, say) must not block the ones behind it:
@@ -246,7 +254,7 @@ export class PostgresPredictionLog implements PredictionLog {
       let rejected = 0;
       for (const entry of batch) {
         try {
-          const result = await this.connection.run((client) => client.query(this.insert, [`[${entry}]`]));
+          const result = await this.connection.run((client) => client.query(this.insert, [`[${batchEntry(entry)}]`]));
           duplicates += result.rowCount ?? 0;
         } catch (e) {
           if (!isDataError(e)) throw e;
@@ -257,7 +265,7 @@ export class PostgresPredictionLog implements PredictionLog {
     }
   }
 
-  private settleBatch(batch: string[], reply: BatchReply | undefined): BatchOutcome {
+  private settleBatch(batch: PredictionRecord[], reply: BatchReply | undefined): BatchOutcome {
     if (reply === undefined) return { written: 0, retry: true };
     this.pending.discardOldest(batch.length);
     this.duplicates += reply.duplicates;

@@ -1,8 +1,14 @@
 /**
  * Redis prediction log: records are JSON strings in one Redis list, newest at the head, trimmed
- * to `maxSize`. Each write is `MULTI; LPUSH key r1..rn; LTRIM key 0 maxSize-1; EXEC`, atomic on
+ * to `maxSize`. Each write is one Lua script per batch (LPUSH of every record, LTRIM), atomic on
  * the server, so any number of API processes can share the key and the list never exceeds its
  * bound.
+ *
+ * Transaction identity is decided at write time, in that script, against `<key>:first` (a hash:
+ * transaction id → id of its first decision while that decision is in the list): a record
+ * repeating a transaction id that has another first decision is stored flagged
+ * `repeat: 'duplicate'` and counted, whichever replica wrote the first. Reads take the flag as
+ * stored. `<key>:marks` keeps the hash trimmed with the list.
  *
  * Redis being slow or gone must not reach the request path. `append` only queues the record in a
  * bounded in-process FIFO; the batching writer (common/batching-writer.ts) drains it in batches,
@@ -26,6 +32,7 @@ import {
   resolveRedisConnectionOptions,
   type RedisConnectionOptions,
 } from '../common/redis-connection.js';
+import { RedisScript } from '../common/redis-script.js';
 import { RingBuffer } from '../common/ring-buffer.js';
 import {
   MAX_PAGE_SIZE,
@@ -36,7 +43,7 @@ import {
   type PredictionLogStats,
   type PredictionRecord,
 } from './contract.js';
-import { checkQuery, currentDecision, markDuplicates, pageOf } from './decision-query.js';
+import { checkQuery, currentDecision, pageOf } from './decision-query.js';
 import { checkLimit, prepareRecord, resolveCommonOptions } from './records.js';
 
 export { DEFAULT_REDIS_URL } from '../common/redis-connection.js';
@@ -56,8 +63,52 @@ export const DEFAULT_REDIS_KEY = 'api_logs';
 export const DEFAULT_REDIS_BUFFER_SIZE = 10_000;
 const DEFAULT_BATCH_SIZE = 500;
 
-/** What one MULTI answers: per command an error or a result; null when Redis discarded it. */
-type ExecReply = [Error | null, unknown][] | null;
+/**
+ * One batch. KEYS: the list; the hash transaction id → id of its first decision still in the list;
+ * the marks list, kept beside the records (pushed and trimmed with them): for a first decision
+ * "<length of id>:<id><transaction id>", else "". ARGV[1]: the list's bound; then per record, oldest
+ * first: its transaction id ('' for none, or for a deliberate rescore), its id, its JSON.
+ * A record that already is its transaction id's first decision is a batch sent again after its
+ * reply was lost: skipped, not stored twice. A first decision leaving the list leaves the hash
+ * too, so a later repeat is a new first, as in the memory log. Returns the number of duplicates.
+ * The flag is added by rewriting the JSON's closing brace: the record holds no `repeat` then.
+ */
+const APPEND_LUA = `
+local max = tonumber(ARGV[1])
+local duplicates = 0
+for i = 2, #ARGV, 3 do
+  local tid, id, rec = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local mark, store = '', true
+  if tid ~= '' then
+    local first = redis.call('HGET', KEYS[2], tid)
+    if not first then
+      redis.call('HSET', KEYS[2], tid, id)
+      mark = #id .. ':' .. id .. tid
+    elseif first == id then
+      store = false
+    else
+      rec = string.sub(rec, 1, -2) .. ',"repeat":"duplicate"}'
+      duplicates = duplicates + 1
+    end
+  end
+  if store then
+    redis.call('LPUSH', KEYS[1], rec)
+    redis.call('LPUSH', KEYS[3], mark)
+  end
+end
+for _, mark in ipairs(redis.call('LRANGE', KEYS[3], max, -1)) do
+  if mark ~= '' then
+    local colon = string.find(mark, ':', 1, true)
+    local n = tonumber(string.sub(mark, 1, colon - 1))
+    local id, tid = string.sub(mark, colon + 1, colon + n), string.sub(mark, colon + n + 1)
+    if redis.call('HGET', KEYS[2], tid) == id then redis.call('HDEL', KEYS[2], tid) end
+  end
+end
+redis.call('LTRIM', KEYS[1], 0, max - 1)
+redis.call('LTRIM', KEYS[3], 0, max - 1)
+return duplicates
+`;
+const APPEND = new RedisScript(APPEND_LUA);
 
 function unavailable(): FraudlensError {
   return new FraudlensError(
@@ -77,13 +128,16 @@ export class RedisPredictionLog implements PredictionLog {
   private readonly batchSize: number;
   private readonly connection: RedisConnection;
   /** Batch loop, counters, flush and close; this class decides what a batch is. */
-  private readonly writer: BatchingWriter<string[], ExecReply>;
-  /** Serialised records not yet confirmed by Redis, oldest first. */
-  private readonly pending: RingBuffer<string>;
+  private readonly writer: BatchingWriter<PredictionRecord[], number>;
+  /** Prepared records not yet confirmed by Redis, oldest first (serialised by the batch write). */
+  private readonly pending: RingBuffer<PredictionRecord>;
+  /** The script's keys: the list, the first-decision hash, the marks beside the list. */
+  private readonly scriptKeys: readonly string[];
   /** The newest accepted records, for `latest()` when Redis cannot answer. */
   private readonly recent: RingBuffer<PredictionRecord>;
   /** Records refused before reaching the buffer: invalid, or appended after close(). */
   private refused = 0;
+  private duplicates = 0;
 
   constructor(options: RedisPredictionLogOptions = {}) {
     const { maxSize, maskFields } = resolveCommonOptions(options);
@@ -99,6 +153,7 @@ export class RedisPredictionLog implements PredictionLog {
     }
     this.key = key;
     this.storageKey = keyPrefix + key;
+    this.scriptKeys = [key, `${key}:first`, `${key}:marks`];
     this.pending = new RingBuffer(bufferSize);
     this.recent = new RingBuffer(maxSize);
 
@@ -128,34 +183,34 @@ export class RedisPredictionLog implements PredictionLog {
       this.refused += 1;
       return;
     }
-    // Serialised now, not at write time: the buffer then holds exactly what will be sent.
-    this.pending.push(encodeRecord(prepared));
+    this.pending.push(prepared);
     this.recent.push(prepared);
     // Appends of the same event-loop turn share one MULTI.
     this.writer.add();
   }
 
-  /** One MULTI: LPUSH with several values pushes them left to right, so the newest ends at the head. */
-  private writeBatch(batch: string[]): Promise<ExecReply> {
-    return this.connection.client
-      .multi()
-      .lpush(this.key, ...batch)
-      .ltrim(this.key, 0, this.maxSize - 1)
-      .exec();
+  /** One script run: records pushed oldest first, so the newest ends at the head. */
+  private async writeBatch(batch: PredictionRecord[]): Promise<number> {
+    const args: string[] = new Array(1 + 3 * batch.length);
+    args[0] = String(this.maxSize);
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i];
+      args[1 + 3 * i] = r.transaction_id !== undefined && r.repeat === undefined ? r.transaction_id : '';
+      args[2 + 3 * i] = r.id;
+      args[3 + 3 * i] = encodeRecord(r);
+    }
+    return Number(await APPEND.run(this.connection, this.scriptKeys, args));
   }
 
-  private settleBatch(batch: string[], reply: ExecReply | undefined): BatchOutcome {
-    const failed = reply === undefined || reply === null || reply.some(([err]) => err !== null);
+  private settleBatch(batch: PredictionRecord[], reply: number | undefined): BatchOutcome {
     // A failed batch stays at the head of the buffer, to be sent again.
-    if (failed) return { written: 0, retry: true };
+    if (reply === undefined) return { written: 0, retry: true };
     this.pending.discardOldest(batch.length);
+    this.duplicates += reply;
     return { written: batch.length, retry: false };
   }
 
-  /**
-   * Decision reads scan the whole list (at most maxSize records) and flag repeated transaction ids
-   * as they read: Redis cannot tell at write time without a script per record.
-   */
+  /** Decision reads scan the whole list (at most maxSize records); duplicates come flagged as written. */
   async query(query: DecisionQuery): Promise<DecisionPage> {
     const checked = checkQuery(query, MAX_PAGE_SIZE);
     return pageOf(await this.allRecords(), checked);
@@ -165,7 +220,7 @@ export class RedisPredictionLog implements PredictionLog {
     return currentDecision(await this.allRecords(), transactionId);
   }
 
-  /** Every record of the list, newest first, duplicates flagged; STORAGE_UNAVAILABLE when Redis cannot answer. */
+  /** Every record of the list, newest first, duplicates flagged as written; STORAGE_UNAVAILABLE when Redis cannot answer. */
   private async allRecords(): Promise<PredictionRecord[]> {
     if (!this.writer.connected) throw unavailable();
     await this.writer.awaitOwnWrites();
@@ -175,12 +230,12 @@ export class RedisPredictionLog implements PredictionLog {
     } catch {
       throw unavailable();
     }
-    const oldestFirst: PredictionRecord[] = [];
-    for (let i = rows.length - 1; i >= 0; i--) {
-      const record = decodeRecord(rows[i]);
-      if (record !== undefined) oldestFirst.push(record);
+    const records: PredictionRecord[] = [];
+    for (const row of rows) {
+      const record = decodeRecord(row);
+      if (record !== undefined) records.push(record);
     }
-    return markDuplicates(oldestFirst).reverse();
+    return records;
   }
 
   async latest(limit: number): Promise<PredictionRecord[]> {
@@ -212,8 +267,7 @@ export class RedisPredictionLog implements PredictionLog {
       written: w.written,
       connected: w.connected,
       dropping: w.dropping || this.pending.isFull,
-      // Flagged when read (query, get), not counted at write time.
-      duplicates: 0,
+      duplicates: this.duplicates,
     };
   }
 

@@ -51,6 +51,82 @@ function faultOptions(url: string, key: string, extra: RedisPredictionLogOptions
   return { url, key, reconnectMaxDelayMs: 100, ...extra };
 }
 
+describe('RedisPredictionLog transaction identity, decided at write time', () => {
+  const withId = (i: number, prefix: string, transactionId: string): PredictionRecord => ({
+    ...makeRecord(i, prefix),
+    transaction_id: transactionId,
+  });
+
+  it('a replica repeating an id another replica decided stores it flagged and counts it', async () => {
+    const a = new RedisPredictionLog({ url: server.url, key: 'identity-replicas' });
+    const b = new RedisPredictionLog({ url: server.url, key: 'identity-replicas' });
+    try {
+      a.append(withId(1, 'a', 'tx-R'));
+      await a.flush();
+      b.append(withId(2, 'b', 'tx-R'));
+      b.append(withId(3, 'b', 'tx-other'));
+      await b.flush();
+      assert.equal(a.stats().duplicates, 0);
+      assert.equal(b.stats().duplicates, 1, 'counted when written, by the replica that wrote it');
+      const raw = await withRaw(server.url, (c) => c.lrange('identity-replicas', 0, -1));
+      assert.deepEqual(
+        raw.map((x) => JSON.parse(x) as PredictionRecord).map((r) => [r.id, r.repeat]),
+        [
+          ['b-3', undefined],
+          ['b-2', 'duplicate'],
+          ['a-1', undefined],
+        ],
+        'the flag is in the stored record itself',
+      );
+      assert.equal((await b.get('tx-R'))?.id, 'a-1');
+      assert.equal((await a.get('tx-R'))?.id, 'a-1');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('a batch sent again (same record ids) is not stored twice nor counted', async () => {
+    const a = new RedisPredictionLog({ url: server.url, key: 'identity-resend' });
+    const again = new RedisPredictionLog({ url: server.url, key: 'identity-resend' });
+    try {
+      const records = [withId(1, 'r', 'tx-1'), withId(2, 'r', 'tx-2')];
+      for (const r of records) a.append(r);
+      await a.flush();
+      // What a retry after a lost reply sends: the very same records.
+      for (const r of records) again.append(r);
+      await again.flush();
+      assert.deepEqual(await storedIds(server.url, 'identity-resend'), ['r-2', 'r-1']);
+      assert.equal(again.stats().duplicates, 0);
+    } finally {
+      await a.close();
+      await again.close();
+    }
+  });
+
+  it('a first decision leaving the list leaves the identity hash: a later repeat is a new first, as in memory', async () => {
+    const store = new RedisPredictionLog({ url: server.url, keyPrefix: 'fl:', key: 'identity-trim', maxSize: 3 });
+    try {
+      store.append(withId(0, 'f', 'tx-F'));
+      for (let i = 1; i <= 3; i++) store.append(makeRecord(i, 'n'));
+      await store.flush();
+      assert.deepEqual(await storedIds(server.url, 'fl:identity-trim'), ['n-3', 'n-2', 'n-1']);
+      assert.equal(await withRaw(server.url, (c) => c.hexists('fl:identity-trim:first', 'tx-F')), 0, 'forgotten with its record');
+      store.append(withId(4, 'f', 'tx-F'));
+      await store.flush();
+      assert.equal(store.stats().duplicates, 0);
+      assert.equal((await store.get('tx-F'))?.id, 'f-4');
+      // Many ids through a list of 3: the hash stays as small as the list.
+      for (let i = 10; i < 40; i++) store.append(withId(i, 'm', `tx-${i}`));
+      await store.flush();
+      assert.equal(await withRaw(server.url, (c) => c.hlen('fl:identity-trim:first')), 3);
+      assert.equal(await withRaw(server.url, (c) => c.llen('fl:identity-trim:marks')), 3);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('RedisPredictionLog wire format', () => {
   it('LPUSHes JSON records on api_logs by default, newest at the head', async () => {
     const store = new RedisPredictionLog({ url: server.url });
