@@ -5,6 +5,7 @@
  * runs in chunks that yield to the event loop, so single predictions stay fast meanwhile.
  */
 
+import type { FastifyBaseLogger } from 'fastify';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 import { FraudlensError } from '../core/errors.js';
@@ -23,6 +24,8 @@ export interface RequestCall {
   /** Milliseconds since the request started. */
   readonly elapsedTime: number;
   header(name: string, value: string): unknown;
+  /** The request's logger, where the protocol has one (HTTP; gRPC calls write no access log). */
+  readonly log?: FastifyBaseLogger;
 }
 
 /**

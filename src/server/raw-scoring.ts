@@ -66,12 +66,14 @@ export async function scoreRawRows(
 ): Promise<Prediction[]> {
   if (opts.explain && batch) admission.check(rows.length, reply);
   const derived = await ctx.entityFeatures.derive(m, rows, true, where);
-  if (derived.length === 1) bindTransactionId(reply.log, derived[0].transactionId);
-  else
-    bindTransactionIds(
-      reply.log,
-      derived.map((d) => d.transactionId),
-    );
+  if (reply.log !== undefined) {
+    if (derived.length === 1) bindTransactionId(reply.log, derived[0].transactionId);
+    else
+      bindTransactionIds(
+        reply.log,
+        derived.map((d) => d.transactionId),
+      );
+  }
   const one = (d: DerivedTransaction, raw: RawBody): Prediction => {
     const scoring: ScoreOptions = {
       explain: opts.explain,
