@@ -21,7 +21,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ import {
   type PredictionRecord,
 } from '../src/storage/index.js';
 
+import { clockTicksPerSecond, cpuTicks, freePort } from './process.js';
+import { benchDatabase } from './postgres.js';
 import type { Section } from './run.js';
 
 const exec = promisify(execFile);
@@ -52,7 +54,6 @@ const CONNECTIONS = 50;
 const WARMUP_S = 3;
 /** The issue's goal: the PostgreSQL store keeps at least this share of the memory log's throughput. */
 const GOAL_RATIO = 0.9;
-const ADMIN_URL = process.env.FRAUDLENS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'fraudlens_decisions_bench';
 
 function arg(name: string, fallback: number): number {
@@ -60,34 +61,14 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  await once(s, 'close');
-  return port;
-}
-
-async function benchDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 0) {
-      await admin.query(`CREATE DATABASE ${DATABASE}`);
-    }
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  const db = new pg.Client({ connectionString: url.toString() });
+async function freshBenchDatabase(): Promise<string> {
+  const url = await benchDatabase(DATABASE);
+  const db = new pg.Client({ connectionString: url });
   await db.connect();
   await db.query('DROP TABLE IF EXISTS decisions, fraudlens_schema_version');
   await db.query('DROP SCHEMA IF EXISTS store_cpu CASCADE');
   await db.end();
-  return url.toString();
+  return url;
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
@@ -108,12 +89,6 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('server did not become healthy');
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 interface Run {
@@ -173,7 +148,7 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
         'end',
       ].join('\n'),
     );
-    const hz = Number((await exec('getconf', ['CLK_TCK'])).stdout.trim());
+    const hz = clockTicksPerSecond();
     const before = cpuTicks(server.child.pid!);
     const { stdout } = await exec('taskset', [
       '-c',
@@ -294,7 +269,7 @@ async function waitUntilConnected(log: PredictionLog): Promise<void> {
 async function main(): Promise<Record<string, unknown>> {
   const seconds = arg('--seconds', 8);
   const rounds = arg('--rounds', 3);
-  const databaseUrl = await benchDatabase();
+  const databaseUrl = await freshBenchDatabase();
   const redis = await startRedis();
   const env: Record<Store, Record<string, string>> = {
     memory: { LOGGING_HANDLER: 'memory' },

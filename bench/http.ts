@@ -43,7 +43,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +51,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 
+import { clockTicksPerSecond, cpuTicks, freePort } from './process.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
 import { PEERS, ratio, type Section } from './run.js';
 
@@ -142,16 +142,6 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  await once(s, 'close');
-  return port;
-}
-
 async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before answering`);
@@ -214,21 +204,6 @@ function wrkScript(method: 'GET' | 'POST', delay: number | undefined, raw = fals
   ].join('\n');
 }
 
-/** CPU time (user + system) a process has used, in clock ticks. */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is the first, utime the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-let ticksPerSecond: number | undefined;
-
-async function clockTicks(): Promise<number> {
-  ticksPerSecond ??= Number((await run('getconf', ['CLK_TCK'])).stdout.trim());
-  return ticksPerSecond;
-}
-
 interface PinnedRun {
   path: string;
   method: 'GET' | 'POST';
@@ -261,7 +236,7 @@ async function pinnedWrk(r: PinnedRun): Promise<WrkResult> {
       r.raw === true
         ? { BENCH_RUN: `bench-${process.pid}-${rawRuns}`, BENCH_T0: String(RAW_T0 + rawRuns++ * RAW_RUN_SPAN_S) }
         : {};
-    const hz = await clockTicks();
+    const hz = clockTicksPerSecond();
     const before = cpuTicks(r.server.pid!);
     const { stdout } = await run(
       'taskset',
@@ -509,7 +484,7 @@ async function redisStateRun(
       pinnedWrk({ path: '/predict', method: 'POST', port, seconds, body: rawBody, label, server, raw: true });
     await raw('warm-up', WARMUP_S);
     const peak = await raw('fraudlens POST /predict, raw, Redis state', o.seconds);
-    const hz = await clockTicks();
+    const hz = clockTicksPerSecond();
     const before = cpuTicks(server.pid!);
     const paced = await openLoop({
       url: `http://127.0.0.1:${port}/predict`,

@@ -20,22 +20,20 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 
 import pg from 'pg';
 
 import { computePerformance } from '../src/core/performance/index.js';
 import { createLabelStore, PostgresPredictionLog } from '../src/storage/index.js';
+import { cpuSeconds, freePort } from './process.js';
+import { benchDatabase } from './postgres.js';
 import type { Section } from './run.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ENTRY = join(HERE, '..', 'src', 'cli', 'entry.js');
-const ADMIN_URL = process.env.FRAUDLENS_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DATABASE = 'fraudlens_performance_bench';
 const SCHEMA = 'perf_bench';
 /** The issue's goal for one GET /performance over a million labelled decisions. */
@@ -45,21 +43,6 @@ const DAY_MS = 86_400_000;
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-async function benchDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])).rowCount === 0) {
-      await admin.query(`CREATE DATABASE ${DATABASE}`);
-    }
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
 }
 
 /** The decision store on the bench schema, once connected (its migrations applied). */
@@ -121,16 +104,6 @@ async function populate(url: string, rows: number, now: number): Promise<number 
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const port = (s.address() as { port: number }).port;
-  s.close();
-  await once(s, 'close');
-  return port;
-}
-
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [ENTRY, 'serve', '--port', String(port)], {
@@ -148,13 +121,6 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('server did not start');
-}
-
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-  return (Number(fields[11]) + Number(fields[12])) / hz;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -180,7 +146,7 @@ async function main(): Promise<Record<string, unknown>> {
   const rows = arg('--rows', 1_000_000);
   const rounds = arg('--rounds', 10);
   const now = Date.now();
-  const url = await benchDatabase();
+  const url = await benchDatabase(DATABASE);
   const fillMs = await populate(url, rows, now);
   const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
 

@@ -151,6 +151,11 @@ describe('start-allinone.sh with PostgreSQL (its default)', { skip: skipPostgres
       assert.match(first.proc.output, /first start: creating the PostgreSQL cluster/);
       assert.ok(existsSync(join(dataDir, 'postgres', 'PG_VERSION')), 'the cluster is in the data directory');
       assert.ok(!existsSync(join(dataDir, 'postgres.initdb')), 'initdb worked beside it and was renamed into place');
+      // The decision store connects in the background: healthy once its first connection is up.
+      await waitUntil(async () => (await getJson(`${first.url}/health`)).body.status === 'healthy', {
+        timeoutMs: 15_000,
+        message: 'the all-in-one did not become healthy (the decision store never connected?)',
+      });
       const health = await getJson(`${first.url}/health`);
       assert.equal(health.body.status, 'healthy');
       assert.equal(health.body.logging_handler, 'postgres');

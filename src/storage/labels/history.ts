@@ -81,41 +81,62 @@ export function joinColumns(
     return q.model_version === undefined || r.model_version === q.model_version;
   });
   rows.reverse();
-  const n = rows.length;
-  const out: LabelledDecisions = {
-    count: n,
-    score: new Float64Array(n),
-    decision: new Uint8Array(n),
-    rule: new Int32Array(n),
-    rules: [],
-    label: new Int8Array(n),
-    amount: new Float64Array(n),
-    time: new Float64Array(n),
-    modelVersion: new Int32Array(n),
-    modelVersions: [],
-  };
-  const ruleIndex = new Map<string, number>();
-  const versionIndex = new Map<string, number>();
-  const indexOf = (map: Map<string, number>, list: string[], key: string): number => {
-    let i = map.get(key);
-    if (i === undefined) {
-      i = list.length;
-      list.push(key);
-      map.set(key, i);
-    }
-    return i;
-  };
-  for (let i = 0; i < n; i++) {
+  const columns = new LabelledColumns(rows.length);
+  for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    out.score[i] = r.score;
-    out.decision[i] = DECISIONS.indexOf(r.decision);
-    const rule = ruleOf(r);
-    out.rule[i] = rule === null ? -1 : indexOf(ruleIndex, out.rules, rule);
     const label = r.transaction_id === undefined ? undefined : labelOf(r.transaction_id);
-    out.label[i] = label === undefined ? LABEL_NONE : label.label === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
-    out.amount[i] = r.amount ?? Number.NaN;
-    out.time[i] = Date.parse(r.timestamp);
-    out.modelVersion[i] = indexOf(versionIndex, out.modelVersions, r.model_version);
+    columns.set(i, r.score, r.decision, ruleOf(r), label?.label ?? null, r.amount, Date.parse(r.timestamp), r.model_version);
   }
-  return out;
+  return columns.out;
+}
+
+/** The joined read's columns, filled row by row (rule and model version names interned once). */
+export class LabelledColumns {
+  readonly out: LabelledDecisions;
+  private readonly ruleIndex = new Map<string, number>();
+  private readonly versionIndex = new Map<string, number>();
+
+  constructor(n: number) {
+    this.out = {
+      count: n,
+      score: new Float64Array(n),
+      decision: new Uint8Array(n),
+      rule: new Int32Array(n),
+      rules: [],
+      label: new Int8Array(n),
+      amount: new Float64Array(n),
+      time: new Float64Array(n),
+      modelVersion: new Int32Array(n),
+      modelVersions: [],
+    };
+  }
+
+  set(
+    i: number,
+    score: number,
+    decision: string,
+    rule: string | null,
+    label: string | null,
+    amount: number | null | undefined,
+    timeMs: number,
+    modelVersion: string,
+  ): void {
+    const out = this.out;
+    out.score[i] = score;
+    out.decision[i] = DECISIONS.indexOf(decision as (typeof DECISIONS)[number]);
+    out.rule[i] = rule === null ? -1 : interned(this.ruleIndex, out.rules, rule);
+    out.label[i] = label === null ? LABEL_NONE : label === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
+    out.amount[i] = amount ?? Number.NaN;
+    out.time[i] = timeMs;
+    out.modelVersion[i] = interned(this.versionIndex, out.modelVersions, modelVersion);
+  }
+}
+
+function interned(index: Map<string, number>, list: string[], key: string): number {
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.push(key) - 1;
+    index.set(key, i);
+  }
+  return i;
 }

@@ -4,12 +4,8 @@
  * in one statement (arrays unnested), so it is stored whole or not at all.
  */
 
-import { DECISIONS } from '../../contract/index.js';
 import type { PostgresPredictionLog } from '../prediction-log/postgres.js';
 import {
-  LABEL_FRAUD,
-  LABEL_LEGITIMATE,
-  LABEL_NONE,
   type LabelledDecisions,
   type LabelledDecisionsQuery,
   type LabelRecord,
@@ -18,6 +14,7 @@ import {
   type LabelStoreStats,
   type NewLabel,
 } from './contract.js';
+import { LabelledColumns } from './history.js';
 
 /** Longest the joined read of /performance may take: it reads every decision of the window. */
 export const JOINED_READ_TIMEOUT_MS = 300_000;
@@ -169,39 +166,12 @@ export class PostgresLabelStore implements LabelStore {
         throw err;
       }
     });
-    const n = rows.length;
-    const out: LabelledDecisions = {
-      count: n,
-      score: new Float64Array(n),
-      decision: new Uint8Array(n),
-      rule: new Int32Array(n),
-      rules: [],
-      label: new Int8Array(n),
-      amount: new Float64Array(n),
-      time: new Float64Array(n),
-      modelVersion: new Int32Array(n),
-      modelVersions: [],
-    };
-    const ruleIndex = new Map<string, number>();
-    const versionIndex = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
+    const columns = new LabelledColumns(rows.length);
+    for (let i = 0; i < rows.length; i++) {
       const [score, decision, rule, label, amount, t, version] = rows[i];
-      out.score[i] = score;
-      out.decision[i] = DECISIONS.indexOf(decision as (typeof DECISIONS)[number]);
-      if (rule === null) out.rule[i] = -1;
-      else {
-        let k = ruleIndex.get(rule);
-        if (k === undefined) ruleIndex.set(rule, (k = out.rules.push(rule) - 1));
-        out.rule[i] = k;
-      }
-      out.label[i] = label === null ? LABEL_NONE : label === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
-      out.amount[i] = amount ?? Number.NaN;
-      out.time[i] = t;
-      let v = versionIndex.get(version);
-      if (v === undefined) versionIndex.set(version, (v = out.modelVersions.push(version) - 1));
-      out.modelVersion[i] = v;
+      columns.set(i, score, decision, rule, label, amount, t, version);
     }
-    return out;
+    return columns.out;
   }
 
   stats(): LabelStoreStats {
