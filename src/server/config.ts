@@ -635,6 +635,8 @@ export function entityStateConfig(config: ServerConfig): EntityStateConfig {
 const FOREIGN_KEYS: ReadonlySet<string> = new Set([
   'FRAUDLENS_DEBUG', // CLI: print stack traces
   'FRAUDLENS_SHARED', // tests: where the peers' fixtures live
+  'FRAUDLENS_TEST_POSTGRES_URL', // tests: the shared PostgreSQL server
+  'FRAUDLENS_TEST_DATABASE_SUFFIX', // tests: keeps parallel checkouts' databases apart
 ]);
 
 export interface ConfigSources {

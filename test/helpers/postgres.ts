@@ -3,7 +3,8 @@
  *
  * `testDatabaseUrl(name)`: a database of its own on the machine's shared server (127.0.0.1:5432,
  * trust authentication, user postgres, or $FRAUDLENS_TEST_POSTGRES_URL), created when missing, so
- * test runs of different people never collide. `dropSchemas` cleans what a test file made.
+ * test runs of different people never collide. $FRAUDLENS_TEST_DATABASE_SUFFIX is appended to every
+ * name, so two checkouts testing at once on one machine use separate databases. `dropSchemas` cleans what a test file made.
  *
  * `startPostgresServer()`: a private, throw-away cluster (initdb in a temp dir, a free port,
  * fsync off) for tests that stop and restart the server: the shared one must never be stopped.
@@ -33,7 +34,8 @@ function withDatabase(url: string, database: string): string {
 }
 
 /** A URL to database `name` on the shared server, created if missing. */
-export async function testDatabaseUrl(name: string): Promise<string> {
+export async function testDatabaseUrl(base: string): Promise<string> {
+  const name = base + (process.env.FRAUDLENS_TEST_DATABASE_SUFFIX ?? '');
   const client = new pg.Client({ connectionString: SHARED_URL });
   await client.connect();
   try {
