@@ -5,7 +5,9 @@
  *
  * All servers are up at once; they are measured in alternation, ROUNDS times, each run pinned
  * the way bench/http.ts pins (server on core 1, `taskset -c 0 wrk -t1 -c50` on core 0), so host
- * drift hits them alike. Every request is a transaction of its own (see bodyRest). The stores write off the request path (batches), so the
+ * drift hits them alike; the stores' own servers (the PostgreSQL backends, the private redis-server)
+ * are moved to the loader's core, as they would be on other hosts in production, and their CPU per
+ * request is reported beside the API's. Every request is a transaction of its own (see bodyRest). The stores write off the request path (batches), so the
  * goal is a ratio postgres/memory of at least 0.90 in req/s; as req/s swings with the host's
  * load, the server's CPU per request (from /proc, the server process only) is the steadier
  * measure and is reported as a ratio too. Also reported: that every request of the PostgreSQL and
@@ -65,7 +67,9 @@ async function freshBenchDatabase(): Promise<string> {
   const url = await benchDatabase(DATABASE);
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  await db.query('DROP TABLE IF EXISTS decisions, fraudlens_schema_version');
+  // Every table a migration makes, so each run starts from an empty schema at the current version.
+  await db.query('DROP SCHEMA IF EXISTS public CASCADE');
+  await db.query('CREATE SCHEMA public');
   await db.query('DROP SCHEMA IF EXISTS store_cpu CASCADE');
   await db.end();
   return url;
@@ -98,6 +102,8 @@ interface Run {
   requests: number;
   p99_ms: number;
   server_cpu_us_per_request: number;
+  /** CPU of the store's own server processes (PostgreSQL backends, redis-server) per request. */
+  store_server_cpu_us_per_request?: number;
 }
 
 /**
@@ -122,7 +128,49 @@ const RUN_SPAN_S = 1_000_000;
 
 let runNumber = 0;
 
-async function wrk(server: { child: ChildProcess; port: number }, seconds: number): Promise<Run> {
+/**
+ * The PostgreSQL server processes of the store's connections (application name
+ * `fraudlens-decisions`) on the bench database.
+ */
+async function storeBackends(databaseUrl: string): Promise<number[]> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'fraudlens-decisions'`,
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * Moves processes to the load generator's core. The stores' servers (PostgreSQL's backends, the
+ * private redis-server) run beside the API here but on their own hosts in production: on the
+ * API's core they would take CPU from it that no deployment would, and the ratio would measure
+ * the host's two cores rather than the store. Answers whether every move took (taskset needs the
+ * right to change another user's process).
+ */
+async function pinToLoaderCore(pids: readonly number[]): Promise<boolean> {
+  let all = true;
+  for (const pid of pids) {
+    try {
+      await exec('taskset', ['-p', '-c', WRK_CORE, String(pid)]);
+    } catch {
+      all = false;
+    }
+  }
+  return all;
+}
+
+const sumTicks = (pids: readonly number[]): number => pids.reduce((sum, pid) => sum + cpuTicks(pid), 0);
+
+async function wrk(
+  server: { child: ChildProcess; port: number },
+  seconds: number,
+  storeProcesses: readonly number[] = [],
+): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
   const rest = bodyRest();
   runNumber += 1;
@@ -150,6 +198,7 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
     );
     const hz = clockTicksPerSecond();
     const before = cpuTicks(server.child.pid!);
+    const storeBefore = sumTicks(storeProcesses);
     const { stdout } = await exec('taskset', [
       '-c',
       WRK_CORE,
@@ -164,6 +213,7 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
       `http://127.0.0.1:${server.port}/predict`,
     ]);
     const used = cpuTicks(server.child.pid!) - before;
+    const storeUsed = sumTicks(storeProcesses) - storeBefore;
     const r = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{'))!) as Run & { errors: number };
     return {
       errors: r.errors,
@@ -171,6 +221,9 @@ async function wrk(server: { child: ChildProcess; port: number }, seconds: numbe
       requests: r.requests,
       p99_ms: r.p99_ms,
       server_cpu_us_per_request: Math.round((used / hz / r.requests) * 1e7) / 10,
+      ...(storeProcesses.length > 0
+        ? { store_server_cpu_us_per_request: Math.round((storeUsed / hz / r.requests) * 1e7) / 10 }
+        : {}),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -281,13 +334,19 @@ async function main(): Promise<Record<string, unknown>> {
   try {
     for (const store of STORES) servers.set(store, await startServer(env[store]));
     for (const store of STORES) await wrk(servers.get(store)!, WARMUP_S);
+    // After the warm-up the store's pool holds its connections.
+    const storeProcesses: Partial<Record<Store, number[]>> = {
+      postgres: await storeBackends(databaseUrl),
+      redis: [redis.child.pid!],
+    };
+    const pinned = await pinToLoaderCore([...storeProcesses.postgres!, ...storeProcesses.redis!]);
     const runs: (Record<Store, Run> & {
       ratio_req_per_s: Record<Store, number>;
       ratio_cpu_per_request: Record<Store, number>;
     })[] = [];
     for (let i = 0; i < rounds; i++) {
       const round = {} as Record<Store, Run>;
-      for (const store of STORES) round[store] = await wrk(servers.get(store)!, seconds);
+      for (const store of STORES) round[store] = await wrk(servers.get(store)!, seconds, storeProcesses[store]);
       const ratioReq = {} as Record<Store, number>;
       const ratioCpu = {} as Record<Store, number>;
       for (const store of STORES) {
@@ -319,6 +378,9 @@ async function main(): Promise<Record<string, unknown>> {
       date: new Date().toISOString(),
       command: 'npm run bench -- decisions',
       method: `pinned: server core ${SERVER_CORE}, wrk -t1 -c${CONNECTIONS} core ${WRK_CORE}; ${STORES.join(', ')} alternated ${rounds}× ${seconds} s, a transaction id per request`,
+      store_servers_on_loader_core: pinned
+        ? `PostgreSQL backends ${storeProcesses.postgres!.join(', ')} and redis-server on core ${WRK_CORE}`
+        : 'not pinned (taskset refused): the stores share the API core',
       load_average: loadavg().map((x) => Math.round(x * 100) / 100),
       rounds: runs,
       median_ratio_req_per_s_over_memory: medianReq,

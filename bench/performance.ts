@@ -70,19 +70,23 @@ async function populate(url: string, rows: number, now: number): Promise<number 
     // Scores skewed towards 0 like a fraud model's; decisions from the demo model's kind of cut-offs;
     // one row in 50 decided by a rule; every 100th row rescores the id of the row before it.
     await db.query(
-      `INSERT INTO ${SCHEMA}.decisions (id, transaction_id, decided_at, model_version, decision, score, repeat, record)
-       SELECT 'd' || i, 't' || CASE WHEN i % 100 = 0 THEN i - 1 ELSE i END,
-              to_timestamp(($1::float8 - (i::float8 / $2) * 90 * ${DAY_MS}) / 1000),
-              CASE WHEN i % 3 = 0 THEN 'bench-b' ELSE 'bench-a' END,
-              CASE WHEN s >= 0.8 OR i % 50 = 7 THEN 'decline' WHEN s >= 0.3 OR i % 50 = 17 THEN 'review' ELSE 'approve' END, s,
-              CASE WHEN i % 100 = 0 THEN 'rescore' END,
-              jsonb_build_object('id', 'd' || i, 'timestamp', '2026-01-01T00:00:00Z', 'model_version', 'bench', 'score', s,
-                'decision', 'approve', 'risk_level', 'low', 'latency_ms', 0.1, 'features', '{}'::jsonb,
-                'amount', round((1 + 300 * random())::numeric, 2),
-                'reasons', jsonb_build_array(CASE WHEN i % 50 IN (7, 17, 27)
-                  THEN jsonb_build_object('kind', 'rule', 'code', 'rule_' || (i % 50), 'text', 'a rule')
-                  ELSE jsonb_build_object('kind', 'threshold', 'code', 'threshold', 'text', 'the thresholds') END))
-       FROM (SELECT i, random() ^ 6 AS s FROM generate_series(1, $2::int) i) g`,
+      `INSERT INTO ${SCHEMA}.decisions (id, transaction_id, decided_at, model_version, decision, score, repeat, amount, rule_id, record)
+       SELECT id, transaction_id, decided_at, model_version, decision, s, repeat, amount, rule_id,
+              json_build_object('id', id, 'timestamp', '2026-01-01T00:00:00Z', 'model_version', 'bench', 'score', s,
+                'decision', 'approve', 'risk_level', 'low', 'latency_ms', 0.1, 'features', '{}'::json, 'amount', amount,
+                'reasons', json_build_array(CASE WHEN rule_id IS NOT NULL
+                  THEN json_build_object('kind', 'rule', 'code', rule_id, 'text', 'a rule')
+                  ELSE json_build_object('kind', 'threshold', 'code', 'threshold', 'text', 'the thresholds') END))
+       FROM (
+         SELECT 'd' || i AS id, 't' || CASE WHEN i % 100 = 0 THEN i - 1 ELSE i END AS transaction_id,
+                to_timestamp(($1::float8 - (i::float8 / $2) * 90 * ${DAY_MS}) / 1000) AS decided_at,
+                CASE WHEN i % 3 = 0 THEN 'bench-b' ELSE 'bench-a' END AS model_version,
+                CASE WHEN s >= 0.8 OR i % 50 = 7 THEN 'decline' WHEN s >= 0.3 OR i % 50 = 17 THEN 'review' ELSE 'approve' END AS decision,
+                s, CASE WHEN i % 100 = 0 THEN 'rescore' END AS repeat,
+                round((1 + 300 * random())::numeric, 2)::float8 AS amount,
+                CASE WHEN i % 50 IN (7, 17, 27) THEN 'rule_' || (i % 50) END AS rule_id
+         FROM (SELECT i, random() ^ 6 AS s FROM generate_series(1, $2::int) i) g
+       ) d`,
       [now, rows],
     );
     // One label per transaction id, fraud more likely at high scores (2 % overall).

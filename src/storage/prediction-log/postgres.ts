@@ -65,46 +65,76 @@ interface BatchReply {
   rejected: number;
 }
 
-/** The stored record as JSON, with the repeat flag of its row. */
-const RECORD = `CASE WHEN repeat IS NULL THEN record ELSE record || jsonb_build_object('repeat', repeat) END AS record`;
-
 /**
- * One statement per batch. $1 is a JSON array of {t: ISO decision time, r: record}. The first
- * INSERT stores every record that conflicts with nothing (a retried batch's rows conflict on id, a
+ * One statement per batch: the columns as parallel arrays unnested together (`reason_codes` as a
+ * JSON array of codes per record), the records as one JSON array joined to them by position (a
+ * record in a text[] costs the client a second escaping of every quote in it). The first INSERT
+ * stores every record that conflicts with nothing (a retried batch's rows conflict on id, a
  * repeated transaction id on the partial unique index); the second stores the repeated ids'
  * records as duplicates. Both see the table as it was before the statement, which is how a
  * retried row (already there) is told from a duplicate (not yet there).
  */
 function insertSql(table: string): string {
-  const columns = 'id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, record';
+  const columns =
+    'id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, amount, rule_id, record';
   const values = (repeat: string) => `
-      SELECT i.r->>'id', i.r->>'transaction_id', (i.t)::timestamptz, i.r->>'model_version', i.r->>'rules_version',
-             i.r->>'decision', (i.r->>'score')::float8,
-             ARRAY(SELECT x->>'code' FROM jsonb_array_elements(COALESCE(i.r->'reasons', '[]'::jsonb)) AS x), ${repeat}, i.r - 'repeat'
+      SELECT i.id, i.transaction_id, i.decided_at, i.model_version, i.rules_version, i.decision, i.score,
+             ARRAY(SELECT json_array_elements_text(i.reason_codes::json)), ${repeat}, i.amount, i.rule_id, i.record
       FROM input i`;
   return `
     WITH input AS (
-      SELECT e.value->'r' AS r, e.value->>'t' AS t, e.ordinality AS ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e
+      SELECT u.*, r.record FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+                                       $7::float8[], $8::text[], $9::text[], $10::float8[], $11::text[]) WITH ORDINALITY
+          AS u(id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, amount, rule_id, ord)
+        JOIN json_array_elements($12::json) WITH ORDINALITY AS r(record, ord) ON r.ord = u.ord
     ),
     firsts AS (
-      INSERT INTO ${table} (${columns}) ${values("i.r->>'repeat'")} ORDER BY i.ord
+      INSERT INTO ${table} (${columns}) ${values('i.repeat')} ORDER BY i.ord
       ON CONFLICT DO NOTHING
       RETURNING id
     )
     INSERT INTO ${table} (${columns}) ${values("'duplicate'")}
-      WHERE i.r->>'repeat' IS NULL AND i.r->>'transaction_id' IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.id = i.r->>'id')
-        AND NOT EXISTS (SELECT 1 FROM ${table} d WHERE d.id = i.r->>'id')
+      WHERE i.repeat IS NULL AND i.transaction_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.id = i.id)
+        AND NOT EXISTS (SELECT 1 FROM ${table} d WHERE d.id = i.id)
       ORDER BY i.ord
     ON CONFLICT DO NOTHING
     RETURNING id`;
 }
 
-/** One element of the INSERT's JSON array: {t: the decision time, r: the record}. */
-function batchEntry(record: PredictionRecord): string {
-  // The decision time is normalised here: PostgreSQL reads ISO 8601, Date.parse reads more.
-  const t = new Date(Date.parse(record.timestamp)).toISOString();
-  return `{"t":"${t}","r":${JSON.stringify(record)}}`;
+/** A batch as the INSERT's parameters, in `insertSql`'s order. */
+function batchParameters(batch: readonly PredictionRecord[]): unknown[] {
+  const columns: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(batch.length));
+  let records = '[';
+  for (let i = 0; i < batch.length; i++) {
+    const r = batch[i];
+    const reasons = r.reasons ?? [];
+    const codes = new Array<string>(reasons.length);
+    for (let j = 0; j < reasons.length; j++) codes[j] = reasons[j].code;
+    columns[0][i] = r.id;
+    columns[1][i] = r.transaction_id ?? null;
+    // The decision time is normalised here: PostgreSQL reads ISO 8601, Date.parse reads more.
+    columns[2][i] = new Date(Date.parse(r.timestamp)).toISOString();
+    columns[3][i] = r.model_version;
+    columns[4][i] = r.rules_version ?? null;
+    columns[5][i] = r.decision;
+    columns[6][i] = r.score;
+    columns[7][i] = JSON.stringify(codes);
+    columns[8][i] = r.repeat ?? null;
+    columns[9][i] = typeof r.amount === 'number' ? r.amount : null;
+    columns[10][i] = reasons.length > 0 && reasons[0].kind === 'rule' ? reasons[0].code : null;
+    // The repeat flag lives in its column (read back by recordOf); undefined members are left out.
+    records += (i === 0 ? '' : ',') + JSON.stringify(r.repeat === undefined ? r : { ...r, repeat: undefined });
+  }
+  return [...columns, records + ']'];
+}
+
+/** A row as the reads select it. */
+type StoredRow = { record: PredictionRecord; repeat: PredictionRecord['repeat'] | null };
+
+/** A stored row as the record: the repeat flag of its row put back. */
+function recordOf(row: StoredRow): PredictionRecord {
+  return row.repeat === null ? row.record : { ...row.record, repeat: row.repeat };
 }
 
 function quoteIdentifier(name: string): string {
@@ -238,10 +268,8 @@ export class PostgresPredictionLog implements PredictionLog {
 
   private async writeBatch(batch: PredictionRecord[]): Promise<BatchReply> {
     try {
-      let json = '[';
-      for (let i = 0; i < batch.length; i++) json += (i === 0 ? '' : ',') + batchEntry(batch[i]);
-      json += ']';
-      const result = await this.connection.run((client) => client.query(this.insert, [json]));
+      const parameters = batchParameters(batch);
+      const result = await this.connection.run((client) => client.query(this.insert, parameters));
       return { duplicates: result.rowCount ?? 0, rejected: 0 };
     } catch (err) {
       // A record PostgreSQL refuses (a \u0000 in a string, say) must not block the ones behind it:
@@ -254,7 +282,7 @@ export class PostgresPredictionLog implements PredictionLog {
       let rejected = 0;
       for (const entry of batch) {
         try {
-          const result = await this.connection.run((client) => client.query(this.insert, [`[${batchEntry(entry)}]`]));
+          const result = await this.connection.run((client) => client.query(this.insert, batchParameters([entry])));
           duplicates += result.rowCount ?? 0;
         } catch (e) {
           if (!isDataError(e)) throw e;
@@ -303,11 +331,10 @@ export class PostgresPredictionLog implements PredictionLog {
     if (n === 0) return [];
     try {
       return await this.read(async (client) => {
-        const { rows } = await client.query<{ record: PredictionRecord }>(
-          `SELECT ${RECORD} FROM ${this.table} ORDER BY seq DESC LIMIT $1`,
-          [n],
-        );
-        return rows.map((r) => r.record);
+        const { rows } = await client.query<StoredRow>(`SELECT record, repeat FROM ${this.table} ORDER BY seq DESC LIMIT $1`, [
+          n,
+        ]);
+        return rows.map(recordOf);
       });
     } catch {
       // The seed's /logs keeps answering: from the in-process copy.
@@ -348,11 +375,11 @@ export class PostgresPredictionLog implements PredictionLog {
     }
     params.push(q.limit + 1);
     const sql =
-      `SELECT ${RECORD} FROM ${this.table}` +
+      `SELECT record, repeat FROM ${this.table}` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       ` ORDER BY decided_at ${dir}, id COLLATE "C" ${dir} LIMIT $${params.length}`;
-    const rows = await this.read(async (client) => (await client.query<{ record: PredictionRecord }>(sql, params)).rows);
-    const records = rows.slice(0, q.limit).map((r) => r.record);
+    const rows = await this.read(async (client) => (await client.query<StoredRow>(sql, params)).rows);
+    const records = rows.slice(0, q.limit).map(recordOf);
     const more = rows.length > q.limit;
     return { records, next_cursor: more ? encodeCursor(records[records.length - 1], q.ascending) : null };
   }
@@ -364,13 +391,13 @@ export class PostgresPredictionLog implements PredictionLog {
     const rows = await this.read(
       async (client) =>
         (
-          await client.query<{ record: PredictionRecord }>(
-            `SELECT ${RECORD} FROM ${this.table} WHERE transaction_id = $1 AND repeat IS DISTINCT FROM 'duplicate' ORDER BY seq DESC LIMIT 1`,
+          await client.query<StoredRow>(
+            `SELECT record, repeat FROM ${this.table} WHERE transaction_id = $1 AND repeat IS DISTINCT FROM 'duplicate' ORDER BY seq DESC LIMIT 1`,
             [transactionId],
           )
         ).rows,
     );
-    return rows[0]?.record;
+    return rows[0] === undefined ? undefined : recordOf(rows[0]);
   }
 
   /**

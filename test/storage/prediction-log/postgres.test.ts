@@ -12,7 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 
 import { FraudlensError } from '../../../src/core/errors.js';
-import { PostgresPredictionLog, SCHEMA_VERSION, type PostgresPredictionLogOptions } from '../../../src/storage/index.js';
+import {
+  MIGRATIONS,
+  PostgresPredictionLog,
+  SCHEMA_VERSION,
+  type PostgresPredictionLogOptions,
+  type PredictionRecord,
+} from '../../../src/storage/index.js';
 import { dropSchemas, testDatabaseUrl } from '../../helpers/postgres.js';
 import { waitUntil } from '../../helpers/redis-server.js';
 import { makeRecord, runPredictionLogConformance } from './conformance.js';
@@ -74,6 +80,45 @@ describe('PostgresPredictionLog', () => {
     await again.close();
   });
 
+  it('upgrades a version-2 store in place: its decisions keep their amount, rule and repeat flag', async () => {
+    const schema = `${PREFIX}from_v2`;
+    await sql(`CREATE SCHEMA "${schema}"`);
+    await sql(
+      `CREATE TABLE "${schema}".fraudlens_schema_version (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
+      for (const statement of m.statements) await sql(statement.replaceAll('$schema', `"${schema}"`));
+      await sql(`INSERT INTO "${schema}".fraudlens_schema_version (version, description) VALUES ($1, $2)`, [
+        m.version,
+        m.description,
+      ]);
+    }
+    // A version-2 row: the record as jsonb, amount and rule_id generated from it.
+    const old: PredictionRecord = {
+      ...makeRecord(1),
+      transaction_id: 'tx-old',
+      amount: 42.5,
+      reasons: [{ kind: 'rule', code: 'block_bin', text: 'a blocked BIN' }],
+    };
+    await sql(
+      `INSERT INTO "${schema}".decisions (id, transaction_id, decided_at, model_version, decision, score, repeat, record)
+       VALUES ($1, $2, $3, $4, $5, $6, 'rescore', $7::jsonb)`,
+      [old.id, old.transaction_id, old.timestamp, old.model_version, old.decision, old.score, JSON.stringify(old)],
+    );
+    const store = new PostgresPredictionLog({ url, schema });
+    await waitUntil(() => store.stats().connected);
+    const [row] = await sql<{ amount: number; rule_id: string; type: string }>(
+      `SELECT amount, rule_id, pg_typeof(record)::text AS type FROM "${schema}".decisions WHERE id = $1`,
+      [old.id],
+    );
+    assert.deepEqual(row, { amount: 42.5, rule_id: 'block_bin', type: 'json' });
+    assert.deepEqual(await store.get('tx-old'), { ...old, repeat: 'rescore' });
+    store.append({ ...makeRecord(2), transaction_id: 'tx-new', amount: 7 });
+    await store.flush();
+    assert.equal((await store.query({ amount_min: 5, amount_max: 50, limit: 10 })).records.length, 2);
+    await store.close();
+  });
+
   it('refuses to write to a database a newer fraudlens migrated further', async () => {
     const schema = `${PREFIX}newer`;
     await sql(`CREATE SCHEMA "${schema}"`);
@@ -124,17 +169,21 @@ describe('PostgresPredictionLog', () => {
   it('a record the server refuses is dropped and counted; the rest of its batch is written', async () => {
     const store = await open();
     store.append(makeRecord(1));
-    // PostgreSQL's JSON cannot hold \u0000.
-    store.append({ ...makeRecord(2), features: { note: 'a\u0000b' } });
+    // A text column cannot hold the character NUL.
+    store.append({ ...makeRecord(2), model_version: 'm\u0000' });
     store.append(makeRecord(3));
+    // Inside the record it is JSON text (escaped), which the json column keeps as sent.
+    store.append({ ...makeRecord(4), features: { note: 'a\u0000b' } });
     await store.flush();
     const s = store.stats();
-    assert.equal(s.written, 2);
+    assert.equal(s.written, 3);
     assert.equal(s.dropped, 1);
+    const latest = await store.latest(10);
     assert.deepEqual(
-      (await store.latest(10)).map((r) => r.id),
-      ['p-3', 'p-1'],
+      latest.map((r) => r.id),
+      ['p-4', 'p-3', 'p-1'],
     );
+    assert.deepEqual(latest[0].features, { note: 'a\u0000b' });
     await store.close();
   });
 
