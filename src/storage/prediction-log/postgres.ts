@@ -72,7 +72,9 @@ interface BatchReply {
  * stores every record that conflicts with nothing (a retried batch's rows conflict on id, a
  * repeated transaction id on the partial unique index); the second stores the repeated ids'
  * records as duplicates. Both see the table as it was before the statement, which is how a
- * retried row (already there) is told from a duplicate (not yet there).
+ * retried row (already there) is told from a duplicate (not yet there). `NOT IN` (ids are never
+ * null) is answered from a hash of the inserted ids; the anti-join PostgreSQL plans for `NOT EXISTS`
+ * here compared every record with every inserted one (quadratic: 85 % of a 500-record batch's time).
  */
 function insertSql(table: string): string {
   const columns =
@@ -95,7 +97,7 @@ function insertSql(table: string): string {
     )
     INSERT INTO ${table} (${columns}) ${values("'duplicate'")}
       WHERE i.repeat IS NULL AND i.transaction_id IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM firsts f WHERE f.id = i.id)
+        AND i.id NOT IN (SELECT id FROM firsts)
         AND NOT EXISTS (SELECT 1 FROM ${table} d WHERE d.id = i.id)
       ORDER BY i.ord
     ON CONFLICT DO NOTHING
@@ -266,10 +268,18 @@ export class PostgresPredictionLog implements PredictionLog {
     this.writer.add();
   }
 
+  /**
+   * The batch INSERT as a named statement: each connection parses and plans it once (for a batch of
+   * tens of records, planning this statement cost as much as writing them).
+   */
+  private insertStatement(values: unknown[]): pg.QueryConfig {
+    return { name: `fraudlens-insert-${this.schema}`, text: this.insert, values };
+  }
+
   private async writeBatch(batch: PredictionRecord[]): Promise<BatchReply> {
     try {
       const parameters = batchParameters(batch);
-      const result = await this.connection.run((client) => client.query(this.insert, parameters));
+      const result = await this.connection.run((client) => client.query(this.insertStatement(parameters)));
       return { duplicates: result.rowCount ?? 0, rejected: 0 };
     } catch (err) {
       // A record PostgreSQL refuses (a \u0000 in a string, say) must not block the ones behind it:
@@ -282,7 +292,7 @@ export class PostgresPredictionLog implements PredictionLog {
       let rejected = 0;
       for (const entry of batch) {
         try {
-          const result = await this.connection.run((client) => client.query(this.insert, batchParameters([entry])));
+          const result = await this.connection.run((client) => client.query(this.insertStatement(batchParameters([entry]))));
           duplicates += result.rowCount ?? 0;
         } catch (e) {
           if (!isDataError(e)) throw e;
