@@ -40,23 +40,24 @@ function processGone(pid: number): boolean {
 
 /** Whether the lock at `path` belongs to no live writer (see the module header). */
 async function isStale(path: string, nowMs: number): Promise<boolean> {
-  let owner: Partial<LockOwner> | null = null;
   let mtimeMs: number;
+  let text: string;
   try {
     mtimeMs = (await stat(path)).mtimeMs;
-    owner = JSON.parse(await readFile(path, 'utf8')) as Partial<LockOwner>;
-  } catch (e) {
+    text = await readFile(path, 'utf8');
+  } catch {
     // Vanished between the failed create and here: not stale, just free; retry.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    // Unparsable: a writer between create and write, or a torn file; judge by age alone.
-    owner = null;
-    mtimeMs = await stat(path).then(
-      (s) => s.mtimeMs,
-      () => nowMs,
-    );
+    return false;
   }
   if (nowMs - mtimeMs > LOCK_STALE_MS) return true;
-  return owner !== null && owner.host === hostname() && typeof owner.pid === 'number' && processGone(owner.pid);
+  let owner: Partial<LockOwner>;
+  try {
+    owner = JSON.parse(text) as Partial<LockOwner>;
+  } catch {
+    // A writer between its create and its write, or a torn file: judged by age alone.
+    return false;
+  }
+  return owner.host === hostname() && typeof owner.pid === 'number' && processGone(owner.pid);
 }
 
 /**
