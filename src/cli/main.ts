@@ -19,6 +19,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerFeatures } from './commands/features.js';
 import { registerState } from './commands/state.js';
 import { registerRules } from './commands/rules.js';
+import { registerModels } from './commands/models.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerFeatures(program);
   registerState(program);
   registerRules(program);
+  registerModels(program);
   return program;
 }
 

@@ -6,57 +6,28 @@
  * CLI, the server and the conformance suite see only this interface.
  */
 
+import {
+  REGISTRY_ACTIONS,
+  REGISTRY_ALIAS_PATTERN,
+  REGISTRY_VERSION_PATTERN,
+  type RegistryChangeRecord,
+  type RegistryModelEntry,
+} from '../../contract/registry.js';
+
 /** The alias the server serves. */
 export const CHAMPION_ALIAS = 'champion';
 
-/** A version: a letter or digit first, then letters, digits, dots, dashes or underscores. */
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-/** An alias: lowercase, so `Champion` and `champion` cannot name two things. */
-export const ALIAS_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+/** The patterns of the HTTP contract (src/contract/registry.ts), which the routes validate with too. */
+export const VERSION_PATTERN = new RegExp(REGISTRY_VERSION_PATTERN);
+export const ALIAS_PATTERN = new RegExp(REGISTRY_ALIAS_PATTERN);
 
+/** One model version as the registry holds it: the HTTP contract's shape, declared once there. */
+export type RegistryModel = RegistryModelEntry;
 /** What training recorded in the model file, as the registry lists it. */
-export interface TrainingSummary {
-  /** Who produced the model (`fraudlens train`, `xgboost import`, …). */
-  source: string;
-  created_at: string | null;
-  /** Rows the model was trained on, when the file says. */
-  rows: number | null;
-  /** The scalar validation metrics stored in the model (roc_auc, pr_auc, …). */
-  metrics: Readonly<Record<string, number>>;
-}
-
-/** One model version as the registry holds it. */
-export interface RegistryModel {
-  version: string;
-  /** SHA-256 of the model file's bytes (the model reader's fingerprint). */
-  sha256: string;
-  /** The version recorded inside the model file (what predictions carry as model_version). */
-  model_version: string;
-  training: TrainingSummary;
-  /** Whether the model derives its features from raw transactions (feature definitions). */
-  has_definitions: boolean;
-  /** The rules file stored beside the model, when one was added with it. */
-  rules: { file: string; sha256: string; version: string } | null;
-  added_by: string;
-  added_at: string;
-  note: string | null;
-}
-
-export type RegistryAction = 'add' | 'promote' | 'rollback' | 'remove-alias';
-
-/** One change to the registry. `from_version`/`to_version` are the alias's versions before and after (null: unset). */
-export interface RegistryChange {
-  /** 1-based, increasing: the registry's sequence number after the change. */
-  sequence: number;
-  action: RegistryAction;
-  by: string;
-  at: string;
-  /** The version added (add) or the alias changed (the others); null for an add without alias. */
-  alias: string | null;
-  from_version: string | null;
-  to_version: string | null;
-  note: string | null;
-}
+export type TrainingSummary = RegistryModelEntry['training'];
+export type RegistryAction = (typeof REGISTRY_ACTIONS)[number];
+/** One change. `from_version`/`to_version` are the alias's versions before and after (null: unset). */
+export type RegistryChange = RegistryChangeRecord;
 
 /** The whole registry at one sequence number. */
 export interface RegistrySnapshot {
