@@ -90,7 +90,10 @@ export const RegistryListResponse = Type.Object(
 );
 export type RegistryListResponse = Static<typeof RegistryListResponse>;
 
-export const RegistryHistoryResponse = Type.Object({ changes: Type.Array(RegistryChangeRecord) }, { additionalProperties: false });
+export const RegistryHistoryResponse = Type.Object(
+  { changes: Type.Array(RegistryChangeRecord) },
+  { additionalProperties: false },
+);
 export type RegistryHistoryResponse = Static<typeof RegistryHistoryResponse>;
 
 export const PromoteBody = Type.Object(
@@ -112,7 +115,8 @@ export const RegistryChangeResponse = Type.Object(
   {
     change: RegistryChangeRecord,
     applied: Type.Boolean({
-      description: 'Whether this server now serves the champion the change left (false: it was refused; see served.last_refusal).',
+      description:
+        'Whether this server now serves the champion the change left (false: it was refused; see served.last_refusal).',
     }),
     served: RegistryServed,
   },

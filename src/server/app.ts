@@ -178,7 +178,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     app.removeContentTypeParser('text/plain');
     installErrorHandling(app, config.bodyLimit, config.piiFields, requestDurationHook(metrics, 'unmatched'));
     // A rules file that does not fit the model stops the start here (RULES_INVALID naming it).
-    const rules = await RulesHolder.create(config, models, metrics.registry, deps.registry?.champion.rulesPath ?? config.rulesPath);
+    const rules = await RulesHolder.create(
+      config,
+      models,
+      metrics.registry,
+      deps.registry?.champion.rulesPath ?? config.rulesPath,
+    );
     const entityFeatures = new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics);
     const registry =
       deps.registry !== undefined

@@ -193,7 +193,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     schema: { type: 'string', minLength: 1 },
     default: null,
     reason:
-      "A model registry directory (docs/registry.md): the server serves its `champion` with the rules stored beside it, follows promotions and rollbacks, and enables the /admin/models routes. Exclusive with MODEL_PATH and FRAUDLENS_RULES_PATH, so one place says what is served. Unset: MODEL_PATH is served.",
+      'A model registry directory (docs/registry.md): the server serves its `champion` with the rules stored beside it, follows promotions and rollbacks, and enables the /admin/models routes. Exclusive with MODEL_PATH and FRAUDLENS_RULES_PATH, so one place says what is served. Unset: MODEL_PATH is served.',
   },
   {
     key: 'FRAUDLENS_REGISTRY_POLL_MS',

@@ -204,7 +204,8 @@ export class RegistryFollower {
     const code = isFraudlensError(e) ? e.code : 'INTERNAL';
     const message = isFraudlensError(e) ? e.describe() : String((e as Error)?.message ?? e);
     // The same refusal seen again (a poll after an unrelated change) is counted once.
-    if (this.lastRefusal?.version === version && this.lastRefusal.sha256 === sha256 && this.lastRefusal.message === message) return;
+    if (this.lastRefusal?.version === version && this.lastRefusal.sha256 === sha256 && this.lastRefusal.message === message)
+      return;
     this.lastRefusal = { version, sha256, code, message, at: new Date().toISOString() };
     this.refusedCount += 1;
     this.swaps.labels('refused').inc();

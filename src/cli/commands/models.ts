@@ -31,7 +31,9 @@ function registryOption(cmd: Command): Command {
 }
 
 export function registerModels(program: Command): void {
-  const models = program.command('models').description('the model registry: versions, aliases, promotion, rollback (docs/registry.md)');
+  const models = program
+    .command('models')
+    .description('the model registry: versions, aliases, promotion, rollback (docs/registry.md)');
 
   registryOption(models.command('list').description('versions and aliases'))
     .option('--json', 'print one JSON object')
@@ -95,7 +97,8 @@ export function registerModels(program: Command): void {
 
 /** One line per change: `#4 2026-12-03T08:00:00Z carol promote champion: v1 → v2`. */
 export function formatChange(c: RegistryChange): string {
-  const target = c.alias !== null ? `${c.alias}: ${c.from_version ?? '(unset)'} → ${c.to_version ?? '(unset)'}` : `${c.to_version}`;
+  const target =
+    c.alias !== null ? `${c.alias}: ${c.from_version ?? '(unset)'} → ${c.to_version ?? '(unset)'}` : `${c.to_version}`;
   return `#${c.sequence} ${c.at} ${c.by} ${c.action} ${target}${c.note !== null ? ` (${c.note})` : ''}`;
 }
 
@@ -116,6 +119,10 @@ function formatList(s: RegistrySnapshot): string {
   ]);
   const header = ['version', 'aliases', 'model', 'sha256', 'pr_auc', 'definitions', 'rules', 'added', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n(sequence ${s.sequence})\n`;
 }

@@ -95,7 +95,11 @@ export function registerRegistry(app: FastifyInstance, ctx: FraudlensContext): v
     async (request) => {
       const follower = configured(ctx);
       const body = request.body as PromoteBody;
-      const change = await follower.registry.promote(body.version, body.alias ?? CHAMPION_ALIAS, callerOf(request).name ?? ANONYMOUS);
+      const change = await follower.registry.promote(
+        body.version,
+        body.alias ?? CHAMPION_ALIAS,
+        callerOf(request).name ?? ANONYMOUS,
+      );
       request.log.info({ change }, 'registry promotion');
       return applied(follower, change);
     },
