@@ -156,7 +156,7 @@ describe('model registry: promotion and rollback under load', () => {
 
     /** performance.now() at which each change was asked for, and at which it was known to be in force. */
     const inForce: { asked: number; at: number; version: string }[] = [];
-    let asked = 0;
+    let asked: number;
     const waitFor = async (version: string): Promise<void> => {
       const deadline = performance.now() + PICKUP_LIMIT_MS;
       while ((await servedRegistryVersion()) !== version) {

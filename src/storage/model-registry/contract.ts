@@ -6,8 +6,8 @@
  * CLI, the server and the conformance suite see only this interface.
  */
 
+import type { REGISTRY_ACTIONS } from '../../contract/registry.js';
 import {
-  REGISTRY_ACTIONS,
   REGISTRY_ALIAS_PATTERN,
   REGISTRY_VERSION_PATTERN,
   type RegistryChangeRecord,
