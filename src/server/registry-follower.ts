@@ -172,6 +172,8 @@ export class RegistryFollower {
     if (champion.version === this.served.version && champion.sha256 === this.served.sha256) {
       this.served = { ...this.served, sequence: set.sequence };
       this.sequenceGauge.set(set.sequence);
+      // Back on the champion served (a rollback after a refusal): nothing is refused any more.
+      this.lastRefusal = null;
       return { swapped: false, applied: true };
     }
     try {
