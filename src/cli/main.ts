@@ -31,6 +31,8 @@ export function buildProgram(): Command {
   const program = new Command('fraudlens')
     .description('Fraud scoring with gradient-boosted trees and exact TreeSHAP explanations')
     .version(VERSION)
+    // Program options only before a command, so a command's own --version (models add) is its own.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerImport(program);
