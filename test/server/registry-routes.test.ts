@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { Ajv } from 'ajv';
+
+import * as contract from '../../src/contract/index.js';
 import { FraudlensError } from '../../src/core/errors.js';
 import { configFromValues } from '../../src/server/config.js';
 import { readRegistryChampion } from '../../src/server/registry-follower.js';
@@ -21,6 +24,13 @@ const KEY = 'registry-routes-admin-key-0123456789';
 const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
 const PRECOMPUTED_MODEL = fixturePath('precomputed', 'model.json');
 const headers = { 'x-api-key': KEY };
+
+const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
+/** Asserts a 200 body matches its contract schema (the routes' other answers: contract.test.ts). */
+function conforms(schema: object, body: string): void {
+  const validate = ajv.compile(schema);
+  assert.ok(validate(JSON.parse(body)), `${ajv.errorsText(validate.errors)}\n${body.slice(0, 400)}`);
+}
 
 describe('FRAUDLENS_REGISTRY settings', () => {
   for (const key of ['MODEL_PATH', 'FRAUDLENS_RULES_PATH']) {
@@ -77,6 +87,9 @@ describe('admin model routes with a registry', () => {
   it('lists versions, aliases and the version served; /model names it', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/admin/models', headers });
     assert.equal(res.statusCode, 200);
+    conforms(contract.RegistryListResponse, res.body);
+    const history = await t.app.inject({ method: 'GET', url: '/admin/models/history', headers });
+    conforms(contract.RegistryHistoryResponse, history.body);
     const body = json<{ models: { version: string }[]; aliases: Record<string, string>; served: { version: string } }>(res);
     assert.deepEqual(
       body.models.map((m) => m.version),
@@ -84,7 +97,9 @@ describe('admin model routes with a registry', () => {
     );
     assert.deepEqual(body.aliases, { champion: 'v1' });
     assert.equal(body.served.version, 'v1');
-    const model = json<{ registry: { version: string; alias: string } }>(await t.app.inject({ method: 'GET', url: '/model' }));
+    const modelRes = await t.app.inject({ method: 'GET', url: '/model' });
+    conforms(contract.ModelReport, modelRes.body);
+    const model = json<{ registry: { version: string; alias: string } }>(modelRes);
     assert.deepEqual([model.registry.version, model.registry.alias], ['v1', 'champion']);
   });
 
@@ -115,6 +130,7 @@ describe('admin model routes with a registry', () => {
       payload: { version: 'v2', alias: 'challenger' },
     });
     assert.equal(res.statusCode, 200);
+    conforms(contract.RegistryChangeResponse, res.body);
     const body = json<{ applied: boolean; served: { version: string }; change: { by: string; alias: string } }>(res);
     assert.deepEqual([body.applied, body.served.version, body.change.by, body.change.alias], [true, 'v1', 'admin', 'challenger']);
   });
@@ -124,6 +140,7 @@ describe('admin model routes with a registry', () => {
     await writeFile((await registry.resolve({ version: 'v2' })).modelPath, '{"format": "fraudlens-model", "trees": [');
     const res = await t.app.inject({ method: 'POST', url: '/admin/models/promote', headers, payload: { version: 'v2' } });
     assert.equal(res.statusCode, 200);
+    conforms(contract.RegistryChangeResponse, res.body);
     const body = json<{ applied: boolean; served: { version: string; refused: number; last_refusal: { code: string } } }>(res);
     assert.equal(body.applied, false);
     assert.equal(body.served.version, 'v1');
