@@ -114,7 +114,7 @@ describe('model registry: promotion and rollback under load', () => {
 
   const servedRegistryVersion = async (): Promise<string> => ((await admin('/model')).registry as { version: string }).version;
 
-  it('switches models with zero failed requests, and records both changes of each kind', async () => {
+  it('switches models with zero failed requests, and records both changes of each kind', async (t) => {
     assert.equal(await servedRegistryVersion(), 'v1');
     const samples: Sample[] = [];
     let running = true;
@@ -185,6 +185,7 @@ describe('model registry: promotion and rollback under load', () => {
     asked = performance.now();
     const cliPromote = await runCli(['models', 'promote', 'v2', '--registry', registryDir, '--by', 'cli-user']);
     assert.equal(cliPromote.code, 0, cliPromote.stderr);
+    const written: number[] = [performance.now()];
     await waitFor('v2');
     inForce.push({ asked, at: performance.now(), version: smallVersion });
 
@@ -192,6 +193,7 @@ describe('model registry: promotion and rollback under load', () => {
     asked = performance.now();
     const cliRollback = await runCli(['models', 'rollback', '--registry', registryDir, '--by', 'cli-user']);
     assert.equal(cliRollback.code, 0, cliRollback.stderr);
+    written.push(performance.now());
     await waitFor('v1');
     inForce.push({ asked, at: performance.now(), version: demoVersion });
 
@@ -199,6 +201,10 @@ describe('model registry: promotion and rollback under load', () => {
     running = false;
     await load;
 
+    const pickups = inForce.slice(2).map((p) => Math.round(p.at - p.asked));
+    t.diagnostic(
+      `${samples.length} requests from ${CLIENTS} clients; CLI change to in force (ms, incl. the CLI process): ${pickups.join(', ')}`,
+    );
     const failed = samples.filter((s) => s.status !== 200);
     assert.equal(
       failed.length,
