@@ -122,6 +122,13 @@ describe('admin model routes with a registry', () => {
     assert.equal(anonymous.statusCode, 401);
   });
 
+  it('POST /admin/reload re-applies the champion instead of reading MODEL_PATH', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/admin/reload', headers });
+    assert.equal(res.statusCode, 200);
+    conforms(contract.ReloadResponse, res.body);
+    assert.equal(json<{ reloaded: boolean }>(res).reloaded, false, 'the champion is already served');
+  });
+
   it('promotes a non-champion alias without touching what is served', async () => {
     const res = await t.app.inject({
       method: 'POST',
