@@ -19,6 +19,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerFeatures } from './commands/features.js';
 import { registerState } from './commands/state.js';
 import { registerRules } from './commands/rules.js';
+import { registerModels } from './commands/models.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 success, 1 unexpected failure, 2 bad input or usage. */
@@ -30,6 +31,8 @@ export function buildProgram(): Command {
   const program = new Command('fraudlens')
     .description('Fraud scoring with gradient-boosted trees and exact TreeSHAP explanations')
     .version(VERSION)
+    // Program options only before a command, so a command's own --version (models add) is its own.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerImport(program);
@@ -45,6 +48,7 @@ export function buildProgram(): Command {
   registerFeatures(program);
   registerState(program);
   registerRules(program);
+  registerModels(program);
   return program;
 }
 

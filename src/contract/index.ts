@@ -90,6 +90,19 @@ export {
   PerformanceReport,
   VersionPerformance,
 } from './performance.js';
+export {
+  PromoteBody,
+  REGISTRY_ACTIONS,
+  REGISTRY_ALIAS_PATTERN,
+  REGISTRY_VERSION_PATTERN,
+  RegistryChangeRecord,
+  RegistryChangeResponse,
+  RegistryHistoryResponse,
+  RegistryListResponse,
+  RegistryModelEntry,
+  RegistryServed,
+  RollbackBody,
+} from './registry.js';
 export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery, type FeatureDriftReport } from './drift.js';
 export {
   V2InferRequest,

@@ -7,6 +7,7 @@
 import { Type, type Static } from 'typebox';
 
 import { Thresholds } from './prediction.js';
+import { RegistryServed } from './registry.js';
 import { MapOf, StringEnum } from './schema.js';
 
 const open = { additionalProperties: true } as const;
@@ -205,6 +206,7 @@ export const ModelReport = Type.Object(
     rules_version: Type.Optional(
       Type.String({ description: 'The rules in force beside the model (GET /rules); absent without a rules file.' }),
     ),
+    registry: Type.Optional(RegistryServed),
   },
   open,
 );

@@ -45,6 +45,18 @@ export const ERROR_CATALOGUE = {
   // Models and baselines
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },
+  // The model registry (src/storage/model-registry)
+  REGISTRY_NOT_CONFIGURED: {
+    statusCode: 409,
+    description: 'A model registry operation was asked of a server started without FRAUDLENS_REGISTRY.',
+  },
+  REGISTRY_NOT_FOUND: { statusCode: 404, description: 'The registry has no such model version or alias.' },
+  REGISTRY_CONFLICT: {
+    statusCode: 409,
+    description: 'A registry change contradicts its state: the version exists already, or the alias has nothing to roll back to.',
+  },
+  REGISTRY_INVALID: { statusCode: 422, description: 'A registry directory or its index is missing, malformed or inconsistent.' },
+  REGISTRY_BUSY: { statusCode: 503, description: 'Another writer held the registry lock for longer than the wait allowed.' },
   BASELINE_INVALID: { statusCode: 422, description: 'A drift baseline file is malformed or does not fit the model.' },
   BASELINE_SAVE_FAILED: {
     statusCode: 500,

@@ -52,6 +52,8 @@ import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
 import { registerRules } from './routes/rules.js';
 import { RulesHolder } from './rules.js';
+import { RegistryFollower, type RegistryStart } from './registry-follower.js';
+import { registerRegistry } from './routes/registry.js';
 import { registerV2 } from './routes/v2.js';
 import { registerGrpc } from './grpc.js';
 import { errorResponseSchema } from './schemas.js';
@@ -77,6 +79,8 @@ export interface AppDeps {
    * (default: in this process's memory). The app closes it on close.
    */
   entityStateStore?: StateStoreProvider;
+  /** The registry and its champion (readRegistryChampion), when config.registryPath is set; `model` is that champion. */
+  registry?: RegistryStart;
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
   dashboardDir?: string | null;
 }
@@ -122,6 +126,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       { field: 'FRAUDLENS_PII_FIELDS' },
     );
   }
+  if ((config.registryPath !== null) !== (deps.registry !== undefined))
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      'FRAUDLENS_REGISTRY is served from the champion readRegistryChampion returns: pass it as deps.registry (and only then)',
+      { field: 'FRAUDLENS_REGISTRY' },
+    );
   const models = new ModelHolder(deps.model, {
     batchLimit: config.batchLimit,
     requireAllFeatures: config.requireAllFeatures,
@@ -168,7 +178,24 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     app.removeContentTypeParser('text/plain');
     installErrorHandling(app, config.bodyLimit, config.piiFields, requestDurationHook(metrics, 'unmatched'));
     // A rules file that does not fit the model stops the start here (RULES_INVALID naming it).
-    const rules = await RulesHolder.create(config, models, metrics.registry);
+    const rules = await RulesHolder.create(
+      config,
+      models,
+      metrics.registry,
+      deps.registry?.champion.rulesPath ?? config.rulesPath,
+    );
+    const entityFeatures = new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics);
+    const registry =
+      deps.registry !== undefined
+        ? new RegistryFollower(deps.registry, {
+            models,
+            rules,
+            entityFeatures,
+            metrics: metrics.registry,
+            log: app.log,
+            pollMs: config.registryPollMs,
+          })
+        : null;
 
     const context: FraudlensContext = {
       config,
@@ -180,8 +207,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       decisionReplay: new DecisionReplay(config.decisionReplaySize),
       metrics,
       onScored: [],
-      entityFeatures: new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics),
+      entityFeatures,
       healthComponents: [],
+      registry,
       state: { draining: false, startedAt: Date.now() },
     };
     app.decorate('fraudlens', context);
@@ -197,6 +225,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       context.models.current.model.featureDefinitions ? backendStore(context.entityFeatures.store) : undefined;
     registerEntityStateMetrics(metrics.registry, entityStore);
     context.healthComponents.push({ name: 'entity_state', report: () => entityStateComponent(entityStore()) });
+    if (registry !== null) {
+      context.healthComponents.push({ name: 'model_registry', report: () => registry.health() });
+      registry.start();
+      app.addHook('onClose', async () => registry.stop());
+    }
 
     // One hook for both (each hook is a step of Fastify's runner on every request): security
     // headers first, so the draining refusal carries them too.
@@ -277,6 +310,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     registerHealth(app, context);
     registerModel(app, context);
     registerRules(app, context);
+    registerRegistry(app, context);
     registerLogs(app, context);
     registerDecisions(app, context);
     registerLabels(app, context);

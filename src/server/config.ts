@@ -43,6 +43,10 @@ export interface ServerConfig {
   /** Port of the Open Inference Protocol over gRPC (src/server/grpc.ts), or null: off. */
   readonly grpcPort: number | null;
   readonly modelPath: string;
+  /** The model registry served from (its `champion`), or null: MODEL_PATH is served. */
+  readonly registryPath: string | null;
+  /** How often the registry's index is checked for a new champion. */
+  readonly registryPollMs: number;
   readonly featureNames: readonly string[];
   readonly modelName: string;
   readonly env: DeploymentEnv;
@@ -180,6 +184,25 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: DEFAULT_MODEL_PATH,
     reason:
       'Model served (a fraudlens model or an XGBoost JSON model). Default: the bundled demo model. POST /admin/reload re-reads this path.',
+  },
+  {
+    key: 'FRAUDLENS_REGISTRY',
+    prop: 'registryPath',
+    flag: '--registry',
+    kind: 'string',
+    schema: { type: 'string', minLength: 1 },
+    default: null,
+    reason:
+      'A model registry directory (docs/registry.md): the server serves its `champion` with the rules stored beside it, follows promotions and rollbacks, and enables the /admin/models routes. Exclusive with MODEL_PATH and FRAUDLENS_RULES_PATH, so one place says what is served. Unset: MODEL_PATH is served.',
+  },
+  {
+    key: 'FRAUDLENS_REGISTRY_POLL_MS',
+    prop: 'registryPollMs',
+    kind: 'integer',
+    schema: int(50, 3_600_000),
+    default: 1000,
+    reason:
+      "How often the registry's index is checked (one stat of registry.json) for a change made elsewhere (the CLI, another server). 1 s: a promotion takes effect within a second at the cost of one system call per second; the admin routes apply their changes at once.",
   },
   {
     key: 'FRAUDLENS_FEATURE_NAMES',
@@ -822,6 +845,16 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
       `DATABASE_URL is set but LOGGING_HANDLER=${loggingHandler} (from ${describeSource(byKey.get('LOGGING_HANDLER'), origin.LOGGING_HANDLER ?? 'default', file.path)}): decisions would not reach PostgreSQL; unset one of them`,
     );
   }
+  const registryPath = values.FRAUDLENS_REGISTRY !== undefined ? resolve(values.FRAUDLENS_REGISTRY as string) : null;
+  if (registryPath !== null) {
+    for (const key of ['MODEL_PATH', 'FRAUDLENS_RULES_PATH'] as const) {
+      if (origin[key] !== undefined && origin[key] !== 'default')
+        fail(
+          key,
+          `FRAUDLENS_REGISTRY and ${key} (from ${describeSource(byKey.get(key), origin[key], file.path)}) are both set: the registry's champion and its rules are what is served; unset one of them`,
+        );
+    }
+  }
   const redisUrl =
     (values.REDIS_URL as string | undefined) ??
     `redis://${get<string>('REDIS_HOST')}:${get<number>('REDIS_PORT')}/${get<number>('REDIS_DB')}`;
@@ -830,6 +863,8 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     port: get('API_PORT'),
     grpcPort: (values.FRAUDLENS_GRPC_PORT as number | undefined) ?? null,
     modelPath: resolve(get<string>('MODEL_PATH')),
+    registryPath,
+    registryPollMs: get('FRAUDLENS_REGISTRY_POLL_MS'),
     featureNames: get('FRAUDLENS_FEATURE_NAMES'),
     modelName: get('FRAUDLENS_MODEL_NAME'),
     env: get('ENV'),

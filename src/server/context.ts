@@ -19,6 +19,7 @@ import type { DecisionReplay } from './decision-replay.js';
 import type { EntityFeatures } from './entity-features.js';
 import type { ServerMetrics } from './metrics.js';
 import type { ModelHolder, ServingModel } from './model-state.js';
+import type { RegistryFollower } from './registry-follower.js';
 import type { RulesHolder } from './rules.js';
 
 /**
@@ -56,6 +57,8 @@ export interface FraudlensContext {
   /** Feature derivation for models with feature definitions: the entity state and its engine. */
   readonly entityFeatures: EntityFeatures;
   readonly healthComponents: HealthComponent[];
+  /** The model registry the champion is served from (FRAUDLENS_REGISTRY), or null. */
+  readonly registry: RegistryFollower | null;
   readonly state: {
     /** Set on SIGTERM: readiness fails and new requests are refused while in-flight ones finish. */
     draining: boolean;

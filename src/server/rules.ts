@@ -40,6 +40,8 @@ const MAX_REASON_FEATURES = 100;
 
 export class RulesHolder {
   private live: LiveRules | null = null;
+  /** The rules that come with a model being swapped in (swapWithModel); undefined: the rules in force stay. */
+  private staged: { file: RulesFile | null } | undefined;
   private pending: Promise<unknown> = Promise.resolve();
   private readonly decisions: FastCounter;
   private readonly children = new Map<CompiledRule, CounterChild>();
@@ -79,11 +81,39 @@ export class RulesHolder {
    * Reads and compiles the configured rules file against the model in force (a bad file stops
    * the start with RULES_INVALID naming it), and makes every model reload check the rules fit.
    */
-  static async create(config: ServerConfig, models: ModelHolder, registry: Registry): Promise<RulesHolder> {
+  static async create(
+    config: ServerConfig,
+    models: ModelHolder,
+    registry: Registry,
+    rulesPath: string | null = config.rulesPath,
+  ): Promise<RulesHolder> {
     const holder = new RulesHolder(config, models, registry);
-    if (config.rulesPath !== null) holder.install(await readRulesFile(config.rulesPath));
+    if (rulesPath !== null) holder.install(await readRulesFile(rulesPath));
     models.beforeSwap((next) => holder.checkModel(next));
+    // Runs in the same tick as the swap, so no request sees the new model with the old rules.
+    models.onChange(() => {
+      if (holder.staged === undefined) return;
+      if (holder.staged.file === null) {
+        holder.live = null;
+        holder.info.reset();
+      } else holder.install(holder.staged.file);
+      holder.staged = undefined;
+    });
     return holder;
+  }
+
+  /**
+   * Swaps in the model at `path` together with `rules` (null: no rules), as the model registry
+   * stores them: the rules are checked against the new model before the swap and put in force in
+   * the same tick, or neither changes.
+   */
+  async swapWithModel(path: string, rules: RulesFile | null): Promise<{ previous: ServingModel; current: ServingModel }> {
+    this.staged = { file: rules };
+    try {
+      return await this.models.reload(path);
+    } finally {
+      this.staged = undefined;
+    }
   }
 
   /** Compiles `file` for the model in force and puts it in force. */
@@ -117,15 +147,17 @@ export class RulesHolder {
 
   /** Refuses a model the rules in force cannot run beside (they read a name it lacks). */
   private checkModel(next: ServingModel): void {
-    const live = this.live;
-    if (live === null) return;
+    const file = this.staged !== undefined ? this.staged.file : (this.live?.file ?? null);
+    if (file === null) return;
     try {
-      live.byModel.set(next, compileFor(live.file, next));
+      const compiled = compileFor(file, next);
+      if (this.staged === undefined) this.live!.byModel.set(next, compiled);
     } catch (e) {
       if (!(e instanceof FraudlensError)) throw e;
+      const which = this.staged !== undefined ? 'stored with' : 'in force';
       throw new FraudlensError(
         e.code,
-        `the rules in force (${live.file.version}) do not fit the new model, which is refused: ${e.message}`,
+        `the rules ${which} (${file.version}) do not fit the new model, which is refused: ${e.message}`,
         e.location,
       );
     }

@@ -20,6 +20,7 @@ import { readModelFile } from '../io/model-file.js';
 import { VERSION } from '../version.js';
 import { buildApp } from './app.js';
 import { redactConfig, type ServerConfig } from './config.js';
+import { readRegistryChampion } from './registry-follower.js';
 import type { FraudlensPlugin } from './context.js';
 
 export interface RunningServer {
@@ -61,8 +62,11 @@ function primaryLog(level: 'info' | 'warn' | 'error', msg: string, extra: Record
 
 /** Starts one server process (or a cluster worker). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const model = await readModelFile(config.modelPath, { featureNames: config.featureNames });
-  const app = await buildApp(config, { model, plugins: options.plugins });
+  const { model, registry } =
+    config.registryPath !== null
+      ? await readRegistryChampion(config)
+      : { model: await readModelFile(config.modelPath, { featureNames: config.featureNames }), registry: undefined };
+  const app = await buildApp(config, { model, plugins: options.plugins, ...(registry !== undefined ? { registry } : {}) });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {

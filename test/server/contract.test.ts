@@ -165,6 +165,27 @@ describe('every response matches the HTTP contract', () => {
         schema: contract.RulesReloadResponse,
       },
       { method: 'POST', route: '/admin/rules/reload', url: '/admin/rules/reload', status: 401, schema: e },
+      // Served from MODEL_PATH: the registry routes answer 409 (their 200 bodies: registry-routes.test.ts).
+      { method: 'GET', route: '/admin/models', url: '/admin/models', headers: AUTH, status: 409, schema: e },
+      { method: 'GET', route: '/admin/models/history', url: '/admin/models/history', headers: AUTH, status: 409, schema: e },
+      {
+        method: 'POST',
+        route: '/admin/models/promote',
+        url: '/admin/models/promote',
+        headers: AUTH,
+        payload: { version: 'v1' },
+        status: 409,
+        schema: e,
+      },
+      {
+        method: 'POST',
+        route: '/admin/models/rollback',
+        url: '/admin/models/rollback',
+        headers: AUTH,
+        payload: {},
+        status: 409,
+        schema: e,
+      },
       {
         method: 'POST',
         route: '/predict',

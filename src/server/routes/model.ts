@@ -1,6 +1,6 @@
 /**
  * GET /model: what is being served (feature schema, thresholds, metrics, version, file).
- * POST /admin/reload: re-reads MODEL_PATH and swaps it in atomically; a file that does not load
+ * POST /admin/reload: re-reads MODEL_PATH (with FRAUDLENS_REGISTRY: re-applies the registry's champion) and swaps it in atomically; a file that does not load
  * is refused with its error code and the old model keeps serving. Needs API_KEY (403 without).
  */
 
@@ -71,7 +71,11 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
     async () => {
       const report = modelReport(ctx.models.current);
       const rules = ctx.rules.version;
-      return rules !== undefined ? { ...report, rules_version: rules } : report;
+      return {
+        ...report,
+        ...(rules !== undefined ? { rules_version: rules } : {}),
+        ...(ctx.registry !== null ? { registry: ctx.registry.report() } : {}),
+      };
     },
   );
 
@@ -93,6 +97,25 @@ export function registerModel(app: FastifyInstance, ctx: FraudlensContext): void
       },
     },
     async (request) => {
+      if (ctx.registry !== null) {
+        // Served from a registry: MODEL_PATH is not in use; re-apply the registry's champion.
+        const previous = ctx.models.current;
+        const outcome = await ctx.registry.sync();
+        if (!outcome.applied)
+          throw new FraudlensError(
+            'REGISTRY_INVALID',
+            `the registry's champion was refused and the previous model keeps serving: ${ctx.registry.report().last_refusal?.message ?? 'no champion'}`,
+            { field: 'FRAUDLENS_REGISTRY' },
+          );
+        const current = ctx.models.current;
+        return {
+          reloaded: outcome.swapped,
+          previous_version: previous.version,
+          model_version: current.version,
+          sha256: current.sha256,
+          features_changed: previous.names.join('\u0000') !== current.names.join('\u0000'),
+        };
+      }
       try {
         const { previous, current } = await ctx.models.reload(ctx.config.modelPath);
         ctx.metrics.recordReload(true);

@@ -1,0 +1,242 @@
+/**
+ * Serving from a model registry (FRAUDLENS_REGISTRY): the server serves the registry's
+ * `champion` with the rules stored beside it, and follows it. A poll every
+ * FRAUDLENS_REGISTRY_POLL_MS compares the index's change token (one stat); when it moved, the
+ * champion is loaded with the reload machinery (model-state.ts: loaded off the event loop,
+ * swapped in one assignment, so in-flight requests finish on the model they began with) and its
+ * rules swap in the same tick (RulesHolder.swapWithModel). A champion that does not load, does
+ * not match its recorded SHA-256 or whose rules do not fit is refused: the model in force keeps
+ * serving, the refusal is counted (fraudlens_registry_swaps_total{result="refused"}) and shown
+ * by /health (degraded) and /model, and the same file is not tried again until the registry
+ * changes. The admin routes call `sync` right after their change, without waiting for the poll.
+ */
+
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { FastifyBaseLogger } from 'fastify';
+
+import type { ComponentHealth, RegistryServed } from '../contract/index.js';
+import { FraudlensError, isFraudlensError } from '../core/errors.js';
+import { readModelFile, type ModelFile } from '../io/model-file.js';
+import { readRulesFile } from '../io/rules-file.js';
+import {
+  CHAMPION_ALIAS,
+  openModelRegistry,
+  registryServingSet,
+  type ModelRegistry,
+  type RegistryServingSet,
+} from '../storage/index.js';
+import type { ServerConfig } from './config.js';
+import type { EntityFeatures } from './entity-features.js';
+import type { ModelHolder } from './model-state.js';
+import type { RulesHolder } from './rules.js';
+
+/** What the server starts with: the registry and its champion when the server started. */
+export interface RegistryStart {
+  registry: ModelRegistry;
+  champion: NonNullable<RegistryServingSet['champion']>;
+  sequence: number;
+}
+
+/**
+ * Reads the champion of FRAUDLENS_REGISTRY for start-up (start.ts, tests): the model file as
+ * `buildApp` takes it, and the registry state `buildApp` takes as `deps.registry`. A registry
+ * without champion, or a champion whose file is not what the index recorded, stops the start.
+ */
+export async function readRegistryChampion(config: ServerConfig): Promise<{ model: ModelFile; registry: RegistryStart }> {
+  if (config.registryPath === null) throw new FraudlensError('REGISTRY_NOT_CONFIGURED', 'FRAUDLENS_REGISTRY is not set');
+  const registry = openModelRegistry(config.registryPath);
+  const set = await registryServingSet(registry);
+  if (set.champion === null)
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `the registry ${registry.location} has no "${CHAMPION_ALIAS}" alias to serve; \`fraudlens models promote VERSION --registry DIR\` sets it`,
+      { field: 'FRAUDLENS_REGISTRY' },
+    );
+  const model = await readModelFile(set.champion.path, { featureNames: config.featureNames });
+  if (model.sha256 !== set.champion.sha256)
+    throw new FraudlensError(
+      'REGISTRY_INVALID',
+      `the champion's stored file (${set.champion.version}) has SHA-256 ${model.sha256}, not the ${set.champion.sha256} the index recorded`,
+      { file: set.champion.path },
+    );
+  return { model, registry: { registry, champion: set.champion, sequence: set.sequence } };
+}
+
+export interface SyncOutcome {
+  /** Whether the served model changed. */
+  swapped: boolean;
+  /** Whether the server serves the registry's champion now. */
+  applied: boolean;
+}
+
+interface Refusal {
+  version: string | null;
+  sha256: string | null;
+  code: string;
+  message: string;
+  at: string;
+}
+
+export class RegistryFollower {
+  readonly registry: ModelRegistry;
+  private served: { version: string; sha256: string; sequence: number };
+  private lastToken: string | null = null;
+  private lastRefusal: Refusal | null = null;
+  private refusedCount = 0;
+  private pending: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  /** The SHA-256 the file being swapped in must have (checked before the swap). */
+  private expectedSha: string | null = null;
+  private readonly swaps: Counter<'result'>;
+  private readonly sequenceGauge: Gauge;
+
+  constructor(
+    start: RegistryStart,
+    private readonly parts: {
+      models: ModelHolder;
+      rules: RulesHolder;
+      entityFeatures: EntityFeatures;
+      metrics: Registry;
+      log: FastifyBaseLogger;
+      pollMs: number;
+    },
+  ) {
+    this.registry = start.registry;
+    this.served = { version: start.champion.version, sha256: start.champion.sha256, sequence: start.sequence };
+    this.swaps = new Counter({
+      name: 'fraudlens_registry_swaps_total',
+      help: 'Champions of the model registry swapped in (success) or refused, the previous model serving on (refused).',
+      labelNames: ['result'],
+      registers: [parts.metrics],
+    });
+    this.swaps.labels('success').inc(0);
+    this.swaps.labels('refused').inc(0);
+    this.sequenceGauge = new Gauge({
+      name: 'fraudlens_registry_sequence',
+      help: 'The model registry sequence number this server last applied.',
+      registers: [parts.metrics],
+    });
+    this.sequenceGauge.set(start.sequence);
+    parts.models.beforeSwap((next) => {
+      if (this.expectedSha !== null && next.sha256 !== this.expectedSha)
+        throw new FraudlensError(
+          'REGISTRY_INVALID',
+          `the stored model file has SHA-256 ${next.sha256}, not the ${this.expectedSha} the registry recorded`,
+          { file: next.path },
+        );
+    });
+  }
+
+  /** Starts polling the registry's change token. */
+  start(): void {
+    this.timer = setInterval(() => void this.poll(), this.parts.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One poll: a sync when the change token moved. */
+  async poll(): Promise<void> {
+    const token = await this.registry.changeToken();
+    if (token === this.lastToken) return;
+    // Taken before the sync: a refused champion is not retried at every poll, only after the
+    // next change of the registry.
+    this.lastToken = token;
+    await this.sync();
+  }
+
+  /** Serves the registry's champion now, if it is not served yet. One sync at a time; never throws. */
+  sync(): Promise<SyncOutcome> {
+    const run = () => this.syncOnce();
+    const result = this.pending.then(run, run);
+    this.pending = result.catch(() => undefined);
+    return result;
+  }
+
+  private async syncOnce(): Promise<SyncOutcome> {
+    let set: RegistryServingSet;
+    try {
+      set = await registryServingSet(this.registry);
+    } catch (e) {
+      this.refuse(null, null, e);
+      return { swapped: false, applied: false };
+    }
+    const champion = set.champion;
+    if (champion === null) {
+      this.refuse(null, null, new FraudlensError('REGISTRY_NOT_FOUND', `the registry has no "${CHAMPION_ALIAS}" alias`));
+      return { swapped: false, applied: false };
+    }
+    if (champion.version === this.served.version && champion.sha256 === this.served.sha256) {
+      this.served = { ...this.served, sequence: set.sequence };
+      this.sequenceGauge.set(set.sequence);
+      // Back on the champion served (a rollback after a refusal): nothing is refused any more.
+      this.lastRefusal = null;
+      return { swapped: false, applied: true };
+    }
+    try {
+      const rules = champion.rulesPath !== undefined ? await readRulesFile(champion.rulesPath) : null;
+      this.expectedSha = champion.sha256;
+      let swapped;
+      try {
+        swapped = await this.parts.rules.swapWithModel(champion.path, rules);
+      } finally {
+        this.expectedSha = null;
+      }
+      // New definitions open their state now, so /health reports it before any transaction.
+      this.parts.entityFeatures.prepare(swapped.current);
+      this.parts.log.info(
+        { from: this.served.version, to: champion.version, model: swapped.current.version, sequence: set.sequence },
+        'registry champion swapped in',
+      );
+      this.served = { version: champion.version, sha256: champion.sha256, sequence: set.sequence };
+      this.sequenceGauge.set(set.sequence);
+      this.lastRefusal = null;
+      this.swaps.labels('success').inc();
+      return { swapped: true, applied: true };
+    } catch (e) {
+      this.refuse(champion.version, champion.sha256, e);
+      return { swapped: false, applied: false };
+    }
+  }
+
+  private refuse(version: string | null, sha256: string | null, e: unknown): void {
+    const code = isFraudlensError(e) ? e.code : 'INTERNAL';
+    const message = isFraudlensError(e) ? e.describe() : String((e as Error)?.message ?? e);
+    // The same refusal seen again (a poll after an unrelated change) is counted once.
+    if (this.lastRefusal?.version === version && this.lastRefusal.sha256 === sha256 && this.lastRefusal.message === message)
+      return;
+    this.lastRefusal = { version, sha256, code, message, at: new Date().toISOString() };
+    this.refusedCount += 1;
+    this.swaps.labels('refused').inc();
+    this.parts.log.warn({ version, code, err: message }, 'registry champion refused; the model in force keeps serving');
+  }
+
+  /** What /model, /admin/models and the change responses say is served. */
+  report(): RegistryServed {
+    const r = this.lastRefusal;
+    return {
+      version: this.served.version,
+      alias: CHAMPION_ALIAS,
+      sha256: this.served.sha256,
+      sequence: this.served.sequence,
+      location: this.registry.location,
+      refused: this.refusedCount,
+      last_refusal: r !== null ? { version: r.version, code: r.code, message: r.message, at: r.at } : null,
+    };
+  }
+
+  /** /health: degraded while the registry's champion is refused (the previous model serves on). */
+  health(): ComponentHealth {
+    const r = this.lastRefusal;
+    if (r !== null)
+      return {
+        status: 'degraded',
+        redis_connected: null,
+        detail: `registry champion ${r.version ?? '(none)'} refused (${r.code}): serving ${this.served.version}`,
+      };
+    return { status: 'ok', redis_connected: null, detail: `serving ${this.served.version} (sequence ${this.served.sequence})` };
+  }
+}
