@@ -1,8 +1,15 @@
 /**
  * Labels in PostgreSQL, in the decision store's database and schema (migration 2 in
  * prediction-log/postgres-schema.ts), through the decision store's connection. A batch is written
- * in one statement (arrays unnested), so it is stored whole or not at all.
+ * in one statement (arrays unnested), so it is stored whole or not at all. A file import's chunks
+ * (`importChunk`) are streamed with COPY into a session's staging table instead, then moved by one
+ * set-based statement: the same rule, a tenth of the round trips and no parameter arrays to parse.
  */
+
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+import { from as copyFrom } from 'pg-copy-streams';
 
 import type { PostgresPredictionLog } from '../prediction-log/postgres.js';
 import {
@@ -20,6 +27,25 @@ import { LabelledColumns } from './history.js';
 export const JOINED_READ_TIMEOUT_MS = 300_000;
 
 const LABEL_COLUMNS = 'transaction_id, label, source, known_at, recorded_at, labelled_by, note';
+
+/** The session's staging table of `importChunk`: temporary (never logged, never seen by another session), emptied at commit. */
+const STAGING = 'fraudlens_labels_staging';
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : value;
+}
+
+/** ISO instants of epoch milliseconds, remembering the last one (an import's recorded_at is one instant). */
+function isoOf(ms: number, last: { ms: number; iso: string }): string {
+  if (ms !== last.ms) {
+    last.ms = ms;
+    last.iso = new Date(ms).toISOString();
+  }
+  return last.iso;
+}
 
 interface LabelRow {
   transaction_id: string;
@@ -49,6 +75,7 @@ export class PostgresLabelStore implements LabelStore {
   readonly queryable = true;
   private written = 0;
   private readonly insert: string;
+  private readonly moveStaged: string;
 
   constructor(private readonly decisions: PostgresPredictionLog) {
     const s = decisions.quotedSchema;
@@ -79,6 +106,69 @@ export class PostgresLabelStore implements LabelStore {
       SELECT (SELECT count(*) FROM stored)::int AS accepted,
              (SELECT count(*) FROM input i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
              (SELECT count(*) FROM current)::int AS updated`;
+    // The staged chunk: the history in the chunk's order (seq drawn as rows are inserted, after the
+    // sort), then each id's winner by known_at and seq, as in `insert`.
+    this.moveStaged = `
+      WITH stored AS (
+        INSERT INTO ${s}.labels (${LABEL_COLUMNS}) SELECT ${LABEL_COLUMNS} FROM ${STAGING} ORDER BY ord
+        RETURNING seq, ${LABEL_COLUMNS}
+      ),
+      winners AS (
+        SELECT DISTINCT ON (transaction_id) * FROM stored ORDER BY transaction_id, known_at DESC, seq DESC
+      ),
+      current AS (
+        INSERT INTO ${s}.labels_current (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM winners
+        ON CONFLICT (transaction_id) DO UPDATE SET
+          seq = excluded.seq, label = excluded.label, source = excluded.source, known_at = excluded.known_at,
+          recorded_at = excluded.recorded_at, labelled_by = excluded.labelled_by, note = excluded.note
+        WHERE excluded.known_at >= ${s}.labels_current.known_at
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM stored)::int AS accepted,
+             (SELECT count(*) FROM ${STAGING} i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
+             (SELECT count(*) FROM current)::int AS updated`;
+  }
+
+  /**
+   * Stores a chunk of a file import: COPY into the staging table, then one statement that appends
+   * the history (in the chunk's order) and upserts labels_current by the same rule as `add`. One
+   * transaction, so the chunk is stored whole or not at all; the same stored state as `add` of
+   * the same labels (test/storage/labels/postgres-import.test.ts).
+   */
+  async importChunk(labels: readonly NewLabel[]): Promise<LabelsAccepted> {
+    if (labels.length === 0) return { accepted: 0, joined: 0, pending: 0 };
+    const known = { ms: Number.NaN, iso: '' };
+    const recorded = { ms: Number.NaN, iso: '' };
+    const lines: string[] = new Array<string>(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i];
+      lines[i] =
+        `${i}\t${copyText(l.transaction_id)}\t${l.label}\t${copyText(l.source)}\t${isoOf(l.knownAt, known)}\t` +
+        `${isoOf(l.recordedAt, recorded)}\t${copyText(l.labelledBy)}\t${l.note === undefined ? '\\N' : copyText(l.note)}\n`;
+    }
+    const { rows } = await this.decisions.run(async (client) => {
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (ord int NOT NULL, transaction_id text NOT NULL, label text NOT NULL,
+             source text NOT NULL, known_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL, labelled_by text NOT NULL,
+             note text) ON COMMIT DELETE ROWS`,
+        );
+        await pipeline(
+          Readable.from([lines.join('')]),
+          client.query(copyFrom(`COPY ${STAGING} (ord, ${LABEL_COLUMNS}) FROM STDIN`)),
+        );
+        const result = await client.query<{ accepted: number; joined: number }>(this.moveStaged);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    const { accepted, joined } = rows[0];
+    this.written += accepted;
+    return { accepted, joined, pending: accepted - joined };
   }
 
   async add(labels: readonly NewLabel[]): Promise<LabelsAccepted> {
