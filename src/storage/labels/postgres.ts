@@ -9,12 +9,17 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import type { PostgresPredictionLog } from '../prediction-log/postgres.js';
 import {
+  LABEL_FRAUD,
+  LABEL_LEGITIMATE,
+  type LabelledChanges,
   type LabelledDecisions,
   type LabelledDecisionsQuery,
+  type LabelledWatermark,
   type LabelRecord,
   type LabelsAccepted,
   type LabelStore,
@@ -262,6 +267,74 @@ export class PostgresLabelStore implements LabelStore {
       columns.set(i, score, decision, rule, label, amount, t, version);
     }
     return columns.out;
+  }
+
+  async labelledChanges(since: LabelledWatermark): Promise<LabelledChanges> {
+    const s = this.decisions.quotedSchema;
+    type Added = [string, number, string, string | null, string | null, number | null, number, string, string | null];
+    return this.decisions.run(async (client) => {
+      // One snapshot for the watermarks and both reads, so nothing falls between them.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
+        const marks = await client.query<{ d: string; l: string }>(
+          `SELECT coalesce((SELECT max(seq) FROM ${s}.decisions), 0)::text AS d, coalesce((SELECT max(seq) FROM ${s}.labels), 0)::text AS l`,
+        );
+        const watermark = { decisions: Number(marks.rows[0].d), labels: Number(marks.rows[0].l) };
+        // A rescore names the decision it replaces: its id's latest earlier decision that is not a duplicate.
+        const added = await client.query<Added>({
+          text: `
+            SELECT d.seq::text, d.score, d.decision, d.rule_id, c.label, d.amount,
+                   (extract(epoch FROM d.decided_at) * 1000)::float8, d.model_version,
+                   CASE WHEN d.repeat = 'rescore' THEN (
+                     SELECT max(p.seq) FROM ${s}.decisions p
+                     WHERE p.transaction_id = d.transaction_id AND p.seq < d.seq AND p.repeat IS DISTINCT FROM 'duplicate')::text END
+            FROM ${s}.decisions d LEFT JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
+            WHERE d.seq > $1 AND d.seq <= $2 AND d.repeat IS DISTINCT FROM 'duplicate'
+            ORDER BY d.seq`,
+          values: [since.decisions, watermark.decisions],
+          rowMode: 'array',
+          query_timeout: JOINED_READ_TIMEOUT_MS,
+        } as pg.QueryConfig);
+        // Current labels changed since, for the decisions read before (later ones joined them above);
+        // found through the history's sequence numbers, which are indexed.
+        const relabelled =
+          since.decisions === 0 || watermark.labels === since.labels
+            ? { rows: [] as [string, string][] }
+            : await client.query<[string, string]>({
+                text: `
+                  SELECT d.seq::text, c.label
+                  FROM (SELECT DISTINCT transaction_id FROM ${s}.labels WHERE seq > $1 AND seq <= $2) x
+                  JOIN ${s}.labels_current c ON c.transaction_id = x.transaction_id
+                  JOIN ${s}.decisions d ON d.transaction_id = x.transaction_id
+                  WHERE d.seq <= $3 AND d.repeat IS DISTINCT FROM 'duplicate'`,
+                values: [since.labels, watermark.labels, since.decisions],
+                rowMode: 'array',
+              } as pg.QueryConfig);
+        await client.query('COMMIT');
+        const n = added.rows.length;
+        const columns = new LabelledColumns(n);
+        const addedSeq = new Float64Array(n);
+        const replaces = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const [seq, score, decision, rule, label, amount, t, version, replaced] = added.rows[i];
+          addedSeq[i] = Number(seq);
+          replaces[i] = replaced === null ? -1 : Number(replaced);
+          columns.set(i, score, decision, rule, label, amount, t, version);
+        }
+        const m = relabelled.rows.length;
+        const relabelledSeq = new Float64Array(m);
+        const labels = new Int8Array(m);
+        for (let i = 0; i < m; i++) {
+          relabelledSeq[i] = Number(relabelled.rows[i][0]);
+          labels[i] = relabelled.rows[i][1] === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
+        }
+        return { added: columns.out, addedSeq, replaces, relabelledSeq, relabelled: labels, watermark };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   stats(): LabelStoreStats {
