@@ -31,6 +31,11 @@ export interface PerformanceSnapshot {
 export const FIRST_READ_WAIT_MS = 1000;
 /** Retry-After of PERFORMANCE_LOADING, in seconds: a fraction of the first read of a large store. */
 export const FIRST_READ_RETRY_AFTER_S = 5;
+/**
+ * Reports computed again after each read, before anyone asks: the dashboard's and the gauges'
+ * few windows; a million decisions cost about 170 ms of CPU each (BENCHMARKS.md).
+ */
+export const REWARMED_REPORTS = 8;
 
 /**
  * The decisions and their labels, as columns in memory, and the reports computed from them.
@@ -43,14 +48,19 @@ export const FIRST_READ_RETRY_AFTER_S = 5;
  * waits up to FIRST_READ_WAIT_MS and then gets PERFORMANCE_LOADING.
  *
  * Reports are cached per (window, model version) for the snapshot they came from: a warm request
- * costs the serialisation only; a new snapshot (every `refreshMs` at most, the clock bucket of
- * `to` and of the maturities) computes them again.
+ * costs the serialisation only. A new snapshot (every `refreshMs` at most, the clock bucket of
+ * `to` and of the maturities) computes the reports asked for since the last one again, in the
+ * background, so they are ready before the next request.
  */
 export class PerformanceSource {
   private snapshot: PerformanceSnapshot | undefined;
   private loading: Promise<PerformanceSnapshot> | undefined;
   private readonly live: LiveLabelledDecisions | undefined;
-  private readonly reports = new Map<string, { from: PerformanceSnapshot; report: PerformanceReport }>();
+  /** Reports by window and model version, in the order first asked (a Map keeps insertion order). */
+  private readonly reports = new Map<
+    string,
+    { from: PerformanceSnapshot; modelVersion: string | undefined; report: PerformanceReport }
+  >();
   /** When the first read finished, and how long it took (ms); undefined before. */
   firstRead: { at: number; ms: number } | undefined;
 
@@ -91,12 +101,18 @@ export class PerformanceSource {
     // The newest snapshot, taken with no await before the computation, so columns kept in memory
     // cannot change under it.
     const snapshot = this.snapshot!;
-    const key = `${window}\u0000${modelVersion ?? ''}`;
+    const key = reportKey(window, modelVersion);
     const cached = this.reports.get(key);
     if (cached !== undefined && cached.from === snapshot) return cached.report;
     const report = computeReport(snapshot, window, modelVersion, this.store.backend);
-    this.reports.set(key, { from: snapshot, report });
+    this.reports.set(key, { from: snapshot, modelVersion, report });
     return report;
+  }
+
+  /** The report of the newest snapshot for this window and model version when computed already (no computation here). */
+  cached(window: string, modelVersion: string | undefined): PerformanceReport | undefined {
+    const entry = this.reports.get(reportKey(window, modelVersion));
+    return entry !== undefined && entry.from === this.snapshot ? entry.report : undefined;
   }
 
   private awaitFirst(loading: Promise<PerformanceSnapshot>): Promise<PerformanceSnapshot> {
@@ -122,14 +138,39 @@ export class PerformanceSource {
       const started = performance.now();
       this.loading = this.readColumns()
         .then((columns) => {
-          // Reports of the old snapshot are no longer asked for: only the new one's are kept.
-          this.reports.clear();
           this.firstRead ??= { at: this.clock(), ms: performance.now() - started };
-          return (this.snapshot = { columns, readAt: now });
+          const snapshot = (this.snapshot = { columns, readAt: now });
+          // With refreshMs 0 every call reads afresh: a report computed ahead would never be answered.
+          if (this.refreshMs > 0) this.rewarm(snapshot);
+          else this.reports.clear();
+          return snapshot;
         })
         .finally(() => (this.loading = undefined));
     }
     return this.loading;
+  }
+
+  /**
+   * Computes again, in the background, the reports asked for since the last read (at most
+   * REWARMED_REPORTS), so that the requests after a refresh find them ready. One per turn of the
+   * event loop, so scoring requests are not held up behind all of them.
+   */
+  private rewarm(snapshot: PerformanceSnapshot): void {
+    const keys = [...this.reports.entries()]
+      .filter(([, entry]) => entry.from !== snapshot)
+      .map(([key, entry]) => ({ key, window: entry.report.window, modelVersion: entry.modelVersion }));
+    // Reports of the old snapshot are no longer answered: only the new one's are kept.
+    this.reports.clear();
+    for (const { key, window, modelVersion } of keys.slice(-REWARMED_REPORTS)) {
+      setImmediate(() => {
+        if (this.snapshot !== snapshot || this.reports.has(key)) return;
+        this.reports.set(key, {
+          from: snapshot,
+          modelVersion,
+          report: computeReport(snapshot, window, modelVersion, this.store.backend),
+        });
+      });
+    }
   }
 
   private async readColumns(): Promise<LabelledDecisions> {
@@ -139,6 +180,8 @@ export class PerformanceSource {
     return live.columns();
   }
 }
+
+const reportKey = (window: string, modelVersion: string | undefined): string => `${window}\u0000${modelVersion ?? ''}`;
 
 /** The report of one snapshot: ages are measured from the read, since nothing stored after it is in the columns. */
 function computeReport(

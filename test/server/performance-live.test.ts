@@ -4,7 +4,8 @@
  * new labels (a changed label, a label of a new decision, one of an id not decided yet, then that
  * decision) arrive, the incremental refresh reads only the changes and answers the same report as
  * a source that reads everything afresh, and as the store's whole joined read computed directly.
- * Also: the report is cached per (window, model version) until the next read, and a first read
+ * Also: the report is cached per (window, model version) until the next read, which computes the
+ * reports asked for before again in the background; and a first read
  * slower than FIRST_READ_WAIT_MS is answered with PERFORMANCE_LOADING.
  */
 
@@ -145,15 +146,19 @@ describe('GET /performance from columns kept in memory', () => {
       source.start();
       const first = await source.report('all', undefined);
       assert.equal(await source.report('all', undefined), first, 'the same object: not computed again');
-      assert.notEqual(await source.report('7d', undefined), first);
+      assert.notEqual(await source.report('90d', undefined), first);
       log.append(decision(6));
       await log.flush();
       clock += 60_000;
       // Past the refresh period: answered from the last read while the next one loads.
       assert.equal(await source.report('all', undefined), first);
-      await waitUntil(async () => (await source.report('all', undefined)).versions[0].all.decisions === 6, {
-        message: 'the refresh did not land',
+      // Once the refresh lands, the reports asked for before are computed again before anyone asks.
+      await waitUntil(() => source.cached('90d', undefined)?.versions[0].all.decisions === 6, {
+        message: 'the refresh did not land, or its reports were not computed ahead',
       });
+      assert.equal(source.cached('all', undefined)?.versions[0].all.decisions, 6);
+      assert.equal(source.cached('1d', undefined), undefined, 'never asked for: not computed');
+      assert.equal(await source.report('all', undefined), source.cached('all', undefined));
     } finally {
       await log.close();
     }
