@@ -3,7 +3,8 @@
  * PostgreSQL store: after new decisions (a rescore, a duplicate, a new model version and rule) and
  * new labels (a changed label, a label of a new decision, one of an id not decided yet, then that
  * decision) arrive, the incremental refresh reads only the changes and answers the same report as
- * a source that reads everything afresh, and as the store's whole joined read computed directly.
+ * a source that reads everything afresh, and as the store's whole joined read computed directly;
+ * decisions deleted by retention leave it as well.
  * Also: the report is cached per (window, model version) until the next read, which computes the
  * reports asked for before again in the background; and a first read
  * slower than FIRST_READ_WAIT_MS is answered with PERFORMANCE_LOADING.
@@ -11,6 +12,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+
+import pg from 'pg';
 
 import { FraudlensError } from '../../src/core/errors.js';
 import { computePerformance } from '../../src/core/performance/index.js';
@@ -131,6 +134,18 @@ describe('GET /performance from columns kept in memory', () => {
         ['m2', 1, 0, 0],
       ]);
       assert.notDeepEqual(before.versions[0].all, incremental.versions[0].all);
+
+      // Retention deletes the oldest decisions: they leave the report at the next refresh too.
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        await db.query(`DELETE FROM "${PREFIX}live".decisions WHERE transaction_id IN ('tx-1', 'tx-2', 'tx-3')`);
+      } finally {
+        await db.end();
+      }
+      const afterRetention = await live.report('all', undefined);
+      assert.equal(afterRetention.versions[0].all.decisions, 43);
+      assert.deepEqual(afterRetention, await new PerformanceSource(store, 0, () => NOW).report('all', undefined));
     } finally {
       await log.close();
     }

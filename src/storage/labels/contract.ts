@@ -85,6 +85,8 @@ export interface LabelledChanges {
   relabelled: Int8Array;
   /** Where the next read starts. */
   watermark: LabelledWatermark;
+  /** The lowest sequence number of a decision still stored (retention deletes the oldest); 0 with none. */
+  oldest: number;
 }
 
 export interface LabelLookup {

@@ -6,7 +6,10 @@
  * Rows are in the store's sequence order (the order decisions were stored), so a decision is found
  * by binary search of `seq`. A decision replaced by a rescore stays in place with its time set to
  * +Infinity, which every window leaves out (windows end at a finite instant); rescores are rare
- * (one decision in a hundred in the benchmark), so the rows are not compacted.
+ * (one decision in a hundred in the benchmark), so the rows are not compacted. Decisions deleted by
+ * retention are left out the same way: every row below the store's oldest sequence number (retention
+ * deletes by decision time, which follows the sequence for live traffic; a decision stored late with
+ * an old timestamp and deleted stays until the server restarts).
  */
 
 import { LABEL_NONE, type LabelledChanges, type LabelledDecisions, type LabelledWatermark } from './contract.js';
@@ -31,6 +34,8 @@ export class LiveLabelledDecisions {
   private readonly ruleIndex = new Map<string, number>();
   private readonly versionIndex = new Map<string, number>();
   private mark: LabelledWatermark = { decisions: 0, labels: 0 };
+  /** Rows below it were deleted from the store. */
+  private firstKept = 0;
 
   /** Where the next read of changes starts. */
   get watermark(): LabelledWatermark {
@@ -72,6 +77,10 @@ export class LiveLabelledDecisions {
         if (old >= 0) this.time[old] = REPLACED;
       }
     }
+    // Deleted by retention since: the rows below the oldest decision still stored.
+    const kept = changes.oldest > 0 ? this.lowerBound(changes.oldest) : this.n;
+    for (let i = this.firstKept; i < kept; i++) this.time[i] = REPLACED;
+    this.firstKept = Math.max(this.firstKept, kept);
     this.mark = { ...changes.watermark };
   }
 
@@ -97,6 +106,12 @@ export class LiveLabelledDecisions {
 
   /** The row of a decision by its sequence number, or -1 when it is not held. */
   private find(seq: number): number {
+    const lo = this.lowerBound(seq);
+    return lo < this.n && this.seq[lo] === seq ? lo : -1;
+  }
+
+  /** The first row whose sequence number is at least `seq`. */
+  private lowerBound(seq: number): number {
     let lo = 0;
     let hi = this.n;
     while (lo < hi) {
@@ -104,7 +119,7 @@ export class LiveLabelledDecisions {
       if (this.seq[mid] < seq) lo = mid + 1;
       else hi = mid;
     }
-    return lo < this.n && this.seq[lo] === seq ? lo : -1;
+    return lo;
   }
 
   private reserve(rows: number): void {

@@ -277,8 +277,9 @@ export class PostgresLabelStore implements LabelStore {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
-        const marks = await client.query<{ d: string; l: string }>(
-          `SELECT coalesce((SELECT max(seq) FROM ${s}.decisions), 0)::text AS d, coalesce((SELECT max(seq) FROM ${s}.labels), 0)::text AS l`,
+        const marks = await client.query<{ d: string; l: string; o: string }>(
+          `SELECT coalesce((SELECT max(seq) FROM ${s}.decisions), 0)::text AS d, coalesce((SELECT max(seq) FROM ${s}.labels), 0)::text AS l,
+                  coalesce((SELECT min(seq) FROM ${s}.decisions), 0)::text AS o`,
         );
         const watermark = { decisions: Number(marks.rows[0].d), labels: Number(marks.rows[0].l) };
         // A rescore names the decision it replaces: its id's latest earlier decision that is not a duplicate.
@@ -329,7 +330,8 @@ export class PostgresLabelStore implements LabelStore {
           relabelledSeq[i] = Number(relabelled.rows[i][0]);
           labels[i] = relabelled.rows[i][1] === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
         }
-        return { added: columns.out, addedSeq, replaces, relabelledSeq, relabelled: labels, watermark };
+        const oldest = Number(marks.rows[0].o);
+        return { added: columns.out, addedSeq, replaces, relabelledSeq, relabelled: labels, watermark, oldest };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
