@@ -31,6 +31,16 @@ import { LabelledColumns } from './history.js';
 /** Longest the joined read of /performance may take: it reads every decision of the window. */
 export const JOINED_READ_TIMEOUT_MS = 300_000;
 
+/**
+ * Longest one COPY chunk of an import may take, COPY and move together: 50,000 labels take a second
+ * or two on a loaded host, more than the store's statement timeout (5 s by default) allows when the
+ * host is busier still; a chunk is a batch job's step, not a request to keep short.
+ */
+export const IMPORT_CHUNK_TIMEOUT_MS = 300_000;
+
+/** A chunk's two sorts (by file order, by id) in memory: 50,000 labels need about 4 MB each, PostgreSQL's default work_mem is 4 MB. */
+const IMPORT_SORT_MEMORY = '32MB';
+
 const LABEL_COLUMNS = 'transaction_id, label, source, known_at, recorded_at, labelled_by, note';
 
 /** The session's staging table of `importChunk`: temporary (never logged, never seen by another session), emptied at commit. */
@@ -159,11 +169,16 @@ export class PostgresLabelStore implements LabelStore {
              source text NOT NULL, known_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL, labelled_by text NOT NULL,
              note text) ON COMMIT DELETE ROWS`,
         );
-        await pipeline(
-          Readable.from([lines.join('')]),
-          client.query(copyFrom(`COPY ${STAGING} (ord, ${LABEL_COLUMNS}) FROM STDIN`)),
-        );
-        const result = await client.query<{ accepted: number; joined: number }>(this.moveStaged);
+        await client.query(`SET LOCAL statement_timeout = ${IMPORT_CHUNK_TIMEOUT_MS}`);
+        await client.query(`SET LOCAL work_mem = '${IMPORT_SORT_MEMORY}'`);
+        const copy = copyFrom(`COPY ${STAGING} (ord, ${LABEL_COLUMNS}) FROM STDIN`);
+        // pg reads its client-side limit from the submitted query's own `query_timeout`, else the pool's.
+        Object.assign(copy, { query_timeout: IMPORT_CHUNK_TIMEOUT_MS });
+        await pipeline(Readable.from([lines.join('')]), client.query(copy));
+        const result = await client.query<{ accepted: number; joined: number }>({
+          text: this.moveStaged,
+          query_timeout: IMPORT_CHUNK_TIMEOUT_MS,
+        } as pg.QueryConfig);
         await client.query('COMMIT');
         return result;
       } catch (err) {
