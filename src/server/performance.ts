@@ -137,7 +137,9 @@ export class PerformanceSource {
     if (this.loading === undefined) {
       const started = performance.now();
       this.loading = this.readColumns()
-        .then((columns) => {
+        .then((columnsNow) => {
+          // Applied and published in one synchronous step: no report sees new data under an old `to`.
+          const columns = columnsNow();
           this.firstRead ??= { at: this.clock(), ms: performance.now() - started };
           const snapshot = (this.snapshot = { columns, readAt: now });
           // With refreshMs 0 every call reads afresh: a report computed ahead would never be answered.
@@ -173,11 +175,18 @@ export class PerformanceSource {
     }
   }
 
-  private async readColumns(): Promise<LabelledDecisions> {
+  /** Reads the store; the columns come from calling the result (for kept columns, that applies the changes read). */
+  private async readColumns(): Promise<() => LabelledDecisions> {
     const live = this.live;
-    if (live === undefined) return this.store.labelledDecisions({});
-    live.apply(await this.store.labelledChanges!(live.watermark));
-    return live.columns();
+    if (live === undefined) {
+      const whole = await this.store.labelledDecisions({});
+      return () => whole;
+    }
+    const changes = await this.store.labelledChanges!(live.watermark);
+    return () => {
+      live.apply(changes);
+      return live.columns();
+    };
   }
 }
 
