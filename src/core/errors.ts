@@ -87,6 +87,10 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: { statusCode: 429, description: 'Too many requests from this client.' },
   NOT_READY: { statusCode: 503, description: 'The service has no model loaded or is shutting down.' },
   OVERLOADED: { statusCode: 503, description: 'Too much explanation work is in progress; retry after Retry-After.' },
+  PERFORMANCE_LOADING: {
+    statusCode: 503,
+    description: 'GET /performance: the decisions and labels are still being read for the first time; retry after Retry-After.',
+  },
   STORAGE_UNAVAILABLE: { statusCode: 503, description: 'A storage backend an operation needs (Redis) cannot be reached.' },
   DECISIONS_UNSUPPORTED: {
     statusCode: 501,

@@ -468,7 +468,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     schema: int(0, 86_400_000),
     default: 30_000,
     reason:
-      'GET /performance and its gauges compute from the decisions and labels as read at most this long ago; an older read answers once more while a new one loads, so a million decisions cost one read of the store per period, not per request (0: read on every call).',
+      'GET /performance and its gauges compute from the decisions and labels kept in memory, read at most this long ago (with PostgreSQL: whole at start, in the background, then only what was stored since); an older read answers once more while the next one loads (0: read on every call).',
   },
   {
     key: 'FRAUDLENS_EXPLAIN_TOP',

@@ -161,7 +161,7 @@ export function installErrorHandling(
 }
 
 /** 503s the server answers on purpose, logged without a stack. */
-const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NOT_READY', 'OVERLOADED']);
+const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NOT_READY', 'OVERLOADED', 'PERFORMANCE_LOADING']);
 
 /**
  * For Fastify's `frameworkErrors` option: URL-level failures before routing. These run before

@@ -2,9 +2,10 @@
  * Live performance for the server: GET /performance's report from the label store's joined
  * columnar read (src/core/performance computes it), and the Prometheus gauges of the same figures.
  *
- * Reports and gauges compute from snapshots of the store's read (PerformanceSource), at most
- * FRAUDLENS_PERFORMANCE_REFRESH_MS old. The gauges are filled at scrape time, so no timer runs
- * between scrapes (nothing to stop at shutdown).
+ * Reports and gauges compute from the decisions and labels kept in memory (PerformanceSource),
+ * read at most FRAUDLENS_PERFORMANCE_REFRESH_MS ago: whole once at start, in the background, then
+ * only what changed. The gauges are filled at scrape time, so no timer runs between scrapes
+ * (nothing to stop at shutdown).
  */
 
 import { Gauge, type Registry } from 'prom-client';
@@ -12,7 +13,8 @@ import { Gauge, type Registry } from 'prom-client';
 import { DEFAULT_PERFORMANCE_WINDOW, EXPECTED_NOTE, type PerformanceFigures, type PerformanceReport } from '../contract/index.js';
 import { parseWindow } from '../core/features/definitions.js';
 import { computePerformance } from '../core/performance/index.js';
-import type { LabelledDecisions, LabelStore } from '../storage/labels/contract.js';
+import { FraudlensError } from '../core/errors.js';
+import { LiveLabelledDecisions, type LabelledDecisions, type LabelStore } from '../storage/index.js';
 
 /** The decisions and labels as read at one instant. */
 export interface PerformanceSnapshot {
@@ -22,58 +24,182 @@ export interface PerformanceSnapshot {
 }
 
 /**
- * The label store's joined read of every decision, kept for `refreshMs`: reading a million
- * decisions and their labels takes seconds, computing their figures tens of milliseconds. The first
- * call waits for the first read; a call after `refreshMs` gets the last read while the next one
- * loads (one at a time); with `refreshMs` 0 every call waits for a fresh read.
+ * How long a request waits for the first read before it is refused with 503 PERFORMANCE_LOADING:
+ * a small store is read within it, so tests and the demo never see the refusal; a million
+ * decisions in PostgreSQL take tens of seconds (BENCHMARKS.md), which no request should hang for.
+ */
+export const FIRST_READ_WAIT_MS = 1000;
+/** Retry-After of PERFORMANCE_LOADING, in seconds: a fraction of the first read of a large store. */
+export const FIRST_READ_RETRY_AFTER_S = 5;
+/**
+ * Reports computed again after each read, before anyone asks: the dashboard's and the gauges'
+ * few windows; a million decisions cost about 170 ms of CPU each (BENCHMARKS.md).
+ */
+export const REWARMED_REPORTS = 8;
+
+/**
+ * The decisions and their labels, as columns in memory, and the reports computed from them.
+ *
+ * `start()` begins the first read at once, in the background. A store that can tell what changed
+ * (PostgreSQL: `labelledChanges`) is then read incrementally, at most every `refreshMs`, only the
+ * decisions and labels stored since the last read (LiveLabelledDecisions); another (memory) is read
+ * whole. A call finding the last read older than `refreshMs` gets it while the next one loads (one at
+ * a time); with `refreshMs` 0 every call waits for a fresh read. Until the first read is done, a call
+ * waits up to FIRST_READ_WAIT_MS and then gets PERFORMANCE_LOADING.
+ *
+ * Reports are cached per (window, model version) for the snapshot they came from: a warm request
+ * costs the serialisation only. A new snapshot (every `refreshMs` at most, the clock bucket of
+ * `to` and of the maturities) computes the reports asked for since the last one again, in the
+ * background, so they are ready before the next request.
  */
 export class PerformanceSource {
   private snapshot: PerformanceSnapshot | undefined;
   private loading: Promise<PerformanceSnapshot> | undefined;
+  private readonly live: LiveLabelledDecisions | undefined;
+  /** Reports by window and model version, in the order first asked (a Map keeps insertion order). */
+  private readonly reports = new Map<
+    string,
+    { from: PerformanceSnapshot; modelVersion: string | undefined; report: PerformanceReport }
+  >();
+  /** When the first read finished, and how long it took (ms); undefined before. */
+  firstRead: { at: number; ms: number } | undefined;
 
   constructor(
     readonly store: LabelStore,
     private readonly refreshMs: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.live = store.labelledChanges !== undefined ? new LiveLabelledDecisions() : undefined;
+  }
 
+  /** Begins the first read in the background (a failure is retried by the next call). */
+  start(): void {
+    if (this.store.queryable) this.load(this.clock()).catch(() => undefined);
+  }
+
+  /** The last read (see the class comment for when it is refreshed). */
   async read(): Promise<PerformanceSnapshot> {
     const now = this.clock();
     const last = this.snapshot;
     if (last !== undefined && now - last.readAt < this.refreshMs) return last;
     const loading = this.load(now);
-    if (last === undefined || this.refreshMs === 0) return loading;
+    if (this.refreshMs === 0) return loading;
+    if (last === undefined) return this.firstRead === undefined ? this.awaitFirst(loading) : loading;
     // A failed background read keeps the last snapshot; the next call tries again.
     loading.catch(() => undefined);
     return last;
   }
 
+  /**
+   * The report of the decisions made in `window` before the last read, optionally of one model version.
+   *
+   * @param window `<n>s|m|h|d` or `all` (validated by the route's schema)
+   * @example await source.report('30d', undefined)
+   */
+  async report(window: string, modelVersion: string | undefined): Promise<PerformanceReport> {
+    await this.read();
+    // The newest snapshot, taken with no await before the computation, so columns kept in memory
+    // cannot change under it.
+    const snapshot = this.snapshot!;
+    const key = reportKey(window, modelVersion);
+    const cached = this.reports.get(key);
+    if (cached !== undefined && cached.from === snapshot) return cached.report;
+    const report = computeReport(snapshot, window, modelVersion, this.store.backend);
+    this.reports.set(key, { from: snapshot, modelVersion, report });
+    return report;
+  }
+
+  /** The report of the newest snapshot for this window and model version when computed already (no computation here). */
+  cached(window: string, modelVersion: string | undefined): PerformanceReport | undefined {
+    const entry = this.reports.get(reportKey(window, modelVersion));
+    return entry !== undefined && entry.from === this.snapshot ? entry.report : undefined;
+  }
+
+  private awaitFirst(loading: Promise<PerformanceSnapshot>): Promise<PerformanceSnapshot> {
+    let timer: NodeJS.Timeout | undefined;
+    const refused = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new FraudlensError(
+              'PERFORMANCE_LOADING',
+              `the decisions and labels are still being read for the first time; retry in ${FIRST_READ_RETRY_AFTER_S} s`,
+              { field: 'performance' },
+            ),
+          ),
+        FIRST_READ_WAIT_MS,
+      );
+    });
+    return Promise.race([loading, refused]).finally(() => clearTimeout(timer));
+  }
+
   private load(now: number): Promise<PerformanceSnapshot> {
     if (this.loading === undefined) {
-      this.loading = this.store
-        .labelledDecisions({})
-        .then((columns) => (this.snapshot = { columns, readAt: now }))
+      const started = performance.now();
+      this.loading = this.readColumns()
+        .then((columnsNow) => {
+          // Applied and published in one synchronous step: no report sees new data under an old `to`.
+          const columns = columnsNow();
+          this.firstRead ??= { at: this.clock(), ms: performance.now() - started };
+          const snapshot = (this.snapshot = { columns, readAt: now });
+          // With refreshMs 0 every call reads afresh: a report computed ahead would never be answered.
+          if (this.refreshMs > 0) this.rewarm(snapshot);
+          else this.reports.clear();
+          return snapshot;
+        })
         .finally(() => (this.loading = undefined));
     }
     return this.loading;
   }
+
+  /**
+   * Computes again, in the background, the reports asked for since the last read (at most
+   * REWARMED_REPORTS), so that the requests after a refresh find them ready. One per turn of the
+   * event loop, so scoring requests are not held up behind all of them.
+   */
+  private rewarm(snapshot: PerformanceSnapshot): void {
+    const keys = [...this.reports.entries()]
+      .filter(([, entry]) => entry.from !== snapshot)
+      .map(([key, entry]) => ({ key, window: entry.report.window, modelVersion: entry.modelVersion }));
+    // Reports of the old snapshot are no longer answered: only the new one's are kept.
+    this.reports.clear();
+    for (const { key, window, modelVersion } of keys.slice(-REWARMED_REPORTS)) {
+      setImmediate(() => {
+        if (this.snapshot !== snapshot || this.reports.has(key)) return;
+        this.reports.set(key, {
+          from: snapshot,
+          modelVersion,
+          report: computeReport(snapshot, window, modelVersion, this.store.backend),
+        });
+      });
+    }
+  }
+
+  /** Reads the store; the columns come from calling the result (for kept columns, that applies the changes read). */
+  private async readColumns(): Promise<() => LabelledDecisions> {
+    const live = this.live;
+    if (live === undefined) {
+      const whole = await this.store.labelledDecisions({});
+      return () => whole;
+    }
+    const changes = await this.store.labelledChanges!(live.watermark);
+    return () => {
+      live.apply(changes);
+      return live.columns();
+    };
+  }
 }
 
-/**
- * The report of the decisions made in `window` before now, optionally of one model version.
- *
- * @param source the snapshots of the label store's joined read (rejects DECISIONS_UNSUPPORTED on stdout)
- * @param window `<n>s|m|h|d` or `all` (validated by the route's schema)
- * @example await performanceReport(source, '30d', undefined)
- */
-export async function performanceReport(
-  source: PerformanceSource,
+const reportKey = (window: string, modelVersion: string | undefined): string => `${window}\u0000${modelVersion ?? ''}`;
+
+/** The report of one snapshot: ages are measured from the read, since nothing stored after it is in the columns. */
+function computeReport(
+  snapshot: PerformanceSnapshot,
   window: string,
   modelVersion: string | undefined,
-): Promise<PerformanceReport> {
-  const { columns, readAt } = await source.read();
-  // Ages are measured from the read: a decision stored since is not in the columns anyway.
-  const now = readAt;
+  backend: string,
+): PerformanceReport {
+  const now = snapshot.readAt;
   const span = parseWindow(window) * 1000;
   const since = Number.isFinite(span) ? now - span : undefined;
   return {
@@ -81,9 +207,24 @@ export async function performanceReport(
     from: since === undefined ? null : new Date(since).toISOString(),
     to: new Date(now).toISOString(),
     expected_note: EXPECTED_NOTE,
-    versions: computePerformance(columns, now, { since, modelVersion }),
-    backend: source.store.backend,
+    versions: computePerformance(snapshot.columns, now, { since, modelVersion }),
+    backend,
   };
+}
+
+/**
+ * The report of the decisions made in `window` before the last read, optionally of one model version.
+ *
+ * @param source the decisions and labels in memory (rejects DECISIONS_UNSUPPORTED on stdout)
+ * @param window `<n>s|m|h|d` or `all` (validated by the route's schema)
+ * @example await performanceReport(source, '30d', undefined)
+ */
+export function performanceReport(
+  source: PerformanceSource,
+  window: string,
+  modelVersion: string | undefined,
+): Promise<PerformanceReport> {
+  return source.report(window, modelVersion);
 }
 
 const levelName = (key: { level: string; rule?: string | undefined }): string =>

@@ -15,6 +15,16 @@ import { FraudlensError } from '../../core/errors.js';
 import { PostgresLabelStore, PostgresPredictionLog, toNewLabel, type NewLabel } from '../../storage/index.js';
 import { positiveInt } from '../options.js';
 
+/** Labels per POST /labels request: half the contract's cap, a body of about a megabyte. */
+export const HTTP_BATCH = 5000;
+/**
+ * Labels per COPY chunk into PostgreSQL: large enough that the per-chunk statement and round trips
+ * vanish (BENCHMARKS.md, "Labels import"), small enough that a chunk's text (about 8 MB) stays modest.
+ */
+export const DATABASE_CHUNK = 50_000;
+/** Most labels per COPY chunk: one chunk is one transaction and sits in memory whole. */
+export const MAX_DATABASE_CHUNK = 1_000_000;
+
 /** The file's columns; only transaction_id is required. */
 export const IMPORT_COLUMNS = ['transaction_id', 'label', 'source', 'known_at', 'note'] as const;
 
@@ -48,31 +58,60 @@ export interface ImportOptions {
 /** Reads, checks and sends the file; resolves with the counts. */
 export async function importLabels(o: ImportOptions): Promise<ImportSummary> {
   const t0 = performance.now();
-  const parser = createReadStream(o.data).pipe(parse({ columns: true, info: true, trim: true, skip_empty_lines: true }));
+  // Records as arrays, the header mapped here once: csv-parse's objects per record cost a property
+  // definition per field, a fifth of the import's client CPU (BENCHMARKS.md, "Labels import").
+  const parser = createReadStream(o.data).pipe(parse({ info: true, trim: true, skip_empty_lines: true }));
   const now = Date.now();
   const totals = { read: 0, accepted: 0, joined: 0, pending: 0, rejected: 0 };
   let batch: NewLabel[] = [];
+  // One batch is written while the next is read and checked (the sink works in another process),
+  // never two: batches land in file order, so the later of two labels is recorded later.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
+    await writing;
     if (batch.length === 0) return;
-    const r = await o.sink(batch);
-    totals.accepted += r.accepted;
-    totals.joined += r.joined;
-    totals.pending += r.pending;
+    const sent = batch;
     batch = [];
+    let failed: { error: unknown } | undefined;
+    const done = o.sink(sent).then(
+      (r) => {
+        totals.accepted += r.accepted;
+        totals.joined += r.joined;
+        totals.pending += r.pending;
+      },
+      (error: unknown) => {
+        failed = { error };
+      },
+    );
+    writing = done.then(() => {
+      if (failed !== undefined) throw failed.error;
+    });
+    // Handled where it is awaited (the next flush or the end); this keeps it from counting as unhandled meanwhile.
+    writing.catch(() => undefined);
   };
-  let checkedHeader = false;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!checkedHeader) {
-      checkedHeader = true;
-      const stray = Object.keys(record).filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
-      if (!('transaction_id' in record) || stray.length > 0) {
+  type Positions = Record<(typeof IMPORT_COLUMNS)[number], number>;
+  /** Position of each of IMPORT_COLUMNS in the file's records, -1 when absent; undefined before the header. */
+  let position: Positions | undefined;
+  for await (const { record: fields, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (position === undefined) {
+      const stray = fields.filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
+      if (!fields.includes('transaction_id') || stray.length > 0) {
         throw new FraudlensError(
           'INPUT_INVALID',
           `${o.data}: the columns must be transaction_id and any of ${IMPORT_COLUMNS.slice(1).join(', ')}${stray.length > 0 ? `; unknown: ${stray.join(', ')}` : ''}`,
           { field: '--data' },
         );
       }
+      position = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, fields.indexOf(c)])) as Positions;
+      continue;
     }
+    const record = {
+      transaction_id: fields[position.transaction_id],
+      label: position.label < 0 ? undefined : fields[position.label],
+      source: position.source < 0 ? undefined : fields[position.source],
+      known_at: position.known_at < 0 ? undefined : fields[position.known_at],
+      note: position.note < 0 ? undefined : fields[position.note],
+    };
     totals.read += 1;
     const line = info.lines;
     const reject = (field: string, message: string): void => {
@@ -107,6 +146,7 @@ export async function importLabels(o: ImportOptions): Promise<ImportSummary> {
     if (batch.length >= o.batchSize) await flush();
   }
   await flush();
+  await writing;
   const elapsed = (performance.now() - t0) / 1000;
   return { ...totals, elapsed_s: elapsed, labels_per_s: totals.accepted / elapsed };
 }
@@ -172,7 +212,11 @@ export function registerLabels(program: Command): void {
     .option('--schema <name>', 'PostgreSQL schema of the decision store', 'public')
     .option('--label <value>', `label of rows without one (${LABEL_VALUES.join(', ')})`, 'fraud')
     .option('--source <value>', `source of rows without one (${LABEL_SOURCES.join(', ')})`, 'chargeback')
-    .option('--batch <n>', `labels per write (at most ${MAX_LABELS_BATCH})`, positiveInt('--batch'), 5000)
+    .option(
+      '--batch <n>',
+      `labels per write: to --target ${HTTP_BATCH} by default, at most ${MAX_LABELS_BATCH}; to --database-url ${DATABASE_CHUNK} by default (one COPY each), at most ${MAX_DATABASE_CHUNK}`,
+      positiveInt('--batch'),
+    )
     .action(
       async (opts: {
         data: string;
@@ -181,7 +225,7 @@ export function registerLabels(program: Command): void {
         schema: string;
         label: string;
         source: string;
-        batch: number;
+        batch?: number;
       }) => {
         if ((opts.target === undefined) === (opts.databaseUrl === undefined)) {
           throw new FraudlensError('INPUT_INVALID', 'give one of --target URL or --database-url URL', { field: '--target' });
@@ -190,16 +234,25 @@ export function registerLabels(program: Command): void {
           throw new FraudlensError('INPUT_INVALID', `--label must be one of ${LABEL_VALUES.join(', ')}`, { field: '--label' });
         if (!(LABEL_SOURCES as readonly string[]).includes(opts.source))
           throw new FraudlensError('INPUT_INVALID', `--source must be one of ${LABEL_SOURCES.join(', ')}`, { field: '--source' });
-        if (opts.batch > MAX_LABELS_BATCH)
-          throw new FraudlensError('INPUT_INVALID', `--batch must be at most ${MAX_LABELS_BATCH}`, { field: '--batch' });
+        const toDatabase = opts.databaseUrl !== undefined;
+        const batchSize = opts.batch ?? (toDatabase ? DATABASE_CHUNK : HTTP_BATCH);
+        const maxBatch = toDatabase ? MAX_DATABASE_CHUNK : MAX_LABELS_BATCH;
+        if (batchSize > maxBatch)
+          throw new FraudlensError(
+            'INPUT_INVALID',
+            `--batch must be at most ${maxBatch} with --${toDatabase ? 'database-url' : 'target'}`,
+            {
+              field: '--batch',
+            },
+          );
         const pg = opts.databaseUrl !== undefined ? await openPostgresLabels(opts.databaseUrl, opts.schema) : undefined;
         try {
           const summary = await importLabels({
             data: opts.data,
-            sink: pg !== undefined ? (l) => pg.store.add(l) : httpSink(opts.target!, process.env.API_KEY || null),
+            sink: pg !== undefined ? (l) => pg.store.importChunk(l) : httpSink(opts.target!, process.env.API_KEY || null),
             defaultLabel: opts.label as LabelInput['label'],
             defaultSource: opts.source as LabelInput['source'],
-            batchSize: opts.batch,
+            batchSize,
             labelledBy: 'import',
             onRejected: (r) => process.stderr.write(`${opts.data}:${r.line}: ${r.field}: ${r.message}\n`),
           });

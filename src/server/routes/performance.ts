@@ -9,12 +9,15 @@ import type { FastifyInstance } from 'fastify';
 
 import { PerformanceQuery, PerformanceReport } from '../../contract/index.js';
 import type { FraudlensContext } from '../context.js';
-import { PerformanceGauges, performanceReport, PerformanceSource } from '../performance.js';
+import { FraudlensError } from '../../core/errors.js';
+import { FIRST_READ_RETRY_AFTER_S, PerformanceGauges, performanceReport, PerformanceSource } from '../performance.js';
 import { errorResponseSchema } from '../schemas.js';
 
 export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext): void {
   const source = new PerformanceSource(ctx.labelStore, ctx.config.performanceRefreshMs);
   new PerformanceGauges(ctx.metrics.registry, source);
+  // The first read of every decision starts with the server, not with the first request.
+  source.start();
   app.get<{ Querystring: PerformanceQuery }>(
     '/performance',
     {
@@ -25,12 +28,21 @@ export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext)
         description:
           'Per model version: the share of decisions labelled, ROC-AUC and PR-AUC of the scores over labelled decisions, and per decision level (review = review or decline, decline, each rule) precision, recall, false-positive rate and fraud amount caught; the same for decisions older than 7, 30 and 60 days, whose labels have had time to arrive. ' +
           'Beside each level, the precision, recall and false-positive rate expected from the scores alone (confidence-based, as NannyML CBPE): valid only while the scores stay calibrated, not under concept drift. ' +
-          'Computed from the decisions and labels as read at most FRAUDLENS_PERFORMANCE_REFRESH_MS ago (`to`).',
+          'Computed from the decisions and labels as read at most FRAUDLENS_PERFORMANCE_REFRESH_MS ago (`to`), kept in memory: read whole once at start, then only what changed. ' +
+          'Until that first read is done (tens of seconds for a million decisions in PostgreSQL), the answer is 503 PERFORMANCE_LOADING with Retry-After.',
         querystring: PerformanceQuery,
         response: { 200: PerformanceReport, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
         ...ctx.auth.security('performance:read'),
       },
     },
-    async (request) => performanceReport(source, request.query.window, request.query.model_version),
+    async (request, reply) => {
+      try {
+        return await performanceReport(source, request.query.window, request.query.model_version);
+      } catch (err) {
+        if (err instanceof FraudlensError && err.code === 'PERFORMANCE_LOADING')
+          void reply.header('retry-after', String(FIRST_READ_RETRY_AFTER_S));
+        throw err;
+      }
+    },
   );
 }

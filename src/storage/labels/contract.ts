@@ -62,6 +62,33 @@ export interface LabelledDecisions {
   modelVersions: string[];
 }
 
+/** Where an incremental read left off: the highest decision and label sequence numbers it saw. */
+export interface LabelledWatermark {
+  decisions: number;
+  labels: number;
+}
+
+/**
+ * What changed in a store since a watermark, for the columns /performance keeps in memory
+ * (live.ts). Read in one snapshot of the store.
+ */
+export interface LabelledChanges {
+  /** Decisions stored since (first decisions and rescores; duplicates never count), oldest first by `seq`, current labels joined. */
+  added: LabelledDecisions;
+  /** The store's sequence number of each added decision, ascending. */
+  addedSeq: Float64Array;
+  /** Per added decision: the sequence number of the earlier decision of its id that it replaces (a rescore), or -1. */
+  replaces: Float64Array;
+  /** Decisions seen before (sequence number at or below the old watermark) whose current label changed since. */
+  relabelledSeq: Float64Array;
+  /** Their current label: LABEL_FRAUD or LABEL_LEGITIMATE. */
+  relabelled: Int8Array;
+  /** Where the next read starts. */
+  watermark: LabelledWatermark;
+  /** The lowest sequence number of a decision still stored (retention deletes the oldest); 0 with none. */
+  oldest: number;
+}
+
 export interface LabelLookup {
   has(transactionId: string): boolean;
 }
@@ -93,6 +120,11 @@ export interface LabelStore {
   lookup(): Promise<LabelLookup | undefined>;
   /** The joined columnar read that /performance computes from. */
   labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions>;
+  /**
+   * Only what changed since `since` ({ decisions: 0, labels: 0 }: everything), for stores too large
+   * to read whole at every refresh (PostgreSQL). Absent where the whole read is cheap (memory).
+   */
+  labelledChanges?(since: LabelledWatermark): Promise<LabelledChanges>;
   stats(): LabelStoreStats;
   close(): Promise<void>;
 }

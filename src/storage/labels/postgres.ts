@@ -1,13 +1,25 @@
 /**
  * Labels in PostgreSQL, in the decision store's database and schema (migration 2 in
  * prediction-log/postgres-schema.ts), through the decision store's connection. A batch is written
- * in one statement (arrays unnested), so it is stored whole or not at all.
+ * in one statement (arrays unnested), so it is stored whole or not at all. A file import's chunks
+ * (`importChunk`) are streamed with COPY into a session's staging table instead, then moved by one
+ * set-based statement: the same rule, a tenth of the round trips and no parameter arrays to parse.
  */
+
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 import type { PostgresPredictionLog } from '../prediction-log/postgres.js';
 import {
+  LABEL_FRAUD,
+  LABEL_LEGITIMATE,
+  type LabelledChanges,
   type LabelledDecisions,
   type LabelledDecisionsQuery,
+  type LabelledWatermark,
   type LabelRecord,
   type LabelsAccepted,
   type LabelStore,
@@ -19,7 +31,36 @@ import { LabelledColumns } from './history.js';
 /** Longest the joined read of /performance may take: it reads every decision of the window. */
 export const JOINED_READ_TIMEOUT_MS = 300_000;
 
+/**
+ * Longest one COPY chunk of an import may take, COPY and move together: 50,000 labels take a second
+ * or two on a loaded host, more than the store's statement timeout (5 s by default) allows when the
+ * host is busier still; a chunk is a batch job's step, not a request to keep short.
+ */
+export const IMPORT_CHUNK_TIMEOUT_MS = 300_000;
+
+/** A chunk's two sorts (by file order, by id) in memory: 50,000 labels need about 4 MB each, PostgreSQL's default work_mem is 4 MB. */
+const IMPORT_SORT_MEMORY = '32MB';
+
 const LABEL_COLUMNS = 'transaction_id, label, source, known_at, recorded_at, labelled_by, note';
+
+/** The session's staging table of `importChunk`: temporary (never logged, never seen by another session), emptied at commit. */
+const STAGING = 'fraudlens_labels_staging';
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : value;
+}
+
+/** ISO instants of epoch milliseconds, remembering the last one (an import's recorded_at is one instant). */
+function isoOf(ms: number, last: { ms: number; iso: string }): string {
+  if (ms !== last.ms) {
+    last.ms = ms;
+    last.iso = new Date(ms).toISOString();
+  }
+  return last.iso;
+}
 
 interface LabelRow {
   transaction_id: string;
@@ -49,6 +90,7 @@ export class PostgresLabelStore implements LabelStore {
   readonly queryable = true;
   private written = 0;
   private readonly insert: string;
+  private readonly moveStaged: string;
 
   constructor(private readonly decisions: PostgresPredictionLog) {
     const s = decisions.quotedSchema;
@@ -79,6 +121,74 @@ export class PostgresLabelStore implements LabelStore {
       SELECT (SELECT count(*) FROM stored)::int AS accepted,
              (SELECT count(*) FROM input i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
              (SELECT count(*) FROM current)::int AS updated`;
+    // The staged chunk: the history in the chunk's order (seq drawn as rows are inserted, after the
+    // sort), then each id's winner by known_at and seq, as in `insert`.
+    this.moveStaged = `
+      WITH stored AS (
+        INSERT INTO ${s}.labels (${LABEL_COLUMNS}) SELECT ${LABEL_COLUMNS} FROM ${STAGING} ORDER BY ord
+        RETURNING seq, ${LABEL_COLUMNS}
+      ),
+      winners AS (
+        SELECT DISTINCT ON (transaction_id) * FROM stored ORDER BY transaction_id, known_at DESC, seq DESC
+      ),
+      current AS (
+        INSERT INTO ${s}.labels_current (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM winners
+        ON CONFLICT (transaction_id) DO UPDATE SET
+          seq = excluded.seq, label = excluded.label, source = excluded.source, known_at = excluded.known_at,
+          recorded_at = excluded.recorded_at, labelled_by = excluded.labelled_by, note = excluded.note
+        WHERE excluded.known_at >= ${s}.labels_current.known_at
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM stored)::int AS accepted,
+             (SELECT count(*) FROM ${STAGING} i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
+             (SELECT count(*) FROM current)::int AS updated`;
+  }
+
+  /**
+   * Stores a chunk of a file import: COPY into the staging table, then one statement that appends
+   * the history (in the chunk's order) and upserts labels_current by the same rule as `add`. One
+   * transaction, so the chunk is stored whole or not at all; the same stored state as `add` of
+   * the same labels (test/storage/labels/postgres-import.test.ts).
+   */
+  async importChunk(labels: readonly NewLabel[]): Promise<LabelsAccepted> {
+    if (labels.length === 0) return { accepted: 0, joined: 0, pending: 0 };
+    const known = { ms: Number.NaN, iso: '' };
+    const recorded = { ms: Number.NaN, iso: '' };
+    const lines: string[] = new Array<string>(labels.length);
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i];
+      lines[i] =
+        `${i}\t${copyText(l.transaction_id)}\t${l.label}\t${copyText(l.source)}\t${isoOf(l.knownAt, known)}\t` +
+        `${isoOf(l.recordedAt, recorded)}\t${copyText(l.labelledBy)}\t${l.note === undefined ? '\\N' : copyText(l.note)}\n`;
+    }
+    const { rows } = await this.decisions.run(async (client) => {
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (ord int NOT NULL, transaction_id text NOT NULL, label text NOT NULL,
+             source text NOT NULL, known_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL, labelled_by text NOT NULL,
+             note text) ON COMMIT DELETE ROWS`,
+        );
+        await client.query(`SET LOCAL statement_timeout = ${IMPORT_CHUNK_TIMEOUT_MS}`);
+        await client.query(`SET LOCAL work_mem = '${IMPORT_SORT_MEMORY}'`);
+        const copy = copyFrom(`COPY ${STAGING} (ord, ${LABEL_COLUMNS}) FROM STDIN`);
+        // pg reads its client-side limit from the submitted query's own `query_timeout`, else the pool's.
+        Object.assign(copy, { query_timeout: IMPORT_CHUNK_TIMEOUT_MS });
+        await pipeline(Readable.from([lines.join('')]), client.query(copy));
+        const result = await client.query<{ accepted: number; joined: number }>({
+          text: this.moveStaged,
+          query_timeout: IMPORT_CHUNK_TIMEOUT_MS,
+        } as pg.QueryConfig);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    const { accepted, joined } = rows[0];
+    this.written += accepted;
+    return { accepted, joined, pending: accepted - joined };
   }
 
   async add(labels: readonly NewLabel[]): Promise<LabelsAccepted> {
@@ -172,6 +282,76 @@ export class PostgresLabelStore implements LabelStore {
       columns.set(i, score, decision, rule, label, amount, t, version);
     }
     return columns.out;
+  }
+
+  async labelledChanges(since: LabelledWatermark): Promise<LabelledChanges> {
+    const s = this.decisions.quotedSchema;
+    type Added = [string, number, string, string | null, string | null, number | null, number, string, string | null];
+    return this.decisions.run(async (client) => {
+      // One snapshot for the watermarks and both reads, so nothing falls between them.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
+        const marks = await client.query<{ d: string; l: string; o: string }>(
+          `SELECT coalesce((SELECT max(seq) FROM ${s}.decisions), 0)::text AS d, coalesce((SELECT max(seq) FROM ${s}.labels), 0)::text AS l,
+                  coalesce((SELECT min(seq) FROM ${s}.decisions), 0)::text AS o`,
+        );
+        const watermark = { decisions: Number(marks.rows[0].d), labels: Number(marks.rows[0].l) };
+        // A rescore names the decision it replaces: its id's latest earlier decision that is not a duplicate.
+        const added = await client.query<Added>({
+          text: `
+            SELECT d.seq::text, d.score, d.decision, d.rule_id, c.label, d.amount,
+                   (extract(epoch FROM d.decided_at) * 1000)::float8, d.model_version,
+                   CASE WHEN d.repeat = 'rescore' THEN (
+                     SELECT max(p.seq) FROM ${s}.decisions p
+                     WHERE p.transaction_id = d.transaction_id AND p.seq < d.seq AND p.repeat IS DISTINCT FROM 'duplicate')::text END
+            FROM ${s}.decisions d LEFT JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
+            WHERE d.seq > $1 AND d.seq <= $2 AND d.repeat IS DISTINCT FROM 'duplicate'
+            ORDER BY d.seq`,
+          values: [since.decisions, watermark.decisions],
+          rowMode: 'array',
+          query_timeout: JOINED_READ_TIMEOUT_MS,
+        } as pg.QueryConfig);
+        // Current labels changed since, for the decisions read before (later ones joined them above);
+        // found through the history's sequence numbers, which are indexed.
+        const relabelled =
+          since.decisions === 0 || watermark.labels === since.labels
+            ? { rows: [] as [string, string][] }
+            : await client.query<[string, string]>({
+                text: `
+                  SELECT d.seq::text, c.label
+                  FROM (SELECT DISTINCT transaction_id FROM ${s}.labels WHERE seq > $1 AND seq <= $2) x
+                  JOIN ${s}.labels_current c ON c.transaction_id = x.transaction_id
+                  JOIN ${s}.decisions d ON d.transaction_id = x.transaction_id
+                  WHERE d.seq <= $3 AND d.repeat IS DISTINCT FROM 'duplicate'`,
+                values: [since.labels, watermark.labels, since.decisions],
+                rowMode: 'array',
+              } as pg.QueryConfig);
+        await client.query('COMMIT');
+        const n = added.rows.length;
+        const columns = new LabelledColumns(n);
+        const addedSeq = new Float64Array(n);
+        const replaces = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const [seq, score, decision, rule, label, amount, t, version, replaced] = added.rows[i];
+          addedSeq[i] = Number(seq);
+          replaces[i] = replaced === null ? -1 : Number(replaced);
+          columns.set(i, score, decision, rule, label, amount, t, version);
+        }
+        const m = relabelled.rows.length;
+        const relabelledSeq = new Float64Array(m);
+        const labels = new Int8Array(m);
+        for (let i = 0; i < m; i++) {
+          relabelledSeq[i] = Number(relabelled.rows[i][0]);
+          labels[i] = relabelled.rows[i][1] === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
+        }
+        const oldest = Number(marks.rows[0].o);
+        return { added: columns.out, addedSeq, replaces, relabelledSeq, relabelled: labels, watermark, oldest };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   stats(): LabelStoreStats {
