@@ -54,6 +54,7 @@ export {
   type DecisionsQuery,
 } from './decisions.js';
 export {
+  CHAMPION_ALIAS,
   Decision,
   DecisionsResponse,
   Explained,
@@ -70,6 +71,9 @@ export {
   explainQuerySchema,
   logsQuerySchema,
   MAX_TOP,
+  MODEL_ALIAS_PATTERN,
+  ModelAlias,
+  ShadowScore,
   predictQuerySchema,
   type Batch,
   type ExplainQuery,
