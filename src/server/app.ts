@@ -43,6 +43,7 @@ import { registerDecisions } from './routes/decisions.js';
 import { registerLabels } from './routes/labels.js';
 import { registerPerformance } from './routes/performance.js';
 import { ApiKeys } from './auth.js';
+import { checkChallengerFits, loadChallengers, ShadowQueue, type Challenger } from './challengers.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
@@ -79,6 +80,8 @@ export interface AppDeps {
   entityStateStore?: StateStoreProvider;
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
   dashboardDir?: string | null;
+  /** The challengers, already loaded (default: loaded from config.challengers). */
+  challengers?: readonly Challenger[];
 }
 
 /** Longest interval between Node's checks of the headers and request timeouts. */
@@ -170,6 +173,31 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     // A rules file that does not fit the model stops the start here (RULES_INVALID naming it).
     const rules = await RulesHolder.create(config, models, metrics.registry);
 
+    const challengers =
+      deps.challengers ??
+      (await loadChallengers(config.challengers, {
+        batchLimit: config.batchLimit,
+        requireAllFeatures: config.requireAllFeatures,
+        unknownCategories: config.unknownCategories,
+        featureNames: config.featureNames,
+      }));
+    for (const c of challengers) checkChallengerFits(models.current, c);
+    // A new champion must still feed every challenger, else the reload is refused.
+    models.beforeSwap((next) => {
+      for (const c of challengers) checkChallengerFits(next, c);
+    });
+    const canaryChallenger = config.canary === null ? undefined : challengers.find((c) => c.alias === config.canary!.alias);
+    let scorer: Scorer | undefined;
+    const shadow =
+      challengers.length === 0
+        ? null
+        : new ShadowQueue(
+            rules,
+            (record) => predictionLog.append(record),
+            { scored: (alias) => metrics.recordShadowScoring(alias), failed: (alias) => metrics.recordShadowError(alias) },
+            (row, score, m) => scorer?.notify(row, score, m),
+          );
+
     const context: FraudlensContext = {
       config,
       models,
@@ -182,6 +210,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       onScored: [],
       entityFeatures: new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics),
       healthComponents: [],
+      challengers,
+      canary: canaryChallenger === undefined ? null : { challenger: canaryChallenger, share: config.canary!.share },
+      shadow,
       state: { draining: false, startedAt: Date.now() },
     };
     app.decorate('fraudlens', context);
@@ -216,6 +247,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       route.onResponse = [...own, requestDurationHook(metrics, route.url)] as typeof route.onResponse;
     });
     app.addHook('onClose', async () => {
+      // Transactions still waiting for their shadow scoring are completed, so no record is lost.
+      shadow?.flush();
       await predictionLog.close();
       await context.entityFeatures.close();
     });
@@ -267,7 +300,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     }
 
-    const scorer = new Scorer(context, app.log);
+    scorer = new Scorer(context, app.log);
     const admission = new ExplainAdmission(config.explainMaxRows);
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);

@@ -13,6 +13,10 @@
  * with the decisions reads one row per id. The decisions gain `amount` and `rule_id`, generated
  * from the record, for the amount filters and the joined read; and a small index of rescores, so
  * "the latest rescore is current" costs one probe of it per decision.
+ *
+ * Version 3: challengers (issue #17). A record may carry `model_alias` (the model that decided:
+ * "champion" or a canary challenger) and `shadow` (the other models' scores and decisions), both in
+ * the record's JSON; `model_alias` is also a generated column, for the comparison's read.
  */
 
 export interface Migration {
@@ -76,6 +80,14 @@ export const MIGRATIONS: readonly Migration[] = [
          ADD COLUMN rule_id text GENERATED ALWAYS AS (
            CASE WHEN record->'reasons'->0->>'kind' = 'rule' THEN record->'reasons'->0->>'code' END) STORED`,
       `CREATE INDEX decisions_rescores ON $schema.decisions (transaction_id, seq) WHERE repeat = 'rescore'`,
+    ],
+  },
+  {
+    version: 3,
+    description: 'challengers: decisions gain model_alias (the model that decided), generated from the record',
+    statements: [
+      `ALTER TABLE $schema.decisions
+         ADD COLUMN model_alias text GENERATED ALWAYS AS (record->>'model_alias') STORED`,
     ],
   },
 ];
