@@ -84,8 +84,11 @@ export {
   type Transaction,
 } from './prediction.js';
 export {
+  ComparisonQuery,
+  ComparisonReport,
   DEFAULT_PERFORMANCE_WINDOW,
   EXPECTED_NOTE,
+  ModelComparison,
   PERFORMANCE_LEVELS,
   PERFORMANCE_WINDOW_PATTERN,
   PerformanceFigures,

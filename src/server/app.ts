@@ -187,16 +187,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       for (const c of challengers) checkChallengerFits(next, c);
     });
     const canaryChallenger = config.canary === null ? undefined : challengers.find((c) => c.alias === config.canary!.alias);
-    let scorer: Scorer | undefined;
     const shadow =
       challengers.length === 0
         ? null
-        : new ShadowQueue(
-            rules,
-            (record) => predictionLog.append(record),
-            { scored: (alias) => metrics.recordShadowScoring(alias), failed: (alias) => metrics.recordShadowError(alias) },
-            (row, score, m) => scorer?.notify(row, score, m),
-          );
+        : new ShadowQueue(rules, (record) => predictionLog.append(record), {
+            scored: (alias) => metrics.recordShadowScoring(alias),
+            failed: (alias) => metrics.recordShadowError(alias),
+          });
 
     const context: FraudlensContext = {
       config,
@@ -300,7 +297,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     }
 
-    scorer = new Scorer(context, app.log);
+    const scorer = new Scorer(context, app.log);
+    // The champion's shadow scores of canary transactions reach the drift observers as its own do.
+    if (shadow !== null) shadow.onChampionScored = scorer.notify;
     const admission = new ExplainAdmission(config.explainMaxRows);
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);

@@ -73,7 +73,9 @@ export async function loadChallengers(
  */
 function availableFeatures(champion: ServingModel): ReadonlyMap<string, string> {
   if (champion.definitions !== null) return new Map(featureNames(champion.definitions).map((n) => [n, 'derived']));
-  return new Map(champion.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' : `categorical/${f.encoding ?? 'names'}`]));
+  return new Map(
+    champion.features.map((f) => [f.name, f.type === 'numeric' ? 'numeric' : `categorical/${f.encoding ?? 'names'}`]),
+  );
 }
 
 /**
@@ -197,8 +199,10 @@ export class ShadowQueue {
     private readonly rules: RulesHolder,
     private readonly append: (record: PredictionRecord) => void,
     private readonly counters: ShadowCounters,
-    private readonly championScored: ChampionScored,
   ) {}
+
+  /** Told of the champion's shadow score of a canary transaction (the app points it at the drift observers). */
+  onChampionScored: ChampionScored = () => undefined;
 
   /** Queues a decided transaction; `record` is appended once the other models have scored it. */
   push(record: PredictionRecord, features: Transaction, raw: RawBody | undefined, models: readonly ShadowModel[]): void {
@@ -242,7 +246,7 @@ export class ShadowQueue {
     const compiled = this.rules.for(m);
     const position = compiled === null ? -1 : compiled.first(score, job.features, job.raw ?? null);
     const decision: Decision = position >= 0 ? compiled!.rules[position].decision : decide(score, m.model.thresholds);
-    if (alias === CHAMPION_ALIAS) this.championScored(row, score, m);
+    if (alias === CHAMPION_ALIAS) this.onChampionScored(row, score, m);
     return { alias, model_version: m.version, score, decision };
   }
 }

@@ -764,12 +764,19 @@ function challengersOf(items: readonly string[]): ChallengerSpec[] {
     const alias = item.slice(0, at);
     const path = resolve(item.slice(at + 1));
     if (alias === CHAMPION_ALIAS)
-      fail('FRAUDLENS_CHALLENGERS', `FRAUDLENS_CHALLENGERS: "${CHAMPION_ALIAS}" is the served model's alias; name the challenger otherwise`);
-    if (out.some((c) => c.alias === alias)) fail('FRAUDLENS_CHALLENGERS', `FRAUDLENS_CHALLENGERS names the alias "${alias}" twice`);
+      fail(
+        'FRAUDLENS_CHALLENGERS',
+        `FRAUDLENS_CHALLENGERS: "${CHAMPION_ALIAS}" is the served model's alias; name the challenger otherwise`,
+      );
+    if (out.some((c) => c.alias === alias))
+      fail('FRAUDLENS_CHALLENGERS', `FRAUDLENS_CHALLENGERS names the alias "${alias}" twice`);
     try {
       accessSync(path, constants.R_OK);
     } catch (e) {
-      fail('FRAUDLENS_CHALLENGERS', `FRAUDLENS_CHALLENGERS: cannot read the model of "${alias}", ${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      fail(
+        'FRAUDLENS_CHALLENGERS',
+        `FRAUDLENS_CHALLENGERS: cannot read the model of "${alias}", ${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      );
     }
     out.push({ alias, path });
   }

@@ -9,7 +9,15 @@ import { randomUUID } from 'node:crypto';
 
 import type { FastifyBaseLogger } from 'fastify';
 
-import { CHAMPION_ALIAS, type Decision, type Explained, type Explanation, type Prediction, type RiskLevel, type TopContribution } from '../contract/index.js';
+import {
+  CHAMPION_ALIAS,
+  type Decision,
+  type Explained,
+  type Explanation,
+  type Prediction,
+  type RiskLevel,
+  type TopContribution,
+} from '../contract/index.js';
 import { UNKNOWN_CATEGORY_CODE } from '../core/data/table.js';
 import { decide } from '../core/engine/model.js';
 import { sigmoid } from '../core/engine/predict.js';
@@ -196,7 +204,15 @@ export class Scorer {
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
     if (this.ctx.shadow !== null) prediction.model_alias = routed ? canary.challenger.alias : CHAMPION_ALIAS;
-    this.record(m, t, row, prediction, opts.rescore === true && opts.transactionId !== undefined, opts.raw, routed ? champion : null);
+    this.record(
+      m,
+      t,
+      row,
+      prediction,
+      opts.rescore === true && opts.transactionId !== undefined,
+      opts.raw,
+      routed ? champion : null,
+    );
     return prediction;
   }
 

@@ -236,7 +236,9 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFea
   if (repeat !== undefined) out.repeat = repeat;
   if (model_alias !== undefined) out.model_alias = model_alias;
   if (shadow !== undefined)
-    out.shadow = shadow.map((e) => Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }));
+    out.shadow = shadow.map((e) =>
+      Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }),
+    );
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
 }
