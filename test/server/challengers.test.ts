@@ -13,7 +13,16 @@ import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-import type { ComparisonReport, DecisionsResponse, Prediction } from '../../src/contract/index.js';
+import { Ajv } from 'ajv';
+
+import {
+  ComparisonReport,
+  DecisionsResponse,
+  PredictResponse,
+  type ComparisonReport as ComparisonReportType,
+  type DecisionsResponse as DecisionsResponseType,
+  type Prediction,
+} from '../../src/contract/index.js';
 import { FraudlensError } from '../../src/core/errors.js';
 import { compareModels } from '../../src/core/performance/comparison.js';
 import { fnv1a32, loadChallengers, routedToCanary } from '../../src/server/challengers.js';
@@ -39,6 +48,12 @@ function transaction(k: number): Record<string, unknown> {
   return { ...base, trans_num: `shadow-${k}`, unix_time: 1_599_614_894 + k * 600, amt: 5 + ((k * 37) % 60) * 25 };
 }
 const N = 40;
+
+const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
+function assertMatches(schema: object, body: unknown, what: string): void {
+  const validate = ajv.compile(schema);
+  assert.ok(validate(body), `${what} does not match its contract schema: ${ajv.errorsText(validate.errors)}`);
+}
 
 function utf8Reference(text: string): number {
   let h = 0x811c9dc5;
@@ -91,6 +106,7 @@ describe('challengers in the shadow, with a canary', () => {
       assert.equal(a.statusCode, 200, a.body);
       assert.equal(b.statusCode, 200, b.body);
       plainAnswers.push(json<Prediction>(a));
+      assertMatches(PredictResponse, json(b), `/predict of transaction ${k}`);
       answers.push(json<Prediction>(b));
     }
     await nextTurn();
@@ -118,7 +134,9 @@ describe('challengers in the shadow, with a canary', () => {
   });
 
   it('stores every other model’s verdict beside the decision', async () => {
-    const records = json<DecisionsResponse>(await shadowed.app.inject({ url: `/decisions?limit=${N}` })).decisions;
+    const page = json<DecisionsResponseType>(await shadowed.app.inject({ url: `/decisions?limit=${N}` }));
+    assertMatches(DecisionsResponse, page, '/decisions');
+    const records = page.decisions;
     assert.equal(records.length, N);
     for (const r of records) {
       const k = Number(r.transaction_id!.slice('shadow-'.length));
@@ -152,7 +170,8 @@ describe('challengers in the shadow, with a canary', () => {
     assert.equal((await shadowed.app.inject({ method: 'POST', url: '/labels', payload: { labels } })).statusCode, 200);
     const res = await shadowed.app.inject({ url: '/performance/comparison?window=all' });
     assert.equal(res.statusCode, 200, res.body);
-    const report = json<ComparisonReport>(res);
+    const report = json<ComparisonReportType>(res);
+    assertMatches(ComparisonReport, report, '/performance/comparison');
     assert.deepEqual(report.canary, { alias: 'deep', share: CANARY_SHARE });
     assert.equal(report.transactions, N / 2);
     assert.deepEqual(
@@ -164,7 +183,7 @@ describe('challengers in the shadow, with a canary', () => {
       ],
     );
     // The same figures from the stored records, oldest first.
-    const records = json<DecisionsResponse>(
+    const records = json<DecisionsResponseType>(
       await shadowed.app.inject({ url: `/decisions?limit=${N}&order=asc&labelled=true` }),
     ).decisions;
     const verdict = (r: (typeof records)[number], alias: string) =>
@@ -208,7 +227,7 @@ describe('challengers that cannot serve', () => {
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(json<Prediction>(res).model_alias, 'champion');
       await nextTurn();
-      const [record] = json<DecisionsResponse>(await t.app.inject({ url: '/decisions?limit=1' })).decisions;
+      const [record] = json<DecisionsResponseType>(await t.app.inject({ url: '/decisions?limit=1' })).decisions;
       assert.deepEqual(record.shadow, []);
       assert.match((await t.app.inject({ url: '/metrics' })).body, /fraudlens_shadow_errors_total\{alias="broken"\} 1/);
     } finally {
