@@ -17,7 +17,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { loadAverage, median, middle, pinnedWrk, spawnPinned, stop, waitHealthy, writeDemoTemplate, type WrkResult } from './http.js';
+import {
+  loadAverage,
+  median,
+  middle,
+  pinnedWrk,
+  spawnPinned,
+  stop,
+  waitHealthy,
+  writeDemoTemplate,
+  type WrkResult,
+} from './http.js';
 import type { Section } from './run.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -57,7 +67,16 @@ export async function runChallengersBench(seconds: number, rounds: number): Prom
   try {
     for (const [k, s] of settings.entries()) await waitHealthy(`http://127.0.0.1:${s.port}/health`, servers[k]);
     const measure = (k: number, secs: number, label: string): Promise<WrkResult> =>
-      pinnedWrk({ path: '/predict', method: 'POST', port: settings[k].port, seconds: secs, body, label, server: servers[k], raw: true });
+      pinnedWrk({
+        path: '/predict',
+        method: 'POST',
+        port: settings[k].port,
+        seconds: secs,
+        body,
+        label,
+        server: servers[k],
+        raw: true,
+      });
     for (const k of settings.keys()) await measure(k, WARMUP_S, 'warmup');
     const runs: WrkResult[][] = settings.map(() => []);
     for (let round = 0; round < rounds; round++) {

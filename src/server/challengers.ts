@@ -17,27 +17,15 @@ import { FraudlensError } from '../core/errors.js';
 import { definitionsHash, featureNames } from '../core/features/definitions.js';
 import type { PredictionRecord } from '../storage/index.js';
 import { loadServingModel, type RawBody, type ServingModel, type ServingOptions, type Transaction } from './model-state.js';
+import { MAX_CHALLENGERS, type ChallengerSpec } from './config.js';
 import type { RulesHolder } from './rules.js';
 
-/** Most challengers one server scores: each costs a tree walk per transaction (BENCHMARKS.md, challengers). */
-export const MAX_CHALLENGERS = 4;
-
-/** A challenger as configured: its alias and model file. */
-export interface ChallengerSpec {
-  alias: string;
-  path: string;
-}
+export { MAX_CHALLENGERS, type CanarySpec, type ChallengerSpec } from './config.js';
 
 /** A loaded challenger. */
 export interface Challenger {
   readonly alias: string;
   readonly model: ServingModel;
-}
-
-/** The canary rule: transactions whose id hashes below `share` are decided by `alias`. */
-export interface CanarySpec {
-  alias: string;
-  share: number;
 }
 
 /**

@@ -29,7 +29,6 @@ import {
 import { editDistance } from '../core/edit-distance.js';
 import { readApiKeysFile, sha256Of, type ApiKeyEntry } from '../io/api-keys-file.js';
 import { CHAMPION_ALIAS, MODEL_ALIAS_PATTERN } from '../contract/index.js';
-import { MAX_CHALLENGERS, type CanarySpec, type ChallengerSpec } from './challengers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** A prediction-log backend of the storage registry (PREDICTION_LOG_BACKENDS). */
@@ -140,6 +139,21 @@ export interface SettingSpec {
 
 /** The bundled demo model, relative to the package (not to the working directory). */
 export const DEFAULT_MODEL_PATH = join(PACKAGE_ROOT, 'models', 'demo', 'model.json');
+
+/** Most challengers one server scores: each costs a tree walk per transaction (BENCHMARKS.md, challengers). */
+export const MAX_CHALLENGERS = 4;
+
+/** A challenger as configured (FRAUDLENS_CHALLENGERS): its alias and model file; challengers.ts loads it. */
+export interface ChallengerSpec {
+  alias: string;
+  path: string;
+}
+
+/** The canary rule (FRAUDLENS_CANARY): transactions whose id hashes below `share` are decided by `alias`. */
+export interface CanarySpec {
+  alias: string;
+  share: number;
+}
 
 /** Largest canary share: a challenger deciding more than half the traffic is a promotion, not a canary. */
 export const MAX_CANARY_SHARE = 0.5;
