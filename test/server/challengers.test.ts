@@ -11,6 +11,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { Ajv } from 'ajv';
@@ -211,6 +213,37 @@ describe('challengers in the shadow, with a canary', () => {
           `${m.alias} ${key}: ${a} vs ${b}`,
         );
       }
+    }
+  });
+});
+
+describe('a reload of the champion', () => {
+  it('keeps the challengers, and refuses a champion that no longer feeds them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fraudlens-challengers-'));
+    const modelPath = join(dir, 'model.json');
+    await copyFile(DEFAULT_MODEL_PATH, modelPath);
+    const key = 'challengers-admin-key-0123456789';
+    const t = await makeApp({ MODEL_PATH: modelPath, API_KEY: key, FRAUDLENS_CHALLENGERS: `shallow=${SHALLOW}` });
+    const reload = () => t.app.inject({ method: 'POST', url: '/admin/reload', headers: { 'x-api-key': key } });
+    try {
+      // A champion of precomputed features cannot feed a challenger of raw transactions.
+      await copyFile(packagePath('fixtures', 'precomputed', 'model.json'), modelPath);
+      const refused = await reload();
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.equal(json<{ code: string }>(refused).code, 'CHALLENGER_INCOMPATIBLE');
+      await copyFile(DEFAULT_MODEL_PATH, modelPath);
+      assert.equal((await reload()).statusCode, 200);
+      const res = await t.app.inject({ method: 'POST', url: '/predict', headers: { 'x-api-key': key }, payload: transaction(3) });
+      assert.equal(res.statusCode, 200, res.body);
+      await nextTurn();
+      const page = json<DecisionsResponseType>(await t.app.inject({ url: '/decisions?limit=1', headers: { 'x-api-key': key } }));
+      assert.deepEqual(
+        page.decisions[0].shadow!.map((v) => v.alias),
+        ['shallow'],
+      );
+    } finally {
+      await t.app.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
