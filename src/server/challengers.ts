@@ -223,7 +223,9 @@ export class ShadowQueue {
         this.counters.failed(alias);
       }
     }
-    this.append({ ...job.record, shadow });
+    // The record was made for this queue and is not shared yet: completed in place, not copied.
+    job.record.shadow = shadow;
+    this.append(job.record);
   }
 
   /** The model's score and the decision it would have made (rules first, then its thresholds, as the decider). */

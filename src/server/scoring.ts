@@ -139,11 +139,14 @@ export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;
   private readonly failedObservers = new Set<unknown>();
+  /** Every challenger: what scores in the shadow of a transaction the champion decided. */
+  private readonly challengerModels: readonly ShadowModel[];
   /** The field recorded as `amount`; null when it is masked (PII), since the amount would unmask it. */
   private readonly amountField: string | null;
 
   constructor(ctx: FraudlensContext, log: FastifyBaseLogger) {
     this.ctx = ctx;
+    this.challengerModels = ctx.challengers.map((c) => ({ alias: c.alias, model: c.model }));
     this.log = log;
     const field = ctx.config.amountField;
     this.amountField = ctx.config.piiFields.includes(field) ? null : field;
@@ -277,10 +280,11 @@ export class Scorer {
     if (shadowChampion === null) this.notify(row, p.score, m);
   }
 
-  /** The models that did not decide, champion first. */
-  private othersThan(alias: string, champion: ServingModel | null): ShadowModel[] {
+  /** The models that did not decide, champion first (the same list for every transaction the champion decides). */
+  private othersThan(alias: string, champion: ServingModel | null): readonly ShadowModel[] {
+    if (champion === null) return this.challengerModels;
     const others: ShadowModel[] = [];
-    if (champion !== null) others.push({ alias: CHAMPION_ALIAS, model: champion });
+    others.push({ alias: CHAMPION_ALIAS, model: champion });
     for (const c of this.ctx.challengers) if (c.alias !== alias) others.push({ alias: c.alias, model: c.model });
     return others;
   }
