@@ -190,10 +190,11 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     const shadow =
       challengers.length === 0
         ? null
-        : new ShadowQueue(rules, (record) => predictionLog.append(record), {
-            scored: (alias) => metrics.recordShadowScoring(alias),
-            failed: (alias) => metrics.recordShadowError(alias),
-          });
+        : new ShadowQueue(
+            rules,
+            (record) => predictionLog.append(record),
+            (alias) => metrics.shadowCounters(alias),
+          );
 
     const context: FraudlensContext = {
       config,

@@ -165,9 +165,10 @@ export interface ShadowModel {
   model: ServingModel;
 }
 
+/** The counters of one model's shadow scorings (made once per alias by `ShadowQueue`'s `counters`). */
 export interface ShadowCounters {
-  scored(alias: string): void;
-  failed(alias: string): void;
+  scored(): void;
+  failed(): void;
 }
 
 /** What the queue tells the caller about the champion's shadow score of a canary transaction (drift observers). */
@@ -186,7 +187,7 @@ export class ShadowQueue {
   constructor(
     private readonly rules: RulesHolder,
     private readonly append: (record: PredictionRecord) => void,
-    private readonly counters: ShadowCounters,
+    private readonly countersOf: (alias: string) => ShadowCounters,
   ) {}
 
   /** Told of the champion's shadow score of a canary transaction (the app points it at the drift observers). */
@@ -208,6 +209,17 @@ export class ShadowQueue {
     for (let i = 0; i < jobs.length; i++) this.complete(jobs[i]);
   }
 
+  private readonly bound = new Map<string, ShadowCounters>();
+
+  private counters(alias: string): ShadowCounters {
+    let c = this.bound.get(alias);
+    if (c === undefined) {
+      c = this.countersOf(alias);
+      this.bound.set(alias, c);
+    }
+    return c;
+  }
+
   private readonly run = (): void => {
     this.scheduled = false;
     this.flush();
@@ -218,9 +230,9 @@ export class ShadowQueue {
     for (const { alias, model } of job.models) {
       try {
         shadow.push(this.scoreOne(alias, model, job));
-        this.counters.scored(alias);
+        this.counters(alias).scored();
       } catch {
-        this.counters.failed(alias);
+        this.counters(alias).failed();
       }
     }
     // The record was made for this queue and is not shared yet: completed in place, not copied.
