@@ -236,7 +236,7 @@ export class ShadowQueue {
       }
     }
     // The record was made for this queue and is not shared yet: completed in place, not copied.
-    job.record.shadow = shadow;
+    job.record.shadow = Object.freeze(shadow) as ShadowScore[];
     this.append(job.record);
   }
 
@@ -249,6 +249,7 @@ export class ShadowQueue {
     const position = compiled === null ? -1 : compiled.first(score, job.features, job.raw ?? null);
     const decision: Decision = position >= 0 ? compiled!.rules[position].decision : decide(score, m.model.thresholds);
     if (alias === CHAMPION_ALIAS) this.onChampionScored(row, score, m);
-    return { alias, model_version: m.version, score, decision };
+    // Frozen, the decision store keeps the verdict as it is instead of copying it.
+    return Object.freeze({ alias, model_version: m.version, score, decision });
   }
 }

@@ -182,6 +182,9 @@ function isReasonList(reasons: unknown): boolean {
   return true;
 }
 
+/** The fields of a shadow verdict. */
+const SHADOW_KEYS = 4;
+
 /** Shadow scores: what the other models made of the transaction (alias, version, a finite score, a decision). */
 function isShadowList(shadow: unknown): shadow is NonNullable<PredictionRecord['shadow']> {
   if (!Array.isArray(shadow)) return false;
@@ -235,10 +238,14 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFea
   if (reasons !== undefined) out.reasons = copyExplanation(reasons, masked) as Reason[];
   if (repeat !== undefined) out.repeat = repeat;
   if (model_alias !== undefined) out.model_alias = model_alias;
+  // A frozen list of frozen verdicts (what the shadow queue makes) cannot change: kept, not copied.
   if (shadow !== undefined)
-    out.shadow = shadow.map((e) =>
-      Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }),
-    );
+    out.shadow =
+      Object.isFrozen(shadow) && shadow.every((e) => Object.isFrozen(e) && Object.keys(e).length === SHADOW_KEYS)
+        ? shadow
+        : shadow.map((e) =>
+            Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }),
+          );
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
 }
