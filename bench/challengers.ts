@@ -9,13 +9,23 @@
  * Reports per setting the median req/s and server CPU microseconds per request, and their ratios
  * to no challenger. The issue's goal: two challengers cost less than 15 % of the throughput.
  *
- * Usage: npm run bench -- challengers [--seconds 8] [--rounds 3]
+ * Before the HTTP runs, in this process: each model's tree walk per transaction (the derived
+ * features of bench/demo-request.json) and the shadow queue's time per transaction (queue, every
+ * challenger scored, the record appended to the memory store) with none, one and two challengers.
+ *
+ * Usage: npm run bench -- challengers [--seconds 8] [--rounds 3] [--in-process-only]
  */
 
 import { availableParallelism, tmpdir } from 'node:os';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { readModelFile } from '../src/io/model-file.js';
+import { buildApp } from '../src/server/app.js';
+import type { ShadowModel } from '../src/server/challengers.js';
+import { configFromValues } from '../src/server/config.js';
+import type { PredictionRecord } from '../src/storage/index.js';
 
 import {
   loadAverage,
@@ -40,6 +50,69 @@ const GOAL_THROUGHPUT_SHARE = 0.85;
 /** Ports of the three servers (the range this host's engineers keep for servers started by hand). */
 const FIRST_PORT = 18_240;
 const WARMUP_S = 3;
+
+/** Transactions timed in process, after as many to warm up. */
+const IN_PROCESS_ROWS = 100_000;
+/** Transactions queued per turn of the event loop in the queue's timing (a burst of requests). */
+const QUEUE_BURST = 50;
+
+const microseconds = (start: bigint, n: number): number =>
+  Math.round((Number(process.hrtime.bigint() - start) / 1e3 / n) * 100) / 100;
+
+/** In process: each model's walk per transaction, and the shadow queue's time per transaction with 0, 1 and 2 challengers. */
+export async function inProcessCosts(): Promise<Record<string, unknown>> {
+  const config = configFromValues({ LOG_LEVEL: 'silent', FRAUDLENS_CHALLENGERS: CHALLENGER_MODELS.join(',') });
+  const app = await buildApp(config, { model: await readModelFile(config.modelPath), processMetrics: false, dashboardDir: null });
+  try {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/predict?features=true',
+      payload: JSON.parse(readFileSync(DEMO_BODY, 'utf8')),
+    });
+    const features = Object.freeze((JSON.parse(res.body) as { features: PredictionRecord['features'] }).features);
+    const ctx = app.fraudlens;
+    const walks: Record<string, number> = {};
+    let sink = 0;
+    for (const { alias, model } of [{ alias: 'champion', model: ctx.models.current }, ...ctx.challengers]) {
+      const row = model.toRow(features);
+      for (let i = 0; i < IN_PROCESS_ROWS; i++) sink += model.predictor.predictRowMargin(row);
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < IN_PROCESS_ROWS; i++) sink += model.predictor.predictRowMargin(row);
+      walks[alias] = microseconds(start, IN_PROCESS_ROWS);
+    }
+    const record = (): PredictionRecord => ({
+      id: 'bench',
+      timestamp: new Date().toISOString(),
+      model_version: ctx.models.current.version,
+      score: 0.5,
+      decision: 'approve',
+      risk_level: 'low',
+      latency_ms: 1,
+      features,
+      model_alias: 'champion',
+    });
+    const all: ShadowModel[] = ctx.challengers.map((c) => ({ alias: c.alias, model: c.model }));
+    const queue: Record<string, number> = {};
+    for (const n of [0, 1, 2]) {
+      const models = all.slice(0, n);
+      const time = (): number => {
+        const start = process.hrtime.bigint();
+        for (let i = 0; i < IN_PROCESS_ROWS; i++) {
+          ctx.shadow!.push(record(), features, undefined, models);
+          if (i % QUEUE_BURST === QUEUE_BURST - 1) ctx.shadow!.flush();
+        }
+        ctx.shadow!.flush();
+        return microseconds(start, IN_PROCESS_ROWS);
+      };
+      time();
+      queue[`${n}_challengers`] = time();
+    }
+    if (Number.isNaN(sink)) throw new Error('a walk gave NaN');
+    return { tree_walk_us_per_transaction: walks, shadow_queue_us_per_transaction: queue };
+  } finally {
+    await app.close();
+  }
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -132,5 +205,10 @@ export async function runChallengersBench(seconds: number, rounds: number): Prom
 
 export const section: Section = {
   name: 'challengers',
-  run: () => runChallengersBench(arg('--seconds', 8), arg('--rounds', 3)),
+  async run() {
+    const inProcess = await inProcessCosts();
+    process.stderr.write(`bench challengers: in process ${JSON.stringify(inProcess)}\n`);
+    if (process.argv.includes('--in-process-only')) return { in_process: inProcess };
+    return { in_process: inProcess, ...(await runChallengersBench(arg('--seconds', 8), arg('--rounds', 3))) };
+  },
 };
