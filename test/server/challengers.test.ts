@@ -32,7 +32,7 @@ import { DEFAULT_MODEL_PATH } from '../../src/server/config.js';
 import { join } from 'node:path';
 
 import { REPO_ROOT } from '../helpers/paths.js';
-import { json, makeApp, type TestApp } from './helpers.js';
+import { json, makeApp, ulbSample, type TestApp } from './helpers.js';
 
 const packagePath = (...parts: string[]): string => join(REPO_ROOT, ...parts);
 const SHALLOW = packagePath('models', 'challengers', 'shallow', 'model.json');
@@ -213,6 +213,31 @@ describe('challengers in the shadow, with a canary', () => {
           `${m.alias} ${key}: ${a} vs ${b}`,
         );
       }
+    }
+  });
+});
+
+describe('a champion of precomputed features with a precomputed challenger, through /v2 infer', () => {
+  it('scores the challenger in the shadow of a V2 request as a server serving it would', async () => {
+    const challenger = packagePath('fixtures', 'xgboost', 'ulb_subset_nan_d5_t40.model.json');
+    const t = await makeApp({ FRAUDLENS_CHALLENGERS: `nan=${challenger}` });
+    const alone = await makeApp({ MODEL_PATH: challenger });
+    try {
+      const row = ulbSample();
+      const inputs = Object.entries(row).map(([name, v]) => ({ name, shape: [1], datatype: 'FP64', data: [v] }));
+      const res = await t.app.inject({ method: 'POST', url: '/v2/models/fraudlens/infer', payload: { inputs } });
+      assert.equal(res.statusCode, 200, res.body);
+      await nextTurn();
+      const [record] = json<DecisionsResponseType>(await t.app.inject({ url: '/decisions?limit=1' })).decisions;
+      assert.equal(record.model_alias, 'champion');
+      assert.equal(record.shadow!.length, 1);
+      const expected = json<Prediction>(await alone.app.inject({ method: 'POST', url: '/predict', payload: row }));
+      assert.equal(record.shadow![0].alias, 'nan');
+      assert.equal(record.shadow![0].score, expected.score);
+      assert.equal(record.shadow![0].decision, expected.decision);
+    } finally {
+      await t.app.close();
+      await alone.app.close();
     }
   });
 });
