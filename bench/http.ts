@@ -101,7 +101,7 @@ function writeRawTemplates(csvPath: string, out: string): void {
 }
 
 /** Writes one raw-transaction JSON file as a template for wrkScript (see writeRawTemplates). */
-function writeDemoTemplate(jsonPath: string, out: string): void {
+export function writeDemoTemplate(jsonPath: string, out: string): void {
   const body = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown>;
   delete body.trans_num;
   delete body.unix_time;
@@ -126,7 +126,7 @@ async function dropRedisKeys(prefix: string): Promise<number> {
   return dropped;
 }
 
-interface WrkResult {
+export interface WrkResult {
   label: string;
   req_per_s: number;
   requests: number;
@@ -142,7 +142,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+export async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode} before answering`);
     try {
@@ -156,7 +156,7 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
@@ -227,7 +227,7 @@ const RAW_T0 = 1_600_000_000;
 const RAW_RUN_SPAN_S = 10_000_000;
 
 /** One wrk run on the load generator's core, with the server's CPU time per request. */
-async function pinnedWrk(r: PinnedRun): Promise<WrkResult> {
+export async function pinnedWrk(r: PinnedRun): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'fraudlens-wrk-'));
   try {
     const script = join(dir, 'run.lua');
@@ -267,7 +267,7 @@ async function pinnedWrk(r: PinnedRun): Promise<WrkResult> {
 }
 
 /** A server process on the server core. */
-function spawnPinned(args: string[], env?: Record<string, string>): ChildProcess {
+export function spawnPinned(args: string[], env?: Record<string, string>): ChildProcess {
   return spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...args], {
     ...(env !== undefined ? { env } : {}),
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -322,7 +322,7 @@ function peerReference(): Record<string, unknown> | undefined {
   return out;
 }
 
-function loadAverage(): number[] {
+export function loadAverage(): number[] {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 }
 
@@ -343,7 +343,7 @@ async function floorServer(port: number): Promise<void> {
   process.on('SIGTERM', () => void app.close());
 }
 
-function summarize(r: WrkResult): Record<string, unknown> {
+export function summarize(r: WrkResult): Record<string, unknown> {
   const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
   return {
     req_per_s: r.req_per_s,
@@ -372,11 +372,11 @@ function table(rows: [string, WrkResult | undefined][]): string {
 }
 
 /** The run with the median req/s of a series (odd counts: the middle one). */
-function median(runs: WrkResult[]): WrkResult {
+export function median(runs: WrkResult[]): WrkResult {
   return [...runs].sort((a, b) => a.req_per_s - b.req_per_s)[Math.floor((runs.length - 1) / 2)];
 }
 
-function middle(values: number[]): number {
+export function middle(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 }
 

@@ -3,7 +3,8 @@
  * the same models and data in one run, and prints ratios (ours / theirs, > 1 means fraudlens is
  * faster or better). Sections: predict (batch, TreeSHAP, single row), train (parity on every
  * labelled dataset), http (wrk against our server and the seed servers), drift (window cost),
- * features (offline replay against pandas), state (entity state per transaction, state load).
+ * features (offline replay against pandas), state (entity state per transaction, state load),
+ * challengers (the cost of challengers scored in the shadow on /predict).
  *
  *   npm run bench                     every section
  *   npm run bench -- predict train    chosen sections
@@ -115,6 +116,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     decisions: fromModule('decisions-http.js'),
     performance: fromModule('performance.js'),
     labels: fromModule('labels.js'),
+    challengers: fromModule('challengers.js'),
   };
   const chosen = names.length > 0 ? names : Object.keys(all);
   for (const n of chosen) if (!(n in all)) throw new Error(`unknown section "${n}" (choose from ${Object.keys(all).join(', ')})`);

@@ -16,6 +16,7 @@ import type {
   AuthMe,
   BatchExplained,
   BatchPrediction,
+  ComparisonReport,
   ConfusionMatrix,
   Decision,
   DecisionFilter,
@@ -33,6 +34,7 @@ import type {
   LabelInput,
   LabelRecord,
   LabelsAccepted,
+  ModelComparison,
   ModelCurves,
   PerformanceLevel,
   PerformanceReport,
@@ -52,6 +54,7 @@ export type {
   AuthMe,
   BatchExplained,
   BatchPrediction,
+  ComparisonReport,
   ConfusionMatrix,
   Decision,
   DecisionFilter,
@@ -67,6 +70,7 @@ export type {
   LabelInput,
   LabelRecord,
   LabelsAccepted,
+  ModelComparison,
   ModelCurves,
   PerformanceLevel,
   PerformanceReport,
@@ -333,6 +337,8 @@ export interface ApiClient {
   labels(transactionId: string, signal?: AbortSignal): Promise<LabelHistory>;
   /** GET /performance: realized and expected figures over the decisions of `window` (e.g. 24h, 30d, all). */
   performance(query: { window: string; model_version?: string }, signal?: AbortSignal): Promise<PerformanceReport>;
+  /** GET /performance/comparison: champion and challengers on the same labelled transactions of `window`. */
+  comparison(query: { window: string }, signal?: AbortSignal): Promise<ComparisonReport>;
   /** GET /auth/me: the presented key's name, role and permissions. */
   me(signal?: AbortSignal): Promise<AuthMe>;
   drift(window: DriftWindow, signal?: AbortSignal): Promise<DriftReport>;
@@ -452,6 +458,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     label: (label, signal) => json<LabelsAccepted>('POST', '/labels', label, signal),
     labels: (id, signal) => json<LabelHistory>('GET', `/labels/${encodeURIComponent(id)}`, undefined, signal),
     performance: (query, signal) => json<PerformanceReport>('GET', `/performance${queryString(query)}`, undefined, signal),
+    comparison: (query, signal) =>
+      json<ComparisonReport>('GET', `/performance/comparison${queryString(query)}`, undefined, signal),
     me: (signal) => json<AuthMe>('GET', '/auth/me', undefined, signal),
     decisions: (query, signal) => json<DecisionsResponse>('GET', `/decisions${queryString(query)}`, undefined, signal),
     drift: (w, signal) => json<DriftReport>('GET', `/drift?window=${encodeURIComponent(w)}`, undefined, signal),

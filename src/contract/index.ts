@@ -54,6 +54,7 @@ export {
   type DecisionsQuery,
 } from './decisions.js';
 export {
+  CHAMPION_ALIAS,
   Decision,
   DecisionsResponse,
   Explained,
@@ -70,6 +71,9 @@ export {
   explainQuerySchema,
   logsQuerySchema,
   MAX_TOP,
+  MODEL_ALIAS_PATTERN,
+  ModelAlias,
+  ShadowScore,
   predictQuerySchema,
   type Batch,
   type ExplainQuery,
@@ -80,8 +84,11 @@ export {
   type Transaction,
 } from './prediction.js';
 export {
+  ComparisonQuery,
+  ComparisonReport,
   DEFAULT_PERFORMANCE_WINDOW,
   EXPECTED_NOTE,
+  ModelComparison,
   PERFORMANCE_LEVELS,
   PERFORMANCE_WINDOW_PATTERN,
   PerformanceFigures,

@@ -121,3 +121,72 @@ export const PerformanceReport = Type.Object(
   { additionalProperties: false },
 );
 export type PerformanceReport = Static<typeof PerformanceReport>;
+
+/** `?window=` of GET /performance/comparison (as GET /performance's). */
+export const ComparisonQuery = Type.Object(
+  {
+    window: Type.String({
+      pattern: PERFORMANCE_WINDOW_PATTERN,
+      default: DEFAULT_PERFORMANCE_WINDOW,
+      description: 'Decisions made within this long before now: <n>s, <n>m, <n>h, <n>d, or all (default 90d).',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ComparisonQuery = Static<typeof ComparisonQuery>;
+
+export const ModelComparison = Type.Object(
+  {
+    alias: Type.String({ description: '"champion" or a challenger alias (FRAUDLENS_CHALLENGERS).' }),
+    model_version: Type.String({ description: 'The version this alias serves now.' }),
+    role: StringEnum(['champion', 'challenger'] as const),
+    canary_share: Type.Number({
+      description: 'Share of transactions (by the hash of their id) this model decides: 1 − the canary share for the champion.',
+    }),
+    flagged: Type.Integer({ description: 'Compared transactions this model decided review or decline.' }),
+    precision: NullableNumber({
+      description: 'Frauds among the flagged / flagged, at its own thresholds; null when none flagged.',
+    }),
+    recall: NullableNumber({ description: 'Flagged frauds / all compared frauds; null without frauds.' }),
+    pr_auc: NullableNumber({ description: 'Average precision of its scores; null without frauds.' }),
+    roc_auc: NullableNumber({ description: 'ROC-AUC of its scores; null unless both classes are present.' }),
+    fraud_amount_caught: Type.Number({ description: 'Sum of the amounts of the flagged frauds.' }),
+    agreement: NullableNumber({
+      description: 'Share of transactions decided alike by this model and the champion; null for the champion.',
+    }),
+    mean_abs_score_difference: NullableNumber({ description: "Mean |score − champion's score|; null for the champion." }),
+    score_ks_statistic: NullableNumber({
+      description: "Two-sample Kolmogorov-Smirnov D between this model's and the champion's scores; null for the champion.",
+    }),
+    score_ks_p_value: NullableNumber({ description: 'Its two-sided p-value; null for the champion.' }),
+  },
+  { additionalProperties: false },
+);
+export type ModelComparison = Static<typeof ModelComparison>;
+
+export const ComparisonReport = Type.Object(
+  {
+    window: Type.String(),
+    from: Type.Union([Type.String(), Type.Null()], { description: 'Start of the window (ISO 8601); null for window=all.' }),
+    to: Type.String({ description: 'When the decisions and labels were read (ISO 8601).' }),
+    transactions: Type.Integer({
+      description: 'Labelled transactions of the window that every model scored (deciding or in the shadow): the ones compared.',
+    }),
+    frauds: Type.Integer(),
+    labelled: Type.Integer({ description: 'Labelled transactions of the window, compared or not.' }),
+    canary: Type.Union(
+      [
+        Type.Object(
+          { alias: Type.String(), share: Type.Number() },
+          { additionalProperties: false, description: 'The challenger deciding the canary share (FRAUDLENS_CANARY).' },
+        ),
+        Type.Null(),
+      ],
+      { description: 'null: the champion decides every transaction.' },
+    ),
+    models: Type.Array(ModelComparison, { description: 'The champion first, then each challenger.' }),
+    backend: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type ComparisonReport = Static<typeof ComparisonReport>;

@@ -70,6 +70,29 @@ export const Explanation = Type.Object(
 );
 export type Explanation = Static<typeof Explanation>;
 
+/** The champion's alias; challengers have their own (FRAUDLENS_CHALLENGERS). */
+export const CHAMPION_ALIAS = 'champion';
+/** A challenger's alias: lowercase letters, digits, '-' and '_', starting with a letter. */
+export const MODEL_ALIAS_PATTERN = '^[a-z][a-z0-9_-]{0,31}$';
+
+export const ModelAlias = Type.String({
+  pattern: MODEL_ALIAS_PATTERN,
+  description:
+    'The model that decided: "champion", or the alias of the challenger the canary share routed this transaction to. Present when the server runs challengers.',
+});
+
+/** One model's verdict on a transaction another model decided (docs/challengers.md). */
+export const ShadowScore = Type.Object(
+  {
+    alias: Type.String({ pattern: MODEL_ALIAS_PATTERN }),
+    model_version: Type.String(),
+    score: Type.Number({ description: 'Fraud probability in [0, 1].' }),
+    decision: Decision,
+  },
+  { additionalProperties: false },
+);
+export type ShadowScore = Static<typeof ShadowScore>;
+
 const predictionFields = {
   id: Type.String(),
   model_version: Type.String(),
@@ -122,6 +145,7 @@ const predictionFields = {
         'Present only when the transaction held category names the model does not know: those features, which were scored as missing values.',
     }),
   ),
+  model_alias: Type.Optional(ModelAlias),
 };
 
 export const Prediction = Type.Object(
@@ -206,6 +230,13 @@ export const PredictionRecord = Type.Object(
       description: 'The features scored: for a raw transaction, the derived features (never its raw fields).',
     }),
     explanation: Type.Optional(Explanation),
+    model_alias: Type.Optional(ModelAlias),
+    shadow: Type.Optional(
+      Type.Array(ShadowScore, {
+        description:
+          'What the other models (challengers, or the champion when a challenger decided) made of the same transaction, scored after the response was sent.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

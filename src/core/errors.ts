@@ -43,6 +43,11 @@ export const ERROR_CATALOGUE = {
   },
   RULES_NOT_CONFIGURED: { statusCode: 409, description: 'A rules operation was asked for but no rules file is configured.' },
   // Models and baselines
+  CHALLENGER_INCOMPATIBLE: {
+    statusCode: 422,
+    description:
+      "A challenger model does not load, or cannot score what the champion's requests carry (another request shape, other feature definitions).",
+  },
   MODEL_INVALID: { statusCode: 422, description: 'A model file is malformed or inconsistent.' },
   MODEL_UNSUPPORTED: { statusCode: 422, description: 'A model uses a feature fraudlens does not implement.' },
   // The model registry (src/storage/model-registry)

@@ -43,6 +43,7 @@ import { registerDecisions } from './routes/decisions.js';
 import { registerLabels } from './routes/labels.js';
 import { registerPerformance } from './routes/performance.js';
 import { ApiKeys } from './auth.js';
+import { checkChallengerFits, loadChallengers, ShadowQueue, type Challenger } from './challengers.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
@@ -83,6 +84,8 @@ export interface AppDeps {
   registry?: RegistryStart;
   /** Built dashboard to serve at `/` (default: dashboard/dist of this package when built; null: none). */
   dashboardDir?: string | null;
+  /** The challengers, already loaded (default: loaded from config.challengers). */
+  challengers?: readonly Challenger[];
 }
 
 /** Longest interval between Node's checks of the headers and request timeouts. */
@@ -197,6 +200,35 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
           })
         : null;
 
+    const challengers =
+      deps.challengers ??
+      (await loadChallengers(deps.registry?.challengers ?? config.challengers, {
+        batchLimit: config.batchLimit,
+        requireAllFeatures: config.requireAllFeatures,
+        unknownCategories: config.unknownCategories,
+        featureNames: config.featureNames,
+      }));
+    for (const c of challengers) checkChallengerFits(models.current, c);
+    // A new champion must still feed every challenger, else the reload is refused.
+    models.beforeSwap((next) => {
+      for (const c of challengers) checkChallengerFits(next, c);
+    });
+    const canaryChallenger = config.canary === null ? undefined : challengers.find((c) => c.alias === config.canary!.alias);
+    if (config.canary !== null && canaryChallenger === undefined)
+      throw new FraudlensError(
+        'CONFIG_INVALID',
+        `FRAUDLENS_CANARY names "${config.canary.alias}", which is not a challenger (${challengers.map((c) => c.alias).join(', ') || 'none'})`,
+        { field: 'FRAUDLENS_CANARY' },
+      );
+    const shadow =
+      challengers.length === 0
+        ? null
+        : new ShadowQueue(
+            rules,
+            (record) => predictionLog.append(record),
+            (alias) => metrics.shadowCounters(alias),
+          );
+
     const context: FraudlensContext = {
       config,
       models,
@@ -210,6 +242,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       entityFeatures,
       healthComponents: [],
       registry,
+      challengers,
+      canary: canaryChallenger === undefined ? null : { challenger: canaryChallenger, share: config.canary!.share },
+      shadow,
       state: { draining: false, startedAt: Date.now() },
     };
     app.decorate('fraudlens', context);
@@ -249,6 +284,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       route.onResponse = [...own, requestDurationHook(metrics, route.url)] as typeof route.onResponse;
     });
     app.addHook('onClose', async () => {
+      // Transactions still waiting for their shadow scoring are completed, so no record is lost.
+      shadow?.flush();
       await predictionLog.close();
       await context.entityFeatures.close();
     });
@@ -301,6 +338,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     }
 
     const scorer = new Scorer(context, app.log);
+    // The champion's shadow scores of canary transactions reach the drift observers as its own do.
+    if (shadow !== null) shadow.onChampionScored = scorer.notify;
     const admission = new ExplainAdmission(config.explainMaxRows);
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);

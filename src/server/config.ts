@@ -9,7 +9,7 @@
  */
 
 import { PACKAGE_ROOT } from '../io/package-root.js';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { Ajv, type ErrorObject } from 'ajv';
@@ -28,6 +28,7 @@ import {
 } from '../storage/index.js';
 import { editDistance } from '../core/edit-distance.js';
 import { readApiKeysFile, sha256Of, type ApiKeyEntry } from '../io/api-keys-file.js';
+import { CHAMPION_ALIAS, MODEL_ALIAS_PATTERN } from '../contract/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** A prediction-log backend of the storage registry (PREDICTION_LOG_BACKENDS). */
@@ -104,6 +105,10 @@ export interface ServerConfig {
   readonly entityStateHistory: string | null;
   /** The rules file applied beside the model (docs/rules.md); null: the thresholds alone decide. */
   readonly rulesPath: string | null;
+  /** Models scored in the shadow of the champion (docs/challengers.md); empty: none. */
+  readonly challengers: readonly ChallengerSpec[];
+  /** The challenger deciding a share of transactions instead of the champion; null: the champion decides all. */
+  readonly canary: CanarySpec | null;
   /** Features pushing towards fraud listed in the reasons of review and decline decisions (0: none). */
   readonly reasonFeatures: number;
   /** The raw field (else feature) whose number is recorded as a decision's `amount`. */
@@ -138,6 +143,24 @@ export interface SettingSpec {
 
 /** The bundled demo model, relative to the package (not to the working directory). */
 export const DEFAULT_MODEL_PATH = join(PACKAGE_ROOT, 'models', 'demo', 'model.json');
+
+/** Most challengers one server scores: each costs a tree walk per transaction (BENCHMARKS.md, challengers). */
+export const MAX_CHALLENGERS = 4;
+
+/** A challenger as configured (FRAUDLENS_CHALLENGERS): its alias and model file; challengers.ts loads it. */
+export interface ChallengerSpec {
+  alias: string;
+  path: string;
+}
+
+/** The canary rule (FRAUDLENS_CANARY): transactions whose id hashes below `share` are decided by `alias`. */
+export interface CanarySpec {
+  alias: string;
+  share: number;
+}
+
+/** Largest canary share: a challenger deciding more than half the traffic is a promotion, not a canary. */
+export const MAX_CANARY_SHARE = 0.5;
 
 const int = (minimum: number, maximum: number): Record<string, unknown> => ({ type: 'integer', minimum, maximum });
 const names = { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 10_000 };
@@ -625,6 +648,28 @@ export const SETTINGS: readonly SettingSpec[] = [
       'Rules applied beside the model (YAML or JSON, docs/rules.md): block, then review, then allow rules; the first match decides, else the thresholds. Checked against the model at start (a bad file stops the start); POST /admin/rules/reload re-reads it. Unset: the thresholds alone decide.',
   },
   {
+    key: 'FRAUDLENS_CHALLENGERS',
+    prop: 'challengers',
+    flag: '--challengers',
+    kind: 'list',
+    schema: {
+      type: 'array',
+      items: { type: 'string', pattern: `${MODEL_ALIAS_PATTERN.slice(0, -1)}=.+$` },
+      maxItems: MAX_CHALLENGERS,
+    },
+    default: [],
+    reason: `Challenger models scored on every transaction after the champion answered, never delaying or changing its response (alias=path, comma-separated; at most ${MAX_CHALLENGERS}, unique lowercase aliases other than "${CHAMPION_ALIAS}"). Their scores and decisions are stored beside the champion's and compared on the labels in GET /performance/comparison (docs/challengers.md). Empty: the champion alone.`,
+  },
+  {
+    key: 'FRAUDLENS_CANARY',
+    prop: 'canary',
+    flag: '--canary',
+    kind: 'string',
+    schema: { type: 'string', pattern: `${MODEL_ALIAS_PATTERN.slice(0, -1)}:(0(\\.[0-9]+)?|\\.[0-9]+)$` },
+    default: null,
+    reason: `alias:share (share at most ${MAX_CANARY_SHARE}): the challenger that decides the transactions whose transaction id hashes (FNV-1a 32 / 2^32) below the share, the champion then scoring in the shadow; the same id always goes the same way, a transaction without id goes to the champion. Unset: the champion decides all.`,
+  },
+  {
     key: 'FRAUDLENS_REASON_FEATURES',
     prop: 'reasonFeatures',
     kind: 'integer',
@@ -748,6 +793,52 @@ function apiKeysOf(apiKey: string | undefined, file: string | undefined): ApiKey
   return [{ name: 'admin', role: 'admin', sha256: digest }, ...keys];
 }
 
+/** FRAUDLENS_CHALLENGERS' alias=path items, checked: unique aliases, not the champion's, files readable. */
+function challengersOf(items: readonly string[]): ChallengerSpec[] {
+  const out: ChallengerSpec[] = [];
+  for (const item of items) {
+    const at = item.indexOf('=');
+    const alias = item.slice(0, at);
+    const path = resolve(item.slice(at + 1));
+    if (alias === CHAMPION_ALIAS)
+      fail(
+        'FRAUDLENS_CHALLENGERS',
+        `FRAUDLENS_CHALLENGERS: "${CHAMPION_ALIAS}" is the served model's alias; name the challenger otherwise`,
+      );
+    if (out.some((c) => c.alias === alias))
+      fail('FRAUDLENS_CHALLENGERS', `FRAUDLENS_CHALLENGERS names the alias "${alias}" twice`);
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (e) {
+      fail(
+        'FRAUDLENS_CHALLENGERS',
+        `FRAUDLENS_CHALLENGERS: cannot read the model of "${alias}", ${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+      );
+    }
+    out.push({ alias, path });
+  }
+  return out;
+}
+
+/**
+ * FRAUDLENS_CANARY's alias:share, checked against the challengers (null: they come from the model
+ * registry, and the server checks the alias when it has read them) and the largest share.
+ */
+function canaryOf(text: string | undefined, challengers: readonly ChallengerSpec[] | null): CanarySpec | null {
+  if (text === undefined) return null;
+  const at = text.lastIndexOf(':');
+  const alias = text.slice(0, at);
+  const share = Number(text.slice(at + 1));
+  if (challengers !== null && !challengers.some((c) => c.alias === alias))
+    fail(
+      'FRAUDLENS_CANARY',
+      `FRAUDLENS_CANARY names "${alias}", which is not a challenger (FRAUDLENS_CHALLENGERS: ${challengers.map((c) => c.alias).join(', ') || 'none'})`,
+    );
+  if (!(share > 0 && share <= MAX_CANARY_SHARE))
+    fail('FRAUDLENS_CANARY', `FRAUDLENS_CANARY's share must be above 0 and at most ${MAX_CANARY_SHARE}, got ${share}`);
+  return { alias, share };
+}
+
 export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   const env = sources.env ?? process.env;
   const specs = [...SETTINGS, ...(sources.extraSettings ?? [])];
@@ -847,17 +938,18 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   }
   const registryPath = values.FRAUDLENS_REGISTRY !== undefined ? resolve(values.FRAUDLENS_REGISTRY as string) : null;
   if (registryPath !== null) {
-    for (const key of ['MODEL_PATH', 'FRAUDLENS_RULES_PATH'] as const) {
+    for (const key of ['MODEL_PATH', 'FRAUDLENS_RULES_PATH', 'FRAUDLENS_CHALLENGERS'] as const) {
       if (origin[key] !== undefined && origin[key] !== 'default')
         fail(
           key,
-          `FRAUDLENS_REGISTRY and ${key} (from ${describeSource(byKey.get(key), origin[key], file.path)}) are both set: the registry's champion and its rules are what is served; unset one of them`,
+          `FRAUDLENS_REGISTRY and ${key} (from ${describeSource(byKey.get(key), origin[key], file.path)}) are both set: the registry's champion, its rules and its other aliases (the challengers) are what is served; unset one of them`,
         );
     }
   }
   const redisUrl =
     (values.REDIS_URL as string | undefined) ??
     `redis://${get<string>('REDIS_HOST')}:${get<number>('REDIS_PORT')}/${get<number>('REDIS_DB')}`;
+  const challengers = challengersOf(get('FRAUDLENS_CHALLENGERS'));
   const config: ServerConfig = {
     host: get('API_HOST'),
     port: get('API_PORT'),
@@ -918,6 +1010,8 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     entityStateHistory:
       values.FRAUDLENS_ENTITY_STATE_HISTORY !== undefined ? resolve(values.FRAUDLENS_ENTITY_STATE_HISTORY as string) : null,
     rulesPath: values.FRAUDLENS_RULES_PATH !== undefined ? resolve(values.FRAUDLENS_RULES_PATH as string) : null,
+    challengers,
+    canary: canaryOf(values.FRAUDLENS_CANARY as string | undefined, registryPath !== null ? null : challengers),
     reasonFeatures: get('FRAUDLENS_REASON_FEATURES'),
     amountField: get('FRAUDLENS_AMOUNT_FIELD'),
     extensions,

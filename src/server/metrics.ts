@@ -41,6 +41,8 @@ export class ServerMetrics {
   private readonly featureErrors: FastCounter;
   private readonly featureSeconds: HistogramChild;
   private readonly replays: Counter;
+  private readonly shadowScorings: Counter<'alias'>;
+  private readonly shadowErrors: Counter<'alias'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -122,6 +124,18 @@ export class ServerMetrics {
       registers,
     });
 
+    this.shadowScorings = new Counter({
+      name: 'fraudlens_shadow_scorings_total',
+      help: 'Transactions scored in the shadow (after the response) by a model that did not decide them, by model alias.',
+      labelNames: ['alias'],
+      registers,
+    });
+    this.shadowErrors = new Counter({
+      name: 'fraudlens_shadow_errors_total',
+      help: 'Shadow scorings that failed, by model alias: left out of the record, never affecting a response.',
+      labelNames: ['alias'],
+      registers,
+    });
     this.replays = new Counter({
       name: 'fraudlens_decision_replays_total',
       help: 'Requests for a transaction id this process had decided: answered with the stored decision, not scored again.',
@@ -282,6 +296,16 @@ export class ServerMetrics {
 
   recordObserverError(): void {
     this.observerErrors.inc();
+  }
+
+  /**
+   * The shadow counters of one model alias, bound once (a labelled lookup per increment would cost
+   * more than the increment): scorings, and scorings that threw.
+   */
+  shadowCounters(alias: string): { scored: () => void; failed: () => void } {
+    const scored = this.shadowScorings.labels(alias);
+    const failed = this.shadowErrors.labels(alias);
+    return { scored: () => scored.inc(), failed: () => failed.inc() };
   }
 
   /** A transaction id answered with its stored decision instead of being scored again. */

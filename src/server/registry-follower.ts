@@ -25,16 +25,23 @@ import {
   type ModelRegistry,
   type RegistryServingSet,
 } from '../storage/index.js';
-import type { ServerConfig } from './config.js';
+import { MAX_CHALLENGERS, type ServerConfig } from './config.js';
 import type { EntityFeatures } from './entity-features.js';
 import type { ModelHolder } from './model-state.js';
 import type { RulesHolder } from './rules.js';
 
-/** What the server starts with: the registry and its champion when the server started. */
+/** What the server starts with: the registry, its champion and its other aliases (the challengers) when the server started. */
 export interface RegistryStart {
   registry: ModelRegistry;
   champion: NonNullable<RegistryServingSet['champion']>;
+  /** Every alias but the champion, scored in the shadow (read at start only: see `challengerChange`). */
+  challengers: RegistryServingSet['others'];
   sequence: number;
+}
+
+/** The challenger aliases of a serving set as one comparable text: alias=version@sha256, sorted. */
+function challengerKey(others: RegistryServingSet['others']): string {
+  return others.map((o) => `${o.alias}=${o.version}@${o.sha256}`).join(',');
 }
 
 /**
@@ -59,7 +66,13 @@ export async function readRegistryChampion(config: ServerConfig): Promise<{ mode
       `the champion's stored file (${set.champion.version}) has SHA-256 ${model.sha256}, not the ${set.champion.sha256} the index recorded`,
       { file: set.champion.path },
     );
-  return { model, registry: { registry, champion: set.champion, sequence: set.sequence } };
+  if (set.others.length > MAX_CHALLENGERS)
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `the registry ${registry.location} names ${set.others.length} aliases besides "${CHAMPION_ALIAS}" (${set.others.map((o) => o.alias).join(', ')}): each is a challenger and at most ${MAX_CHALLENGERS} are scored; remove some`,
+      { field: 'FRAUDLENS_REGISTRY' },
+    );
+  return { model, registry: { registry, champion: set.champion, challengers: set.others, sequence: set.sequence } };
 }
 
 export interface SyncOutcome {
@@ -87,6 +100,10 @@ export class RegistryFollower {
   private timer: NodeJS.Timeout | null = null;
   /** The SHA-256 the file being swapped in must have (checked before the swap). */
   private expectedSha: string | null = null;
+  /** The challenger aliases the server started with (challengerKey). */
+  private readonly startChallengers: string;
+  /** Set when the registry's challenger aliases differ from those scored: they apply at the next start. */
+  private challengerChange: string | null = null;
   private readonly swaps: Counter<'result'>;
   private readonly sequenceGauge: Gauge;
 
@@ -103,6 +120,7 @@ export class RegistryFollower {
   ) {
     this.registry = start.registry;
     this.served = { version: start.champion.version, sha256: start.champion.sha256, sequence: start.sequence };
+    this.startChallengers = challengerKey(start.challengers);
     this.swaps = new Counter({
       name: 'fraudlens_registry_swaps_total',
       help: 'Champions of the model registry swapped in (success) or refused, the previous model serving on (refused).',
@@ -164,6 +182,11 @@ export class RegistryFollower {
       this.refuse(null, null, e);
       return { swapped: false, applied: false };
     }
+    const challengers = challengerKey(set.others);
+    this.challengerChange =
+      challengers === this.startChallengers
+        ? null
+        : `the registry's challenger aliases are now ${set.others.map((o) => `${o.alias}=${o.version}`).join(', ') || 'none'}; the challengers scored change at the next start`;
     const champion = set.champion;
     if (champion === null) {
       this.refuse(null, null, new FraudlensError('REGISTRY_NOT_FOUND', `the registry has no "${CHAMPION_ALIAS}" alias`));
@@ -237,6 +260,7 @@ export class RegistryFollower {
         redis_connected: null,
         detail: `registry champion ${r.version ?? '(none)'} refused (${r.code}): serving ${this.served.version}`,
       };
-    return { status: 'ok', redis_connected: null, detail: `serving ${this.served.version} (sequence ${this.served.sequence})` };
+    const note = this.challengerChange !== null ? `; ${this.challengerChange}` : '';
+    return { status: 'ok', redis_connected: null, detail: `serving ${this.served.version} (sequence ${this.served.sequence})${note}` };
   }
 }

@@ -9,7 +9,15 @@ import { randomUUID } from 'node:crypto';
 
 import type { FastifyBaseLogger } from 'fastify';
 
-import type { Decision, Explained, Explanation, Prediction, RiskLevel, TopContribution } from '../contract/index.js';
+import {
+  CHAMPION_ALIAS,
+  type Decision,
+  type Explained,
+  type Explanation,
+  type Prediction,
+  type RiskLevel,
+  type TopContribution,
+} from '../contract/index.js';
 import { UNKNOWN_CATEGORY_CODE } from '../core/data/table.js';
 import { decide } from '../core/engine/model.js';
 import { sigmoid } from '../core/engine/predict.js';
@@ -19,6 +27,7 @@ import type { PredictionRecord } from '../storage/index.js';
 import type { FraudlensContext } from './context.js';
 import type { RawBody, ServingModel, Transaction } from './model-state.js';
 import type { RulesHolder } from './rules.js';
+import { routedToCanary, type ShadowModel } from './challengers.js';
 
 const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
 
@@ -130,11 +139,14 @@ export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;
   private readonly failedObservers = new Set<unknown>();
+  /** Every challenger: what scores in the shadow of a transaction the champion decided. */
+  private readonly challengerModels: readonly ShadowModel[];
   /** The field recorded as `amount`; null when it is masked (PII), since the amount would unmask it. */
   private readonly amountField: string | null;
 
   constructor(ctx: FraudlensContext, log: FastifyBaseLogger) {
     this.ctx = ctx;
+    this.challengerModels = ctx.challengers.map((c) => ({ alias: c.alias, model: c.model }));
     this.log = log;
     const field = ctx.config.amountField;
     this.amountField = ctx.config.piiFields.includes(field) ? null : field;
@@ -158,7 +170,11 @@ export class Scorer {
     return prediction;
   }
 
-  private scoreNew(m: ServingModel, t: Transaction, opts: ScoreOptions): Prediction {
+  private scoreNew(champion: ServingModel, t: Transaction, opts: ScoreOptions): Prediction {
+    // The canary share is decided by its challenger; the champion then scores in the shadow.
+    const canary = this.ctx.canary;
+    const routed = canary !== null && routedToCanary(opts.transactionId, canary.share);
+    const m = routed ? canary.challenger.model : champion;
     const row = m.toRow(t);
     const margin = m.predictor.predictRowMargin(row);
     const score = sigmoid(margin);
@@ -190,7 +206,16 @@ export class Scorer {
     if (opts.transactionId !== undefined) prediction.transaction_id = opts.transactionId;
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
-    this.record(m, t, row, prediction, opts.rescore === true && opts.transactionId !== undefined, opts.raw);
+    if (this.ctx.shadow !== null) prediction.model_alias = routed ? canary.challenger.alias : CHAMPION_ALIAS;
+    this.record(
+      m,
+      t,
+      row,
+      prediction,
+      opts.rescore === true && opts.transactionId !== undefined,
+      opts.raw,
+      routed ? champion : null,
+    );
     return prediction;
   }
 
@@ -210,6 +235,12 @@ export class Scorer {
     return names;
   }
 
+  /**
+   * Appends the decision record and tells the observers. With challengers the record waits in the
+   * shadow queue until the other models scored the transaction, after the response went out.
+   * @param shadowChampion the champion, when a canary challenger decided: the observers then see
+   *   the champion's row and score from its shadow scoring, so drift follows the champion's inputs
+   */
   private record(
     m: ServingModel,
     t: Transaction,
@@ -217,6 +248,7 @@ export class Scorer {
     p: Prediction,
     rescore: boolean,
     raw: RawBody | undefined,
+    shadowChampion: ServingModel | null,
   ): void {
     const ctx = this.ctx;
     ctx.metrics.recordPrediction(p.decision, p.score);
@@ -239,18 +271,37 @@ export class Scorer {
     record.reasons = p.reasons;
     if (rescore) record.repeat = 'rescore';
     if (p.explanation !== undefined) record.explanation = p.explanation;
-    ctx.predictionLog.append(record);
-    const observers = ctx.onScored;
+    const shadow = ctx.shadow;
+    if (shadow === null) ctx.predictionLog.append(record);
+    else {
+      record.model_alias = p.model_alias;
+      shadow.push(record, t, raw, this.othersThan(p.model_alias!, shadowChampion));
+    }
+    if (shadowChampion === null) this.notify(row, p.score, m);
+  }
+
+  /** The models that did not decide, champion first (the same list for every transaction the champion decides). */
+  private othersThan(alias: string, champion: ServingModel | null): readonly ShadowModel[] {
+    if (champion === null) return this.challengerModels;
+    const others: ShadowModel[] = [];
+    others.push({ alias: CHAMPION_ALIAS, model: champion });
+    for (const c of this.ctx.challengers) if (c.alias !== alias) others.push({ alias: c.alias, model: c.model });
+    return others;
+  }
+
+  /** Tells the onScored observers of a scored row (the champion's); one that throws is counted and logged once. */
+  readonly notify = (row: Float64Array, score: number, m: ServingModel): void => {
+    const observers = this.ctx.onScored;
     for (let i = 0; i < observers.length; i++) {
       try {
-        observers[i](row, p.score, m);
+        observers[i](row, score, m);
       } catch (err) {
-        ctx.metrics.recordObserverError();
+        this.ctx.metrics.recordObserverError();
         if (!this.failedObservers.has(observers[i])) {
           this.failedObservers.add(observers[i]);
           this.log.error({ err }, 'an onScored observer threw; further errors of this observer are only counted');
         }
       }
     }
-  }
+  };
 }

@@ -5,13 +5,18 @@
  * rate realized | expected, and the fraud amount caught; the labelled share, because recent
  * decisions are mostly unlabelled; the same for decisions old enough for their labels to arrive.
  *
+ * Below, champion against challengers (GET /performance/comparison): on the same labelled
+ * transactions, each model's precision, recall, PR-AUC and fraud amount caught at its own
+ * thresholds, its agreement with the champion and the drift of its scores, and which model decides
+ * the canary share.
+ *
  * The API answers one window at a time; the page polls it and draws each answer as a point, so the
  * figures can be watched moving over time as labels arrive (the series lasts while the page is open).
  */
 
 import { useEffect, useState } from 'react';
 
-import type { PerformanceLevel, PerformanceReport } from '../api';
+import type { ComparisonReport, PerformanceLevel, PerformanceReport } from '../api';
 import { COLORS } from '../charts/Chart';
 import { LineChart } from '../charts/LineChart';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -101,6 +106,89 @@ function LevelsTable({ levels, testId }: { levels: readonly PerformanceLevel[]; 
   );
 }
 
+/** Champion and challengers side by side (shown once the server runs challengers). */
+function ComparisonCard({ data }: { data: ComparisonReport }) {
+  const canary = data.canary;
+  return (
+    <section className="card" aria-labelledby="perf-comparison-title" data-testid="comparison">
+      <h2 id="perf-comparison-title">
+        Champion and challengers{' '}
+        <span className="muted small">
+          · {formatCount(data.transactions)} labelled transactions every model scored ({formatCount(data.frauds)} frauds)
+        </span>
+      </h2>
+      <p className="muted small" data-testid="comparison-canary">
+        {canary === null
+          ? 'The champion decides every transaction; the challengers score in the shadow, after the answer.'
+          : `Canary: ${canary.alias} decides ${formatPercent(canary.share)} of transactions (by the hash of their id); the champion decides the rest. Every other model scores in the shadow.`}
+      </p>
+      <div className="table-scroll">
+        <table className="data-table" data-testid="comparison-table">
+          <caption className="visually-hidden">Each model on the same labelled transactions, at its own thresholds</caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col" className="num">
+                Decides
+              </th>
+              <th scope="col" className="num">
+                Precision
+              </th>
+              <th scope="col" className="num">
+                Recall
+              </th>
+              <th scope="col" className="num">
+                PR-AUC
+              </th>
+              <th scope="col" className="num">
+                Fraud amount caught
+              </th>
+              <th scope="col" className="num">
+                Agreement
+              </th>
+              <th scope="col" className="num">
+                Score drift <span className="muted small">mean |Δ| · KS</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.models.map((m) => (
+              <tr key={m.alias} data-alias={m.alias} data-role={m.role}>
+                <th scope="row">
+                  {m.alias} <span className="muted small">{m.model_version}</span>
+                </th>
+                <td className="num" data-testid="canary-share" data-value={m.canary_share}>
+                  {formatPercent(m.canary_share)}
+                </td>
+                <td className="num" data-testid="precision" data-value={m.precision ?? ''}>
+                  {formatPercent(m.precision)}
+                </td>
+                <td className="num" data-testid="recall" data-value={m.recall ?? ''}>
+                  {formatPercent(m.recall)}
+                </td>
+                <td className="num" data-testid="pr-auc" data-value={m.pr_auc ?? ''}>
+                  {formatFixed(m.pr_auc, 4)}
+                </td>
+                <td className="num" data-testid="amount-caught" data-value={m.fraud_amount_caught}>
+                  {formatFixed(m.fraud_amount_caught, 2)}
+                </td>
+                <td className="num" data-testid="agreement" data-value={m.agreement ?? ''}>
+                  {m.role === 'champion' ? '—' : formatPercent(m.agreement)}
+                </td>
+                <td className="num" data-testid="score-drift" data-value={m.mean_abs_score_difference ?? ''}>
+                  {m.role === 'champion'
+                    ? '—'
+                    : `${formatFixed(m.mean_abs_score_difference, 4)} · ${formatFixed(m.score_ks_statistic, 3)}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 export function PerformancePage() {
   const api = useApi();
   const [win, setWin] = useState<Window>('30d');
@@ -108,6 +196,11 @@ export function PerformancePage() {
   const report = useResource<PerformanceReport>(
     `performance:${win}:${version ?? ''}`,
     (signal) => api.performance({ window: win, ...(version !== undefined ? { model_version: version } : {}) }, signal),
+    POLL_MS,
+  );
+  const comparison = useResource<ComparisonReport>(
+    `comparison:${win}`,
+    (signal) => api.comparison({ window: win }, signal),
     POLL_MS,
   );
   const data = report.data;
@@ -260,6 +353,7 @@ export function PerformancePage() {
               testId="performance-chart"
             />
           </section>
+          {comparison.data !== undefined && comparison.data.models.length > 1 ? <ComparisonCard data={comparison.data} /> : null}
           <section className="card" aria-labelledby="perf-maturity-title">
             <h2 id="perf-maturity-title">By label maturity</h2>
             <p className="muted small">

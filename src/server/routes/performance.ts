@@ -7,7 +7,8 @@
 
 import type { FastifyInstance } from 'fastify';
 
-import { PerformanceQuery, PerformanceReport } from '../../contract/index.js';
+import { ComparisonQuery, ComparisonReport, PerformanceQuery, PerformanceReport } from '../../contract/index.js';
+import { comparisonReport } from '../comparison.js';
 import type { FraudlensContext } from '../context.js';
 import { FraudlensError } from '../../core/errors.js';
 import { FIRST_READ_RETRY_AFTER_S, PerformanceGauges, performanceReport, PerformanceSource } from '../performance.js';
@@ -44,5 +45,21 @@ export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext)
         throw err;
       }
     },
+  );
+  app.get<{ Querystring: ComparisonQuery }>(
+    '/performance/comparison',
+    {
+      onRequest: ctx.auth.require('performance:read'),
+      schema: {
+        tags: ['performance'],
+        summary: 'Champion against challengers on the same labelled transactions',
+        description:
+          'For the champion and each challenger (FRAUDLENS_CHALLENGERS), over the labelled transactions of the window that every one of them scored (deciding, or in the shadow): precision and recall at its own thresholds (flagged = review or decline), PR-AUC (average precision), ROC-AUC and the fraud amount caught; for each challenger, its decision agreement with the champion, the mean absolute score difference and the Kolmogorov-Smirnov statistic between the two score distributions. `canary` says which challenger decides the canary share (docs/challengers.md). Read from the store on each call.',
+        querystring: ComparisonQuery,
+        response: { 200: ComparisonReport, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+        ...ctx.auth.security('performance:read'),
+      },
+    },
+    async (request) => comparisonReport(ctx, ctx.labelStore, request.query.window),
   );
 }

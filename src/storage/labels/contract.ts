@@ -89,6 +89,29 @@ export interface LabelledChanges {
   oldest: number;
 }
 
+/**
+ * The labelled current decisions of a window with every model's verdict on each: the deciding
+ * model's (`model_alias`, "champion" when the record has none) and the shadow ones. Row r, model a
+ * is at r * aliases.length + a; a model that did not score a row has NaN and NO_VERDICT there.
+ */
+export interface LabelledVerdicts {
+  count: number;
+  /** Model aliases in order of first appearance. */
+  aliases: string[];
+  /** Latest model version seen per alias. */
+  versions: string[];
+  /** LABEL_FRAUD or LABEL_LEGITIMATE. */
+  label: Uint8Array;
+  /** NaN when unknown. */
+  amount: Float64Array;
+  score: Float64Array;
+  /** Index into DECISIONS, or NO_VERDICT. */
+  decision: Uint8Array;
+}
+
+/** `LabelledVerdicts.decision` of a model that did not score the row. */
+export const NO_VERDICT = 255;
+
 export interface LabelLookup {
   has(transactionId: string): boolean;
 }
@@ -125,6 +148,8 @@ export interface LabelStore {
    * to read whole at every refresh (PostgreSQL). Absent where the whole read is cheap (memory).
    */
   labelledChanges?(since: LabelledWatermark): Promise<LabelledChanges>;
+  /** The labelled decisions with every model's verdict, that GET /performance/comparison computes from. */
+  labelledVerdicts(query: LabelledDecisionsQuery): Promise<LabelledVerdicts>;
   stats(): LabelStoreStats;
   close(): Promise<void>;
 }

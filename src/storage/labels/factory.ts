@@ -29,6 +29,7 @@ class UnsupportedLabelStore implements LabelStore {
   current = () => this.refuse();
   lookup = () => this.refuse();
   labelledDecisions = () => this.refuse();
+  labelledVerdicts = () => this.refuse();
   stats() {
     return { written: 0, connected: false };
   }

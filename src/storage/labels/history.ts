@@ -11,8 +11,10 @@ import {
   LABEL_FRAUD,
   LABEL_LEGITIMATE,
   LABEL_NONE,
+  NO_VERDICT,
   type LabelledDecisions,
   type LabelledDecisionsQuery,
+  type LabelledVerdicts,
   type LabelRecord,
   type NewLabel,
 } from './contract.js';
@@ -139,4 +141,95 @@ function interned(index: Map<string, number>, list: string[], key: string): numb
     index.set(key, i);
   }
   return i;
+}
+
+/** One model's verdict as a record holds it. */
+export interface Verdict {
+  alias: string;
+  model_version: string;
+  score: number;
+  decision: string;
+}
+
+/** The alias of the model that decided a record: "champion" when it carries none (served without challengers). */
+export const DECIDER_WITHOUT_ALIAS = 'champion';
+
+/**
+ * Builds LabelledVerdicts from labelled rows (label, amount, the verdicts); aliases are numbered in
+ * order of first appearance, so the columns are laid out once every row is known.
+ */
+export class VerdictColumns {
+  private readonly rows: { fraud: boolean; amount: number; verdicts: readonly Verdict[] }[] = [];
+  private readonly aliasIndex = new Map<string, number>();
+  private readonly versions: string[] = [];
+
+  add(fraud: boolean, amount: number | null | undefined, verdicts: readonly Verdict[]): void {
+    for (const v of verdicts) {
+      const known = this.aliasIndex.get(v.alias);
+      if (known === undefined) {
+        this.aliasIndex.set(v.alias, this.versions.length);
+        this.versions.push(v.model_version);
+      } else this.versions[known] = v.model_version;
+    }
+    this.rows.push({ fraud, amount: typeof amount === 'number' ? amount : NaN, verdicts });
+  }
+
+  build(): LabelledVerdicts {
+    const n = this.rows.length;
+    const a = this.versions.length;
+    const out: LabelledVerdicts = {
+      count: n,
+      aliases: [...this.aliasIndex.keys()],
+      versions: this.versions,
+      label: new Uint8Array(n),
+      amount: new Float64Array(n),
+      score: new Float64Array(n * a).fill(NaN),
+      decision: new Uint8Array(n * a).fill(NO_VERDICT),
+    };
+    for (let r = 0; r < n; r++) {
+      const row = this.rows[r];
+      out.label[r] = row.fraud ? LABEL_FRAUD : LABEL_LEGITIMATE;
+      out.amount[r] = row.amount;
+      for (const v of row.verdicts) {
+        const at = r * a + this.aliasIndex.get(v.alias)!;
+        const d = DECISIONS.indexOf(v.decision as (typeof DECISIONS)[number]);
+        if (d < 0) continue;
+        out.score[at] = v.score;
+        out.decision[at] = d;
+      }
+    }
+    return out;
+  }
+}
+
+/** The deciding model's verdict, then the shadow ones, of a record. */
+export function verdictsOf(
+  r: Pick<PredictionRecord, 'model_alias' | 'model_version' | 'score' | 'decision' | 'shadow'>,
+): Verdict[] {
+  const own: Verdict = {
+    alias: r.model_alias ?? DECIDER_WITHOUT_ALIAS,
+    model_version: r.model_version,
+    score: r.score,
+    decision: r.decision,
+  };
+  return r.shadow === undefined ? [own] : [own, ...r.shadow];
+}
+
+/** LabelledVerdicts over records held in process (newest first), as joinColumns reads them. */
+export function joinVerdicts(
+  newestFirst: readonly PredictionRecord[],
+  labelOf: (transactionId: string) => LabelRecord | undefined,
+  q: LabelledDecisionsQuery,
+): LabelledVerdicts {
+  const columns = new VerdictColumns();
+  const rows = currentDecisions(newestFirst).reverse();
+  for (const r of rows) {
+    const ms = Date.parse(r.timestamp);
+    if ((q.since !== undefined && ms < q.since) || (q.until !== undefined && ms >= q.until)) continue;
+    if (q.model_version !== undefined && r.model_version !== q.model_version) continue;
+    const label = r.transaction_id === undefined ? undefined : labelOf(r.transaction_id);
+    if (label === undefined) continue;
+    columns.add(label.label === 'fraud', r.amount, verdictsOf(r));
+  }
+  return columns.build();
 }

@@ -8,13 +8,14 @@ import type {
   LabelLookup,
   LabelledDecisions,
   LabelledDecisionsQuery,
+  LabelledVerdicts,
   LabelRecord,
   LabelsAccepted,
   LabelStore,
   LabelStoreStats,
   NewLabel,
 } from './contract.js';
-import { joinColumns, labelRecordOf, orderHistory } from './history.js';
+import { joinColumns, joinVerdicts, labelRecordOf, orderHistory } from './history.js';
 
 /** Every record a decision store holds in process, newest first (its `latest` is capped at its size). */
 export async function everyDecision(log: PredictionLog): Promise<PredictionRecord[]> {
@@ -74,6 +75,10 @@ export class MemoryLabelStore implements LabelStore {
 
   async labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions> {
     return joinColumns(await everyDecision(this.decisions), (id) => this.currentOf(id), query);
+  }
+
+  async labelledVerdicts(query: LabelledDecisionsQuery): Promise<LabelledVerdicts> {
+    return joinVerdicts(await everyDecision(this.decisions), (id) => this.currentOf(id), query);
   }
 
   stats(): LabelStoreStats {

@@ -20,13 +20,14 @@ import {
   type LabelledDecisions,
   type LabelledDecisionsQuery,
   type LabelledWatermark,
+  type LabelledVerdicts,
   type LabelRecord,
   type LabelsAccepted,
   type LabelStore,
   type LabelStoreStats,
   type NewLabel,
 } from './contract.js';
-import { LabelledColumns } from './history.js';
+import { DECIDER_WITHOUT_ALIAS, LabelledColumns, VerdictColumns, type Verdict } from './history.js';
 
 /** Longest the joined read of /performance may take: it reads every decision of the window. */
 export const JOINED_READ_TIMEOUT_MS = 300_000;
@@ -243,39 +244,52 @@ export class PostgresLabelStore implements LabelStore {
     return undefined;
   }
 
-  async labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions> {
+  /** The WHERE terms of the joined reads: current decisions (no duplicate, no superseded rescore) of the window. */
+  private windowTerms(query: LabelledDecisionsQuery, params: unknown[]): string[] {
     const s = this.decisions.quotedSchema;
     const where = [
       `d.repeat IS DISTINCT FROM 'duplicate'`,
       `(d.transaction_id IS NULL OR NOT EXISTS (
          SELECT 1 FROM ${s}.decisions r WHERE r.repeat = 'rescore' AND r.transaction_id = d.transaction_id AND r.seq > d.seq))`,
     ];
-    const params: unknown[] = [];
     if (query.since !== undefined) where.push(`d.decided_at >= $${params.push(new Date(query.since).toISOString())}`);
     if (query.until !== undefined) where.push(`d.decided_at < $${params.push(new Date(query.until).toISOString())}`);
     if (query.model_version !== undefined) where.push(`d.model_version = $${params.push(query.model_version)}`);
+    return where;
+  }
+
+  /** Runs a long read-only query in array mode under the joined read's own timeout. */
+  private async readOnly<Row extends unknown[]>(sql: string, params: unknown[]): Promise<Row[]> {
+    // A million decisions take seconds to join and send (tens on a loaded host): this one read gets
+    // its own timeout, so it neither fails at the store's statement timeout nor marks it disconnected.
+    const result = await this.decisions.run(async (client) => {
+      await client.query('BEGIN READ ONLY');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
+        // query_timeout: pg's per-query client-side limit, which its array-mode type leaves out.
+        const config = { text: sql, values: params, rowMode: 'array' as const, query_timeout: JOINED_READ_TIMEOUT_MS };
+        const r = await client.query<Row>(config);
+        await client.query('COMMIT');
+        return r;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    return result.rows;
+  }
+
+  async labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions> {
+    const s = this.decisions.quotedSchema;
+    const params: unknown[] = [];
+    const where = this.windowTerms(query, params);
     const sql = `
       SELECT d.score, d.decision, d.rule_id, c.label, d.amount, (extract(epoch FROM d.decided_at) * 1000)::float8 AS t, d.model_version
       FROM ${s}.decisions d LEFT JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
       WHERE ${where.join(' AND ')}
       ORDER BY d.decided_at, d.id COLLATE "C"`;
     type Row = [number, string, string | null, string | null, number | null, number, string];
-    // A million decisions take seconds to join and send (tens on a loaded host): this one read gets
-    // its own timeout, so it neither fails at the store's statement timeout nor marks it disconnected.
-    const { rows } = await this.decisions.run(async (client) => {
-      await client.query('BEGIN READ ONLY');
-      try {
-        await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
-        // query_timeout: pg's per-query client-side limit, which its array-mode type leaves out.
-        const config = { text: sql, values: params, rowMode: 'array' as const, query_timeout: JOINED_READ_TIMEOUT_MS };
-        const result = await client.query<Row>(config);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    });
+    const rows = await this.readOnly<Row>(sql, params);
     const columns = new LabelledColumns(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const [score, decision, rule, label, amount, t, version] = rows[i];
@@ -352,6 +366,25 @@ export class PostgresLabelStore implements LabelStore {
         throw err;
       }
     });
+  }
+
+  async labelledVerdicts(query: LabelledDecisionsQuery): Promise<LabelledVerdicts> {
+    const s = this.decisions.quotedSchema;
+    const params: unknown[] = [];
+    const where = this.windowTerms(query, params);
+    const sql = `
+      SELECT c.label, d.amount, d.model_alias, d.model_version, d.score, d.decision, d.record->'shadow'
+      FROM ${s}.decisions d JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
+      WHERE ${where.join(' AND ')}
+      ORDER BY d.decided_at, d.id COLLATE "C"`;
+    type Row = [string, number | null, string | null, string, number, string, Verdict[] | null];
+    const rows = await this.readOnly<Row>(sql, params);
+    const columns = new VerdictColumns();
+    for (const [label, amount, alias, version, score, decision, shadow] of rows) {
+      const own: Verdict = { alias: alias ?? DECIDER_WITHOUT_ALIAS, model_version: version, score, decision };
+      columns.add(label === 'fraud', amount, shadow === null ? [own] : [own, ...shadow]);
+    }
+    return columns.build();
   }
 
   stats(): LabelStoreStats {

@@ -18,6 +18,10 @@
  * re-encoded: converting to jsonb was the largest part of the database's CPU per decision), and
  * `amount` and `rule_id` become plain columns the writer fills (reading them out of the record
  * parsed it a second time). The upgrade rewrites the table once.
+ *
+ * Version 4: challengers (issue #17). A record may carry `model_alias` (the model that decided:
+ * "champion" or a canary challenger) and `shadow` (the other models' scores and decisions), both in
+ * the record's JSON; `model_alias` is also a column the writer fills, for the comparison's read.
  */
 
 export interface Migration {
@@ -89,6 +93,14 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: [
       `ALTER TABLE $schema.decisions ALTER COLUMN amount DROP EXPRESSION, ALTER COLUMN rule_id DROP EXPRESSION`,
       `ALTER TABLE $schema.decisions ALTER COLUMN record TYPE json USING record::json`,
+    ],
+  },
+  {
+    version: 4,
+    description: 'challengers: decisions gain model_alias (the model that decided)',
+    statements: [
+      `ALTER TABLE $schema.decisions ADD COLUMN model_alias text`,
+      `UPDATE $schema.decisions SET model_alias = record->>'model_alias' WHERE record->>'model_alias' IS NOT NULL`,
     ],
   },
 ];

@@ -78,17 +78,18 @@ interface BatchReply {
  */
 function insertSql(table: string): string {
   const columns =
-    'id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, amount, rule_id, record';
+    'id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, amount, rule_id, model_alias, record';
   const values = (repeat: string) => `
       SELECT i.id, i.transaction_id, i.decided_at, i.model_version, i.rules_version, i.decision, i.score,
-             ARRAY(SELECT json_array_elements_text(i.reason_codes::json)), ${repeat}, i.amount, i.rule_id, i.record
+             ARRAY(SELECT json_array_elements_text(i.reason_codes::json)), ${repeat}, i.amount, i.rule_id, i.model_alias, i.record
       FROM input i`;
   return `
     WITH input AS (
       SELECT u.*, r.record FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
-                                       $7::float8[], $8::text[], $9::text[], $10::float8[], $11::text[]) WITH ORDINALITY
-          AS u(id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, amount, rule_id, ord)
-        JOIN json_array_elements($12::json) WITH ORDINALITY AS r(record, ord) ON r.ord = u.ord
+                                       $7::float8[], $8::text[], $9::text[], $10::float8[], $11::text[], $12::text[]) WITH ORDINALITY
+          AS u(id, transaction_id, decided_at, model_version, rules_version, decision, score, reason_codes, repeat, amount, rule_id,
+               model_alias, ord)
+        JOIN json_array_elements($13::json) WITH ORDINALITY AS r(record, ord) ON r.ord = u.ord
     ),
     firsts AS (
       INSERT INTO ${table} (${columns}) ${values('i.repeat')} ORDER BY i.ord
@@ -117,7 +118,7 @@ function decisionTime(timestamp: string): string {
 
 /** A batch as the INSERT's parameters, in `insertSql`'s order. */
 function batchParameters(batch: readonly PredictionRecord[]): unknown[] {
-  const columns: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(batch.length));
+  const columns: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(batch.length));
   let records = '[';
   for (let i = 0; i < batch.length; i++) {
     const r = batch[i];
@@ -135,6 +136,7 @@ function batchParameters(batch: readonly PredictionRecord[]): unknown[] {
     columns[8][i] = r.repeat ?? null;
     columns[9][i] = typeof r.amount === 'number' ? r.amount : null;
     columns[10][i] = reasons.length > 0 && reasons[0].kind === 'rule' ? reasons[0].code : null;
+    columns[11][i] = r.model_alias ?? null;
     // The repeat flag lives in its column (read back by recordOf); undefined members are left out.
     records += (i === 0 ? '' : ',') + JSON.stringify(r.repeat === undefined ? r : { ...r, repeat: undefined });
   }

@@ -182,6 +182,20 @@ function isReasonList(reasons: unknown): boolean {
   return true;
 }
 
+/** The fields of a shadow verdict. */
+const SHADOW_KEYS = 4;
+
+/** Shadow scores: what the other models made of the transaction (alias, version, a finite score, a decision). */
+function isShadowList(shadow: unknown): shadow is NonNullable<PredictionRecord['shadow']> {
+  if (!Array.isArray(shadow)) return false;
+  for (const e of shadow) {
+    if (!isPlainObject(e) || typeof e.alias !== 'string' || typeof e.model_version !== 'string') return false;
+    if (typeof e.score !== 'number' || !Number.isFinite(e.score)) return false;
+    if (typeof e.decision !== 'string' || !DECISIONS.has(e.decision)) return false;
+  }
+  return true;
+}
+
 /** The last timestamp found valid: records made in the same millisecond share one. */
 let lastInstant = '';
 
@@ -195,7 +209,7 @@ function isInstant(timestamp: string): boolean {
 function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFeatures: boolean): PredictionRecord | undefined {
   if (!isPlainObject(record)) return undefined;
   const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
-  const { rules_version, reasons, repeat, amount } = record;
+  const { rules_version, reasons, repeat, amount, model_alias, shadow } = record;
   if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return undefined;
   if (typeof timestamp !== 'string' || !isInstant(timestamp)) return undefined;
   if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
@@ -208,6 +222,8 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFea
   if (repeat !== undefined && repeat !== 'duplicate' && repeat !== 'rescore') return undefined;
   if (reasons !== undefined && !isReasonList(reasons)) return undefined;
   if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) return undefined;
+  if (model_alias !== undefined && typeof model_alias !== 'string') return undefined;
+  if (shadow !== undefined && !isShadowList(shadow)) return undefined;
 
   const stored = !withFeatures
     ? NO_FEATURES
@@ -221,6 +237,15 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFea
   if (amount !== undefined) out.amount = amount;
   if (reasons !== undefined) out.reasons = copyExplanation(reasons, masked) as Reason[];
   if (repeat !== undefined) out.repeat = repeat;
+  if (model_alias !== undefined) out.model_alias = model_alias;
+  // A frozen list of frozen verdicts (what the shadow queue makes) cannot change: kept, not copied.
+  if (shadow !== undefined)
+    out.shadow =
+      Object.isFrozen(shadow) && shadow.every((e) => Object.isFrozen(e) && Object.keys(e).length === SHADOW_KEYS)
+        ? shadow
+        : shadow.map((e) =>
+            Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }),
+          );
   if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
   return Object.freeze(out);
 }

@@ -136,6 +136,52 @@ export function runLabelStoreConformance(name: string, open: (namespace: string)
       }
     });
 
+    it('reads every model verdict of the labelled current decisions (deciding and shadow)', async () => {
+      const f = await open('verdicts');
+      try {
+        const shadow = (score: number, decision: 'approve' | 'review' | 'decline') => [
+          { alias: 'deep', model_version: 'deep-1', score, decision },
+        ];
+        // tx-1: decided by the champion, deep in the shadow; tx-2: decided by the canary (deep), the
+        // champion in the shadow; tx-3: no challengers then (no alias: the champion's); tx-4: unlabelled.
+        f.decisions.append(decision(1, { model_alias: 'champion', shadow: shadow(0.15, 'approve') }));
+        f.decisions.append(
+          decision(2, {
+            model_alias: 'deep',
+            model_version: 'deep-1',
+            shadow: [{ alias: 'champion', model_version: 'm1', score: 0.25, decision: 'review' }],
+          }),
+        );
+        f.decisions.append(decision(3));
+        f.decisions.append(decision(4, { model_alias: 'champion', shadow: shadow(0.45, 'decline') }));
+        // A duplicate of tx-1 is never read; a rescore of tx-3 replaces it.
+        f.decisions.append(decision(5, { id: 'd-5-dup', transaction_id: 'tx-1', score: 0.99, repeat: 'duplicate' }));
+        f.decisions.append(
+          decision(6, {
+            id: 'd-6-rescore',
+            transaction_id: 'tx-3',
+            score: 0.66,
+            repeat: 'rescore',
+            shadow: shadow(0.6, 'decline'),
+          }),
+        );
+        await f.decisions.flush();
+        await f.labels.add([label('tx-1', 'fraud', 5), label('tx-2', 'legitimate', 5), label('tx-3', 'fraud', 5)]);
+        const v = await f.labels.labelledVerdicts({});
+        assert.equal(v.count, 3);
+        assert.deepEqual(v.aliases, ['champion', 'deep']);
+        assert.deepEqual(v.versions, ['m1', 'deep-1']);
+        assert.deepEqual([...v.label], [LABEL_FRAUD, LABEL_LEGITIMATE, LABEL_FRAUD]);
+        assert.deepEqual([...v.amount], [10, 20, 60]);
+        // Row-major: row r, alias a at r * 2 + a.
+        assert.deepEqual([...v.score], [0.1, 0.15, 0.25, 0.2, 0.66, 0.6]);
+        assert.deepEqual([...v.decision], [1, 0, 1, 2, 0, 2]);
+        assert.equal((await f.labels.labelledVerdicts({ since: T0 + 10_000 })).count, 0);
+      } finally {
+        await f.close();
+      }
+    });
+
     it('filters the decision store by label, amount, and pages it oldest first', async () => {
       const f = await open('filters');
       try {

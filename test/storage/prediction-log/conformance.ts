@@ -200,6 +200,12 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
         { ...makeRecord(107), reasons: [{ code: 7, text: 'not a string code' }] },
         { ...makeRecord(108), repeat: 'sometimes' },
         { ...makeRecord(109), rules_version: 3 },
+        { ...makeRecord(110), shadow: [{ alias: 'deep', model_version: 'd1', score: 0.2, decision: 'maybe' }] },
+        {
+          ...makeRecord(111),
+          shadow: [{ alias: 'deep', model_version: 'd1', score: Number.POSITIVE_INFINITY, decision: 'approve' }],
+        },
+        { ...makeRecord(112), model_alias: 7 },
         null,
       ] as unknown as PredictionRecord[];
       let appended = 0;
@@ -222,6 +228,21 @@ export function runPredictionLogConformance(name: string, makeStore: MakeStore, 
         duplicates: 0,
       });
       assert.equal((await store.latest(100)).length, 20);
+    });
+
+    it('keeps the deciding model and the shadow verdicts of a record as given', async () => {
+      const store = await open();
+      const first = { alias: 'champion', model_version: 'm1', score: 0.25, decision: 'review' as const };
+      const shadow = [first, Object.freeze({ alias: 'shallow', model_version: 's1', score: 0.01, decision: 'approve' as const })];
+      const record = { ...makeRecord(1), model_alias: 'deep', shadow };
+      store.append(record);
+      await store.flush();
+      const [stored] = await store.latest(1);
+      assert.equal(stored.model_alias, 'deep');
+      assert.deepEqual(stored.shadow, shadow);
+      // A snapshot: the caller's list changing later does not reach the store.
+      first.score = 0.99;
+      assert.equal((await store.latest(1))[0].shadow![0].score, 0.25);
     });
 
     it('flush and close are idempotent; appends after close are counted as dropped', async () => {
