@@ -261,6 +261,10 @@ export class RegistryFollower {
         detail: `registry champion ${r.version ?? '(none)'} refused (${r.code}): serving ${this.served.version}`,
       };
     const note = this.challengerChange !== null ? `; ${this.challengerChange}` : '';
-    return { status: 'ok', redis_connected: null, detail: `serving ${this.served.version} (sequence ${this.served.sequence})${note}` };
+    return {
+      status: 'ok',
+      redis_connected: null,
+      detail: `serving ${this.served.version} (sequence ${this.served.sequence})${note}`,
+    };
   }
 }
