@@ -40,7 +40,7 @@ export const REWARMED_REPORTS = 8;
 /**
  * The decisions and their labels, as columns in memory, and the reports computed from them.
  *
- * `start()` begins the first read at once, in the background. A store that can tell what changed
+ * `start()` begins the first read at once, in the background (PostgreSQL only). A store that can tell what changed
  * (PostgreSQL: `labelledChanges`) is then read incrementally, at most every `refreshMs`, only the
  * decisions and labels stored since the last read (LiveLabelledDecisions); another (memory) is read
  * whole. A call finding the last read older than `refreshMs` gets it while the next one loads (one at
@@ -72,9 +72,14 @@ export class PerformanceSource {
     this.live = store.labelledChanges !== undefined ? new LiveLabelledDecisions() : undefined;
   }
 
-  /** Begins the first read in the background (a failure is retried by the next call). */
+  /**
+   * Begins the first read in the background (a failure is retried by the next call), for a store
+   * read incrementally (PostgreSQL), whose first read takes seconds. A store read whole (memory) is
+   * read at the first call instead: read at start, it would answer the empty start-up state until
+   * the next refresh.
+   */
   start(): void {
-    if (this.store.queryable) this.load(this.clock()).catch(() => undefined);
+    if (this.store.queryable && this.live !== undefined) this.load(this.clock()).catch(() => undefined);
   }
 
   /** The last read (see the class comment for when it is refreshed). */
