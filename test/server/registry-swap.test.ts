@@ -11,6 +11,7 @@
  */
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,11 @@ import { REPO_ROOT } from '../helpers/paths.js';
 
 const KEY = 'registry-swap-admin-key-0123456789';
 const DEMO_MODEL = join(REPO_ROOT, 'models', 'demo', 'model.json');
+/** A raw transaction of the demo model's shape; each client request changes its id, card, time and amount. */
+const DEMO_TRANSACTION = JSON.parse(readFileSync(join(REPO_ROOT, 'bench', 'demo-request.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 /** Concurrent clients, as the issue asks. */
 const CLIENTS = 32;
 /** Load runs this long after the last change, so requests on the final model are seen. */
@@ -124,19 +130,11 @@ describe('model registry: promotion and rollback under load', () => {
       while (running) {
         const n = sequence++;
         const body = {
+          ...DEMO_TRANSACTION,
           trans_num: `load-${c}-${n}`,
           unix_time: t0 + n,
           cc_num: `40977656375633${String(c).padStart(2, '0')}`,
-          merchant: 'fraud_Kunze Inc',
-          category: 'grocery_pos',
           amt: 20 + (n % 200),
-          gender: 'F',
-          city_pop: 224,
-          lat: 31.0428,
-          long: -103.6364,
-          merch_lat: 30.194291,
-          merch_long: -104.597484,
-          dob: '1973-09-12',
         };
         const startedAt = performance.now();
         try {

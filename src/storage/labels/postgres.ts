@@ -63,6 +63,25 @@ function isoOf(ms: number, last: { ms: number; iso: string }): string {
   return last.iso;
 }
 
+/**
+ * The end of both batch statements: the CTE `winners` (one label per id) upserted into
+ * labels_current, kept only where at least as recent as the stored one, then the counts (labels
+ * accepted from `stored`, ids of `labels` that have a decision, current labels changed).
+ */
+function currentAndCounts(s: string, labels: string): string {
+  return `current AS (
+        INSERT INTO ${s}.labels_current (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM winners
+        ON CONFLICT (transaction_id) DO UPDATE SET
+          seq = excluded.seq, label = excluded.label, source = excluded.source, known_at = excluded.known_at,
+          recorded_at = excluded.recorded_at, labelled_by = excluded.labelled_by, note = excluded.note
+        WHERE excluded.known_at >= ${s}.labels_current.known_at
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM stored)::int AS accepted,
+             (SELECT count(*) FROM ${labels} i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
+             (SELECT count(*) FROM current)::int AS updated`;
+}
+
 interface LabelRow {
   transaction_id: string;
   label: LabelRecord['label'];
@@ -111,17 +130,7 @@ export class PostgresLabelStore implements LabelStore {
       winners AS (
         SELECT DISTINCT ON (transaction_id) * FROM input ORDER BY transaction_id, known_at DESC, ord DESC
       ),
-      current AS (
-        INSERT INTO ${s}.labels_current (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM winners
-        ON CONFLICT (transaction_id) DO UPDATE SET
-          seq = excluded.seq, label = excluded.label, source = excluded.source, known_at = excluded.known_at,
-          recorded_at = excluded.recorded_at, labelled_by = excluded.labelled_by, note = excluded.note
-        WHERE excluded.known_at >= ${s}.labels_current.known_at
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM stored)::int AS accepted,
-             (SELECT count(*) FROM input i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
-             (SELECT count(*) FROM current)::int AS updated`;
+      ${currentAndCounts(s, 'input')}`;
     // The staged chunk: the history in the chunk's order (seq drawn as rows are inserted, after the
     // sort), then each id's winner by known_at and seq, as in `insert`.
     this.moveStaged = `
@@ -132,17 +141,7 @@ export class PostgresLabelStore implements LabelStore {
       winners AS (
         SELECT DISTINCT ON (transaction_id) * FROM stored ORDER BY transaction_id, known_at DESC, seq DESC
       ),
-      current AS (
-        INSERT INTO ${s}.labels_current (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM winners
-        ON CONFLICT (transaction_id) DO UPDATE SET
-          seq = excluded.seq, label = excluded.label, source = excluded.source, known_at = excluded.known_at,
-          recorded_at = excluded.recorded_at, labelled_by = excluded.labelled_by, note = excluded.note
-        WHERE excluded.known_at >= ${s}.labels_current.known_at
-        RETURNING 1
-      )
-      SELECT (SELECT count(*) FROM stored)::int AS accepted,
-             (SELECT count(*) FROM ${STAGING} i WHERE EXISTS (SELECT 1 FROM ${s}.decisions d WHERE d.transaction_id = i.transaction_id))::int AS joined,
-             (SELECT count(*) FROM current)::int AS updated`;
+      ${currentAndCounts(s, STAGING)}`;
   }
 
   /**
