@@ -106,7 +106,13 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
 /** The amount a decision records: the raw field's number, else the feature's; undefined when neither is a finite number. */
 function amountOf(field: string, t: Transaction, raw: RawBody | undefined): number | undefined {
   const v = raw !== undefined ? (raw as Record<string, unknown>)[field] : t[field];
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  // A raw number field may come as text ("356.09"), which the feature definitions read as the number.
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
 }
 
 export function explainUnrecorded(m: ServingModel, t: Transaction, top: number, rules: RulesHolder, raw?: RawBody): Explained {

@@ -93,6 +93,9 @@ describe('raw transactions in', () => {
     assert.equal(b.features!.amt, 27.19, 'a number sent as its decimal text');
     const c = json<Pred>(await post('/predict', tx('r3', T0 + 700)));
     assert.equal(c.features, undefined, 'features only with ?features=true');
+    // The stored amount (what /performance sums as fraud amount) reads the text the same way.
+    const stored = await app.inject({ method: 'GET', url: '/decisions/r2' });
+    assert.equal(json<{ amount?: number }>(stored).amount, 27.19);
   });
 
   it('counts a repeated transaction id once and says so', async () => {

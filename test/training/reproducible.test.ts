@@ -32,7 +32,7 @@ test('re-training the demo model with its recorded flags gives the committed fil
   const committedText = readFileSync(join(REPO_ROOT, 'models', 'demo', 'model.json'), 'utf8');
   const committed = JSON.parse(committedText) as { training: { createdAt: string; data: { path: string } } };
   // The flags of `fraudlens train --features defs/sparkov.yaml --label is_fraud --valid-fraction
-  // 0.2 --split time --time-column unix_time --seed 0 --name demo` (models/README.md).
+  // 0.2 --split time --time-column unix_time --seed 0 --name demo --target-recall 0.97` (models/README.md).
   const defs = await loadDefinitionsFile(join(REPO_ROOT, 'defs', 'sparkov.yaml'));
   const derived = await deriveToTemporaryFile(defs, { data: join(REPO_ROOT, committed.training.data.path), keep: ['is_fraud'] });
   let table;
@@ -49,6 +49,7 @@ test('re-training the demo model with its recorded flags gives the committed fil
     timeColumn: 'unix_time',
     seed: 0,
     name: 'demo',
+    targetRecall: 0.97,
     createdAt: committed.training.createdAt,
     dataPath: committed.training.data.path,
   });

@@ -320,7 +320,8 @@ function rawReader(
         if (factor !== undefined) out[name] = Number((Number(cell) * factor).toPrecision(12));
         else if (round > 0 && name === raw.id) out[name] = `${cell}~${round + 1}`;
         else if (round > 0 && name === raw.time && numericTime) out[name] = times[row] + round * span;
-        else out[name] = cell;
+        // Numbers as JSON numbers, as a payment message carries them (the server reads text too).
+        else out[name] = raw.numbers.has(name) && Number.isFinite(Number(cell)) ? Number(cell) : cell;
       }
       return out;
     },
