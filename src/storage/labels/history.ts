@@ -134,7 +134,8 @@ export class LabelledColumns {
   }
 }
 
-function interned(index: Map<string, number>, list: string[], key: string): number {
+/** The index of `key` in `list`, appended (and indexed) when new. */
+export function interned(index: Map<string, number>, list: string[], key: string): number {
   let i = index.get(key);
   if (i === undefined) {
     i = list.push(key) - 1;

@@ -13,6 +13,7 @@
  */
 
 import { LABEL_NONE, type LabelledChanges, type LabelledDecisions, type LabelledWatermark } from './contract.js';
+import { interned } from './history.js';
 
 /** Rows allocated at first: grown by doubling, so appends cost O(1) amortised. */
 const INITIAL_CAPACITY = 1024;
@@ -140,13 +141,4 @@ export class LiveLabelledDecisions {
     this.time = grow(this.time, (c) => new Float64Array(c));
     this.modelVersion = grow(this.modelVersion, (c) => new Int32Array(c));
   }
-}
-
-function interned(index: Map<string, number>, list: string[], key: string): number {
-  let i = index.get(key);
-  if (i === undefined) {
-    i = list.push(key) - 1;
-    index.set(key, i);
-  }
-  return i;
 }
