@@ -24,6 +24,7 @@ import {
   type LabelledChanges,
   type LabelledWatermark,
   type NewLabel,
+  NO_WATERMARK,
   type PredictionRecord,
 } from '../../src/storage/index.js';
 import { dropSchemas, testDatabaseUrl } from '../helpers/postgres.js';
@@ -114,7 +115,7 @@ describe('GET /performance from columns kept in memory', () => {
       const recent = await live.report('30d', 'm1');
       // The second read brought back only what was stored since the first.
       assert.equal(reads.length, 3);
-      assert.deepEqual(reads[0].since, { decisions: 0, labels: 0 });
+      assert.deepEqual(reads[0].since, NO_WATERMARK);
       assert.equal(reads[0].changes.added.count, 40);
       assert.equal(reads[1].changes.added.count, 8, 'five new, the rescore, the m2 decision, tx-50 (the duplicate never)');
       assert.deepEqual([...reads[1].changes.relabelledSeq].length, 2, 'tx-1 and tx-5 (its first decision) were held before');
@@ -147,6 +148,57 @@ describe('GET /performance from columns kept in memory', () => {
       assert.equal(afterRetention.versions[0].all.decisions, 43);
       assert.deepEqual(afterRetention, await new PerformanceSource(store, 0, () => NOW).report('all', undefined));
     } finally {
+      await log.close();
+    }
+  });
+
+  it('counts decisions and labels that commit after later ones (two writers)', async () => {
+    const { log, store } = await open('writers');
+    const schema = `"${PREFIX}writers"`;
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      for (let i = 1; i <= 5; i++) log.append(decision(i));
+      await log.flush();
+      await store.add([label('tx-1', 'fraud', NOW)]);
+      const live = new PerformanceSource(store, 0, () => NOW);
+      assert.equal((await live.report('all', undefined)).versions[0].all.decisions, 5);
+
+      // Another writer (a second replica, a label import) takes the next sequence numbers of
+      // both tables, and commits only after this process stored later ones.
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO ${schema}.decisions (id, transaction_id, decided_at, model_version, decision, score, amount, record)
+         VALUES ('d-late', 'tx-late', $1, 'm1', 'decline', 0.95, 500, '{}')`,
+        [new Date(NOW - DAY_MS).toISOString()],
+      );
+      for (const id of ['tx-2', 'tx-late'])
+        await other.query(
+          `WITH h AS (INSERT INTO ${schema}.labels (transaction_id, label, source, known_at, recorded_at, labelled_by)
+                      VALUES ($1, 'fraud', 'chargeback', now(), now(), 'other') RETURNING *)
+           INSERT INTO ${schema}.labels_current SELECT transaction_id, seq, label, source, known_at, recorded_at, labelled_by, note FROM h
+           ON CONFLICT (transaction_id) DO UPDATE SET seq = excluded.seq, label = excluded.label`,
+          [id],
+        );
+      log.append(decision(6));
+      await log.flush();
+      await store.add([label('tx-3', 'fraud', NOW)]);
+      const during = (await live.report('all', undefined)).versions[0].all;
+      assert.deepEqual([during.decisions, during.labelled], [6, 2], 'the other writer has not committed: tx-1 and tx-3 labelled');
+
+      await other.query('COMMIT');
+      const after = await live.report('all', undefined);
+      assert.deepEqual(
+        [after.versions[0].all.decisions, after.versions[0].all.labelled, after.versions[0].all.frauds],
+        [7, 4, 4],
+        'd-late counted, and the labels of tx-2 and tx-late',
+      );
+      assert.deepEqual(after, await new PerformanceSource(store, 0, () => NOW).report('all', undefined));
+      // Nothing is looked for any more once the gaps are filled.
+      const mark = await store.labelledChanges(NO_WATERMARK).then((c) => store.labelledChanges(c.watermark));
+      assert.deepEqual([mark.watermark.decisionGaps, mark.watermark.labelGaps], [[], []]);
+    } finally {
+      await other.end();
       await log.close();
     }
   });

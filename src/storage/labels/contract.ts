@@ -62,24 +62,59 @@ export interface LabelledDecisions {
   modelVersions: string[];
 }
 
-/** Where an incremental read left off: the highest decision and label sequence numbers it saw. */
+/**
+ * Sequence numbers below a watermark that a read did not see: taken by a writer whose transaction
+ * had not committed yet (or rolled back). Each later read looks for them again until
+ * `GAP_PATIENCE_MS` after `seenAt`, so a batch that commits after a later one is still counted.
+ */
+export interface SequenceGap {
+  /** First and last missing sequence number, inclusive. */
+  from: number;
+  to: number;
+  /** When a read first found it missing (ms since the epoch). */
+  seenAt: number;
+}
+
+/**
+ * Where an incremental read left off: the highest decision and label sequence numbers it saw, and
+ * the numbers below them it has not seen yet.
+ */
 export interface LabelledWatermark {
   decisions: number;
   labels: number;
+  decisionGaps: readonly SequenceGap[];
+  labelGaps: readonly SequenceGap[];
 }
+
+/** The watermark of a read that has seen nothing. */
+export const NO_WATERMARK: LabelledWatermark = Object.freeze({ decisions: 0, labels: 0, decisionGaps: [], labelGaps: [] });
+
+/**
+ * How long a missing sequence number is looked for again. A writer's transaction holds its numbers
+ * at most for one batch statement or one import chunk (seconds); a number still missing after this
+ * belonged to a transaction that rolled back.
+ */
+export const GAP_PATIENCE_MS = 5 * 60_000;
+
+/** Most missing ranges remembered per table; beyond it the oldest are given up. */
+export const MAX_GAPS = 1_000;
 
 /**
  * What changed in a store since a watermark, for the columns /performance keeps in memory
  * (live.ts). Read in one snapshot of the store.
  */
 export interface LabelledChanges {
-  /** Decisions stored since (first decisions and rescores; duplicates never count), oldest first by `seq`, current labels joined. */
+  /**
+   * Decisions stored since (first decisions and rescores; duplicates never count), ascending by
+   * `seq`, current labels joined: those above the old watermark, and those that filled one of its
+   * gaps (below it).
+   */
   added: LabelledDecisions;
   /** The store's sequence number of each added decision, ascending. */
   addedSeq: Float64Array;
   /** Per added decision: the sequence number of the earlier decision of its id that it replaces (a rescore), or -1. */
   replaces: Float64Array;
-  /** Decisions seen before (sequence number at or below the old watermark) whose current label changed since. */
+  /** Decisions seen before (held by the reader) whose current label changed since. */
   relabelledSeq: Float64Array;
   /** Their current label: LABEL_FRAUD or LABEL_LEGITIMATE. */
   relabelled: Int8Array;
@@ -144,7 +179,7 @@ export interface LabelStore {
   /** The joined columnar read that /performance computes from. */
   labelledDecisions(query: LabelledDecisionsQuery): Promise<LabelledDecisions>;
   /**
-   * Only what changed since `since` ({ decisions: 0, labels: 0 }: everything), for stores too large
+   * Only what changed since `since` (NO_WATERMARK: everything), for stores too large
    * to read whole at every refresh (PostgreSQL). Absent where the whole read is cheap (memory).
    */
   labelledChanges?(since: LabelledWatermark): Promise<LabelledChanges>;

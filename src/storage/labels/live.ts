@@ -12,7 +12,7 @@
  * an old timestamp and deleted stays until the server restarts).
  */
 
-import { LABEL_NONE, type LabelledChanges, type LabelledDecisions, type LabelledWatermark } from './contract.js';
+import { LABEL_NONE, NO_WATERMARK, type LabelledChanges, type LabelledDecisions, type LabelledWatermark } from './contract.js';
 import { interned } from './history.js';
 
 /** Rows allocated at first: grown by doubling, so appends cost O(1) amortised. */
@@ -34,7 +34,7 @@ export class LiveLabelledDecisions {
   private readonly modelVersions: string[] = [];
   private readonly ruleIndex = new Map<string, number>();
   private readonly versionIndex = new Map<string, number>();
-  private mark: LabelledWatermark = { decisions: 0, labels: 0 };
+  private mark: LabelledWatermark = NO_WATERMARK;
   /** Rows below it were deleted from the store. */
   private firstKept = 0;
 
@@ -50,7 +50,8 @@ export class LiveLabelledDecisions {
 
   /**
    * Applies one read of changes: new labels of rows held, then the added decisions (each
-   * replacing the earlier decision of its id when it is a rescore).
+   * replacing the earlier decision of its id when it is a rescore). Decisions that filled a gap
+   * of an earlier read (committed after a later batch) are merged into their place.
    */
   apply(changes: LabelledChanges): void {
     const { relabelledSeq, relabelled, added, addedSeq, replaces } = changes;
@@ -58,6 +59,8 @@ export class LiveLabelledDecisions {
       const i = this.find(relabelledSeq[k]);
       if (i >= 0) this.label[i] = relabelled[k];
     }
+    const held = this.n;
+    const lastHeld = held > 0 ? this.seq[held - 1] : -Infinity;
     this.reserve(this.n + added.count);
     const ruleOf = added.rules.map((r) => interned(this.ruleIndex, this.rules, r));
     const versionOf = added.modelVersions.map((v) => interned(this.versionIndex, this.modelVersions, v));
@@ -72,17 +75,19 @@ export class LiveLabelledDecisions {
       this.amount[i] = added.amount[k];
       this.time[i] = added.time[k];
       this.modelVersion[i] = versionOf[added.modelVersion[k]];
-      // The replaced decision came earlier: it is held already, or earlier in this same read.
-      if (replaces[k] >= 0) {
-        const old = this.find(replaces[k]);
-        if (old >= 0) this.time[old] = REPLACED;
-      }
+    }
+    if (added.count > 0 && addedSeq[0] < lastHeld) this.mergeTail(held);
+    // The replaced decision came earlier: it is held already, or earlier in this same read.
+    for (let k = 0; k < added.count; k++) {
+      if (replaces[k] < 0) continue;
+      const old = this.find(replaces[k]);
+      if (old >= 0) this.time[old] = REPLACED;
     }
     // Deleted by retention since: the rows below the oldest decision still stored.
     const kept = changes.oldest > 0 ? this.lowerBound(changes.oldest) : this.n;
     for (let i = this.firstKept; i < kept; i++) this.time[i] = REPLACED;
     this.firstKept = Math.max(this.firstKept, kept);
-    this.mark = { ...changes.watermark };
+    this.mark = changes.watermark;
   }
 
   /**
@@ -103,6 +108,32 @@ export class LiveLabelledDecisions {
       modelVersion: this.modelVersion.subarray(0, n),
       modelVersions: [...this.modelVersions],
     };
+  }
+
+  /**
+   * Restores sequence order when rows appended after `held` include some below the last held
+   * one: both parts are ascending, so one merge pass, rare (a gap filled) and O(rows).
+   */
+  private mergeTail(held: number): void {
+    const n = this.n;
+    const order = new Int32Array(n);
+    let a = 0;
+    let b = held;
+    for (let i = 0; i < n; i++) order[i] = b >= n || (a < held && this.seq[a] <= this.seq[b]) ? a++ : b++;
+    const permute = <A extends Float64Array | Uint8Array | Int32Array | Int8Array>(column: A): void => {
+      const copy = column.slice(0, n);
+      for (let i = 0; i < n; i++) column[i] = copy[order[i]];
+    };
+    permute(this.seq);
+    permute(this.score);
+    permute(this.decision);
+    permute(this.rule);
+    permute(this.label);
+    permute(this.amount);
+    permute(this.time);
+    permute(this.modelVersion);
+    // Rows moved: the retention pass starts over (rows dropped before keep their +Infinity time).
+    this.firstKept = 0;
   }
 
   /** The row of a decision by its sequence number, or -1 when it is not held. */

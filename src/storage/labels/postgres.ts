@@ -26,7 +26,9 @@ import {
   type LabelStore,
   type LabelStoreStats,
   type NewLabel,
+  type SequenceGap,
 } from './contract.js';
+import { carryGaps, uncovered, type SequenceRange } from './sequence-gaps.js';
 import { DECIDER_WITHOUT_ALIAS, LabelledColumns, VerdictColumns, type Verdict } from './history.js';
 
 /** Longest the joined read of /performance may take: it reads every decision of the window. */
@@ -300,8 +302,16 @@ export class PostgresLabelStore implements LabelStore {
   async labelledChanges(since: LabelledWatermark): Promise<LabelledChanges> {
     const s = this.decisions.quotedSchema;
     type Added = [string, number, string, string | null, string | null, number | null, number, string, string | null];
+    // A rescore names the decision it replaces: its id's latest earlier decision that is not a duplicate.
+    const addedColumns = `
+      d.seq::text, d.score, d.decision, d.rule_id, c.label, d.amount,
+      (extract(epoch FROM d.decided_at) * 1000)::float8, d.model_version,
+      CASE WHEN d.repeat = 'rescore' THEN (
+        SELECT max(p.seq) FROM ${s}.decisions p
+        WHERE p.transaction_id = d.transaction_id AND p.seq < d.seq AND p.repeat IS DISTINCT FROM 'duplicate')::text END`;
+    const now = Date.now();
     return this.decisions.run(async (client) => {
-      // One snapshot for the watermarks and both reads, so nothing falls between them.
+      // One snapshot for the watermarks and every read, so nothing falls between them.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
@@ -309,44 +319,67 @@ export class PostgresLabelStore implements LabelStore {
           `SELECT coalesce((SELECT max(seq) FROM ${s}.decisions), 0)::text AS d, coalesce((SELECT max(seq) FROM ${s}.labels), 0)::text AS l,
                   coalesce((SELECT min(seq) FROM ${s}.decisions), 0)::text AS o`,
         );
-        const watermark = { decisions: Number(marks.rows[0].d), labels: Number(marks.rows[0].l) };
-        // A rescore names the decision it replaces: its id's latest earlier decision that is not a duplicate.
+        // Never backwards: retention may have deleted the newest rows seen.
+        const top = {
+          decisions: Math.max(since.decisions, Number(marks.rows[0].d)),
+          labels: Math.max(since.labels, Number(marks.rows[0].l)),
+        };
+        const decisionRanges = withNew(since.decisionGaps, since.decisions, top.decisions);
+        const labelRanges = withNew(since.labelGaps, since.labels, top.labels);
+        // Decisions that filled a gap of earlier reads (they come first: all below the old watermark), then the new ones.
+        const late =
+          since.decisionGaps.length === 0
+            ? { rows: [] as Added[] }
+            : await client.query<Added>({
+                text: `
+                  SELECT ${addedColumns}
+                  FROM unnest($1::int8[], $2::int8[]) g(lo, hi)
+                  JOIN ${s}.decisions d ON d.seq BETWEEN g.lo AND g.hi
+                  LEFT JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
+                  WHERE d.repeat IS DISTINCT FROM 'duplicate'
+                  ORDER BY d.seq`,
+                values: bounds(since.decisionGaps),
+                rowMode: 'array',
+                query_timeout: JOINED_READ_TIMEOUT_MS,
+              } as pg.QueryConfig);
         const added = await client.query<Added>({
           text: `
-            SELECT d.seq::text, d.score, d.decision, d.rule_id, c.label, d.amount,
-                   (extract(epoch FROM d.decided_at) * 1000)::float8, d.model_version,
-                   CASE WHEN d.repeat = 'rescore' THEN (
-                     SELECT max(p.seq) FROM ${s}.decisions p
-                     WHERE p.transaction_id = d.transaction_id AND p.seq < d.seq AND p.repeat IS DISTINCT FROM 'duplicate')::text END
+            SELECT ${addedColumns}
             FROM ${s}.decisions d LEFT JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
             WHERE d.seq > $1 AND d.seq <= $2 AND d.repeat IS DISTINCT FROM 'duplicate'
             ORDER BY d.seq`,
-          values: [since.decisions, watermark.decisions],
+          values: [since.decisions, top.decisions],
           rowMode: 'array',
           query_timeout: JOINED_READ_TIMEOUT_MS,
         } as pg.QueryConfig);
         // Current labels changed since, for the decisions read before (later ones joined them above);
-        // found through the history's sequence numbers, which are indexed.
+        // found through the history's sequence numbers, which are indexed: the new ones and the gaps'.
         const relabelled =
-          since.decisions === 0 || watermark.labels === since.labels
+          since.decisions === 0 || (top.labels === since.labels && since.labelGaps.length === 0)
             ? { rows: [] as [string, string][] }
             : await client.query<[string, string]>({
                 text: `
                   SELECT d.seq::text, c.label
-                  FROM (SELECT DISTINCT transaction_id FROM ${s}.labels WHERE seq > $1 AND seq <= $2) x
+                  FROM (SELECT transaction_id FROM ${s}.labels WHERE seq > $1 AND seq <= $2
+                        UNION
+                        SELECT l.transaction_id FROM unnest($4::int8[], $5::int8[]) g(lo, hi)
+                        JOIN ${s}.labels l ON l.seq BETWEEN g.lo AND g.hi) x
                   JOIN ${s}.labels_current c ON c.transaction_id = x.transaction_id
                   JOIN ${s}.decisions d ON d.transaction_id = x.transaction_id
                   WHERE d.seq <= $3 AND d.repeat IS DISTINCT FROM 'duplicate'`,
-                values: [since.labels, watermark.labels, since.decisions],
+                values: [since.labels, top.labels, since.decisions, ...bounds(since.labelGaps)],
                 rowMode: 'array',
               } as pg.QueryConfig);
+        const decisionRuns = await runsPresent(client, `${s}.decisions`, decisionRanges);
+        const labelRuns = await runsPresent(client, `${s}.labels`, labelRanges);
         await client.query('COMMIT');
-        const n = added.rows.length;
+        const rows = late.rows.length === 0 ? added.rows : [...late.rows, ...added.rows];
+        const n = rows.length;
         const columns = new LabelledColumns(n);
         const addedSeq = new Float64Array(n);
         const replaces = new Float64Array(n);
         for (let i = 0; i < n; i++) {
-          const [seq, score, decision, rule, label, amount, t, version, replaced] = added.rows[i];
+          const [seq, score, decision, rule, label, amount, t, version, replaced] = rows[i];
           addedSeq[i] = Number(seq);
           replaces[i] = replaced === null ? -1 : Number(replaced);
           columns.set(i, score, decision, rule, label, amount, t, version);
@@ -358,6 +391,11 @@ export class PostgresLabelStore implements LabelStore {
           relabelledSeq[i] = Number(relabelled.rows[i][0]);
           labels[i] = relabelled.rows[i][1] === 'fraud' ? LABEL_FRAUD : LABEL_LEGITIMATE;
         }
+        const watermark: LabelledWatermark = {
+          ...top,
+          decisionGaps: nextGaps(since.decisionGaps, since.decisions, top.decisions, decisionRuns, now),
+          labelGaps: nextGaps(since.labelGaps, since.labels, top.labels, labelRuns, now),
+        };
         const oldest = Number(marks.rows[0].o);
         return { added: columns.out, addedSeq, replaces, relabelledSeq, relabelled: labels, watermark, oldest };
       } catch (err) {
@@ -392,4 +430,47 @@ export class PostgresLabelStore implements LabelStore {
 
   /** The connection belongs to the decision store, which closes it. */
   async close(): Promise<void> {}
+}
+
+/** The gaps of a read and its new range (old watermark, new one], ascending. */
+function withNew(gaps: readonly SequenceGap[], from: number, to: number): SequenceRange[] {
+  const ranges: SequenceRange[] = gaps.map((g) => ({ from: g.from, to: g.to }));
+  if (to > from) ranges.push({ from: from + 1, to });
+  return ranges;
+}
+
+/** The gaps' bounds as two parameter arrays (lower, upper). */
+function bounds(gaps: readonly SequenceRange[]): [string[], string[]] {
+  return [gaps.map((g) => String(g.from)), gaps.map((g) => String(g.to))];
+}
+
+/**
+ * The runs of consecutive sequence numbers a table holds within `ranges` (gaps and islands: a
+ * number minus its rank is constant along a run), so a read learns what it missed without fetching
+ * every number.
+ */
+async function runsPresent(client: pg.PoolClient, table: string, ranges: readonly SequenceRange[]): Promise<SequenceRange[]> {
+  if (ranges.length === 0) return [];
+  const res = await client.query<[string, string]>({
+    text: `
+      SELECT min(seq)::text, max(seq)::text FROM (
+        SELECT t.seq, t.seq - row_number() OVER (ORDER BY t.seq) AS run
+        FROM unnest($1::int8[], $2::int8[]) g(lo, hi) JOIN ${table} t ON t.seq BETWEEN g.lo AND g.hi) x
+      GROUP BY run ORDER BY 1::int8`,
+    values: bounds(ranges),
+    rowMode: 'array',
+  } as pg.QueryConfig);
+  return res.rows.map(([from, to]) => ({ from: Number(from), to: Number(to) }));
+}
+
+/** The gaps after a read that looked for `previous` and read (from, to]. */
+function nextGaps(
+  previous: readonly SequenceGap[],
+  from: number,
+  to: number,
+  present: readonly SequenceRange[],
+  now: number,
+): SequenceGap[] {
+  const fresh = to > from ? uncovered([{ from: from + 1, to }], present) : [];
+  return carryGaps(previous, present, fresh, now);
 }
