@@ -4,7 +4,8 @@
  * faster or better). Sections: predict (batch, TreeSHAP, single row), train (parity on every
  * labelled dataset), http (wrk against our server and the seed servers), drift (window cost),
  * features (offline replay against pandas), state (entity state per transaction, state load),
- * challengers (the cost of challengers scored in the shadow on /predict).
+ * challengers (the cost of challengers scored in the shadow on /predict), history (GET
+ * /performance/history's computation beside GET /performance's).
  *
  *   npm run bench                     every section
  *   npm run bench -- predict train    chosen sections
@@ -115,6 +116,7 @@ async function loadSections(names: string[]): Promise<Section[]> {
     rules: fromModule('rules.js'),
     decisions: fromModule('decisions-http.js'),
     performance: fromModule('performance.js'),
+    history: fromModule('performance-history.js'),
     labels: fromModule('labels.js'),
     challengers: fromModule('challengers.js'),
   };

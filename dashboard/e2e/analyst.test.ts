@@ -420,9 +420,13 @@ describe('the analyst pages end to end', () => {
     }
     assert.ok(all.roc_auc !== null && all.pr_auc !== null, 'both labels occur among the labelled decisions');
     assert.equal(await page.getByTestId('perf-auc').textContent(), `${all.roc_auc.toFixed(4)} · ${all.pr_auc.toFixed(4)}`);
-    // Two answers make a line.
+    // The chart over time, from GET /performance/history: this run's decisions all fall in its last bucket.
     await page.getByTestId('performance-chart').locator('canvas').first().waitFor({ timeout: 15_000 });
-    await page.getByTestId('chart-waiting').waitFor({ state: 'detached', timeout: 20_000 });
+    const history = await api.performanceHistory({ window: '30d', bucket: '1d' });
+    const buckets = history.versions[0].buckets;
+    assert.equal(buckets.length, 30);
+    assert.equal(buckets[29].decisions, all.decisions);
+    assert.equal(buckets[29].labelled_share, all.labelled_share);
     await screenshot(page, 'performance');
     assert.deepEqual(problems, []);
     await page.context().close();

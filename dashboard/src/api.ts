@@ -36,6 +36,8 @@ import type {
   LabelsAccepted,
   ModelComparison,
   ModelCurves,
+  PerformanceHistoryBucket,
+  PerformanceHistoryReport,
   PerformanceLevel,
   PerformanceReport,
   Permission,
@@ -72,6 +74,8 @@ export type {
   LabelsAccepted,
   ModelComparison,
   ModelCurves,
+  PerformanceHistoryBucket,
+  PerformanceHistoryReport,
   PerformanceLevel,
   PerformanceReport,
   Permission,
@@ -337,6 +341,11 @@ export interface ApiClient {
   labels(transactionId: string, signal?: AbortSignal): Promise<LabelHistory>;
   /** GET /performance: realized and expected figures over the decisions of `window` (e.g. 24h, 30d, all). */
   performance(query: { window: string; model_version?: string }, signal?: AbortSignal): Promise<PerformanceReport>;
+  /** GET /performance/history: the same figures per time bucket of `window` (`bucket` e.g. 1h, 1d). */
+  performanceHistory(
+    query: { window: string; bucket: string; model_version?: string },
+    signal?: AbortSignal,
+  ): Promise<PerformanceHistoryReport>;
   /** GET /performance/comparison: champion and challengers on the same labelled transactions of `window`. */
   comparison(query: { window: string }, signal?: AbortSignal): Promise<ComparisonReport>;
   /** GET /auth/me: the presented key's name, role and permissions. */
@@ -458,6 +467,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     label: (label, signal) => json<LabelsAccepted>('POST', '/labels', label, signal),
     labels: (id, signal) => json<LabelHistory>('GET', `/labels/${encodeURIComponent(id)}`, undefined, signal),
     performance: (query, signal) => json<PerformanceReport>('GET', `/performance${queryString(query)}`, undefined, signal),
+    performanceHistory: (query, signal) =>
+      json<PerformanceHistoryReport>('GET', `/performance/history${queryString(query)}`, undefined, signal),
     comparison: (query, signal) =>
       json<ComparisonReport>('GET', `/performance/comparison${queryString(query)}`, undefined, signal),
     me: (signal) => json<AuthMe>('GET', '/auth/me', undefined, signal),

@@ -13,7 +13,7 @@ export const PERMISSIONS = {
   score: 'Score and explain transactions: POST /predict, POST /explain, the V2 inference routes.',
   'decisions:read': 'Read decisions, logs, labels and the review queue: GET /decisions, /logs, /labels/{id}, /review.',
   'labels:write': 'Record labels: POST /labels.',
-  'performance:read': 'Read the live performance figures: GET /performance.',
+  'performance:read': 'Read the live performance figures: GET /performance, /performance/history and /performance/comparison.',
   'drift:read': 'Read drift reports: GET /drift.',
   admin: 'Reload the model and rules, save drift baselines: POST /admin/….',
 } as const;

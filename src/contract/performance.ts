@@ -190,3 +190,105 @@ export const ComparisonReport = Type.Object(
   { additionalProperties: false },
 );
 export type ComparisonReport = Static<typeof ComparisonReport>;
+
+/** `?bucket=` of GET /performance/history: as a window, <n>s, <n>m, <n>h or <n>d (not "all"). */
+export const HISTORY_BUCKET_PATTERN = '^[1-9][0-9]{0,7}[smhd]$';
+export const DEFAULT_HISTORY_BUCKET = '1d';
+/** The most buckets one answer holds (the server's MAX_HISTORY_BUCKETS; a test keeps the two equal). */
+export const HISTORY_MAX_BUCKETS = 1000;
+/** The decision levels followed over time (the server's HISTORY_LEVELS; a test keeps the two equal). */
+export const HISTORY_LEVELS = ['review', 'decline'] as const;
+
+export const PerformanceHistoryQuery = Type.Object(
+  {
+    window: Type.String({
+      pattern: PERFORMANCE_WINDOW_PATTERN,
+      default: DEFAULT_PERFORMANCE_WINDOW,
+      description:
+        'Decisions made within this long before now: <n>s, <n>m, <n>h, <n>d, or all (default 90d), as GET /performance.',
+    }),
+    bucket: Type.String({
+      pattern: HISTORY_BUCKET_PATTERN,
+      default: DEFAULT_HISTORY_BUCKET,
+      description: `Length of a time bucket: <n>s, <n>m, <n>h or <n>d (default ${DEFAULT_HISTORY_BUCKET}); the window may hold at most ${HISTORY_MAX_BUCKETS} of them (else 400 HISTORY_TOO_MANY_BUCKETS).`,
+    }),
+    model_version: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this model version.' })),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceHistoryQuery = Static<typeof PerformanceHistoryQuery>;
+
+export const PerformanceHistoryLevel = Type.Object(
+  {
+    level: StringEnum(HISTORY_LEVELS, { description: 'review: decisions sent to review or declined; decline: declined.' }),
+    realized: Type.Object(
+      {
+        decisions: Type.Integer({ description: "The level's decisions in the bucket, labelled or not." }),
+        labelled: Type.Integer(),
+        true_positives: Type.Integer(),
+        false_positives: Type.Integer(),
+        precision: NullableNumber({ description: 'true_positives / labelled; null when none is labelled.' }),
+        recall: NullableNumber({ description: "true_positives / the bucket's labelled frauds; null without any." }),
+        fraud_amount_caught: Type.Number({ description: 'Sum of the amounts of the labelled frauds of the level.' }),
+      },
+      { additionalProperties: false },
+    ),
+    expected: Type.Object(
+      {
+        precision: NullableNumber({ description: "Mean score of the level's decisions; null when it has none." }),
+        recall: NullableNumber({ description: "The level's sum of scores / the bucket's sum of scores; null when that is 0." }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceHistoryLevel = Static<typeof PerformanceHistoryLevel>;
+
+export const PerformanceHistoryBucket = Type.Object(
+  {
+    from: Type.String({
+      description: 'Start of the bucket (ISO 8601), excluded, except for the first bucket (the window start).',
+    }),
+    to: Type.String({ description: 'End of the bucket (ISO 8601), included.' }),
+    decisions: Type.Integer(),
+    labelled: Type.Integer(),
+    labelled_share: NullableNumber({ description: 'labelled / decisions; null without decisions.' }),
+    frauds: Type.Integer({ description: 'Decisions labelled fraud.' }),
+    legitimate: Type.Integer({ description: 'Decisions labelled legitimate.' }),
+    fraud_amount: Type.Number({ description: 'Sum of the amounts of the decisions labelled fraud.' }),
+    expected_frauds: Type.Number({ description: "Frauds the scores expect among the bucket's decisions: their sum." }),
+    levels: Type.Array(PerformanceHistoryLevel),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceHistoryBucket = Static<typeof PerformanceHistoryBucket>;
+
+export const PerformanceHistoryReport = Type.Object(
+  {
+    window: Type.String(),
+    bucket: Type.String(),
+    from: Type.Union([Type.String(), Type.Null()], {
+      description: 'Start of the window (ISO 8601); for window=all the oldest decision, or null when there is none.',
+    }),
+    to: Type.String({
+      description: 'End of the window and of the last bucket: when the decisions and labels were read (ISO 8601).',
+    }),
+    expected_note: Type.String({ description: EXPECTED_NOTE }),
+    versions: Type.Array(
+      Type.Object(
+        {
+          model_version: Type.String(),
+          buckets: Type.Array(PerformanceHistoryBucket, {
+            description: 'Oldest first, every bucket of the window, empty ones included; counted back from `to`.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'One entry per model version with decisions in the window, as GET /performance.' },
+    ),
+    backend: Type.String({ description: 'The store the decisions and labels were read from.' }),
+  },
+  { additionalProperties: false },
+);
+export type PerformanceHistoryReport = Static<typeof PerformanceHistoryReport>;

@@ -96,6 +96,10 @@ export const ERROR_CATALOGUE = {
     statusCode: 503,
     description: 'GET /performance: the decisions and labels are still being read for the first time; retry after Retry-After.',
   },
+  HISTORY_TOO_MANY_BUCKETS: {
+    statusCode: 400,
+    description: 'GET /performance/history: the window cut into buckets of the length asked for makes more buckets than allowed.',
+  },
   STORAGE_UNAVAILABLE: { statusCode: 503, description: 'A storage backend an operation needs (Redis) cannot be reached.' },
   DECISIONS_UNSUPPORTED: {
     statusCode: 501,

@@ -1,6 +1,7 @@
 /**
- * Live performance for the server: GET /performance's report from the label store's joined
- * columnar read (src/core/performance computes it), and the Prometheus gauges of the same figures.
+ * Live performance for the server: GET /performance's report and GET /performance/history's buckets
+ * from the label store's joined columnar read (src/core/performance computes both), and the
+ * Prometheus gauges of the same figures.
  *
  * Reports and gauges compute from the decisions and labels kept in memory (PerformanceSource),
  * read at most FRAUDLENS_PERFORMANCE_REFRESH_MS ago: whole once at start, in the background, then
@@ -10,9 +11,15 @@
 
 import { Gauge, type Registry } from 'prom-client';
 
-import { DEFAULT_PERFORMANCE_WINDOW, EXPECTED_NOTE, type PerformanceFigures, type PerformanceReport } from '../contract/index.js';
+import {
+  DEFAULT_PERFORMANCE_WINDOW,
+  EXPECTED_NOTE,
+  type PerformanceFigures,
+  type PerformanceHistoryReport,
+  type PerformanceReport,
+} from '../contract/index.js';
 import { parseWindow } from '../core/features/definitions.js';
-import { computePerformance } from '../core/performance/index.js';
+import { computePerformance, computePerformanceHistory } from '../core/performance/index.js';
 import { FraudlensError } from '../core/errors.js';
 import { LiveLabelledDecisions, type LabelledDecisions, type LabelStore } from '../storage/index.js';
 
@@ -47,8 +54,8 @@ export const REWARMED_REPORTS = 8;
  * a time); with `refreshMs` 0 every call waits for a fresh read. Until the first read is done, a call
  * waits up to FIRST_READ_WAIT_MS and then gets PERFORMANCE_LOADING.
  *
- * Reports are cached per (window, model version) for the snapshot they came from: a warm request
- * costs the serialisation only. A new snapshot (every `refreshMs` at most, the clock bucket of
+ * Reports (and histories) are cached per query (window, model version, bucket) for the snapshot
+ * they came from: a warm request costs the serialisation only. A new snapshot (every `refreshMs` at most, the clock bucket of
  * `to` and of the maturities) computes the reports asked for since the last one again, in the
  * background, so they are ready before the next request.
  */
@@ -56,11 +63,11 @@ export class PerformanceSource {
   private snapshot: PerformanceSnapshot | undefined;
   private loading: Promise<PerformanceSnapshot> | undefined;
   private readonly live: LiveLabelledDecisions | undefined;
-  /** Reports by window and model version, in the order first asked (a Map keeps insertion order). */
-  private readonly reports = new Map<
-    string,
-    { from: PerformanceSnapshot; modelVersion: string | undefined; report: PerformanceReport }
-  >();
+  /**
+   * Reports (GET /performance's and /performance/history's) by their query, in the order first
+   * asked (a Map keeps insertion order), each with how to compute it again from a new snapshot.
+   */
+  private readonly reports = new Map<string, CachedReport>();
   /** When the first read finished, and how long it took (ms); undefined before. */
   firstRead: { at: number; ms: number } | undefined;
 
@@ -102,22 +109,48 @@ export class PerformanceSource {
    * @example await source.report('30d', undefined)
    */
   async report(window: string, modelVersion: string | undefined): Promise<PerformanceReport> {
-    await this.read();
-    // The newest snapshot, taken with no await before the computation, so columns kept in memory
-    // cannot change under it.
-    const snapshot = this.snapshot!;
-    const key = reportKey(window, modelVersion);
-    const cached = this.reports.get(key);
-    if (cached !== undefined && cached.from === snapshot) return cached.report;
-    const report = computeReport(snapshot, window, modelVersion, this.store.backend);
-    this.reports.set(key, { from: snapshot, modelVersion, report });
-    return report;
+    const backend = this.store.backend;
+    return this.cachedOrComputed(reportKey('report', window, modelVersion), (snapshot) =>
+      computeReport(snapshot, window, modelVersion, backend),
+    );
+  }
+
+  /**
+   * The figures per time bucket of the decisions made in `window` before the last read (the same
+   * snapshot, cache and refresh as `report`, so the two agree).
+   *
+   * @param window `<n>s|m|h|d` or `all` (validated by the route's schema)
+   * @param bucket `<n>s|m|h|d` (validated by the route's schema)
+   * @throws FraudlensError HISTORY_TOO_MANY_BUCKETS when the window holds more than MAX_HISTORY_BUCKETS
+   * @example await source.history('30d', '1d', undefined)
+   */
+  async history(window: string, bucket: string, modelVersion: string | undefined): Promise<PerformanceHistoryReport> {
+    const backend = this.store.backend;
+    return this.cachedOrComputed(reportKey(`history\u0000${bucket}`, window, modelVersion), (snapshot) =>
+      computeHistory(snapshot, window, bucket, modelVersion, backend),
+    );
   }
 
   /** The report of the newest snapshot for this window and model version when computed already (no computation here). */
   cached(window: string, modelVersion: string | undefined): PerformanceReport | undefined {
-    const entry = this.reports.get(reportKey(window, modelVersion));
-    return entry !== undefined && entry.from === this.snapshot ? entry.report : undefined;
+    const entry = this.reports.get(reportKey('report', window, modelVersion));
+    return entry !== undefined && entry.from === this.snapshot ? (entry.report as PerformanceReport) : undefined;
+  }
+
+  private async cachedOrComputed<T extends PerformanceReport | PerformanceHistoryReport>(
+    key: string,
+    compute: (snapshot: PerformanceSnapshot) => T,
+  ): Promise<T> {
+    await this.read();
+    // The newest snapshot, taken with no await before the computation, so columns kept in memory
+    // cannot change under it.
+    const snapshot = this.snapshot!;
+    const cached = this.reports.get(key);
+    if (cached !== undefined && cached.from === snapshot) return cached.report as T;
+    // A refusal (too many buckets) is thrown before anything is cached.
+    const report = compute(snapshot);
+    this.reports.set(key, { from: snapshot, compute, report });
+    return report;
   }
 
   private awaitFirst(loading: Promise<PerformanceSnapshot>): Promise<PerformanceSnapshot> {
@@ -165,17 +198,17 @@ export class PerformanceSource {
   private rewarm(snapshot: PerformanceSnapshot): void {
     const keys = [...this.reports.entries()]
       .filter(([, entry]) => entry.from !== snapshot)
-      .map(([key, entry]) => ({ key, window: entry.report.window, modelVersion: entry.modelVersion }));
+      .map(([key, entry]) => ({ key, compute: entry.compute }));
     // Reports of the old snapshot are no longer answered: only the new one's are kept.
     this.reports.clear();
-    for (const { key, window, modelVersion } of keys.slice(-REWARMED_REPORTS)) {
+    for (const { key, compute } of keys.slice(-REWARMED_REPORTS)) {
       setImmediate(() => {
         if (this.snapshot !== snapshot || this.reports.has(key)) return;
-        this.reports.set(key, {
-          from: snapshot,
-          modelVersion,
-          report: computeReport(snapshot, window, modelVersion, this.store.backend),
-        });
+        try {
+          this.reports.set(key, { from: snapshot, compute, report: compute(snapshot) });
+        } catch {
+          // A history of window=all may outgrow its bucket cap as time passes: the next request gets the 400.
+        }
       });
     }
   }
@@ -195,7 +228,15 @@ export class PerformanceSource {
   }
 }
 
-const reportKey = (window: string, modelVersion: string | undefined): string => `${window}\u0000${modelVersion ?? ''}`;
+/** A cached report, and how to compute it from another snapshot. */
+interface CachedReport {
+  from: PerformanceSnapshot;
+  compute: (snapshot: PerformanceSnapshot) => PerformanceReport | PerformanceHistoryReport;
+  report: PerformanceReport | PerformanceHistoryReport;
+}
+
+const reportKey = (kind: string, window: string, modelVersion: string | undefined): string =>
+  `${kind}\u0000${window}\u0000${modelVersion ?? ''}`;
 
 /** The report of one snapshot: ages are measured from the read, since nothing stored after it is in the columns. */
 function computeReport(
@@ -213,6 +254,37 @@ function computeReport(
     to: new Date(now).toISOString(),
     expected_note: EXPECTED_NOTE,
     versions: computePerformance(snapshot.columns, now, { since, modelVersion }),
+    backend,
+  };
+}
+
+/**
+ * GET /performance/history's report of one snapshot: the buckets end at the read, as `computeReport`'s
+ * window does, so the buckets partition exactly the decisions that report judges.
+ */
+function computeHistory(
+  snapshot: PerformanceSnapshot,
+  window: string,
+  bucket: string,
+  modelVersion: string | undefined,
+  backend: string,
+): PerformanceHistoryReport {
+  const now = snapshot.readAt;
+  const span = parseWindow(window) * 1000;
+  const since = Number.isFinite(span) ? now - span : undefined;
+  const versions = computePerformanceHistory(snapshot.columns, now, parseWindow(bucket) * 1000, { since, modelVersion });
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const first = versions.length > 0 ? versions[0].buckets[0].from : since;
+  return {
+    window,
+    bucket,
+    from: first === undefined ? null : iso(first),
+    to: iso(now),
+    expected_note: EXPECTED_NOTE,
+    versions: versions.map((v) => ({
+      model_version: v.model_version,
+      buckets: v.buckets.map((b) => ({ ...b, from: iso(b.from), to: iso(b.to) })),
+    })),
     backend,
   };
 }

@@ -5,6 +5,7 @@
  * decision) arrive, the incremental refresh reads only the changes and answers the same report as
  * a source that reads everything afresh, and as the store's whole joined read computed directly;
  * decisions deleted by retention leave it as well.
+ * GET /performance/history's buckets from the same kept columns agree with a fresh read's too.
  * Also: the report is cached per (window, model version) until the next read, which computes the
  * reports asked for before again in the background; and a first read
  * slower than FIRST_READ_WAIT_MS is answered with PERFORMANCE_LOADING.
@@ -16,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 
 import { FraudlensError } from '../../src/core/errors.js';
-import { computePerformance } from '../../src/core/performance/index.js';
+import { computePerformance, computePerformanceHistory } from '../../src/core/performance/index.js';
 import { PerformanceSource } from '../../src/server/performance.js';
 import {
   PostgresLabelStore,
@@ -127,6 +128,20 @@ describe('GET /performance from columns kept in memory', () => {
       assert.deepEqual(recent, await fresh.report('30d', 'm1'));
       const whole = computePerformance(await store.labelledDecisions({}), NOW, {});
       assert.deepEqual(incremental.versions, whole);
+      // GET /performance/history from the same kept columns: as from a fresh read, and as computed from the whole read.
+      const history = await live.history('90d', '7d', undefined);
+      assert.deepEqual(history, await fresh.history('90d', '7d', undefined));
+      const wholeHistory = computePerformanceHistory(await store.labelledDecisions({}), NOW, 7 * DAY_MS, {
+        since: NOW - 90 * DAY_MS,
+      });
+      assert.deepEqual(
+        history.versions.map((v) => v.buckets.map((b) => [b.decisions, b.labelled, b.levels[0].realized.precision])),
+        wholeHistory.map((v) => v.buckets.map((b) => [b.decisions, b.labelled, b.levels[0].realized.precision])),
+      );
+      assert.deepEqual(
+        history.versions.map((v) => v.buckets.reduce((a, b) => a + b.decisions, 0)),
+        [46, 1],
+      );
 
       // And the figures themselves: 47 current decisions (tx-5 counted once, by its rescore), 11 labelled, 9 of them fraud.
       const all = incremental.versions.map((v) => [v.model_version, v.all.decisions, v.all.labelled, v.all.frauds]);

@@ -90,9 +90,9 @@ export function LineChart({
           }),
           axis({
             ...(yLabel ? { label: yLabel } : {}),
-            // Room for the longest tick label (units such as "MiB" make them wide).
+            // Room for the longest tick label (units such as "MiB" make them wide; "100%" was cut at 7 px a character).
             size: (_u: uPlot, values: string[] | null) =>
-              Math.max(44, 14 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
+              Math.max(48, 16 + 8 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
             ...(formatY ? { values: (_u: uPlot, splits: number[]) => splits.map(formatY) } : {}),
           }),
         ],

@@ -10,13 +10,20 @@
  * thresholds, its agreement with the champion and the drift of its scores, and which model decides
  * the canary share.
  *
- * The API answers one window at a time; the page polls it and draws each answer as a point, so the
- * figures can be watched moving over time as labels arrive (the series lasts while the page is open).
+ * The chart draws the figures over time from GET /performance/history: per time bucket of the
+ * window, realized beside expected precision and recall of the chosen level, and the labelled share,
+ * computed by the server from the same decisions and labels as the tables above.
  */
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
-import type { ComparisonReport, PerformanceLevel, PerformanceReport } from '../api';
+import type {
+  ComparisonReport,
+  PerformanceHistoryBucket,
+  PerformanceHistoryReport,
+  PerformanceLevel,
+  PerformanceReport,
+} from '../api';
 import { COLORS } from '../charts/Chart';
 import { LineChart } from '../charts/LineChart';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -24,27 +31,27 @@ import { formatCount, formatDateTime, formatFixed, formatPercent, formatTime } f
 import { useApi, useResource } from '../hooks';
 
 const POLL_MS = 5000;
-/** Points kept in the series drawn while the page is open. */
-const HISTORY = 720;
+/**
+ * The windows, each with the bucket lengths offered for its chart, shortest first, and its default:
+ * from a handful to a few hundred points, all within the server's cap of 1000 buckets per window.
+ */
 const WINDOWS = [
-  { value: '1h', label: '1 h' },
-  { value: '24h', label: '24 h' },
-  { value: '7d', label: '7 d' },
-  { value: '30d', label: '30 d' },
-  { value: '90d', label: '90 d' },
-  { value: 'all', label: 'All' },
+  { value: '1h', label: '1 h', buckets: ['1m', '5m', '15m'], bucket: '5m' },
+  { value: '24h', label: '24 h', buckets: ['15m', '1h', '6h'], bucket: '1h' },
+  { value: '7d', label: '7 d', buckets: ['1h', '6h', '1d'], bucket: '6h' },
+  { value: '30d', label: '30 d', buckets: ['6h', '1d', '7d'], bucket: '1d' },
+  { value: '90d', label: '90 d', buckets: ['1d', '7d'], bucket: '1d' },
+  { value: 'all', label: 'All', buckets: ['1d', '7d', '30d'], bucket: '7d' },
 ] as const;
 type Window = (typeof WINDOWS)[number]['value'];
-
-/** One answer, reduced to what the chart draws (the review level: what the review cut-off flags). */
-interface Point {
-  t: number;
-  precision: number | null;
-  expectedPrecision: number | null;
-  recall: number | null;
-  expectedRecall: number | null;
-  labelledShare: number | null;
-}
+const UNIT_NAMES: Record<string, string> = { s: 's', m: 'min', h: 'h', d: 'd' };
+/** "6h" → "6 h", as the window labels read. */
+const bucketLabel = (b: string): string => `${b.slice(0, -1)} ${UNIT_NAMES[b[b.length - 1]]}`;
+const HISTORY_LEVELS = [
+  { value: 'review', label: 'Review or decline' },
+  { value: 'decline', label: 'Decline' },
+] as const;
+type HistoryLevelName = (typeof HISTORY_LEVELS)[number]['value'];
 
 function levelName(l: PerformanceLevel): string {
   if (l.level === 'rule') return `Rule ${l.rule ?? ''}`;
@@ -189,10 +196,126 @@ function ComparisonCard({ data }: { data: ComparisonReport }) {
   );
 }
 
+/** The chart's text alternative and what the end-to-end test reads: one row per bucket, as the route answers it. */
+function HistoryTable({ buckets, level }: { buckets: readonly PerformanceHistoryBucket[]; level: HistoryLevelName }) {
+  return (
+    <details className="chart-data">
+      <summary>Figures per bucket</summary>
+      <div className="table-scroll">
+        <table className="data-table" data-testid="history-table">
+          <caption className="visually-hidden">
+            Each bucket: decisions, labelled share, precision and recall realized | expected
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Bucket ending</th>
+              <th scope="col" className="num">
+                Decisions
+              </th>
+              <th scope="col" className="num">
+                Labelled
+              </th>
+              <th scope="col" className="num">
+                Precision <span className="muted small">| expected</span>
+              </th>
+              <th scope="col" className="num">
+                Recall <span className="muted small">| expected</span>
+              </th>
+              <th scope="col" className="num">
+                Fraud amount caught
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {buckets.map((b) => {
+              const l = b.levels.find((x) => x.level === level);
+              return (
+                <tr key={b.to} data-from={b.from} data-to={b.to}>
+                  <th scope="row">{formatDateTime(b.to)}</th>
+                  <td className="num" data-testid="decisions" data-value={b.decisions}>
+                    {formatCount(b.decisions)}
+                  </td>
+                  <td className="num" data-testid="labelled-share" data-value={b.labelled_share ?? ''}>
+                    {formatPercent(b.labelled_share)}
+                  </td>
+                  <Pair realized={l?.realized.precision ?? null} expected={l?.expected.precision ?? null} testId="precision" />
+                  <Pair realized={l?.realized.recall ?? null} expected={l?.expected.recall ?? null} testId="recall" />
+                  <td className="num">{formatFixed(l?.realized.fraud_amount_caught ?? null, 2)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
+
+/** Realized beside expected precision and recall of one level, and the labelled share, per bucket (GET /performance/history). */
+function HistoryChart({
+  history,
+  modelVersion,
+  level,
+}: {
+  history: PerformanceHistoryReport;
+  modelVersion: string;
+  level: HistoryLevelName;
+}) {
+  const buckets = history.versions.find((v) => v.model_version === modelVersion)?.buckets ?? [];
+  // Each point is a bucket, drawn at its end: the figures as they stood for the decisions up to then.
+  const x = buckets.map((b) => Date.parse(b.to) / 1000);
+  const of = (f: (l: PerformanceHistoryBucket['levels'][number]) => number | null) =>
+    buckets.map((b) => {
+      const l = b.levels.find((v) => v.level === level);
+      return l === undefined ? null : f(l);
+    });
+  return (
+    <LineChart
+      label="Precision and recall per bucket, realized beside expected, and the labelled share"
+      x={x}
+      time
+      height={240}
+      yRange={[0, 1]}
+      series={[
+        { label: 'Precision', values: of((l) => l.realized.precision), stroke: COLORS.current, points: true },
+        {
+          label: 'Expected precision',
+          values: of((l) => l.expected.precision),
+          stroke: COLORS.current,
+          dash: [6, 4],
+        },
+        { label: 'Recall', values: of((l) => l.realized.recall), stroke: COLORS.decline, points: true },
+        { label: 'Expected recall', values: of((l) => l.expected.recall), stroke: COLORS.decline, dash: [6, 4] },
+        {
+          label: 'Labelled share',
+          values: buckets.map((b) => b.labelled_share),
+          stroke: COLORS.baseline,
+          points: true,
+        },
+      ]}
+      formatY={(v) => formatPercent(v, 0)}
+      testId="performance-chart"
+    >
+      <HistoryTable buckets={buckets} level={level} />
+    </LineChart>
+  );
+}
+
 export function PerformancePage() {
   const api = useApi();
   const [win, setWin] = useState<Window>('30d');
   const [version, setVersion] = useState<string | undefined>(undefined);
+  const shownWindow = WINDOWS.find((w) => w.value === win)!;
+  const windowBuckets: readonly string[] = shownWindow.buckets;
+  const [chosenBucket, setBucket] = useState<string>(shownWindow.bucket);
+  const bucket = windowBuckets.includes(chosenBucket) ? chosenBucket : shownWindow.bucket;
+  const [level, setLevel] = useState<HistoryLevelName>('review');
+  const history = useResource<PerformanceHistoryReport>(
+    `history:${win}:${bucket}:${version ?? ''}`,
+    (signal) =>
+      api.performanceHistory({ window: win, bucket, ...(version !== undefined ? { model_version: version } : {}) }, signal),
+    POLL_MS,
+  );
   const report = useResource<PerformanceReport>(
     `performance:${win}:${version ?? ''}`,
     (signal) => api.performance({ window: win, ...(version !== undefined ? { model_version: version } : {}) }, signal),
@@ -209,22 +332,6 @@ export function PerformancePage() {
     data?.versions.find((v) => v.model_version === version) ??
     [...(data?.versions ?? [])].sort((a, b) => b.all.decisions - a.all.decisions)[0];
 
-  const [history, setHistory] = useState<Point[]>([]);
-  useEffect(() => setHistory([]), [win, version]);
-  useEffect(() => {
-    if (shown === undefined || report.updatedAt === null) return;
-    const review = shown.all.levels.find((l) => l.level === 'review');
-    const point: Point = {
-      t: report.updatedAt / 1000,
-      precision: review?.realized.precision ?? null,
-      expectedPrecision: review?.expected.precision ?? null,
-      recall: review?.realized.recall ?? null,
-      expectedRecall: review?.expected.recall ?? null,
-      labelledShare: shown.all.labelled_share,
-    };
-    setHistory((h) => [...h, point].slice(-HISTORY));
-  }, [shown, report.updatedAt]);
-
   return (
     <div className="page-stack">
       <div className="toolbar">
@@ -232,7 +339,17 @@ export function PerformancePage() {
           <legend>Decisions of the last</legend>
           {WINDOWS.map((w) => (
             <label key={w.value} className={w.value === win ? 'checked' : undefined}>
-              <input type="radio" name="window" value={w.value} checked={w.value === win} onChange={() => setWin(w.value)} />
+              <input
+                type="radio"
+                name="window"
+                value={w.value}
+                checked={w.value === win}
+                onChange={() => {
+                  // Each window starts at its own default bucket.
+                  setWin(w.value);
+                  setBucket(w.bucket);
+                }}
+              />
               {w.label}
             </label>
           ))}
@@ -324,34 +441,45 @@ export function PerformancePage() {
           </section>
           <section className="card" aria-labelledby="perf-time-title">
             <h2 id="perf-time-title">
-              Over time <span className="muted small">(review level, one point per answer while this page is open)</span>
+              Over time{' '}
+              <span className="muted small">(one point per {bucketLabel(bucket)} of decisions, at its end; expected dashed)</span>
             </h2>
-            {history.length < 2 ? (
-              <p className="muted" data-testid="chart-waiting">
-                The lines start with the next answer (every {POLL_MS / 1000} s).
-              </p>
+            <div className="toolbar">
+              <fieldset className="segmented">
+                <legend>Bucket</legend>
+                {windowBuckets.map((b) => (
+                  <label key={b} className={b === bucket ? 'checked' : undefined}>
+                    <input type="radio" name="bucket" value={b} checked={b === bucket} onChange={() => setBucket(b)} />
+                    {bucketLabel(b)}
+                  </label>
+                ))}
+              </fieldset>
+              <label className="small">
+                Level{' '}
+                <select value={level} onChange={(e) => setLevel(e.target.value as HistoryLevelName)} data-testid="history-level">
+                  {HISTORY_LEVELS.map((l) => (
+                    <option key={l.value} value={l.value}>
+                      {l.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            {history.error !== undefined ? (
+              <ErrorState
+                error={history.error}
+                what="loading the figures over time (GET /performance/history)"
+                onRetry={history.reload}
+                compact
+              />
             ) : null}
-            <LineChart
-              label="Precision and recall, realized beside expected, and the labelled share"
-              x={history.map((p) => p.t)}
-              time
-              height={220}
-              yRange={[0, 1]}
-              series={[
-                { label: 'Precision', values: history.map((p) => p.precision), stroke: COLORS.current },
-                {
-                  label: 'Expected precision',
-                  values: history.map((p) => p.expectedPrecision),
-                  stroke: COLORS.current,
-                  dash: [6, 4],
-                },
-                { label: 'Recall', values: history.map((p) => p.recall), stroke: COLORS.decline },
-                { label: 'Expected recall', values: history.map((p) => p.expectedRecall), stroke: COLORS.decline, dash: [6, 4] },
-                { label: 'Labelled share', values: history.map((p) => p.labelledShare), stroke: COLORS.baseline },
-              ]}
-              formatY={(v) => formatPercent(v, 0)}
-              testId="performance-chart"
-            />
+            {history.data === undefined ? (
+              history.loading ? (
+                <Loading what="the figures over time" />
+              ) : null
+            ) : (
+              <HistoryChart history={history.data} modelVersion={shown.model_version} level={level} />
+            )}
           </section>
           {comparison.data !== undefined && comparison.data.models.length > 1 ? <ComparisonCard data={comparison.data} /> : null}
           <section className="card" aria-labelledby="perf-maturity-title">

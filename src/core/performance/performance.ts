@@ -131,7 +131,8 @@ const LEVEL_STATS = 5;
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 const finite = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
-function checkColumns(c: DecisionColumns): void {
+/** Refuses columns shorter than the decision count (the loops trust the lengths after it). */
+export function checkColumns(c: DecisionColumns): void {
   const n = c.count;
   for (const [name, a] of Object.entries({
     score: c.score,

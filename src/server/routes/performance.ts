@@ -1,13 +1,22 @@
 /**
  * GET /performance: realized precision, recall, false-positive rate, fraud amount caught and the
  * AUCs of the labelled decisions, per model version, decision level and label maturity, beside the
- * figures the scores alone lead one to expect (server/performance.ts builds the report); and the
- * Prometheus gauges of the same figures, from the same snapshots of the label store's read.
+ * figures the scores alone lead one to expect (server/performance.ts builds the report); GET
+ * /performance/history, the same per time bucket from the same snapshot; and the Prometheus gauges of the same figures, from the same snapshots of the label store's read.
  */
 
 import type { FastifyInstance } from 'fastify';
 
-import { ComparisonQuery, ComparisonReport, PerformanceQuery, PerformanceReport } from '../../contract/index.js';
+import {
+  ComparisonQuery,
+  ComparisonReport,
+  DEFAULT_HISTORY_BUCKET,
+  HISTORY_MAX_BUCKETS,
+  PerformanceHistoryQuery,
+  PerformanceHistoryReport,
+  PerformanceQuery,
+  PerformanceReport,
+} from '../../contract/index.js';
 import { comparisonReport } from '../comparison.js';
 import type { FraudlensContext } from '../context.js';
 import { FraudlensError } from '../../core/errors.js';
@@ -39,6 +48,32 @@ export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext)
     async (request, reply) => {
       try {
         return await performanceReport(source, request.query.window, request.query.model_version);
+      } catch (err) {
+        if (err instanceof FraudlensError && err.code === 'PERFORMANCE_LOADING')
+          void reply.header('retry-after', String(FIRST_READ_RETRY_AFTER_S));
+        throw err;
+      }
+    },
+  );
+  app.get<{ Querystring: PerformanceHistoryQuery }>(
+    '/performance/history',
+    {
+      onRequest: ctx.auth.require('performance:read'),
+      schema: {
+        tags: ['performance'],
+        summary: 'Realized and expected precision and recall per time bucket, with the labelled share',
+        description:
+          `The decisions of the window cut into buckets of \`bucket\` (default ${DEFAULT_HISTORY_BUCKET}), counted back from \`to\`, per model version, oldest first, empty buckets included: per bucket the decisions, the labelled share, the frauds and the fraud amount, and per level (review = review or decline, decline) realized precision, recall and fraud amount caught over the labelled decisions of the bucket, beside the precision and recall expected from the scores alone (as GET /performance: valid only while the scores stay calibrated). ` +
+          `Computed from the same decisions and labels in memory as GET /performance, at the same \`to\`: the buckets' counts add up to its figures for the window. At most ${HISTORY_MAX_BUCKETS} buckets (else 400 HISTORY_TOO_MANY_BUCKETS naming \`bucket\`). ` +
+          'Until the first read is done, 503 PERFORMANCE_LOADING with Retry-After.',
+        querystring: PerformanceHistoryQuery,
+        response: { 200: PerformanceHistoryReport, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
+        ...ctx.auth.security('performance:read'),
+      },
+    },
+    async (request, reply) => {
+      try {
+        return await source.history(request.query.window, request.query.bucket, request.query.model_version);
       } catch (err) {
         if (err instanceof FraudlensError && err.code === 'PERFORMANCE_LOADING')
           void reply.header('retry-after', String(FIRST_READ_RETRY_AFTER_S));
