@@ -14,7 +14,28 @@
  */
 
 import { FraudlensError } from '../errors.js';
-import { checkColumns, LABEL_FRAUD, LABEL_LEGITIMATE, type DecisionColumns } from './performance.js';
+import { checkColumns, type DecisionColumns } from './performance.js';
+import {
+  DECLINE,
+  L_AMOUNT,
+  L_DECISIONS,
+  L_FP,
+  L_SUM_P,
+  L_TP,
+  LEVEL_STATS,
+  ratio,
+  REVIEW,
+  T_DECISIONS,
+  T_FRAUD_AMOUNT,
+  T_FRAUDS,
+  T_LABELLED,
+  T_LEGIT,
+  T_SUM_P,
+  tallyLevel,
+  tallyStride,
+  tallyTotals,
+  TOTAL_STATS,
+} from './tally.js';
 
 /** The most buckets one answer holds: a year of days, or a month of hours, fit; a chart cannot show more. */
 export const MAX_HISTORY_BUCKETS = 1000;
@@ -73,25 +94,8 @@ export interface HistorySelection {
   modelVersion?: string | undefined;
 }
 
-// Accumulator layout per (version, bucket): totals, then LEVEL_STATS for each of HISTORY_LEVELS.
-const T_DECISIONS = 0;
-const T_LABELLED = 1;
-const T_FRAUDS = 2;
-const T_LEGIT = 3;
-const T_FRAUD_AMOUNT = 4;
-const T_SUM_P = 5;
-const TOTAL_STATS = 6;
-const L_DECISIONS = 0;
-const L_TP = 1;
-const L_FP = 2;
-const L_AMOUNT = 3;
-const L_SUM_P = 4;
-const LEVEL_STATS = 5;
-const STRIDE = TOTAL_STATS + HISTORY_LEVELS.length * LEVEL_STATS;
-const REVIEW = 1;
-const DECLINE = 2;
-
-const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+// The tally (tally.ts): a row per (version, bucket), its levels HISTORY_LEVELS.
+const STRIDE = tallyStride(HISTORY_LEVELS.length);
 
 /**
  * How many buckets of `bucketMs` cover (since, until]: at least one, even for an empty span.
@@ -159,26 +163,11 @@ export function computePerformanceHistory(
     const d = decision[i];
     const a = amount[i];
     const amt = a === a ? a : 0;
-    acc[o + T_DECISIONS]++;
-    acc[o + T_SUM_P] += p;
-    if (y === LABEL_FRAUD) {
-      acc[o + T_LABELLED]++;
-      acc[o + T_FRAUDS]++;
-      acc[o + T_FRAUD_AMOUNT] += amt;
-    } else if (y === LABEL_LEGITIMATE) {
-      acc[o + T_LABELLED]++;
-      acc[o + T_LEGIT]++;
-    }
+    tallyTotals(acc, o, p, y, amt);
     // Level 0 (review) holds review and decline; level 1 declines only.
     for (let l = 0; l < 2; l++) {
       if (l === 0 ? d < REVIEW : d !== DECLINE) continue;
-      const lo = o + TOTAL_STATS + l * LEVEL_STATS;
-      acc[lo + L_DECISIONS]++;
-      acc[lo + L_SUM_P] += p;
-      if (y === LABEL_FRAUD) {
-        acc[lo + L_TP]++;
-        acc[lo + L_AMOUNT] += amt;
-      } else if (y === LABEL_LEGITIMATE) acc[lo + L_FP]++;
+      tallyLevel(acc, o + TOTAL_STATS + l * LEVEL_STATS, p, y, amt);
     }
   }
 

@@ -18,14 +18,34 @@
  */
 
 import { averagePrecisionFromRanks, rocFromRanks, type Ranks } from '../training/metrics.js';
+import {
+  DECLINE,
+  L_AMOUNT,
+  L_DECISIONS,
+  L_FP,
+  L_SUM_P,
+  L_TP,
+  LABEL_FRAUD,
+  LABEL_UNKNOWN,
+  LEVEL_STATS,
+  ratio,
+  REVIEW,
+  T_DECISIONS,
+  T_FRAUD_AMOUNT,
+  T_FRAUDS,
+  T_LABELLED,
+  T_LEGIT,
+  T_SUM_P,
+  tallyLevel,
+  tallyStride,
+  tallyTotals,
+  TOTAL_STATS,
+} from './tally.js';
 
 /** The decision codes of `DecisionColumns.decision`, in order of severity. */
 export const DECISION_CODES = ['approve', 'review', 'decline'] as const;
 export type DecisionCode = (typeof DECISION_CODES)[number];
-/** `DecisionColumns.label` values. */
-export const LABEL_FRAUD = 1;
-export const LABEL_LEGITIMATE = 0;
-export const LABEL_UNKNOWN = -1;
+export { LABEL_FRAUD, LABEL_LEGITIMATE, LABEL_UNKNOWN } from './tally.js';
 /** `DecisionColumns.rule` of a decision no rule made (the thresholds did). */
 export const NO_RULE = -1;
 
@@ -113,22 +133,7 @@ export interface VersionPerformance {
   by_maturity: (PerformanceFigures & { older_than_days: number })[];
 }
 
-// Accumulator layout: per (version, maturity bucket), TOTAL_STATS totals then LEVEL_STATS per level.
-const T_DECISIONS = 0;
-const T_LABELLED = 1;
-const T_FRAUDS = 2;
-const T_LEGIT = 3;
-const T_FRAUD_AMOUNT = 4;
-const T_SUM_P = 5;
-const TOTAL_STATS = 6;
-const L_DECISIONS = 0;
-const L_TP = 1;
-const L_FP = 2;
-const L_AMOUNT = 3;
-const L_SUM_P = 4;
-const LEVEL_STATS = 5;
-
-const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+// The tally (tally.ts): a row per (version, maturity bucket), its levels review, decline, then each rule.
 const finite = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 /** Refuses columns shorter than the decision count (the loops trust the lengths after it). */
@@ -180,14 +185,12 @@ export function computePerformance(
   const R = columns.rules.length;
   const B = MATURITY_DAYS.length + 1;
   const levels = 2 + R;
-  const stride = TOTAL_STATS + levels * LEVEL_STATS;
+  const stride = tallyStride(levels);
   const acc = new Float64Array(V * B * stride);
   const cutoffs = MATURITY_DAYS.map((d) => now - d * DAY_MS);
   // Labelled decisions per (version, deepest bucket), to gather the AUC inputs oldest first.
   const labelledAt = new Float64Array(V * B);
   const { score, decision, rule, label, amount, time, modelVersion: version } = columns;
-  const REVIEW = 1;
-  const DECLINE = 2;
 
   for (let i = 0; i < n; i++) {
     const v = version[i];
@@ -206,16 +209,7 @@ export function computePerformance(
     {
       // Counted in its deepest bucket only; the buckets are nested, summed from the deepest up below.
       const o = (v * B + deepest) * stride;
-      acc[o + T_DECISIONS]++;
-      acc[o + T_SUM_P] += p;
-      if (y === LABEL_FRAUD) {
-        acc[o + T_LABELLED]++;
-        acc[o + T_FRAUDS]++;
-        acc[o + T_FRAUD_AMOUNT] += amt;
-      } else if (y === LABEL_LEGITIMATE) {
-        acc[o + T_LABELLED]++;
-        acc[o + T_LEGIT]++;
-      }
+      tallyTotals(acc, o, p, y, amt);
       // Level 0: review or stricter; level 1: decline; level 2 + r: decided by rule r.
       for (let l = 0; l < 3; l++) {
         let lo: number;
@@ -230,12 +224,7 @@ export function computePerformance(
           if (r < 0 || r >= R) throw new RangeError(`decision ${i}: rule index ${r} outside 0..${R - 1}`);
           lo = o + TOTAL_STATS + (2 + r) * LEVEL_STATS;
         }
-        acc[lo + L_DECISIONS]++;
-        acc[lo + L_SUM_P] += p;
-        if (y === LABEL_FRAUD) {
-          acc[lo + L_TP]++;
-          acc[lo + L_AMOUNT] += amt;
-        } else if (y === LABEL_LEGITIMATE) acc[lo + L_FP]++;
+        tallyLevel(acc, lo, p, y, amt);
       }
     }
   }
