@@ -14,7 +14,13 @@ import { after, before, describe, it } from 'node:test';
 
 import pg from 'pg';
 
-import { importLabels, openPostgresLabels, type ImportSummary, type RejectedRow } from '../../../src/cli/commands/labels.js';
+import {
+  SINK_DEPTH,
+  importLabels,
+  openPostgresLabels,
+  type ImportSummary,
+  type RejectedRow,
+} from '../../../src/cli/commands/labels.js';
 import type { LabelsAccepted, NewLabel } from '../../../src/storage/index.js';
 import { dropSchemas, testDatabaseUrl } from '../../helpers/postgres.js';
 
@@ -68,6 +74,7 @@ async function importInto(
     add(l: NewLabel[]): Promise<LabelsAccepted>;
     importChunk(l: NewLabel[]): Promise<LabelsAccepted>;
   }) => (l: NewLabel[]) => Promise<LabelsAccepted>,
+  depth = 1,
 ): Promise<Stored> {
   const { store, close } = await openPostgresLabels(url, schema);
   const rejected: RejectedRow[] = [];
@@ -92,6 +99,7 @@ async function importInto(
       defaultLabel: 'fraud',
       defaultSource: 'chargeback',
       batchSize,
+      depth,
       labelledBy: 'import',
       onRejected: (r) => rejected.push(r),
     });
@@ -126,6 +134,11 @@ describe('labels import by COPY into PostgreSQL', () => {
     for (const chunk of [1, 3, 100]) {
       const copied = await importInto(`${PREFIX}copy${chunk}`, chunk, (store) => (l) => store.importChunk(l));
       assert.deepEqual(copied, rows, `chunks of ${chunk}`);
+    }
+    // The CLI's way: the next chunk handed in while the last is written; the store keeps their order.
+    for (const chunk of [1, 3]) {
+      const copied = await importInto(`${PREFIX}ahead${chunk}`, chunk, (store) => (l) => store.importChunk(l), SINK_DEPTH);
+      assert.deepEqual(copied, rows, `chunks of ${chunk}, ${SINK_DEPTH} at once`);
     }
     // And the rule itself, so that both paths agreeing on something wrong would fail too.
     assert.deepEqual(rows.summary, { read: 13, accepted: 11, joined: 7, pending: 4, rejected: 2 });
