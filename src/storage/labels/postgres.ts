@@ -52,23 +52,29 @@ const LABEL_COLUMNS = 'transaction_id, label, source, known_at, recorded_at, lab
 const STAGING = 'fraudlens_labels_staged';
 
 /**
- * The staging table's columns. `seq` is drawn from the history's sequence by COPY itself, row by
- * row in file order, so the history needs neither a sort nor a RETURNING to learn it. Instants
- * come as epoch milliseconds: an integer is cheaper to write and to read than ISO text.
+ * The staging table's columns: LABEL_COLUMNS and `seq`, drawn from the history's sequence by COPY
+ * itself, row by row in file order, so the history needs neither a sort nor a RETURNING to learn it.
+ * (Instants as epoch milliseconds instead of ISO text were measured too: cheaper to COPY, dearer to
+ * convert exactly, no better in all.)
  */
 const STAGING_COLUMNS = (s: string): string => `seq bigint NOT NULL DEFAULT nextval('${s}.labels_seq_seq'),
-  transaction_id text NOT NULL, label text NOT NULL, source text NOT NULL, known_ms bigint NOT NULL,
-  recorded_ms bigint NOT NULL, labelled_by text NOT NULL, note text`;
-
-/** The staged columns as the history's LABEL_COLUMNS (milliseconds / 1000.0 rounds exactly to the microsecond). */
-const STAGED_AS_LABEL = `transaction_id, label, source, to_timestamp(known_ms / 1000.0) AS known_at,
-  to_timestamp(recorded_ms / 1000.0) AS recorded_at, labelled_by, note`;
+  transaction_id text NOT NULL, label text NOT NULL, source text NOT NULL, known_at timestamptz NOT NULL,
+  recorded_at timestamptz NOT NULL, labelled_by text NOT NULL, note text`;
 
 /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
 function copyText(value: string): string {
   return /[\\\t\n\r]/.test(value)
     ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
     : value;
+}
+
+/** ISO instants of epoch milliseconds, remembering the last one (an import's recorded_at is one instant). */
+function isoOf(ms: number, last: { ms: number; iso: string }): string {
+  if (ms !== last.ms) {
+    last.ms = ms;
+    last.iso = new Date(ms).toISOString();
+  }
+  return last.iso;
 }
 
 /**
@@ -92,12 +98,14 @@ function currentAndCounts(s: string, labels: string): string {
 
 /** A chunk as COPY text for the staging table, one line per label in the chunk's order. */
 function copyLines(labels: readonly NewLabel[]): string {
+  const known = { ms: Number.NaN, iso: '' };
+  const recorded = { ms: Number.NaN, iso: '' };
   const lines: string[] = new Array<string>(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     lines[i] =
-      `${copyText(l.transaction_id)}\t${l.label}\t${copyText(l.source)}\t${l.knownAt}\t${l.recordedAt}\t` +
-      `${copyText(l.labelledBy)}\t${l.note === undefined ? '\\N' : copyText(l.note)}\n`;
+      `${copyText(l.transaction_id)}\t${l.label}\t${copyText(l.source)}\t${isoOf(l.knownAt, known)}\t` +
+      `${isoOf(l.recordedAt, recorded)}\t${copyText(l.labelledBy)}\t${l.note === undefined ? '\\N' : copyText(l.note)}\n`;
   }
   return lines.join('');
 }
@@ -157,12 +165,11 @@ export class PostgresLabelStore implements LabelStore {
     // The staged chunk: the history as staged (seq already drawn in file order), then each id's
     // winner by known_at and seq, as in `insert`. The two read the staging table, not each other.
     this.moveStaged = `
-      WITH staged AS (SELECT seq, ${STAGED_AS_LABEL} FROM ${STAGING}),
-      stored AS (
-        INSERT INTO ${s}.labels (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM staged RETURNING 1
+      WITH stored AS (
+        INSERT INTO ${s}.labels (seq, ${LABEL_COLUMNS}) SELECT seq, ${LABEL_COLUMNS} FROM ${STAGING} RETURNING 1
       ),
       winners AS (
-        SELECT DISTINCT ON (transaction_id) * FROM staged ORDER BY transaction_id, known_at DESC, seq DESC
+        SELECT DISTINCT ON (transaction_id) * FROM ${STAGING} ORDER BY transaction_id, known_at DESC, seq DESC
       ),
       ${currentAndCounts(s, STAGING)}`;
     this.createStaging = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (${STAGING_COLUMNS(s)}) ON COMMIT DELETE ROWS`;
@@ -198,9 +205,7 @@ export class PostgresLabelStore implements LabelStore {
         await client.query(
           `${this.createStaging}; SET LOCAL statement_timeout = ${IMPORT_CHUNK_TIMEOUT_MS}; SET LOCAL work_mem = '${IMPORT_SORT_MEMORY}'`,
         );
-        const copy = copyFrom(
-          `COPY ${STAGING} (transaction_id, label, source, known_ms, recorded_ms, labelled_by, note) FROM STDIN`,
-        );
+        const copy = copyFrom(`COPY ${STAGING} (${LABEL_COLUMNS}) FROM STDIN`);
         // pg reads its client-side limit from the submitted query's own `query_timeout`, else the pool's.
         Object.assign(copy, { query_timeout: IMPORT_CHUNK_TIMEOUT_MS });
         await pipeline(Readable.from([text]), client.query(copy));
