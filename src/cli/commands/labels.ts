@@ -69,7 +69,7 @@ export interface ImportOptions {
   /**
    * Batches handed to the sink and not yet settled, at most (1 by default: the next is handed in
    * when the last has been stored). More only for a sink that stores batches in the order given
-   * and none after one that failed (`PostgresLabelStore.importChunk`, `httpSink`), else the later of
+   * and none after one that failed (`PostgresLabelStore.importChunk`), else the later of
    * two labels might be recorded first.
    */
   depth?: number;
@@ -161,16 +161,21 @@ export async function importLabels(o: ImportOptions): Promise<ImportSummary> {
   return { ...totals, elapsed_s: elapsed, labels_per_s: totals.accepted / elapsed };
 }
 
-/**
- * Sends batches to a running service's POST /labels, one request at a time in the order given (a
- * batch's body is encoded as it is handed in); after a failed request, the batches queued behind it
- * fail with it, unsent.
- */
+/** Sends batches to a running service's POST /labels. */
 export function httpSink(target: string, apiKey: string | null): (labels: NewLabel[]) => Promise<LabelsAccepted> {
-  const post = async (body: string): Promise<LabelsAccepted> => {
+  return async (labels) => {
+    const body = {
+      labels: labels.map((l) => ({
+        transaction_id: l.transaction_id,
+        label: l.label,
+        source: l.source,
+        known_at: new Date(l.knownAt).toISOString(),
+        ...(l.note !== undefined ? { note: l.note } : {}),
+      })),
+    };
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (apiKey) headers['x-api-key'] = apiKey;
-    const res = await fetch(`${target.replace(/\/$/, '')}/labels`, { method: 'POST', headers, body });
+    const res = await fetch(`${target.replace(/\/$/, '')}/labels`, { method: 'POST', headers, body: JSON.stringify(body) });
     const answer = (await res.json().catch(() => null)) as (LabelsAccepted & { message?: string; code?: string }) | null;
     if (!res.ok || answer === null) {
       throw new FraudlensError(
@@ -182,21 +187,6 @@ export function httpSink(target: string, apiKey: string | null): (labels: NewLab
       );
     }
     return answer;
-  };
-  let last: Promise<unknown> = Promise.resolve();
-  return (labels) => {
-    const body = JSON.stringify({
-      labels: labels.map((l) => ({
-        transaction_id: l.transaction_id,
-        label: l.label,
-        source: l.source,
-        known_at: new Date(l.knownAt).toISOString(),
-        ...(l.note !== undefined ? { note: l.note } : {}),
-      })),
-    });
-    const sent = last.then(() => post(body));
-    last = sent;
-    return sent;
   };
 }
 
@@ -273,7 +263,8 @@ export function registerLabels(program: Command): void {
             defaultLabel: opts.label as LabelInput['label'],
             defaultSource: opts.source as LabelInput['source'],
             batchSize,
-            depth: SINK_DEPTH,
+            // The store keeps chunks in order (importChunk); POST /labels requests go one at a time.
+            depth: pg !== undefined ? SINK_DEPTH : 1,
             labelledBy: 'import',
             onRejected: (r) => process.stderr.write(`${opts.data}:${r.line}: ${r.field}: ${r.message}\n`),
           });

@@ -156,4 +156,29 @@ describe('labels import by COPY into PostgreSQL', () => {
     assert.equal(currentOf('tx-6')[1], 'legitimate');
     assert.equal(rows.history[3][5], 'tab\there, backslash \\ and "quotes"');
   });
+
+  it('stores no chunk handed in behind one that failed, and starts afresh after', async () => {
+    const schema = `${PREFIX}failed`;
+    const { store, close } = await openPostgresLabels(url, schema);
+    const label = (id: string, value: string): NewLabel => ({
+      transaction_id: id,
+      label: value as NewLabel['label'],
+      source: 'chargeback',
+      knownAt: Date.UTC(2024, 2, 1),
+      recordedAt: Date.UTC(2024, 2, 2),
+      labelledBy: 'import',
+    });
+    try {
+      // The history's CHECK refuses the label, so the first chunk fails in the database.
+      const failing = store.importChunk([label('tx-bad', 'maybe')]);
+      const behind = store.importChunk([label('tx-behind', 'fraud')]);
+      await assert.rejects(failing);
+      await assert.rejects(behind);
+      assert.deepEqual(await store.importChunk([label('tx-after', 'fraud')]), { accepted: 1, joined: 0, pending: 1 });
+      assert.equal(await store.history('tx-behind'), undefined);
+      assert.equal((await store.history('tx-after'))?.current.label, 'fraud');
+    } finally {
+      await close();
+    }
+  });
 });
