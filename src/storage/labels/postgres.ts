@@ -45,11 +45,11 @@ const IMPORT_SORT_MEMORY = '32MB';
 const LABEL_COLUMNS = 'transaction_id, label, source, known_at, recorded_at, labelled_by, note';
 
 /**
- * The session's staging table of `importChunk`: temporary (never logged, never seen by another
- * session), emptied at commit. Named apart from earlier builds' table, which had other columns and
- * may still exist in a pooled session.
+ * The staging table of an `importChunk` transaction: temporary (never logged, never seen by another
+ * session), made afresh by each chunk and dropped at its end, so its `seq` default always names this
+ * store's sequence, whatever the session did before (about a millisecond a chunk).
  */
-const STAGING = 'fraudlens_labels_staged';
+const STAGING = 'fraudlens_labels_staging';
 
 /**
  * The staging table's columns: LABEL_COLUMNS and `seq`, drawn from the history's sequence by COPY
@@ -172,7 +172,7 @@ export class PostgresLabelStore implements LabelStore {
         SELECT DISTINCT ON (transaction_id) * FROM ${STAGING} ORDER BY transaction_id, known_at DESC, seq DESC
       ),
       ${currentAndCounts(s, STAGING)}`;
-    this.createStaging = `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (${STAGING_COLUMNS(s)}) ON COMMIT DELETE ROWS`;
+    this.createStaging = `CREATE TEMP TABLE ${STAGING} (${STAGING_COLUMNS(s)}) ON COMMIT DROP`;
   }
 
   /**
@@ -201,7 +201,7 @@ export class PostgresLabelStore implements LabelStore {
     const { rows } = await this.decisions.run(async (client) => {
       await client.query('BEGIN');
       try {
-        // One round trip for the session's table and the transaction's settings.
+        // One round trip for the transaction's table and settings.
         await client.query(
           `${this.createStaging}; SET LOCAL statement_timeout = ${IMPORT_CHUNK_TIMEOUT_MS}; SET LOCAL work_mem = '${IMPORT_SORT_MEMORY}'`,
         );
