@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 import pg from 'pg';
 
-import { DATABASE_CHUNK, importLabels, openPostgresLabels } from '../src/cli/commands/labels.js';
+import { DATABASE_CHUNK, SINK_DEPTH, importLabels, openPostgresLabels } from '../src/cli/commands/labels.js';
 import { testDatabaseUrl } from '../test/helpers/postgres.js';
 import { cpuSeconds } from './process.js';
 import type { Section } from './run.js';
@@ -82,6 +82,7 @@ export const section: Section = {
           defaultLabel: 'fraud',
           defaultSource: 'chargeback',
           batchSize: BATCH,
+          depth: SINK_DEPTH,
           labelledBy: 'bench',
           onRejected: () => undefined,
         });

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 
 import type { Command } from 'commander';
-import { parse } from 'csv-parse';
+import { Parser } from 'csv-parse';
 
 import { LABEL_SOURCES, LABEL_VALUES, MAX_LABELS_BATCH, type LabelInput, type LabelsAccepted } from '../../contract/index.js';
 import { FraudlensError } from '../../core/errors.js';
@@ -44,10 +44,35 @@ export interface RejectedRow {
   message: string;
 }
 
+/**
+ * Batches an ordered sink holds at once (ImportOptions.depth): one being written while the next
+ * waits with its data already prepared, so the writer does not wait for the reader between batches.
+ */
+export const SINK_DEPTH = 2;
+
+/**
+ * csv-parse's stream with each record paired with the line it ends on. `info: true` gives that
+ * line too, in a snapshot of a dozen counters per record that cost a quarter of the parse's CPU
+ * (BENCHMARKS.md, "Labels import"); this reads the same counter, the parser's public `info.lines`,
+ * at the same moment: when csv-parse pushes the record.
+ */
+class NumberedRecords extends Parser {
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    return super.push(record === null ? null : [record, this.info.lines], encoding);
+  }
+}
+
 export interface ImportOptions {
   data: string;
-  /** Where labels go: a batch at a time. */
+  /** Where labels go: a batch at a time, in file order. */
   sink: (labels: NewLabel[]) => Promise<LabelsAccepted>;
+  /**
+   * Batches handed to the sink and not yet settled, at most (1 by default: the next is handed in
+   * when the last has been stored). More only for a sink that stores batches in the order given
+   * and none after one that failed (`PostgresLabelStore.importChunk`), else the later of
+   * two labels might be recorded first.
+   */
+  depth?: number;
   defaultLabel: LabelInput['label'];
   defaultSource: LabelInput['source'];
   batchSize: number;
@@ -60,39 +85,34 @@ export async function importLabels(o: ImportOptions): Promise<ImportSummary> {
   const t0 = performance.now();
   // Records as arrays, the header mapped here once: csv-parse's objects per record cost a property
   // definition per field, a fifth of the import's client CPU (BENCHMARKS.md, "Labels import").
-  const parser = createReadStream(o.data).pipe(parse({ info: true, trim: true, skip_empty_lines: true }));
+  const parser = createReadStream(o.data).pipe(new NumberedRecords({ trim: true, skip_empty_lines: true }));
   const now = Date.now();
   const totals = { read: 0, accepted: 0, joined: 0, pending: 0, rejected: 0 };
   let batch: NewLabel[] = [];
-  // One batch is written while the next is read and checked (the sink works in another process),
-  // never two: batches land in file order, so the later of two labels is recorded later.
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async (): Promise<void> => {
-    await writing;
+  // The reader goes on while batches are written, up to `depth` of them handed to the sink at once.
+  const depth = o.depth ?? 1;
+  const unsettled: Promise<void>[] = [];
+  const send = async (): Promise<void> => {
+    while (unsettled.length >= depth) await unsettled.shift();
     if (batch.length === 0) return;
-    const sent = batch;
-    batch = [];
-    let failed: { error: unknown } | undefined;
-    const done = o.sink(sent).then(
-      (r) => {
-        totals.accepted += r.accepted;
-        totals.joined += r.joined;
-        totals.pending += r.pending;
-      },
-      (error: unknown) => {
-        failed = { error };
-      },
-    );
-    writing = done.then(() => {
-      if (failed !== undefined) throw failed.error;
+    const done = o.sink(batch).then((r) => {
+      totals.accepted += r.accepted;
+      totals.joined += r.joined;
+      totals.pending += r.pending;
     });
-    // Handled where it is awaited (the next flush or the end); this keeps it from counting as unhandled meanwhile.
-    writing.catch(() => undefined);
+    batch = [];
+    // Awaited in turn (above, or at the end); this keeps a failure from counting as unhandled meanwhile.
+    done.catch(() => undefined);
+    unsettled.push(done);
+  };
+  const reject = (line: number, field: string, message: string): void => {
+    totals.rejected += 1;
+    o.onRejected({ line, field, message });
   };
   type Positions = Record<(typeof IMPORT_COLUMNS)[number], number>;
   /** Position of each of IMPORT_COLUMNS in the file's records, -1 when absent; undefined before the header. */
   let position: Positions | undefined;
-  for await (const { record: fields, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+  for await (const [fields, line] of parser as AsyncIterable<[string[], number]>) {
     if (position === undefined) {
       const stray = fields.filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
       if (!fields.includes('transaction_id') || stray.length > 0) {
@@ -105,48 +125,38 @@ export async function importLabels(o: ImportOptions): Promise<ImportSummary> {
       position = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, fields.indexOf(c)])) as Positions;
       continue;
     }
-    const record = {
-      transaction_id: fields[position.transaction_id],
-      label: position.label < 0 ? undefined : fields[position.label],
-      source: position.source < 0 ? undefined : fields[position.source],
-      known_at: position.known_at < 0 ? undefined : fields[position.known_at],
-      note: position.note < 0 ? undefined : fields[position.note],
-    };
     totals.read += 1;
-    const line = info.lines;
-    const reject = (field: string, message: string): void => {
-      totals.rejected += 1;
-      o.onRejected({ line, field, message });
-    };
-    const id = record.transaction_id ?? '';
+    const id = fields[position.transaction_id] ?? '';
     if (id === '' || id.length > 200) {
-      reject('transaction_id', id === '' ? 'missing' : 'longer than 200 characters');
+      reject(line, 'transaction_id', id === '' ? 'missing' : 'longer than 200 characters');
       continue;
     }
-    const label = record.label === undefined || record.label === '' ? o.defaultLabel : record.label;
+    const label = (position.label < 0 ? '' : fields[position.label]) || o.defaultLabel;
     if (!(LABEL_VALUES as readonly string[]).includes(label)) {
-      reject('label', `"${label}" is not one of ${LABEL_VALUES.join(', ')}`);
+      reject(line, 'label', `"${label}" is not one of ${LABEL_VALUES.join(', ')}`);
       continue;
     }
-    const source = record.source === undefined || record.source === '' ? o.defaultSource : record.source;
+    const source = (position.source < 0 ? '' : fields[position.source]) || o.defaultSource;
     if (!(LABEL_SOURCES as readonly string[]).includes(source)) {
-      reject('source', `"${source}" is not one of ${LABEL_SOURCES.join(', ')}`);
+      reject(line, 'source', `"${source}" is not one of ${LABEL_SOURCES.join(', ')}`);
       continue;
     }
+    const knownAt = position.known_at < 0 ? '' : fields[position.known_at];
+    const note = position.note < 0 ? '' : fields[position.note];
     const input: LabelInput = { transaction_id: id, label: label as LabelInput['label'], source: source as LabelInput['source'] };
-    if (record.known_at !== undefined && record.known_at !== '') input.known_at = record.known_at;
-    if (record.note !== undefined && record.note !== '') input.note = record.note;
+    if (knownAt !== undefined && knownAt !== '') input.known_at = knownAt;
+    if (note !== undefined && note !== '') input.note = note;
     try {
       batch.push(toNewLabel(input, '', o.labelledBy, now));
     } catch (e) {
       if (!(e instanceof FraudlensError)) throw e;
-      reject(e.location.field ?? 'row', e.message);
+      reject(line, e.location.field ?? 'row', e.message);
       continue;
     }
-    if (batch.length >= o.batchSize) await flush();
+    if (batch.length >= o.batchSize) await send();
   }
-  await flush();
-  await writing;
+  await send();
+  for (const done of unsettled) await done;
   const elapsed = (performance.now() - t0) / 1000;
   return { ...totals, elapsed_s: elapsed, labels_per_s: totals.accepted / elapsed };
 }
@@ -253,6 +263,8 @@ export function registerLabels(program: Command): void {
             defaultLabel: opts.label as LabelInput['label'],
             defaultSource: opts.source as LabelInput['source'],
             batchSize,
+            // The store keeps chunks in order (importChunk); POST /labels requests go one at a time.
+            depth: pg !== undefined ? SINK_DEPTH : 1,
             labelledBy: 'import',
             onRejected: (r) => process.stderr.write(`${opts.data}:${r.line}: ${r.field}: ${r.message}\n`),
           });

@@ -14,7 +14,13 @@ import { after, before, describe, it } from 'node:test';
 
 import pg from 'pg';
 
-import { importLabels, openPostgresLabels, type ImportSummary, type RejectedRow } from '../../../src/cli/commands/labels.js';
+import {
+  SINK_DEPTH,
+  importLabels,
+  openPostgresLabels,
+  type ImportSummary,
+  type RejectedRow,
+} from '../../../src/cli/commands/labels.js';
 import type { LabelsAccepted, NewLabel } from '../../../src/storage/index.js';
 import { dropSchemas, testDatabaseUrl } from '../../helpers/postgres.js';
 
@@ -68,6 +74,7 @@ async function importInto(
     add(l: NewLabel[]): Promise<LabelsAccepted>;
     importChunk(l: NewLabel[]): Promise<LabelsAccepted>;
   }) => (l: NewLabel[]) => Promise<LabelsAccepted>,
+  depth = 1,
 ): Promise<Stored> {
   const { store, close } = await openPostgresLabels(url, schema);
   const rejected: RejectedRow[] = [];
@@ -92,6 +99,7 @@ async function importInto(
       defaultLabel: 'fraud',
       defaultSource: 'chargeback',
       batchSize,
+      depth,
       labelledBy: 'import',
       onRejected: (r) => rejected.push(r),
     });
@@ -127,6 +135,11 @@ describe('labels import by COPY into PostgreSQL', () => {
       const copied = await importInto(`${PREFIX}copy${chunk}`, chunk, (store) => (l) => store.importChunk(l));
       assert.deepEqual(copied, rows, `chunks of ${chunk}`);
     }
+    // The CLI's way: the next chunk handed in while the last is written; the store keeps their order.
+    for (const chunk of [1, 3]) {
+      const copied = await importInto(`${PREFIX}ahead${chunk}`, chunk, (store) => (l) => store.importChunk(l), SINK_DEPTH);
+      assert.deepEqual(copied, rows, `chunks of ${chunk}, ${SINK_DEPTH} at once`);
+    }
     // And the rule itself, so that both paths agreeing on something wrong would fail too.
     assert.deepEqual(rows.summary, { read: 13, accepted: 11, joined: 7, pending: 4, rejected: 2 });
     assert.deepEqual(
@@ -142,5 +155,30 @@ describe('labels import by COPY into PostgreSQL', () => {
     assert.equal(currentOf('tx-3')[4], 'tie across chunks,\nover two lines');
     assert.equal(currentOf('tx-6')[1], 'legitimate');
     assert.equal(rows.history[3][5], 'tab\there, backslash \\ and "quotes"');
+  });
+
+  it('stores no chunk handed in behind one that failed, and starts afresh after', async () => {
+    const schema = `${PREFIX}failed`;
+    const { store, close } = await openPostgresLabels(url, schema);
+    const label = (id: string, value: string): NewLabel => ({
+      transaction_id: id,
+      label: value as NewLabel['label'],
+      source: 'chargeback',
+      knownAt: Date.UTC(2024, 2, 1),
+      recordedAt: Date.UTC(2024, 2, 2),
+      labelledBy: 'import',
+    });
+    try {
+      // The history's CHECK refuses the label, so the first chunk fails in the database.
+      const failing = store.importChunk([label('tx-bad', 'maybe')]);
+      const behind = store.importChunk([label('tx-behind', 'fraud')]);
+      await assert.rejects(failing);
+      await assert.rejects(behind);
+      assert.deepEqual(await store.importChunk([label('tx-after', 'fraud')]), { accepted: 1, joined: 0, pending: 1 });
+      assert.equal(await store.history('tx-behind'), undefined);
+      assert.equal((await store.history('tx-after'))?.current.label, 'fraud');
+    } finally {
+      await close();
+    }
   });
 });
