@@ -43,6 +43,12 @@ export const FIRST_READ_RETRY_AFTER_S = 5;
  * few windows; a million decisions cost about 170 ms of CPU each (BENCHMARKS.md).
  */
 export const REWARMED_REPORTS = 8;
+/**
+ * Reports kept per snapshot: windows, versions and buckets are the caller's to choose, so without
+ * a bound a client asking for ever new ones would grow the cache until the next read (a 1,000-bucket
+ * history is about half a megabyte). Past it the query asked first is forgotten.
+ */
+export const MAX_CACHED_REPORTS = 64;
 
 /**
  * The decisions and their labels, as columns in memory, and the reports computed from them.
@@ -149,7 +155,9 @@ export class PerformanceSource {
     if (cached !== undefined && cached.from === snapshot) return cached.report as T;
     // A refusal (too many buckets) is thrown before anything is cached.
     const report = compute(snapshot);
+    this.reports.delete(key);
     this.reports.set(key, { from: snapshot, compute, report });
+    if (this.reports.size > MAX_CACHED_REPORTS) this.reports.delete(this.reports.keys().next().value!);
     return report;
   }
 

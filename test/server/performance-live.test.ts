@@ -18,7 +18,7 @@ import pg from 'pg';
 
 import { FraudlensError } from '../../src/core/errors.js';
 import { computePerformance, computePerformanceHistory } from '../../src/core/performance/index.js';
-import { PerformanceSource } from '../../src/server/performance.js';
+import { MAX_CACHED_REPORTS, PerformanceSource } from '../../src/server/performance.js';
 import {
   PostgresLabelStore,
   PostgresPredictionLog,
@@ -241,6 +241,14 @@ describe('GET /performance from columns kept in memory', () => {
       assert.equal(source.cached('all', undefined)?.versions[0].all.decisions, 6);
       assert.equal(source.cached('1d', undefined), undefined, 'never asked for: not computed');
       assert.equal(await source.report('all', undefined), source.cached('all', undefined));
+
+      // Ever new queries do not grow the cache past its bound: the query asked first goes.
+      const asked = Array.from({ length: MAX_CACHED_REPORTS + 5 }, (_, k) => `${k + 100}d`);
+      for (const window of asked) await source.report(window, undefined);
+      assert.equal(source.cached(asked[0], undefined), undefined, 'the oldest query is forgotten');
+      assert.notEqual(source.cached(asked.at(-1)!, undefined), undefined);
+      const kept = asked.filter((w) => source.cached(w, undefined) !== undefined).length;
+      assert.equal(kept, MAX_CACHED_REPORTS);
     } finally {
       await log.close();
     }
