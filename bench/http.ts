@@ -37,7 +37,7 @@
  *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
- *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only]
+ *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only] [--default-node-options]
  */
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -51,6 +51,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 
+import { SERVER_NODE_OPTIONS } from '../src/server/node-options.js';
 import { startRedisServer, type RedisTestServer } from '../test/helpers/redis-server.js';
 import { clockTicksPerSecond, cpuTicks, freePort } from './process.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
@@ -393,6 +394,8 @@ export interface HttpBenchOptions {
   rawData: string;
   /** The raw path on the Redis entity state: peak, then p99 at half of it. */
   redis: boolean;
+  /** The Redis section's server without the server's Node options (src/server/node-options.ts): the before of #14. */
+  defaultNodeOptions: boolean;
 }
 
 /** Floor and ours measured in alternation: per-round shares of the floor and their medians. */
@@ -582,6 +585,8 @@ async function redisStateRun(
   const server = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(port)], {
     ...env,
     FRAUDLENS_ENTITY_STATE: 'redis',
+    // As the image runs it (src/server/node-options.ts); --default-node-options measures without.
+    ...(o.defaultNodeOptions ? {} : { NODE_OPTIONS: SERVER_NODE_OPTIONS.join(' ') }),
     REDIS_URL: redis.server.url,
     FRAUDLENS_ENTITY_STATE_REDIS_PREFIX: prefix,
   });
@@ -858,6 +863,7 @@ function defaults(): HttpBenchOptions {
     rawModel: resolve(arg('--raw-model') ?? RAW_MODEL),
     rawData: resolve(arg('--raw-data') ?? RAW_DATA),
     redis: !process.argv.includes('--no-redis'),
+    defaultNodeOptions: process.argv.includes('--default-node-options'),
   };
 }
 
