@@ -29,15 +29,15 @@
  * Raw transactions (issue #14): each round also runs the floor on raw Sparkov bodies and
  * `fraudlens serve` on a model with feature definitions (fixtures/features/model.json, 27
  * aggregations, in-process entity state), every request a fresh transaction (own id, later event
- * time; wrkScript); after the rounds the same on the Redis entity state (127.0.0.1:6379, keys under
- * a prefix of this run, deleted after): its peak, then its latency at half of it in an open loop
- * (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so a stall
- * counts against every request behind it, unlike wrk's delay() pacing). `--redis-only` runs this
- * part alone.
+ * time; wrkScript); after the rounds the same on the Redis entity state (a private redis-server
+ * pinned to wrk's core): its peak, then its latency at half of it (or at --open-rate) in an
+ * open loop (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so
+ * a stall counts against every request behind it, unlike wrk's delay() pacing), then GET
+ * /health/live at the same rate as the control. `--redis-only` runs this part alone.
  *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
- *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only] [--default-node-options]
+ *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only] [--open-rate N]
  */
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -51,7 +51,6 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 
-import { SERVER_NODE_OPTIONS } from '../src/server/node-options.js';
 import { startRedisServer, type RedisTestServer } from '../test/helpers/redis-server.js';
 import { clockTicksPerSecond, cpuTicks, freePort } from './process.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
@@ -394,8 +393,8 @@ export interface HttpBenchOptions {
   rawData: string;
   /** The raw path on the Redis entity state: peak, then p99 at half of it. */
   redis: boolean;
-  /** The Redis section's server without the server's Node options (src/server/node-options.ts): the before of #14. */
-  defaultNodeOptions: boolean;
+  /** The Redis section's open-loop rate (req/s); default half the peak just measured. */
+  openRate?: number | undefined;
 }
 
 /** Floor and ours measured in alternation: per-round shares of the floor and their medians. */
@@ -585,8 +584,6 @@ async function redisStateRun(
   const server = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(port)], {
     ...env,
     FRAUDLENS_ENTITY_STATE: 'redis',
-    // As the image runs it (src/server/node-options.ts); --default-node-options measures without.
-    ...(o.defaultNodeOptions ? {} : { NODE_OPTIONS: SERVER_NODE_OPTIONS.join(' ') }),
     REDIS_URL: redis.server.url,
     FRAUDLENS_ENTITY_STATE_REDIS_PREFIX: prefix,
   });
@@ -596,7 +593,8 @@ async function redisStateRun(
       pinnedWrk({ path: '/predict', method: 'POST', port, seconds, body: rawBody, label, server, raw: true });
     await raw('warm-up', WARMUP_S);
     const peak = await raw('fraudlens POST /predict, raw, Redis state', o.seconds);
-    const rate = Math.round(peak.req_per_s / 2);
+    // --open-rate fixes the rate, so runs whose peaks the host moved compare at one load.
+    const rate = o.openRate ?? Math.round(peak.req_per_s / 2);
     await client.call('LATENCY', 'RESET');
     const redisBefore = await redisCpuSeconds(client);
     const paced = await measuredOpenLoop(port, server, () =>
@@ -863,7 +861,7 @@ function defaults(): HttpBenchOptions {
     rawModel: resolve(arg('--raw-model') ?? RAW_MODEL),
     rawData: resolve(arg('--raw-data') ?? RAW_DATA),
     redis: !process.argv.includes('--no-redis'),
-    defaultNodeOptions: process.argv.includes('--default-node-options'),
+    openRate: arg('--open-rate') === undefined ? undefined : Number(arg('--open-rate')),
   };
 }
 
