@@ -29,8 +29,8 @@
  * Raw transactions (issue #14): each round also runs the floor on raw Sparkov bodies and
  * `fraudlens serve` on a model with feature definitions (fixtures/features/model.json, 27
  * aggregations, in-process entity state), every request a fresh transaction (own id, later event
- * time; wrkScript); after the rounds the same on the Redis entity state (a private redis-server
- * pinned to wrk's core): its peak, then its latency at half of it (or at --open-rate) in an
+ * time; wrkScript); after the rounds the same on the Redis entity state (a private
+ * redis-server): its peak, then its latency at half of it (or at --open-rate) in an
  * open loop (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so
  * a stall counts against every request behind it, unlike wrk's delay() pacing), then GET
  * /health/live at the same rate as the control. `--redis-only` runs this part alone.
@@ -546,12 +546,13 @@ async function measuredOpenLoop(port: number, server: ChildProcess, run: () => P
   return { ...result, server_cpu_us_per_request: Math.round(cpuUs * 10) / 10, loop, host };
 }
 
-/** A private redis-server pinned to the load generator's core: nobody else's load, and never on the server's core. */
-async function pinnedRedis(): Promise<{ server: RedisTestServer; pid: number }> {
+/**
+ * A private redis-server, not pinned: the scheduler places it as it placed the machine's shared
+ * one. Pinned to the generator's core it gave no better p99 (BENCHMARKS.md, issue #14).
+ */
+async function privateRedis(): Promise<{ server: RedisTestServer }> {
   const server = await startRedisServer({ extraArgs: ['--latency-monitor-threshold', '1'] });
-  const pid = server.pid!;
-  await run('taskset', ['-p', '-c', WRK_CORE, String(pid)]);
-  return { server, pid };
+  return { server };
 }
 
 /** redis-server's CPU time (user + system), seconds, from INFO. */
@@ -563,8 +564,7 @@ async function redisCpuSeconds(client: Redis): Promise<number> {
 
 /**
  * The raw path on the Redis entity state (one EVALSHA per transaction) against a private
- * redis-server pinned to the load generator's core (the machine's shared one on 6379 floats over
- * both cores, may land on the server's, and carries other users' load): its peak with wrk as
+ * redis-server (the machine's shared one on 6379 carries other users' keys and load): its peak with wrk as
  * above, then its latency at half the peak from an open-loop generator (bench/open-loop.ts) on
  * wrk's core, then the control: GET /health/live on the same server at the same rate, same
  * generator, so the generator's and the host's own tail is measured beside the route's. Each
@@ -578,7 +578,7 @@ async function redisStateRun(
   say: (m: string) => void,
 ): Promise<RedisStateRun> {
   const prefix = `fraudlens:bench-http:${process.pid}:`;
-  const redis = await pinnedRedis();
+  const redis = await privateRedis();
   const client = new Redis(redis.server.url, { maxRetriesPerRequest: 1 });
   const port = await freePort();
   const server = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(port)], {
