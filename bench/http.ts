@@ -29,15 +29,15 @@
  * Raw transactions (issue #14): each round also runs the floor on raw Sparkov bodies and
  * `fraudlens serve` on a model with feature definitions (fixtures/features/model.json, 27
  * aggregations, in-process entity state), every request a fresh transaction (own id, later event
- * time; wrkScript); after the rounds the same on the Redis entity state (127.0.0.1:6379, keys under
- * a prefix of this run, deleted after): its peak, then its latency at half of it in an open loop
- * (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so a stall
- * counts against every request behind it, unlike wrk's delay() pacing). `--redis-only` runs this
- * part alone.
+ * time; wrkScript); after the rounds the same on the Redis entity state (a private
+ * redis-server): its peak, then its latency at half of it (or at --open-rate) in an
+ * open loop (bench/open-loop.ts: requests on a fixed schedule, latency from when each was due, so
+ * a stall counts against every request behind it, unlike wrk's delay() pacing), then GET
+ * /health/live at the same rate as the control. `--redis-only` runs this part alone.
  *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
- *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only]
+ *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only] [--open-rate N]
  */
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -51,6 +51,7 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { Redis } from 'ioredis';
 
+import { startRedisServer, type RedisTestServer } from '../test/helpers/redis-server.js';
 import { clockTicksPerSecond, cpuTicks, freePort } from './process.js';
 import { openLoop, type OpenLoopResult } from './open-loop.js';
 import { PEERS, ratio, type Section } from './run.js';
@@ -76,14 +77,13 @@ const RAW_MODEL = join(HERE, '..', '..', 'fixtures', 'features', 'model.json');
 const RAW_DATA = join(HERE, '..', '..', 'fixtures', 'features', 'raw.csv');
 /** Sparkov columns a client sends as JSON numbers (the rest as strings). */
 const RAW_NUMBER_FIELDS: ReadonlySet<string> = new Set(['amt', 'city_pop', 'lat', 'long', 'merch_lat', 'merch_long']);
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
 
 /**
  * Writes the rows of a Sparkov-shaped CSV as raw-transaction templates for wrkScript: the JSON a
  * client sends (label left out), one per line, with the transaction id as `%s-%d` and the event
  * time as `%d` for Lua's string.format.
  */
-function writeRawTemplates(csvPath: string, out: string): void {
+export function writeRawTemplates(csvPath: string, out: string): void {
   const rows = parse(readFileSync(csvPath), { columns: true }) as Record<string, string>[];
   // Rows with an empty cell are left out: a missing key or time is answered 400, which wrk counts as an error.
   const lines = rows
@@ -109,8 +109,8 @@ export function writeDemoTemplate(jsonPath: string, out: string): void {
 }
 
 /** Deletes the entity state a run left in Redis under `prefix`. */
-async function dropRedisKeys(prefix: string): Promise<number> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+async function dropRedisKeys(prefix: string, url: string): Promise<number> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   let dropped = 0;
   try {
     await client.connect();
@@ -393,6 +393,8 @@ export interface HttpBenchOptions {
   rawData: string;
   /** The raw path on the Redis entity state: peak, then p99 at half of it. */
   redis: boolean;
+  /** The Redis section's open-loop rate (req/s); default half the peak just measured. */
+  openRate?: number | undefined;
 }
 
 /** Floor and ours measured in alternation: per-round shares of the floor and their medians. */
@@ -451,18 +453,123 @@ function shareSummary(ours: WrkResult[], floor: WrkResult[]): Record<string, unk
   };
 }
 
-/** The Redis section's results: the closed-loop peak and the open-loop run at half of it. */
+/** The machine's shared Redis: only for --logging-handler redis (the entity-state run has its own). */
+const SHARED_REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+/** What the server's event loop and GC did during one open-loop run (from its own /metrics). */
+interface LoopFigures {
+  /** Event-loop delay over the run (prom-client's monitorEventLoopDelay, 10 ms resolution), ms. */
+  event_loop_delay_ms: { p50: number; p99: number; max: number };
+  /** GC pauses during the run: count and total, all kinds. */
+  gc: { count: number; total_ms: number };
+}
+
+/** Busy share of each core over a run (/proc/stat), and how much of core 1 was not the server's. */
+interface HostBusy {
+  core0_busy_pct: number;
+  core1_busy_pct: number;
+  /** Core 1's busy time not spent by the server: other processes on the server's core. */
+  core1_others_pct: number;
+}
+
+/** The Redis section's results: the closed-loop peak, the open-loop run at half of it and its control. */
 interface RedisStateRun {
   peak: WrkResult;
-  half: WrkResult & OpenLoopResult;
+  half: WrkResult & OpenLoopResult & { loop: LoopFigures; host: HostBusy; redis_cpu_us_per_request: number };
+  /** GET /health/live on the same server, same generator and rate: the harness's and host's own tail. */
+  control: OpenLoopResult & { loop: LoopFigures; host: HostBusy };
+  /** redis-server's LATENCY LATEST over the open-loop run: its slowest event (ms; 0 when none passed 1 ms). */
+  redis_latency_max_ms: number;
   keysDropped: number;
 }
 
+/** Busy clock ticks per core (user, nice, system, irq, softirq, steal) from /proc/stat. */
+function coreTicks(): number[] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l))
+    .map((l) => {
+      const f = l.split(/\s+/).slice(1).map(Number);
+      return f[0] + f[1] + f[2] + f[5] + f[6] + f[7];
+    });
+}
+
+/** Reads the server's /metrics: prom-client resets its event-loop histogram at each read, so read once before a run. */
+async function loopMetrics(
+  port: number,
+): Promise<{ lag: { p50: number; p99: number; max: number }; gcCount: number; gcSeconds: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string): number => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? NaN : Number(line.split(' ')[1]);
+  };
+  const sum = (name: string): number =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${name}{`))
+      .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const ms = (x: number): number => Math.round(x * 1e5) / 100;
+  return {
+    lag: {
+      p50: ms(value('fraudlens_nodejs_eventloop_lag_p50_seconds')),
+      p99: ms(value('fraudlens_nodejs_eventloop_lag_p99_seconds')),
+      max: ms(value('fraudlens_nodejs_eventloop_lag_max_seconds')),
+    },
+    gcCount: sum('fraudlens_nodejs_gc_duration_seconds_count'),
+    gcSeconds: sum('fraudlens_nodejs_gc_duration_seconds_sum'),
+  };
+}
+
+/** One open-loop run with the server's CPU, event loop, GC and the host's cores measured around it. */
+async function measuredOpenLoop(port: number, server: ChildProcess, run: () => Promise<OpenLoopResult>) {
+  const hz = clockTicksPerSecond();
+  const before = await loopMetrics(port);
+  const cores = coreTicks();
+  const cpu = cpuTicks(server.pid!);
+  const started = performance.now();
+  const result = await run();
+  const serverTicks = cpuTicks(server.pid!) - cpu;
+  const wallTicks = ((performance.now() - started) / 1000) * hz;
+  const coresAfter = coreTicks();
+  const after = await loopMetrics(port);
+  const pct = (ticks: number): number => Math.round((ticks / wallTicks) * 1000) / 10;
+  const loop: LoopFigures = {
+    event_loop_delay_ms: after.lag,
+    gc: { count: after.gcCount - before.gcCount, total_ms: Math.round((after.gcSeconds - before.gcSeconds) * 1e4) / 10 },
+  };
+  const host: HostBusy = {
+    core0_busy_pct: pct(coresAfter[0] - cores[0]),
+    core1_busy_pct: pct(coresAfter[1] - cores[1]),
+    core1_others_pct: pct(coresAfter[1] - cores[1] - serverTicks),
+  };
+  const cpuUs = ((serverTicks / hz) * 1e6) / Math.max(1, result.answered);
+  return { ...result, server_cpu_us_per_request: Math.round(cpuUs * 10) / 10, loop, host };
+}
+
 /**
- * The raw path on the Redis entity state (one EVALSHA per transaction; 127.0.0.1:6379, keys under
- * a prefix of this run, deleted after): its peak with wrk as above, then its latency at half the
- * peak from an open-loop generator (bench/open-loop.ts) on wrk's core, with the server's CPU time
- * per request. Run alone with --redis-only.
+ * A private redis-server, not pinned: the scheduler places it as it placed the machine's shared
+ * one. Pinned to the generator's core it gave no better p99 (BENCHMARKS.md, issue #14).
+ */
+async function privateRedis(): Promise<{ server: RedisTestServer }> {
+  const server = await startRedisServer({ extraArgs: ['--latency-monitor-threshold', '1'] });
+  return { server };
+}
+
+/** redis-server's CPU time (user + system), seconds, from INFO. */
+async function redisCpuSeconds(client: Redis): Promise<number> {
+  const info = await client.info('cpu');
+  const field = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/**
+ * The raw path on the Redis entity state (one EVALSHA per transaction) against a private
+ * redis-server (the machine's shared one on 6379 carries other users' keys and load): its peak with wrk as
+ * above, then its latency at half the peak from an open-loop generator (bench/open-loop.ts) on
+ * wrk's core, then the control: GET /health/live on the same server at the same rate, same
+ * generator, so the generator's and the host's own tail is measured beside the route's. Each
+ * open-loop run also reports the server's CPU per request, its event-loop delay and GC pauses
+ * over the run (its /metrics) and how busy both cores were. Run alone with --redis-only.
  */
 async function redisStateRun(
   o: HttpBenchOptions,
@@ -471,11 +578,13 @@ async function redisStateRun(
   say: (m: string) => void,
 ): Promise<RedisStateRun> {
   const prefix = `fraudlens:bench-http:${process.pid}:`;
+  const redis = await privateRedis();
+  const client = new Redis(redis.server.url, { maxRetriesPerRequest: 1 });
   const port = await freePort();
   const server = spawnPinned([ENTRY, 'serve', '--model', o.rawModel, '--host', '127.0.0.1', '--port', String(port)], {
     ...env,
     FRAUDLENS_ENTITY_STATE: 'redis',
-    REDIS_URL,
+    REDIS_URL: redis.server.url,
     FRAUDLENS_ENTITY_STATE_REDIS_PREFIX: prefix,
   });
   try {
@@ -484,27 +593,45 @@ async function redisStateRun(
       pinnedWrk({ path: '/predict', method: 'POST', port, seconds, body: rawBody, label, server, raw: true });
     await raw('warm-up', WARMUP_S);
     const peak = await raw('fraudlens POST /predict, raw, Redis state', o.seconds);
-    const hz = clockTicksPerSecond();
-    const before = cpuTicks(server.pid!);
-    const paced = await openLoop({
-      url: `http://127.0.0.1:${port}/predict`,
-      rate: Math.round(peak.req_per_s / 2),
-      seconds: o.seconds,
-      templates: rawBody,
-      run: `bench-${process.pid}-${rawRuns}`,
-      t0: RAW_T0 + rawRuns++ * RAW_RUN_SPAN_S,
-      core: WRK_CORE,
-    });
-    const cpuUs = ((cpuTicks(server.pid!) - before) / hz / Math.max(1, paced.answered)) * 1e6;
-    const half = { ...paced, label: 'open loop', server_cpu_us_per_request: Math.round(cpuUs * 10) / 10 };
+    // --open-rate fixes the rate, so runs whose peaks the host moved compare at one load.
+    const rate = o.openRate ?? Math.round(peak.req_per_s / 2);
+    await client.call('LATENCY', 'RESET');
+    const redisBefore = await redisCpuSeconds(client);
+    const paced = await measuredOpenLoop(port, server, () =>
+      openLoop({
+        url: `http://127.0.0.1:${port}/predict`,
+        rate,
+        seconds: o.seconds,
+        templates: rawBody,
+        run: `bench-${process.pid}-${rawRuns}`,
+        t0: RAW_T0 + rawRuns++ * RAW_RUN_SPAN_S,
+        core: WRK_CORE,
+      }),
+    );
+    const redisUs = (((await redisCpuSeconds(client)) - redisBefore) * 1e6) / Math.max(1, paced.answered);
+    const latest = (await client.call('LATENCY', 'LATEST')) as [string, number, number, number][];
+    const redisLatencyMax = latest.reduce((m, e) => Math.max(m, Number(e[3])), 0);
+    const half = { ...paced, label: 'open loop', redis_cpu_us_per_request: Math.round(redisUs * 10) / 10 };
+    const control = await measuredOpenLoop(port, server, () =>
+      openLoop({ url: `http://127.0.0.1:${port}/health/live`, rate, seconds: o.seconds, run: '', t0: 0, core: WRK_CORE }),
+    );
+    const figures = (r: OpenLoopResult & { loop: LoopFigures; host: HostBusy }): string =>
+      `p50 ${r.latency_ms.p50} ms, p99 ${r.latency_ms.p99} ms, p99.9 ${r.latency_ms.p999} ms; event-loop delay p99 ${r.loop.event_loop_delay_ms.p99} ms, max ${r.loop.event_loop_delay_ms.max} ms; GC ${r.loop.gc.count} pauses, ${r.loop.gc.total_ms} ms; core 1 others ${r.host.core1_others_pct} %, core 0 ${r.host.core0_busy_pct} %`;
     say(
-      `Redis entity state: peak ${peak.req_per_s} req/s (${peak.server_cpu_us_per_request} µs CPU/req); open loop at ${half.target_req_per_s}/s: p50 ${half.latency_ms.p50} ms, p99 ${half.latency_ms.p99} ms, p99.9 ${half.latency_ms.p999} ms (${half.server_cpu_us_per_request} µs CPU/req)`,
+      `Redis entity state: peak ${peak.req_per_s} req/s (${peak.server_cpu_us_per_request} µs CPU/req); open loop at ${rate}/s: ${figures(half)} (${half.server_cpu_us_per_request} µs server CPU/req, ${half.redis_cpu_us_per_request} µs redis-server CPU/req; redis-server's slowest event ${redisLatencyMax} ms); control GET /health/live at ${rate}/s: ${figures(control)}`,
     );
     await stop(server);
-    return { peak, half, keysDropped: await dropRedisKeys(prefix) };
+    return {
+      peak,
+      half,
+      control,
+      redis_latency_max_ms: redisLatencyMax,
+      keysDropped: await dropRedisKeys(prefix, redis.server.url),
+    };
   } finally {
     await stop(server);
-    await dropRedisKeys(prefix);
+    client.disconnect();
+    await redis.server.dispose();
   }
 }
 
@@ -520,7 +647,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
     LOG_LEVEL: 'warn',
     LOGGING_HANDLER: o.loggingHandler,
   };
-  if (o.loggingHandler === 'redis') env.REDIS_URL = 'redis://127.0.0.1:6379/0';
+  if (o.loggingHandler === 'redis') env.REDIS_URL = SHARED_REDIS_URL;
 
   // 1-4: our server and the floor, both up, measured in alternation.
   const port = await freePort();
@@ -662,6 +789,8 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
           : {
               peak: summarize(redis.peak),
               half_peak: { ...summarize(redis.half), ...redis.half },
+              control_health_live: redis.control,
+              redis_latency_max_ms: redis.redis_latency_max_ms,
               keys_dropped_after: redis.keysDropped,
             },
     },
@@ -732,6 +861,7 @@ function defaults(): HttpBenchOptions {
     rawModel: resolve(arg('--raw-model') ?? RAW_MODEL),
     rawData: resolve(arg('--raw-data') ?? RAW_DATA),
     redis: !process.argv.includes('--no-redis'),
+    openRate: arg('--open-rate') === undefined ? undefined : Number(arg('--open-rate')),
   };
 }
 

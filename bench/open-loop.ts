@@ -9,6 +9,9 @@
  * Run it as its own process on the load generator's core (`openLoop` spawns it with taskset):
  *   node dist/bench/open-loop.js --url http://127.0.0.1:PORT/predict --rate 1000 --seconds 10
  *     --templates FILE --run ID --t0 SECONDS [--connections 64]
+ *   node dist/bench/open-loop.js --url http://127.0.0.1:PORT/health/live --get --rate 1000 --seconds 10
+ * The second form sends bodiless GETs: the control that tells the generator's and the host's own
+ * tail apart from the route's (the same schedule and connections against a route that does nothing).
  * Templates are the raw-transaction lines bench/http.ts writes for wrk (`%s-%d` for the id, `%d`
  * for the event time); request n gets id `<run>-<n>` and event time t0 + n, like wrk's script.
  * Prints one JSON line: requests sent and answered, the rate reached, latency percentiles (ms),
@@ -35,7 +38,8 @@ export interface OpenLoopOptions {
   url: string;
   rate: number;
   seconds: number;
-  templates: string;
+  /** Raw-transaction templates to POST; without them, bodiless GETs of `url`. */
+  templates?: string | undefined;
   run: string;
   t0: number;
   /** Keep-alive connections the requests are spread over (a due request waits for a free one). */
@@ -68,8 +72,7 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     String(o.rate),
     '--seconds',
     String(o.seconds),
-    '--templates',
-    o.templates,
+    ...(o.templates !== undefined ? ['--templates', o.templates] : ['--get']),
     '--run',
     o.run,
     '--t0',
@@ -90,7 +93,7 @@ function quantile(sorted: Float64Array, q: number): number {
 const ms = (x: number): number => Math.round(x * 1000) / 1000;
 
 async function generate(o: Omit<OpenLoopOptions, 'core'>): Promise<OpenLoopResult> {
-  const bodies = readFileSync(o.templates, 'utf8')
+  const bodies = (o.templates === undefined ? '' : readFileSync(o.templates, 'utf8'))
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => {
@@ -114,16 +117,17 @@ async function generate(o: Omit<OpenLoopOptions, 'core'>): Promise<OpenLoopResul
     if (++settled === total) allSettled();
   };
 
+  const get = o.templates === undefined;
   const send = (n: number, due: number): void => {
-    const body = `{"trans_num":"${o.run}-${n}","unix_time":${o.t0 + n},${bodies[n % bodies.length]}`;
+    const body = get ? '' : `{"trans_num":"${o.run}-${n}","unix_time":${o.t0 + n},${bodies[n % bodies.length]}`;
     const req = request(
       {
         host: url.hostname,
         port: url.port,
         path: url.pathname + url.search,
-        method: 'POST',
+        method: get ? 'GET' : 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: get ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
         res.resume();
@@ -164,7 +168,7 @@ async function generate(o: Omit<OpenLoopOptions, 'core'>): Promise<OpenLoopResul
   let sum = 0;
   for (const x of done) sum += x;
   return {
-    method: `open loop: one request every ${ms(periodMs)} ms on a fixed schedule, latency from each request's due time, ${connections} keep-alive connections`,
+    method: `open loop${get ? ' (GET)' : ''}: one request every ${ms(periodMs)} ms on a fixed schedule, latency from each request's due time, ${connections} keep-alive connections`,
     target_req_per_s: o.rate,
     req_per_s: Math.round((answered / Math.max(elapsedS, o.seconds)) * 10) / 10,
     requests: total,
@@ -193,9 +197,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     url: arg('--url'),
     rate: Number(arg('--rate')),
     seconds: Number(arg('--seconds')),
-    templates: arg('--templates'),
-    run: arg('--run'),
-    t0: Number(arg('--t0')),
+    templates: process.argv.includes('--get') ? undefined : arg('--templates'),
+    run: process.argv.includes('--get') ? '' : arg('--run'),
+    t0: process.argv.includes('--get') ? 0 : Number(arg('--t0')),
     connections: Number(arg('--connections')),
   })
     .then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`))
