@@ -349,6 +349,9 @@ export class PostgresLabelStore implements LabelStore {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         await client.query(`SET LOCAL statement_timeout = ${JOINED_READ_TIMEOUT_MS}`);
+        // No JIT: the gaps' ranges cannot be sized when planned, so small lookups look costly enough
+        // to be compiled, which takes about 150 ms each time (the reads are index lookups and scans).
+        await client.query('SET LOCAL jit = off');
         const marks = await client.query<{ d: string; l: string; o: string }>(
           `SELECT coalesce((SELECT max(seq) FROM ${s}.decisions), 0)::text AS d, coalesce((SELECT max(seq) FROM ${s}.labels), 0)::text AS l,
                   coalesce((SELECT min(seq) FROM ${s}.decisions), 0)::text AS o`,
@@ -361,6 +364,7 @@ export class PostgresLabelStore implements LabelStore {
         const decisionRanges = withNew(since.decisionGaps, since.decisions, top.decisions);
         const labelRanges = withNew(since.labelGaps, since.labels, top.labels);
         // Decisions that filled a gap of earlier reads (they come first: all below the old watermark), then the new ones.
+        // LATERAL throughout: the planner cannot size the gaps' ranges and would scan whole tables for them.
         const late =
           since.decisionGaps.length === 0
             ? { rows: [] as Added[] }
@@ -368,8 +372,8 @@ export class PostgresLabelStore implements LabelStore {
                 text: `
                   SELECT ${addedColumns}
                   FROM unnest($1::int8[], $2::int8[]) g(lo, hi)
-                  JOIN ${s}.decisions d ON d.seq BETWEEN g.lo AND g.hi
-                  LEFT JOIN ${s}.labels_current c ON c.transaction_id = d.transaction_id
+                  CROSS JOIN LATERAL (SELECT * FROM ${s}.decisions WHERE seq BETWEEN g.lo AND g.hi) d
+                  LEFT JOIN LATERAL (SELECT label FROM ${s}.labels_current WHERE transaction_id = d.transaction_id) c ON true
                   WHERE d.repeat IS DISTINCT FROM 'duplicate'
                   ORDER BY d.seq`,
                 values: bounds(since.decisionGaps),
@@ -394,13 +398,18 @@ export class PostgresLabelStore implements LabelStore {
             : await client.query<[string, string]>({
                 text: `
                   SELECT d.seq::text, c.label
-                  FROM (SELECT transaction_id FROM ${s}.labels WHERE seq > $1 AND seq <= $2
-                        UNION
-                        SELECT l.transaction_id FROM unnest($4::int8[], $5::int8[]) g(lo, hi)
-                        JOIN ${s}.labels l ON l.seq BETWEEN g.lo AND g.hi) x
+                  FROM (SELECT DISTINCT transaction_id FROM ${s}.labels WHERE seq > $1 AND seq <= $2) x
                   JOIN ${s}.labels_current c ON c.transaction_id = x.transaction_id
                   JOIN ${s}.decisions d ON d.transaction_id = x.transaction_id
-                  WHERE d.seq <= $3 AND d.repeat IS DISTINCT FROM 'duplicate'`,
+                  WHERE d.seq <= $3 AND d.repeat IS DISTINCT FROM 'duplicate'
+                  UNION ALL
+                  SELECT d.seq::text, c.label
+                  FROM unnest($4::int8[], $5::int8[]) g(lo, hi)
+                  CROSS JOIN LATERAL (SELECT transaction_id FROM ${s}.labels WHERE seq BETWEEN g.lo AND g.hi) l
+                  CROSS JOIN LATERAL (SELECT label FROM ${s}.labels_current WHERE transaction_id = l.transaction_id) c
+                  CROSS JOIN LATERAL (
+                    SELECT seq FROM ${s}.decisions
+                    WHERE transaction_id = l.transaction_id AND seq <= $3 AND repeat IS DISTINCT FROM 'duplicate') d`,
                 values: [since.labels, top.labels, since.decisions, ...bounds(since.labelGaps)],
                 rowMode: 'array',
               } as pg.QueryConfig);
@@ -480,8 +489,9 @@ function bounds(gaps: readonly SequenceRange[]): [string[], string[]] {
 
 /**
  * The runs of consecutive sequence numbers a table holds within `ranges` (gaps and islands: a
- * number minus its rank is constant along a run), so a read learns what it missed without fetching
- * every number.
+ * number minus its rank is constant along a run), ascending, so a read learns what it missed
+ * without fetching every number. LATERAL: one index range scan per range, whatever the planner
+ * guesses of the arrays (a join let it scan the whole table for a gap of deleted rows).
  */
 async function runsPresent(client: pg.PoolClient, table: string, ranges: readonly SequenceRange[]): Promise<SequenceRange[]> {
   if (ranges.length === 0) return [];
@@ -489,15 +499,20 @@ async function runsPresent(client: pg.PoolClient, table: string, ranges: readonl
     text: `
       SELECT min(seq)::text, max(seq)::text FROM (
         SELECT t.seq, t.seq - row_number() OVER (ORDER BY t.seq) AS run
-        FROM unnest($1::int8[], $2::int8[]) g(lo, hi) JOIN ${table} t ON t.seq BETWEEN g.lo AND g.hi) x
-      GROUP BY run ORDER BY 1::int8`,
+        FROM unnest($1::int8[], $2::int8[]) g(lo, hi)
+        CROSS JOIN LATERAL (SELECT seq FROM ${table} WHERE seq BETWEEN g.lo AND g.hi) t) x
+      GROUP BY run ORDER BY min(seq)`,
     values: bounds(ranges),
     rowMode: 'array',
   } as pg.QueryConfig);
   return res.rows.map(([from, to]) => ({ from: Number(from), to: Number(to) }));
 }
 
-/** The gaps after a read that looked for `previous` and read (from, to]. */
+/**
+ * The gaps after a read that looked for `previous` and read (from, to]. A read from nothing does
+ * not look for the numbers below the lowest it found: retention deleted them, or they were never
+ * used (a writer still holding one then would be the store's very first).
+ */
 function nextGaps(
   previous: readonly SequenceGap[],
   from: number,
@@ -505,6 +520,7 @@ function nextGaps(
   present: readonly SequenceRange[],
   now: number,
 ): SequenceGap[] {
-  const fresh = to > from ? uncovered([{ from: from + 1, to }], present) : [];
+  const start = from > 0 ? from : present.length > 0 ? present[0].from - 1 : to;
+  const fresh = to > start ? uncovered([{ from: start + 1, to }], present) : [];
   return carryGaps(previous, present, fresh, now);
 }
