@@ -17,11 +17,6 @@ import { FraudlensError } from '../errors.js';
 import { checkColumns, type DecisionColumns } from './performance.js';
 import {
   DECLINE,
-  L_AMOUNT,
-  L_DECISIONS,
-  L_FP,
-  L_SUM_P,
-  L_TP,
   LEVEL_STATS,
   ratio,
   REVIEW,
@@ -34,6 +29,8 @@ import {
   tallyLevel,
   tallyStride,
   tallyTotals,
+  readLevel,
+  type LevelReading,
   TOTAL_STATS,
 } from './tally.js';
 
@@ -44,26 +41,8 @@ export const MAX_HISTORY_BUCKETS = 1000;
 export const HISTORY_LEVELS = ['review', 'decline'] as const;
 export type HistoryLevelName = (typeof HISTORY_LEVELS)[number];
 
-export interface HistoryLevel {
-  level: HistoryLevelName;
-  realized: {
-    decisions: number;
-    labelled: number;
-    true_positives: number;
-    false_positives: number;
-    /** tp / labelled decisions of the level in the bucket; null with none labelled. */
-    precision: number | null;
-    /** tp / labelled frauds of the bucket; null without any. */
-    recall: number | null;
-    fraud_amount_caught: number;
-  };
-  expected: {
-    /** Σp / decisions of the level in the bucket; null when it has none. */
-    precision: number | null;
-    /** Σp of the level / Σp of the bucket; null when that is 0. */
-    recall: number | null;
-  };
-}
+/** A level's figures in one bucket (tally.ts's reading: realized over labelled decisions, expected from the scores). */
+export type HistoryLevel = { level: HistoryLevelName } & LevelReading;
 
 export interface HistoryBucket {
   /** Start of the bucket (ms since the epoch): excluded, except for the first bucket, which starts the window. */
@@ -187,26 +166,7 @@ export function computePerformanceHistory(
       legitimate: acc[o + T_LEGIT],
       fraud_amount: acc[o + T_FRAUD_AMOUNT],
       expected_frauds: sumP,
-      levels: HISTORY_LEVELS.map((level, l) => {
-        const lo = o + TOTAL_STATS + l * LEVEL_STATS;
-        const tp = acc[lo + L_TP];
-        const fp = acc[lo + L_FP];
-        const flagged = acc[lo + L_DECISIONS];
-        const flaggedP = acc[lo + L_SUM_P];
-        return {
-          level,
-          realized: {
-            decisions: flagged,
-            labelled: tp + fp,
-            true_positives: tp,
-            false_positives: fp,
-            precision: ratio(tp, tp + fp),
-            recall: ratio(tp, frauds),
-            fraud_amount_caught: acc[lo + L_AMOUNT],
-          },
-          expected: { precision: ratio(flaggedP, flagged), recall: ratio(flaggedP, sumP) },
-        };
-      }),
+      levels: HISTORY_LEVELS.map((level, l) => ({ level, ...readLevel(acc, o + TOTAL_STATS + l * LEVEL_STATS, frauds, sumP) })),
     };
   };
   const out: VersionHistory[] = [];

@@ -20,11 +20,7 @@
 import { averagePrecisionFromRanks, rocFromRanks, type Ranks } from '../training/metrics.js';
 import {
   DECLINE,
-  L_AMOUNT,
-  L_DECISIONS,
-  L_FP,
   L_SUM_P,
-  L_TP,
   LABEL_FRAUD,
   LABEL_UNKNOWN,
   LEVEL_STATS,
@@ -39,6 +35,7 @@ import {
   tallyLevel,
   tallyStride,
   tallyTotals,
+  readLevel,
   TOTAL_STATS,
 } from './tally.js';
 
@@ -261,27 +258,15 @@ export function computePerformance(
       expected_frauds: sumP,
       levels: keys.map((key, l) => {
         const lo = o + TOTAL_STATS + l * LEVEL_STATS;
-        const tp = acc[lo + L_TP];
-        const fp = acc[lo + L_FP];
-        const flagged = acc[lo + L_DECISIONS];
-        const flaggedP = acc[lo + L_SUM_P];
+        const { realized, expected } = readLevel(acc, lo, frauds, sumP);
+        const flagged = realized.decisions;
         return {
           ...key,
-          realized: {
-            decisions: flagged,
-            labelled: tp + fp,
-            true_positives: tp,
-            false_positives: fp,
-            precision: ratio(tp, tp + fp),
-            recall: ratio(tp, frauds),
-            false_positive_rate: ratio(fp, legit),
-            fraud_amount_caught: acc[lo + L_AMOUNT],
-          },
+          realized: { ...realized, false_positive_rate: ratio(realized.false_positives, legit) },
           expected: {
-            precision: ratio(flaggedP, flagged),
-            recall: ratio(flaggedP, sumP),
+            ...expected,
             // Clamped at 0: Σ(1 − p) of the set as (count − Σp) can round a hair below zero.
-            false_positive_rate: ratio(Math.max(0, flagged - flaggedP), sumQ),
+            false_positive_rate: ratio(Math.max(0, flagged - acc[lo + L_SUM_P]), sumQ),
           },
         };
       }),

@@ -62,3 +62,47 @@ export function tallyLevel(acc: Float64Array, lo: number, p: number, y: number, 
     acc[lo + L_AMOUNT] += amount;
   } else if (y === LABEL_LEGITIMATE) acc[lo + L_FP]++;
 }
+
+/** A level's realized and expected precision and recall, read from its block at `lo`. */
+export interface LevelReading {
+  realized: {
+    decisions: number;
+    labelled: number;
+    true_positives: number;
+    false_positives: number;
+    /** tp / labelled decisions of the level; null with none labelled. */
+    precision: number | null;
+    /** tp / labelled frauds of the group; null without any. */
+    recall: number | null;
+    fraud_amount_caught: number;
+  };
+  expected: {
+    /** Σp / decisions of the level; null when it has none. */
+    precision: number | null;
+    /** Σp of the level / Σp of the group; null when that is 0. */
+    recall: number | null;
+  };
+}
+
+/**
+ * Reads a level's block: realized over its labelled decisions (recall against the group's labelled
+ * frauds), expected from the scores alone (Σp of the level over its decisions, and over the group's Σp).
+ */
+export function readLevel(acc: Float64Array, lo: number, frauds: number, sumP: number): LevelReading {
+  const tp = acc[lo + L_TP];
+  const fp = acc[lo + L_FP];
+  const flagged = acc[lo + L_DECISIONS];
+  const flaggedP = acc[lo + L_SUM_P];
+  return {
+    realized: {
+      decisions: flagged,
+      labelled: tp + fp,
+      true_positives: tp,
+      false_positives: fp,
+      precision: ratio(tp, tp + fp),
+      recall: ratio(tp, frauds),
+      fraud_amount_caught: acc[lo + L_AMOUNT],
+    },
+    expected: { precision: ratio(flaggedP, flagged), recall: ratio(flaggedP, sumP) },
+  };
+}
