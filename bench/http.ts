@@ -13,6 +13,11 @@
  *   1. rounds of: floor POST /predict (a bare Fastify route parsing the same JSON body and answering
  *      {"hello":"world"}), `fraudlens serve` POST /predict (defaults: memory prediction log, drift
  *      monitoring), floor GET /health, ours GET /health/live; the share of the floor per round;
+ *      then, in the same round, floor and ours POST /predict loaded AT ONCE (both on the server
+ *      core, one wrk each on the load core): the floor's CPU per request over ours. Each side then
+ *      pays for sharing the core, and both pay alike, so this CPU share tracks the alternating
+ *      share on a quiet host (0.467 against 0.459 on 2026-12-03) while moving a few per cent where
+ *      the alternating one moves tens of per cent with other work on the host;
  *   2. ours POST /predict?explain=true;
  *   3. p99 at half our peak rate: wrk2 is not available, so plain wrk with a Lua delay() pacing
  *      each connection to (peak / 2) / connections requests per second (short probes set the
@@ -406,6 +411,8 @@ interface FloorComparison {
   /** The floor parsing raw-transaction bodies, and ours scoring them (in-process entity state). */
   floor_raw: WrkResult[];
   ours_raw: WrkResult[];
+  /** Floor and ours POST /predict loaded at once: the floor's CPU per request over ours, per round. */
+  cpu_share_at_once: number[];
 }
 
 type Side = { port: number; server: ChildProcess };
@@ -418,7 +425,15 @@ async function compareWithFloor(
   rawBody: string,
   say: (m: string) => void,
 ): Promise<FloorComparison> {
-  const c: FloorComparison = { floor_predict: [], ours_predict: [], floor_get: [], ours_get: [], floor_raw: [], ours_raw: [] };
+  const c: FloorComparison = {
+    floor_predict: [],
+    ours_predict: [],
+    floor_get: [],
+    ours_get: [],
+    floor_raw: [],
+    ours_raw: [],
+    cpu_share_at_once: [],
+  };
   const one = (side: Side, method: 'GET' | 'POST', path: string, label: string, seconds = o.seconds, raw = false) =>
     pinnedWrk({ path, method, port: side.port, seconds, body: raw ? rawBody : o.body, label, server: side.server, raw });
   await one(floor, 'POST', '/predict', 'warm-up', WARMUP_S);
@@ -434,9 +449,16 @@ async function compareWithFloor(
     c.ours_get.push(await one(ours, 'GET', '/health/live', 'fraudlens GET /health/live'));
     c.floor_raw.push(await one(floor, 'POST', '/predict', 'floor POST /predict, raw bodies', o.seconds, true));
     c.ours_raw.push(await one(oursRaw, 'POST', '/predict', 'fraudlens POST /predict, raw', o.seconds, true));
+    const [floorAtOnce, oursAtOnce] = await Promise.all([
+      one(floor, 'POST', '/predict', 'floor POST /predict, loaded with ours'),
+      one(ours, 'POST', '/predict', 'fraudlens POST /predict, loaded with the floor'),
+    ]);
+    c.cpu_share_at_once.push(
+      Math.round((floorAtOnce.server_cpu_us_per_request! / oursAtOnce.server_cpu_us_per_request!) * 1000) / 1000,
+    );
     const share = (a: WrkResult[], b: WrkResult[]): string => (a[r].req_per_s / b[r].req_per_s).toFixed(3);
     say(
-      `round ${r + 1}/${o.rounds}: /predict ${c.ours_predict[r].req_per_s} vs floor ${c.floor_predict[r].req_per_s} req/s (${share(c.ours_predict, c.floor_predict)}), CPU ${c.ours_predict[r].server_cpu_us_per_request} vs ${c.floor_predict[r].server_cpu_us_per_request} µs/req; raw ${c.ours_raw[r].req_per_s} vs ${c.floor_raw[r].req_per_s} (${share(c.ours_raw, c.floor_raw)})`,
+      `round ${r + 1}/${o.rounds}: /predict ${c.ours_predict[r].req_per_s} vs floor ${c.floor_predict[r].req_per_s} req/s (${share(c.ours_predict, c.floor_predict)}), CPU ${c.ours_predict[r].server_cpu_us_per_request} vs ${c.floor_predict[r].server_cpu_us_per_request} µs/req, CPU share loaded at once ${c.cpu_share_at_once[r]}; raw ${c.ours_raw[r].req_per_s} vs ${c.floor_raw[r].req_per_s} (${share(c.ours_raw, c.floor_raw)})`,
     );
   }
   return c;
@@ -806,13 +828,19 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       flask_explain: flaskExplain && summarize(flaskExplain),
     },
     peers_reference_idle_machine: reference,
-    share_of_floor: { predict: predictShare, get: getShare, raw: rawShare },
+    share_of_floor: {
+      predict: predictShare,
+      get: getShare,
+      raw: rawShare,
+      predict_cpu_loaded_at_once: { per_round: comparison.cpu_share_at_once, median: middle(comparison.cpu_share_at_once) },
+    },
     ratios: {
       predict_vs_fastapi_req_per_s: fastapi ? ratio(predict.req_per_s, fastapi.req_per_s) : null,
       predict_vs_fastapi_p99: fastapi ? ratio(fastapi.latency_ms.p99, predict.latency_ms.p99) : null,
       explain_vs_flask_explain_req_per_s: flaskExplain ? ratio(explain.req_per_s, flaskExplain.req_per_s) : null,
       explain_vs_flask_explain_p99: flaskExplain ? ratio(flaskExplain.latency_ms.p99, explain.latency_ms.p99) : null,
       predict_share_of_floor: predictShare.median,
+      predict_cpu_share_of_floor_loaded_at_once: middle(comparison.cpu_share_at_once),
       raw_share_of_floor: rawShare.median,
       // Against the peers' published idle-machine runs: meaningful when this machine is busy,
       // which slows the Python servers far more than ours.
@@ -840,7 +868,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Record<string, 
       ['flask /predict', flaskPredict],
       ['flask /explain', flaskExplain],
     ])}
-share of the floor: POST /predict ${String(predictShare.median)} (rounds ${(predictShare.per_round as number[]).join(' / ')}), GET ${String(getShare.median)} (rounds ${(getShare.per_round as number[]).join(' / ')})
+share of the floor: POST /predict ${String(predictShare.median)} (rounds ${(predictShare.per_round as number[]).join(' / ')}; CPU share loaded at once ${middle(comparison.cpu_share_at_once)}, rounds ${comparison.cpu_share_at_once.join(' / ')}), GET ${String(getShare.median)} (rounds ${(getShare.per_round as number[]).join(' / ')})
 raw transactions (in-process state): ${String(rawShare.median)} of the floor (rounds ${(rawShare.per_round as number[]).join(' / ')})
 server CPU per request: POST /predict ${cpu(predictShare)}, GET ${cpu(getShare)}, raw ${cpu(rawShare)}
 fraudlens memory: ${memory.rss_mib} MiB resident, ${memory.peak_rss_mib} MiB peak; with the demo model ${demoMemory.rss_mib} MiB, ${demoMemory.peak_rss_mib} MiB peak
