@@ -161,6 +161,12 @@ export class ServingModel {
   private readonly validateBatch: ValidateFunction | null;
   /** Whether a row must carry every feature (FRAUDLENS_REQUIRE_ALL_FEATURES): readRow's presence rule. */
   private readonly requireAllFeatures: boolean;
+  /**
+   * False when a feature is named "__proto__": ajv leaves such a property out of its checks (any
+   * value passes when the schema has more than 8 properties, none otherwise), a verdict readRow
+   * does not imitate; it then asks ajv and reads the row with toRow.
+   */
+  private readonly onePass: boolean;
 
   /**
    * @param prebuilt predictor and explainer already built for `loaded` (loadServingModel); built here when absent
@@ -176,6 +182,7 @@ export class ServingModel {
     this.index = new Map(this.names.map((n, i) => [n, i]));
     this.batchLimit = options.batchLimit;
     this.requireAllFeatures = options.requireAllFeatures;
+    this.onePass = !this.featureSet.has('__proto__');
     this.predictor = prebuilt?.predictor ?? new Predictor(loaded.model.ensemble);
     let explainer: TreeExplainer | null = prebuilt?.explainer ?? null;
     let explainerError: string | null = prebuilt?.explainerError ?? null;
@@ -288,11 +295,20 @@ export class ServingModel {
       return { kind: 'batch', rows: instances as Transaction[] };
     }
     if (this.readRow(body)) return { kind: 'row', row: body as Transaction, values: this.row };
-    if (!this.validateRow!(body))
-      throw validationError(this.validateRow!.errors![0], { context: 'body', data: body, features: this.featureSet });
+    const refused = this.rowSchemaError(body);
+    if (refused !== null) throw refused;
     // readRow refuses only what the schema refuses (test/server/read-row.test.ts); were it ever to
     // refuse more, the schema's verdict stands and the row is read the other way.
     return { kind: 'row', row: body as Transaction, values: this.toRow(body as Transaction) };
+  }
+
+  /**
+   * The catalogue error the ajv row validator names for a single-transaction body (the first bad
+   * field), or null when the row schema accepts it.
+   */
+  rowSchemaError(body: unknown): FraudlensError | null {
+    if (this.validateRow!(body)) return null;
+    return validationError(this.validateRow!.errors![0], { context: 'body', data: body, features: this.featureSet });
   }
 
   /**
@@ -303,6 +319,11 @@ export class ServingModel {
    * ajv's additionalProperties, which lists Object.keys.
    */
   readRow(body: unknown): boolean {
+    if (!this.onePass) {
+      if (this.rowSchemaError(body) !== null) return false;
+      this.toRow(body as Transaction);
+      return true;
+    }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
     const t = body as Record<string, unknown>;
     const row = this.row.fill(NaN);
