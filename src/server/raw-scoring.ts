@@ -107,7 +107,7 @@ export async function explainRaw(
   const rows = parsed.kind === 'row' ? [parsed.row] : parsed.rows;
   const derived = await ctx.entityFeatures.derive(m, rows, false, parsed.kind === 'row' ? rowWhere : batchWhere);
   const one = (d: DerivedTransaction, raw: RawBody): Explained => {
-    const e = explainUnrecorded(m, d.features, opts.top, ctx.rules, raw);
+    const e = explainUnrecorded(m, d.features, opts.top, ctx.rules, { raw });
     e.transaction_id = d.transactionId;
     if (opts.features) e.features = d.features;
     return e;

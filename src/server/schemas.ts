@@ -60,6 +60,12 @@ export function featureValueSchema(f: FeatureSpec, acceptUnknown = false): JsonS
   return { enum: [...(f.categories ?? []), null], ...(description ? { description } : {}) };
 }
 
+/** The request field that carries the caller's transaction id; never a feature. */
+export const TRANSACTION_ID_FIELD = 'transaction_id';
+
+/** Longest transaction id accepted (characters as the schema counts them). */
+export const MAX_TRANSACTION_ID_LENGTH = 200;
+
 /**
  * One transaction: an object of features; absent or null means missing.
  * @param acceptUnknown see featureValueSchema
@@ -70,10 +76,10 @@ export function transactionSchema(features: readonly FeatureSpec[], requireAll: 
     properties: {
       ...Object.fromEntries(features.map((f) => [f.name, featureValueSchema(f, acceptUnknown)])),
       // Reserved (ServingModel refuses a model with a feature of that name): the caller's id, never scored.
-      transaction_id: {
+      [TRANSACTION_ID_FIELD]: {
         type: 'string',
         minLength: 1,
-        maxLength: 200,
+        maxLength: MAX_TRANSACTION_ID_LENGTH,
         description:
           "The caller's transaction id: kept in the answer and the decision store; scoring it again answers the stored decision unless ?rescore=true.",
       },

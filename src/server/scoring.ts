@@ -25,6 +25,7 @@ import { checkAdditivity } from '../core/explanation/treeshap.js';
 import { FraudlensError } from '../core/errors.js';
 import type { PredictionRecord } from '../storage/index.js';
 import type { FraudlensContext } from './context.js';
+import { TRANSACTION_ID_FIELD } from './schemas.js';
 import type { RawBody, ServingModel, Transaction } from './model-state.js';
 import type { RulesHolder } from './rules.js';
 import { routedToCanary, type ShadowModel } from './challengers.js';
@@ -56,10 +57,12 @@ export interface ScoreOptions {
   raw?: RawBody;
   /** ?rescore=true: score a transaction id again even when its decision is remembered. */
   rescore?: boolean;
+  /**
+   * The transaction's row as the model's readRow filled it (its scratch row, unknownFeatures set);
+   * absent: read here with toRow.
+   */
+  values?: Float64Array;
 }
-
-/** The request field that carries the caller's transaction id; never a feature. */
-export const TRANSACTION_ID_FIELD = 'transaction_id';
 
 /**
  * Splits the reserved `transaction_id` off a validated transaction of precomputed features. Most
@@ -97,12 +100,6 @@ function explain(m: ServingModel, t: Transaction, margin: number, top: number): 
   return { base_value: phi[n], margin, units: 'log-odds', contributions, top: list };
 }
 
-/**
- * Scores and explains `t` (already validated against `m`) without recording anything: no log
- * record, no drift-window row, no decision counter. For reads such as the dashboard's importance
- * estimate, which must not change what the service measures.
- * @param top features listed in explanation.top
- */
 /** The amount a decision records: the raw field's number, else the feature's; undefined when neither is a finite number. */
 function amountOf(field: string, t: Transaction, raw: RawBody | undefined): number | undefined {
   const v = raw !== undefined ? (raw as Record<string, unknown>)[field] : t[field];
@@ -115,8 +112,23 @@ function amountOf(field: string, t: Transaction, raw: RawBody | undefined): numb
   return undefined;
 }
 
-export function explainUnrecorded(m: ServingModel, t: Transaction, top: number, rules: RulesHolder, raw?: RawBody): Explained {
-  const margin = m.predictor.predictRowMargin(m.toRow(t));
+/**
+ * Scores and explains `t` (already validated against `m`) without recording anything: no log
+ * record, no drift-window row, no decision counter. For reads such as the dashboard's importance
+ * estimate, which must not change what the service measures.
+ * @param top features listed in explanation.top
+ * @param from.raw the raw transaction (models with feature definitions): rules may read its fields
+ * @param from.values t's row as m.readRow filled it; absent: read here with toRow
+ */
+export function explainUnrecorded(
+  m: ServingModel,
+  t: Transaction,
+  top: number,
+  rules: RulesHolder,
+  from: { raw?: RawBody; values?: Float64Array } = {},
+): Explained {
+  const raw = from.raw;
+  const margin = m.predictor.predictRowMargin(from.values ?? m.toRow(t));
   const score = sigmoid(margin);
   const thresholds = m.model.thresholds;
   const compiled = rules.for(m);
@@ -181,7 +193,8 @@ export class Scorer {
     const canary = this.ctx.canary;
     const routed = canary !== null && routedToCanary(opts.transactionId, canary.share);
     const m = routed ? canary.challenger.model : champion;
-    const row = m.toRow(t);
+    // A canary challenger reads the transaction with its own features; the filled row is the champion's.
+    const row = routed || opts.values === undefined ? m.toRow(t) : opts.values;
     const margin = m.predictor.predictRowMargin(row);
     const score = sigmoid(margin);
     const thresholds = m.model.thresholds;

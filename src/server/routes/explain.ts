@@ -45,7 +45,7 @@ export function registerExplain(app: FastifyInstance, ctx: FraudlensContext, adm
       if (m.definitions !== null)
         return explainRaw(ctx, m, request.body, { top, features: request.query.features === true }, admission, reply);
       const parsed = m.parseBody(request.body);
-      if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top, ctx.rules);
+      if (parsed.kind === 'row') return explainUnrecorded(m, parsed.row, top, ctx.rules, { values: parsed.values });
       const rows = parsed.rows;
       const predictions: Explained[] = await admission.run(
         rows.length,

@@ -63,12 +63,13 @@ export function registerPredict(app: FastifyInstance, ctx: FraudlensContext, sco
       const rescore = request.query.rescore === true;
       const elapsed = () => reply.elapsedTime;
       // The reserved transaction_id is split off: kept in the answer and the record, never scored.
-      const one = (t: Transaction): Prediction => {
+      const one = (t: Transaction, values?: Float64Array): Prediction => {
         const { features, transactionId } = splitTransactionId(t);
-        return scorer.score(m, features, { explain, top, elapsed, transactionId, rescore });
+        return scorer.score(m, features, { explain, top, elapsed, transactionId, rescore, values });
       };
       if (parsed.kind === 'row') {
-        const p = one(parsed.row);
+        // Scored with the row parseBody filled while checking it (nothing ran in between).
+        const p = one(parsed.row, parsed.values);
         bindTransactionId(request.log, p.transaction_id);
         return p;
       }
