@@ -292,37 +292,52 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     const groups = this.plan.groups;
     const t = event.time;
     // Everything the answer needs is taken from the event now: the caller may reuse its record.
-    const keys = [eventIdKey(this.namespace, event.id)];
-    const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs];
-    const active: number[] = [];
-    const entityKeys: string[] = [];
-    const own: string[] = [];
-    const asked: (Asked | undefined)[] = [];
+    // The arrays are made at their largest and cut to the entities present (pushes would allocate 16 places each).
+    const n = groups.length;
+    const keys = new Array<string>(1 + n);
+    keys[0] = eventIdKey(this.namespace, event.id);
+    const args = new Array<string>(3 + 3 * n);
+    args[0] = event.id === '' ? '0' : '1';
+    args[1] = this.idTtlMs;
+    args[2] = this.listTtlMs;
+    const active = new Array<number>(n);
+    const entityKeys = new Array<string>(n);
+    const own = new Array<string>(n);
+    const asked = new Array<Asked | undefined>(n);
     const offline = this.closed || !this.connection.ready;
-    for (let g = 0; g < groups.length; g++) {
+    let m = 0;
+    for (let g = 0; g < n; g++) {
       const key = entityKey(groups[g].keySlots, event.strings);
       if (key === undefined) {
         for (let i = 0; i < groups[g].aggOut.length; i++) out[groups[g].aggOut[i]] = NaN;
         continue;
       }
-      active.push(g);
-      entityKeys.push(key);
+      active[m] = g;
+      entityKeys[m] = key;
       const item = encodeEntityEvent(groups[g], event);
-      own.push(item);
+      own[m] = item;
       // Ask only for what came after the position the calls already sent will have reached.
       const known = offline ? undefined : this.lastKnown[g].get(key);
-      keys.push(known?.listKey ?? entityStateListKey(this.namespace, groups[g].name, key));
+      keys[1 + m] = known?.listKey ?? entityStateListKey(this.namespace, groups[g].name, key);
+      const a = 3 + 3 * m;
+      args[a] = item;
       if (known !== undefined) {
-        asked.push({ known, count: known.sentCount, item: known.sentItem });
-        args.push(item, known.sentItem === '' ? '' : String(known.sentCount), known.sentItem);
+        asked[m] = { known, count: known.sentCount, item: known.sentItem };
+        args[a + 1] = known.sentItem === '' ? '' : String(known.sentCount);
+        args[a + 2] = known.sentItem;
         known.sentCount++;
         known.sentItem = item;
         known.inflight++;
       } else {
-        asked.push(undefined);
-        args.push(item, '', '');
+        asked[m] = undefined;
+        args[a + 1] = '';
+        args[a + 2] = '';
       }
+      m++;
     }
+    keys.length = 1 + m;
+    args.length = 3 + 3 * m;
+    active.length = entityKeys.length = own.length = asked.length = m;
     if (offline) return Promise.resolve(this.fallback(active, entityKeys, t, out));
     // The event as its items decode (undefined when one cannot be copied so: the items are parsed then).
     let ownEvent: EventRecord | undefined = this.spareEvents.pop() ?? newEventRecord(this.plan);
