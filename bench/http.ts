@@ -40,6 +40,9 @@
  * a stall counts against every request behind it, unlike wrk's delay() pacing), then GET
  * /health/live at the same rate as the control. `--redis-only` runs this part alone.
  *
+ * Ports: any free ones, or FRAUDLENS_BENCH_PORTS=FIRST-LAST for the servers and
+ * FRAUDLENS_BENCH_REDIS_PORT for the private redis-server, on a host that shares out port ranges.
+ *
  * Usage: node dist/bench/http.js [--model DIR/model.json] [--body FILE.json] [--seconds 10]
  *          [--rounds 3] [--no-peers] [--logging-handler memory|redis]
  *          [--raw-model F] [--raw-data raw.csv] [--no-redis | --redis-only] [--open-rate N]
@@ -573,7 +576,12 @@ async function measuredOpenLoop(port: number, server: ChildProcess, run: () => P
  * one. Pinned to the generator's core it gave no better p99 (BENCHMARKS.md, issue #14).
  */
 async function privateRedis(): Promise<{ server: RedisTestServer }> {
-  const server = await startRedisServer({ extraArgs: ['--latency-monitor-threshold', '1'] });
+  // FRAUDLENS_BENCH_REDIS_PORT: the port a shared host gave this user's redis-servers.
+  const port = process.env.FRAUDLENS_BENCH_REDIS_PORT;
+  const server = await startRedisServer({
+    extraArgs: ['--latency-monitor-threshold', '1'],
+    ...(port !== undefined ? { port: Number(port) } : {}),
+  });
   return { server };
 }
 

@@ -187,6 +187,9 @@ export interface EntityEventFields {
 /** Plain numbers survive JSON exactly (shortest round-trip form); a missing one (NaN) is null. */
 const jsonNumber = (x: number): string => (x === x ? String(x) : 'null');
 
+/** The parts of the item being encoded, reused: one join makes a flat string, where `+=` left a rope to flatten later. */
+const parts: string[] = [];
+
 /**
  * One event as an entity list item: its time, its id and the fields that entity keeps.
  * @param event time, id, numbers and strings of the event record
@@ -195,10 +198,42 @@ export function encodeEntityEvent(
   fields: EntityEventFields,
   event: { time: number; id: string; numbers: Float64Array; strings: readonly string[] },
 ): string {
-  let text = `[${jsonNumber(event.time)},${JSON.stringify(event.id)}`;
-  for (let v = 0; v < fields.valueSlots.length; v++) text += `,${jsonNumber(event.numbers[fields.valueSlots[v]])}`;
-  for (let d = 0; d < fields.distinctSlots.length; d++) text += `,${JSON.stringify(event.strings[fields.distinctSlots[d]])}`;
-  return `${text}]`;
+  const nv = fields.valueSlots.length;
+  const nd = fields.distinctSlots.length;
+  parts.length = 2 + nv + nd;
+  parts[0] = `[${jsonNumber(event.time)}`;
+  parts[1] = JSON.stringify(event.id);
+  for (let v = 0; v < nv; v++) parts[2 + v] = jsonNumber(event.numbers[fields.valueSlots[v]]);
+  for (let d = 0; d < nd; d++) parts[2 + nv + d] = JSON.stringify(event.strings[fields.distinctSlots[d]]);
+  parts[parts.length - 1] += ']';
+  const text = parts.join(',');
+  parts.fill('');
+  return text;
+}
+
+/**
+ * What decoding the item `encodeEntityEvent` makes of `event` would write into `into`, without
+ * the JSON round trip: the same values (-0 becomes 0; a missing number stays NaN) and the same
+ * refusal (false, nothing written) for an event that item could not carry (a time that is not
+ * finite, an infinite value, whose text is no JSON).
+ */
+export function copyEntityEvent(
+  fields: EntityEventFields,
+  event: { time: number; id: string; numbers: Float64Array; strings: readonly string[] },
+  into: { time: number; id: string; numbers: Float64Array; strings: string[] },
+): boolean {
+  if (!Number.isFinite(event.time)) return false;
+  for (let v = 0; v < fields.valueSlots.length; v++) {
+    const x = event.numbers[fields.valueSlots[v]];
+    if (x === Infinity || x === -Infinity) return false;
+  }
+  into.time = event.time + 0;
+  into.id = event.id;
+  // x + 0 turns -0 into 0 (as its text "0" does) and leaves every other number, NaN included, as it is.
+  for (let v = 0; v < fields.valueSlots.length; v++) into.numbers[fields.valueSlots[v]] = event.numbers[fields.valueSlots[v]] + 0;
+  for (let d = 0; d < fields.distinctSlots.length; d++)
+    into.strings[fields.distinctSlots[d]] = event.strings[fields.distinctSlots[d]];
+  return true;
 }
 
 /**

@@ -16,11 +16,15 @@ export class RedisScript {
 
   async run(connection: RedisConnection, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const client = connection.client;
+    // One array of arguments, passed as such: spread, it was copied again by each ioredis layer
+    // (one call per transaction on the request path).
+    const argv: (string | number)[] = [this.sha, keys.length, ...keys, ...args];
     try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
+      return await client.call('evalsha', argv);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return client.eval(this.source, keys.length, ...keys, ...args);
+      argv[0] = this.source;
+      return client.call('eval', argv);
     }
   }
 }

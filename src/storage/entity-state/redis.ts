@@ -59,6 +59,7 @@ import {
 } from '../../core/features/index.js';
 import {
   ENTITY_LIST_LAYOUT,
+  copyEntityEvent,
   decodeEntityEvent,
   decodeEntityMarker,
   encodeEntityEvent,
@@ -90,6 +91,8 @@ const DEFAULT_LAST_KNOWN_SIZE = 10_000;
 const DEFAULT_COMPACT_AFTER = 16;
 /** Entity states written per pipelined batch when importing. */
 const IMPORT_BATCH = 500;
+/** Spare event records kept for calls in flight (more in flight get fresh ones, dropped after). */
+const SPARE_EVENTS = 256;
 
 /**
  * KEYS[1]: the event id key; KEYS[2..]: the event's entity lists.
@@ -167,6 +170,8 @@ interface Rebuilt {
  * where its question left it.
  */
 interface Known {
+  /** The entity's list key, made once (every call names it). */
+  readonly listKey: string;
   state: EntityState;
   count: number;
   lastItem: string;
@@ -225,6 +230,11 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
   private readonly lastKnown: LastKnown[];
   /** Replayed events are decoded into this record (only each entity's own slots are read). */
   private readonly scratch: EventRecord;
+  /**
+   * Records that hold a call's own event while it is in flight (copied from the caller's, which
+   * it may reuse): its entities add it from there, not by parsing back the items just encoded.
+   */
+  private readonly spareEvents: EventRecord[] = [];
   private closed = false;
   /**
    * Pending until the first connection attempt ends (ready, refused or timed out): events that
@@ -282,44 +292,63 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     const groups = this.plan.groups;
     const t = event.time;
     // Everything the answer needs is taken from the event now: the caller may reuse its record.
-    const keys = [eventIdKey(this.namespace, event.id)];
-    const args = [event.id === '' ? '0' : '1', this.idTtlMs, this.listTtlMs];
-    const active: number[] = [];
-    const entityKeys: string[] = [];
-    const own: string[] = [];
-    const asked: (Asked | undefined)[] = [];
+    // The arrays are made at their largest and cut to the entities present (pushes would allocate 16 places each).
+    const n = groups.length;
+    const keys = new Array<string>(1 + n);
+    keys[0] = eventIdKey(this.namespace, event.id);
+    const args = new Array<string>(3 + 3 * n);
+    args[0] = event.id === '' ? '0' : '1';
+    args[1] = this.idTtlMs;
+    args[2] = this.listTtlMs;
+    const active = new Array<number>(n);
+    const entityKeys = new Array<string>(n);
+    const own = new Array<string>(n);
+    const asked = new Array<Asked | undefined>(n);
     const offline = this.closed || !this.connection.ready;
-    for (let g = 0; g < groups.length; g++) {
+    let m = 0;
+    for (let g = 0; g < n; g++) {
       const key = entityKey(groups[g].keySlots, event.strings);
       if (key === undefined) {
         for (let i = 0; i < groups[g].aggOut.length; i++) out[groups[g].aggOut[i]] = NaN;
         continue;
       }
-      active.push(g);
-      entityKeys.push(key);
+      active[m] = g;
+      entityKeys[m] = key;
       const item = encodeEntityEvent(groups[g], event);
-      own.push(item);
-      keys.push(entityStateListKey(this.namespace, groups[g].name, key));
+      own[m] = item;
       // Ask only for what came after the position the calls already sent will have reached.
       const known = offline ? undefined : this.lastKnown[g].get(key);
+      keys[1 + m] = known?.listKey ?? entityStateListKey(this.namespace, groups[g].name, key);
+      const a = 3 + 3 * m;
+      args[a] = item;
       if (known !== undefined) {
-        asked.push({ known, count: known.sentCount, item: known.sentItem });
-        args.push(item, known.sentItem === '' ? '' : String(known.sentCount), known.sentItem);
+        asked[m] = { known, count: known.sentCount, item: known.sentItem };
+        args[a + 1] = known.sentItem === '' ? '' : String(known.sentCount);
+        args[a + 2] = known.sentItem;
         known.sentCount++;
         known.sentItem = item;
         known.inflight++;
       } else {
-        asked.push(undefined);
-        args.push(item, '', '');
+        asked[m] = undefined;
+        args[a + 1] = '';
+        args[a + 2] = '';
       }
+      m++;
     }
+    keys.length = 1 + m;
+    args.length = 3 + 3 * m;
+    active.length = entityKeys.length = own.length = asked.length = m;
     if (offline) return Promise.resolve(this.fallback(active, entityKeys, t, out));
+    // The event as its items decode (undefined when one cannot be copied so: the items are parsed then).
+    let ownEvent: EventRecord | undefined = this.spareEvents.pop() ?? newEventRecord(this.plan);
+    for (let i = 0; i < active.length && ownEvent !== undefined; i++)
+      if (!copyEntityEvent(groups[active[i]], event, ownEvent)) ownEvent = this.giveBack(ownEvent);
     this.pending++;
     return READ_THEN_ADD.run(this.connection, keys, args).then(
       (reply) => {
         this.pending--;
         try {
-          return this.apply(reply, active, entityKeys, keys, own, asked, t, out);
+          return this.apply(reply, active, entityKeys, keys, own, ownEvent, asked, t, out);
         } catch (err) {
           // The event was added, but cannot be read here. A reply to a question asked from a
           // state an earlier lost answer never brought here: the states are intact, only behind,
@@ -329,14 +358,25 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
           return this.fallback(active, entityKeys, t, out);
         } finally {
           this.release(asked);
+          if (ownEvent !== undefined) this.giveBack(ownEvent);
         }
       },
       () => {
         this.pending--;
         this.release(asked);
+        if (ownEvent !== undefined) this.giveBack(ownEvent);
         return this.fallback(active, entityKeys, t, out);
       },
     );
+  }
+
+  /** Keeps a record for a later call, its strings cleared (so it holds no request's data alive); returns undefined. */
+  private giveBack(record: EventRecord): undefined {
+    if (this.spareEvents.length >= SPARE_EVENTS) return undefined;
+    record.id = '';
+    record.strings.fill('');
+    this.spareEvents.push(record);
+    return undefined;
   }
 
   /** One call's questions are answered: an entry with none left in flight asks from where it stands. */
@@ -368,6 +408,7 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
     entityKeys: readonly string[],
     keys: readonly string[],
     own: readonly string[],
+    ownEvent: EventRecord | undefined,
     asked: readonly (Asked | undefined)[],
     t: number,
     out: Float64Array,
@@ -413,7 +454,14 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
         continue;
       }
       const held = this.lastKnown[active[i]].get(entityKeys[i]);
-      const k: Known = { ...fresh, sentCount: fresh.count, sentItem: fresh.lastItem, inflight: 0, folding: false };
+      const k: Known = {
+        listKey: keys[i + 1],
+        ...fresh,
+        sentCount: fresh.count,
+        sentItem: fresh.lastItem,
+        inflight: 0,
+        folding: false,
+      };
       // An entry with calls in flight keeps its place: they will be applied to it.
       if (held === undefined || held.inflight === 0) this.lastKnown[active[i]].set(entityKeys[i], k);
       states.push(k);
@@ -424,13 +472,15 @@ export class RedisEntityStateStore implements EntityStateBackendStore {
       k.state.advance(t);
       k.state.read(t, out);
       if (!duplicate) {
-        if (!decodeEntityEvent(group, own[i], this.scratch)) throw new Error('unreadable own event');
+        // The own event as its item decodes: copied when the call was made, else parsed back.
+        const added = ownEvent ?? this.scratch;
+        if (ownEvent === undefined && !decodeEntityEvent(group, own[i], this.scratch)) throw new Error('unreadable own event');
         // Every event before this one folds into a new head (see fold) once they are compactAfter
         // and as many as the head's ring holds: a fold writes the whole ring, so per event it costs O(1).
         const folded = k.count - k.base;
         if (!k.folding && k.lastItem !== '' && folded >= Math.max(this.compactAfter, k.state.ringSize - folded))
           this.fold(keys[i + 1], k, folded);
-        k.state.add(this.scratch);
+        k.state.add(added);
         // The event now sits right after the last one this process knew.
         k.count++;
         k.lastItem = own[i];

@@ -9,10 +9,13 @@ import { describe, it } from 'node:test';
 
 import {
   addCounts,
+  copyEntityEvent,
   countsKey,
+  decodeEntityEvent,
   decodeRecentRow,
   decodeRecord,
   decodeSampleRow,
+  encodeEntityEvent,
   encodeRecentRow,
   encodeRecord,
   encodeSampleRow,
@@ -115,5 +118,58 @@ describe('Redis codec: drift-window rows', () => {
     );
     assert.equal(decodeSampleRow('not a row', M, keys, scores, out, 0), false);
     assert.deepEqual([scores[0], keys[0], ...out], new Array<number>(M + 2).fill(0));
+  });
+});
+
+describe('Redis codec: entity list events', () => {
+  // An entity keeping number slots 0 and 2 and string slots 1 and 0 (in that order).
+  const fields = { valueSlots: Int32Array.of(0, 2), distinctSlots: Int32Array.of(1, 0) };
+  const event = (time: number, numbers: number[], strings: string[]) => ({
+    time,
+    id: 'tx "1"',
+    numbers: Float64Array.from(numbers),
+    strings,
+  });
+  const blank = () => ({ time: -1, id: 'x', numbers: new Float64Array(3).fill(7), strings: ['x', 'x'] });
+
+  it('writes the item as JSON: time, id, the numbers (a missing one null), the strings', () => {
+    assert.equal(
+      encodeEntityEvent(fields, event(1.5, [2, 99, NaN], ['a\u00e9', 'b"\\'])),
+      `[1.5,"tx \\"1\\"",2,null,"b\\"\\\\","a\u00e9"]`,
+    );
+    // One encoding does not leak into the next (the parts are reused).
+    assert.equal(
+      encodeEntityEvent({ valueSlots: new Int32Array(0), distinctSlots: new Int32Array(0) }, event(3, [], [])),
+      '[3,"tx \\"1\\""]',
+    );
+  });
+
+  it('copies an event exactly as its item decodes, and refuses what the item cannot carry', () => {
+    const cases = [
+      event(1_700_000_000, [12.34, 5, -0], ['card', '']),
+      event(0.1 + 0.2, [NaN, 0, 1e-320], ['\ud800 lone', 'm']),
+      event(-0, [Number.MAX_VALUE, 0, -5], ['', 'é']),
+      event(5, [Infinity, 0, 1], ['a', 'b']),
+      event(5, [1, 0, -Infinity], ['a', 'b']),
+      event(NaN, [1, 0, 1], ['a', 'b']),
+      event(Infinity, [1, 0, 1], ['a', 'b']),
+    ];
+    for (const e of cases) {
+      const decoded = blank();
+      const copied = blank();
+      const ok = decodeEntityEvent(fields, encodeEntityEvent(fields, e), decoded);
+      assert.equal(copyEntityEvent(fields, e, copied), ok, `${e.time} ${[...e.numbers].join(' ')}`);
+      if (!ok) {
+        assert.deepEqual(copied, blank(), 'nothing written on a refusal');
+        continue;
+      }
+      assert.ok(Object.is(copied.time, decoded.time));
+      assert.equal(copied.id, decoded.id);
+      assert.deepEqual(
+        [...copied.numbers].map((x) => (Object.is(x, -0) ? '-0' : x)),
+        [...decoded.numbers].map((x) => (Object.is(x, -0) ? '-0' : x)),
+      );
+      assert.deepEqual(copied.strings, decoded.strings);
+    }
   });
 });
