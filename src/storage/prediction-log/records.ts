@@ -139,6 +139,9 @@ function isStorable(features: Record<string, FeatureValue>): boolean {
   return true;
 }
 
+/** `hasOwnProperty.call` in for-in compiles to a shape check; `Object.hasOwn` stays a call. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** A frozen copy with masked values replaced and non-finite numbers as null; undefined if a value is not a feature value. */
 function copyFeatures(
   features: Record<string, FeatureValue>,
@@ -147,7 +150,7 @@ function copyFeatures(
   // for-in, not Object.entries: no [name, value] pair to allocate per property.
   const copy: Record<string, FeatureValue> = {};
   for (const name in features) {
-    if (!Object.hasOwn(features, name)) continue;
+    if (!hasOwn.call(features, name)) continue;
     const value = features[name];
     if (masked.size > 0 && masked.has(name)) put(copy, name, MASKED_VALUE);
     else if (value === null || typeof value === 'string') put(copy, name, value);
