@@ -332,6 +332,7 @@ export class MemoryPredictionLog implements PredictionLog {
   private readonly shadows = new Map<number, ShadowVerdicts>();
   /** Reasons `isShared` found shareable for good. */
   private readonly sharedReasons = new WeakSet<Reason>();
+  private lastShared: Reason | undefined;
 
   /** The last timestamp text stored, its epoch ms and whether that ms gives the text back: records of one millisecond share it. */
   private lastTimestamp = '';
@@ -457,10 +458,17 @@ export class MemoryPredictionLog implements PredictionLog {
    * cannot change, so the answer is remembered: the few reasons most decisions share are checked once.
    */
   private isShared(reason: Reason): boolean {
-    if (this.sharedReasons.has(reason)) return true;
+    // Consecutive decisions mostly give the same reason (the approval's): a compare, not a lookup.
+    if (reason === this.lastShared || this.sharedReasons.has(reason)) {
+      this.lastShared = reason;
+      return true;
+    }
     if (!isSharedReason(reason, this.maskFields)) return false;
     // A getter could answer differently next time: such a reason is checked every time.
-    if (Object.values(Object.getOwnPropertyDescriptors(reason)).every((d) => 'value' in d)) this.sharedReasons.add(reason);
+    if (Object.values(Object.getOwnPropertyDescriptors(reason)).every((d) => 'value' in d)) {
+      this.sharedReasons.add(reason);
+      this.lastShared = reason;
+    }
     return true;
   }
 
