@@ -31,6 +31,7 @@ import type {
 } from './contract.js';
 import { MASKED_VALUE, MAX_PAGE_SIZE } from './contract.js';
 import { checkQuery, pageOf } from './decision-query.js';
+import { instantMs, isCanonicalInstant } from './instant.js';
 import {
   checkLimit,
   isSharedReason,
@@ -188,7 +189,6 @@ class PackedFeatures {
   }
 }
 
-
 type ShadowVerdicts = NonNullable<PredictionRecord['shadow']>;
 
 /** Stands in for the features of a record read for filtering only. */
@@ -334,11 +334,6 @@ export class MemoryPredictionLog implements PredictionLog {
   private readonly sharedReasons = new WeakSet<Reason>();
   private lastShared: Reason | undefined;
 
-  /** The last timestamp text stored, its epoch ms and whether that ms gives the text back: records of one millisecond share it. */
-  private lastTimestamp = '';
-  private lastMs = 0;
-  private lastExact = false;
-
   /**
    * Transaction id → the sequence number of its current decision (first, or latest rescore),
    * while that record is in the ring. Record number `s` (counted from 0) lives in slot `s % capacity`.
@@ -408,15 +403,9 @@ export class MemoryPredictionLog implements PredictionLog {
         shape |= ID_TEXT;
         this.idTexts.set(slot, id);
       }
-      if (timestamp !== this.lastTimestamp) {
-        const ms = Date.parse(timestamp);
-        this.lastTimestamp = timestamp;
-        this.lastMs = ms;
-        this.lastExact = new Date(ms).toISOString() === timestamp;
-      }
-      this.timestamps[slot] = this.lastMs;
+      this.timestamps[slot] = instantMs(timestamp);
       if ((before & TIMESTAMP_TEXT) !== 0) this.timestampTexts.delete(slot);
-      if (!this.lastExact) {
+      if (!isCanonicalInstant(timestamp)) {
         shape |= TIMESTAMP_TEXT;
         this.timestampTexts.set(slot, timestamp);
       }

@@ -7,6 +7,7 @@
 
 import { FraudlensError } from '../../core/errors.js';
 import { positiveIntegerOption } from '../common/options.js';
+import { instantMs } from './instant.js';
 import {
   DEFAULT_MAX_SIZE,
   MASKED_VALUE,
@@ -183,14 +184,8 @@ function isShadowList(shadow: unknown): shadow is NonNullable<PredictionRecord['
   return true;
 }
 
-/** The last timestamp found valid: records made in the same millisecond share one. */
-let lastInstant = '';
-
 function isInstant(timestamp: string): boolean {
-  if (timestamp === lastInstant) return true;
-  if (Number.isNaN(Date.parse(timestamp))) return false;
-  lastInstant = timestamp;
-  return true;
+  return !Number.isNaN(instantMs(timestamp));
 }
 
 /**
@@ -249,7 +244,8 @@ function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): Predic
   if (!isValidHead(record)) return undefined;
   const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
   const { rules_version, reasons, repeat, amount, model_alias, shadow } = record;
-  const stored = masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
+  const stored =
+    masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
   if (stored === undefined) return undefined;
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (transaction_id !== undefined) out.transaction_id = transaction_id;

@@ -104,7 +104,13 @@ describe('MemoryPredictionLog', () => {
    * timestamps that are not the ISO text of their millisecond).
    */
   const sharedReason: Reason = Object.freeze({ kind: 'threshold', code: 'threshold_approve', text: 'score below 0.5' });
-  const maskedReason: Reason = Object.freeze({ kind: 'feature', code: 'secret', text: 'secret: pan', feature: 'secret', value: 'pan' });
+  const maskedReason: Reason = Object.freeze({
+    kind: 'feature',
+    code: 'secret',
+    text: 'secret: pan',
+    feature: 'secret',
+    value: 'pan',
+  });
   const timestamps = [
     '2024-01-01T12:00:00.000Z',
     '2024-01-01T12:00:00Z',
@@ -118,7 +124,12 @@ describe('MemoryPredictionLog', () => {
     const record: PredictionRecord = {
       ...base,
       // A UUID in randomUUID's form, or one the 16 bytes would not give back (upper case), or no UUID.
-      id: i % 4 === 0 ? `9b2e41c0-55aa-4f0e-8d3c-${i.toString(16).padStart(12, '0')}` : i % 4 === 1 ? `9B2E41C0-55AA-4F0E-8D3C-${String(i).padStart(12, '0')}` : base.id,
+      id:
+        i % 4 === 0
+          ? `9b2e41c0-55aa-4f0e-8d3c-${i.toString(16).padStart(12, '0')}`
+          : i % 4 === 1
+            ? `9B2E41C0-55AA-4F0E-8D3C-${String(i).padStart(12, '0')}`
+            : base.id,
       timestamp: i % 5 === 0 ? timestamps[(i / 5) % timestamps.length] : base.timestamp,
       model_version: `gbt-${i % 3}`,
       risk_level: (['low', 'medium', 'high'] as const)[i % 3],
@@ -136,7 +147,13 @@ describe('MemoryPredictionLog', () => {
     if (i % 2 === 0) record.model_alias = i % 4 === 0 ? 'champion' : 'deep';
     if (i % 8 === 0) record.shadow = [{ alias: 'shallow', model_version: 's1', score: i / 1000, decision: 'approve' }];
     if (i % 9 === 0)
-      record.explanation = { base_value: -1, top: [{ feature: 'secret', value: 'pan', contribution: 0.5 }, { feature: 'amount', value: i }] };
+      record.explanation = {
+        base_value: -1,
+        top: [
+          { feature: 'secret', value: 'pan', contribution: 0.5 },
+          { feature: 'amount', value: i },
+        ],
+      };
     return record;
   }
 
@@ -159,7 +176,8 @@ describe('MemoryPredictionLog', () => {
     assert.equal(got.length, records.length);
     for (let i = 0; i < records.length; i++) {
       // The store flags a repeated transaction id: that is the one field it decides itself.
-      const record = got[records.length - 1 - i].repeat === 'duplicate' ? { ...records[i], repeat: 'duplicate' as const } : records[i];
+      const record =
+        got[records.length - 1 - i].repeat === 'duplicate' ? { ...records[i], repeat: 'duplicate' as const } : records[i];
       assertStoredAs(got[records.length - 1 - i], record, masked, `record ${i}`);
     }
     const byIndex = (i: number): PredictionRecord => got[records.length - 1 - i];
