@@ -24,31 +24,13 @@ import { sigmoid } from '../core/engine/predict.js';
 import { checkAdditivity } from '../core/explanation/treeshap.js';
 import { FraudlensError } from '../core/errors.js';
 import type { PredictionRecord } from '../storage/index.js';
+import { isoInstant } from '../storage/prediction-log/instant.js';
 import type { FraudlensContext } from './context.js';
 import type { RawBody, ServingModel, Transaction } from './model-state.js';
 import type { RulesHolder } from './rules.js';
 import { routedToCanary, type ShadowModel } from './challengers.js';
 
 const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
-
-/** The second last formatted (epoch seconds) and its text up to the milliseconds ("YYYY-MM-DDTHH:mm:ss."). */
-let isoSecond = Number.NaN;
-let isoSecondText = '';
-/** "000Z" … "999Z": how an ISO instant ends, by millisecond. */
-const MS_TEXTS = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(3, '0')}Z`);
-
-/**
- * `new Date(ms).toISOString()` of an integer ms, formatting the date and time once per second:
- * toISOString costs about a microsecond, and under load nearly every record has a millisecond of its own.
- */
-export function isoInstant(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== isoSecond) {
-    isoSecond = second;
-    isoSecondText = new Date(second * 1000).toISOString().slice(0, -4);
-  }
-  return isoSecondText + MS_TEXTS[ms - second * 1000];
-}
 
 let isoMs = -1;
 let isoText = '';

@@ -31,7 +31,7 @@ import type {
 } from './contract.js';
 import { MASKED_VALUE, MAX_PAGE_SIZE } from './contract.js';
 import { checkQuery, pageOf } from './decision-query.js';
-import { instantMs, isCanonicalInstant } from './instant.js';
+import { instantMs, isCanonicalInstant, isoInstant } from './instant.js';
 import {
   checkLimit,
   isSharedReason,
@@ -486,7 +486,7 @@ export class MemoryPredictionLog implements PredictionLog {
     const shape = this.shape[slot];
     const out: PredictionRecord = {
       id: (shape & ID_TEXT) !== 0 ? this.idTexts.get(slot)! : unpackUuid(this.uuids, slot * UUID_BYTES),
-      timestamp: (shape & TIMESTAMP_TEXT) !== 0 ? this.timestampTexts.get(slot)! : new Date(this.timestamps[slot]).toISOString(),
+      timestamp: (shape & TIMESTAMP_TEXT) !== 0 ? this.timestampTexts.get(slot)! : isoInstant(this.timestamps[slot]),
       model_version: this.modelVersions.read(slot)!,
       score: this.scores[slot],
       decision: DECISION_NAMES[this.decisions[slot]],

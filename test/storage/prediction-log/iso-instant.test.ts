@@ -1,9 +1,9 @@
-/** The scorer's timestamps: toISOString's text, formatted from a cached second. */
+/** Timestamps written by the scorer and the memory log's reads: toISOString's text, formatted from a cached second. */
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { isoInstant } from '../../src/server/scoring.js';
+import { isoInstant } from '../../../src/storage/prediction-log/instant.js';
 
 describe('isoInstant', () => {
   it('writes what toISOString writes, within a second, across seconds and across years', () => {
