@@ -295,9 +295,21 @@ function packUuid(id: string, bytes: Uint8Array, at: number): boolean {
   return true;
 }
 
-function unpackUuid(bytes: Buffer, at: number): string {
-  const hex = bytes.toString('hex', at, at + UUID_BYTES);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** Where the two hex digits of each of a UUID's 16 bytes go in its text. */
+const UUID_DIGIT_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+/** The two lowercase hex digits of every byte, as character codes. */
+const HEX_DIGITS = Buffer.from(Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0')).join(''), 'latin1');
+/** The text of the UUID being unpacked; its dashes never change. */
+const uuidText = Buffer.alloc(UUID_LENGTH, DASH);
+
+/** The UUID text of 16 bytes at `at`: digits into a scratch buffer, then one string (a whole-ring read unpacks thousands). */
+function unpackUuid(bytes: Uint8Array, at: number): string {
+  for (let k = 0; k < UUID_BYTES; k++) {
+    const b = bytes[at + k];
+    uuidText[UUID_DIGIT_AT[k]] = HEX_DIGITS[2 * b];
+    uuidText[UUID_DIGIT_AT[k] + 1] = HEX_DIGITS[2 * b + 1];
+  }
+  return uuidText.toString('latin1');
 }
 
 export class MemoryPredictionLog implements PredictionLog {
@@ -311,7 +323,7 @@ export class MemoryPredictionLog implements PredictionLog {
   /** Slots the head columns have room for. */
   private rows = 0;
   private shape = new Uint8Array(0);
-  private uuids = Buffer.alloc(0);
+  private uuids = new Uint8Array(0);
   private timestamps = new Float64Array(0);
   private scores = new Float64Array(0);
   private latencies = new Float64Array(0);
@@ -470,7 +482,7 @@ export class MemoryPredictionLog implements PredictionLog {
       return column;
     };
     this.shape = grown(this.shape, (n) => new Uint8Array(n));
-    this.uuids = grown(this.uuids, (n) => Buffer.alloc(n), UUID_BYTES);
+    this.uuids = grown(this.uuids, (n) => new Uint8Array(n), UUID_BYTES);
     this.timestamps = grown(this.timestamps, (n) => new Float64Array(n));
     this.scores = grown(this.scores, (n) => new Float64Array(n));
     this.latencies = grown(this.latencies, (n) => new Float64Array(n));
@@ -481,8 +493,13 @@ export class MemoryPredictionLog implements PredictionLog {
     this.rows = rows;
   }
 
-  /** The stored record of a slot that holds one, rebuilt in `prepareRecord`'s key order; `features` only if asked. */
-  private record(slot: number, withFeatures = true): PredictionRecord {
+  /** The stored record of a slot that holds one, rebuilt in `prepareRecord`'s key order. */
+  private record(slot: number): PredictionRecord {
+    return Object.freeze(this.head(slot, this.features.read(slot)));
+  }
+
+  /** The record of a slot with the given features, not frozen: `query` filters such records without their own features. */
+  private head(slot: number, features: Record<string, FeatureValue>): PredictionRecord {
     const shape = this.shape[slot];
     const out: PredictionRecord = {
       id: (shape & ID_TEXT) !== 0 ? this.idTexts.get(slot)! : unpackUuid(this.uuids, slot * UUID_BYTES),
@@ -492,7 +509,7 @@ export class MemoryPredictionLog implements PredictionLog {
       decision: DECISION_NAMES[this.decisions[slot]],
       risk_level: this.riskLevels.read(slot) as PredictionRecord['risk_level'],
       latency_ms: this.latencies[slot],
-      features: withFeatures ? this.features.read(slot) : NO_FEATURES,
+      features,
     };
     const transactionId = this.transactionIds[slot];
     if (transactionId !== undefined) out.transaction_id = transactionId;
@@ -507,7 +524,7 @@ export class MemoryPredictionLog implements PredictionLog {
     if (modelAlias !== undefined) out.model_alias = modelAlias;
     if ((shape & HAS_SHADOW) !== 0) out.shadow = this.shadows.get(slot);
     if ((shape & HAS_EXPLANATION) !== 0) out.explanation = this.explanations.get(slot);
-    return Object.freeze(out);
+    return out;
   }
 
   /** The slots of the newest `limit` records, newest first. */
@@ -526,7 +543,7 @@ export class MemoryPredictionLog implements PredictionLog {
     const checked = checkQuery(query, MAX_PAGE_SIZE);
     // The filters read no feature: the page is chosen among the heads, and only its records get theirs.
     const slotOf = new Map<PredictionRecord, number>();
-    for (const slot of this.newestSlots(this.capacity)) slotOf.set(this.record(slot, false), slot);
+    for (const slot of this.newestSlots(this.capacity)) slotOf.set(this.head(slot, NO_FEATURES), slot);
     const page = pageOf([...slotOf.keys()], checked);
     return { records: page.records.map((head) => this.record(slotOf.get(head)!)), next_cursor: page.next_cursor };
   }
