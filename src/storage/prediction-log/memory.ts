@@ -196,10 +196,13 @@ const NO_FEATURES: Readonly<Record<string, FeatureValue>> = Object.freeze({});
 
 const DECISION_NAMES: readonly Decision[] = ['approve', 'review', 'decline'];
 const DECISION_CODES: Readonly<Record<Decision, number>> = { approve: 0, review: 1, decline: 2 };
-const REPEAT_NAMES = [undefined, 'duplicate', 'rescore'] as const;
+/** `repeat` as the record gave it, by code; a duplicate this store flagged has its own code. */
+const REPEAT_NAMES = [undefined, 'duplicate', 'rescore', undefined] as const;
 const NO_REPEAT = 0;
 const DUPLICATE = 1;
 const RESCORE = 2;
+/** A repeated transaction id this store flagged: `repeat` comes last, as the Redis store appends it. */
+const FLAGGED_DUPLICATE = 3;
 
 /** Bits of a slot's `shape`: which optional fields it has, and where its values are kept. */
 const HAS_AMOUNT = 1;
@@ -401,7 +404,7 @@ export class MemoryPredictionLog implements PredictionLog {
       if (transaction_id !== undefined) {
         if (repeatCode === NO_REPEAT && this.current.has(transaction_id)) {
           this.duplicates += 1;
-          repeatCode = DUPLICATE;
+          repeatCode = FLAGGED_DUPLICATE;
         } else if (repeatCode !== DUPLICATE) this.current.set(transaction_id, seq);
       }
       if (slot >= this.rows) this.growHeads(slot);
@@ -517,13 +520,15 @@ export class MemoryPredictionLog implements PredictionLog {
     if (rulesVersion !== undefined) out.rules_version = rulesVersion;
     if ((shape & HAS_AMOUNT) !== 0) out.amount = this.amounts[slot];
     if ((shape & ONE_SHARED_REASON) !== 0) out.reasons = [this.reasons[slot] as Reason];
-    else if ((shape & REASON_LIST) !== 0) out.reasons = this.reasons[slot] as Reason[];
+    // A list of its own for each reader: one changing it must not change what is stored.
+    else if ((shape & REASON_LIST) !== 0) out.reasons = (this.reasons[slot] as Reason[]).slice();
     const repeat = REPEAT_NAMES[this.repeats[slot]];
     if (repeat !== undefined) out.repeat = repeat;
     const modelAlias = this.modelAliases.read(slot);
     if (modelAlias !== undefined) out.model_alias = modelAlias;
     if ((shape & HAS_SHADOW) !== 0) out.shadow = this.shadows.get(slot);
     if ((shape & HAS_EXPLANATION) !== 0) out.explanation = this.explanations.get(slot);
+    if (this.repeats[slot] === FLAGGED_DUPLICATE) out.repeat = 'duplicate';
     return out;
   }
 
