@@ -24,6 +24,7 @@ import { sigmoid } from '../core/engine/predict.js';
 import { checkAdditivity } from '../core/explanation/treeshap.js';
 import { FraudlensError } from '../core/errors.js';
 import type { PredictionRecord } from '../storage/index.js';
+import { isoInstant } from '../storage/prediction-log/instant.js';
 import type { FraudlensContext } from './context.js';
 import { TRANSACTION_ID_FIELD } from './schemas.js';
 import type { RawBody, ServingModel, Transaction } from './model-state.js';
@@ -35,12 +36,12 @@ const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', de
 let isoMs = -1;
 let isoText = '';
 
-/** The current time as ISO 8601, formatted once per millisecond (many records share one). */
+/** The current time as ISO 8601; records of one millisecond share one string (the log compares it first). */
 function isoNow(): string {
   const ms = Date.now();
   if (ms !== isoMs) {
     isoMs = ms;
-    isoText = new Date(ms).toISOString();
+    isoText = isoInstant(ms);
   }
   return isoText;
 }

@@ -7,6 +7,7 @@
 
 import { FraudlensError } from '../../core/errors.js';
 import { positiveIntegerOption } from '../common/options.js';
+import { instantMs } from './instant.js';
 import {
   DEFAULT_MAX_SIZE,
   MASKED_VALUE,
@@ -113,25 +114,9 @@ function put(target: Record<string, FeatureValue>, name: string, value: FeatureV
  */
 export function prepareRecord(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
   try {
-    return snapshot(record, masked, true);
+    return snapshot(record, masked);
   } catch {
     // Exotic input (throwing getters, a proxy, data JSON cannot hold) is refused, never thrown.
-    return undefined;
-  }
-}
-
-/** Stands in for the features of a record prepared by `prepareHead`. */
-export const NO_FEATURES: Readonly<Record<string, FeatureValue>> = Object.freeze({});
-
-/**
- * `prepareRecord` for a backend that stores the features its own way: checks and snapshots
- * everything else, requires `features` to be a plain object, and returns the record with
- * `NO_FEATURES` in their place (the features themselves are neither checked nor copied).
- */
-export function prepareHead(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
-  try {
-    return snapshot(record, masked, false);
-  } catch {
     return undefined;
   }
 }
@@ -155,6 +140,9 @@ function isStorable(features: Record<string, FeatureValue>): boolean {
   return true;
 }
 
+/** `hasOwnProperty.call` in for-in compiles to a shape check; `Object.hasOwn` stays a call. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** A frozen copy with masked values replaced and non-finite numbers as null; undefined if a value is not a feature value. */
 function copyFeatures(
   features: Record<string, FeatureValue>,
@@ -163,7 +151,7 @@ function copyFeatures(
   // for-in, not Object.entries: no [name, value] pair to allocate per property.
   const copy: Record<string, FeatureValue> = {};
   for (const name in features) {
-    if (!Object.hasOwn(features, name)) continue;
+    if (!hasOwn.call(features, name)) continue;
     const value = features[name];
     if (masked.size > 0 && masked.has(name)) put(copy, name, MASKED_VALUE);
     else if (value === null || typeof value === 'string') put(copy, name, value);
@@ -196,56 +184,77 @@ function isShadowList(shadow: unknown): shadow is NonNullable<PredictionRecord['
   return true;
 }
 
-/** The last timestamp found valid: records made in the same millisecond share one. */
-let lastInstant = '';
-
 function isInstant(timestamp: string): boolean {
-  if (timestamp === lastInstant) return true;
-  if (Number.isNaN(Date.parse(timestamp))) return false;
-  lastInstant = timestamp;
+  return !Number.isNaN(instantMs(timestamp));
+}
+
+/**
+ * Whether everything but the features' values satisfies the contract: the fields' types, a
+ * parseable timestamp, a known decision, plain objects for `features` and `explanation`, well-formed
+ * reasons and shadow verdicts. A backend that stores the record its own way (memory) checks with
+ * this, so it refuses what `prepareRecord` refuses.
+ */
+export function isValidHead(record: PredictionRecord): boolean {
+  if (!isPlainObject(record)) return false;
+  const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
+  const { rules_version, reasons, repeat, amount, model_alias, shadow } = record;
+  if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return false;
+  if (typeof timestamp !== 'string' || !isInstant(timestamp)) return false;
+  if (typeof score !== 'number' || !Number.isFinite(score)) return false;
+  if (typeof latency_ms !== 'number' || !Number.isFinite(latency_ms)) return false;
+  if (typeof decision !== 'string' || !DECISIONS.has(decision)) return false;
+  if (!isPlainObject(features)) return false;
+  if (explanation !== undefined && !isPlainObject(explanation)) return false;
+  if (transaction_id !== undefined && typeof transaction_id !== 'string') return false;
+  if (rules_version !== undefined && typeof rules_version !== 'string') return false;
+  if (repeat !== undefined && repeat !== 'duplicate' && repeat !== 'rescore') return false;
+  if (reasons !== undefined && !isReasonList(reasons)) return false;
+  if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) return false;
+  if (model_alias !== undefined && typeof model_alias !== 'string') return false;
+  if (shadow !== undefined && !isShadowList(shadow)) return false;
   return true;
 }
 
-function snapshot(record: PredictionRecord, masked: ReadonlySet<string>, withFeatures: boolean): PredictionRecord | undefined {
-  if (!isPlainObject(record)) return undefined;
+/** The reasons as stored: a copy of the list, masked, sharing the reasons that can be shared (`isSharedReason`). */
+export function storedReasons(reasons: readonly Reason[], masked: ReadonlySet<string>): Reason[] {
+  return copyExplanation(reasons, masked) as Reason[];
+}
+
+/**
+ * Whether a reason is stored as it is, without a copy: frozen, plain, JSON data and nothing masked.
+ * The threshold and rule reasons are such objects, one per model and decision.
+ */
+export function isSharedReason(reason: Reason, masked: ReadonlySet<string>): boolean {
+  return isPlainObject(reason) && isStoredAsIs(reason as unknown as Record<string, unknown>, masked);
+}
+
+/** The explanation as stored: a masked deep copy of its JSON data (a frozen storable object is shared). Throws on data JSON cannot hold. */
+export function storedExplanation(explanation: PredictionExplanation, masked: ReadonlySet<string>): PredictionExplanation {
+  return copyExplanation(explanation, masked) as PredictionExplanation;
+}
+
+/** The shadow verdicts as stored: a frozen list of frozen verdicts (what the shadow queue makes) cannot change, so it is kept, not copied. */
+export function storedShadow(shadow: NonNullable<PredictionRecord['shadow']>): NonNullable<PredictionRecord['shadow']> {
+  return Object.isFrozen(shadow) && shadow.every((e) => Object.isFrozen(e) && Object.keys(e).length === SHADOW_KEYS)
+    ? shadow
+    : shadow.map((e) => Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }));
+}
+
+function snapshot(record: PredictionRecord, masked: ReadonlySet<string>): PredictionRecord | undefined {
+  if (!isValidHead(record)) return undefined;
   const { id, timestamp, model_version, score, decision, risk_level, latency_ms, transaction_id, features, explanation } = record;
   const { rules_version, reasons, repeat, amount, model_alias, shadow } = record;
-  if (typeof id !== 'string' || typeof model_version !== 'string' || typeof risk_level !== 'string') return undefined;
-  if (typeof timestamp !== 'string' || !isInstant(timestamp)) return undefined;
-  if (typeof score !== 'number' || !Number.isFinite(score)) return undefined;
-  if (typeof latency_ms !== 'number' || !Number.isFinite(latency_ms)) return undefined;
-  if (typeof decision !== 'string' || !DECISIONS.has(decision)) return undefined;
-  if (!isPlainObject(features)) return undefined;
-  if (explanation !== undefined && !isPlainObject(explanation)) return undefined;
-  if (transaction_id !== undefined && typeof transaction_id !== 'string') return undefined;
-  if (rules_version !== undefined && typeof rules_version !== 'string') return undefined;
-  if (repeat !== undefined && repeat !== 'duplicate' && repeat !== 'rescore') return undefined;
-  if (reasons !== undefined && !isReasonList(reasons)) return undefined;
-  if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount))) return undefined;
-  if (model_alias !== undefined && typeof model_alias !== 'string') return undefined;
-  if (shadow !== undefined && !isShadowList(shadow)) return undefined;
-
-  const stored = !withFeatures
-    ? NO_FEATURES
-    : masked.size === 0 && Object.isFrozen(features) && isStorable(features)
-      ? features
-      : copyFeatures(features, masked);
+  const stored =
+    masked.size === 0 && Object.isFrozen(features) && isStorable(features) ? features : copyFeatures(features, masked);
   if (stored === undefined) return undefined;
   const out: PredictionRecord = { id, timestamp, model_version, score, decision, risk_level, latency_ms, features: stored };
   if (transaction_id !== undefined) out.transaction_id = transaction_id;
   if (rules_version !== undefined) out.rules_version = rules_version;
   if (amount !== undefined) out.amount = amount;
-  if (reasons !== undefined) out.reasons = copyExplanation(reasons, masked) as Reason[];
+  if (reasons !== undefined) out.reasons = storedReasons(reasons, masked);
   if (repeat !== undefined) out.repeat = repeat;
   if (model_alias !== undefined) out.model_alias = model_alias;
-  // A frozen list of frozen verdicts (what the shadow queue makes) cannot change: kept, not copied.
-  if (shadow !== undefined)
-    out.shadow =
-      Object.isFrozen(shadow) && shadow.every((e) => Object.isFrozen(e) && Object.keys(e).length === SHADOW_KEYS)
-        ? shadow
-        : shadow.map((e) =>
-            Object.freeze({ alias: e.alias, model_version: e.model_version, score: e.score, decision: e.decision }),
-          );
-  if (explanation !== undefined) out.explanation = copyExplanation(explanation, masked) as PredictionExplanation;
+  if (shadow !== undefined) out.shadow = storedShadow(shadow);
+  if (explanation !== undefined) out.explanation = storedExplanation(explanation, masked);
   return Object.freeze(out);
 }
