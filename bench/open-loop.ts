@@ -200,7 +200,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     templates: process.argv.includes('--get') ? undefined : arg('--templates'),
     run: process.argv.includes('--get') ? '' : arg('--run'),
     t0: process.argv.includes('--get') ? 0 : Number(arg('--t0')),
-    connections: Number(arg('--connections')),
+    connections: process.argv.includes('--connections') ? Number(arg('--connections')) : undefined,
   })
     .then((r) => void process.stdout.write(`${JSON.stringify(r)}\n`))
     .catch((e: unknown) => {
