@@ -390,7 +390,7 @@ describe('the analyst pages end to end', () => {
       }),
     }).then((r) => assert.equal(r.status, 200));
     const { page, problems } = await open('#/performance');
-    await page.getByRole('radio', { name: '30 d' }).check();
+    await page.getByRole('group', { name: 'Decisions of the last' }).getByRole('radio', { name: '30 d' }).check();
     const share = page.getByTestId('perf-labelled-share');
     await share.waitFor();
     const report = await api.performance({ window: '30d' });

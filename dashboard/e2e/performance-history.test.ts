@@ -198,7 +198,8 @@ describe('Performance page: the chart over time', () => {
     const { page, problems } = await openPage(browser);
     await page.goto(pageUrl(stack, '#/performance'));
     const sixHours = page.waitForResponse(historyResponse('6h'));
-    await page.getByRole('radio', { name: '7 d' }).check();
+    // Scoped to its group: the bucket picker may offer a "7 d" too (it follows the window shown).
+    await page.getByRole('group', { name: 'Decisions of the last' }).getByRole('radio', { name: '7 d' }).check();
     // 7 days in 6-hour buckets by default: 28 points.
     const first = (await (await sixHours).json()) as PerformanceHistoryReport;
     await page.getByTestId('performance-chart').locator('canvas').first().waitFor({ timeout: 15_000 });
@@ -206,7 +207,7 @@ describe('Performance page: the chart over time', () => {
 
     // The picker asks for days instead.
     const daily = page.waitForResponse(historyResponse('1d'));
-    await page.getByRole('radio', { name: '1 d' }).check();
+    await page.getByRole('group', { name: 'Bucket' }).getByRole('radio', { name: '1 d' }).check();
     const answered = (await (await daily).json()) as PerformanceHistoryReport;
     const expected = answeredBuckets(answered, 'review');
     assert.equal(expected.length, 7);
