@@ -194,14 +194,18 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
   let stopping = false;
   let quickExits = 0;
   let failed = false;
-  const started = new Map<Worker, number>();
+  // The workers alive, with their start times. Only a worker's 'exit' is certain to come exactly
+  // once per worker; cluster.workers empties on the later of 'exit' and 'disconnect', in an order
+  // that varies, and a primary that waited on it could see its event loop run dry with its
+  // promise pending (exit code 13) on a busy host.
+  const alive = new Map<Worker, number>();
   const fork = (): void => {
     const w = cluster.fork();
-    started.set(w, Date.now());
+    alive.set(w, Date.now());
   };
   return new Promise<number>((resolve) => {
     const finishIfDone = (): void => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (alive.size === 0) {
         for (const s of SIGNALS) process.off(s, onSignal);
         resolve(failed ? 1 : 0);
       }
@@ -210,19 +214,13 @@ export async function runPrimary(config: ServerConfig): Promise<number> {
       if (stopping) return;
       stopping = true;
       primaryLog('info', 'stopping workers', { signal });
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      for (const w of alive.keys()) w.process.kill('SIGTERM');
       finishIfDone();
     };
     for (const s of SIGNALS) process.on(s, onSignal);
-    // Node drops a worker from cluster.workers on the later of its 'exit' and 'disconnect'; when
-    // 'exit' comes first, only 'disconnect' finds the list empty. Waiting on 'exit' alone let the
-    // primary's event loop run dry with its promise pending (exit code 13) on a busy host.
-    cluster.on('disconnect', () => {
-      if (stopping) finishIfDone();
-    });
     cluster.on('exit', (worker, code, signal) => {
-      const since = Date.now() - (started.get(worker) ?? 0);
-      started.delete(worker);
+      const since = Date.now() - (alive.get(worker) ?? 0);
+      alive.delete(worker);
       if (stopping) {
         if (code !== 0) failed = true;
         finishIfDone();
