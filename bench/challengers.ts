@@ -23,7 +23,6 @@ import { fileURLToPath } from 'node:url';
 
 import { readModelFile } from '../src/io/model-file.js';
 import { buildApp } from '../src/server/app.js';
-import type { ShadowModel } from '../src/server/challengers.js';
 import { configFromValues } from '../src/server/config.js';
 import type { PredictionRecord } from '../src/storage/index.js';
 
@@ -73,7 +72,7 @@ export async function inProcessCosts(): Promise<Record<string, unknown>> {
     const ctx = app.fraudlens;
     const walks: Record<string, number> = {};
     let sink = 0;
-    for (const { alias, model } of [{ alias: 'champion', model: ctx.models.current }, ...ctx.challengers]) {
+    for (const { alias, model } of [{ alias: 'champion', model: ctx.models.current }, ...ctx.challengers.current.challengers]) {
       const row = model.toRow(features);
       for (let i = 0; i < IN_PROCESS_ROWS; i++) sink += model.predictor.predictRowMargin(row);
       const start = process.hrtime.bigint();
@@ -91,7 +90,7 @@ export async function inProcessCosts(): Promise<Record<string, unknown>> {
       features,
       model_alias: 'champion',
     });
-    const all: ShadowModel[] = ctx.challengers.map((c) => ({ alias: c.alias, model: c.model }));
+    const all = ctx.challengers.current.shadowModels;
     const queue: Record<string, number> = {};
     for (const n of [0, 1, 2]) {
       const models = all.slice(0, n);

@@ -116,6 +116,7 @@ export {
   RegistryListResponse,
   RegistryModelEntry,
   RegistryServed,
+  RemoveAliasBody,
   RollbackBody,
 } from './registry.js';
 export { BaselineBody, BaselineSaved, DriftReport, driftReportSchema, WindowQuery, type FeatureDriftReport } from './drift.js';

@@ -74,6 +74,27 @@ export const RegistryServed = Type.Object(
       ),
       Type.Null(),
     ]),
+    challengers: Type.Array(Type.Object({ alias: Type.String(), version: Type.String() }, { additionalProperties: false }), {
+      description: "The registry's other aliases this server scores in the shadow, by alias.",
+    }),
+    challengers_refusal: Type.Union(
+      [
+        Type.Object(
+          {
+            aliases: Type.String({ description: 'The refused lineup, as alias=version, …' }),
+            code: Type.String(),
+            message: Type.String(),
+            at: Type.String(),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ],
+      {
+        description:
+          "Set while the registry's challenger aliases name a lineup that was refused (a file that did not load, a challenger the champion does not feed, a canary naming no alias); the challengers listed keep scoring.",
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -111,12 +132,23 @@ export const RollbackBody = Type.Object(
 );
 export type RollbackBody = Static<typeof RollbackBody>;
 
+export const RemoveAliasBody = Type.Object(
+  {
+    alias: Type.String({
+      pattern: REGISTRY_ALIAS_PATTERN,
+      description: 'The alias to remove: a challenger (the champion cannot be removed).',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type RemoveAliasBody = Static<typeof RemoveAliasBody>;
+
 export const RegistryChangeResponse = Type.Object(
   {
     change: RegistryChangeRecord,
     applied: Type.Boolean({
       description:
-        'Whether this server now serves the champion the change left (false: it was refused; see served.last_refusal).',
+        'Whether this server now serves the champion and challengers the change left (false: one was refused; see served.last_refusal and served.challengers_refusal).',
     }),
     served: RegistryServed,
   },

@@ -43,7 +43,7 @@ import { registerDecisions } from './routes/decisions.js';
 import { registerLabels } from './routes/labels.js';
 import { registerPerformance } from './routes/performance.js';
 import { ApiKeys } from './auth.js';
-import { checkChallengerFits, loadChallengers, ShadowQueue, type Challenger } from './challengers.js';
+import { ChallengerHolder, lineupOf, loadChallengers, ShadowQueue, type Challenger } from './challengers.js';
 import { registerLogs } from './routes/logs.js';
 import { registerMetrics } from './routes/metrics.js';
 import { dashboardDir, registerDashboard } from './routes/dashboard.js';
@@ -53,7 +53,7 @@ import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
 import { registerRules } from './routes/rules.js';
 import { RulesHolder } from './rules.js';
-import { RegistryFollower, type RegistryStart } from './registry-follower.js';
+import { loadRegistryChallengers, RegistryFollower, type RegistryStart } from './registry-follower.js';
 import { registerRegistry } from './routes/registry.js';
 import { registerV2 } from './routes/v2.js';
 import { registerGrpc } from './grpc.js';
@@ -188,46 +188,38 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       deps.registry?.champion.rulesPath ?? config.rulesPath,
     );
     const entityFeatures = new EntityFeatures(deps.entityStateStore ?? configuredStateStore(config), metrics);
+    const challengerOptions = {
+      batchLimit: config.batchLimit,
+      requireAllFeatures: config.requireAllFeatures,
+      unknownCategories: config.unknownCategories,
+      featureNames: config.featureNames,
+    };
+    const startChallengers =
+      deps.challengers ??
+      (deps.registry !== undefined
+        ? await loadRegistryChallengers(deps.registry.challengers, challengerOptions)
+        : await loadChallengers(config.challengers, challengerOptions));
+    // From here on a new champion must feed every challenger, else its swap is refused.
+    const challengers = new ChallengerHolder(lineupOf(startChallengers, config.canary), models);
     const registry =
       deps.registry !== undefined
         ? new RegistryFollower(deps.registry, {
             models,
             rules,
+            challengers,
+            challengerOptions,
+            canary: config.canary,
             entityFeatures,
             metrics: metrics.registry,
             log: app.log,
             pollMs: config.registryPollMs,
           })
         : null;
-
-    const challengers =
-      deps.challengers ??
-      (await loadChallengers(deps.registry?.challengers ?? config.challengers, {
-        batchLimit: config.batchLimit,
-        requireAllFeatures: config.requireAllFeatures,
-        unknownCategories: config.unknownCategories,
-        featureNames: config.featureNames,
-      }));
-    for (const c of challengers) checkChallengerFits(models.current, c);
-    // A new champion must still feed every challenger, else the reload is refused.
-    models.beforeSwap((next) => {
-      for (const c of challengers) checkChallengerFits(next, c);
-    });
-    const canaryChallenger = config.canary === null ? undefined : challengers.find((c) => c.alias === config.canary!.alias);
-    if (config.canary !== null && canaryChallenger === undefined)
-      throw new FraudlensError(
-        'CONFIG_INVALID',
-        `FRAUDLENS_CANARY names "${config.canary.alias}", which is not a challenger (${challengers.map((c) => c.alias).join(', ') || 'none'})`,
-        { field: 'FRAUDLENS_CANARY' },
-      );
-    const shadow =
-      challengers.length === 0
-        ? null
-        : new ShadowQueue(
-            rules,
-            (record) => predictionLog.append(record),
-            (alias) => metrics.shadowCounters(alias),
-          );
+    const shadow = new ShadowQueue(
+      rules,
+      (record) => predictionLog.append(record),
+      (alias) => metrics.shadowCounters(alias),
+    );
 
     const context: FraudlensContext = {
       config,
@@ -243,7 +235,6 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       healthComponents: [],
       registry,
       challengers,
-      canary: canaryChallenger === undefined ? null : { challenger: canaryChallenger, share: config.canary!.share },
       shadow,
       state: { draining: false, startedAt: Date.now() },
     };
@@ -285,7 +276,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
     });
     app.addHook('onClose', async () => {
       // Transactions still waiting for their shadow scoring are completed, so no record is lost.
-      shadow?.flush();
+      shadow.flush();
       await predictionLog.close();
       await context.entityFeatures.close();
     });
@@ -339,7 +330,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
 
     const scorer = new Scorer(context, app.log);
     // The champion's shadow scores of canary transactions reach the drift observers as its own do.
-    if (shadow !== null) shadow.onChampionScored = scorer.notify;
+    shadow.onChampionScored = scorer.notify;
     const admission = new ExplainAdmission(config.explainMaxRows);
     registerPredict(app, context, scorer, admission);
     registerExplain(app, context, admission);

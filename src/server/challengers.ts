@@ -6,8 +6,10 @@
  * them. What every model made of a transaction is stored in its decision record (`model_alias`,
  * `shadow`), and GET /performance/comparison compares them on the labelled ones.
  *
- * The loader takes a plain list of {alias, path}: FRAUDLENS_CHALLENGERS gives it today, a model
- * registry's non-champion aliases can give it tomorrow. docs/challengers.md.
+ * The loader takes a plain list of {alias, path}: FRAUDLENS_CHALLENGERS gives it, or a model
+ * registry's non-champion aliases, which the server follows while serving: the challengers in
+ * force form a `Lineup`, replaced whole by `ChallengerHolder`, so each request reads one lineup
+ * from start to end. docs/challengers.md.
  */
 
 import { CHAMPION_ALIAS, type ShadowScore } from '../contract/index.js';
@@ -16,8 +18,15 @@ import { sigmoid } from '../core/engine/predict.js';
 import { FraudlensError } from '../core/errors.js';
 import { definitionsHash, featureNames } from '../core/features/definitions.js';
 import type { PredictionRecord } from '../storage/index.js';
-import { loadServingModel, type RawBody, type ServingModel, type ServingOptions, type Transaction } from './model-state.js';
-import { MAX_CHALLENGERS, type ChallengerSpec } from './config.js';
+import {
+  loadServingModel,
+  type ModelHolder,
+  type RawBody,
+  type ServingModel,
+  type ServingOptions,
+  type Transaction,
+} from './model-state.js';
+import { MAX_CHALLENGERS, type CanarySpec, type ChallengerSpec } from './config.js';
 import type { RulesHolder } from './rules.js';
 
 export { MAX_CHALLENGERS, type CanarySpec, type ChallengerSpec } from './config.js';
@@ -53,6 +62,76 @@ export async function loadChallengers(
     }
   }
   return out;
+}
+
+/** The challengers served together, and the canary among them; replaced whole, never changed in place. */
+export interface Lineup {
+  readonly challengers: readonly Challenger[];
+  /** The challenger deciding the canary share, and the share; null: the champion decides all. */
+  readonly canary: { readonly challenger: Challenger; readonly share: number } | null;
+  /** Every challenger as a shadow model, in order: what scores after the champion decided. */
+  readonly shadowModels: readonly ShadowModel[];
+}
+
+/**
+ * The lineup of `challengers` with the canary rule `canary`.
+ * @throws CONFIG_INVALID when the canary names none of the challengers
+ */
+export function lineupOf(challengers: readonly Challenger[], canary: CanarySpec | null): Lineup {
+  const decider = canary === null ? undefined : challengers.find((c) => c.alias === canary.alias);
+  if (canary !== null && decider === undefined)
+    throw new FraudlensError(
+      'CONFIG_INVALID',
+      `FRAUDLENS_CANARY names "${canary.alias}", which is not a challenger (${challengers.map((c) => c.alias).join(', ') || 'none'})`,
+      { field: 'FRAUDLENS_CANARY' },
+    );
+  return Object.freeze({
+    challengers: Object.freeze([...challengers]),
+    canary: decider === undefined ? null : Object.freeze({ challenger: decider, share: canary!.share }),
+    shadowModels: Object.freeze(challengers.map((c) => Object.freeze({ alias: c.alias, model: c.model }))),
+  });
+}
+
+/**
+ * The challengers in force. Every champion swapped in must feed each challenger of the lineup in
+ * force, or of the one about to come in (`whileStaged`); a lineup comes in only if the champion
+ * serving then feeds it. A refusal leaves everything in force as it was.
+ */
+export class ChallengerHolder {
+  private lineup: Lineup;
+  private staged: Lineup | null = null;
+
+  /** @throws CHALLENGER_INCOMPATIBLE when the champion serving does not feed `initial` */
+  constructor(
+    initial: Lineup,
+    private readonly models: ModelHolder,
+  ) {
+    for (const c of initial.challengers) checkChallengerFits(models.current, c);
+    this.lineup = initial;
+    models.beforeSwap((next) => {
+      for (const c of (this.staged ?? this.lineup).challengers) checkChallengerFits(next, c);
+    });
+  }
+
+  get current(): Lineup {
+    return this.lineup;
+  }
+
+  /** Runs `work` (a champion swap) checking the champions it swaps in against `next` instead of the lineup in force. */
+  async whileStaged<T>(next: Lineup | null, work: () => Promise<T>): Promise<T> {
+    this.staged = next;
+    try {
+      return await work();
+    } finally {
+      this.staged = null;
+    }
+  }
+
+  /** Puts `next` in force. @throws CHALLENGER_INCOMPATIBLE when the champion serving does not feed it */
+  install(next: Lineup): void {
+    for (const c of next.challengers) checkChallengerFits(this.models.current, c);
+    this.lineup = next;
+  }
 }
 
 /**

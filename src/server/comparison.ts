@@ -12,7 +12,7 @@ import type { FraudlensContext } from './context.js';
 
 /**
  * The comparison over the decisions made in `window` before now. The models compared are the ones
- * served now (champion, then the challengers in FRAUDLENS_CHALLENGERS order); a transaction counts
+ * served now (champion, then the challengers in force, in their order); a transaction counts
  * when each of them scored it.
  * @param window `<n>s|m|h|d` or `all` (validated by the route's schema)
  */
@@ -21,9 +21,10 @@ export async function comparisonReport(ctx: FraudlensContext, store: LabelStore,
   const span = parseWindow(window) * 1000;
   const since = Number.isFinite(span) ? now - span : undefined;
   const read = await store.labelledVerdicts({ since, until: now });
+  const lineup = ctx.challengers.current;
   const served = [
     { alias: CHAMPION_ALIAS, version: ctx.models.current.version },
-    ...ctx.challengers.map((c) => ({ alias: c.alias, version: c.model.version })),
+    ...lineup.challengers.map((c) => ({ alias: c.alias, version: c.model.version })),
   ];
   const width = read.aliases.length;
   const columnOf = served.map((m) => read.aliases.indexOf(m.alias));
@@ -52,7 +53,7 @@ export async function comparisonReport(ctx: FraudlensContext, store: LabelStore,
     return { alias: m.alias, score, decision };
   });
   const result = compareModels({ label, amount, models });
-  const canary = ctx.canary === null ? null : { alias: ctx.canary.challenger.alias, share: ctx.canary.share };
+  const canary = lineup.canary === null ? null : { alias: lineup.canary.challenger.alias, share: lineup.canary.share };
   const out: ModelComparison[] = result.models.map((f, k) => ({
     ...f,
     model_version: served[k].version,

@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ComponentHealth } from '../contract/index.js';
 import type { LabelStore, PredictionLog } from '../storage/index.js';
 import type { ApiKeys } from './auth.js';
-import type { Challenger, ShadowQueue } from './challengers.js';
+import type { ChallengerHolder, ShadowQueue } from './challengers.js';
 import type { ServerConfig, SettingSpec } from './config.js';
 import type { DecisionReplay } from './decision-replay.js';
 import type { EntityFeatures } from './entity-features.js';
@@ -60,12 +60,10 @@ export interface FraudlensContext {
   readonly healthComponents: HealthComponent[];
   /** The model registry the champion is served from (FRAUDLENS_REGISTRY), or null. */
   readonly registry: RegistryFollower | null;
-  /** Models scored in the shadow of the champion (FRAUDLENS_CHALLENGERS); empty: none. */
-  readonly challengers: readonly Challenger[];
-  /** The challenger deciding the canary share, and the share; null: the champion decides all. */
-  readonly canary: { readonly challenger: Challenger; readonly share: number } | null;
-  /** Where decided transactions wait for the other models; null without challengers (records are appended at once). */
-  readonly shadow: ShadowQueue | null;
+  /** Models scored in the shadow of the champion, and the canary among them (FRAUDLENS_CHALLENGERS, or the registry's other aliases). */
+  readonly challengers: ChallengerHolder;
+  /** Where decided transactions wait for the other models (while there are none, records are appended at once). */
+  readonly shadow: ShadowQueue;
   readonly state: {
     /** Set on SIGTERM: readiness fails and new requests are refused while in-flight ones finish. */
     draining: boolean;

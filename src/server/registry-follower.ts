@@ -9,6 +9,11 @@
  * serving, the refusal is counted (fraudlens_registry_swaps_total{result="refused"}) and shown
  * by /health (degraded) and /model, and the same file is not tried again until the registry
  * changes. The admin routes call `sync` right after their change, without waiting for the poll.
+ *
+ * The other aliases are the challengers, followed the same way: when they change, the new ones are
+ * loaded (those unchanged are kept as loaded), checked against their recorded SHA-256 and against
+ * the champion, and put in force as one lineup (ChallengerHolder); a lineup that does not load or
+ * fit is refused and shown by /health, the challengers in force scoring on.
  */
 
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -25,16 +30,24 @@ import {
   type ModelRegistry,
   type RegistryServingSet,
 } from '../storage/index.js';
+import {
+  lineupOf,
+  loadChallengers,
+  type CanarySpec,
+  type Challenger,
+  type ChallengerHolder,
+  type Lineup,
+} from './challengers.js';
 import { MAX_CHALLENGERS, type ServerConfig } from './config.js';
 import type { EntityFeatures } from './entity-features.js';
-import type { ModelHolder } from './model-state.js';
+import type { ModelHolder, ServingOptions } from './model-state.js';
 import type { RulesHolder } from './rules.js';
 
 /** What the server starts with: the registry, its champion and its other aliases (the challengers) when the server started. */
 export interface RegistryStart {
   registry: ModelRegistry;
   champion: NonNullable<RegistryServingSet['champion']>;
-  /** Every alias but the champion, scored in the shadow (read at start only: see `challengerChange`). */
+  /** Every alias but the champion, scored in the shadow. */
   challengers: RegistryServingSet['others'];
   sequence: number;
 }
@@ -42,6 +55,26 @@ export interface RegistryStart {
 /** The challenger aliases of a serving set as one comparable text: alias=version@sha256, sorted. */
 function challengerKey(others: RegistryServingSet['others']): string {
   return others.map((o) => `${o.alias}=${o.version}@${o.sha256}`).join(',');
+}
+
+/** The challenger aliases as people read them: alias=version, or "none". */
+function aliasesText(others: RegistryServingSet['others']): string {
+  return others.map((o) => `${o.alias}=${o.version}`).join(', ') || 'none';
+}
+
+/** A lineup of challenger aliases: comparable (challengerKey), readable, and listed for /model. */
+interface ChallengerAliases {
+  key: string;
+  text: string;
+  list: readonly { alias: string; version: string }[];
+}
+
+function challengerAliases(others: RegistryServingSet['others']): ChallengerAliases {
+  return {
+    key: challengerKey(others),
+    text: aliasesText(others),
+    list: others.map((o) => ({ alias: o.alias, version: o.version })),
+  };
 }
 
 /**
@@ -66,13 +99,48 @@ export async function readRegistryChampion(config: ServerConfig): Promise<{ mode
       `the champion's stored file (${set.champion.version}) has SHA-256 ${model.sha256}, not the ${set.champion.sha256} the index recorded`,
       { file: set.champion.path },
     );
-  if (set.others.length > MAX_CHALLENGERS)
+  checkChallengerCount(registry, set.others);
+  return { model, registry: { registry, champion: set.champion, challengers: set.others, sequence: set.sequence } };
+}
+
+/** @throws CONFIG_INVALID when the registry names more challengers than one server scores */
+function checkChallengerCount(registry: ModelRegistry, others: RegistryServingSet['others']): void {
+  if (others.length > MAX_CHALLENGERS)
     throw new FraudlensError(
       'CONFIG_INVALID',
-      `the registry ${registry.location} names ${set.others.length} aliases besides "${CHAMPION_ALIAS}" (${set.others.map((o) => o.alias).join(', ')}): each is a challenger and at most ${MAX_CHALLENGERS} are scored; remove some`,
+      `the registry ${registry.location} names ${others.length} aliases besides "${CHAMPION_ALIAS}" (${others.map((o) => o.alias).join(', ')}): each is a challenger and at most ${MAX_CHALLENGERS} are scored; remove some`,
       { field: 'FRAUDLENS_REGISTRY' },
     );
-  return { model, registry: { registry, champion: set.champion, challengers: set.others, sequence: set.sequence } };
+}
+
+/**
+ * Loads a registry's challenger aliases in their order, keeping each of `loaded` whose alias and
+ * file (SHA-256) are unchanged instead of loading it again.
+ * @throws CHALLENGER_INCOMPATIBLE when one does not load, REGISTRY_INVALID when a stored file is not what the index recorded
+ */
+export async function loadRegistryChallengers(
+  others: RegistryServingSet['others'],
+  options: ServingOptions & { featureNames?: readonly string[] },
+  loaded: readonly Challenger[] = [],
+): Promise<Challenger[]> {
+  const kept = new Map(loaded.map((c) => [`${c.alias}@${c.model.sha256}`, c]));
+  const out: Challenger[] = [];
+  for (const o of others) {
+    const known = kept.get(`${o.alias}@${o.sha256}`);
+    if (known !== undefined) {
+      out.push(known);
+      continue;
+    }
+    const [fresh] = await loadChallengers([{ alias: o.alias, path: o.path }], options);
+    if (fresh.model.sha256 !== o.sha256)
+      throw new FraudlensError(
+        'REGISTRY_INVALID',
+        `challenger "${o.alias}" (${o.version}): the stored model file has SHA-256 ${fresh.model.sha256}, not the ${o.sha256} the index recorded`,
+        { file: o.path },
+      );
+    out.push(fresh);
+  }
+  return out;
 }
 
 export interface SyncOutcome {
@@ -80,7 +148,12 @@ export interface SyncOutcome {
   swapped: boolean;
   /** Whether the server serves the registry's champion now. */
   applied: boolean;
+  /** Whether the server scores the registry's challenger aliases now. */
+  challengersApplied: boolean;
 }
+
+/** The results fraudlens_registry_swaps_total counts. */
+const SWAP_RESULTS = ['success', 'refused', 'challengers', 'challengers_refused'] as const;
 
 interface Refusal {
   version: string | null;
@@ -100,10 +173,10 @@ export class RegistryFollower {
   private timer: NodeJS.Timeout | null = null;
   /** The SHA-256 the file being swapped in must have (checked before the swap). */
   private expectedSha: string | null = null;
-  /** The challenger aliases the server started with (challengerKey). */
-  private readonly startChallengers: string;
-  /** Set when the registry's challenger aliases differ from those scored: they apply at the next start. */
-  private challengerChange: string | null = null;
+  /** The challenger aliases in force. */
+  private servedChallengers: ChallengerAliases;
+  /** The last lineup of challengers refused, while the registry still names it. */
+  private challengerRefusal: { key: string; aliases: string; code: string; message: string; at: string } | null = null;
   private readonly swaps: Counter<'result'>;
   private readonly sequenceGauge: Gauge;
 
@@ -112,6 +185,9 @@ export class RegistryFollower {
     private readonly parts: {
       models: ModelHolder;
       rules: RulesHolder;
+      challengers: ChallengerHolder;
+      challengerOptions: ServingOptions & { featureNames?: readonly string[] };
+      canary: CanarySpec | null;
       entityFeatures: EntityFeatures;
       metrics: Registry;
       log: FastifyBaseLogger;
@@ -120,15 +196,14 @@ export class RegistryFollower {
   ) {
     this.registry = start.registry;
     this.served = { version: start.champion.version, sha256: start.champion.sha256, sequence: start.sequence };
-    this.startChallengers = challengerKey(start.challengers);
+    this.servedChallengers = challengerAliases(start.challengers);
     this.swaps = new Counter({
       name: 'fraudlens_registry_swaps_total',
-      help: 'Champions of the model registry swapped in (success) or refused, the previous model serving on (refused).',
+      help: 'Champions of the model registry swapped in (success) or refused, the previous model serving on (refused); lineups of challengers swapped in (challengers) or refused, those in force scoring on (challengers_refused).',
       labelNames: ['result'],
       registers: [parts.metrics],
     });
-    this.swaps.labels('success').inc(0);
-    this.swaps.labels('refused').inc(0);
+    for (const result of SWAP_RESULTS) this.swaps.labels(result).inc(0);
     this.sequenceGauge = new Gauge({
       name: 'fraudlens_registry_sequence',
       help: 'The model registry sequence number this server last applied.',
@@ -180,13 +255,65 @@ export class RegistryFollower {
       set = await registryServingSet(this.registry);
     } catch (e) {
       this.refuse(null, null, e);
-      return { swapped: false, applied: false };
+      return { swapped: false, applied: false, challengersApplied: false };
     }
-    const challengers = challengerKey(set.others);
-    this.challengerChange =
-      challengers === this.startChallengers
-        ? null
-        : `the registry's challenger aliases are now ${set.others.map((o) => `${o.alias}=${o.version}`).join(', ') || 'none'}; the challengers scored change at the next start`;
+    // New challengers are loaded first: a champion swapped in with them must feed them.
+    const lineup = await this.loadLineup(set);
+    const outcome = await this.parts.challengers.whileStaged(lineup, () => this.syncChampion(set));
+    if (lineup !== null) this.installLineup(set, lineup);
+    return { ...outcome, challengersApplied: this.challengerRefusal === null };
+  }
+
+  /** The lineup of the registry's challengers when it differs from the one in force; null: unchanged, or refused. */
+  private async loadLineup(set: RegistryServingSet): Promise<Lineup | null> {
+    const key = challengerKey(set.others);
+    if (key === this.servedChallengers.key) {
+      this.challengerRefusal = null;
+      return null;
+    }
+    try {
+      checkChallengerCount(this.registry, set.others);
+      const loaded = this.parts.challengers.current.challengers;
+      const challengers = await loadRegistryChallengers(set.others, this.parts.challengerOptions, loaded);
+      return lineupOf(challengers, this.parts.canary);
+    } catch (e) {
+      this.refuseChallengers(set, e);
+      return null;
+    }
+  }
+
+  private installLineup(set: RegistryServingSet, lineup: Lineup): void {
+    try {
+      this.parts.challengers.install(lineup);
+    } catch (e) {
+      this.refuseChallengers(set, e);
+      return;
+    }
+    const next = challengerAliases(set.others);
+    this.parts.log.info(
+      { from: this.servedChallengers.text, to: next.text, sequence: set.sequence },
+      'registry challengers swapped in',
+    );
+    this.servedChallengers = next;
+    this.challengerRefusal = null;
+    this.swaps.labels('challengers').inc();
+  }
+
+  private refuseChallengers(set: RegistryServingSet, e: unknown): void {
+    const code = isFraudlensError(e) ? e.code : 'INTERNAL';
+    const message = isFraudlensError(e) ? e.describe() : String((e as Error)?.message ?? e);
+    const key = challengerKey(set.others);
+    // The same refusal seen again (a sync after an unrelated change) is counted once.
+    if (this.challengerRefusal?.key === key && this.challengerRefusal.message === message) return;
+    this.challengerRefusal = { key, aliases: aliasesText(set.others), code, message, at: new Date().toISOString() };
+    this.swaps.labels('challengers_refused').inc();
+    this.parts.log.warn(
+      { challengers: aliasesText(set.others), code, err: message },
+      'registry challengers refused; the challengers in force keep scoring',
+    );
+  }
+
+  private async syncChampion(set: RegistryServingSet): Promise<Omit<SyncOutcome, 'challengersApplied'>> {
     const champion = set.champion;
     if (champion === null) {
       this.refuse(null, null, new FraudlensError('REGISTRY_NOT_FOUND', `the registry has no "${CHAMPION_ALIAS}" alias`));
@@ -240,6 +367,7 @@ export class RegistryFollower {
   /** What /model, /admin/models and the change responses say is served. */
   report(): RegistryServed {
     const r = this.lastRefusal;
+    const c = this.challengerRefusal;
     return {
       version: this.served.version,
       alias: CHAMPION_ALIAS,
@@ -248,6 +376,8 @@ export class RegistryFollower {
       location: this.registry.location,
       refused: this.refusedCount,
       last_refusal: r !== null ? { version: r.version, code: r.code, message: r.message, at: r.at } : null,
+      challengers: [...this.servedChallengers.list],
+      challengers_refusal: c !== null ? { aliases: c.aliases, code: c.code, message: c.message, at: c.at } : null,
     };
   }
 
@@ -260,11 +390,17 @@ export class RegistryFollower {
         redis_connected: null,
         detail: `registry champion ${r.version ?? '(none)'} refused (${r.code}): serving ${this.served.version}`,
       };
-    const note = this.challengerChange !== null ? `; ${this.challengerChange}` : '';
+    const c = this.challengerRefusal;
+    if (c !== null)
+      return {
+        status: 'degraded',
+        redis_connected: null,
+        detail: `registry challengers ${c.aliases} refused (${c.code}: ${c.message}): scoring ${this.servedChallengers.text}`,
+      };
     return {
       status: 'ok',
       redis_connected: null,
-      detail: `serving ${this.served.version} (sequence ${this.served.sequence})${note}`,
+      detail: `serving ${this.served.version} (sequence ${this.served.sequence}); challengers ${this.servedChallengers.text}`,
     };
   }
 }

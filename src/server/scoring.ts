@@ -29,7 +29,7 @@ import type { FraudlensContext } from './context.js';
 import { TRANSACTION_ID_FIELD } from './schemas.js';
 import type { RawBody, ServingModel, Transaction } from './model-state.js';
 import type { RulesHolder } from './rules.js';
-import { routedToCanary, type ShadowModel } from './challengers.js';
+import { routedToCanary, type Lineup, type ShadowModel } from './challengers.js';
 
 const RISK: Record<Decision, RiskLevel> = { approve: 'low', review: 'medium', decline: 'high' };
 
@@ -158,14 +158,11 @@ export class Scorer {
   private readonly ctx: FraudlensContext;
   private readonly log: FastifyBaseLogger;
   private readonly failedObservers = new Set<unknown>();
-  /** Every challenger: what scores in the shadow of a transaction the champion decided. */
-  private readonly challengerModels: readonly ShadowModel[];
   /** The field recorded as `amount`; null when it is masked (PII), since the amount would unmask it. */
   private readonly amountField: string | null;
 
   constructor(ctx: FraudlensContext, log: FastifyBaseLogger) {
     this.ctx = ctx;
-    this.challengerModels = ctx.challengers.map((c) => ({ alias: c.alias, model: c.model }));
     this.log = log;
     const field = ctx.config.amountField;
     this.amountField = ctx.config.piiFields.includes(field) ? null : field;
@@ -190,8 +187,10 @@ export class Scorer {
   }
 
   private scoreNew(champion: ServingModel, t: Transaction, opts: ScoreOptions): Prediction {
-    // The canary share is decided by its challenger; the champion then scores in the shadow.
-    const canary = this.ctx.canary;
+    // The canary share is decided by its challenger; the champion then scores in the shadow. One
+    // lineup from start to end: the registry may replace it meanwhile.
+    const lineup = this.ctx.challengers.current;
+    const canary = lineup.canary;
     const routed = canary !== null && routedToCanary(opts.transactionId, canary.share);
     const m = routed ? canary.challenger.model : champion;
     // A canary challenger reads the transaction with its own features; the filled row is the champion's.
@@ -226,7 +225,8 @@ export class Scorer {
     if (opts.transactionId !== undefined) prediction.transaction_id = opts.transactionId;
     if (m.unknownCount > 0) prediction.unknown_categories = this.flagUnknown(m, row);
     if (explanation !== undefined) prediction.explanation = explanation;
-    if (this.ctx.shadow !== null) prediction.model_alias = routed ? canary.challenger.alias : CHAMPION_ALIAS;
+    const shadowed = lineup.challengers.length > 0;
+    if (shadowed) prediction.model_alias = routed ? canary.challenger.alias : CHAMPION_ALIAS;
     this.record(
       m,
       t,
@@ -234,6 +234,7 @@ export class Scorer {
       prediction,
       opts.rescore === true && opts.transactionId !== undefined,
       opts.raw,
+      shadowed ? lineup : null,
       routed ? champion : null,
     );
     return prediction;
@@ -258,6 +259,7 @@ export class Scorer {
   /**
    * Appends the decision record and tells the observers. With challengers the record waits in the
    * shadow queue until the other models scored the transaction, after the response went out.
+   * @param lineup the challengers of this transaction; null: none, the record is appended at once
    * @param shadowChampion the champion, when a canary challenger decided: the observers then see
    *   the champion's row and score from its shadow scoring, so drift follows the champion's inputs
    */
@@ -268,6 +270,7 @@ export class Scorer {
     p: Prediction,
     rescore: boolean,
     raw: RawBody | undefined,
+    lineup: Lineup | null,
     shadowChampion: ServingModel | null,
   ): void {
     const ctx = this.ctx;
@@ -291,22 +294,12 @@ export class Scorer {
     record.reasons = p.reasons;
     if (rescore) record.repeat = 'rescore';
     if (p.explanation !== undefined) record.explanation = p.explanation;
-    const shadow = ctx.shadow;
-    if (shadow === null) ctx.predictionLog.append(record);
+    if (lineup === null) ctx.predictionLog.append(record);
     else {
       record.model_alias = p.model_alias;
-      shadow.push(record, t, raw, this.othersThan(p.model_alias!, shadowChampion));
+      ctx.shadow.push(record, t, raw, othersThan(lineup, p.model_alias!, shadowChampion));
     }
     if (shadowChampion === null) this.notify(row, p.score, m);
-  }
-
-  /** The models that did not decide, champion first (the same list for every transaction the champion decides). */
-  private othersThan(alias: string, champion: ServingModel | null): readonly ShadowModel[] {
-    if (champion === null) return this.challengerModels;
-    const others: ShadowModel[] = [];
-    others.push({ alias: CHAMPION_ALIAS, model: champion });
-    for (const c of this.ctx.challengers) if (c.alias !== alias) others.push({ alias: c.alias, model: c.model });
-    return others;
   }
 
   /** Tells the onScored observers of a scored row (the champion's); one that throws is counted and logged once. */
@@ -324,4 +317,12 @@ export class Scorer {
       }
     }
   };
+}
+
+/** The models that did not decide, champion first (the lineup's own list for every transaction the champion decides). */
+function othersThan(lineup: Lineup, alias: string, champion: ServingModel | null): readonly ShadowModel[] {
+  if (champion === null) return lineup.shadowModels;
+  const others: ShadowModel[] = [{ alias: CHAMPION_ALIAS, model: champion }];
+  for (const c of lineup.challengers) if (c.alias !== alias) others.push({ alias: c.alias, model: c.model });
+  return others;
 }

@@ -1,6 +1,6 @@
 /**
  * `fraudlens models`, run as a user runs it: add (version given or generated, alias, note, rules),
- * list and history as JSON, promote and rollback with who from --by or $USER, and the error lines
+ * list and history as JSON, promote, rollback and remove-alias with who from --by or $USER, and the error lines
  * and exit codes for an unknown version or alias and a bad model file.
  */
 
@@ -80,5 +80,16 @@ describe('fraudlens models', () => {
     const nowhere = await runCli(['models', 'list', '--registry', join(dir, 'nowhere')]);
     assert.equal(nowhere.code, 2);
     assert.match(nowhere.stderr, /error REGISTRY_INVALID: .*no model registry here/);
+  });
+
+  it('removes a challenger alias, and refuses to remove the champion', async () => {
+    assert.equal((await cli(['promote', 'pre-1', '--alias', 'shadow'])).code, 0);
+    const removed = await cli(['remove-alias', 'shadow', '--by', 'dave']);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stdout, /^#\d+ \S+ dave remove-alias shadow: pre-1 → \(unset\)$/m);
+    assert.deepEqual((JSON.parse((await cli(['list', '--json'])).stdout) as RegistrySnapshot).aliases, { champion: 'v1' });
+    const champion = await cli(['remove-alias', 'champion']);
+    assert.equal(champion.code, 2);
+    assert.match(champion.stderr, /error REGISTRY_CONFLICT: field "alias": the "champion" alias is served and cannot be removed/);
   });
 });

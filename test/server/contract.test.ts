@@ -188,6 +188,15 @@ describe('every response matches the HTTP contract', () => {
       },
       {
         method: 'POST',
+        route: '/admin/models/remove-alias',
+        url: '/admin/models/remove-alias',
+        headers: AUTH,
+        payload: { alias: 'shallow' },
+        status: 409,
+        schema: e,
+      },
+      {
+        method: 'POST',
         route: '/predict',
         url: '/predict',
         headers: AUTH,

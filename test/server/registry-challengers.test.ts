@@ -1,8 +1,10 @@
 /**
  * A registry's aliases besides the champion are its challengers: read at start, scored in the
- * shadow (or deciding the canary share), FRAUDLENS_CHALLENGERS refused beside FRAUDLENS_REGISTRY,
- * a canary naming no alias refused at start, and a change of the aliases while serving reported by
- * /health as applying at the next start.
+ * shadow (or deciding the canary share), followed while serving (a new alias scores from the next
+ * transaction, a removed one no longer, unchanged ones stay loaded), a lineup that does not load
+ * or fit refused with the challengers in force scoring on, a champion checked against the lineup
+ * that comes with it, FRAUDLENS_CHALLENGERS refused beside FRAUDLENS_REGISTRY, and a canary naming
+ * no alias refused at start.
  */
 
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 
-import type { DecisionsResponse, Prediction } from '../../src/contract/index.js';
+import type { DecisionsResponse, Prediction, RegistryChangeResponse } from '../../src/contract/index.js';
 import { FraudlensError } from '../../src/core/errors.js';
 import { routedToCanary } from '../../src/server/challengers.js';
 import { configFromValues } from '../../src/server/config.js';
@@ -25,6 +27,7 @@ import { json, makeApp, type TestApp } from './helpers.js';
 const DEMO = join(REPO_ROOT, 'models', 'demo', 'model.json');
 const SHALLOW = join(REPO_ROOT, 'models', 'challengers', 'shallow', 'model.json');
 const DEEP = join(REPO_ROOT, 'models', 'challengers', 'deep', 'model.json');
+const ULB = join(REPO_ROOT, 'fixtures', 'xgboost', 'ulb_subset_d3_t10.model.json');
 const CANARY_SHARE = 0.3;
 const KEY = 'registry-challengers-admin-key-0123456789';
 const N = 24;
@@ -88,16 +91,131 @@ describe('challengers from the model registry', () => {
     }
   });
 
-  it('reports in /health that changed challenger aliases apply at the next start', async () => {
-    await registry.add({ modelPath: SHALLOW, by: 'test', version: 'shallow-2' });
-    await registry.promote('shallow-2', 'shallow', 'test');
-    const res = await t.app.inject({ method: 'POST', url: '/admin/reload', headers: { 'x-api-key': KEY } });
-    assert.equal(res.statusCode, 200, res.body);
-    const health = json<{ components: Record<string, { status: string; detail: string }> }>(
+  /** Scores `count` new transactions and returns the sorted shadow aliases of each record, by the model that decided. */
+  const shadowsOfNew = async (tag: string, count: number): Promise<{ decider: string; others: string[] }[]> => {
+    for (let k = 0; k < count; k++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: { ...transaction(k), trans_num: `${tag}-${k}` },
+        headers: { 'x-api-key': KEY },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+    }
+    await nextTurn();
+    const page = json<DecisionsResponse>(await t.app.inject({ url: `/decisions?limit=${count}`, headers: { 'x-api-key': KEY } }));
+    assert.equal(page.decisions.length, count);
+    for (const r of page.decisions) assert.ok(r.transaction_id!.startsWith(`${tag}-`), r.transaction_id!);
+    return page.decisions.map((r) => ({ decider: r.model_alias!, others: r.shadow!.map((x) => x.alias).sort() }));
+  };
+  const health = async (): Promise<{ status: string; detail: string }> =>
+    json<{ components: Record<string, { status: string; detail: string }> }>(
       await t.app.inject({ url: '/health', headers: { 'x-api-key': KEY } }),
+    ).components.model_registry;
+  const promote = async (version: string, alias: string) =>
+    json<RegistryChangeResponse>(
+      await t.app.inject({
+        method: 'POST',
+        url: '/admin/models/promote',
+        payload: { version, alias },
+        headers: { 'x-api-key': KEY },
+      }),
     );
-    assert.equal(health.components.model_registry.status, 'ok');
-    assert.match(health.components.model_registry.detail, /shallow=shallow-2.*next start/);
+  const swaps = async (result: string): Promise<number> => {
+    const text = (await t.app.inject({ url: '/metrics', headers: { 'x-api-key': KEY } })).body;
+    const line = text.split('\n').find((l) => l.startsWith(`fraudlens_registry_swaps_total{result="${result}"}`));
+    assert.ok(line !== undefined, `no swaps counter for ${result}`);
+    return Number(line.split(' ')[1]);
+  };
+
+  it('follows its challenger aliases while serving: new ones score from the next transaction, removed ones no longer, unchanged ones stay loaded', async () => {
+    const deepBefore = t.app.fraudlens.challengers.current.challengers.find((c) => c.alias === 'deep')!.model;
+    await registry.add({ modelPath: DEMO, by: 'test', version: 'demo-again' });
+    const added = await promote('demo-again', 'again');
+    assert.equal(added.applied, true);
+    assert.deepEqual(added.served.challengers, [
+      { alias: 'again', version: 'demo-again' },
+      { alias: 'deep', version: 'deep-1' },
+      { alias: 'shallow', version: 'shallow-1' },
+    ]);
+    const removed = json<RegistryChangeResponse>(
+      await t.app.inject({
+        method: 'POST',
+        url: '/admin/models/remove-alias',
+        payload: { alias: 'shallow' },
+        headers: { 'x-api-key': KEY },
+      }),
+    );
+    assert.equal(removed.applied, true, JSON.stringify(removed));
+    assert.deepEqual(
+      removed.served.challengers.map((c) => c.alias),
+      ['again', 'deep'],
+    );
+    const lineup = t.app.fraudlens.challengers.current;
+    assert.deepEqual(
+      lineup.challengers.map((c) => c.alias),
+      ['again', 'deep'],
+    );
+    assert.equal(lineup.challengers[1].model, deepBefore, 'an unchanged challenger is kept as loaded');
+    assert.equal(lineup.canary?.challenger.alias, 'deep');
+    for (const r of await shadowsOfNew('follow', N))
+      assert.deepEqual(r.others, r.decider === 'deep' ? ['again', 'champion'] : ['again', 'deep']);
+    assert.equal(await swaps('challengers'), 2);
+    const h = await health();
+    assert.equal(h.status, 'ok');
+    assert.match(h.detail, /challengers again=demo-again, deep=deep-1/);
+  });
+
+  it('refuses a lineup that drops the canary alias or that the champion does not feed; the challengers in force score on', async () => {
+    const inForce = t.app.fraudlens.challengers.current;
+    const dropped = json<RegistryChangeResponse>(
+      await t.app.inject({
+        method: 'POST',
+        url: '/admin/models/remove-alias',
+        payload: { alias: 'deep' },
+        headers: { 'x-api-key': KEY },
+      }),
+    );
+    assert.equal(dropped.applied, false);
+    assert.equal(dropped.served.challengers_refusal?.code, 'CONFIG_INVALID');
+    assert.match(dropped.served.challengers_refusal!.message, /FRAUDLENS_CANARY names "deep"/);
+    assert.equal(t.app.fraudlens.challengers.current, inForce);
+    let h = await health();
+    assert.equal(h.status, 'degraded');
+    assert.match(
+      h.detail,
+      /registry challengers again=demo-again refused \(CONFIG_INVALID.*scoring again=demo-again, deep=deep-1/,
+    );
+    for (const r of await shadowsOfNew('refused', 8))
+      assert.deepEqual(r.others, r.decider === 'deep' ? ['again', 'champion'] : ['again', 'deep']);
+
+    // Back to the lineup in force: nothing is refused, and nothing is loaded again.
+    const back = await promote('deep-1', 'deep');
+    assert.equal(back.applied, true);
+    assert.equal(back.served.challengers_refusal, null);
+    assert.equal(t.app.fraudlens.challengers.current, inForce);
+    assert.equal((await health()).status, 'ok');
+
+    // A model of precomputed features cannot score what this champion's requests carry.
+    await registry.add({ modelPath: ULB, by: 'test', version: 'ulb-1' });
+    const misfit = await promote('ulb-1', 'ulb');
+    assert.equal(misfit.applied, false);
+    assert.equal(misfit.served.challengers_refusal?.code, 'CHALLENGER_INCOMPATIBLE');
+    assert.match(misfit.served.challengers_refusal!.message, /challenger "ulb"/);
+    assert.equal(t.app.fraudlens.challengers.current, inForce);
+    h = await health();
+    assert.equal(h.status, 'degraded');
+    assert.equal(await swaps('challengers_refused'), 2);
+    const cleared = json<RegistryChangeResponse>(
+      await t.app.inject({
+        method: 'POST',
+        url: '/admin/models/remove-alias',
+        payload: { alias: 'ulb' },
+        headers: { 'x-api-key': KEY },
+      }),
+    );
+    assert.equal(cleared.applied, true);
+    assert.equal((await health()).status, 'ok');
   });
 
   it('refuses FRAUDLENS_CHALLENGERS beside FRAUDLENS_REGISTRY, and a canary naming no alias', async () => {
@@ -111,5 +229,36 @@ describe('challengers from the model registry', () => {
       makeApp(unknown, start),
       (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && e.location.field === 'FRAUDLENS_CANARY',
     );
+  });
+});
+
+describe('a champion and challengers changed together in the registry', () => {
+  it('checks the new champion against the challengers that come with it, then puts both in force', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fraudlens-registry-together-'));
+    try {
+      const registry = new DirectoryModelRegistry(join(dir, 'registry'));
+      await registry.add({ modelPath: DEMO, alias: 'champion', by: 'setup', version: 'demo' });
+      await registry.add({ modelPath: SHALLOW, alias: 'shallow', by: 'setup', version: 'shallow-1' });
+      const values = { MODEL_PATH: '', FRAUDLENS_REGISTRY: registry.location, FRAUDLENS_REGISTRY_POLL_MS: '3600000' };
+      const app = (await makeApp(values, await readRegistryChampion(configFromValues(values)))).app;
+      try {
+        // Seen by one sync, as a poll sees what several changes left: a champion of precomputed
+        // features, which could not feed "shallow", and "shallow" gone.
+        await registry.add({ modelPath: ULB, alias: 'champion', by: 'test', version: 'ulb-1' });
+        await registry.removeAlias('shallow', 'test');
+        const outcome = await app.fraudlens.registry!.sync();
+        assert.deepEqual(outcome, { swapped: true, applied: true, challengersApplied: true });
+        assert.equal(app.fraudlens.models.current.sha256, (await registry.resolve({ alias: 'champion' })).entry.sha256);
+        assert.deepEqual(app.fraudlens.challengers.current.challengers, []);
+        // Without challengers the records are appended at once, with no model alias.
+        const res = await app.inject({ method: 'POST', url: '/predict', payload: { V14: -3.2 } });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(json<Prediction>(res).model_alias, undefined);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

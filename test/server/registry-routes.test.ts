@@ -129,7 +129,7 @@ describe('admin model routes with a registry', () => {
     assert.equal(json<{ reloaded: boolean }>(res).reloaded, false, 'the champion is already served');
   });
 
-  it('promotes a non-champion alias without touching what is served', async () => {
+  it('promotes a non-champion alias as a challenger: one the champion cannot feed is refused, the champion untouched', async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/admin/models/promote',
@@ -138,8 +138,32 @@ describe('admin model routes with a registry', () => {
     });
     assert.equal(res.statusCode, 200);
     conforms(contract.RegistryChangeResponse, res.body);
-    const body = json<{ applied: boolean; served: { version: string }; change: { by: string; alias: string } }>(res);
-    assert.deepEqual([body.applied, body.served.version, body.change.by, body.change.alias], [true, 'v1', 'admin', 'challenger']);
+    const body = json<contract.RegistryChangeResponse>(res);
+    assert.deepEqual(
+      [body.applied, body.served.version, body.change.by, body.change.alias],
+      [false, 'v1', 'admin', 'challenger'],
+    );
+    // v2 takes precomputed features; the champion's requests carry raw transactions.
+    assert.equal(body.served.challengers_refusal?.code, 'CHALLENGER_INCOMPATIBLE');
+    assert.deepEqual(body.served.challengers, []);
+    const removed = await t.app.inject({
+      method: 'POST',
+      url: '/admin/models/remove-alias',
+      headers,
+      payload: { alias: 'challenger' },
+    });
+    assert.equal(removed.statusCode, 200, removed.body);
+    conforms(contract.RegistryChangeResponse, removed.body);
+    const after = json<contract.RegistryChangeResponse>(removed);
+    assert.deepEqual([after.applied, after.change.action, after.served.challengers_refusal], [true, 'remove-alias', null]);
+    const champion = await t.app.inject({
+      method: 'POST',
+      url: '/admin/models/remove-alias',
+      headers,
+      payload: { alias: 'champion' },
+    });
+    assert.equal(champion.statusCode, 409, champion.body);
+    assert.equal(json<{ code: string }>(champion).code, 'REGISTRY_CONFLICT');
   });
 
   it('refuses a corrupt champion, keeps serving, shows it, and clears it on rollback', async () => {

@@ -87,6 +87,15 @@ export function registerModels(program: Command): void {
       process.stdout.write(opts.json ? `${JSON.stringify(change)}\n` : `${formatChange(change)}\n`);
     });
 
+  registryOption(models.command('remove-alias').description('remove a challenger alias (servers stop scoring it)'))
+    .argument('<alias>', 'the alias to remove (not the champion)')
+    .option('--by <name>', 'who removes it (default: $USER)')
+    .option('--json', 'print the change as JSON')
+    .action(async (alias: string, opts: Common) => {
+      const change = await openModelRegistry(opts.registry).removeAlias(alias, who(opts));
+      process.stdout.write(opts.json ? `${JSON.stringify(change)}\n` : `${formatChange(change)}\n`);
+    });
+
   registryOption(models.command('history').description('every change, oldest first'))
     .option('--json', 'print a JSON array')
     .action(async (opts: Common) => {

@@ -4,8 +4,9 @@
  *   GET  /admin/models/history  every change, oldest first
  *   POST /admin/models/promote  {version, alias?}: point an alias (default champion) at a version
  *   POST /admin/models/rollback {alias?}: point it back at the version it had before its last change
- * A change is recorded as the caller's key name ("anonymous" without keys) and a new champion is
- * served at once, without waiting for the poll. Without FRAUDLENS_REGISTRY they answer 409
+ *   POST /admin/models/remove-alias {alias}: stop a challenger
+ * A change is recorded as the caller's key name ("anonymous" without keys) and applied at once
+ * (the champion, and the challengers: every other alias), without waiting for the poll. Without FRAUDLENS_REGISTRY they answer 409
  * REGISTRY_NOT_CONFIGURED.
  */
 
@@ -14,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   PromoteBody,
   RegistryChangeResponse,
+  RemoveAliasBody,
   RegistryHistoryResponse,
   RegistryListResponse,
   RollbackBody,
@@ -73,9 +75,9 @@ export function registerRegistry(app: FastifyInstance, ctx: FraudlensContext): v
   );
 
   const applied = async (follower: RegistryFollower, change: RegistryChangeRecord) => {
-    // Other aliases change nothing this server serves; the champion is applied before answering.
-    const outcome = change.alias === CHAMPION_ALIAS ? await follower.sync() : { applied: true };
-    return { change, applied: outcome.applied, served: follower.report() };
+    // The champion and the challengers (every other alias) are applied before answering.
+    const outcome = await follower.sync();
+    return { change, applied: outcome.applied && outcome.challengersApplied, served: follower.report() };
   };
 
   app.post(
@@ -124,6 +126,29 @@ export function registerRegistry(app: FastifyInstance, ctx: FraudlensContext): v
       const body = (request.body ?? {}) as RollbackBody;
       const change = await follower.registry.rollback(body.alias ?? CHAMPION_ALIAS, callerOf(request).name ?? ANONYMOUS);
       request.log.info({ change }, 'registry rollback');
+      return applied(follower, change);
+    },
+  );
+
+  app.post(
+    '/admin/models/remove-alias',
+    {
+      ...admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Remove a challenger alias; the server stops scoring it at once',
+        description:
+          'The champion cannot be removed (409 REGISTRY_CONFLICT: promote another version instead). An alias never set: 404 REGISTRY_NOT_FOUND.',
+        body: RemoveAliasBody,
+        response: { 200: RegistryChangeResponse, ...errors },
+        ...ctx.auth.security('admin'),
+      },
+    },
+    async (request) => {
+      const follower = configured(ctx);
+      const body = request.body as RemoveAliasBody;
+      const change = await follower.registry.removeAlias(body.alias, callerOf(request).name ?? ANONYMOUS);
+      request.log.info({ change }, 'registry alias removed');
       return applied(follower, change);
     },
   );

@@ -14,8 +14,8 @@ import {
   type RegistryModelEntry,
 } from '../../contract/registry.js';
 
-/** The alias the server serves. */
-export const CHAMPION_ALIAS = 'champion';
+/** The alias the server serves (one name with the predictions' `model_alias`). */
+export { CHAMPION_ALIAS } from '../../contract/prediction.js';
 
 /** The patterns of the HTTP contract (src/contract/registry.ts), which the routes validate with too. */
 export const VERSION_PATTERN = new RegExp(REGISTRY_VERSION_PATTERN);

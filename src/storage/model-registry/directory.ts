@@ -24,6 +24,7 @@ import { MODEL_FILE_NAME, readModelFile } from '../../io/model-file.js';
 import { compileRulesFile, readRulesFile } from '../../io/rules-file.js';
 import {
   ALIAS_PATTERN,
+  CHAMPION_ALIAS,
   VERSION_PATTERN,
   type AddModelInput,
   type ModelRegistry,
@@ -235,6 +236,13 @@ export class DirectoryModelRegistry implements ModelRegistry {
       const from = index.aliases[alias];
       if (from === undefined)
         throw new FraudlensError('REGISTRY_NOT_FOUND', `the registry has no alias "${alias}"`, { field: 'alias' });
+      // Servers serve the champion: without it none would start.
+      if (alias === CHAMPION_ALIAS)
+        throw new FraudlensError(
+          'REGISTRY_CONFLICT',
+          `the "${CHAMPION_ALIAS}" alias is served and cannot be removed; promote another version instead`,
+          { field: 'alias' },
+        );
       delete index.aliases[alias];
       const change = this.record(index, 'remove-alias', by, new Date().toISOString(), alias, from, null, null);
       await this.write(index);

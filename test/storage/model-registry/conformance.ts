@@ -182,6 +182,7 @@ export function runModelRegistryConformance(name: string, open: () => Promise<Re
       );
       // An alias first set by its last change has nothing to roll back to.
       await rejectsWith(registry.rollback('challenger', 'erin'), 'REGISTRY_CONFLICT', 'alias');
+      await rejectsWith(registry.removeAlias('champion', 'erin'), 'REGISTRY_CONFLICT', 'alias');
       const removed = await registry.removeAlias('challenger', 'erin');
       assert.deepEqual([removed.action, removed.from_version, removed.to_version], ['remove-alias', 'v2', null]);
       assert.deepEqual((await registry.snapshot()).aliases, { champion: 'v3' });
