@@ -31,10 +31,14 @@ import type { RulesHolder } from './rules.js';
 
 export { MAX_CHALLENGERS, type CanarySpec, type ChallengerSpec } from './config.js';
 
+/** Where challengers come from: the setting an error about one names. */
+export type ChallengerSource = 'FRAUDLENS_CHALLENGERS' | 'FRAUDLENS_REGISTRY';
+
 /** A loaded challenger. */
 export interface Challenger {
   readonly alias: string;
   readonly model: ServingModel;
+  readonly source: ChallengerSource;
 }
 
 /**
@@ -45,19 +49,20 @@ export interface Challenger {
 export async function loadChallengers(
   specs: readonly ChallengerSpec[],
   options: ServingOptions & { featureNames?: readonly string[] },
+  source: ChallengerSource = 'FRAUDLENS_CHALLENGERS',
 ): Promise<Challenger[]> {
   if (specs.length > MAX_CHALLENGERS)
     throw new FraudlensError('CONFIG_INVALID', `at most ${MAX_CHALLENGERS} challengers are served, got ${specs.length}`, {
-      field: 'FRAUDLENS_CHALLENGERS',
+      field: source,
     });
   const out: Challenger[] = [];
   for (const spec of specs) {
     try {
-      out.push({ alias: spec.alias, model: await loadServingModel(spec.path, options) });
+      out.push({ alias: spec.alias, model: await loadServingModel(spec.path, options), source });
     } catch (e) {
       if (!(e instanceof FraudlensError)) throw e;
       throw new FraudlensError('CHALLENGER_INCOMPATIBLE', `challenger "${spec.alias}" (${spec.path}): ${e.message}`, {
-        field: 'FRAUDLENS_CHALLENGERS',
+        field: source,
       });
     }
   }
@@ -157,7 +162,7 @@ function availableFeatures(champion: ServingModel): ReadonlyMap<string, string> 
 export function checkChallengerFits(champion: ServingModel, challenger: Challenger): void {
   const where = `challenger "${challenger.alias}" (${challenger.model.path})`;
   const fail = (why: string): never => {
-    throw new FraudlensError('CHALLENGER_INCOMPATIBLE', `${where} ${why}`, { field: 'FRAUDLENS_CHALLENGERS' });
+    throw new FraudlensError('CHALLENGER_INCOMPATIBLE', `${where} ${why}`, { field: challenger.source });
   };
   const m = challenger.model;
   if (champion.definitions === null && m.definitions !== null)

@@ -131,7 +131,7 @@ export async function loadRegistryChallengers(
       out.push(known);
       continue;
     }
-    const [fresh] = await loadChallengers([{ alias: o.alias, path: o.path }], options);
+    const [fresh] = await loadChallengers([{ alias: o.alias, path: o.path }], options, 'FRAUDLENS_REGISTRY');
     if (fresh.model.sha256 !== o.sha256)
       throw new FraudlensError(
         'REGISTRY_INVALID',

@@ -201,7 +201,7 @@ describe('challengers from the model registry', () => {
     const misfit = await promote('ulb-1', 'ulb');
     assert.equal(misfit.applied, false);
     assert.equal(misfit.served.challengers_refusal?.code, 'CHALLENGER_INCOMPATIBLE');
-    assert.match(misfit.served.challengers_refusal!.message, /challenger "ulb"/);
+    assert.match(misfit.served.challengers_refusal!.message, /^field "FRAUDLENS_REGISTRY": challenger "ulb"/);
     assert.equal(t.app.fraudlens.challengers.current, inForce);
     h = await health();
     assert.equal(h.status, 'degraded');
