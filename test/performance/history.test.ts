@@ -325,9 +325,13 @@ const ALLOCATION_ROWS = 1_000_000;
 /**
  * Heap growth tolerated per row: the table and the answer are a few kB for all rows together, and
  * V8's own work (optimising the loop) was seen to add up to 0.2 byte per row; a boxed number per row
- * would be 16.
+ * would be 16. V8 may also install optimised code during one measured run (3.4 bytes per row once
+ * on Node 24, on a busy host), so the least growth of the runs without a collection is taken: an
+ * allocation per row would show in every run.
  */
 const MAX_BYTES_PER_ROW = 1;
+/** Measured runs of the allocation check. */
+const ALLOCATION_RUNS = 5;
 
 describe('computePerformanceHistory allocation', () => {
   it('allocates nothing per row', async () => {
@@ -350,14 +354,14 @@ describe('computePerformanceHistory allocation', () => {
     const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     computePerformanceHistory(columns, n, n / 10, { since: 0 }); // optimised code, as a server runs it
     let perRow = Infinity;
-    for (let attempt = 0; attempt < 8 && perRow === Infinity; attempt++) {
+    for (let attempt = 0; attempt < ALLOCATION_RUNS; attempt++) {
       await settle();
       collections = 0;
       const before = getHeapStatistics().used_heap_size;
       computePerformanceHistory(columns, n, n / 10, { since: 0 });
       const after = getHeapStatistics().used_heap_size;
       await settle();
-      if (collections === 0) perRow = (after - before) / n;
+      if (collections === 0) perRow = Math.min(perRow, (after - before) / n);
     }
     observer.disconnect();
     assert.ok(perRow <= MAX_BYTES_PER_ROW, `${perRow} bytes per row`);
