@@ -241,7 +241,7 @@ export class RegistryFollower {
     await this.sync();
   }
 
-  /** Serves the registry's champion now, if it is not served yet. One sync at a time; never throws. */
+  /** Serves the registry's champion and challengers now, where they are not served yet. One sync at a time; never throws. */
   sync(): Promise<SyncOutcome> {
     const run = () => this.syncOnce();
     const result = this.pending.then(run, run);

@@ -112,15 +112,10 @@ describe('challengers from the model registry', () => {
     json<{ components: Record<string, { status: string; detail: string }> }>(
       await t.app.inject({ url: '/health', headers: { 'x-api-key': KEY } }),
     ).components.model_registry;
-  const promote = async (version: string, alias: string) =>
-    json<RegistryChangeResponse>(
-      await t.app.inject({
-        method: 'POST',
-        url: '/admin/models/promote',
-        payload: { version, alias },
-        headers: { 'x-api-key': KEY },
-      }),
-    );
+  const change = async (url: string, payload: Record<string, string>): Promise<RegistryChangeResponse> =>
+    json<RegistryChangeResponse>(await t.app.inject({ method: 'POST', url, payload, headers: { 'x-api-key': KEY } }));
+  const promote = (version: string, alias: string) => change('/admin/models/promote', { version, alias });
+  const removeAlias = (alias: string) => change('/admin/models/remove-alias', { alias });
   const swaps = async (result: string): Promise<number> => {
     const text = (await t.app.inject({ url: '/metrics', headers: { 'x-api-key': KEY } })).body;
     const line = text.split('\n').find((l) => l.startsWith(`fraudlens_registry_swaps_total{result="${result}"}`));
@@ -138,14 +133,7 @@ describe('challengers from the model registry', () => {
       { alias: 'deep', version: 'deep-1' },
       { alias: 'shallow', version: 'shallow-1' },
     ]);
-    const removed = json<RegistryChangeResponse>(
-      await t.app.inject({
-        method: 'POST',
-        url: '/admin/models/remove-alias',
-        payload: { alias: 'shallow' },
-        headers: { 'x-api-key': KEY },
-      }),
-    );
+    const removed = await removeAlias('shallow');
     assert.equal(removed.applied, true, JSON.stringify(removed));
     assert.deepEqual(
       removed.served.challengers.map((c) => c.alias),
@@ -168,14 +156,7 @@ describe('challengers from the model registry', () => {
 
   it('refuses a lineup that drops the canary alias or that the champion does not feed; the challengers in force score on', async () => {
     const inForce = t.app.fraudlens.challengers.current;
-    const dropped = json<RegistryChangeResponse>(
-      await t.app.inject({
-        method: 'POST',
-        url: '/admin/models/remove-alias',
-        payload: { alias: 'deep' },
-        headers: { 'x-api-key': KEY },
-      }),
-    );
+    const dropped = await removeAlias('deep');
     assert.equal(dropped.applied, false);
     assert.equal(dropped.served.challengers_refusal?.code, 'CONFIG_INVALID');
     assert.match(dropped.served.challengers_refusal!.message, /FRAUDLENS_CANARY names "deep"/);
@@ -206,14 +187,7 @@ describe('challengers from the model registry', () => {
     h = await health();
     assert.equal(h.status, 'degraded');
     assert.equal(await swaps('challengers_refused'), 2);
-    const cleared = json<RegistryChangeResponse>(
-      await t.app.inject({
-        method: 'POST',
-        url: '/admin/models/remove-alias',
-        payload: { alias: 'ulb' },
-        headers: { 'x-api-key': KEY },
-      }),
-    );
+    const cleared = await removeAlias('ulb');
     assert.equal(cleared.applied, true);
     assert.equal((await health()).status, 'ok');
   });

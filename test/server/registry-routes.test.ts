@@ -146,22 +146,14 @@ describe('admin model routes with a registry', () => {
     // v2 takes precomputed features; the champion's requests carry raw transactions.
     assert.equal(body.served.challengers_refusal?.code, 'CHALLENGER_INCOMPATIBLE');
     assert.deepEqual(body.served.challengers, []);
-    const removed = await t.app.inject({
-      method: 'POST',
-      url: '/admin/models/remove-alias',
-      headers,
-      payload: { alias: 'challenger' },
-    });
+    const removeAlias = (alias: string) =>
+      t.app.inject({ method: 'POST', url: '/admin/models/remove-alias', headers, payload: { alias } });
+    const removed = await removeAlias('challenger');
     assert.equal(removed.statusCode, 200, removed.body);
     conforms(contract.RegistryChangeResponse, removed.body);
     const after = json<contract.RegistryChangeResponse>(removed);
     assert.deepEqual([after.applied, after.change.action, after.served.challengers_refusal], [true, 'remove-alias', null]);
-    const champion = await t.app.inject({
-      method: 'POST',
-      url: '/admin/models/remove-alias',
-      headers,
-      payload: { alias: 'champion' },
-    });
+    const champion = await removeAlias('champion');
     assert.equal(champion.statusCode, 409, champion.body);
     assert.equal(json<{ code: string }>(champion).code, 'REGISTRY_CONFLICT');
   });
