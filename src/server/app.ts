@@ -201,6 +201,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
         : await loadChallengers(config.challengers, challengerOptions));
     // From here on a new champion must feed every challenger, else its swap is refused.
     const challengers = new ChallengerHolder(lineupOf(startChallengers, config.canary), models);
+    challengers.onChange((lineup) => metrics.setChallengers(lineup.challengers));
     const registry =
       deps.registry !== undefined
         ? new RegistryFollower(deps.registry, {

@@ -105,6 +105,7 @@ export function lineupOf(challengers: readonly Challenger[], canary: CanarySpec 
 export class ChallengerHolder {
   private lineup: Lineup;
   private staged: Lineup | null = null;
+  private readonly listeners: ((lineup: Lineup) => void)[] = [];
 
   /** @throws CHALLENGER_INCOMPATIBLE when the champion serving does not feed `initial` */
   constructor(
@@ -122,6 +123,12 @@ export class ChallengerHolder {
     return this.lineup;
   }
 
+  /** Called with the lineup in force now and after each replacement (metrics follow it this way). */
+  onChange(listener: (lineup: Lineup) => void): void {
+    this.listeners.push(listener);
+    listener(this.lineup);
+  }
+
   /** Runs `work` (a champion swap) checking the champions it swaps in against `next` instead of the lineup in force. */
   async whileStaged<T>(next: Lineup | null, work: () => Promise<T>): Promise<T> {
     this.staged = next;
@@ -136,6 +143,7 @@ export class ChallengerHolder {
   install(next: Lineup): void {
     for (const c of next.challengers) checkChallengerFits(this.models.current, c);
     this.lineup = next;
+    for (const listener of this.listeners) listener(next);
   }
 }
 

@@ -28,6 +28,7 @@ export class ServerMetrics {
   private readonly predictions: FastCounter;
   private readonly score: HistogramChild;
   private readonly modelInfo: Gauge<'version' | 'sha256' | 'source'>;
+  private readonly challengerInfo: Gauge<'alias' | 'version' | 'sha256'>;
   private readonly reloads: Counter<'result'>;
   private readonly observerErrors: Counter;
   private readonly requestChildren = new Map<string, HistogramChild>();
@@ -110,6 +111,12 @@ export class ServerMetrics {
       name: 'fraudlens_model_info',
       help: 'The model being served (value 1).',
       labelNames: ['version', 'sha256', 'source'],
+      registers,
+    });
+    this.challengerInfo = new Gauge({
+      name: 'fraudlens_challenger_info',
+      help: 'The challengers scored in the shadow of the champion, by alias (value 1).',
+      labelNames: ['alias', 'version', 'sha256'],
       registers,
     });
     this.reloads = new Counter({
@@ -270,6 +277,12 @@ export class ServerMetrics {
     });
     this.modelInfo.reset();
     this.modelInfo.labels(m.version, m.sha256, m.model.training.source ?? 'unknown').set(1);
+  }
+
+  /** The challengers in force (at start, and after each lineup the registry swapped in). */
+  setChallengers(challengers: readonly { alias: string; model: ServingModel }[]): void {
+    this.challengerInfo.reset();
+    for (const c of challengers) this.challengerInfo.labels(c.alias, c.model.version, c.model.sha256).set(1);
   }
 
   /** Counts one raw transaction by what the entity state did with it. */

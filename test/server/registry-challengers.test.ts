@@ -149,6 +149,11 @@ describe('challengers from the model registry', () => {
     for (const r of await shadowsOfNew('follow', N))
       assert.deepEqual(r.others, r.decider === 'deep' ? ['again', 'champion'] : ['again', 'deep']);
     assert.equal(await swaps('challengers'), 2);
+    const info = (await t.app.inject({ url: '/metrics', headers: { 'x-api-key': KEY } })).body
+      .split('\n')
+      .filter((l) => l.startsWith('fraudlens_challenger_info{'))
+      .map((l) => /alias="([^"]+)",version="([^"]+)"/.exec(l)!.slice(1).join('='));
+    assert.deepEqual(info.sort(), [`again=${lineup.challengers[0].model.version}`, `deep=${deepBefore.version}`]);
     const h = await health();
     assert.equal(h.status, 'ok');
     assert.match(h.detail, /challengers again=demo-again, deep=deep-1/);
