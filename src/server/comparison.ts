@@ -8,7 +8,9 @@ import { CHAMPION_ALIAS, type ComparisonReport, type ModelComparison } from '../
 import { parseWindow } from '../core/features/definitions.js';
 import { compareModels, type ComparedModel } from '../core/performance/comparison.js';
 import type { LabelStore } from '../storage/labels/contract.js';
+import type { Lineup } from './challengers.js';
 import type { FraudlensContext } from './context.js';
+import type { ServingModel } from './model-state.js';
 
 /**
  * The comparison over the decisions made in `window` before now. The models compared are the ones
@@ -71,4 +73,47 @@ export async function comparisonReport(ctx: FraudlensContext, store: LabelStore,
     models: out,
     backend: store.backend,
   };
+}
+
+/** Windows whose last comparison is kept (the window is the client's: `<n>s|m|h|d` or `all`). */
+const MAX_CACHED_WINDOWS = 16;
+
+interface CachedComparison {
+  at: number;
+  champion: ServingModel;
+  lineup: Lineup;
+  report: Promise<ComparisonReport>;
+}
+
+/**
+ * The comparisons of GET /performance/comparison, each read at most `refreshMs` ago
+ * (FRAUDLENS_PERFORMANCE_REFRESH_MS, as GET /performance): every open dashboard polls it, and each
+ * read goes over every labelled decision of the window. Requests arriving during a read share it;
+ * a change of the models served (champion or challengers) reads again at once; a failed read is
+ * not kept.
+ */
+export class ComparisonCache {
+  private readonly entries = new Map<string, CachedComparison>();
+
+  constructor(
+    private readonly ctx: FraudlensContext,
+    private readonly refreshMs: number,
+  ) {}
+
+  report(window: string): Promise<ComparisonReport> {
+    const now = Date.now();
+    const champion = this.ctx.models.current;
+    const lineup = this.ctx.challengers.current;
+    const kept = this.entries.get(window);
+    if (kept !== undefined && now - kept.at < this.refreshMs && kept.champion === champion && kept.lineup === lineup)
+      return kept.report;
+    const report = comparisonReport(this.ctx, this.ctx.labelStore, window);
+    this.entries.delete(window);
+    if (this.entries.size >= MAX_CACHED_WINDOWS) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(window, { at: now, champion, lineup, report });
+    report.catch(() => {
+      if (this.entries.get(window)?.report === report) this.entries.delete(window);
+    });
+    return report;
+  }
 }

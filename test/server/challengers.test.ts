@@ -217,6 +217,55 @@ describe('challengers in the shadow, with a canary', () => {
   });
 });
 
+describe('the comparison read', () => {
+  const READ_KEY = 'comparison-read-admin-key-0123456789';
+  it('answers from a read at most FRAUDLENS_PERFORMANCE_REFRESH_MS old, and reads again when the models served change', async () => {
+    const t = await makeApp({
+      MODEL_PATH: DEFAULT_MODEL_PATH,
+      FRAUDLENS_CHALLENGERS: CHALLENGERS,
+      FRAUDLENS_PERFORMANCE_REFRESH_MS: '3600000',
+      API_KEY: READ_KEY,
+    });
+    const headers = { 'x-api-key': READ_KEY };
+    try {
+      const count = 8;
+      for (let k = 0; k < count; k++) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/predict',
+          headers,
+          payload: { ...transaction(k), trans_num: `read-${k}` },
+        });
+        assert.equal(res.statusCode, 200, res.body);
+      }
+      await nextTurn();
+      const label = async (from: number, to: number) => {
+        const labels = [];
+        for (let k = from; k < to; k++)
+          labels.push({ transaction_id: `read-${k}`, label: k % 2 === 0 ? 'fraud' : 'legitimate', source: 'chargeback' });
+        assert.equal((await t.app.inject({ method: 'POST', url: '/labels', payload: { labels }, headers })).statusCode, 200);
+      };
+      const compare = async () =>
+        json<ComparisonReportType>(await t.app.inject({ url: '/performance/comparison?window=all', headers }));
+      await label(0, count / 2);
+      // Requests arriving during one read share it.
+      const [first, same] = await Promise.all([compare(), compare()]);
+      assert.equal(first.labelled, count / 2);
+      assert.equal(same.to, first.to);
+      await label(count / 2, count);
+      const kept = await compare();
+      assert.deepEqual([kept.labelled, kept.to], [count / 2, first.to], 'the read of the refresh interval is kept');
+      const other = await t.app.inject({ url: '/performance/comparison?window=90d', headers });
+      assert.equal(json<ComparisonReportType>(other).labelled, count, 'each window has its own read');
+      // A reload gives a new champion snapshot: the models served changed, so the next call reads again.
+      assert.equal((await t.app.inject({ method: 'POST', url: '/admin/reload', headers })).statusCode, 200);
+      assert.equal((await compare()).labelled, count);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
+
 describe('a champion of precomputed features with a precomputed challenger, through /v2 infer', () => {
   it('scores the challenger in the shadow of a V2 request as a server serving it would', async () => {
     const challenger = packagePath('fixtures', 'xgboost', 'ulb_subset_nan_d5_t40.model.json');

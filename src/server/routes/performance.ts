@@ -17,7 +17,7 @@ import {
   PerformanceQuery,
   PerformanceReport,
 } from '../../contract/index.js';
-import { comparisonReport } from '../comparison.js';
+import { ComparisonCache } from '../comparison.js';
 import type { FraudlensContext } from '../context.js';
 import { FraudlensError } from '../../core/errors.js';
 import { FIRST_READ_RETRY_AFTER_S, PerformanceGauges, performanceReport, PerformanceSource } from '../performance.js';
@@ -25,6 +25,7 @@ import { errorResponseSchema } from '../schemas.js';
 
 export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext): void {
   const source = new PerformanceSource(ctx.labelStore, ctx.config.performanceRefreshMs);
+  const comparisons = new ComparisonCache(ctx, ctx.config.performanceRefreshMs);
   new PerformanceGauges(ctx.metrics.registry, source);
   // The first read of every decision starts with the server, not with the first request.
   source.start();
@@ -89,12 +90,13 @@ export function registerPerformance(app: FastifyInstance, ctx: FraudlensContext)
         tags: ['performance'],
         summary: 'Champion against challengers on the same labelled transactions',
         description:
-          'For the champion and each challenger (FRAUDLENS_CHALLENGERS), over the labelled transactions of the window that every one of them scored (deciding, or in the shadow): precision and recall at its own thresholds (flagged = review or decline), PR-AUC (average precision), ROC-AUC and the fraud amount caught; for each challenger, its decision agreement with the champion, the mean absolute score difference and the Kolmogorov-Smirnov statistic between the two score distributions. `canary` says which challenger decides the canary share (docs/challengers.md). Read from the store on each call.',
+          'For the champion and each challenger in force (FRAUDLENS_CHALLENGERS, or the other aliases of the model registry), over the labelled transactions of the window that every one of them scored (deciding, or in the shadow): precision and recall at its own thresholds (flagged = review or decline), PR-AUC (average precision), ROC-AUC and the fraud amount caught; for each challenger, its decision agreement with the champion, the mean absolute score difference and the Kolmogorov-Smirnov statistic between the two score distributions. `canary` says which challenger decides the canary share (docs/challengers.md). ' +
+          'Computed from the decisions and labels as read at most FRAUDLENS_PERFORMANCE_REFRESH_MS ago (`to`), per window; a change of the models served reads again at once.',
         querystring: ComparisonQuery,
         response: { 200: ComparisonReport, '4xx': errorResponseSchema, '5xx': errorResponseSchema },
         ...ctx.auth.security('performance:read'),
       },
     },
-    async (request) => comparisonReport(ctx, ctx.labelStore, request.query.window),
+    async (request) => comparisons.report(request.query.window),
   );
 }
