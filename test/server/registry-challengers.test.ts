@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -228,11 +228,53 @@ describe('a champion and challengers changed together in the registry', () => {
         const outcome = await app.fraudlens.registry!.sync();
         assert.deepEqual(outcome, { swapped: true, applied: true, challengersApplied: true });
         assert.equal(app.fraudlens.models.current.sha256, (await registry.resolve({ alias: 'champion' })).entry.sha256);
-        assert.deepEqual(app.fraudlens.challengers.current.challengers, []);
+        assert.equal(app.fraudlens.challengers.current.challengers.length, 0);
         // Without challengers the records are appended at once, with no model alias.
         const res = await app.inject({ method: 'POST', url: '/predict', payload: { V14: -3.2 } });
         assert.equal(res.statusCode, 200, res.body);
         assert.equal(json<Prediction>(res).model_alias, undefined);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses more challengers than one server scores, and a stored file that is not what the index recorded', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fraudlens-registry-refusals-'));
+    try {
+      const registry = new DirectoryModelRegistry(join(dir, 'registry'));
+      await registry.add({ modelPath: DEMO, alias: 'champion', by: 'setup', version: 'demo' });
+      const values = { MODEL_PATH: '', FRAUDLENS_REGISTRY: registry.location, FRAUDLENS_REGISTRY_POLL_MS: '3600000' };
+      const app = (await makeApp(values, await readRegistryChampion(configFromValues(values)))).app;
+      try {
+        const follower = app.fraudlens.registry!;
+        for (const alias of ['a1', 'a2', 'a3', 'a4', 'a5'])
+          await registry.add({ modelPath: SHALLOW, alias, by: 'test', version: `shallow-${alias}` });
+        assert.equal((await follower.sync()).challengersApplied, false);
+        let refusal = follower.report().challengers_refusal!;
+        assert.equal(refusal.code, 'CONFIG_INVALID');
+        assert.match(refusal.message, /^field "FRAUDLENS_REGISTRY": .*names 5 aliases besides "champion".*at most 4/);
+        assert.equal(app.fraudlens.challengers.current.challengers.length, 0);
+
+        // Four left, one of them a valid model but not the file the index recorded.
+        await registry.removeAlias('a5', 'test');
+        const a4 = await registry.resolve({ alias: 'a4' });
+        await writeFile(a4.modelPath, readFileSync(DEEP));
+        assert.equal((await follower.sync()).challengersApplied, false);
+        refusal = follower.report().challengers_refusal!;
+        assert.equal(refusal.code, 'REGISTRY_INVALID');
+        assert.match(refusal.message, /challenger "a4" \(shallow-a4\): the stored model file has SHA-256/);
+        assert.equal(app.fraudlens.challengers.current.challengers.length, 0);
+
+        await registry.removeAlias('a4', 'test');
+        assert.equal((await follower.sync()).challengersApplied, true);
+        assert.deepEqual(
+          app.fraudlens.challengers.current.challengers.map((c) => c.alias),
+          ['a1', 'a2', 'a3'],
+        );
+        assert.equal(follower.report().challengers_refusal, null);
       } finally {
         await app.close();
       }
