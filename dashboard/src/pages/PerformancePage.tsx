@@ -264,6 +264,10 @@ function HistoryChart({
   const buckets = history.versions.find((v) => v.model_version === modelVersion)?.buckets ?? [];
   // Each point is a bucket, drawn at its end: the figures as they stood for the decisions up to then.
   const x = buckets.map((b) => Date.parse(b.to) / 1000);
+  // The axis spans the buckets, from the first one's start: left to itself, the chart library
+  // pads a single point by years.
+  const xRange: [number, number] | undefined =
+    buckets.length === 0 ? undefined : [Date.parse(buckets[0].from) / 1000, x[x.length - 1]];
   const of = (f: (l: PerformanceHistoryBucket['levels'][number]) => number | null) =>
     buckets.map((b) => {
       const l = b.levels.find((v) => v.level === level);
@@ -275,6 +279,7 @@ function HistoryChart({
       x={x}
       time
       height={240}
+      {...(xRange !== undefined ? { xRange } : {})}
       yRange={[0, 1]}
       series={[
         { label: 'Precision', values: of((l) => l.realized.precision), stroke: COLORS.current, points: true },
