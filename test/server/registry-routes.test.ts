@@ -118,6 +118,16 @@ describe('admin model routes with a registry', () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.equal(json(bad).code, 'REQUEST_INVALID');
+    const removeAlias = (payload: unknown) =>
+      t.app.inject({ method: 'POST', url: '/admin/models/remove-alias', headers, payload: payload as Record<string, unknown> });
+    for (const payload of [{ alias: '../x' }, {}, { alias: 'shadow', extra: 1 }]) {
+      const refused = await removeAlias(payload);
+      assert.equal(refused.statusCode, 400, JSON.stringify(payload));
+      assert.equal(json(refused).code, 'REQUEST_INVALID', JSON.stringify(payload));
+    }
+    const gone = await removeAlias({ alias: 'shadow' });
+    assert.equal(gone.statusCode, 404);
+    assert.deepEqual([json(gone).code, json(gone).field], ['REGISTRY_NOT_FOUND', 'alias']);
     const anonymous = await t.app.inject({ method: 'GET', url: '/admin/models' });
     assert.equal(anonymous.statusCode, 401);
   });
