@@ -350,6 +350,21 @@ describe('dashboard end to end', () => {
     if (drift.status === 'off') assert.match((await words.textContent()) ?? '', /Drift monitoring is off/);
     else
       assert.doesNotMatch((await words.textContent()) ?? '', /Drift monitoring is off|drift window's Redis store is unreachable/);
+    // Each part the API reports has its row, with its status and its whole detail (the page
+    // polls, so compared until one of its reads matches the API's).
+    const table = page.getByTestId('health-components');
+    await table.waitFor();
+    assert.ok(Object.keys(health.components ?? {}).length >= 2, 'drift and entity state at least');
+    await eventually('the components table equal to /health', async () => {
+      const components = Object.entries((await api.health()).components ?? {});
+      if ((await table.locator('tbody tr').count()) !== components.length) return undefined;
+      for (const [name, c] of components) {
+        const row = table.locator(`tr[data-component="${name}"]`);
+        if ((await row.getAttribute('data-status')) !== c.status) return undefined;
+        if ((await row.getByTestId('component-detail').textContent()) !== (c.detail ?? '')) return undefined;
+      }
+      return true;
+    });
     const counts = page.getByTestId('decision-counts');
     await counts.waitFor();
     // No prediction is made while this runs, so the page's counts settle on the server's.

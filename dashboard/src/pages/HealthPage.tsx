@@ -7,7 +7,7 @@
 
 import { useEffect, useState } from 'react';
 
-import { DECISIONS, type HealthInfo, type Metrics } from '../api';
+import { DECISIONS, type ComponentHealth, type HealthInfo, type Metrics } from '../api';
 import { COLORS } from '../charts/Chart';
 import { Histogram, shares } from '../charts/Histogram';
 import { LineChart } from '../charts/LineChart';
@@ -49,6 +49,48 @@ function find(h: HealthInfo, ...keys: string[]): unknown {
   return undefined;
 }
 
+/** The parts /health reports on (drift, entity state, model registry, …), by name. */
+function componentsOf(h: HealthInfo): [string, ComponentHealth][] {
+  return Object.entries(h.components ?? {});
+}
+
+/** A component's name as words: `model_registry` → "model registry". */
+function partName(name: string): string {
+  return name.replace(/_/g, ' ');
+}
+
+const COMPONENT_BADGE: Record<ComponentHealth['status'], string> = { ok: 'stable', degraded: 'degraded', off: 'nodata' };
+
+/** One row per component: its status and its whole detail (a refusal's reason is in it). */
+function ComponentsTable({ h }: { h: HealthInfo }) {
+  const components = componentsOf(h);
+  if (components.length === 0) return null;
+  return (
+    <table className="data-table health-components" data-testid="health-components">
+      <caption className="muted small">Parts of the service, as each reports itself</caption>
+      <thead>
+        <tr>
+          <th scope="col">Part</th>
+          <th scope="col">Status</th>
+          <th scope="col">Detail</th>
+        </tr>
+      </thead>
+      <tbody>
+        {components.map(([name, c]) => (
+          <tr key={name} data-component={name} data-status={c.status}>
+            <th scope="row">{partName(name)}</th>
+            <td>
+              <span className={`badge badge-${COMPONENT_BADGE[c.status]}`}>{c.status}</span>
+              {c.redis_connected === false ? ' Redis unreachable' : ''}
+            </td>
+            <td data-testid="component-detail">{c.detail ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function HealthWords({ h }: { h: HealthInfo }) {
   const status = String(h.status ?? 'unknown');
   const lower = status.toLowerCase();
@@ -71,8 +113,9 @@ function HealthWords({ h }: { h: HealthInfo }) {
     impaired.push(
       `the ${typeof logBackend === 'string' ? `${logBackend} ` : ''}prediction log is disconnected and records wait in a bounded buffer`,
     );
-  if (drift === 'degraded')
-    impaired.push(`the drift window is impaired${typeof driftDetail === 'string' ? ` (${driftDetail})` : ''}`);
+  // Every part judged by the state it reports, so a new component is named here without a change.
+  for (const [name, c] of componentsOf(h))
+    if (c.status === 'degraded') impaired.push(`${partName(name)}${c.detail !== undefined ? ` (${c.detail})` : ''}`);
   const headline =
     level === 'stable'
       ? 'The API is up and answering.'
@@ -149,9 +192,10 @@ export function HealthPage() {
           ) : (
             <>
               <HealthWords h={health.data} />
+              <ComponentsTable h={health.data} />
               <dl className="facts compact">
                 {flatten(health.data)
-                  .filter(([k]) => k !== 'status')
+                  .filter(([k]) => k !== 'status' && !k.startsWith('components.'))
                   .map(([k, v]) => (
                     <div key={k}>
                       <dt>{k}</dt>
