@@ -53,7 +53,7 @@ import { registerModel } from './routes/model.js';
 import { registerPredict } from './routes/predict.js';
 import { registerRules } from './routes/rules.js';
 import { RulesHolder } from './rules.js';
-import { loadRegistryChallengers, RegistryFollower, type RegistryStart } from './registry-follower.js';
+import { RegistryFollower, startLineup, type RegistryStart } from './registry-follower.js';
 import { registerRegistry } from './routes/registry.js';
 import { registerV2 } from './routes/v2.js';
 import { registerGrpc } from './grpc.js';
@@ -194,13 +194,16 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
       unknownCategories: config.unknownCategories,
       featureNames: config.featureNames,
     };
-    const startChallengers =
-      deps.challengers ??
-      (deps.registry !== undefined
-        ? await loadRegistryChallengers(deps.registry.challengers, challengerOptions)
-        : await loadChallengers(config.challengers, challengerOptions));
+    // From a registry, challengers that cannot be scored do not stop the start: the champion
+    // serves and the follower shows the refusal (startLineup).
+    const start =
+      deps.challengers !== undefined
+        ? { lineup: lineupOf(deps.challengers, config.canary), refusal: null }
+        : deps.registry !== undefined
+          ? await startLineup(deps.registry, models.current, challengerOptions, config.canary)
+          : { lineup: lineupOf(await loadChallengers(config.challengers, challengerOptions), config.canary), refusal: null };
     // From here on a new champion must feed every challenger, else its swap is refused.
-    const challengers = new ChallengerHolder(lineupOf(startChallengers, config.canary), models);
+    const challengers = new ChallengerHolder(start.lineup, models);
     challengers.onChange((lineup) => metrics.setChallengers(lineup.challengers));
     const registry =
       deps.registry !== undefined
@@ -210,6 +213,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps): Promise<Fas
             challengers,
             challengerOptions,
             canary: config.canary,
+            startRefusal: start.refusal,
             entityFeatures,
             metrics: metrics.registry,
             log: app.log,

@@ -31,6 +31,7 @@ import {
   type RegistryServingSet,
 } from '../storage/index.js';
 import {
+  checkChallengerFits,
   lineupOf,
   loadChallengers,
   type CanarySpec,
@@ -40,7 +41,7 @@ import {
 } from './challengers.js';
 import { MAX_CHALLENGERS, type ServerConfig } from './config.js';
 import type { EntityFeatures } from './entity-features.js';
-import type { ModelHolder, ServingOptions } from './model-state.js';
+import type { ModelHolder, ServingModel, ServingOptions } from './model-state.js';
 import type { RulesHolder } from './rules.js';
 
 /** What the server starts with: the registry, its champion and its other aliases (the challengers) when the server started. */
@@ -99,7 +100,6 @@ export async function readRegistryChampion(config: ServerConfig): Promise<{ mode
       `the champion's stored file (${set.champion.version}) has SHA-256 ${model.sha256}, not the ${set.champion.sha256} the index recorded`,
       { file: set.champion.path },
     );
-  checkChallengerCount(registry, set.others);
   return { model, registry: { registry, champion: set.champion, challengers: set.others, sequence: set.sequence } };
 }
 
@@ -141,6 +141,29 @@ export async function loadRegistryChallengers(
     out.push(fresh);
   }
   return out;
+}
+
+/**
+ * The lineup a server serving from a registry starts with: the registry's challengers, or none
+ * when they cannot be scored (too many, a file that does not load or is not what the index
+ * recorded, one the champion cannot feed, a canary naming none of them). Challengers only score in
+ * the shadow, so the champion serves in any case, as a running server refusing the same change
+ * would; the refusal is kept for the follower to show (`RegistryFollower`'s `startRefusal`).
+ */
+export async function startLineup(
+  start: RegistryStart,
+  champion: ServingModel,
+  options: ServingOptions & { featureNames?: readonly string[] },
+  canary: CanarySpec | null,
+): Promise<{ lineup: Lineup; refusal: unknown }> {
+  try {
+    checkChallengerCount(start.registry, start.challengers);
+    const lineup = lineupOf(await loadRegistryChallengers(start.challengers, options), canary);
+    for (const c of lineup.challengers) checkChallengerFits(champion, c);
+    return { lineup, refusal: null };
+  } catch (e) {
+    return { lineup: lineupOf([], null), refusal: e };
+  }
 }
 
 export interface SyncOutcome {
@@ -188,6 +211,8 @@ export class RegistryFollower {
       challengers: ChallengerHolder;
       challengerOptions: ServingOptions & { featureNames?: readonly string[] };
       canary: CanarySpec | null;
+      /** Why the registry's challengers were not scored from the start (startLineup); null: they are. */
+      startRefusal?: unknown;
       entityFeatures: EntityFeatures;
       metrics: Registry;
       log: FastifyBaseLogger;
@@ -196,7 +221,8 @@ export class RegistryFollower {
   ) {
     this.registry = start.registry;
     this.served = { version: start.champion.version, sha256: start.champion.sha256, sequence: start.sequence };
-    this.servedChallengers = challengerAliases(start.challengers);
+    const startRefusal = parts.startRefusal ?? null;
+    this.servedChallengers = challengerAliases(startRefusal === null ? start.challengers : []);
     this.swaps = new Counter({
       name: 'fraudlens_registry_swaps_total',
       help: 'Champions of the model registry swapped in (success) or refused, the previous model serving on (refused); lineups of challengers swapped in (challengers) or refused, those in force scoring on (challengers_refused).',
@@ -210,6 +236,7 @@ export class RegistryFollower {
       registers: [parts.metrics],
     });
     this.sequenceGauge.set(start.sequence);
+    if (startRefusal !== null) this.refuseChallengers(start.challengers, startRefusal);
     parts.models.beforeSwap((next) => {
       if (this.expectedSha !== null && next.sha256 !== this.expectedSha)
         throw new FraudlensError(
@@ -277,7 +304,7 @@ export class RegistryFollower {
       const challengers = await loadRegistryChallengers(set.others, this.parts.challengerOptions, loaded);
       return lineupOf(challengers, this.parts.canary);
     } catch (e) {
-      this.refuseChallengers(set, e);
+      this.refuseChallengers(set.others, e);
       return null;
     }
   }
@@ -286,7 +313,7 @@ export class RegistryFollower {
     try {
       this.parts.challengers.install(lineup);
     } catch (e) {
-      this.refuseChallengers(set, e);
+      this.refuseChallengers(set.others, e);
       return;
     }
     const next = challengerAliases(set.others);
@@ -299,16 +326,16 @@ export class RegistryFollower {
     this.swaps.labels('challengers').inc();
   }
 
-  private refuseChallengers(set: RegistryServingSet, e: unknown): void {
+  private refuseChallengers(others: RegistryServingSet['others'], e: unknown): void {
     const code = isFraudlensError(e) ? e.code : 'INTERNAL';
     const message = isFraudlensError(e) ? e.describe() : String((e as Error)?.message ?? e);
-    const key = challengerKey(set.others);
+    const key = challengerKey(others);
     // The same refusal seen again (a sync after an unrelated change) is counted once.
     if (this.challengerRefusal?.key === key && this.challengerRefusal.message === message) return;
-    this.challengerRefusal = { key, aliases: aliasesText(set.others), code, message, at: new Date().toISOString() };
+    this.challengerRefusal = { key, aliases: aliasesText(others), code, message, at: new Date().toISOString() };
     this.swaps.labels('challengers_refused').inc();
     this.parts.log.warn(
-      { challengers: aliasesText(set.others), code, err: message },
+      { challengers: aliasesText(others), code, err: message },
       'registry challengers refused; the challengers in force keep scoring',
     );
   }

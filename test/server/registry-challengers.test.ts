@@ -197,17 +197,36 @@ describe('challengers from the model registry', () => {
     assert.equal((await health()).status, 'ok');
   });
 
-  it('refuses FRAUDLENS_CHALLENGERS beside FRAUDLENS_REGISTRY, and a canary naming no alias', async () => {
+  it('refuses FRAUDLENS_CHALLENGERS beside FRAUDLENS_REGISTRY; challengers it cannot score at start leave the champion serving', async () => {
     assert.throws(
       () => configFromValues({ ...values, FRAUDLENS_CHALLENGERS: `deep=${DEEP}` }),
       (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && e.location.field === 'FRAUDLENS_CHALLENGERS',
     );
+    // A replica started while the registry's aliases do not fit its canary serves the champion alone.
     const unknown = { ...values, FRAUDLENS_CANARY: 'nobody:0.1' };
-    const start = await readRegistryChampion(configFromValues(unknown));
-    await assert.rejects(
-      makeApp(unknown, start),
-      (e: unknown) => e instanceof FraudlensError && e.code === 'CONFIG_INVALID' && e.location.field === 'FRAUDLENS_CANARY',
-    );
+    const other = (await makeApp(unknown, await readRegistryChampion(configFromValues(unknown)))).app;
+    try {
+      assert.equal(other.fraudlens.challengers.current.challengers.length, 0);
+      const served = other.fraudlens.registry!.report();
+      assert.deepEqual(served.challengers, []);
+      assert.equal(served.challengers_refusal?.code, 'CONFIG_INVALID');
+      assert.match(served.challengers_refusal!.message, /^field "FRAUDLENS_CANARY": FRAUDLENS_CANARY names "nobody"/);
+      const res = await other.inject({
+        method: 'POST',
+        url: '/predict',
+        payload: { ...transaction(0), trans_num: 'alone-0' },
+        headers: { 'x-api-key': KEY },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(json<Prediction>(res).model_alias, undefined);
+      const health = json<{ components: Record<string, { status: string; detail: string }> }>(
+        await other.inject({ url: '/health', headers: { 'x-api-key': KEY } }),
+      ).components.model_registry;
+      assert.equal(health.status, 'degraded');
+      assert.match(health.detail, /refused \(CONFIG_INVALID.*scoring none$/);
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -252,6 +271,14 @@ describe('a champion and challengers changed together in the registry', () => {
         const follower = app.fraudlens.registry!;
         for (const alias of ['a1', 'a2', 'a3', 'a4', 'a5'])
           await registry.add({ modelPath: SHALLOW, alias, by: 'test', version: `shallow-${alias}` });
+        // A server starting now serves the champion alone and says why.
+        const second = (await makeApp(values, await readRegistryChampion(configFromValues(values)))).app;
+        try {
+          assert.equal(second.fraudlens.registry!.report().challengers_refusal?.code, 'CONFIG_INVALID');
+          assert.equal(second.fraudlens.challengers.current.challengers.length, 0);
+        } finally {
+          await second.close();
+        }
         assert.equal((await follower.sync()).challengersApplied, false);
         let refusal = follower.report().challengers_refusal!;
         assert.equal(refusal.code, 'CONFIG_INVALID');
